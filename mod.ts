@@ -1,0 +1,6 @@
+/**
+ * Placeholder: the production ring buffer lands here.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * Placeholder: the pure model of the textbook bounded buffer lands here.
+ *
+ * @module
+ */
+export {};
