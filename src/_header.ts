@@ -1,0 +1,206 @@
+// Reading and validating a ring's header. Every handle attaches through
+// `readHeader`, so a buffer that is not a ring, or a damaged one, is refused
+// before any slot is touched.
+import { CorruptedRingError } from "./errors.ts";
+import { describeValue, type ItemLayout, parseItemSpec } from "./_codec.ts";
+import {
+  alignUp,
+  DESCRIPTOR_OFFSET,
+  LAYOUT_VERSION,
+  LINE,
+  MAGIC,
+  MAX_BYTES,
+  MAX_SLOTS,
+  SCHEME_COUNTER,
+  SCHEME_TEXTBOOK,
+  W_BYTE_LENGTH,
+  W_DATA_OFFSET,
+  W_DESCRIPTOR_BYTES,
+  W_IN,
+  W_IN_SLOT,
+  W_MAGIC,
+  W_OUT,
+  W_OUT_SLOT,
+  W_SCHEME,
+  W_SLOTS,
+  W_STRIDE,
+  W_VERSION,
+} from "./_layout.ts";
+
+/** The two index schemes. */
+export type Scheme = "textbook" | "counter";
+
+export interface RingHeader {
+  readonly buffer: SharedArrayBuffer;
+  readonly words: Int32Array;
+  /** The textbook's BUFFER_SIZE. */
+  readonly slots: number;
+  readonly scheme: Scheme;
+  readonly capacity: number;
+  readonly item: ItemLayout;
+  readonly dataOffset: number;
+}
+
+export function schemeName(code: number): Scheme | undefined {
+  return code === SCHEME_TEXTBOOK
+    ? "textbook"
+    : code === SCHEME_COUNTER
+    ? "counter"
+    : undefined;
+}
+
+/** Bytes from the start of the buffer to slot 0, and the total length. */
+export function measure(
+  descriptorBytes: number,
+  slots: number,
+  item: ItemLayout,
+): { dataOffset: number; byteLength: number } {
+  const dataOffset = alignUp(DESCRIPTOR_OFFSET + descriptorBytes, LINE);
+  return { dataOffset, byteLength: dataOffset + slots * item.stride };
+}
+
+export function capacityOf(scheme: Scheme, slots: number): number {
+  // The textbook scheme keeps one slot empty to tell full from empty.
+  return scheme === "textbook" ? slots - 1 : slots;
+}
+
+/** Validates `buffer` as a ring; `what` prefixes errors ("Cannot attach producer"). */
+export function readHeader(
+  buffer: unknown,
+  what: string,
+  options: { skipIndices?: boolean } = {},
+): RingHeader {
+  if (!(buffer instanceof SharedArrayBuffer)) {
+    throw new TypeError(
+      `${what}: buffer must be a SharedArrayBuffer made by createRing(), received ${
+        describeValue(buffer)
+      }`,
+    );
+  }
+  if (buffer.byteLength < DESCRIPTOR_OFFSET) {
+    throw new TypeError(
+      `${what}: buffer is not a ring (${buffer.byteLength} bytes is smaller than a ring header)`,
+    );
+  }
+  const words = new Int32Array(buffer, 0, DESCRIPTOR_OFFSET / 4);
+  const magic = Atomics.load(words, W_MAGIC) >>> 0;
+  if (magic !== MAGIC) {
+    throw new TypeError(
+      `${what}: buffer is not a ring (magic 0x${
+        magic.toString(16).padStart(8, "0")
+      }, expected 0x${MAGIC.toString(16)})`,
+    );
+  }
+  const version = Atomics.load(words, W_VERSION);
+  if (version !== LAYOUT_VERSION) {
+    throw new RangeError(
+      `${what}: ring layout version ${version} is not supported, expected ${LAYOUT_VERSION}`,
+    );
+  }
+  const corrupt = (why: string) =>
+    new CorruptedRingError(`${what}: ring header is corrupted: ${why}`);
+  const slots = Atomics.load(words, W_SLOTS);
+  if (slots < 2 || slots > MAX_SLOTS) throw corrupt(`slots is ${slots}`);
+  const scheme = schemeName(Atomics.load(words, W_SCHEME));
+  if (scheme === undefined) {
+    throw corrupt(`scheme code is ${Atomics.load(words, W_SCHEME)}`);
+  }
+  const descriptorBytes = Atomics.load(words, W_DESCRIPTOR_BYTES);
+  if (
+    descriptorBytes < 1 ||
+    DESCRIPTOR_OFFSET + descriptorBytes > buffer.byteLength
+  ) {
+    throw corrupt(`item descriptor length is ${descriptorBytes}`);
+  }
+  let item: ItemLayout;
+  try {
+    // Copy first: TextDecoder refuses views of shared memory.
+    const bytes = new Uint8Array(buffer, DESCRIPTOR_OFFSET, descriptorBytes)
+      .slice();
+    item = parseItemSpec(JSON.parse(new TextDecoder().decode(bytes)), what);
+  } catch (error) {
+    throw corrupt(
+      `item descriptor is unreadable (${(error as Error).message})`,
+    );
+  }
+  const { dataOffset, byteLength } = measure(descriptorBytes, slots, item);
+  if (
+    Atomics.load(words, W_STRIDE) !== item.stride ||
+    Atomics.load(words, W_DATA_OFFSET) !== dataOffset ||
+    Atomics.load(words, W_BYTE_LENGTH) !== byteLength ||
+    byteLength > MAX_BYTES ||
+    buffer.byteLength !== byteLength
+  ) {
+    throw corrupt(
+      `layout does not add up (${buffer.byteLength} bytes, expected ${byteLength} for ${slots} slots of ${item.stride} bytes)`,
+    );
+  }
+  const header: RingHeader = {
+    buffer,
+    words,
+    slots,
+    scheme,
+    capacity: capacityOf(scheme, slots),
+    item,
+    dataOffset,
+  };
+  if (!options.skipIndices) checkIndices(header, what);
+  return header;
+}
+
+/**
+ * Checks `in`, `out` and their slots against each other; a ring whose
+ * indices are impossible is refused rather than read.
+ */
+export function checkIndices(header: RingHeader, what: string): void {
+  const { words, slots } = header;
+  const inValue = Atomics.load(words, W_IN);
+  const outValue = Atomics.load(words, W_OUT);
+  const inSlot = Atomics.load(words, W_IN_SLOT);
+  const outSlot = Atomics.load(words, W_OUT_SLOT);
+  if (header.scheme === "textbook") {
+    checkSlot(inValue, slots, "in", what);
+    checkSlot(outValue, slots, "out", what);
+    return;
+  }
+  checkSlot(inSlot, slots, "inSlot", what);
+  checkSlot(outSlot, slots, "outSlot", what);
+  const count = checkCount(inValue, outValue, slots, what);
+  if ((outSlot + count) % slots !== inSlot) {
+    throw new CorruptedRingError(
+      `${what}: ring is corrupted: inSlot ${inSlot} is not outSlot ${outSlot} + ${count} items (mod ${slots})`,
+    );
+  }
+}
+
+/** Throws unless `index` is a slot index in [0, BUFFER_SIZE). */
+export function checkSlot(
+  index: number,
+  slots: number,
+  name: string,
+  what: string,
+): void {
+  if (index >>> 0 >= slots) {
+    throw new CorruptedRingError(
+      `${what}: ring is corrupted: ${name} is ${index}, outside [0, ${slots})`,
+    );
+  }
+}
+
+/** Counter scheme: `in - out` mod 2^32, which must not exceed BUFFER_SIZE. */
+export function checkCount(
+  inValue: number,
+  outValue: number,
+  slots: number,
+  what: string,
+): number {
+  const count = (inValue - outValue) >>> 0;
+  if (count > slots) {
+    throw new CorruptedRingError(
+      `${what}: ring is corrupted: in ${inValue >>> 0} - out ${
+        outValue >>> 0
+      } is ${count} items, more than the ${slots} slots`,
+    );
+  }
+  return count;
+}

@@ -1,0 +1,58 @@
+// Shared-memory layout of a ring, in 32-bit words of the header.
+//
+// line 0 (bytes   0..63): identity and configuration, written once at creation,
+//                          plus the closed flag and the attachment locks
+// line 1 (bytes  64..127): `in`, written only by the producer
+// line 2 (bytes 128..191): `out`, written only by the consumer
+// bytes 192..           : the item descriptor (UTF-8 JSON), then the slots
+//
+// `in` and `out` sit on separate 64-byte cache lines so the two sides do not
+// invalidate each other's line on every step.
+
+/** "RPRG" in little-endian ASCII: marks a buffer as a ring. */
+export const MAGIC = 0x47525052;
+/** Bumped whenever the layout below changes incompatibly. */
+export const LAYOUT_VERSION = 1;
+
+export const W_MAGIC = 0;
+export const W_VERSION = 1;
+/** The textbook's BUFFER_SIZE. */
+export const W_SLOTS = 2;
+export const W_SCHEME = 3;
+export const W_STRIDE = 4;
+export const W_DESCRIPTOR_BYTES = 5;
+export const W_DATA_OFFSET = 6;
+export const W_BYTE_LENGTH = 7;
+export const W_CLOSED = 8;
+export const W_PRODUCER_ATTACHED = 9;
+export const W_CONSUMER_ATTACHED = 10;
+
+/** The textbook's `in`: next free position (or the free-running counter). */
+export const W_IN = 16;
+/** Physical slot of `in` (counter scheme); equal to `in` in the textbook scheme. */
+export const W_IN_SLOT = 17;
+/** Set by a consumer about to sleep because the ring looked empty. */
+export const W_CONSUMER_WAITING = 18;
+
+/** The textbook's `out`: first full position (or the free-running counter). */
+export const W_OUT = 32;
+/** Physical slot of `out` (counter scheme); equal to `out` in the textbook scheme. */
+export const W_OUT_SLOT = 33;
+/** Set by a producer about to sleep because the ring looked full. */
+export const W_PRODUCER_WAITING = 34;
+
+export const DESCRIPTOR_OFFSET = 192;
+export const HEADER_WORDS = DESCRIPTOR_OFFSET / 4;
+export const LINE = 64;
+
+export const SCHEME_TEXTBOOK = 1;
+export const SCHEME_COUNTER = 2;
+
+/** Largest BUFFER_SIZE accepted; keeps `in - out` unambiguous mod 2^32. */
+export const MAX_SLOTS = 2 ** 30;
+/** Largest ring in bytes (the slots plus the header). */
+export const MAX_BYTES = 2 ** 31 - 1;
+
+export function alignUp(n: number, to: number): number {
+  return Math.ceil(n / to) * to;
+}

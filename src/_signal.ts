@@ -1,0 +1,89 @@
+// The waiting protocol. A side that finds the ring full (or empty) sets its
+// waiting flag, re-checks the ring, and only then sleeps on the flag with
+// `Atomics.wait(flag, 1)`. The other side, after publishing `in` (or `out`),
+// reads the flag and wakes the sleeper only when it is set — so the fast path
+// makes no notify call. With sequentially consistent atomics a wake-up cannot
+// be lost: either the publisher sees the flag, or the sleeper's re-check sees
+// the published index; and clearing the flag to 0 before notifying makes a
+// sleeper that has not yet called `wait` return at once.
+import { W_CLOSED } from "./_layout.ts";
+
+/** Wakes the peer sleeping on `flag`, if it may be sleeping. */
+export function wakeIfWaiting(words: Int32Array, flag: number): void {
+  if (Atomics.load(words, flag) !== 0) {
+    Atomics.store(words, flag, 0);
+    Atomics.notify(words, flag);
+  }
+}
+
+/** Marks the ring closed and wakes every sleeper on both flags. */
+export function markClosed(
+  words: Int32Array,
+  flags: readonly number[],
+): void {
+  Atomics.store(words, W_CLOSED, 1);
+  for (const flag of flags) {
+    Atomics.store(words, flag, 0);
+    Atomics.notify(words, flag);
+  }
+}
+
+/** Milliseconds left before `deadline` (Infinity for no deadline). */
+export function remaining(deadline: number): number {
+  return deadline === Infinity
+    ? Infinity
+    : Math.max(0, deadline - performance.now());
+}
+
+/** Validates a `timeout` option and turns it into a deadline. */
+export function deadlineOf(timeout: unknown, what: string): number {
+  if (timeout === undefined) return Infinity;
+  if (typeof timeout !== "number" || Number.isNaN(timeout)) {
+    throw new TypeError(
+      `${what}: timeout must be a number of milliseconds, received ${
+        String(timeout)
+      }`,
+    );
+  }
+  if (timeout < 0) {
+    throw new RangeError(
+      `${what}: timeout must be >= 0 milliseconds, received ${timeout}`,
+    );
+  }
+  return timeout === Infinity ? Infinity : performance.now() + timeout;
+}
+
+/**
+ * Sleeps on `flag` until woken or `ms` pass, keeping Deno's event loop alive
+ * (a pending `Atomics.waitAsync` alone does not) and giving up early when
+ * `signal` aborts. Resolves either way; the caller re-checks the ring.
+ */
+export async function sleepAsync(
+  words: Int32Array,
+  flag: number,
+  ms: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const result = Atomics.waitAsync(words, flag, 1, ms);
+  if (!result.async) return;
+  // A ref'd timer keeps the process alive while only the waiter is pending.
+  let keepAlive: ReturnType<typeof setInterval> | undefined;
+  let onAbort: (() => void) | undefined;
+  try {
+    keepAlive = setInterval(() => {}, 2 ** 30);
+    if (!signal) {
+      await result.value;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      onAbort = resolve;
+      signal.addEventListener("abort", onAbort, { once: true });
+      result.value.then(() => resolve());
+    });
+  } finally {
+    clearInterval(keepAlive);
+    if (onAbort) signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+export { W_CLOSED };

@@ -1,0 +1,54 @@
+/**
+ * Closing a ring from any thread that holds its buffer.
+ *
+ * @module
+ */
+import { describeValue } from "./_codec.ts";
+import {
+  DESCRIPTOR_OFFSET,
+  MAGIC,
+  W_CONSUMER_WAITING,
+  W_MAGIC,
+  W_PRODUCER_WAITING,
+} from "./_layout.ts";
+import { markClosed } from "./_signal.ts";
+
+/**
+ * Closes a ring from any thread that holds its buffer — for instance a
+ * supervisor whose producer Worker died. Blocked and async waiters on both
+ * sides wake promptly; the producer then gets {@linkcode ClosedError}, and
+ * the consumer still drains every committed item before its `pop` throws
+ * {@linkcode ClosedError}. Closing twice is harmless. Works even when the
+ * ring's indices are corrupted, so a damaged ring can still be shut down.
+ *
+ * @param buffer The ring's SharedArrayBuffer.
+ * @throws {TypeError} When `buffer` is not a SharedArrayBuffer holding a ring.
+ *
+ * @example Closing from a supervisor
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { closeRing, Consumer, createRing } from "@ringproof/ring";
+ *
+ * const sab = createRing({ slots: 4 });
+ * const consumer = new Consumer(sab);
+ * closeRing(sab);
+ * assert.equal(consumer.closed, true);
+ * ```
+ */
+export function closeRing(buffer: SharedArrayBuffer): void {
+  if (
+    !(buffer instanceof SharedArrayBuffer) ||
+    buffer.byteLength < DESCRIPTOR_OFFSET ||
+    Atomics.load(new Int32Array(buffer, 0, 1), W_MAGIC) !== (MAGIC | 0)
+  ) {
+    throw new TypeError(
+      `Cannot close ring: buffer must be a SharedArrayBuffer made by createRing(), received ${
+        describeValue(buffer)
+      }`,
+    );
+  }
+  markClosed(new Int32Array(buffer, 0, DESCRIPTOR_OFFSET / 4), [
+    W_PRODUCER_WAITING,
+    W_CONSUMER_WAITING,
+  ]);
+}

@@ -1,0 +1,524 @@
+/**
+ * The consumer side of a ring.
+ *
+ * @module
+ */
+import { Attachment } from "./_attachment.ts";
+import { type Codec, makeCodec, type NumericArray } from "./_codec.ts";
+import { checkCount, checkSlot, type Scheme } from "./_header.ts";
+import {
+  W_CONSUMER_WAITING,
+  W_IN,
+  W_OUT,
+  W_OUT_SLOT,
+  W_PRODUCER_WAITING,
+} from "./_layout.ts";
+import { deadlineOf, remaining, sleepAsync, wakeIfWaiting } from "./_signal.ts";
+import { ClosedError, RingStateError, TimeoutError } from "./errors.ts";
+import type { RingBuffer } from "./create_ring.ts";
+import type { Item, SlotView } from "./item.ts";
+
+/** Options for {@linkcode Consumer.pop}. */
+export interface PopOptions {
+  /** Milliseconds to wait for an item before a {@linkcode TimeoutError}. Defaults to no limit. */
+  readonly timeout?: number;
+}
+
+/** Options for {@linkcode Consumer.popAsync}. */
+export interface PopAsyncOptions extends PopOptions {
+  /** Aborts the wait; the promise rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The consumer side of a ring: the textbook's consumer loop, which reads
+ * `buffer[out]` and then publishes `out = (out + 1) % BUFFER_SIZE`.
+ *
+ * At most one live Consumer may be attached to a ring at a time. The item is
+ * always read **before** `out` is published, so the producer never overwrites
+ * a slot still being read; the consumer keeps a cached copy of `in` and
+ * re-reads it only when the ring looks empty.
+ *
+ * @typeParam T The item type, inferred from a {@linkcode RingBuffer}.
+ *
+ * @example Draining a closed ring with for await
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Consumer, createRing, Producer } from "@ringproof/ring";
+ *
+ * const sab = createRing({ slots: 8 });
+ * const producer = new Producer(sab);
+ * producer.pushMany([1, 2, 3]);
+ * producer.close();
+ * const seen: number[] = [];
+ * for await (const item of new Consumer(sab)) seen.push(item);
+ * assert.deepEqual(seen, [1, 2, 3]);
+ * ```
+ */
+export class Consumer<T = Item> {
+  #ring: Attachment;
+  #codec: Codec<T>;
+  #words: Int32Array;
+  /** The textbook's BUFFER_SIZE. */
+  #slots: number;
+  #counter: boolean;
+  /** The textbook's `out`: slot index, or free-running counter (counter scheme). */
+  #out: number;
+  /** Physical slot of `out`; the same as `out` in the textbook scheme. */
+  #outSlot: number;
+  /** Last `in` read from shared memory; re-read only when the ring looks empty. */
+  #in: number;
+  #data: NumericArray | null;
+  #peeked = false;
+  #pending = 0;
+  #tail: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Attaches a consumer to a ring made by {@linkcode createRing}.
+   *
+   * @param buffer The ring's SharedArrayBuffer, possibly received from
+   * another Worker.
+   * @throws {TypeError} When `buffer` is not a SharedArrayBuffer holding a ring.
+   * @throws {RangeError} When the ring's layout version is not supported.
+   * @throws {CorruptedRingError} When the ring's header is damaged.
+   * @throws {AlreadyAttachedError} When another consumer is attached.
+   */
+  constructor(buffer: RingBuffer<T> | SharedArrayBuffer) {
+    this.#ring = new Attachment(buffer, "consumer");
+    const { header } = this.#ring;
+    this.#words = header.words;
+    this.#slots = header.slots;
+    this.#counter = header.scheme === "counter";
+    this.#out = Atomics.load(this.#words, W_OUT);
+    // The textbook scheme's `out` is its own slot; W_OUT_SLOT is unused there.
+    this.#outSlot = this.#counter
+      ? Atomics.load(this.#words, W_OUT_SLOT)
+      : this.#out;
+    this.#in = Atomics.load(this.#words, W_IN);
+    this.#codec = makeCodec<T>(
+      header.item,
+      header.buffer,
+      header.dataOffset,
+      header.slots,
+      "Cannot pop item",
+    );
+    this.#data = this.#codec.array;
+  }
+
+  /**
+   * The textbook's `BUFFER_SIZE`.
+   *
+   * @returns The number of slots.
+   */
+  get slots(): number {
+    return this.#slots;
+  }
+
+  /**
+   * The most items the ring can hold: `slots - 1` in the textbook scheme,
+   * `slots` in the counter scheme.
+   *
+   * @returns The capacity.
+   */
+  get capacity(): number {
+    return this.#ring.header.capacity;
+  }
+
+  /**
+   * The index scheme recorded in the ring's header.
+   *
+   * @returns `"textbook"` or `"counter"`.
+   */
+  get scheme(): Scheme {
+    return this.#ring.header.scheme;
+  }
+
+  /**
+   * Items in the ring now (a snapshot: the producer may be pushing).
+   *
+   * @returns The number of items between `out` and `in`.
+   */
+  get size(): number {
+    return this.#ring.size();
+  }
+
+  /**
+   * Whether the ring has been closed. Items pushed before closing may still
+   * be waiting to be popped.
+   *
+   * @returns `true` once closed.
+   */
+  get closed(): boolean {
+    return this.#ring.isClosed();
+  }
+
+  /**
+   * Pops the oldest item if there is one, without waiting. Never throws
+   * {@linkcode ClosedError}: check {@linkcode Consumer.closed} to tell
+   * "empty for now" from "empty for good".
+   *
+   * @returns The item, or `undefined` when the ring is empty.
+   * @throws {CorruptedRingError} When `in` in shared memory is impossible.
+   *
+   * @example Popping until empty
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Consumer, createRing, Producer } from "@ringproof/ring";
+   *
+   * const sab = createRing({ slots: 4, item: "float64" });
+   * new Producer(sab).tryPush(0.5);
+   * const consumer = new Consumer(sab);
+   * assert.equal(consumer.tryPop(), 0.5);
+   * assert.equal(consumer.tryPop(), undefined);
+   * ```
+   */
+  tryPop(): T | undefined {
+    this.#ready("Cannot pop item");
+    if (this.#isEmpty()) return undefined;
+    return this.#take();
+  }
+
+  /**
+   * Pops the oldest item, blocking the thread with `Atomics.wait` while the
+   * ring is empty.
+   *
+   * @param options `timeout` in milliseconds.
+   * @returns The item.
+   * @throws {ClosedError} When the ring is closed and drained.
+   * @throws {TimeoutError} When the ring stays empty for `timeout`.
+   *
+   * @example Popping with a timeout
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Consumer, createRing, Producer, TimeoutError } from "@ringproof/ring";
+   *
+   * const sab = createRing({ slots: 4 });
+   * const consumer = new Consumer(sab);
+   * new Producer(sab).push(3);
+   * assert.equal(consumer.pop({ timeout: 10 }), 3);
+   * assert.throws(() => consumer.pop({ timeout: 1 }), TimeoutError);
+   * ```
+   */
+  pop(options: PopOptions = {}): T {
+    const what = "Cannot pop item";
+    this.#ready(what);
+    const deadline = deadlineOf(options.timeout, what);
+    while (this.#isEmpty()) {
+      Atomics.store(this.#words, W_CONSUMER_WAITING, 1);
+      // Re-check after raising the flag: a producer that published before
+      // seeing the flag will not wake us.
+      if (!this.#isEmpty()) break;
+      this.#throwIfDrained(what);
+      const ms = remaining(deadline);
+      if (ms === 0) throw this.#timeout(options.timeout);
+      Atomics.wait(this.#words, W_CONSUMER_WAITING, 1, ms);
+    }
+    Atomics.store(this.#words, W_CONSUMER_WAITING, 0);
+    return this.#take();
+  }
+
+  /**
+   * Pops the oldest item, waiting with `Atomics.waitAsync` while the ring is
+   * empty, so the event loop stays free. Calls on one consumer complete in
+   * call order.
+   *
+   * @param options `timeout` in milliseconds and an abort `signal`.
+   * @returns A promise of the item.
+   * @throws {ClosedError} When the ring is closed and drained.
+   * @throws {TimeoutError} When the ring stays empty for `timeout`.
+   *
+   * @example Awaiting an item
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Consumer, createRing, Producer } from "@ringproof/ring";
+   *
+   * const sab = createRing({ slots: 4 });
+   * const consumer = new Consumer(sab);
+   * const next = consumer.popAsync({ timeout: 1000 });
+   * new Producer(sab).tryPush(11);
+   * assert.equal(await next, 11);
+   * ```
+   */
+  popAsync(options: PopAsyncOptions = {}): Promise<T> {
+    try {
+      const what = "Cannot pop item";
+      this.#ready(what);
+      options.signal?.throwIfAborted();
+      if (this.#pending === 0 && !this.#isEmpty()) {
+        return Promise.resolve(this.#take());
+      }
+      const deadline = deadlineOf(options.timeout, what);
+      this.#pending++;
+      const run = this.#tail.then(() => this.#popWhenReady(deadline, options))
+        .finally(() => this.#pending--);
+      this.#tail = run.catch(() => {});
+      return run;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async #popWhenReady(deadline: number, options: PopAsyncOptions): Promise<T> {
+    const what = "Cannot pop item";
+    const { signal } = options;
+    while (this.#isEmpty()) {
+      Atomics.store(this.#words, W_CONSUMER_WAITING, 1);
+      if (!this.#isEmpty()) break;
+      this.#throwIfDrained(what);
+      signal?.throwIfAborted();
+      const ms = remaining(deadline);
+      if (ms === 0) throw this.#timeout(options.timeout);
+      await sleepAsync(this.#words, W_CONSUMER_WAITING, ms, signal);
+      signal?.throwIfAborted();
+      this.#ready(what);
+    }
+    Atomics.store(this.#words, W_CONSUMER_WAITING, 0);
+    return this.#take();
+  }
+
+  /**
+   * Pops up to `target.length` items into `target` (from index 0), without
+   * waiting, and releases them with one store of `out`.
+   *
+   * @param target Where to put the items; a typed array of the ring's own
+   * numeric kind is filled in bulk.
+   * @returns How many items were popped.
+   *
+   * @example Popping a batch into a typed array
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Consumer, createRing, Producer } from "@ringproof/ring";
+   *
+   * const sab = createRing({ slots: 8 });
+   * new Producer(sab).pushMany([4, 5, 6]);
+   * const target = new Int32Array(5);
+   * assert.equal(new Consumer(sab).popMany(target), 3);
+   * assert.deepEqual([...target], [4, 5, 6, 0, 0]);
+   * ```
+   */
+  popMany(target: { [index: number]: T; readonly length: number }): number {
+    const what = "Cannot pop items";
+    this.#ready(what);
+    if (
+      target === null || typeof target !== "object" ||
+      typeof target.length !== "number"
+    ) {
+      throw new TypeError(
+        `${what}: target must be an array or typed array, received ${
+          String(target)
+        }`,
+      );
+    }
+    let available = this.#available(this.#in);
+    if (available < target.length) {
+      this.#in = this.#loadIn();
+      available = this.#available(this.#in);
+    }
+    const n = Math.min(target.length, available);
+    if (n === 0) return 0;
+    const slots = this.#slots;
+    const start = this.#outSlot;
+    const first = Math.min(n, slots - start);
+    const data = this.#data;
+    if (
+      data !== null && ArrayBuffer.isView(target) &&
+      target.constructor === data.constructor
+    ) {
+      const out = target as unknown as NumericArray;
+      out.set(data.subarray(start, start + first) as never, 0);
+      if (first < n) out.set(data.subarray(0, n - first) as never, first);
+    } else {
+      let slot = start;
+      for (let i = 0; i < n; i++) {
+        target[i] = this.#codec.read(slot);
+        if (++slot === slots) slot = 0;
+      }
+    }
+    this.#advance(n);
+    return n;
+  }
+
+  /**
+   * Looks at the oldest item in place, without copying. Read the view, then
+   * call {@linkcode Consumer.release} to free the slot; until then the
+   * producer cannot overwrite it. Do not write through the view (struct views
+   * are frozen; typed-array views cannot be).
+   *
+   * @returns A read-only view of the oldest item, or `null` when empty.
+   *
+   * @example Reading a byte record in place
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Consumer, createRing, Producer } from "@ringproof/ring";
+   *
+   * const sab = createRing({ slots: 4, item: { bytes: 3 } });
+   * new Producer(sab).tryPush(new Uint8Array([1, 2, 3]));
+   * const consumer = new Consumer(sab);
+   * const view = consumer.peek();
+   * assert.deepEqual([...view!], [1, 2, 3]);
+   * consumer.release();
+   * assert.equal(consumer.peek(), null);
+   * ```
+   */
+  peek(): SlotView<T> | null {
+    this.#ring.assertAttached("Cannot peek");
+    if (!this.#peeked) {
+      if (this.#isEmpty()) return null;
+      this.#peeked = true;
+    }
+    return this.#codec.view(this.#outSlot, false);
+  }
+
+  /**
+   * Frees the slot seen through {@linkcode Consumer.peek} by publishing `out`.
+   *
+   * @throws {RingStateError} When no item is being peeked.
+   *
+   * @example Releasing a peeked item
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Consumer, createRing, Producer } from "@ringproof/ring";
+   *
+   * const sab = createRing({ slots: 4 });
+   * new Producer(sab).pushMany([1, 2]);
+   * const consumer = new Consumer(sab);
+   * assert.equal(consumer.peek()![0], 1);
+   * consumer.release();
+   * assert.equal(consumer.tryPop(), 2);
+   * ```
+   */
+  release(): void {
+    const what = "Cannot release";
+    this.#ring.assertAttached(what);
+    if (!this.#peeked) {
+      throw new RingStateError(
+        `${what}: no item is peeked (call peek() first)`,
+      );
+    }
+    this.#peeked = false;
+    this.#advance(1);
+  }
+
+  /**
+   * Lets go of the ring without closing it, so another consumer may attach.
+   * Idempotent; a peeked item stays in the ring.
+   *
+   * @example Handing the consumer role over
+   * ```ts
+   * import { Consumer, createRing } from "@ringproof/ring";
+   *
+   * const sab = createRing({ slots: 4 });
+   * new Consumer(sab).detach();
+   * new Consumer(sab); // the ring is free again
+   * ```
+   */
+  detach(): void {
+    this.#peeked = false;
+    this.#ring.detach();
+  }
+
+  /** Detaches, for `using consumer = new Consumer(sab)`. */
+  [Symbol.dispose](): void {
+    this.detach();
+  }
+
+  /**
+   * Iterates the items with {@linkcode Consumer.popAsync}, ending once the
+   * ring is closed and drained.
+   *
+   * @returns An async iterator of the items.
+   */
+  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    while (true) {
+      let item: T;
+      try {
+        item = await this.popAsync();
+      } catch (error) {
+        if (error instanceof ClosedError) return;
+        throw error;
+      }
+      yield item;
+    }
+  }
+
+  #ready(what: string): void {
+    this.#ring.assertAttached(what);
+    if (this.#peeked) {
+      throw new RingStateError(
+        `${what}: a peeked item is not released yet (call release() first)`,
+      );
+    }
+  }
+
+  /** Throws ClosedError when the ring is closed and, on a fresh look, empty. */
+  #throwIfDrained(what: string): void {
+    if (!this.#ring.isClosed()) return;
+    // The producer publishes its last `in` before closing: re-read it once
+    // more so an item pushed just before close() is not missed.
+    this.#in = this.#loadIn();
+    if (this.#available(this.#in) === 0) {
+      Atomics.store(this.#words, W_CONSUMER_WAITING, 0);
+      throw new ClosedError(`${what}: ring is closed and drained`);
+    }
+  }
+
+  #timeout(timeout: number | undefined): TimeoutError {
+    Atomics.store(this.#words, W_CONSUMER_WAITING, 0);
+    return new TimeoutError(
+      `Cannot pop item: ring stayed empty for ${timeout} ms`,
+    );
+  }
+
+  /** Reads `in` from shared memory and refuses an impossible value. */
+  #loadIn(): number {
+    const inValue = Atomics.load(this.#words, W_IN);
+    if (this.#counter) {
+      checkCount(inValue, this.#out, this.#slots, "Cannot pop item");
+    } else checkSlot(inValue, this.#slots, "in", "Cannot pop item");
+    return inValue;
+  }
+
+  /** Items available as seen with `in`. */
+  #available(inValue: number): number {
+    if (this.#counter) return (inValue - this.#out) >>> 0;
+    return inValue >= this.#out
+      ? inValue - this.#out
+      : this.#slots - this.#out + inValue;
+  }
+
+  /** Empty test with the cached `in`, re-reading `in` only when it looks empty. */
+  #isEmpty(): boolean {
+    // The textbook's empty test: in == out.
+    if (this.#in !== this.#out) return false;
+    this.#in = this.#loadIn();
+    return this.#in === this.#out;
+  }
+
+  /** Reads `buffer[out]`, then publishes `out`. */
+  #take(): T {
+    const data = this.#data;
+    const item = data !== null
+      ? data[this.#outSlot] as T
+      : this.#codec.read(this.#outSlot);
+    this.#advance(1);
+    return item;
+  }
+
+  /** Releases `n` read slots by advancing `out`, then wakes a sleeping producer. */
+  #advance(n: number): void {
+    const words = this.#words;
+    let slot = this.#outSlot + n;
+    if (slot >= this.#slots) slot -= this.#slots;
+    this.#outSlot = slot;
+    if (this.#counter) {
+      this.#out = (this.#out + n) | 0;
+      Atomics.store(words, W_OUT_SLOT, slot);
+    } else {
+      this.#out = slot;
+    }
+    // The releasing store: the slot was read before it, so the producer may
+    // now overwrite it.
+    Atomics.store(words, W_OUT, this.#out);
+    wakeIfWaiting(words, W_PRODUCER_WAITING);
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * Creating a ring in a SharedArrayBuffer.
+ *
+ * @module
+ */
+import { describeValue, parseItemSpec } from "./_codec.ts";
+import { measure, type Scheme } from "./_header.ts";
+import type { ItemOf, ItemSpec } from "./item.ts";
+import {
+  DESCRIPTOR_OFFSET,
+  LAYOUT_VERSION,
+  MAGIC,
+  MAX_BYTES,
+  MAX_SLOTS,
+  SCHEME_COUNTER,
+  SCHEME_TEXTBOOK,
+  W_BYTE_LENGTH,
+  W_DATA_OFFSET,
+  W_DESCRIPTOR_BYTES,
+  W_IN,
+  W_IN_SLOT,
+  W_MAGIC,
+  W_OUT,
+  W_OUT_SLOT,
+  W_SCHEME,
+  W_SLOTS,
+  W_STRIDE,
+  W_VERSION,
+} from "./_layout.ts";
+
+export type { Scheme };
+
+/**
+ * A SharedArrayBuffer laid out as a ring of items of type `T`. The type
+ * parameter only helps inference for {@linkcode Producer} and
+ * {@linkcode Consumer}; at run time it is a plain SharedArrayBuffer and can be
+ * posted to Workers as one.
+ */
+export type RingBuffer<T> = SharedArrayBuffer & {
+  /** Phantom marker for the item type; never present at run time. */
+  readonly "@ringproof/item"?: T;
+};
+
+/** Options for {@linkcode createRing}. */
+export interface CreateRingOptions<S extends ItemSpec = ItemSpec> {
+  /**
+   * The textbook's `BUFFER_SIZE`: the number of slots, an integer from 2 to
+   * 2^30. The `"textbook"` scheme holds at most `slots - 1` items, the
+   * `"counter"` scheme all `slots`.
+   */
+  readonly slots: number;
+  /** What one slot holds. Defaults to `"int32"`. */
+  readonly item?: S;
+  /** The index scheme. Defaults to `"textbook"`. */
+  readonly scheme?: Scheme;
+  /**
+   * Initial value of `in` and `out`: a slot index in `[0, slots)` for the
+   * textbook scheme, an unsigned 32-bit counter for the counter scheme.
+   * Defaults to 0. Useful to test the wrap-around (e.g. `2 ** 32 - 3`).
+   */
+  readonly start?: number;
+}
+
+/**
+ * Creates a ring: a SharedArrayBuffer holding the header (`in`, `out`, the
+ * configuration) and `slots` item slots. Hand it to Workers with
+ * `postMessage` and attach one {@linkcode Producer} and one
+ * {@linkcode Consumer}.
+ *
+ * @param options The ring's size, item format and index scheme.
+ * @returns The ring, ready to share.
+ * @throws {TypeError} When an option has the wrong type or the item spec is
+ * malformed.
+ * @throws {RangeError} When `slots`, `start` or the total size is out of range.
+ *
+ * @example Creating a textbook ring of ten int32 slots
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Consumer, createRing, Producer } from "@ringproof/ring";
+ *
+ * const sab = createRing({ slots: 10 });
+ * const producer = new Producer(sab);
+ * const consumer = new Consumer(sab);
+ * assert.equal(producer.capacity, 9); // BUFFER_SIZE - 1
+ * assert.equal(producer.tryPush(42), true);
+ * assert.equal(consumer.tryPop(), 42);
+ * ```
+ *
+ * @example Creating a counter ring of structs
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Consumer, createRing, Producer } from "@ringproof/ring";
+ *
+ * const sab = createRing({
+ *   slots: 3,
+ *   scheme: "counter",
+ *   item: { struct: { id: "uint32", value: "float64" } },
+ * });
+ * const producer = new Producer(sab);
+ * assert.equal(producer.capacity, 3); // all BUFFER_SIZE slots
+ * producer.tryPush({ id: 1, value: 0.5 });
+ * assert.deepEqual(new Consumer(sab).tryPop(), { id: 1, value: 0.5 });
+ * ```
+ */
+export function createRing<const S extends ItemSpec = "int32">(
+  options: CreateRingOptions<S>,
+): RingBuffer<ItemOf<S>> {
+  const what = "Cannot create ring";
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(
+      `${what}: options must be an object, received ${describeValue(options)}`,
+    );
+  }
+  const { slots, item = "int32", scheme = "textbook", start = 0 } = options;
+  if (typeof slots !== "number") {
+    throw new TypeError(
+      `${what}: slots must be an integer >= 2, received ${
+        describeValue(slots)
+      }`,
+    );
+  }
+  if (!Number.isInteger(slots) || slots < 2) {
+    throw new RangeError(
+      `${what}: slots must be an integer >= 2, received ${slots}`,
+    );
+  }
+  if (slots > MAX_SLOTS) {
+    throw new RangeError(
+      `${what}: slots must be at most ${MAX_SLOTS}, received ${slots}`,
+    );
+  }
+  if (scheme !== "textbook" && scheme !== "counter") {
+    throw new TypeError(
+      `${what}: scheme must be "textbook" or "counter", received ${
+        describeValue(scheme)
+      }`,
+    );
+  }
+  if (typeof start !== "number") {
+    throw new TypeError(
+      `${what}: start must be an integer, received ${describeValue(start)}`,
+    );
+  }
+  const startLimit = scheme === "textbook" ? slots : 2 ** 32;
+  if (!Number.isInteger(start) || start < 0 || start >= startLimit) {
+    throw new RangeError(
+      `${what}: start must be an integer in [0, ${startLimit}) for the ${scheme} scheme, received ${start}`,
+    );
+  }
+  const layout = parseItemSpec(item, what);
+  const descriptor = new TextEncoder().encode(JSON.stringify(layout.spec));
+  const { dataOffset, byteLength } = measure(descriptor.length, slots, layout);
+  if (byteLength > MAX_BYTES) {
+    throw new RangeError(
+      `${what}: ${slots} slots of ${layout.stride} bytes need ${byteLength} bytes, more than the ${MAX_BYTES} a ring may use`,
+    );
+  }
+
+  const buffer = new SharedArrayBuffer(byteLength);
+  const words = new Int32Array(buffer, 0, DESCRIPTOR_OFFSET / 4);
+  new Uint8Array(buffer, DESCRIPTOR_OFFSET, descriptor.length).set(descriptor);
+  words[W_SLOTS] = slots;
+  words[W_SCHEME] = scheme === "textbook" ? SCHEME_TEXTBOOK : SCHEME_COUNTER;
+  words[W_STRIDE] = layout.stride;
+  words[W_DESCRIPTOR_BYTES] = descriptor.length;
+  words[W_DATA_OFFSET] = dataOffset;
+  words[W_BYTE_LENGTH] = byteLength;
+  // `in == out`: the ring starts empty. The counter scheme starts both
+  // counters at `start` and both physical slots at 0.
+  words[W_IN] = words[W_OUT] = start | 0;
+  // (The textbook scheme's index is its own slot; those words stay 0.)
+  words[W_IN_SLOT] = words[W_OUT_SLOT] = 0;
+  words[W_VERSION] = LAYOUT_VERSION;
+  // Magic last: a buffer is recognised as a ring only once it is complete.
+  Atomics.store(words, W_MAGIC, MAGIC | 0);
+  return buffer as RingBuffer<ItemOf<S>>;
+}

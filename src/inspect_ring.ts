@@ -1,0 +1,116 @@
+/**
+ * Reading a ring's state without attaching to it.
+ *
+ * @module
+ */
+import { readHeader, type Scheme } from "./_header.ts";
+import {
+  W_CLOSED,
+  W_CONSUMER_ATTACHED,
+  W_CONSUMER_WAITING,
+  W_IN,
+  W_IN_SLOT,
+  W_OUT,
+  W_OUT_SLOT,
+  W_PRODUCER_ATTACHED,
+  W_PRODUCER_WAITING,
+} from "./_layout.ts";
+import type { ItemSpec } from "./item.ts";
+
+/** A snapshot of a ring's header, as {@linkcode inspectRing} reads it. */
+export interface RingSnapshot {
+  /** The textbook's `BUFFER_SIZE`. */
+  readonly slots: number;
+  /** The index scheme. */
+  readonly scheme: Scheme;
+  /** The most items the ring can hold. */
+  readonly capacity: number;
+  /** What one slot holds, in canonical form. */
+  readonly item: ItemSpec;
+  /** Bytes from one slot to the next. */
+  readonly stride: number;
+  /**
+   * The textbook's `in`: a slot index (textbook scheme) or an unsigned 32-bit
+   * counter (counter scheme).
+   */
+  readonly in: number;
+  /** The textbook's `out`, like `in`. */
+  readonly out: number;
+  /** The physical slot `in` points at. */
+  readonly inSlot: number;
+  /** The physical slot `out` points at. */
+  readonly outSlot: number;
+  /** Items between `out` and `in`, computed without validation. */
+  readonly size: number;
+  /** Whether the ring was closed. */
+  readonly closed: boolean;
+  /** Whether a producer is attached. */
+  readonly producerAttached: boolean;
+  /** Whether a consumer is attached. */
+  readonly consumerAttached: boolean;
+  /** Whether a producer is (about to be) asleep waiting for room. */
+  readonly producerWaiting: boolean;
+  /** Whether a consumer is (about to be) asleep waiting for an item. */
+  readonly consumerWaiting: boolean;
+  /** Byte offsets of `in`, `out` and slot 0 in the buffer. */
+  readonly offsets: {
+    readonly in: number;
+    readonly out: number;
+    readonly data: number;
+  };
+}
+
+/**
+ * Reads a ring's header: its configuration, `in`, `out` and flags. The
+ * layout is validated, but `in` and `out` are reported as found, so a
+ * corrupted ring can be examined. This is the abstraction function the
+ * model-conformance checks use to compare the production ring with the
+ * model.
+ *
+ * @param buffer The ring's SharedArrayBuffer.
+ * @returns A snapshot of the header.
+ * @throws {TypeError} When `buffer` is not a ring.
+ *
+ * @example Watching `in` and `out` move
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createRing, inspectRing, Producer } from "@ringproof/ring";
+ *
+ * const sab = createRing({ slots: 3 });
+ * new Producer(sab).pushMany([1, 2]);
+ * const snapshot = inspectRing(sab);
+ * assert.equal(snapshot.in, 2);
+ * assert.equal(snapshot.out, 0);
+ * assert.equal(snapshot.size, 2);
+ * ```
+ */
+export function inspectRing(buffer: SharedArrayBuffer): RingSnapshot {
+  const what = "Cannot inspect ring";
+  // Indices are reported as found, so a corrupted ring can be examined.
+  const header = readHeader(buffer, what, { skipIndices: true });
+  const { words, slots, scheme } = header;
+  const inValue = Atomics.load(words, W_IN);
+  const outValue = Atomics.load(words, W_OUT);
+  const counter = scheme === "counter";
+  const size = counter
+    ? (inValue - outValue) >>> 0
+    : ((inValue - outValue) % slots + slots) % slots;
+  return {
+    slots,
+    scheme,
+    capacity: header.capacity,
+    item: header.item.spec,
+    stride: header.item.stride,
+    in: counter ? inValue >>> 0 : inValue,
+    out: counter ? outValue >>> 0 : outValue,
+    inSlot: counter ? Atomics.load(words, W_IN_SLOT) : inValue,
+    outSlot: counter ? Atomics.load(words, W_OUT_SLOT) : outValue,
+    size,
+    closed: Atomics.load(words, W_CLOSED) !== 0,
+    producerAttached: Atomics.load(words, W_PRODUCER_ATTACHED) !== 0,
+    consumerAttached: Atomics.load(words, W_CONSUMER_ATTACHED) !== 0,
+    producerWaiting: Atomics.load(words, W_PRODUCER_WAITING) !== 0,
+    consumerWaiting: Atomics.load(words, W_CONSUMER_WAITING) !== 0,
+    offsets: { in: W_IN * 4, out: W_OUT * 4, data: header.dataOffset },
+  };
+}

@@ -1,0 +1,556 @@
+/**
+ * The producer side of a ring.
+ *
+ * @module
+ */
+import { Attachment } from "./_attachment.ts";
+import { type Codec, makeCodec, type NumericArray } from "./_codec.ts";
+import { checkCount, checkSlot, type Scheme } from "./_header.ts";
+import {
+  W_CONSUMER_WAITING,
+  W_IN,
+  W_IN_SLOT,
+  W_OUT,
+  W_PRODUCER_WAITING,
+} from "./_layout.ts";
+import {
+  deadlineOf,
+  markClosed,
+  remaining,
+  sleepAsync,
+  wakeIfWaiting,
+} from "./_signal.ts";
+import { ClosedError, RingStateError, TimeoutError } from "./errors.ts";
+import type { RingBuffer } from "./create_ring.ts";
+import type { Item, SlotView } from "./item.ts";
+
+/** Options for {@linkcode Producer.push}. */
+export interface PushOptions {
+  /** Milliseconds to wait for room before a {@linkcode TimeoutError}. Defaults to no limit. */
+  readonly timeout?: number;
+}
+
+/** Options for {@linkcode Producer.pushAsync}. */
+export interface PushAsyncOptions extends PushOptions {
+  /** Aborts the wait; the promise rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The producer side of a ring: the textbook's producer loop, which writes
+ * `buffer[in]` and then publishes `in = (in + 1) % BUFFER_SIZE`.
+ *
+ * At most one live Producer may be attached to a ring at a time. The item is
+ * always written **before** `in` is published, so the consumer never sees a
+ * slot that is not fully written; the producer keeps a cached copy of `out`
+ * and re-reads it only when the ring looks full.
+ *
+ * @typeParam T The item type, inferred from a {@linkcode RingBuffer}.
+ *
+ * @example Pushing and popping through one ring
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Consumer, createRing, Producer } from "@ringproof/ring";
+ *
+ * const sab = createRing({ slots: 4 });
+ * const producer = new Producer(sab);
+ * const consumer = new Consumer(sab);
+ * assert.equal(producer.pushMany([1, 2, 3, 4]), 3); // capacity is BUFFER_SIZE - 1
+ * assert.equal(producer.tryPush(5), false);
+ * assert.equal(consumer.tryPop(), 1);
+ * ```
+ */
+export class Producer<T = Item> {
+  #ring: Attachment;
+  #codec: Codec<T>;
+  #words: Int32Array;
+  /** The textbook's BUFFER_SIZE. */
+  #slots: number;
+  #counter: boolean;
+  /** The textbook's `in`: slot index, or free-running counter (counter scheme). */
+  #in: number;
+  /** Physical slot of `in`; the same as `in` in the textbook scheme. */
+  #inSlot: number;
+  /** Last `out` read from shared memory; re-read only when the ring looks full. */
+  #out: number;
+  #data: NumericArray | null;
+  #reserved = false;
+  #pending = 0;
+  #tail: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Attaches a producer to a ring made by {@linkcode createRing}.
+   *
+   * @param buffer The ring's SharedArrayBuffer, possibly received from
+   * another Worker.
+   * @throws {TypeError} When `buffer` is not a SharedArrayBuffer holding a ring.
+   * @throws {RangeError} When the ring's layout version is not supported.
+   * @throws {CorruptedRingError} When the ring's header is damaged.
+   * @throws {AlreadyAttachedError} When another producer is attached.
+   */
+  constructor(buffer: RingBuffer<T> | SharedArrayBuffer) {
+    this.#ring = new Attachment(buffer, "producer");
+    const { header } = this.#ring;
+    this.#words = header.words;
+    this.#slots = header.slots;
+    this.#counter = header.scheme === "counter";
+    this.#in = Atomics.load(this.#words, W_IN);
+    // The textbook scheme's `in` is its own slot; W_IN_SLOT is unused there.
+    this.#inSlot = this.#counter
+      ? Atomics.load(this.#words, W_IN_SLOT)
+      : this.#in;
+    this.#out = Atomics.load(this.#words, W_OUT);
+    this.#codec = makeCodec<T>(
+      header.item,
+      header.buffer,
+      header.dataOffset,
+      header.slots,
+      "Cannot push item",
+    );
+    this.#data = this.#codec.array;
+  }
+
+  /**
+   * The textbook's `BUFFER_SIZE`.
+   *
+   * @returns The number of slots.
+   */
+  get slots(): number {
+    return this.#slots;
+  }
+
+  /**
+   * The most items the ring can hold: `slots - 1` in the textbook scheme,
+   * `slots` in the counter scheme.
+   *
+   * @returns The capacity.
+   */
+  get capacity(): number {
+    return this.#ring.header.capacity;
+  }
+
+  /**
+   * The index scheme recorded in the ring's header.
+   *
+   * @returns `"textbook"` or `"counter"`.
+   */
+  get scheme(): Scheme {
+    return this.#ring.header.scheme;
+  }
+
+  /**
+   * Items in the ring now (a snapshot: the consumer may be popping).
+   *
+   * @returns The number of items between `out` and `in`.
+   */
+  get size(): number {
+    return this.#ring.size();
+  }
+
+  /**
+   * Whether the ring has been closed (by either side or by
+   * {@linkcode closeRing}).
+   *
+   * @returns `true` once closed.
+   */
+  get closed(): boolean {
+    return this.#ring.isClosed();
+  }
+
+  /**
+   * Pushes one item if there is room, without waiting.
+   *
+   * @param item The item to push.
+   * @returns `true` if pushed, `false` if the ring is full.
+   * @throws {TypeError} When the item has the wrong type or shape; the ring is unchanged.
+   * @throws {RangeError} When the item is out of range for its kind; the ring is unchanged.
+   * @throws {ClosedError} When the ring is closed.
+   *
+   * @example Filling a ring
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { createRing, Producer } from "@ringproof/ring";
+   *
+   * const producer = new Producer(createRing({ slots: 2 }));
+   * assert.equal(producer.tryPush(7), true);
+   * assert.equal(producer.tryPush(8), false); // 2 slots hold 1 item
+   * ```
+   */
+  tryPush(item: T): boolean {
+    this.#ready("Cannot push item");
+    this.#codec.check(item, "item");
+    if (this.#isFull()) return false;
+    this.#write(item);
+    return true;
+  }
+
+  /**
+   * Pushes one item, blocking the thread with `Atomics.wait` while the ring is
+   * full. Use it in Workers (and on Deno's main thread); see
+   * {@linkcode Producer.pushAsync} for the event loop.
+   *
+   * @param item The item to push.
+   * @param options `timeout` in milliseconds.
+   * @throws {TimeoutError} When there is still no room after `timeout`.
+   * @throws {ClosedError} When the ring is closed, before or while waiting.
+   * @throws {TypeError} When the item has the wrong type or shape.
+   * @throws {RangeError} When the item is out of range for its kind.
+   *
+   * @example Pushing with a timeout
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { createRing, Producer, TimeoutError } from "@ringproof/ring";
+   *
+   * const producer = new Producer(createRing({ slots: 2 }));
+   * producer.push(1);
+   * assert.throws(() => producer.push(2, { timeout: 5 }), TimeoutError);
+   * ```
+   */
+  push(item: T, options: PushOptions = {}): void {
+    const what = "Cannot push item";
+    this.#ready(what);
+    this.#codec.check(item, "item");
+    const deadline = deadlineOf(options.timeout, what);
+    while (this.#isFull()) {
+      Atomics.store(this.#words, W_PRODUCER_WAITING, 1);
+      // Re-check after raising the flag: a consumer that released a slot
+      // before seeing the flag will not wake us.
+      if (!this.#isFull()) break;
+      this.#ready(what);
+      const ms = remaining(deadline);
+      if (ms === 0) throw this.#timeout(options.timeout);
+      Atomics.wait(this.#words, W_PRODUCER_WAITING, 1, ms);
+    }
+    Atomics.store(this.#words, W_PRODUCER_WAITING, 0);
+    this.#write(item);
+  }
+
+  /**
+   * Pushes one item, waiting with `Atomics.waitAsync` while the ring is full,
+   * so the event loop stays free. Calls on one producer complete in call
+   * order.
+   *
+   * @param item The item to push.
+   * @param options `timeout` in milliseconds and an abort `signal`.
+   * @returns A promise that resolves once the item is published.
+   * @throws {TimeoutError} When there is still no room after `timeout`.
+   * @throws {ClosedError} When the ring is closed, before or while waiting.
+   *
+   * @example Pushing from the event loop
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Consumer, createRing, Producer } from "@ringproof/ring";
+   *
+   * const sab = createRing({ slots: 2 });
+   * const producer = new Producer(sab);
+   * const consumer = new Consumer(sab);
+   * await producer.pushAsync(1);
+   * const second = producer.pushAsync(2); // waits: the ring is full
+   * assert.equal(consumer.tryPop(), 1);
+   * await second;
+   * assert.equal(consumer.tryPop(), 2);
+   * ```
+   */
+  pushAsync(item: T, options: PushAsyncOptions = {}): Promise<void> {
+    try {
+      const what = "Cannot push item";
+      this.#ready(what);
+      this.#codec.check(item, "item");
+      options.signal?.throwIfAborted();
+      // Fast path: nothing queued before us and room now.
+      if (this.#pending === 0 && !this.#isFull()) {
+        this.#write(item);
+        return Promise.resolve();
+      }
+      const deadline = deadlineOf(options.timeout, what);
+      this.#pending++;
+      const run = this.#tail.then(() =>
+        this.#pushWhenRoom(item, deadline, options)
+      ).finally(() => this.#pending--);
+      this.#tail = run.catch(() => {});
+      return run;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async #pushWhenRoom(
+    item: T,
+    deadline: number,
+    options: PushAsyncOptions,
+  ): Promise<void> {
+    const what = "Cannot push item";
+    const { signal } = options;
+    while (this.#isFull()) {
+      Atomics.store(this.#words, W_PRODUCER_WAITING, 1);
+      if (!this.#isFull()) break;
+      this.#ready(what);
+      signal?.throwIfAborted();
+      const ms = remaining(deadline);
+      if (ms === 0) throw this.#timeout(options.timeout);
+      await sleepAsync(this.#words, W_PRODUCER_WAITING, ms, signal);
+      signal?.throwIfAborted();
+    }
+    Atomics.store(this.#words, W_PRODUCER_WAITING, 0);
+    this.#ready(what);
+    this.#write(item);
+  }
+
+  /**
+   * Pushes as many of `items` as fit now, in order, without waiting, and
+   * publishes them with one store of `in`.
+   *
+   * @param items The items; a typed array of the ring's own numeric kind is
+   * copied in bulk.
+   * @returns How many items were pushed (a prefix of `items`).
+   * @throws {TypeError} When one of the items that would be pushed is bad;
+   * nothing is pushed.
+   * @throws {RangeError} When one of the items that would be pushed is out of
+   * range; nothing is pushed.
+   * @throws {ClosedError} When the ring is closed.
+   *
+   * @example Pushing a batch
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { createRing, Producer } from "@ringproof/ring";
+   *
+   * const producer = new Producer(createRing({ slots: 8, scheme: "counter" }));
+   * assert.equal(producer.pushMany(new Int32Array([1, 2, 3])), 3);
+   * assert.equal(producer.size, 3);
+   * ```
+   */
+  pushMany(items: ArrayLike<T>): number {
+    const what = "Cannot push items";
+    this.#ready(what);
+    if (
+      items === null || typeof items !== "object" ||
+      typeof items.length !== "number"
+    ) {
+      throw new TypeError(
+        `${what}: items must be an array-like, received ${String(items)}`,
+      );
+    }
+    let free = this.#free(this.#out);
+    if (free < items.length) {
+      this.#out = this.#loadOut();
+      free = this.#free(this.#out);
+    }
+    const n = Math.min(items.length, free);
+    if (n === 0) return 0;
+    const data = this.#data;
+    const bulk = data !== null && ArrayBuffer.isView(items) &&
+      items.constructor === data.constructor;
+    if (!bulk) {
+      // Validate everything first: a bad item leaves the ring unchanged.
+      for (let i = 0; i < n; i++) this.#codec.check(items[i], i);
+    }
+    const slots = this.#slots;
+    const start = this.#inSlot;
+    const first = Math.min(n, slots - start);
+    if (bulk) {
+      const source = items as unknown as NumericArray;
+      data.set(source.subarray(0, first) as never, start);
+      if (first < n) data.set(source.subarray(first, n) as never, 0);
+    } else {
+      let slot = start;
+      for (let i = 0; i < n; i++) {
+        this.#codec.write(slot, items[i] as T);
+        if (++slot === slots) slot = 0;
+      }
+    }
+    this.#advance(n);
+    return n;
+  }
+
+  /**
+   * Reserves the next free slot for zero-copy writing. Fill the returned
+   * view, then call {@linkcode Producer.commit} to publish it. Nothing is
+   * visible to the consumer until then; a producer that dies in between
+   * leaves no partial item behind. Reserving again before committing returns
+   * the same slot.
+   *
+   * @returns A writable view of the slot, or `null` when the ring is full.
+   * @throws {ClosedError} When the ring is closed.
+   *
+   * @example Writing a struct in place
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Consumer, createRing, Producer } from "@ringproof/ring";
+   *
+   * const sab = createRing({ slots: 4, item: { struct: { id: "uint32", value: "float64" } } });
+   * const producer = new Producer(sab);
+   * const slot = producer.reserve();
+   * assert.ok(slot !== null);
+   * slot.id = 7;
+   * slot.value = 2.5;
+   * producer.commit();
+   * assert.deepEqual(new Consumer(sab).tryPop(), { id: 7, value: 2.5 });
+   * ```
+   */
+  reserve(): SlotView<T> | null {
+    const what = "Cannot reserve slot";
+    this.#ring.assertAttached(what);
+    if (this.#ring.isClosed()) throw new ClosedError(`${what}: ring is closed`);
+    if (!this.#reserved) {
+      if (this.#isFull()) return null;
+      this.#reserved = true;
+    }
+    return this.#codec.view(this.#inSlot, true);
+  }
+
+  /**
+   * Publishes the slot filled through {@linkcode Producer.reserve}.
+   *
+   * @throws {RingStateError} When no slot is reserved.
+   * @throws {ClosedError} When the ring was closed meanwhile; the item is
+   * dropped, not published.
+   *
+   * @example Committing a reserved int32
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Consumer, createRing, Producer } from "@ringproof/ring";
+   *
+   * const sab = createRing({ slots: 4 });
+   * const producer = new Producer(sab);
+   * const slot = producer.reserve()!;
+   * slot[0] = 99;
+   * producer.commit();
+   * assert.equal(new Consumer(sab).tryPop(), 99);
+   * ```
+   */
+  commit(): void {
+    const what = "Cannot commit";
+    this.#ring.assertAttached(what);
+    if (!this.#reserved) {
+      throw new RingStateError(
+        `${what}: no slot is reserved (call reserve() first)`,
+      );
+    }
+    this.#reserved = false;
+    if (this.#ring.isClosed()) throw new ClosedError(`${what}: ring is closed`);
+    this.#advance(1);
+  }
+
+  /**
+   * Closes the ring and detaches this producer. Blocked and async waiters on
+   * both sides wake; the consumer still drains every committed item. An
+   * uncommitted reservation is dropped.
+   *
+   * @example Closing after the last item
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ClosedError, Consumer, createRing, Producer } from "@ringproof/ring";
+   *
+   * const sab = createRing({ slots: 4 });
+   * const producer = new Producer(sab);
+   * const consumer = new Consumer(sab);
+   * producer.tryPush(1);
+   * producer.close();
+   * assert.equal(consumer.pop(), 1); // still drained
+   * assert.throws(() => consumer.pop(), ClosedError);
+   * ```
+   */
+  close(): void {
+    if (this.#ring.attached) {
+      markClosed(this.#words, [W_PRODUCER_WAITING, W_CONSUMER_WAITING]);
+    }
+    this.detach();
+  }
+
+  /**
+   * Lets go of the ring without closing it, so another producer may attach.
+   * Idempotent; an uncommitted reservation is dropped.
+   *
+   * @example Handing the producer role over
+   * ```ts
+   * import { createRing, Producer } from "@ringproof/ring";
+   *
+   * const sab = createRing({ slots: 4 });
+   * new Producer(sab).detach();
+   * new Producer(sab); // the ring is free again
+   * ```
+   */
+  detach(): void {
+    this.#reserved = false;
+    this.#ring.detach();
+  }
+
+  /** Detaches, for `using producer = new Producer(sab)`. */
+  [Symbol.dispose](): void {
+    this.detach();
+  }
+
+  #ready(what: string): void {
+    this.#ring.assertAttached(what);
+    if (this.#ring.isClosed()) throw new ClosedError(`${what}: ring is closed`);
+    if (this.#reserved) {
+      throw new RingStateError(
+        `${what}: a reserved slot is not committed yet (call commit() first)`,
+      );
+    }
+  }
+
+  #timeout(timeout: number | undefined): TimeoutError {
+    return new TimeoutError(
+      `Cannot push item: ring stayed full for ${timeout} ms`,
+    );
+  }
+
+  /** Reads `out` from shared memory and refuses an impossible value. */
+  #loadOut(): number {
+    const out = Atomics.load(this.#words, W_OUT);
+    if (this.#counter) {
+      checkCount(this.#in, out, this.#slots, "Cannot push item");
+    } else checkSlot(out, this.#slots, "out", "Cannot push item");
+    return out;
+  }
+
+  /** Free slots as seen with `out`. */
+  #free(out: number): number {
+    if (this.#counter) return this.#slots - ((this.#in - out) >>> 0);
+    const used = this.#in >= out
+      ? this.#in - out
+      : this.#slots - out + this.#in;
+    return this.#slots - 1 - used;
+  }
+
+  /** Full test with the cached `out`, re-reading `out` only when it looks full. */
+  #isFull(): boolean {
+    if (this.#counter) {
+      if (((this.#in - this.#out) >>> 0) !== this.#slots) return false;
+      this.#out = this.#loadOut();
+      return ((this.#in - this.#out) >>> 0) === this.#slots;
+    }
+    // The textbook's full test: (in + 1) % BUFFER_SIZE == out, without the modulo.
+    const next = this.#in + 1 === this.#slots ? 0 : this.#in + 1;
+    if (next !== this.#out) return false;
+    this.#out = this.#loadOut();
+    return next === this.#out;
+  }
+
+  /** Writes `buffer[in]`, then publishes `in`. */
+  #write(item: T): void {
+    const data = this.#data;
+    if (data !== null) data[this.#inSlot] = item as never;
+    else this.#codec.write(this.#inSlot, item);
+    this.#advance(1);
+  }
+
+  /** Publishes `n` written items by advancing `in`, then wakes a sleeping consumer. */
+  #advance(n: number): void {
+    const words = this.#words;
+    let slot = this.#inSlot + n;
+    if (slot >= this.#slots) slot -= this.#slots;
+    this.#inSlot = slot;
+    if (this.#counter) {
+      this.#in = (this.#in + n) | 0;
+      Atomics.store(words, W_IN_SLOT, slot);
+    } else {
+      this.#in = slot;
+    }
+    // The publishing store: everything written to the slots before it is
+    // visible to a consumer that loads this `in`.
+    Atomics.store(words, W_IN, this.#in);
+    wakeIfWaiting(words, W_CONSUMER_WAITING);
+  }
+}
