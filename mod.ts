@@ -36,5 +36,6 @@ export * from "./src/close_ring.ts";
 export * from "./src/inspect_ring.ts";
 export * from "./src/producer.ts";
 export * from "./src/consumer.ts";
+export * from "./src/ring_handle.ts";
 export * from "./src/errors.ts";
 export * from "./src/item.ts";

@@ -17,6 +17,14 @@ import {
 
 export type Role = "producer" | "consumer";
 
+/** Each handle's attachment, so subclasses of RingHandle can reach it. */
+export const attachments: WeakMap<object, Attachment> = new WeakMap();
+
+/** The attachment behind a handle created by RingHandle's constructor. */
+export function attachmentOf(handle: object): Attachment {
+  return attachments.get(handle)!;
+}
+
 export class Attachment {
   readonly header: RingHeader;
   readonly words: Int32Array;

@@ -3,9 +3,10 @@
  *
  * @module
  */
-import { Attachment } from "./_attachment.ts";
+import { type Attachment, attachmentOf } from "./_attachment.ts";
+import { RingHandle } from "./ring_handle.ts";
 import { type Codec, makeCodec, type NumericArray } from "./_codec.ts";
-import { checkCount, checkSlot, type Scheme } from "./_header.ts";
+import { checkCount, checkSlot } from "./_header.ts";
 import {
   W_CONSUMER_WAITING,
   W_IN,
@@ -55,7 +56,7 @@ export interface PopAsyncOptions extends PopOptions {
  * assert.deepEqual(seen, [1, 2, 3]);
  * ```
  */
-export class Consumer<T = Item> {
+export class Consumer<T = Item> extends RingHandle {
   #ring: Attachment;
   #codec: Codec<T>;
   #words: Int32Array;
@@ -84,7 +85,8 @@ export class Consumer<T = Item> {
    * @throws {AlreadyAttachedError} When another consumer is attached.
    */
   constructor(buffer: RingBuffer<T> | SharedArrayBuffer) {
-    this.#ring = new Attachment(buffer, "consumer");
+    super(buffer, "consumer");
+    this.#ring = attachmentOf(this);
     const { header } = this.#ring;
     this.#words = header.words;
     this.#slots = header.slots;
@@ -103,53 +105,6 @@ export class Consumer<T = Item> {
       "Cannot pop item",
     );
     this.#data = this.#codec.array;
-  }
-
-  /**
-   * The textbook's `BUFFER_SIZE`.
-   *
-   * @returns The number of slots.
-   */
-  get slots(): number {
-    return this.#slots;
-  }
-
-  /**
-   * The most items the ring can hold: `slots - 1` in the textbook scheme,
-   * `slots` in the counter scheme.
-   *
-   * @returns The capacity.
-   */
-  get capacity(): number {
-    return this.#ring.header.capacity;
-  }
-
-  /**
-   * The index scheme recorded in the ring's header.
-   *
-   * @returns `"textbook"` or `"counter"`.
-   */
-  get scheme(): Scheme {
-    return this.#ring.header.scheme;
-  }
-
-  /**
-   * Items in the ring now (a snapshot: the producer may be pushing).
-   *
-   * @returns The number of items between `out` and `in`.
-   */
-  get size(): number {
-    return this.#ring.size();
-  }
-
-  /**
-   * Whether the ring has been closed. Items pushed before closing may still
-   * be waiting to be popped.
-   *
-   * @returns `true` once closed.
-   */
-  get closed(): boolean {
-    return this.#ring.isClosed();
   }
 
   /**

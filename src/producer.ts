@@ -3,9 +3,10 @@
  *
  * @module
  */
-import { Attachment } from "./_attachment.ts";
+import { type Attachment, attachmentOf } from "./_attachment.ts";
+import { RingHandle } from "./ring_handle.ts";
 import { type Codec, makeCodec, type NumericArray } from "./_codec.ts";
-import { checkCount, checkSlot, type Scheme } from "./_header.ts";
+import { checkCount, checkSlot } from "./_header.ts";
 import {
   W_CONSUMER_WAITING,
   W_IN,
@@ -60,7 +61,7 @@ export interface PushAsyncOptions extends PushOptions {
  * assert.equal(consumer.tryPop(), 1);
  * ```
  */
-export class Producer<T = Item> {
+export class Producer<T = Item> extends RingHandle {
   #ring: Attachment;
   #codec: Codec<T>;
   #words: Int32Array;
@@ -89,7 +90,8 @@ export class Producer<T = Item> {
    * @throws {AlreadyAttachedError} When another producer is attached.
    */
   constructor(buffer: RingBuffer<T> | SharedArrayBuffer) {
-    this.#ring = new Attachment(buffer, "producer");
+    super(buffer, "producer");
+    this.#ring = attachmentOf(this);
     const { header } = this.#ring;
     this.#words = header.words;
     this.#slots = header.slots;
@@ -108,53 +110,6 @@ export class Producer<T = Item> {
       "Cannot push item",
     );
     this.#data = this.#codec.array;
-  }
-
-  /**
-   * The textbook's `BUFFER_SIZE`.
-   *
-   * @returns The number of slots.
-   */
-  get slots(): number {
-    return this.#slots;
-  }
-
-  /**
-   * The most items the ring can hold: `slots - 1` in the textbook scheme,
-   * `slots` in the counter scheme.
-   *
-   * @returns The capacity.
-   */
-  get capacity(): number {
-    return this.#ring.header.capacity;
-  }
-
-  /**
-   * The index scheme recorded in the ring's header.
-   *
-   * @returns `"textbook"` or `"counter"`.
-   */
-  get scheme(): Scheme {
-    return this.#ring.header.scheme;
-  }
-
-  /**
-   * Items in the ring now (a snapshot: the consumer may be popping).
-   *
-   * @returns The number of items between `out` and `in`.
-   */
-  get size(): number {
-    return this.#ring.size();
-  }
-
-  /**
-   * Whether the ring has been closed (by either side or by
-   * {@linkcode closeRing}).
-   *
-   * @returns `true` once closed.
-   */
-  get closed(): boolean {
-    return this.#ring.isClosed();
   }
 
   /**

@@ -1,0 +1,90 @@
+/**
+ * What a {@linkcode Producer} and a {@linkcode Consumer} have in common.
+ *
+ * @module
+ */
+import { Attachment, attachments, type Role } from "./_attachment.ts";
+import type { Scheme } from "./_header.ts";
+
+/**
+ * The common part of {@linkcode Producer} and {@linkcode Consumer}: one
+ * attachment to a ring, and the ring's shape and state. Not constructed
+ * directly.
+ *
+ * @example Reading a ring's shape through a handle
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createRing, Producer, RingHandle } from "@ringproof/ring";
+ *
+ * const producer = new Producer(createRing({ slots: 5, scheme: "counter" }));
+ * assert.ok(producer instanceof RingHandle);
+ * assert.equal(producer.slots, 5);
+ * assert.equal(producer.capacity, 5);
+ * assert.equal(producer.scheme, "counter");
+ * assert.equal(producer.size, 0);
+ * assert.equal(producer.closed, false);
+ * ```
+ */
+export class RingHandle {
+  #ring: Attachment;
+
+  /**
+   * Attaches to `buffer` in the given role.
+   *
+   * @param buffer The ring's SharedArrayBuffer.
+   * @param role `"producer"` or `"consumer"`.
+   */
+  protected constructor(buffer: unknown, role: Role) {
+    this.#ring = new Attachment(buffer, role);
+    attachments.set(this, this.#ring);
+  }
+
+  /**
+   * The textbook's `BUFFER_SIZE`.
+   *
+   * @returns The number of slots.
+   */
+  get slots(): number {
+    return this.#ring.header.slots;
+  }
+
+  /**
+   * The most items the ring can hold: `slots - 1` in the textbook scheme,
+   * `slots` in the counter scheme.
+   *
+   * @returns The capacity.
+   */
+  get capacity(): number {
+    return this.#ring.header.capacity;
+  }
+
+  /**
+   * The index scheme recorded in the ring's header.
+   *
+   * @returns `"textbook"` or `"counter"`.
+   */
+  get scheme(): Scheme {
+    return this.#ring.header.scheme;
+  }
+
+  /**
+   * Items in the ring now: a snapshot, since the other side may be moving.
+   *
+   * @returns The number of items between `out` and `in`.
+   * @throws {CorruptedRingError} When `in` or `out` is impossible.
+   */
+  get size(): number {
+    return this.#ring.size();
+  }
+
+  /**
+   * Whether the ring has been closed (by the producer or by
+   * {@linkcode closeRing}). Items pushed before closing may still be waiting
+   * to be popped.
+   *
+   * @returns `true` once closed.
+   */
+  get closed(): boolean {
+    return this.#ring.isClosed();
+  }
+}
