@@ -163,7 +163,12 @@ export class Consumer<T = Item> extends RingHandle {
       // Re-check after raising the flag: a producer that published before
       // seeing the flag will not wake us.
       if (!this.#isEmpty()) break;
-      this.#throwIfDrained(what);
+      if (this.#ring.isClosed()) {
+        // The producer publishes its last `in` before closing: look once
+        // more so an item pushed just before close() is not missed.
+        if (!this.#isEmpty()) break;
+        throw this.#drained(what);
+      }
       const ms = remaining(deadline);
       if (ms === 0) throw this.#timeout(options.timeout);
       Atomics.wait(this.#words, W_CONSUMER_WAITING, 1, ms);
@@ -198,11 +203,11 @@ export class Consumer<T = Item> extends RingHandle {
     try {
       const what = "Cannot pop item";
       this.#ready(what);
+      const deadline = deadlineOf(options.timeout, what);
       options.signal?.throwIfAborted();
       if (this.#pending === 0 && !this.#isEmpty()) {
         return Promise.resolve(this.#take());
       }
-      const deadline = deadlineOf(options.timeout, what);
       this.#pending++;
       const run = this.#tail.then(() => this.#popWhenReady(deadline, options))
         .finally(() => this.#pending--);
@@ -219,7 +224,12 @@ export class Consumer<T = Item> extends RingHandle {
     while (this.#isEmpty()) {
       Atomics.store(this.#words, W_CONSUMER_WAITING, 1);
       if (!this.#isEmpty()) break;
-      this.#throwIfDrained(what);
+      if (this.#ring.isClosed()) {
+        // The producer publishes its last `in` before closing: look once
+        // more so an item pushed just before close() is not missed.
+        if (!this.#isEmpty()) break;
+        throw this.#drained(what);
+      }
       signal?.throwIfAborted();
       const ms = remaining(deadline);
       if (ms === 0) throw this.#timeout(options.timeout);
@@ -405,16 +415,9 @@ export class Consumer<T = Item> extends RingHandle {
     }
   }
 
-  /** Throws ClosedError when the ring is closed and, on a fresh look, empty. */
-  #throwIfDrained(what: string): void {
-    if (!this.#ring.isClosed()) return;
-    // The producer publishes its last `in` before closing: re-read it once
-    // more so an item pushed just before close() is not missed.
-    this.#in = this.#loadIn();
-    if (this.#available(this.#in) === 0) {
-      Atomics.store(this.#words, W_CONSUMER_WAITING, 0);
-      throw new ClosedError(`${what}: ring is closed and drained`);
-    }
+  #drained(what: string): ClosedError {
+    Atomics.store(this.#words, W_CONSUMER_WAITING, 0);
+    return new ClosedError(`${what}: ring is closed and drained`);
   }
 
   #timeout(timeout: number | undefined): TimeoutError {

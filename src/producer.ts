@@ -211,13 +211,13 @@ export class Producer<T = Item> extends RingHandle {
       const what = "Cannot push item";
       this.#ready(what);
       this.#codec.check(item, "item");
+      const deadline = deadlineOf(options.timeout, what);
       options.signal?.throwIfAborted();
       // Fast path: nothing queued before us and room now.
       if (this.#pending === 0 && !this.#isFull()) {
         this.#write(item);
         return Promise.resolve();
       }
-      const deadline = deadlineOf(options.timeout, what);
       this.#pending++;
       const run = this.#tail.then(() =>
         this.#pushWhenRoom(item, deadline, options)
