@@ -232,9 +232,11 @@ function numberChecker(kind: NumericKind, what: string): Checker {
   const [min, max] = range;
   return {
     ok: kind === "int32"
-      ? (value) => (value as number | 0) === value
+      // `typeof` first: `value as number | 0` would parse as a type assertion
+      // to `number | 0`, and `|` or `>>>` on a bigint or symbol throws.
+      ? (value) => typeof value === "number" && (value | 0) === value
       : kind === "uint32"
-      ? (value) => (value as number >>> 0) === value
+      ? (value) => typeof value === "number" && (value >>> 0) === value
       : (value) =>
         typeof value === "number" && Number.isInteger(value) && value >= min &&
         value <= max,
