@@ -1,0 +1,244 @@
+// Shared pieces of the ring's unit and model-based tests: error assertions
+// that also check the message style, snapshots of a ring for "unchanged"
+// checks, raw header access for scribbling, and seeds for property tests.
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { inspectRing, type RingSnapshot } from "../mod.ts";
+import type { RingJob, RingJobResult } from "./_ring_worker.ts";
+
+/** Any error constructor. */
+export type ErrorClass = new (...args: never[]) => Error;
+
+/**
+ * Checks that `error` is exactly an instance of `Class` (not a subclass or a
+ * parent) and that its message follows the house style and contains every
+ * fragment.
+ */
+export function assertError(
+  error: unknown,
+  Class: ErrorClass,
+  fragments: readonly string[] = [],
+): void {
+  assert.ok(
+    error instanceof Class && error.constructor === Class,
+    `expected a ${Class.name}, got ${
+      error instanceof Error ? `${error.name}: ${error.message}` : error
+    }`,
+  );
+  const { message } = error as Error;
+  assert.match(message, /^[A-Z]/, `message starts lower-case: ${message}`);
+  assert.doesNotMatch(message, /\.$/, `message ends with a period: ${message}`);
+  for (const fragment of fragments) {
+    assert.ok(
+      message.includes(fragment),
+      `message ${JSON.stringify(message)} lacks ${JSON.stringify(fragment)}`,
+    );
+  }
+}
+
+/** Runs `fn`, expecting it to throw `Class` with every fragment in the message. */
+export function assertThrowsWith(
+  fn: () => unknown,
+  Class: ErrorClass,
+  fragments: readonly string[] = [],
+): void {
+  let thrown = false;
+  try {
+    fn();
+  } catch (error) {
+    thrown = true;
+    assertError(error, Class, fragments);
+  }
+  assert.ok(thrown, `expected a ${Class.name}, but nothing was thrown`);
+}
+
+/** Awaits `promise`, expecting it to reject with `Class`. */
+export async function assertRejectsWith(
+  promise: Promise<unknown>,
+  Class: ErrorClass,
+  fragments: readonly string[] = [],
+): Promise<void> {
+  let thrown = false;
+  try {
+    await promise;
+  } catch (error) {
+    thrown = true;
+    assertError(error, Class, fragments);
+  }
+  assert.ok(thrown, `expected a ${Class.name}, but the promise resolved`);
+}
+
+/** A ring's header as inspectRing sees it, plus a copy of every byte. */
+export interface RingImage {
+  readonly snapshot: RingSnapshot;
+  readonly bytes: Uint8Array;
+}
+
+/** Captures a ring's whole state. */
+export function imageOf(sab: SharedArrayBuffer): RingImage {
+  return { snapshot: inspectRing(sab), bytes: new Uint8Array(sab).slice() };
+}
+
+/** Checks that `sab` is byte for byte what `image` captured. */
+export function assertUnchanged(
+  sab: SharedArrayBuffer,
+  image: RingImage,
+): void {
+  const now = imageOf(sab);
+  assert.deepEqual(now.snapshot, image.snapshot);
+  assert.deepEqual(now.bytes, image.bytes);
+}
+
+/** Reads the 32-bit header word at `byteOffset`. */
+export function readWord(sab: SharedArrayBuffer, byteOffset: number): number {
+  return Atomics.load(new Int32Array(sab), byteOffset / 4);
+}
+
+/** Overwrites the 32-bit header word at `byteOffset`, as a hostile Worker could. */
+export function scribble(
+  sab: SharedArrayBuffer,
+  byteOffset: number,
+  value: number,
+): void {
+  Atomics.store(new Int32Array(sab), byteOffset / 4, value | 0);
+}
+
+/** A copy of `sab` in a fresh SharedArrayBuffer of `byteLength` bytes. */
+export function copyRing(
+  sab: SharedArrayBuffer,
+  byteLength: number = sab.byteLength,
+): SharedArrayBuffer {
+  const copy = new SharedArrayBuffer(byteLength);
+  const n = Math.min(byteLength, sab.byteLength);
+  new Uint8Array(copy).set(new Uint8Array(sab, 0, n));
+  return copy;
+}
+
+/** Resolves after `ms` milliseconds. */
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Polls `condition` every millisecond until it holds; fails after `limitMs`
+ * (a hang guard, not a speed goal).
+ */
+export async function waitUntil(
+  condition: () => boolean,
+  what: string,
+  limitMs = 10_000,
+): Promise<void> {
+  const giveUp = performance.now() + limitMs;
+  while (!condition()) {
+    if (performance.now() > giveUp) {
+      throw new Error(`Gave up waiting: ${what}`);
+    }
+    await delay(1);
+  }
+}
+
+/**
+ * Races `promise` against a hang guard of `limitMs`, so a lost wake-up fails
+ * the test instead of hanging it.
+ */
+export async function withinLimit<T>(
+  promise: Promise<T>,
+  what: string,
+  limitMs = 10_000,
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Gave up waiting: ${what}`)),
+      limitMs,
+    );
+  });
+  try {
+    return await Promise.race([promise, guard]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The default seed of the property tests, when RINGPROOF_SEED is not set. */
+export const DEFAULT_SEED = 20240601;
+
+/** The seed for property tests: RINGPROOF_SEED, else {@linkcode DEFAULT_SEED}. */
+export function propertySeed(): number {
+  let raw: string | undefined;
+  try {
+    raw = Deno.env.get("RINGPROOF_SEED");
+  } catch {
+    raw = undefined; // no --allow-env: use the default
+  }
+  if (raw === undefined || raw === "") return DEFAULT_SEED;
+  const seed = Number(raw);
+  if (!Number.isInteger(seed)) {
+    throw new TypeError(
+      `Cannot seed property test: RINGPROOF_SEED must be an integer, received ${
+        JSON.stringify(raw)
+      }`,
+    );
+  }
+  return seed | 0;
+}
+
+/**
+ * Runs a fast-check property with an explicit seed; a failure names the seed
+ * and how to replay it.
+ */
+export function assertProperty(
+  property: fc.IProperty<unknown>,
+  params: { numRuns: number; seed?: number },
+): void {
+  const seed = params.seed ?? propertySeed();
+  try {
+    fc.assert(property, { numRuns: params.numRuns, seed });
+  } catch (error) {
+    throw new Error(
+      `Property failed with seed ${seed} (replay with RINGPROOF_SEED=${seed}): ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+      { cause: error },
+    );
+  }
+}
+
+/** A started `_ring_worker.ts` that has posted "ready". */
+export interface RingWorker {
+  /** Hands the Worker its job; the promise settles with its one result. */
+  run(job: RingJob): Promise<RingJobResult>;
+  terminate(): void;
+}
+
+/** Starts a `_ring_worker.ts` Worker and waits for its "ready". */
+export async function startRingWorker(): Promise<RingWorker> {
+  const worker = new Worker(new URL("./_ring_worker.ts", import.meta.url), {
+    type: "module",
+  });
+  const ready = Promise.withResolvers<void>();
+  const result = Promise.withResolvers<RingJobResult>();
+  worker.onmessage = (event: MessageEvent<"ready" | RingJobResult>) => {
+    if (event.data === "ready") ready.resolve();
+    else result.resolve(event.data);
+  };
+  worker.onerror = (event: ErrorEvent) => {
+    event.preventDefault();
+    const error = new Error(`Ring worker failed: ${event.message}`);
+    ready.reject(error);
+    result.reject(error);
+  };
+  try {
+    await withinLimit(ready.promise, "the ring worker's ready");
+  } catch (error) {
+    worker.terminate();
+    throw error;
+  }
+  return {
+    run(job) {
+      worker.postMessage(job);
+      return withinLimit(result.promise, `the ring worker's ${job.op}`);
+    },
+    terminate: () => worker.terminate(),
+  };
+}

@@ -1,0 +1,53 @@
+// A Worker for the unit tests: attaches one handle to a ring, makes blocking
+// calls on it (Atomics.wait, which a test's main thread can then wake), and
+// reports what happened. Protocol: posts "ready" once its handler is set;
+// takes one RingJob; posts one RingJobResult.
+import { Consumer, Producer } from "../mod.ts";
+
+/** What the Worker does with the ring. */
+export interface RingJob {
+  readonly ring: SharedArrayBuffer;
+  /** `"pop"` pops `count` items with `pop()`; `"push"` pushes `items` with `push()`. */
+  readonly op: "pop" | "push";
+  readonly count?: number;
+  readonly items?: readonly number[];
+  readonly timeout?: number;
+}
+
+/** The outcome: the items popped (or pushed) before an error, and the error. */
+export interface RingJobResult {
+  readonly items: number[];
+  readonly error?: { readonly name: string; readonly message: string };
+}
+
+interface Scope {
+  onmessage: ((event: MessageEvent<RingJob>) => void) | null;
+  postMessage(message: "ready" | RingJobResult): void;
+}
+
+function run(job: RingJob): RingJobResult {
+  const items: number[] = [];
+  const options = job.timeout === undefined ? {} : { timeout: job.timeout };
+  try {
+    if (job.op === "pop") {
+      const consumer = new Consumer<number>(job.ring);
+      for (let i = 0; i < (job.count ?? 1); i++) {
+        items.push(consumer.pop(options));
+      }
+    } else {
+      const producer = new Producer<number>(job.ring);
+      for (const item of job.items ?? []) {
+        producer.push(item, options);
+        items.push(item);
+      }
+    }
+    return { items };
+  } catch (error) {
+    const { name, message } = error as Error;
+    return { items, error: { name, message } };
+  }
+}
+
+const scope = self as unknown as Scope;
+scope.onmessage = (event) => scope.postMessage(run(event.data));
+scope.postMessage("ready");

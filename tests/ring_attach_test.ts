@@ -1,0 +1,322 @@
+import assert from "node:assert/strict";
+import {
+  AlreadyAttachedError,
+  closeRing,
+  Consumer,
+  CorruptedRingError,
+  createRing,
+  inspectRing,
+  Producer,
+  RingHandle,
+  RingStateError,
+} from "../mod.ts";
+import {
+  DESCRIPTOR_OFFSET,
+  W_BYTE_LENGTH,
+  W_DATA_OFFSET,
+  W_DESCRIPTOR_BYTES,
+  W_MAGIC,
+  W_SCHEME,
+  W_SLOTS,
+  W_STRIDE,
+  W_VERSION,
+} from "../src/_layout.ts";
+import {
+  assertError,
+  assertThrowsWith,
+  copyRing,
+  type ErrorClass,
+  readWord,
+  scribble,
+} from "./_helpers.ts";
+
+type HandleClass = new (buffer: SharedArrayBuffer) => Producer | Consumer;
+const ROLES: readonly [string, HandleClass][] = [
+  ["producer", Producer],
+  ["consumer", Consumer],
+];
+
+/** Expects attaching both a Producer and a Consumer to `buffer` to fail. */
+function assertBothRefuse(
+  buffer: unknown,
+  Class: ErrorClass,
+  fragments: readonly string[],
+): void {
+  for (const [role, Handle] of ROLES) {
+    assertThrowsWith(
+      () => new Handle(buffer as SharedArrayBuffer),
+      Class,
+      [`Cannot attach ${role}`, ...fragments],
+    );
+  }
+}
+
+/** A ring with one header word (by word index) replaced. */
+function ringWithWord(word: number, value: number): SharedArrayBuffer {
+  const sab = createRing({ slots: 4, item: { struct: { a: "uint32" } } });
+  scribble(sab, word * 4, value);
+  return sab;
+}
+
+Deno.test("Producer() and Consumer() refuse a buffer that is not a SharedArrayBuffer", () => {
+  assertBothRefuse(new ArrayBuffer(4096), TypeError, [
+    "SharedArrayBuffer",
+    "ArrayBuffer",
+  ]);
+  assertBothRefuse(undefined, TypeError, ["received undefined"]);
+  assertBothRefuse(new Int32Array(64), TypeError, ["Int32Array"]);
+});
+
+Deno.test("Producer() and Consumer() refuse a SharedArrayBuffer smaller than a header", () => {
+  assertBothRefuse(new SharedArrayBuffer(16), TypeError, [
+    "not a ring",
+    "16 bytes",
+  ]);
+});
+
+Deno.test("Producer() and Consumer() refuse a buffer with the wrong magic", () => {
+  assertBothRefuse(new SharedArrayBuffer(4096), TypeError, [
+    "not a ring",
+    "magic 0x00000000",
+  ]);
+  assertBothRefuse(ringWithWord(W_MAGIC, 0x12345678), TypeError, [
+    "magic 0x12345678",
+  ]);
+});
+
+Deno.test("Producer() and Consumer() refuse an unsupported layout version", () => {
+  assertBothRefuse(ringWithWord(W_VERSION, 2), RangeError, [
+    "layout version 2 is not supported",
+  ]);
+  assertBothRefuse(ringWithWord(W_VERSION, 0), RangeError, ["version 0"]);
+});
+
+Deno.test("Producer() and Consumer() refuse a ring whose buffer has the wrong size", () => {
+  const sab = createRing({ slots: 4 });
+  assertBothRefuse(copyRing(sab, sab.byteLength + 4), CorruptedRingError, [
+    "layout does not add up",
+    `${sab.byteLength + 4} bytes`,
+  ]);
+  assertBothRefuse(copyRing(sab, sab.byteLength - 4), CorruptedRingError, [
+    `${sab.byteLength - 4} bytes`,
+  ]);
+  // An intact copy is a ring.
+  new Producer(copyRing(sab)).detach();
+});
+
+Deno.test("Producer() and Consumer() refuse a corrupted header", async (t) => {
+  const cases: [string, number, number, string][] = [
+    ["slots 1", W_SLOTS, 1, "slots is 1"],
+    ["slots negative", W_SLOTS, -4, "slots is -4"],
+    ["slots larger than the buffer", W_SLOTS, 5, "layout does not add up"],
+    ["scheme code 3", W_SCHEME, 3, "scheme code is 3"],
+    ["stride", W_STRIDE, 8, "layout does not add up"],
+    ["data offset", W_DATA_OFFSET, 0, "layout does not add up"],
+    ["byte length", W_BYTE_LENGTH, 1 << 20, "layout does not add up"],
+    ["descriptor length 0", W_DESCRIPTOR_BYTES, 0, "descriptor length is 0"],
+    ["descriptor length past the end", W_DESCRIPTOR_BYTES, 1 << 20, "length"],
+    ["descriptor length cut short", W_DESCRIPTOR_BYTES, 5, "unreadable"],
+  ];
+  for (const [name, word, value, fragment] of cases) {
+    await t.step(name, () => {
+      assertBothRefuse(ringWithWord(word, value), CorruptedRingError, [
+        "ring header is corrupted",
+        fragment,
+      ]);
+    });
+  }
+  await t.step("descriptor bytes that are not JSON", () => {
+    const sab = createRing({ slots: 4, item: { struct: { a: "uint32" } } });
+    new Uint8Array(sab, DESCRIPTOR_OFFSET, 1)[0] = 0x7e; // "~"
+    assertBothRefuse(sab, CorruptedRingError, ["item descriptor"]);
+  });
+  await t.step("descriptor naming a kind of another size", () => {
+    const sab = createRing({ slots: 4, item: "int32" });
+    const length = readWord(sab, W_DESCRIPTOR_BYTES * 4);
+    const text = new TextDecoder().decode(
+      new Uint8Array(sab, DESCRIPTOR_OFFSET, length).slice(),
+    );
+    assert.equal(text, '"int32"');
+    // Same length, different stride.
+    new Uint8Array(sab, DESCRIPTOR_OFFSET, length).set(
+      new TextEncoder().encode('"int16"'),
+    );
+    assertBothRefuse(sab, CorruptedRingError, ["layout does not add up"]);
+  });
+  await t.step("descriptor naming no item kind", () => {
+    const sab = createRing({ slots: 4, item: "int32" });
+    new Uint8Array(sab, DESCRIPTOR_OFFSET, 7).set(
+      new TextEncoder().encode('"int99"'),
+    );
+    assertBothRefuse(sab, CorruptedRingError, ["item descriptor"]);
+  });
+});
+
+Deno.test("Producer() refuses a second live producer and Consumer() a second live consumer", () => {
+  for (const [role, Handle] of ROLES) {
+    const sab = createRing({ slots: 4 });
+    const first = new Handle(sab);
+    assertThrowsWith(() => new Handle(sab), AlreadyAttachedError, [
+      `Cannot attach ${role}`,
+      `already has a live ${role}`,
+    ]);
+    // The refusal did not disturb the live handle.
+    assert.equal(first.size, 0);
+    assert.equal(
+      role === "producer"
+        ? inspectRing(sab).producerAttached
+        : inspectRing(sab).consumerAttached,
+      true,
+    );
+  }
+});
+
+Deno.test("Producer() and Consumer() attach one of each to the same ring", () => {
+  const sab = createRing({ slots: 4 });
+  const producer = new Producer(sab);
+  const consumer = new Consumer(sab);
+  assert.ok(producer instanceof RingHandle);
+  assert.ok(consumer instanceof RingHandle);
+  assert.equal(producer.tryPush(5), true);
+  assert.equal(consumer.tryPop(), 5);
+});
+
+Deno.test("Producer.detach() lets another producer attach and continue the stream", () => {
+  const sab = createRing({ slots: 4, scheme: "counter", start: 2 ** 32 - 1 });
+  const consumer = new Consumer(sab);
+  const first = new Producer(sab);
+  first.pushMany([1, 2]);
+  first.detach();
+  first.detach(); // idempotent
+  assert.equal(inspectRing(sab).producerAttached, false);
+  const second = new Producer(sab);
+  assert.equal(second.size, 2);
+  assert.equal(second.pushMany([3, 4, 5]), 2); // counter: all 4 slots
+  assert.deepEqual(
+    [
+      consumer.tryPop(),
+      consumer.tryPop(),
+      consumer.tryPop(),
+      consumer.tryPop(),
+    ],
+    [1, 2, 3, 4],
+  );
+  assert.equal(inspectRing(sab).closed, false);
+});
+
+Deno.test("Consumer.detach() lets another consumer attach and continue the stream", () => {
+  const sab = createRing({ slots: 5 });
+  const producer = new Producer(sab);
+  producer.pushMany([1, 2, 3, 4]);
+  const first = new Consumer(sab);
+  assert.equal(first.tryPop(), 1);
+  first.detach();
+  first.detach(); // idempotent
+  const second = new Consumer(sab);
+  assert.equal(second.size, 3);
+  assert.deepEqual([second.tryPop(), second.tryPop()], [2, 3]);
+});
+
+Deno.test("Consumer.detach() leaves a peeked item in the ring", () => {
+  const sab = createRing({ slots: 4 });
+  new Producer(sab).tryPush(8);
+  const first = new Consumer(sab);
+  assert.equal(first.peek()?.[0], 8);
+  first.detach();
+  assert.equal(new Consumer(sab).tryPop(), 8);
+});
+
+Deno.test("Producer methods throw RingStateError after detach()", () => {
+  const sab = createRing({ slots: 4 });
+  const producer = new Producer(sab);
+  producer.detach();
+  const calls: [string, () => unknown][] = [
+    ["tryPush", () => producer.tryPush(1)],
+    ["push", () => producer.push(1, { timeout: 0 })],
+    ["pushMany", () => producer.pushMany([1])],
+    ["reserve", () => producer.reserve()],
+    ["commit", () => producer.commit()],
+  ];
+  for (const [name, call] of calls) {
+    assertThrowsWith(call, RingStateError, ["detached"]);
+    assert.equal(inspectRing(sab).size, 0, name);
+  }
+  // Getters still describe the ring.
+  assert.deepEqual([producer.slots, producer.size], [4, 0]);
+});
+
+Deno.test("Consumer methods throw RingStateError after detach()", async () => {
+  const sab = createRing({ slots: 4 });
+  new Producer(sab).pushMany([1, 2]);
+  const consumer = new Consumer(sab);
+  consumer.detach();
+  const calls: [string, () => unknown][] = [
+    ["tryPop", () => consumer.tryPop()],
+    ["pop", () => consumer.pop({ timeout: 0 })],
+    ["popMany", () => consumer.popMany(new Int32Array(2))],
+    ["peek", () => consumer.peek()],
+    ["release", () => consumer.release()],
+  ];
+  for (const [name, call] of calls) {
+    assertThrowsWith(call, RingStateError, ["detached"]);
+    assert.equal(inspectRing(sab).size, 2, name);
+  }
+  await consumer.popAsync().then(
+    () => assert.fail("popAsync() resolved on a detached consumer"),
+    (error) => assertError(error, RingStateError, ["detached"]),
+  );
+});
+
+Deno.test("Producer[Symbol.dispose]() and Consumer[Symbol.dispose]() detach", () => {
+  const sab = createRing({ slots: 4 });
+  {
+    using producer = new Producer(sab);
+    using consumer = new Consumer(sab);
+    producer.tryPush(1);
+    assert.equal(consumer.tryPop(), 1);
+  }
+  const snapshot = inspectRing(sab);
+  assert.equal(snapshot.producerAttached, false);
+  assert.equal(snapshot.consumerAttached, false);
+  assert.equal(snapshot.closed, false);
+  new Producer(sab).detach();
+  new Consumer(sab).detach();
+});
+
+Deno.test("Producer.close() detaches, so a new producer can attach to the closed ring", () => {
+  const sab = createRing({ slots: 4 });
+  const producer = new Producer(sab);
+  producer.close();
+  assert.equal(inspectRing(sab).producerAttached, false);
+  const next = new Producer(sab);
+  assert.equal(next.closed, true);
+});
+
+Deno.test("closeRing() refuses a buffer that is not a ring", () => {
+  const notRings: unknown[] = [
+    new ArrayBuffer(4096),
+    new SharedArrayBuffer(16),
+    new SharedArrayBuffer(4096),
+    null,
+  ];
+  for (const buffer of notRings) {
+    assertThrowsWith(
+      () => closeRing(buffer as SharedArrayBuffer),
+      TypeError,
+      ["Cannot close ring", "createRing()"],
+    );
+  }
+  // Nothing was written to the zeroed buffer.
+  const zeroed = new SharedArrayBuffer(4096);
+  try {
+    closeRing(zeroed);
+  } catch { /* expected */ }
+  assert.ok(new Uint8Array(zeroed).every((byte) => byte === 0));
+});
+
+Deno.test("closeRing() closes a ring whose indices are corrupted", () => {
+  const sab = createRing({ slots: 4 });
+  scribble(sab, inspectRing(sab).offsets.in, 99);
+  closeRing(sab);
+  assert.equal(inspectRing(sab).closed, true);
+});
