@@ -3,7 +3,15 @@
 // checks, raw header access for scribbling, and seeds for property tests.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { inspectRing, type RingSnapshot } from "../mod.ts";
+import {
+  Consumer,
+  createRing,
+  type CreateRingOptions,
+  inspectRing,
+  Producer,
+  type RingSnapshot,
+  type Scheme,
+} from "../mod.ts";
 import type { RingJob, RingJobResult } from "./_ring_worker.ts";
 
 /** Any error constructor. */
@@ -241,4 +249,29 @@ export async function startRingWorker(): Promise<RingWorker> {
     },
     terminate: () => worker.terminate(),
   };
+}
+
+/** Both index schemes, for tests that run once per scheme. */
+export const SCHEMES: readonly Scheme[] = ["textbook", "counter"];
+
+/** A fresh int32 ring with a producer and a consumer attached. */
+export function openRing(
+  options: CreateRingOptions<"int32">,
+): {
+  sab: SharedArrayBuffer;
+  producer: Producer<number>;
+  consumer: Consumer<number>;
+} {
+  const sab = createRing(options);
+  return { sab, producer: new Producer(sab), consumer: new Consumer(sab) };
+}
+
+/** Pops with tryPop until the ring is empty; returns the items in order. */
+export function drain<T>(consumer: Consumer<T>): T[] {
+  const out: T[] = [];
+  for (let item = consumer.tryPop(); item !== undefined;) {
+    out.push(item);
+    item = consumer.tryPop();
+  }
+  return out;
 }

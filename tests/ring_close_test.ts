@@ -7,7 +7,6 @@ import {
   inspectRing,
   Producer,
   RingStateError,
-  type Scheme,
 } from "../mod.ts";
 import {
   assertError,
@@ -15,18 +14,32 @@ import {
   assertThrowsWith,
   assertUnchanged,
   delay,
+  drain,
   imageOf,
+  openRing,
+  SCHEMES,
   startRingWorker,
   waitUntil,
   withinLimit,
 } from "./_helpers.ts";
 
-const SCHEMES: readonly Scheme[] = ["textbook", "counter"];
+/** Waits until `side` has raised its waiting flag, then closes the ring. */
+async function closeOnceAsleep(
+  sab: SharedArrayBuffer,
+  side: "consumer" | "producer",
+): Promise<void> {
+  await waitUntil(
+    () =>
+      side === "consumer"
+        ? inspectRing(sab).consumerWaiting
+        : inspectRing(sab).producerWaiting,
+    `the ${side} to sleep`,
+  );
+  closeRing(sab);
+}
 
 Deno.test("Producer.close() closes the ring for both handles", () => {
-  const sab = createRing({ slots: 4 });
-  const producer = new Producer(sab);
-  const consumer = new Consumer(sab);
+  const { sab, producer, consumer } = openRing({ slots: 4 });
   assert.equal(producer.closed, false);
   assert.equal(consumer.closed, false);
   producer.close();
@@ -82,9 +95,11 @@ Deno.test("closeRing() is harmless twice and after Producer.close()", () => {
 Deno.test("Consumer.pop() drains every committed item of a closed ring, then throws ClosedError", () => {
   for (const scheme of SCHEMES) {
     for (const closer of ["producer", "closeRing"] as const) {
-      const sab = createRing({ slots: 5, scheme, start: 3 });
-      const producer = new Producer<number>(sab);
-      const consumer = new Consumer<number>(sab);
+      const { sab, producer, consumer } = openRing({
+        slots: 5,
+        scheme,
+        start: 3,
+      });
       const items = [10, 11, 12, 13].slice(0, producer.capacity);
       producer.pushMany(items);
       if (closer === "producer") producer.close();
@@ -116,9 +131,7 @@ Deno.test("Consumer.tryPop() and popMany() on a closed, drained ring return empt
 });
 
 Deno.test("Consumer.popAsync() drains a closed ring, then rejects with ClosedError", async () => {
-  const sab = createRing({ slots: 4, scheme: "counter" });
-  const producer = new Producer<number>(sab);
-  const consumer = new Consumer<number>(sab);
+  const { producer, consumer } = openRing({ slots: 4, scheme: "counter" });
   producer.pushMany([1, 2]);
   producer.close();
   // Three calls queued at once: two items, then the end.
@@ -129,91 +142,54 @@ Deno.test("Consumer.popAsync() drains a closed ring, then rejects with ClosedErr
   await assertRejectsWith(consumer.popAsync({ timeout: 10 }), ClosedError);
 });
 
-Deno.test("closeRing() wakes a pending Consumer.popAsync() promptly", async () => {
+Deno.test("closeRing() wakes a pending popAsync() or pushAsync() promptly", async () => {
   for (const scheme of SCHEMES) {
-    const sab = createRing({ slots: 4, scheme });
-    const consumer = new Consumer(sab);
-    // No timeout: only the close can end this wait.
-    const waiting = consumer.popAsync();
-    await waitUntil(
-      () => inspectRing(sab).consumerWaiting,
-      "popAsync to sleep",
-    );
-    closeRing(sab);
-    await assertRejectsWith(
-      withinLimit(waiting, "popAsync to wake on close"),
-      ClosedError,
-    );
-  }
-});
-
-Deno.test("closeRing() wakes a pending Producer.pushAsync() promptly", async () => {
-  for (const scheme of SCHEMES) {
-    const sab = createRing({ slots: 2, scheme });
-    const producer = new Producer<number>(sab);
-    while (producer.tryPush(1));
-    const waiting = producer.pushAsync(2);
-    await waitUntil(
-      () => inspectRing(sab).producerWaiting,
-      "pushAsync to sleep",
-    );
-    closeRing(sab);
-    await assertRejectsWith(
-      withinLimit(waiting, "pushAsync to wake on close"),
-      ClosedError,
-    );
-    assert.equal(inspectRing(sab).size, producer.capacity);
-  }
-});
-
-Deno.test("closeRing() wakes a Worker blocked in Consumer.pop()", async () => {
-  for (const scheme of SCHEMES) {
-    const sab = createRing({ slots: 3, scheme });
-    const worker = await startRingWorker();
-    try {
-      const result = worker.run({ ring: sab, op: "pop", count: 1 });
-      await waitUntil(
-        () => inspectRing(sab).consumerWaiting,
-        "the worker to block",
+    for (const side of ["consumer", "producer"] as const) {
+      const { sab, producer, consumer } = openRing({ slots: 2, scheme });
+      if (side === "producer") { while (producer.tryPush(1)); }
+      const before = inspectRing(sab).size;
+      // No timeout: only the close can end this wait.
+      const waiting: Promise<unknown> = side === "consumer"
+        ? consumer.popAsync()
+        : producer.pushAsync(2);
+      await closeOnceAsleep(sab, side);
+      await assertRejectsWith(
+        withinLimit(waiting, `${side} to wake on close`),
+        ClosedError,
       );
-      closeRing(sab);
-      const { items, error } = await result;
-      assert.deepEqual(items, []);
-      assert.equal(error?.name, "ClosedError", error?.message);
-    } finally {
-      worker.terminate();
+      assert.equal(inspectRing(sab).size, before);
     }
   }
 });
 
-Deno.test("closeRing() wakes a Worker blocked in Producer.push()", async () => {
+Deno.test("closeRing() wakes a Worker blocked in Consumer.pop() or Producer.push()", async () => {
   for (const scheme of SCHEMES) {
-    const sab = createRing({ slots: 2, scheme });
-    const filler = new Producer(sab);
-    while (filler.tryPush(7));
-    filler.detach();
-    const worker = await startRingWorker();
-    try {
-      const result = worker.run({ ring: sab, op: "push", items: [8] });
-      await waitUntil(
-        () => inspectRing(sab).producerWaiting,
-        "the worker to block",
-      );
-      closeRing(sab);
-      const { items, error } = await result;
-      assert.deepEqual(items, []);
-      assert.equal(error?.name, "ClosedError", error?.message);
-      // The consumer drains what was there before the close, nothing more.
-      const consumer = new Consumer(sab);
-      const drained: unknown[] = [];
-      for (let item = consumer.tryPop(); item !== undefined;) {
-        drained.push(item);
-        item = consumer.tryPop();
+    for (const side of ["consumer", "producer"] as const) {
+      const sab = createRing({ slots: 2, scheme });
+      const filler = new Producer(sab);
+      if (side === "producer") { while (filler.tryPush(7)); }
+      filler.detach();
+      const worker = await startRingWorker();
+      try {
+        const result = worker.run(
+          side === "consumer"
+            ? { ring: sab, op: "pop", count: 1 }
+            : { ring: sab, op: "push", items: [8] },
+        );
+        await closeOnceAsleep(sab, side);
+        const { items, error } = await result;
+        assert.deepEqual(items, []);
+        assert.equal(error?.name, "ClosedError", error?.message);
+        if (side === "producer") {
+          // A consumer drains what was there before the close, nothing more.
+          const drained = drain(new Consumer(sab));
+          assert.deepEqual(drained, new Array(filler.capacity).fill(7));
+        } else {
+          assert.equal(inspectRing(sab).size, 0);
+        }
+      } finally {
+        worker.terminate();
       }
-      assert.deepEqual(drained, new Array(drained.length).fill(7));
-      assert.equal(drained.length, scheme === "textbook" ? 1 : 2);
-    } finally {
-      worker.terminate();
     }
   }
 });
@@ -238,9 +214,7 @@ Deno.test("Consumer.pop() in a Worker gets every item pushed before the close", 
 
 Deno.test("Consumer[Symbol.asyncIterator]() yields every item, ending once closed and drained", async () => {
   for (const scheme of SCHEMES) {
-    const sab = createRing({ slots: 3, scheme });
-    const producer = new Producer<number>(sab);
-    const consumer = new Consumer<number>(sab);
+    const { producer, consumer } = openRing({ slots: 3, scheme });
     const items = Array.from({ length: 12 }, (_, i) => i * i);
     const feeding = (async () => {
       for (const item of items) {

@@ -12,52 +12,64 @@ import {
   assertError,
   assertRejectsWith,
   assertThrowsWith,
+  openRing,
   scribble,
   waitUntil,
   withinLimit,
 } from "./_helpers.ts";
 
-/** Every consumer call that must re-read `in` on an empty ring. */
-async function assertConsumerRefuses(
-  consumer: Consumer<number>,
+/**
+ * Expects every call (sync ones, then one async one) to throw
+ * CorruptedRingError. Blocking calls get a long timeout: a hang would show as
+ * a TimeoutError, not a pass.
+ */
+async function assertAllRefuse(
+  calls: readonly (() => unknown)[],
+  asyncCall: () => Promise<unknown>,
   fragments: readonly string[],
 ): Promise<void> {
-  const calls: (() => unknown)[] = [
-    () => consumer.tryPop(),
-    // A long timeout: a hang would show as a TimeoutError, not a pass.
-    () => consumer.pop({ timeout: 10_000 }),
-    () => consumer.popMany(new Int32Array(2)),
-    () => consumer.peek(),
-    () => consumer.size,
-  ];
   for (const call of calls) {
     assertThrowsWith(call, CorruptedRingError, ["corrupted", ...fragments]);
   }
   await assertRejectsWith(
-    withinLimit(consumer.popAsync(), "popAsync"),
+    withinLimit(asyncCall(), "the async call"),
     CorruptedRingError,
     fragments,
   );
 }
 
+/** Every consumer call that must re-read `in` on an empty ring. */
+function assertConsumerRefuses(
+  consumer: Consumer<number>,
+  fragments: readonly string[],
+): Promise<void> {
+  return assertAllRefuse(
+    [
+      () => consumer.tryPop(),
+      () => consumer.pop({ timeout: 10_000 }),
+      () => consumer.popMany(new Int32Array(2)),
+      () => consumer.peek(),
+      () => consumer.size,
+    ],
+    () => consumer.popAsync(),
+    fragments,
+  );
+}
+
 /** Every producer call that must re-read `out` on a full ring. */
-async function assertProducerRefuses(
+function assertProducerRefuses(
   producer: Producer<number>,
   fragments: readonly string[],
 ): Promise<void> {
-  const calls: (() => unknown)[] = [
-    () => producer.tryPush(1),
-    () => producer.push(1, { timeout: 10_000 }),
-    () => producer.pushMany([1]),
-    () => producer.reserve(),
-    () => producer.size,
-  ];
-  for (const call of calls) {
-    assertThrowsWith(call, CorruptedRingError, ["corrupted", ...fragments]);
-  }
-  await assertRejectsWith(
-    withinLimit(producer.pushAsync(1), "pushAsync"),
-    CorruptedRingError,
+  return assertAllRefuse(
+    [
+      () => producer.tryPush(1),
+      () => producer.push(1, { timeout: 10_000 }),
+      () => producer.pushMany([1]),
+      () => producer.reserve(),
+      () => producer.size,
+    ],
+    () => producer.pushAsync(1),
     fragments,
   );
 }
@@ -107,9 +119,7 @@ Deno.test("Producer calls throw CorruptedRingError when a counter out gives more
 });
 
 Deno.test("Consumer never returns an item past a corrupted in, only the ones it had seen", () => {
-  const sab = createRing({ slots: 6 });
-  const producer = new Producer<number>(sab);
-  const consumer = new Consumer<number>(sab);
+  const { sab, producer, consumer } = openRing({ slots: 6 });
   producer.pushMany([1, 2, 3]);
   assert.equal(consumer.tryPop(), 1); // caches in = 3
   scribble(sab, inspectRing(sab).offsets.in, 9);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Consumer, createRing, inspectRing, Producer } from "../mod.ts";
+import { openRing } from "./_helpers.ts";
 
 const WRAP = 2 ** 32;
 
@@ -13,9 +14,11 @@ Deno.test("Producer and Consumer on a counter ring keep FIFO and size across the
     for (const k of [1, 2, slots - 1, slots, slots + 1, 2 * slots + 1]) {
       await t.step(`slots ${slots}, start 2^32 - ${k}`, () => {
         const start = WRAP - k;
-        const sab = createRing({ slots, scheme: "counter", start });
-        const producer = new Producer<number>(sab);
-        const consumer = new Consumer<number>(sab);
+        const { sab, producer, consumer } = openRing({
+          slots,
+          scheme: "counter",
+          start,
+        });
         let pushed = 0;
         let popped = 0;
         let lcg = slots * 31 + k; // a fixed, deterministic mix of batch sizes
@@ -82,9 +85,11 @@ Deno.test("Producer.tryPush() on a counter ring is full at exactly slots items s
 Deno.test("Producer.pushMany() and Consumer.popMany() batch across the 2^32 wrap", () => {
   for (const slots of [3, 5, 7]) {
     const start = WRAP - slots - 1;
-    const sab = createRing({ slots, scheme: "counter", start });
-    const producer = new Producer<number>(sab);
-    const consumer = new Consumer<number>(sab);
+    const { sab, producer, consumer } = openRing({
+      slots,
+      scheme: "counter",
+      start,
+    });
     let next = 0;
     const received: number[] = [];
     const target = new Int32Array(slots);
@@ -108,9 +113,11 @@ Deno.test("Producer.pushMany() and Consumer.popMany() batch across the 2^32 wrap
 
 Deno.test("Producer.push() and Consumer.pop() time out correctly when full or empty at the wrap", () => {
   const slots = 5;
-  const sab = createRing({ slots, scheme: "counter", start: WRAP - 3 });
-  const producer = new Producer<number>(sab);
-  const consumer = new Consumer<number>(sab);
+  const { sab, producer, consumer } = openRing({
+    slots,
+    scheme: "counter",
+    start: WRAP - 3,
+  });
   for (let i = 0; i < slots; i++) producer.push(i, { timeout: 0 });
   assert.throws(() => producer.push(9, { timeout: 0 }), {
     name: "TimeoutError",

@@ -1,54 +1,22 @@
 import assert from "node:assert/strict";
-import {
-  Consumer,
-  createRing,
-  type CreateRingOptions,
-  inspectRing,
-  Producer,
-  type Scheme,
-  TimeoutError,
-} from "../mod.ts";
+import { inspectRing, TimeoutError } from "../mod.ts";
 import {
   assertRejectsWith,
   assertThrowsWith,
   assertUnchanged,
   delay,
+  drain,
   imageOf,
+  openRing,
+  SCHEMES,
   startRingWorker,
   waitUntil,
   withinLimit,
 } from "./_helpers.ts";
 
-const SCHEMES: readonly Scheme[] = ["textbook", "counter"];
-
-/** A ring of int32 items with both handles attached. */
-function open(
-  options: CreateRingOptions<"int32">,
-): {
-  sab: SharedArrayBuffer;
-  producer: Producer<number>;
-  consumer: Consumer<number>;
-} {
-  const sab = createRing(options);
-  return { sab, producer: new Producer(sab), consumer: new Consumer(sab) };
-}
-
-/** Pops with tryPop until the ring is empty. */
-function drain(consumer: Consumer<number>): number[] {
-  const out: number[] = [];
-  for (
-    let item = consumer.tryPop();
-    item !== undefined;
-    item = consumer.tryPop()
-  ) {
-    out.push(item);
-  }
-  return out;
-}
-
 Deno.test("Producer.tryPush() fills a textbook ring to slots - 1 items, then returns false", () => {
   for (const slots of [2, 3, 10]) {
-    const { sab, producer, consumer } = open({ slots });
+    const { sab, producer, consumer } = openRing({ slots });
     for (let i = 0; i < slots - 1; i++) assert.equal(producer.tryPush(i), true);
     const full = inspectRing(sab);
     // The textbook's full test: (in + 1) % BUFFER_SIZE == out.
@@ -66,7 +34,7 @@ Deno.test("Producer.tryPush() fills a textbook ring to slots - 1 items, then ret
 
 Deno.test("Producer.tryPush() fills a counter ring to all slots, then returns false", () => {
   for (const slots of [2, 3, 10]) {
-    const { sab, producer, consumer } = open({ slots, scheme: "counter" });
+    const { sab, producer, consumer } = openRing({ slots, scheme: "counter" });
     for (let i = 0; i < slots; i++) assert.equal(producer.tryPush(i), true);
     const full = inspectRing(sab);
     assert.equal(full.in - full.out, slots);
@@ -83,7 +51,7 @@ Deno.test("Producer.tryPush() fills a counter ring to all slots, then returns fa
 
 Deno.test("Consumer.tryPop() returns undefined on an empty ring and items in FIFO order", () => {
   for (const scheme of SCHEMES) {
-    const { producer, consumer } = open({ slots: 3, scheme });
+    const { producer, consumer } = openRing({ slots: 3, scheme });
     assert.equal(consumer.tryPop(), undefined);
     // Many laps around a small ring.
     const popped: number[] = [];
@@ -98,7 +66,7 @@ Deno.test("Consumer.tryPop() returns undefined on an empty ring and items in FIF
 
 Deno.test("Producer.size and Consumer.size count the items between out and in", () => {
   for (const scheme of SCHEMES) {
-    const { producer, consumer } = open({ slots: 4, scheme, start: 3 });
+    const { producer, consumer } = openRing({ slots: 4, scheme, start: 3 });
     const sizes: number[] = [];
     const record = () => {
       assert.equal(producer.size, consumer.size);
@@ -118,7 +86,7 @@ Deno.test("Producer.size and Consumer.size count the items between out and in", 
 });
 
 Deno.test("Producer.push() pushes at once when there is room", () => {
-  const { producer, consumer } = open({ slots: 3 });
+  const { producer, consumer } = openRing({ slots: 3 });
   producer.push(1);
   producer.push(2, { timeout: 0 });
   assert.deepEqual(drain(consumer), [1, 2]);
@@ -126,7 +94,7 @@ Deno.test("Producer.push() pushes at once when there is room", () => {
 
 Deno.test("Producer.push() throws TimeoutError when the ring stays full", () => {
   for (const scheme of SCHEMES) {
-    const { sab, producer } = open({ slots: 2, scheme });
+    const { sab, producer } = openRing({ slots: 2, scheme });
     while (producer.tryPush(1));
     const before = imageOf(sab).bytes;
     for (const timeout of [0, 5]) {
@@ -145,7 +113,7 @@ Deno.test("Producer.push() throws TimeoutError when the ring stays full", () => 
 });
 
 Deno.test("Consumer.pop() returns at once when there is an item", () => {
-  const { producer, consumer } = open({ slots: 3 });
+  const { producer, consumer } = openRing({ slots: 3 });
   producer.pushMany([4, 5]);
   assert.equal(consumer.pop(), 4);
   assert.equal(consumer.pop({ timeout: 0 }), 5);
@@ -153,7 +121,7 @@ Deno.test("Consumer.pop() returns at once when there is an item", () => {
 
 Deno.test("Consumer.pop() throws TimeoutError when the ring stays empty", () => {
   for (const scheme of SCHEMES) {
-    const { sab, consumer } = open({ slots: 2, scheme });
+    const { sab, consumer } = openRing({ slots: 2, scheme });
     for (const timeout of [0, 5]) {
       assertThrowsWith(() => consumer.pop({ timeout }), TimeoutError, [
         "Cannot pop item",
@@ -165,7 +133,7 @@ Deno.test("Consumer.pop() throws TimeoutError when the ring stays empty", () => 
 });
 
 Deno.test("Producer.push(), Consumer.pop() and their async twins validate timeout", async () => {
-  const { producer, consumer } = open({ slots: 4 });
+  const { producer, consumer } = openRing({ slots: 4 });
   producer.tryPush(1); // neither full nor empty: the fast paths
   const bad: [unknown, ErrorConstructor, string][] = [
     [-1, RangeError, "received -1"],
@@ -188,7 +156,7 @@ Deno.test("Producer.push(), Consumer.pop() and their async twins validate timeou
 
 Deno.test("Producer.push() blocks while full until a Worker's pop makes room", async () => {
   for (const scheme of SCHEMES) {
-    const { sab, producer, consumer } = open({ slots: 2, scheme });
+    const { sab, producer, consumer } = openRing({ slots: 2, scheme });
     consumer.detach();
     const worker = await startRingWorker();
     try {
@@ -209,7 +177,7 @@ Deno.test("Producer.push() blocks while full until a Worker's pop makes room", a
 });
 
 Deno.test("Consumer.pop() blocks while empty until a Worker's push arrives", async () => {
-  const { sab, producer, consumer } = open({ slots: 3, scheme: "counter" });
+  const { sab, producer, consumer } = openRing({ slots: 3, scheme: "counter" });
   producer.detach();
   const worker = await startRingWorker();
   try {
@@ -229,7 +197,7 @@ Deno.test("Consumer.pop() blocks while empty until a Worker's push arrives", asy
 });
 
 Deno.test("Consumer.pop() in a Worker sleeps on an empty ring and wakes for a push", async () => {
-  const { sab, producer, consumer } = open({ slots: 4 });
+  const { sab, producer, consumer } = openRing({ slots: 4 });
   consumer.detach();
   const worker = await startRingWorker();
   try {
@@ -247,7 +215,7 @@ Deno.test("Consumer.pop() in a Worker sleeps on an empty ring and wakes for a pu
 });
 
 Deno.test("Producer.push() in a Worker sleeps on a full ring and wakes for a pop", async () => {
-  const { sab, producer, consumer } = open({ slots: 3, scheme: "counter" });
+  const { sab, producer, consumer } = openRing({ slots: 3, scheme: "counter" });
   producer.pushMany([1, 2, 3]);
   producer.detach();
   const worker = await startRingWorker();
@@ -266,14 +234,14 @@ Deno.test("Producer.push() in a Worker sleeps on a full ring and wakes for a pop
 });
 
 Deno.test("Consumer.popAsync() resolves at once when there is an item", async () => {
-  const { producer, consumer } = open({ slots: 3 });
+  const { producer, consumer } = openRing({ slots: 3 });
   producer.tryPush(6);
   assert.equal(await consumer.popAsync(), 6);
 });
 
 Deno.test("Consumer.popAsync() waits for a later push", async () => {
   for (const scheme of SCHEMES) {
-    const { producer, consumer } = open({ slots: 3, scheme });
+    const { producer, consumer } = openRing({ slots: 3, scheme });
     const next = consumer.popAsync({ timeout: 10_000 });
     await delay(5);
     producer.tryPush(8);
@@ -282,7 +250,7 @@ Deno.test("Consumer.popAsync() waits for a later push", async () => {
 });
 
 Deno.test("Consumer.popAsync() rejects with TimeoutError when the ring stays empty", async () => {
-  const { producer, consumer } = open({ slots: 3 });
+  const { producer, consumer } = openRing({ slots: 3 });
   await assertRejectsWith(consumer.popAsync({ timeout: 0 }), TimeoutError, [
     "0 ms",
   ]);
@@ -297,7 +265,7 @@ Deno.test("Consumer.popAsync() rejects with TimeoutError when the ring stays emp
 
 Deno.test("Producer.pushAsync() waits for room, then publishes", async () => {
   for (const scheme of SCHEMES) {
-    const { producer, consumer } = open({ slots: 2, scheme });
+    const { producer, consumer } = openRing({ slots: 2, scheme });
     while (producer.tryPush(1));
     const pushed = producer.pushAsync(2, { timeout: 10_000 });
     await delay(5);
@@ -309,7 +277,7 @@ Deno.test("Producer.pushAsync() waits for room, then publishes", async () => {
 });
 
 Deno.test("Producer.pushAsync() rejects with TimeoutError when the ring stays full", async () => {
-  const { sab, producer, consumer } = open({ slots: 2 });
+  const { sab, producer, consumer } = openRing({ slots: 2 });
   producer.tryPush(1);
   await assertRejectsWith(
     producer.pushAsync(2, { timeout: 10 }),
@@ -326,7 +294,7 @@ Deno.test("Producer.pushAsync() rejects with TimeoutError when the ring stays fu
 });
 
 Deno.test("Consumer.popAsync() rejects with the signal's reason on abort", async () => {
-  const { producer, consumer } = open({ slots: 3 });
+  const { producer, consumer } = openRing({ slots: 3 });
   const reason = new Error("stop");
   // Aborted before the call.
   await assert.rejects(
@@ -348,7 +316,7 @@ Deno.test("Consumer.popAsync() rejects with the signal's reason on abort", async
 });
 
 Deno.test("Producer.pushAsync() rejects with the signal's reason on abort, pushing nothing", async () => {
-  const { sab, producer, consumer } = open({ slots: 2, scheme: "counter" });
+  const { sab, producer, consumer } = openRing({ slots: 2, scheme: "counter" });
   producer.pushMany([1, 2]);
   const reason = new DOMException("gone", "AbortError");
   await assert.rejects(
@@ -370,7 +338,7 @@ Deno.test("Producer.pushAsync() rejects with the signal's reason on abort, pushi
 
 Deno.test("Consumer.popAsync() calls resolve in call order", async () => {
   for (const scheme of SCHEMES) {
-    const { producer, consumer } = open({ slots: 5, scheme });
+    const { producer, consumer } = openRing({ slots: 5, scheme });
     const pops = [
       consumer.popAsync(),
       consumer.popAsync(),
@@ -393,7 +361,7 @@ Deno.test("Consumer.popAsync() calls resolve in call order", async () => {
 
 Deno.test("Producer.pushAsync() calls complete in call order", async () => {
   for (const scheme of SCHEMES) {
-    const { producer, consumer } = open({ slots: 2, scheme });
+    const { producer, consumer } = openRing({ slots: 2, scheme });
     while (producer.tryPush(0));
     const order: number[] = [];
     const pushes = [1, 2, 3, 4].map((item) =>
@@ -412,7 +380,7 @@ Deno.test("Producer.pushAsync() calls complete in call order", async () => {
 });
 
 Deno.test("Consumer.popAsync() after a timed-out call still gets the next item", async () => {
-  const { producer, consumer } = open({ slots: 3 });
+  const { producer, consumer } = openRing({ slots: 3 });
   const first = consumer.popAsync({ timeout: 5 });
   const second = consumer.popAsync({ timeout: 10_000 });
   await assertRejectsWith(first, TimeoutError);
@@ -422,7 +390,7 @@ Deno.test("Consumer.popAsync() after a timed-out call still gets the next item",
 
 Deno.test("Producer.pushMany() pushes a prefix and returns how many fit", () => {
   for (const scheme of SCHEMES) {
-    const { producer, consumer } = open({ slots: 4, scheme });
+    const { producer, consumer } = openRing({ slots: 4, scheme });
     const capacity = producer.capacity;
     assert.equal(producer.pushMany([]), 0);
     assert.equal(producer.pushMany([1, 2]), 2);
@@ -435,7 +403,7 @@ Deno.test("Producer.pushMany() pushes a prefix and returns how many fit", () => 
 Deno.test("Producer.pushMany() copies a typed array of the ring's kind across the wrap", () => {
   for (const scheme of SCHEMES) {
     for (let offset = 0; offset < 5; offset++) {
-      const { producer, consumer } = open({ slots: 5, scheme });
+      const { producer, consumer } = openRing({ slots: 5, scheme });
       // Move in and out to `offset` so the batch wraps past the last slot.
       for (let i = 0; i < offset; i++) {
         producer.tryPush(-1);
@@ -457,7 +425,7 @@ Deno.test("Consumer.popMany() fills a typed array or plain array across the wrap
   for (const scheme of SCHEMES) {
     for (let offset = 0; offset < 5; offset++) {
       for (const typed of [true, false]) {
-        const { producer, consumer } = open({ slots: 5, scheme });
+        const { producer, consumer } = openRing({ slots: 5, scheme });
         for (let i = 0; i < offset; i++) {
           producer.tryPush(-1);
           consumer.tryPop();
@@ -478,7 +446,7 @@ Deno.test("Consumer.popMany() fills a typed array or plain array across the wrap
 });
 
 Deno.test("Consumer.popMany() pops at most target.length items and returns 0 when empty", () => {
-  const { producer, consumer } = open({ slots: 8, scheme: "counter" });
+  const { producer, consumer } = openRing({ slots: 8, scheme: "counter" });
   const target = new Int32Array(3);
   assert.equal(consumer.popMany(target), 0);
   assert.equal(consumer.popMany(new Int32Array(0)), 0);
@@ -491,7 +459,7 @@ Deno.test("Consumer.popMany() pops at most target.length items and returns 0 whe
 });
 
 Deno.test("Consumer.popMany() converts into a typed array of another kind", () => {
-  const { producer, consumer } = open({ slots: 4 });
+  const { producer, consumer } = openRing({ slots: 4 });
   producer.pushMany([1, -2, 3]);
   const target = new Float64Array(3);
   assert.equal(consumer.popMany(target), 3);
@@ -499,7 +467,7 @@ Deno.test("Consumer.popMany() converts into a typed array of another kind", () =
 });
 
 Deno.test("Producer.pushMany() and Consumer.popMany() refuse arguments that are not array-like", () => {
-  const { sab, producer, consumer } = open({ slots: 4 });
+  const { sab, producer, consumer } = openRing({ slots: 4 });
   producer.tryPush(1);
   const before = imageOf(sab);
   const calls: [(bad: number[]) => number, string][] = [
@@ -518,7 +486,7 @@ Deno.test("Producer.pushMany() and Consumer.popMany() refuse arguments that are 
 
 Deno.test("Producer.pushMany() and Consumer.popMany() run a stream through many laps", () => {
   for (const scheme of SCHEMES) {
-    const { producer, consumer } = open({ slots: 7, scheme });
+    const { producer, consumer } = openRing({ slots: 7, scheme });
     let next = 0;
     const received: number[] = [];
     const target = new Int32Array(4);

@@ -7,23 +7,21 @@ import {
   inspectRing,
   Producer,
   RingStateError,
-  type Scheme,
 } from "../mod.ts";
 import {
   assertRejectsWith,
   assertThrowsWith,
   assertUnchanged,
   imageOf,
+  openRing,
+  SCHEMES,
 } from "./_helpers.ts";
 
-const SCHEMES: readonly Scheme[] = ["textbook", "counter"];
 const POINT = { struct: { id: "uint32", x: "float64", tag: "int8" } } as const;
 
 Deno.test("Producer.reserve() returns a writable view that commit() publishes", () => {
   for (const scheme of SCHEMES) {
-    const sab = createRing({ slots: 3, scheme });
-    const producer = new Producer<number>(sab);
-    const consumer = new Consumer<number>(sab);
+    const { producer, consumer } = openRing({ slots: 3, scheme });
     // Several laps, so reservations land on every slot and wrap.
     for (let i = 0; i < 7; i++) {
       const slot = producer.reserve();
@@ -156,9 +154,7 @@ Deno.test("Producer.reserve() struct views validate each field written", () => {
 
 Deno.test("Producer.commit() after closeRing() throws ClosedError and publishes nothing", () => {
   for (const scheme of SCHEMES) {
-    const sab = createRing({ slots: 4, scheme });
-    const producer = new Producer<number>(sab);
-    const consumer = new Consumer<number>(sab);
+    const { sab, producer, consumer } = openRing({ slots: 4, scheme });
     producer.tryPush(1);
     producer.reserve()![0] = 2;
     closeRing(sab);
@@ -207,9 +203,7 @@ Deno.test("Consumer.peek() returns null on an empty ring", () => {
 
 Deno.test("Consumer.peek() shows the oldest item in place until release()", () => {
   for (const scheme of SCHEMES) {
-    const sab = createRing({ slots: 3, scheme });
-    const producer = new Producer<number>(sab);
-    const consumer = new Consumer<number>(sab);
+    const { producer, consumer } = openRing({ slots: 3, scheme });
     for (let i = 0; i < 7; i++) {
       producer.tryPush(i);
       const view = consumer.peek()!;
@@ -224,9 +218,7 @@ Deno.test("Consumer.peek() shows the oldest item in place until release()", () =
 
 Deno.test("Consumer.peek() keeps the slot from being overwritten", () => {
   for (const scheme of SCHEMES) {
-    const sab = createRing({ slots: 3, scheme });
-    const producer = new Producer<number>(sab);
-    const consumer = new Consumer<number>(sab);
+    const { producer, consumer } = openRing({ slots: 3, scheme });
     producer.tryPush(1);
     const view = consumer.peek()!;
     let pushed = 0;
