@@ -1,0 +1,300 @@
+// The benchmark cases (issue 5): each pits this ring against its peers.
+import { RingBuffer } from "ringbuf.js";
+import { createRing } from "../mod.ts";
+import { copyChecksum, sequenceChecksum } from "./_checksum.ts";
+import type { RoleName } from "./_roles.ts";
+
+/** Who a contender is. */
+export type Side = "ring" | "ringbuf.js" | "postMessage" | "copy ceiling";
+
+/** One side of a case: its roles (one Worker each) and item count. */
+export interface Contender {
+  readonly side: Side;
+  /** What it calls, for the table. */
+  readonly label: string;
+  /** The role of each Worker, in order; `checked` roles report a checksum. */
+  readonly roles: readonly {
+    readonly role: RoleName;
+    readonly checked: boolean;
+  }[];
+  /** Items (or round trips) per timed run, fixed for every round. */
+  readonly count: number;
+  /** Fresh shared buffers for one run. */
+  buffers(): SharedArrayBuffer[];
+  /** Whether the two Workers get the two ends of a MessageChannel. */
+  readonly channel: boolean;
+  /** The checksum a checked role must report after `count` items. */
+  expected(count: number): string;
+}
+
+/** One case: this ring (first contender) and its peers, side by side. */
+export interface BenchCase {
+  readonly id: string;
+  readonly title: string;
+  /** What is counted: items moved, or round trips. */
+  readonly unit: "items" | "round trips";
+  readonly slots: number;
+  readonly batch: number;
+  readonly contenders: readonly Contender[];
+}
+
+/** How big the runs are. */
+export interface Sizes {
+  /** Multiplies every count (1 for a full run). */
+  readonly scale: number;
+}
+
+const STRUCT = { struct: { id: "uint32", value: "float64" } } as const;
+const BATCH = 256;
+
+function scaled(count: number, sizes: Sizes, multiple = 1): number {
+  return Math.max(1, Math.round((count * sizes.scale) / multiple)) * multiple;
+}
+
+/** A producer (whose count is checked) and a consumer (also its checksum). */
+function pair(
+  producer: RoleName,
+  consumer: RoleName,
+): Contender["roles"] {
+  return [
+    { role: producer, checked: false },
+    { role: consumer, checked: true },
+  ];
+}
+
+/** Two ends of a ping-pong: both check the checksum of what they received. */
+function both(initiator: RoleName, responder: RoleName): Contender["roles"] {
+  return [
+    { role: initiator, checked: true },
+    { role: responder, checked: true },
+  ];
+}
+
+function ringOf(slots: number, item: "int32" | typeof STRUCT = "int32") {
+  return () => [createRing({ slots, item })];
+}
+
+function ringbufOf(slots: number, rings = 1) {
+  // The same slot count as this ring: capacity slots - 1, like "textbook".
+  return () =>
+    Array.from(
+      { length: rings },
+      () => RingBuffer.getStorageForCapacity(slots - 1, Int32Array),
+    );
+}
+
+function noBuffers(): SharedArrayBuffer[] {
+  return [];
+}
+
+/** A case moving items one at a time. */
+function oneAtATime(
+  id: string,
+  title: string,
+  slots: number,
+  contenders: readonly Contender[],
+): BenchCase {
+  return { id, title, unit: "items", slots, batch: 1, contenders };
+}
+
+/** A contender on shared memory, checked against the sequence checksum. */
+function onShared(
+  side: Side,
+  label: string,
+  roles: Contender["roles"],
+  count: number,
+  buffers: () => SharedArrayBuffer[],
+): Contender {
+  return {
+    side,
+    label,
+    roles,
+    count,
+    buffers,
+    channel: false,
+    expected: sequenceChecksum,
+  };
+}
+
+function posted(
+  count: number,
+  producer: RoleName = "post.producer",
+  consumer: RoleName = "post.consumer",
+): Contender {
+  return {
+    side: "postMessage",
+    label: "postMessage, one item per message",
+    roles: pair(producer, consumer),
+    count,
+    buffers: noBuffers,
+    channel: true,
+    expected: sequenceChecksum,
+  };
+}
+
+function spinCase(slots: number, sizes: Sizes): BenchCase {
+  const count = scaled(2_000_000, sizes);
+  return oneAtATime(
+    `spin-${slots}`,
+    `int32, one at a time, spin, ${slots} slots`,
+    slots,
+    [
+      onShared(
+        "ring",
+        "tryPush / tryPop",
+        pair("ring.spin.producer", "ring.spin.consumer"),
+        count,
+        ringOf(slots),
+      ),
+      onShared(
+        "ringbuf.js",
+        "push / pop of a 1-element Int32Array",
+        pair("ringbuf.spin.producer", "ringbuf.spin.consumer"),
+        count,
+        ringbufOf(slots),
+      ),
+    ],
+  );
+}
+
+const WAITING = {
+  blocking: {
+    label: "push / pop (Atomics.wait)",
+    roles: pair("ring.blocking.producer", "ring.blocking.consumer"),
+    count: 2_000_000,
+  },
+  async: {
+    label: "await pushAsync / popAsync",
+    roles: pair("ring.async.producer", "ring.async.consumer"),
+    count: 1_000_000,
+  },
+} as const;
+
+/** One int32 at a time with a waiting API, against postMessage. */
+function waitingCase(
+  mode: keyof typeof WAITING,
+  slots: number,
+  sizes: Sizes,
+): BenchCase {
+  const { label, roles, count } = WAITING[mode];
+  return oneAtATime(
+    `${mode}-${slots}`,
+    `int32, one at a time, ${mode}, ${slots} slots`,
+    slots,
+    [
+      onShared("ring", label, roles, scaled(count, sizes), ringOf(slots)),
+      posted(scaled(100_000, sizes)),
+    ],
+  );
+}
+
+function batchCase(sizes: Sizes): BenchCase {
+  const slots = 4096;
+  const count = scaled(32 * 2 ** 20, sizes, BATCH);
+  return {
+    id: `batch-${slots}`,
+    title: `int32, batches of ${BATCH}, ${slots} slots`,
+    unit: "items",
+    slots,
+    batch: BATCH,
+    contenders: [
+      onShared(
+        "ring",
+        "pushMany / popMany",
+        pair("ring.batch.producer", "ring.batch.consumer"),
+        count,
+        ringOf(slots),
+      ),
+      onShared(
+        "ringbuf.js",
+        "push(array) / pop(array)",
+        pair("ringbuf.batch.producer", "ringbuf.batch.consumer"),
+        count,
+        ringbufOf(slots),
+      ),
+      {
+        side: "copy ceiling",
+        label: "TypedArray.set, 1 thread",
+        roles: [{ role: "copy.ceiling", checked: true }],
+        count: scaled(512 * 2 ** 20, sizes, BATCH),
+        buffers: noBuffers,
+        channel: false,
+        expected: (count) => copyChecksum(slots, BATCH, count),
+      },
+    ],
+  };
+}
+
+function structCase(sizes: Sizes): BenchCase {
+  const slots = 4096;
+  return oneAtATime(
+    `struct-${slots}`,
+    `struct { id: uint32, value: float64 }, blocking, ${slots} slots`,
+    slots,
+    [
+      onShared(
+        "ring",
+        "push / pop of { id, value }",
+        pair("ring.struct.producer", "ring.struct.consumer"),
+        scaled(1_000_000, sizes),
+        ringOf(slots, STRUCT),
+      ),
+      posted(
+        scaled(100_000, sizes),
+        "post.struct.producer",
+        "post.struct.consumer",
+      ),
+    ],
+  );
+}
+
+function pingCase(sizes: Sizes): BenchCase {
+  const slots = 16;
+  return {
+    id: `ping-${slots}`,
+    title: `round trip (ping-pong through two rings), ${slots} slots`,
+    unit: "round trips",
+    slots,
+    batch: 1,
+    contenders: [
+      onShared(
+        "ring",
+        "tryPush / tryPop, spin",
+        both("ring.ping.initiator", "ring.ping.responder"),
+        scaled(200_000, sizes),
+        () => [...ringOf(slots)(), ...ringOf(slots)()],
+      ),
+      onShared(
+        "ringbuf.js",
+        "push / pop, spin",
+        both("ringbuf.ping.initiator", "ringbuf.ping.responder"),
+        scaled(200_000, sizes),
+        ringbufOf(slots, 2),
+      ),
+      {
+        side: "postMessage",
+        label: "postMessage ping-pong",
+        roles: both("post.ping.initiator", "post.ping.responder"),
+        count: scaled(2_000, sizes),
+        buffers: noBuffers,
+        channel: true,
+        expected: sequenceChecksum,
+      },
+    ],
+  };
+}
+
+/** Every case, with counts multiplied by `sizes.scale`. */
+export function buildCases(sizes: Sizes): BenchCase[] {
+  return [
+    spinCase(4096, sizes),
+    spinCase(16, sizes),
+    batchCase(sizes),
+    waitingCase("blocking", 4096, sizes),
+    waitingCase("blocking", 16, sizes),
+    structCase(sizes),
+    waitingCase("async", 4096, sizes),
+    waitingCase("async", 16, sizes),
+    pingCase(sizes),
+  ];
+}

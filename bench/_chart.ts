@@ -1,0 +1,110 @@
+// The SVG chart: median rate per case, this ring beside its peers, on a log
+// scale (the rates span six orders of magnitude). Plain SVG text.
+import type { Side } from "./_cases.ts";
+import { si } from "./_format.ts";
+import type { CaseResult } from "./_runner.ts";
+
+const COLORS: Readonly<Record<Side, string>> = {
+  "ring": "#2563eb",
+  "ringbuf.js": "#f59e0b",
+  "postMessage": "#6b7280",
+  "copy ceiling": "#10b981",
+};
+
+const WIDTH = 960;
+const LABEL = 300;
+const RIGHT = 110;
+const BAR = 14;
+const GAP = 4;
+const CASE_GAP = 16;
+const TOP = 56;
+const BOTTOM = 40;
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(
+    />/g,
+    "&gt;",
+  ).replace(/"/g, "&quot;");
+}
+
+/** Renders the cases' medians as an SVG bar chart; `title` heads it. */
+export function renderChart(
+  cases: readonly CaseResult[],
+  title: string,
+): string {
+  const rates = cases.flatMap((c) => c.contenders.map((k) => k.median))
+    .filter((r) => Number.isFinite(r) && r > 0);
+  const low = Math.floor(Math.log10(Math.min(...rates, 1e3)));
+  const high = Math.ceil(Math.log10(Math.max(...rates, 1e4)));
+  const span = WIDTH - LABEL - RIGHT;
+  const x = (rate: number) =>
+    LABEL + ((Math.log10(rate) - low) / (high - low)) * span;
+  const rows = cases.reduce((n, c) => n + c.contenders.length, 0);
+  const height = TOP + rows * (BAR + GAP) + cases.length * CASE_GAP + BOTTOM;
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="11">`,
+    `<rect width="100%" height="100%" fill="#ffffff"/>`,
+    `<text x="${LABEL}" y="20" font-size="14" font-weight="bold">${
+      escapeXml(title)
+    }</text>`,
+  ];
+  // Legend.
+  let lx = LABEL;
+  for (const [side, color] of Object.entries(COLORS)) {
+    const name = side === "ring" ? "this ring" : side;
+    out.push(
+      `<rect x="${lx}" y="30" width="10" height="10" fill="${color}"/>`,
+      `<text x="${lx + 14}" y="39">${escapeXml(name)}</text>`,
+    );
+    lx += 24 + name.length * 6.5;
+  }
+  // Grid: one line per power of ten.
+  const axisY = height - BOTTOM + 4;
+  for (let p = low; p <= high; p++) {
+    const gx = x(10 ** p).toFixed(1);
+    out.push(
+      `<line x1="${gx}" y1="${
+        TOP - 6
+      }" x2="${gx}" y2="${axisY}" stroke="#e5e7eb"/>`,
+      `<text x="${gx}" y="${axisY + 14}" text-anchor="middle" fill="#374151">${
+        si(10 ** p)
+      }/s</text>`,
+    );
+  }
+  let y = TOP;
+  for (const result of cases) {
+    const unit = result.unit === "items" ? "items/s" : "round trips/s";
+    out.push(
+      `<text x="${LABEL - 8}" y="${
+        y + BAR - 3
+      }" text-anchor="end" font-weight="bold">${
+        escapeXml(result.title)
+      }</text>`,
+    );
+    result.contenders.forEach((k, i) => {
+      const rowY = y + i * (BAR + GAP);
+      if (i > 0) {
+        out.push(
+          `<text x="${LABEL - 8}" y="${
+            rowY + BAR - 3
+          }" text-anchor="end" fill="#4b5563">${escapeXml(k.side)}</text>`,
+        );
+      }
+      const ok = Number.isFinite(k.median) && k.median > 0;
+      const end = ok ? Math.max(x(k.median), LABEL + 1) : LABEL + 1;
+      out.push(
+        `<rect x="${LABEL}" y="${rowY}" width="${
+          (end - LABEL).toFixed(1)
+        }" height="${BAR}" fill="${COLORS[k.side]}"><title>${
+          escapeXml(`${k.side}, ${k.label}: ${si(k.median)} ${unit}`)
+        }</title></rect>`,
+        `<text x="${(end + 4).toFixed(1)}" y="${rowY + BAR - 3}">${
+          ok ? `${si(k.median)} ${unit}` : "no verified run"
+        }</text>`,
+      );
+    });
+    y += result.contenders.length * (BAR + GAP) + CASE_GAP;
+  }
+  out.push("</svg>", "");
+  return out.join("\n");
+}

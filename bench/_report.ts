@@ -1,0 +1,154 @@
+// The report of one benchmark invocation: its JSON shape and its Markdown.
+import type { ExplorerOutcome } from "./_explorer.ts";
+import { micros, rateText, ratioText, si } from "./_format.ts";
+import { type Machine, machineLine } from "./_machine.ts";
+import type { CaseResult } from "./_runner.ts";
+import type { TargetResult } from "./_targets.ts";
+
+/** Names the JSON layout; bump it when the layout changes. */
+export const SCHEMA = "ringproof-bench/1";
+
+/** Everything one invocation measured (written as results.json). */
+export interface Report {
+  readonly schema: typeof SCHEMA;
+  readonly generated: string;
+  readonly quick: boolean;
+  readonly rounds: number;
+  readonly warmups: number;
+  readonly machine: Machine;
+  /** 1-minute load average before and after the cases (null: unreadable). */
+  readonly load: { readonly start: number | null; readonly end: number | null };
+  readonly cases: readonly CaseResult[];
+  readonly targets: readonly TargetResult[];
+  readonly explorer: ExplorerOutcome;
+  /** Runs in all, and how many passed their checksum check. */
+  readonly runs: number;
+  readonly verifiedRuns: number;
+  /** True when every run's checksum verified. */
+  readonly verified: boolean;
+}
+
+/** The report as JSON (NaN and infinities become null). */
+export function toJson(report: Report): string {
+  return JSON.stringify(
+    report,
+    (_key, value) =>
+      typeof value === "number" && !Number.isFinite(value) ? null : value,
+    2,
+  );
+}
+
+function percent(ratio: number): string {
+  const value = ratio * 100;
+  if (!Number.isFinite(value)) return "–";
+  return `${value >= 1 ? value.toFixed(1) : value.toPrecision(2)}%`;
+}
+
+function casesTable(cases: readonly CaseResult[]): string[] {
+  const lines = [
+    "| Case | This ring | Median | Peer | Peer median | This ring ÷ peer |",
+    "|---|---|---:|---|---:|---:|",
+  ];
+  for (const result of cases) {
+    const [ring, ...peers] = result.contenders;
+    peers.forEach((peer, i) => {
+      const ratio = result.ratios[i]?.ratio ?? NaN;
+      const ratioCell = peer.side === "copy ceiling"
+        ? `${ratioText(ratio)} (${percent(ratio)} of ceiling)`
+        : `**${ratioText(ratio)}**`;
+      lines.push(
+        `| ${i === 0 ? result.title : ""} | ${i === 0 ? ring!.label : ""} | ${
+          i === 0 ? rateText(ring!.median, result.unit) : ""
+        } | ${peer.side}: ${peer.label} | ${
+          rateText(peer.median, result.unit)
+        } | ${ratioCell} |`,
+      );
+    });
+  }
+  return lines;
+}
+
+function targetsTable(targets: readonly TargetResult[]): string[] {
+  const lines = [
+    "| Target | Case | Measured | Met |",
+    "|---|---|---:|:---:|",
+  ];
+  for (const t of targets) {
+    lines.push(
+      `| ${t.target} | ${t.caseId} | ${ratioText(t.ratio)} | ${
+        t.met ? "yes" : "**no**"
+      } |`,
+    );
+  }
+  return lines;
+}
+
+function explorerLines(outcome: ExplorerOutcome): string[] {
+  if (outcome.figures === null) return [`Model checker: ${outcome.note}.`];
+  const f = outcome.figures;
+  return [
+    "| States | Seconds | States/s | Bytes/state |",
+    "|---:|---:|---:|---:|",
+    `| ${f.states} | ${f.seconds.toFixed(2)} | ${si(f.statesPerSecond)} | ${
+      f.bytesPerState.toFixed(1)
+    } |`,
+  ];
+}
+
+function failures(cases: readonly CaseResult[]): string[] {
+  const lines: string[] = [];
+  for (const result of cases) {
+    for (const c of result.contenders) {
+      c.runs.forEach((run, round) => {
+        if (!run.verified) {
+          lines.push(
+            `- ${result.id} / ${c.side}, round ${round + 1}: ${run.problem}`,
+          );
+        }
+      });
+    }
+  }
+  return lines;
+}
+
+/** The report as Markdown: machine, table of medians and ratios, targets. */
+export function toMarkdown(report: Report): string {
+  const load = (value: number | null) =>
+    value === null ? "?" : value.toFixed(2);
+  const ping = report.cases.find((c) => c.unit === "round trips");
+  const lines = [
+    `Machine: ${machineLine(report.machine)}.`,
+    `Load average ${load(report.load.start)} before and ${
+      load(report.load.end)
+    } after the run.`,
+    "",
+    `${report.rounds} timed rounds per contender${
+      report.quick ? " (--quick: small counts, not for quoting)" : ""
+    }, after ${report.warmups} warm-up round; this ring and its peers alternate round by round; figures are medians, ratios are this ring's median ÷ the peer's (above 1: this ring is faster).${
+      ping
+        ? ` Round trips: one item there and back; the time per round trip is in brackets (e.g. ${
+          micros(1 / (ping.contenders[0]?.median ?? NaN))
+        } for this ring).`
+        : ""
+    }`,
+    "",
+    ...casesTable(report.cases),
+    "",
+    report.verified
+      ? `Every one of the ${report.runs} timed runs verified its checksum.`
+      : `**${
+        report.runs - report.verifiedRuns
+      } of ${report.runs} runs failed verification and do not count:**`,
+    ...failures(report.cases),
+    "",
+    "### Targets",
+    "",
+    ...targetsTable(report.targets),
+    "",
+    "### Model checker",
+    "",
+    ...explorerLines(report.explorer),
+    "",
+  ];
+  return lines.join("\n");
+}

@@ -1,0 +1,74 @@
+// Every role a benchmark Worker can play, by name.
+import type { Run } from "./_drivers.ts";
+import type { Task } from "./_protocol.ts";
+import { copyCeiling } from "./_roles_copy.ts";
+import {
+  postConsumer,
+  postPingInitiator,
+  postPingResponder,
+  postProducer,
+  postStructConsumer,
+  postStructProducer,
+} from "./_roles_post.ts";
+import {
+  ringAsyncConsumer,
+  ringAsyncProducer,
+  ringBatchConsumer,
+  ringBatchProducer,
+  ringBlockingConsumer,
+  ringBlockingProducer,
+  ringPingInitiator,
+  ringPingResponder,
+  ringSpinConsumer,
+  ringSpinProducer,
+  ringStructConsumer,
+  ringStructProducer,
+} from "./_roles_ring.ts";
+import {
+  ringbufBatchConsumer,
+  ringbufBatchProducer,
+  ringbufPingInitiator,
+  ringbufPingResponder,
+  ringbufSpinConsumer,
+  ringbufSpinProducer,
+} from "./_roles_ringbuf.ts";
+
+/** Sets a role up for one run and returns its timed part. */
+export type RoleFactory = (task: Task) => Run;
+
+/** The roles, by the name a Task gives. */
+export const ROLES = {
+  "ring.spin.producer": ringSpinProducer,
+  "ring.spin.consumer": ringSpinConsumer,
+  "ring.blocking.producer": ringBlockingProducer,
+  "ring.blocking.consumer": ringBlockingConsumer,
+  "ring.batch.producer": ringBatchProducer,
+  "ring.batch.consumer": ringBatchConsumer,
+  "ring.struct.producer": ringStructProducer,
+  "ring.struct.consumer": ringStructConsumer,
+  "ring.async.producer": ringAsyncProducer,
+  "ring.async.consumer": ringAsyncConsumer,
+  "ring.ping.initiator": ringPingInitiator,
+  "ring.ping.responder": ringPingResponder,
+  "ringbuf.spin.producer": ringbufSpinProducer,
+  "ringbuf.spin.consumer": ringbufSpinConsumer,
+  "ringbuf.batch.producer": ringbufBatchProducer,
+  "ringbuf.batch.consumer": ringbufBatchConsumer,
+  "ringbuf.ping.initiator": ringbufPingInitiator,
+  "ringbuf.ping.responder": ringbufPingResponder,
+  "post.producer": postProducer,
+  "post.consumer": postConsumer,
+  "post.struct.producer": postStructProducer,
+  "post.struct.consumer": postStructConsumer,
+  "post.ping.initiator": postPingInitiator,
+  "post.ping.responder": postPingResponder,
+  "copy.ceiling": copyCeiling,
+} as const satisfies Record<string, RoleFactory>;
+
+/** A role's name. */
+export type RoleName = keyof typeof ROLES;
+
+/** Whether `name` names a role. */
+export function isRoleName(name: string): name is RoleName {
+  return Object.hasOwn(ROLES, name);
+}

@@ -1,0 +1,246 @@
+// Runs one case: warm-up, then rounds that alternate this ring and its peers,
+// each run timed from GO (once every Worker is armed) to the last DONE, and
+// checked against its expected checksum before it may count.
+import type { BenchCase, Contender, Side } from "./_cases.ts";
+import { type BenchWorker, describe, startPool } from "./_pool.ts";
+import { CONTROL_WORDS, DONE, GO, type Task } from "./_protocol.ts";
+import { median, spread } from "./_stats.ts";
+
+/** One timed run. */
+export interface RunRecord {
+  readonly seconds: number;
+  /** Items (or round trips) per second. */
+  readonly rate: number;
+  /** Whether every checked role reported the expected count and checksum. */
+  readonly verified: boolean;
+  /** Why the run does not count, when it does not. */
+  readonly problem?: string;
+}
+
+/** One contender's rounds and their summary. */
+export interface ContenderResult {
+  readonly side: Side;
+  readonly label: string;
+  readonly count: number;
+  readonly runs: readonly RunRecord[];
+  /** Median rate over the verified runs (NaN if none verified). */
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  readonly verifiedRuns: number;
+}
+
+/** A case's outcome: this ring first, then the peers. */
+export interface CaseResult {
+  readonly id: string;
+  readonly title: string;
+  readonly unit: BenchCase["unit"];
+  readonly slots: number;
+  readonly batch: number;
+  readonly contenders: readonly ContenderResult[];
+  /** This ring's median ÷ each peer's median. */
+  readonly ratios: readonly { readonly side: Side; readonly ratio: number }[];
+}
+
+/** How a case is run. */
+export interface RunOptions {
+  readonly rounds: number;
+  readonly warmups: number;
+  /** Fraction of the count used by a warm-up run. */
+  readonly warmupFraction: number;
+  readonly timeoutMs: number;
+  readonly log: (line: string) => void;
+}
+
+interface Outcome {
+  readonly record: RunRecord;
+  /** False when the Workers are stuck and must be replaced. */
+  readonly healthy: boolean;
+}
+
+/** Sleeps on DONE until `workers` Workers are done; false on timeout. */
+function waitForDone(words: Int32Array, workers: number, ms: number): boolean {
+  const deadline = performance.now() + ms;
+  while (true) {
+    const done = Atomics.load(words, DONE);
+    if (done >= workers) return true;
+    const left = deadline - performance.now();
+    if (left <= 0) return false;
+    Atomics.wait(words, DONE, done, left);
+  }
+}
+
+function failed(problem: string, healthy: boolean): Outcome {
+  return {
+    record: { seconds: NaN, rate: NaN, verified: false, problem },
+    healthy,
+  };
+}
+
+async function runOnce(
+  pool: readonly BenchWorker[],
+  shape: Pick<BenchCase, "slots" | "batch">,
+  contender: Contender,
+  count: number,
+  timeoutMs: number,
+): Promise<Outcome> {
+  const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
+  const words = new Int32Array(control);
+  const buffers = contender.buffers();
+  const channel = contender.channel ? new MessageChannel() : undefined;
+  const ports = channel ? [channel.port1, channel.port2] : [];
+  const { roles } = contender;
+  roles.forEach(({ role }, k) => {
+    const port = ports[k];
+    const task: Task = {
+      role,
+      count,
+      batch: shape.batch,
+      slots: shape.slots,
+      buffers,
+      control,
+      ...(port ? { port } : {}),
+    };
+    pool[k]!.send(task);
+  });
+  try {
+    for (let k = 0; k < roles.length; k++) {
+      const message = await pool[k]!.next(timeoutMs);
+      if (message.type !== "armed") {
+        return failed(`not armed: ${describe(message)}`, false);
+      }
+    }
+  } catch (error) {
+    return failed((error as Error).message, false);
+  }
+  // Every Worker is armed and asleep on GO: start the clock.
+  const start = performance.now();
+  Atomics.store(words, GO, 1);
+  Atomics.notify(words, GO);
+  const finished = waitForDone(words, roles.length, timeoutMs);
+  const seconds = (performance.now() - start) / 1000;
+  if (!finished) return failed(`timed out after ${timeoutMs} ms`, false);
+
+  const expected = contender.expected(count);
+  const problems: string[] = [];
+  for (let k = 0; k < roles.length; k++) {
+    let message;
+    try {
+      message = await pool[k]!.next(timeoutMs);
+    } catch (error) {
+      return failed((error as Error).message, false);
+    }
+    const { role, checked } = roles[k]!;
+    if (message.type !== "result") {
+      problems.push(`${role}: ${describe(message)}`);
+      continue;
+    }
+    const { result } = message;
+    if (result.count !== count) {
+      problems.push(`${role}: moved ${result.count} of ${count}`);
+    }
+    if (checked && result.checksum !== expected) {
+      problems.push(
+        `${role}: checksum ${result.checksum}, expected ${expected}`,
+      );
+    }
+  }
+  if (problems.length > 0) return failed(problems.join("; "), true);
+  return {
+    record: { seconds, rate: count / seconds, verified: true },
+    healthy: true,
+  };
+}
+
+function summarize(
+  contender: Contender,
+  runs: readonly RunRecord[],
+): ContenderResult {
+  const rates = runs.filter((run) => run.verified).map((run) => run.rate);
+  const [min, max] = spread(rates);
+  return {
+    side: contender.side,
+    label: contender.label,
+    count: contender.count,
+    runs,
+    median: median(rates),
+    min,
+    max,
+    verifiedRuns: rates.length,
+  };
+}
+
+/** Runs every contender of `benchCase`, alternating them round by round. */
+export async function runCase(
+  benchCase: BenchCase,
+  options: RunOptions,
+): Promise<CaseResult> {
+  const { contenders } = benchCase;
+  // Each contender plays in Workers of its own, so the JIT feedback of one
+  // never shapes another's code.
+  const pools = await Promise.all(
+    contenders.map((c) => startPool(c.roles.length, options.timeoutMs)),
+  );
+  const runs: RunRecord[][] = contenders.map(() => []);
+  const play = async (index: number, count: number): Promise<RunRecord> => {
+    const contender = contenders[index]!;
+    const outcome = await runOnce(
+      pools[index]!,
+      benchCase,
+      contender,
+      count,
+      options.timeoutMs,
+    );
+    if (!outcome.healthy) {
+      for (const worker of pools[index]!) worker.terminate();
+      pools[index] = await startPool(
+        contender.roles.length,
+        options.timeoutMs,
+      );
+    }
+    return outcome.record;
+  };
+  try {
+    for (let w = 0; w < options.warmups; w++) {
+      for (let i = 0; i < contenders.length; i++) {
+        const c = contenders[i]!;
+        const unit = benchCase.batch;
+        const count = unit *
+          Math.max(1, Math.round(c.count * options.warmupFraction / unit));
+        const record = await play(i, count);
+        if (!record.verified) {
+          options.log(`  warm-up ${c.side}: ${record.problem}`);
+        }
+      }
+    }
+    for (let round = 0; round < options.rounds; round++) {
+      // Rotate who goes first, so no contender always runs after another.
+      for (let j = 0; j < contenders.length; j++) {
+        const i = (round + j) % contenders.length;
+        const record = await play(i, contenders[i]!.count);
+        runs[i]!.push(record);
+        if (!record.verified) {
+          options.log(
+            `  round ${round + 1} ${contenders[i]!.side}: ${record.problem}`,
+          );
+        }
+      }
+    }
+  } finally {
+    for (const worker of pools.flat()) worker.terminate();
+  }
+  const results = contenders.map((c, i) => summarize(c, runs[i]!));
+  const [ring, ...peers] = results;
+  return {
+    id: benchCase.id,
+    title: benchCase.title,
+    unit: benchCase.unit,
+    slots: benchCase.slots,
+    batch: benchCase.batch,
+    contenders: results,
+    ratios: peers.map((peer) => ({
+      side: peer.side,
+      ratio: ring!.median / peer.median,
+    })),
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * `deno task bench`: this ring against ringbuf.js and postMessage, side by
+ * side in one run (issue 5). Prints a Markdown table of medians and ratios
+ * and writes `bench/results/results.md`, `results.json` and `chart.svg`.
+ *
+ * Flags:
+ * - `--json`: print the JSON report instead of Markdown.
+ * - `--quick`: a smoke run (3 rounds, counts ÷ 2000); writes nothing unless
+ *   `--out` is given.
+ * - `--rounds=N`: timed rounds per contender (default 9; at least 1).
+ * - `--only=ID,ID`: run only these cases (e.g. `spin-4096,batch-4096`).
+ * - `--out=DIR`: where to write the results (default `bench/results`).
+ * - `--no-write`: write nothing.
+ *
+ * @module
+ */
+import { buildCases } from "./_cases.ts";
+import { renderChart } from "./_chart.ts";
+import { runExplorer } from "./_explorer.ts";
+import { rateText, ratioText } from "./_format.ts";
+import { describeMachine, loadAverage } from "./_machine.ts";
+import { type Report, SCHEMA, toJson, toMarkdown } from "./_report.ts";
+import { type CaseResult, runCase } from "./_runner.ts";
+import { checkTargets } from "./_targets.ts";
+
+/** Parsed command-line flags. */
+export interface BenchFlags {
+  readonly json: boolean;
+  readonly quick: boolean;
+  readonly rounds: number;
+  readonly only: readonly string[] | null;
+  readonly out: string | null;
+}
+
+/** Parses the flags above; throws on an unknown one. */
+export function parseFlags(args: readonly string[]): BenchFlags {
+  let json = false;
+  let quick = false;
+  let rounds: number | null = null;
+  let only: string[] | null = null;
+  let out: string | null | undefined;
+  for (const arg of args) {
+    const [name, value] = arg.split("=", 2) as [string, string | undefined];
+    if (name === "--json") json = true;
+    else if (name === "--quick") quick = true;
+    else if (name === "--no-write") out = null;
+    else if (name === "--rounds" && value !== undefined) {
+      rounds = Number(value);
+      if (!Number.isInteger(rounds) || rounds < 1) {
+        throw new RangeError(`--rounds must be a positive integer: ${value}`);
+      }
+    } else if (name === "--only" && value) only = value.split(",");
+    else if (name === "--out" && value) out = value;
+    else throw new TypeError(`unknown flag ${arg} (see bench/run.ts)`);
+  }
+  const defaultOut = quick
+    ? null
+    : new URL("./results/", import.meta.url).pathname;
+  return {
+    json,
+    quick,
+    rounds: rounds ?? (quick ? 3 : 9),
+    only,
+    out: out === undefined ? defaultOut : out,
+  };
+}
+
+function progress(result: CaseResult): string {
+  const [ring, ...peers] = result.contenders;
+  const versus = peers.map((peer, i) =>
+    `${peer.side} ${rateText(peer.median, result.unit)} (${
+      ratioText(result.ratios[i]?.ratio ?? null)
+    })`
+  );
+  return `${result.id}: this ring ${rateText(ring!.median, result.unit)}; ${
+    versus.join("; ")
+  }`;
+}
+
+async function writeResults(dir: string, report: Report): Promise<void> {
+  await Deno.mkdir(dir, { recursive: true });
+  const path = (name: string) => `${dir.replace(/\/$/, "")}/${name}`;
+  await Deno.writeTextFile(path("results.md"), toMarkdown(report));
+  await Deno.writeTextFile(path("results.json"), toJson(report) + "\n");
+  await Deno.writeTextFile(
+    path("chart.svg"),
+    renderChart(
+      report.cases,
+      `@ringproof/ring vs ringbuf.js and postMessage: median rate (log scale)`,
+    ),
+  );
+}
+
+/** Runs the benchmark with `flags` and returns its report. */
+export async function runBench(flags: BenchFlags): Promise<Report> {
+  const log = (line: string) => console.error(line);
+  const machine = describeMachine();
+  const start = loadAverage();
+  const cases = buildCases({ scale: flags.quick ? 1 / 2000 : 1 })
+    .filter((c) => flags.only === null || flags.only.includes(c.id));
+  const results: CaseResult[] = [];
+  for (const benchCase of cases) {
+    log(`${benchCase.id} …`);
+    const result = await runCase(benchCase, {
+      rounds: flags.rounds,
+      warmups: 1,
+      warmupFraction: flags.quick ? 1 : 0.25,
+      timeoutMs: flags.quick ? 20_000 : 120_000,
+      log,
+    });
+    log(progress(result));
+    results.push(result);
+  }
+  const end = loadAverage();
+  const explorer = flags.quick
+    ? { figures: null, note: "skipped in --quick" }
+    : await runExplorer();
+  const runs = results.flatMap((r) => r.contenders.flatMap((c) => c.runs));
+  const verifiedRuns = runs.filter((r) => r.verified).length;
+  return {
+    schema: SCHEMA,
+    generated: new Date().toISOString(),
+    quick: flags.quick,
+    rounds: flags.rounds,
+    warmups: 1,
+    machine,
+    load: { start, end },
+    cases: results,
+    targets: checkTargets(results),
+    explorer,
+    runs: runs.length,
+    verifiedRuns,
+    verified: verifiedRuns === runs.length,
+  };
+}
+
+if (import.meta.main) {
+  const flags = parseFlags(Deno.args);
+  const report = await runBench(flags);
+  console.log(flags.json ? toJson(report) : toMarkdown(report));
+  if (flags.out !== null) await writeResults(flags.out, report);
+  if (!report.verified) Deno.exit(1);
+}

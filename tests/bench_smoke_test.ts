@@ -1,0 +1,99 @@
+// Smoke test of the benchmark harness: `bench/run.ts --quick --json` runs
+// every case in a subprocess and every run's checksum verifies. It checks the
+// JSON's shape, never speed.
+import assert from "node:assert/strict";
+
+const ROOT = new URL("../", import.meta.url);
+
+interface Run {
+  seconds: number | null;
+  rate: number | null;
+  verified: boolean;
+  problem?: string;
+}
+
+interface Contender {
+  side: string;
+  label: string;
+  count: number;
+  runs: Run[];
+  median: number | null;
+  verifiedRuns: number;
+}
+
+interface CaseResult {
+  id: string;
+  unit: string;
+  contenders: Contender[];
+  ratios: { side: string; ratio: number | null }[];
+}
+
+Deno.test("bench/run.ts --quick --json verifies every run of every case", async () => {
+  const rounds = 2;
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "bench/run.ts",
+      "--quick",
+      "--json",
+      `--rounds=${rounds}`,
+    ],
+    cwd: ROOT,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const log = new TextDecoder().decode(stderr);
+  assert.equal(code, 0, log);
+  const report = JSON.parse(new TextDecoder().decode(stdout));
+
+  assert.equal(report.schema, "ringproof-bench/1");
+  assert.equal(report.quick, true);
+  assert.equal(report.rounds, rounds);
+  assert.equal(typeof report.machine.cores, "number");
+  assert.equal(typeof report.machine.deno, "string");
+  assert.equal(typeof report.machine.v8, "string");
+
+  const cases = report.cases as CaseResult[];
+  assert.deepEqual(cases.map((c) => c.id).sort(), [
+    "async-16",
+    "async-4096",
+    "batch-4096",
+    "blocking-16",
+    "blocking-4096",
+    "ping-16",
+    "spin-16",
+    "spin-4096",
+    "struct-4096",
+  ]);
+  for (const c of cases) {
+    assert.equal(c.contenders[0]?.side, "ring", c.id);
+    assert.ok(c.contenders.length >= 2, c.id);
+    assert.equal(c.ratios.length, c.contenders.length - 1, c.id);
+    for (const k of c.contenders) {
+      assert.equal(k.runs.length, rounds, `${c.id} ${k.side}`);
+      for (const run of k.runs) {
+        assert.equal(run.verified, true, `${c.id} ${k.side}: ${run.problem}`);
+        assert.ok(run.seconds! > 0 && run.rate! > 0, `${c.id} ${k.side}`);
+      }
+      assert.equal(k.verifiedRuns, rounds);
+      assert.ok(k.median! > 0, `${c.id} ${k.side}`);
+    }
+    for (const { ratio } of c.ratios) assert.ok(ratio! > 0, c.id);
+  }
+  const sides = new Set(cases.flatMap((c) => c.contenders.map((k) => k.side)));
+  assert.deepEqual([...sides].sort(), [
+    "copy ceiling",
+    "postMessage",
+    "ring",
+    "ringbuf.js",
+  ]);
+  assert.ok(report.targets.length >= 6);
+  assert.equal(report.verified, true);
+  assert.equal(report.runs, report.verifiedRuns);
+  assert.equal(
+    report.runs,
+    cases.reduce((n, c) => n + c.contenders.length * rounds, 0),
+  );
+});
