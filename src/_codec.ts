@@ -86,7 +86,8 @@ function describe(value: unknown): string {
   if (value === null || typeof value !== "object") return String(value);
   if (Array.isArray(value)) return "an array";
   const name = (value as { constructor?: { name?: string } }).constructor?.name;
-  return name && name !== "Object" ? `a ${name}` : JSON.stringify(value);
+  if (!name || name === "Object") return JSON.stringify(value);
+  return `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name}`;
 }
 
 export { describe as describeValue };

@@ -6,6 +6,7 @@
 // be lost: either the publisher sees the flag, or the sleeper's re-check sees
 // the published index; and clearing the flag to 0 before notifying makes a
 // sleeper that has not yet called `wait` return at once.
+import { describeValue } from "./_codec.ts";
 import { W_CLOSED } from "./_layout.ts";
 
 /** Wakes the peer sleeping on `flag`, if it may be sleeping. */
@@ -35,13 +36,32 @@ export function remaining(deadline: number): number {
     : Math.max(0, deadline - performance.now());
 }
 
-/** Validates a `timeout` option and turns it into a deadline. */
-export function deadlineOf(timeout: unknown, what: string): number {
+/**
+ * Validates the options of a waiting call (`timeout`, and `signal` where
+ * given) and turns the timeout into a deadline.
+ */
+export function deadlineOf(options: unknown, what: string): number {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(
+      `${what}: options must be an object, received ${describeValue(options)}`,
+    );
+  }
+  const { timeout, signal } = options as {
+    timeout?: unknown;
+    signal?: unknown;
+  };
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(
+      `${what}: signal must be an AbortSignal, received ${
+        describeValue(signal)
+      }`,
+    );
+  }
   if (timeout === undefined) return Infinity;
   if (typeof timeout !== "number" || Number.isNaN(timeout)) {
     throw new TypeError(
       `${what}: timeout must be a number of milliseconds, received ${
-        String(timeout)
+        describeValue(timeout)
       }`,
     );
   }

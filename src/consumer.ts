@@ -157,7 +157,7 @@ export class Consumer<T = Item> extends RingHandle {
   pop(options: PopOptions = {}): T {
     const what = "Cannot pop item";
     this.#ready(what);
-    const deadline = deadlineOf(options.timeout, what);
+    const deadline = deadlineOf(options, what);
     while (this.#isEmpty()) {
       Atomics.store(this.#words, W_CONSUMER_WAITING, 1);
       // Re-check after raising the flag: a producer that published before
@@ -203,7 +203,7 @@ export class Consumer<T = Item> extends RingHandle {
     try {
       const what = "Cannot pop item";
       this.#ready(what);
-      const deadline = deadlineOf(options.timeout, what);
+      const deadline = deadlineOf(options, what);
       options.signal?.throwIfAborted();
       if (this.#pending === 0 && !this.#isEmpty()) {
         return Promise.resolve(this.#take());

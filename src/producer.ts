@@ -165,7 +165,7 @@ export class Producer<T = Item> extends RingHandle {
     const what = "Cannot push item";
     this.#ready(what);
     this.#codec.check(item, "item");
-    const deadline = deadlineOf(options.timeout, what);
+    const deadline = deadlineOf(options, what);
     while (this.#isFull()) {
       Atomics.store(this.#words, W_PRODUCER_WAITING, 1);
       // Re-check after raising the flag: a consumer that released a slot
@@ -211,7 +211,7 @@ export class Producer<T = Item> extends RingHandle {
       const what = "Cannot push item";
       this.#ready(what);
       this.#codec.check(item, "item");
-      const deadline = deadlineOf(options.timeout, what);
+      const deadline = deadlineOf(options, what);
       options.signal?.throwIfAborted();
       // Fast path: nothing queued before us and room now.
       if (this.#pending === 0 && !this.#isFull()) {
@@ -344,8 +344,8 @@ export class Producer<T = Item> extends RingHandle {
    */
   reserve(): SlotView<T> | null {
     const what = "Cannot reserve slot";
-    this.#ring.assertAttached(what);
     if (this.#ring.isClosed()) throw new ClosedError(`${what}: ring is closed`);
+    this.#ring.assertAttached(what);
     if (!this.#reserved) {
       if (this.#isFull()) return null;
       this.#reserved = true;
@@ -436,8 +436,9 @@ export class Producer<T = Item> extends RingHandle {
   }
 
   #ready(what: string): void {
-    this.#ring.assertAttached(what);
+    // Closed first: after its own close() a producer reports the ring closed.
     if (this.#ring.isClosed()) throw new ClosedError(`${what}: ring is closed`);
+    this.#ring.assertAttached(what);
     if (this.#reserved) {
       throw new RingStateError(
         `${what}: a reserved slot is not committed yet (call commit() first)`,
@@ -446,6 +447,7 @@ export class Producer<T = Item> extends RingHandle {
   }
 
   #timeout(timeout: number | undefined): TimeoutError {
+    Atomics.store(this.#words, W_PRODUCER_WAITING, 0);
     return new TimeoutError(
       `Cannot push item: ring stayed full for ${timeout} ms`,
     );

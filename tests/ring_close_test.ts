@@ -50,11 +50,11 @@ Deno.test("Producer.close() closes the ring for both handles", () => {
   assert.equal(inspectRing(sab).closed, true);
 });
 
-Deno.test("Producer.tryPush() after its own close() throws RingStateError: close() detaches", () => {
+Deno.test("Producer.tryPush() after its own close() throws ClosedError", () => {
   const sab = createRing({ slots: 4 });
   const producer = new Producer(sab);
   producer.close();
-  assertThrowsWith(() => producer.tryPush(1), RingStateError, ["detached"]);
+  assertThrowsWith(() => producer.tryPush(1), ClosedError, ["closed"]);
   assert.equal(inspectRing(sab).size, 0);
 });
 

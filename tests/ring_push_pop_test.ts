@@ -139,7 +139,7 @@ Deno.test("Producer.push(), Consumer.pop() and their async twins validate timeou
     [-1, RangeError, "received -1"],
     [-Infinity, RangeError, "received -Infinity"],
     [NaN, TypeError, "received NaN"],
-    ["5", TypeError, "received 5"],
+    ["5", TypeError, `received "5"`],
     [null, TypeError, "received null"],
   ];
   for (const [timeout, Class, fragment] of bad) {
