@@ -505,3 +505,32 @@ Deno.test("Producer.pushMany() and Consumer.popMany() run a stream through many 
     );
   }
 });
+
+Deno.test("Producer.push(), Consumer.pop() and their async twins reject options that are not objects or carry a bad signal", async () => {
+  const { producer, consumer } = openRing({ slots: 4 });
+  producer.tryPush(1);
+  for (const options of [null, "abc", 5]) {
+    const bad = options as unknown as { timeout: number };
+    assertThrowsWith(() => producer.push(2, bad), TypeError, [
+      "options must be an object",
+    ]);
+    assertThrowsWith(() => consumer.pop(bad), TypeError, [
+      "options must be an object",
+    ]);
+    await assertRejectsWith(producer.pushAsync(2, bad), TypeError, [
+      "options must be an object",
+    ]);
+    await assertRejectsWith(consumer.popAsync(bad), TypeError, [
+      "options must be an object",
+    ]);
+  }
+  const badSignal = { signal: "x" } as unknown as { signal: AbortSignal };
+  await assertRejectsWith(producer.pushAsync(2, badSignal), TypeError, [
+    "signal must be an AbortSignal",
+    `received "x"`,
+  ]);
+  await assertRejectsWith(consumer.popAsync(badSignal), TypeError, [
+    "signal must be an AbortSignal",
+  ]);
+  assert.deepEqual(drain(consumer), [1]);
+});
