@@ -1,0 +1,404 @@
+// Copyright 2025 the ringproof authors. MIT license.
+/**
+ * The textbook bounded buffer as a pure state machine, at the granularity of
+ * the textbook's producer and consumer loops: one shared-memory access per
+ * step.
+ *
+ * @module
+ */
+
+import type { Model, PackedModel } from "./types.ts";
+import { type Config, Machine } from "./_machine.ts";
+
+/**
+ * How `in` and `out` are kept: `"textbook"` (indices in `[0, BUFFER_SIZE)`,
+ * full when `(in + 1) % BUFFER_SIZE == out`), `"counter"` (free-running
+ * unsigned 32-bit counters, full when `in - out == BUFFER_SIZE`) or
+ * `"unbounded"` (the producer never waits).
+ */
+export type Scheme = "textbook" | "counter" | "unbounded";
+
+/** `"none"`: every process runs the single-producer/single-consumer loop. `"mutex"`: one spin lock around each critical section. */
+export type Sync = "none" | "mutex";
+
+/** A deliberate bug; see {@linkcode MUTANTS}. */
+export type Mutant =
+  | "publish-before-write"
+  | "release-before-read"
+  | "full-when-equal"
+  | "no-full-check"
+  | "wasted-two"
+  | "modulo-index";
+
+/**
+ * Every mutant, with what it changes:
+ * - `publish-before-write`: the producer publishes `in` before writing the slot.
+ * - `release-before-read`: the consumer publishes `out` before reading the slot.
+ * - `full-when-equal`: the full test is `in == out`.
+ * - `no-full-check`: the producer never waits.
+ * - `wasted-two`: the full test is `(in + 2) % BUFFER_SIZE == out`
+ *   (`"counter"`: `in - out + 2 == BUFFER_SIZE`).
+ * - `modulo-index` (`"counter"` only): the slot is `counter % BUFFER_SIZE`
+ *   instead of a separately wrapped slot index.
+ *
+ * @example Listing the mutants that apply to a scheme
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MUTANTS, mutantApplies } from "@ringproof/ring/model";
+ *
+ * assert.equal(MUTANTS.length, 6);
+ * assert.deepEqual(
+ *   MUTANTS.filter((m) => mutantApplies(m, "unbounded")),
+ *   ["publish-before-write", "release-before-read"],
+ * );
+ * ```
+ */
+export const MUTANTS: readonly Mutant[] = [
+  "publish-before-write",
+  "release-before-read",
+  "full-when-equal",
+  "no-full-check",
+  "wasted-two",
+  "modulo-index",
+];
+
+/** The schemes, for validation and listings. */
+export const SCHEMES: readonly Scheme[] = ["textbook", "counter", "unbounded"];
+
+/** The sync variants, for validation and listings. */
+export const SYNCS: readonly Sync[] = ["none", "mutex"];
+
+/**
+ * Whether `mutant` makes sense for `scheme`: the full-test mutants need a
+ * full test (not `"unbounded"`), `modulo-index` needs counters.
+ *
+ * @param mutant The mutant.
+ * @param scheme The index scheme.
+ * @returns `true` when the mutant changes something in that scheme.
+ *
+ * @example The counter-only mutant
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { mutantApplies } from "@ringproof/ring/model";
+ *
+ * assert.equal(mutantApplies("modulo-index", "counter"), true);
+ * assert.equal(mutantApplies("modulo-index", "textbook"), false);
+ * ```
+ */
+export function mutantApplies(mutant: Mutant, scheme: Scheme): boolean {
+  switch (mutant) {
+    case "publish-before-write":
+    case "release-before-read":
+      return true;
+    case "modulo-index":
+      return scheme === "counter";
+    default:
+      return scheme !== "unbounded";
+  }
+}
+
+/** Parameters of {@linkcode boundedBuffer}. */
+export interface BufferOptions {
+  /** `BUFFER_SIZE`, the number of cells (ignored by `"unbounded"`). Default 4. */
+  slots?: number;
+  /** Items each producer produces, 1 to 31. Default 3. */
+  items?: number;
+  /** The index scheme. Default `"textbook"`. */
+  scheme?: Scheme;
+  /** Producer processes, 1 to 8. Default 1. */
+  producers?: number;
+  /** Consumer processes, 1 to 8. Default 1. */
+  consumers?: number;
+  /** The sync variant. Default `"none"`. */
+  sync?: Sync;
+  /** A deliberate bug, or none. */
+  mutant?: Mutant;
+  /** `"counter"` only: the counters' initial value, to cross the 2^32 wrap. Default 0. */
+  start?: number;
+}
+
+/** An item: the `seq`-th item of producer `producer`. */
+export interface Item {
+  /** The producer's index. */
+  producer: number;
+  /** The item's position in that producer's sequence, from 0. */
+  seq: number;
+}
+
+/** A producer's steps: `lock`/`unlock` only with `sync: "mutex"`. */
+export type ProducerOp = "lock" | "wait" | "write" | "publish" | "unlock";
+
+/** A consumer's steps: `lock`/`unlock` only with `sync: "mutex"`. */
+export type ConsumerOp = "lock" | "wait" | "read" | "release" | "unlock";
+
+/** A producer's program counter and locals. */
+export interface ProducerView {
+  /** `"P0"`, `"P1"`, … */
+  name: string;
+  /** The step it takes next, or `"done"` after its last item. */
+  pc: ProducerOp | "done";
+  /** Ghost: items it has written so far. */
+  produced: number;
+  /** The textbook's `next_produced` (derived: its `produced`-th item). */
+  nextProduced: Item | null;
+  /** `publish-before-write` only: the slot it published and must still write. */
+  slot: number | null;
+}
+
+/** A consumer's program counter and locals. */
+export interface ConsumerView {
+  /** `"C0"`, `"C1"`, … */
+  name: string;
+  /** The step it takes next. */
+  pc: ConsumerOp;
+  /** The textbook's `next_consumed`, from its read until the end of the iteration. */
+  nextConsumed: Item | null;
+  /** `release-before-read` only: the slot it released and must still read. */
+  slot: number | null;
+  /** Ghost, per producer: one more than the last sequence number it took (0: none yet). */
+  seen: number[];
+}
+
+/**
+ * A readable state of the bounded buffer. {@linkcode boundedBuffer}'s model
+ * uses it as its state type; it is also the abstraction a production ring can
+ * be compared with.
+ */
+export interface BufferState {
+  /** The shared `in`: an index in `[0, BUFFER_SIZE)`, a 32-bit counter, or an item count. */
+  in: number;
+  /** The shared `out`. */
+  out: number;
+  /** Derived: the cell `in` designates (`in` itself for `"textbook"`). */
+  inSlot: number;
+  /** Derived: the cell `out` designates. */
+  outSlot: number;
+  /** The buffer cells: the item each holds, or `null` if never written. Reads do not clear cells. */
+  cells: (Item | null)[];
+  /** The spin lock (`sync: "mutex"`; otherwise always `false`). */
+  lock: boolean;
+  /** The producers. */
+  producers: ProducerView[];
+  /** The consumers. */
+  consumers: ConsumerView[];
+  /** Ghost: `consumed[p][s]` when item `s` of producer `p` was read. */
+  consumed: boolean[][];
+  /** Derived ghost: items produced and not yet consumed. */
+  itemsInBuffer: number;
+  /** Ghost flags, set by the step that broke the property. */
+  flags: {
+    /** A consumer read a cell without a produced, not-yet-consumed item (`no-unproduced`). */
+    unproduced: boolean;
+    /** A consumer took a producer's items out of order (`fifo`). */
+    fifo: boolean;
+    /** A consumer took an item already consumed (`no-duplicate`). */
+    duplicate: boolean;
+  };
+}
+
+/** A step: which process, and which of its operations. */
+export interface BufferAction {
+  /** `"P0"`, …, `"C0"`, … */
+  process: string;
+  /** The operation (the process's `pc` before the step). */
+  op: ProducerOp | ConsumerOp;
+}
+
+/** The model {@linkcode boundedBuffer} returns: generic, with a packed fast path. */
+export interface BufferModel extends Model<BufferState, BufferAction> {
+  /** The parameters, defaults filled in. */
+  readonly config: Readonly<Required<Omit<BufferOptions, "mutant">>> & {
+    readonly mutant: Mutant | undefined;
+  };
+  /** Most items the buffer may hold: `slots - 1`, `slots`, or `Infinity`. */
+  readonly capacity: number;
+  /** The packed fast path the explorer uses. */
+  readonly packed: PackedModel<BufferState, BufferAction>;
+}
+
+function integerIn(
+  name: string,
+  value: number,
+  min: number,
+  max: number,
+): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(
+      `Cannot create model: ${name} must be an integer from ${min} to ${max}, received ${value}`,
+    );
+  }
+  return value;
+}
+
+function oneOf<T extends string>(
+  name: string,
+  value: T,
+  allowed: readonly T[],
+): T {
+  if (!allowed.includes(value)) {
+    throw new TypeError(
+      `Cannot create model: ${name} must be one of ${
+        allowed.join(", ")
+      }, received ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+function resolve(options: BufferOptions): Config {
+  const scheme = oneOf("scheme", options.scheme ?? "textbook", SCHEMES);
+  const config: Config = {
+    slots: integerIn("slots", options.slots ?? 4, 2, 64),
+    items: integerIn("items", options.items ?? 3, 1, 31),
+    scheme,
+    producers: integerIn("producers", options.producers ?? 1, 1, 8),
+    consumers: integerIn("consumers", options.consumers ?? 1, 1, 8),
+    sync: oneOf("sync", options.sync ?? "none", SYNCS),
+    mutant: options.mutant === undefined
+      ? undefined
+      : oneOf("mutant", options.mutant, MUTANTS),
+    start: integerIn("start", options.start ?? 0, 0, 2 ** 32 - 1),
+  };
+  if (config.mutant !== undefined && !mutantApplies(config.mutant, scheme)) {
+    throw new RangeError(
+      `Cannot create model: mutant ${config.mutant} does not apply to scheme ${scheme}`,
+    );
+  }
+  if (config.start !== 0 && scheme !== "counter") {
+    throw new RangeError(
+      `Cannot create model: start applies only to scheme counter, received scheme ${scheme}`,
+    );
+  }
+  return config;
+}
+
+function processIndex(machine: Machine, process: string): number {
+  const { producers, consumers } = machine.config;
+  const match = /^([PC])(\d+)$/.exec(process);
+  const n = match === null ? -1 : Number(match[2]);
+  if (match?.[1] === "P" && n < producers) return n;
+  if (match?.[1] === "C" && n < consumers) return producers + n;
+  throw new RangeError(`Cannot step: no process named ${process}`);
+}
+
+/**
+ * Builds the model of the textbook bounded buffer: `in`, `out`, the cells,
+ * each process's program counter and locals, and ghost counters for the
+ * invariants `bound`, `no-unproduced`, `fifo`, `no-loss`, `no-duplicate`, plus
+ * the reachability fact `bound-tight` (the buffer fills up to its capacity).
+ *
+ * @param options Slots, items, scheme, processes, sync variant, mutant.
+ * @returns A {@linkcode BufferModel} for {@linkcode explore}.
+ * @throws {RangeError} When a number is out of range or a mutant does not apply.
+ * @throws {TypeError} When a scheme, sync variant or mutant name is unknown.
+ *
+ * @example Checking the textbook buffer, one producer and one consumer
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { boundedBuffer, explore } from "@ringproof/ring/model";
+ *
+ * const report = explore(boundedBuffer({ slots: 3, items: 4 }));
+ * assert.equal(report.verdict, "pass");
+ * assert.equal(report.facts[0]?.name, "bound-tight");
+ * assert.equal(report.facts[0]?.witnessed, true); // 2 items = slots - 1
+ * ```
+ *
+ * @example Two producers without a lock lose an item
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { boundedBuffer, explore } from "@ringproof/ring/model";
+ *
+ * const report = explore(boundedBuffer({ producers: 2, items: 1 }));
+ * assert.equal(report.verdict, "violation");
+ * assert.ok(report.counterexample !== undefined);
+ * ```
+ */
+export function boundedBuffer(options: BufferOptions = {}): BufferModel {
+  const config = resolve(options);
+  const machine = new Machine(config);
+  const words = machine.words;
+  const pack = (state: BufferState): Int32Array => {
+    const out = new Int32Array(words);
+    machine.encode(state, out, 0);
+    return out;
+  };
+  const invariants: Record<string, (state: BufferState) => boolean> = {};
+  machine.invariantNames.forEach((name, i) => {
+    invariants[name] = (state) =>
+      ((machine.violations(pack(state), 0) >>> i) & 1) === 0;
+  });
+  const facts: Record<string, (state: BufferState) => boolean> = {};
+  machine.factNames.forEach((name, i) => {
+    facts[name] = (state) => ((machine.facts(pack(state), 0) >>> i) & 1) === 1;
+  });
+  const packed: PackedModel<BufferState, BufferAction> = {
+    words,
+    maxSuccessors: machine.maxSuccessors,
+    invariantNames: machine.invariantNames,
+    factNames: machine.factNames,
+    initial: () => machine.initial(),
+    successors: (state, offset, out, actions) =>
+      machine.successors(state, offset, out, actions),
+    violations: (state, offset) => machine.violations(state, offset),
+    facts: (state, offset) => machine.facts(state, offset),
+    isEnd: (state, offset) => machine.isEnd(state, offset),
+    decode: (state, offset) => machine.decode(state, offset),
+    action: (code, state, offset) => machine.action(code, state, offset),
+  };
+  if (machine.hasSymmetry) {
+    packed.canonicalize = (state, offset) =>
+      machine.canonicalize(state, offset);
+  }
+  return {
+    config: { ...config },
+    capacity: machine.capacity,
+    packed,
+    initial: () => [machine.decode(machine.initial(), 0)],
+    *actions(state) {
+      const src = pack(state);
+      const out = new Int32Array(machine.maxSuccessors * words);
+      const acts = new Int32Array(machine.maxSuccessors);
+      const n = machine.successors(src, 0, out, acts);
+      for (let i = 0; i < n; i++) yield machine.action(acts[i]!, src, 0);
+    },
+    step(state, action) {
+      const src = pack(state);
+      const proc = processIndex(machine, action.process);
+      const current = machine.action(proc, src, 0);
+      const out = new Int32Array(words);
+      if (current.op !== action.op || !machine.step(proc, src, 0, out, 0)) {
+        throw new RangeError(
+          `Cannot step: ${action.process} ${action.op} is not enabled (its next step is ${current.op})`,
+        );
+      }
+      return machine.decode(out, 0);
+    },
+    encode: pack,
+    invariants,
+    facts,
+    isEnd: (state) => machine.isEnd(pack(state), 0),
+    describe: (action) => `${action.process} ${action.op}`,
+  };
+}
+
+/**
+ * A short name for an item: the producer as a letter, then the sequence
+ * number (`a0`, `a1`, `b0`, …); `·` for an empty cell.
+ *
+ * @param item The item, or `null`.
+ * @returns Its short name.
+ *
+ * @example Naming items
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { itemName } from "@ringproof/ring/model";
+ *
+ * assert.equal(itemName({ producer: 1, seq: 2 }), "b2");
+ * assert.equal(itemName(null), "·");
+ * ```
+ */
+export function itemName(item: Item | null): string {
+  return item === null
+    ? "·"
+    : `${String.fromCharCode(97 + item.producer)}${item.seq}`;
+}

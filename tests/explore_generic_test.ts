@@ -1,0 +1,241 @@
+// Copyright 2025 the ringproof authors. MIT license.
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { explore, type Model, type PackedModel } from "../model/mod.ts";
+import { PackedStore } from "../model/_visited.ts";
+
+type Grid = [number, number];
+
+/** Two independent counters, each from 0 to n: (n+1)^2 states, 2n(n+1) steps. */
+function grid(
+  n: number,
+  key: (s: Grid) => string | Uint8Array | Int32Array = (s) => s.join(","),
+): Model<Grid, 0 | 1> {
+  return {
+    initial: () => [[0, 0]],
+    actions: (s) => ([0, 1] as const).filter((i) => s[i] < n),
+    step: (s, i) => (i === 0 ? [s[0] + 1, s[1]] : [s[0], s[1] + 1]),
+    encode: key,
+    invariants: {},
+    isEnd: (s) => s[0] === n && s[1] === n,
+    facts: { "x == n": (s) => s[0] === n },
+  };
+}
+
+/** The same grid with a packed path: one word, x in the low 16 bits. */
+function packedGrid(n: number): Model<Grid, 0 | 1> {
+  const packed: PackedModel<Grid, 0 | 1> = {
+    words: 1,
+    maxSuccessors: 2,
+    invariantNames: [],
+    factNames: [],
+    initial: () => new Int32Array(1),
+    successors(state, offset, out, actions) {
+      const x = state[offset]! & 0xffff;
+      const y = state[offset]! >>> 16;
+      let k = 0;
+      if (x < n) {
+        out[k] = (y << 16) | (x + 1);
+        actions[k++] = 0;
+      }
+      if (y < n) {
+        out[k] = ((y + 1) << 16) | x;
+        actions[k++] = 1;
+      }
+      return k;
+    },
+    violations: () => 0,
+    facts: () => 0,
+    isEnd: (state, offset) => state[offset] === ((n << 16) | n),
+    decode: (state, offset) => [state[offset]! & 0xffff, state[offset]! >>> 16],
+    action: (code) => code as 0 | 1,
+  };
+  return { ...grid(n), packed };
+}
+
+Deno.test("explore() counts the states and transitions of a grid exactly", () => {
+  for (const n of [0, 1, 3, 7]) {
+    const report = explore(grid(n));
+    assert.equal(report.verdict, "pass");
+    assert.equal(report.states, (n + 1) ** 2);
+    assert.equal(report.transitions, 2 * n * (n + 1));
+    assert.equal(report.depth, 2 * n);
+  }
+});
+
+Deno.test("explore() accepts string, Uint8Array and Int32Array keys alike", () => {
+  const keys = [
+    (s: Grid) => s.join(","),
+    (s: Grid) => Uint8Array.from(s),
+    (s: Grid) => Int32Array.from(s),
+  ];
+  for (const key of keys) {
+    const report = explore(grid(5, key));
+    assert.equal(report.states, 36);
+    assert.equal(report.transitions, 60);
+  }
+});
+
+Deno.test("explore() returns a shortest counterexample under BFS", () => {
+  const model = {
+    ...grid(6),
+    invariants: { "x + y < 5": (s: Grid) => s[0] + s[1] < 5 },
+  };
+  const report = explore(model);
+  assert.equal(report.verdict, "violation");
+  assert.equal(report.invariant, "x + y < 5");
+  assert.deepEqual(report.violated, ["x + y < 5"]);
+  const trace = report.counterexample!;
+  assert.equal(trace.length - 1, 5); // x + y grows by one per step
+  assert.equal(trace[0]!.action, null);
+  assert.deepEqual(trace[0]!.state, [0, 0]);
+  for (let i = 1; i < trace.length; i++) {
+    assert.deepEqual(
+      model.step(trace[i - 1]!.state, trace[i]!.action!),
+      trace[i]!.state,
+    );
+  }
+});
+
+Deno.test("explore() with order dfs finds a violation along a valid path", () => {
+  const model = {
+    ...grid(6),
+    invariants: { "x + y < 5": (s: Grid) => s[0] + s[1] < 5 },
+  };
+  const report = explore(model, { order: "dfs" });
+  assert.equal(report.verdict, "violation");
+  assert.equal(report.order, "dfs");
+  const trace = report.counterexample!;
+  assert.ok(trace.length - 1 >= 5);
+  for (let i = 1; i < trace.length; i++) {
+    assert.deepEqual(
+      model.step(trace[i - 1]!.state, trace[i]!.action!),
+      trace[i]!.state,
+    );
+  }
+});
+
+Deno.test("explore() reports a deadlock in a non-end state with no steps", () => {
+  const model: Model<number, "inc"> = {
+    initial: () => [0],
+    actions: (s) => (s < 3 ? ["inc"] : []),
+    step: (s) => s + 1,
+    encode: String,
+    invariants: {},
+  };
+  const report = explore(model);
+  assert.equal(report.verdict, "deadlock");
+  assert.equal(report.invariant, "deadlock-free");
+  assert.deepEqual(report.counterexample!.map((step) => step.state), [
+    0,
+    1,
+    2,
+    3,
+  ]);
+  assert.equal(explore({ ...model, isEnd: (s) => s === 3 }).verdict, "pass");
+});
+
+Deno.test("explore() stops with verdict incomplete at maxStates", () => {
+  const report = explore(grid(10), { maxStates: 20 });
+  assert.equal(report.verdict, "incomplete");
+  assert.equal(report.states, 20);
+  assert.equal(report.counterexample, undefined);
+  assert.throws(() => explore(grid(1), { maxStates: 0 }), RangeError);
+});
+
+Deno.test("explore() witnesses facts with a shortest path", () => {
+  const report = explore(grid(4));
+  assert.equal(report.facts.length, 1);
+  const fact = report.facts[0]!;
+  assert.equal(fact.name, "x == n");
+  assert.equal(fact.witnessed, true);
+  assert.equal(fact.witness!.length - 1, 4);
+  assert.deepEqual(fact.witness!.at(-1)!.state, [4, 0]);
+});
+
+Deno.test("explore() skips ignored invariants and rejects unknown names", () => {
+  const model = {
+    ...grid(3),
+    invariants: {
+      "x < 2": (s: Grid) => s[0] < 2,
+      "y < 3": (s: Grid) => s[1] < 3,
+    },
+  };
+  assert.equal(explore(model).invariant, "x < 2");
+  assert.equal(explore(model, { ignore: ["x < 2"] }).invariant, "y < 3");
+  assert.throws(
+    () => explore(model, { ignore: ["nope"] }),
+    /Cannot explore: no invariant named nope/,
+  );
+});
+
+Deno.test("explore() rejects an unknown order", () => {
+  assert.throws(
+    // deno-lint-ignore no-explicit-any
+    () => explore(grid(1), { order: "random" as any }),
+    TypeError,
+  );
+});
+
+Deno.test("explore() runs the packed path across many pages and table growths", () => {
+  // 300 x 300 + ... = 90,601 states: more than one 2^16-state page.
+  const n = 300;
+  const fast = explore(packedGrid(n));
+  assert.equal(fast.states, (n + 1) ** 2);
+  assert.equal(fast.transitions, 2 * n * (n + 1));
+  assert.equal(fast.depth, 2 * n);
+  assert.ok(fast.bytesPerState < 40, `${fast.bytesPerState} bytes/state`);
+  const dfs = explore(packedGrid(n), { order: "dfs" });
+  assert.equal(dfs.states, (n + 1) ** 2);
+});
+
+Deno.test("explore() calls onProgress with growing counts", () => {
+  const seen: number[] = [];
+  explore(packedGrid(200), {
+    progressSeconds: 0,
+    onProgress: (p) => {
+      assert.ok(p.frontier >= 0 && p.depth >= 0 && p.seconds >= 0);
+      seen.push(p.states);
+    },
+  });
+  assert.ok(seen.length > 0);
+  assert.deepEqual(seen, [...seen].sort((a, b) => a - b));
+});
+
+/** Mostly tiny values (so keys repeat), sometimes any 32-bit integer. */
+function small(): fc.Arbitrary<number> {
+  return fc.oneof(fc.integer({ min: -2, max: 2 }), fc.integer());
+}
+
+Deno.test("PackedStore.add() keeps exactly the distinct keys", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(small(), small(), small()), {
+        minLength: 200,
+        maxLength: 2000,
+        size: "max",
+      }),
+      (rows) => {
+        const store = new PackedStore(3);
+        const reference = new Map<string, number>();
+        for (const row of rows) {
+          const index = store.add(Int32Array.from(row), 0, 7);
+          const key = row.join(",");
+          if (reference.has(key)) assert.equal(index, -1);
+          else {
+            assert.equal(index, reference.size);
+            reference.set(key, index);
+          }
+        }
+        assert.equal(store.count, reference.size);
+        for (const [key, index] of reference) {
+          const page = store.page(index);
+          const at = store.offset(index);
+          assert.equal(Array.from(page.subarray(at, at + 3)).join(","), key);
+          assert.equal(store.parent(index), 7);
+        }
+      },
+    ),
+    { seed: 20250301, numRuns: 30 },
+  );
+});
