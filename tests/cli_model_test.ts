@@ -1,0 +1,231 @@
+// Copyright 2025 the ringproof authors. MIT license.
+import assert from "node:assert/strict";
+import { main } from "../model/cli.ts";
+import type { ReportJson } from "../model/mod.ts";
+
+function run(args: string[]): { code: number; out: string; err: string } {
+  let out = "";
+  let err = "";
+  const code = main(args, {
+    out: (text) => {
+      out += text;
+    },
+    err: (text) => {
+      err += text;
+    },
+    errIsTerminal: false,
+  });
+  return { code, out, err };
+}
+
+Deno.test("main() exits 0 and prints the verdict, figures and witness on a pass", () => {
+  const { code, out, err } = run(["--slots", "3", "--items", "2"]);
+  assert.equal(code, 0);
+  assert.equal(err, "");
+  assert.match(
+    out,
+    /verdict: PASS: bound, no-unproduced, fifo, no-loss, no-duplicate, deadlock-free hold in all 22 reachable states/,
+  );
+  assert.match(out, /figures: 22 states, /);
+  assert.match(
+    out,
+    /fact bound-tight \(the buffer holds 2 items\): witnessed in 5 steps/,
+  );
+  assert.match(out, /step +process +action +in +out +cells/);
+});
+
+Deno.test("main() exits 1 with a table trace on a violation", () => {
+  const { code, out } = run(["--mutant", "publish-before-write"]);
+  assert.equal(code, 1);
+  assert.match(out, /verdict: VIOLATION of no-unproduced/);
+  assert.match(out, /counterexample: 4 steps \(shortest\)/);
+  assert.match(out, /2 +P0 +publish in = 1 +1\*/); // the changed `in` is marked
+  assert.match(out, /4 +C0 +read buffer\[0\] → ·/);
+});
+
+Deno.test("main() exits 1 on a deadlock, an unwitnessed fact, or an incomplete run", () => {
+  assert.equal(run(["--mutant", "full-when-equal"]).code, 1);
+  const loose = run(["--mutant", "wasted-two", "--slots", "3"]);
+  assert.equal(loose.code, 1);
+  assert.match(loose.out, /verdict: PASS/);
+  assert.match(
+    loose.out,
+    /fact bound-tight \(the buffer holds 2 items\): NOT witnessed/,
+  );
+  const cut = run(["--max-states", "5"]);
+  assert.equal(cut.code, 1);
+  assert.match(cut.out, /verdict: INCOMPLETE/);
+});
+
+Deno.test("main() exits 2 naming the flag on bad arguments", () => {
+  const cases: [string[], RegExp][] = [
+    [
+      ["--slots", "1"],
+      /Bad value for --slots: must be an integer from 2 to 64, received 1/,
+    ],
+    [
+      ["--slots", "x"],
+      /Flag --slots must be a non-negative integer, received x/,
+    ],
+    [["--slots"], /Flag --slots needs a value/],
+    [
+      ["--scheme", "ring"],
+      /Bad value for --scheme: must be one of textbook, counter, unbounded/,
+    ],
+    [
+      ["--mutant", "modulo-index"],
+      /Bad value for --mutant: mutant modulo-index does not apply to scheme textbook/,
+    ],
+    [["--frobnicate"], /Unknown flag --frobnicate/],
+    [["stray"], /Unexpected argument stray/],
+    [["--ignore", "speed"], /Bad value for --ignore: no invariant named speed/],
+    [
+      ["--against", "production"],
+      /Bad value for --against: production is not available/,
+    ],
+    [
+      ["--proof", "--producers", "2"],
+      /Flag --proof: proof mode covers one producer/,
+    ],
+    [["--proof", "--dfs"], /Flag --dfs does not apply to --proof/],
+    [["--max-states", "0"], /Flag --max-states must be at least 1/],
+  ];
+  for (const [args, message] of cases) {
+    const { code, out, err } = run(args);
+    assert.equal(code, 2, args.join(" "));
+    assert.equal(out, "");
+    assert.match(err, message);
+  }
+});
+
+Deno.test("main() --json prints the ringproof.check/1 schema", () => {
+  const { code, out } = run([
+    "--json",
+    "--mutant",
+    "release-before-read",
+    "--scheme",
+    "counter",
+    "--slots",
+    "2",
+    "--items",
+    "3",
+  ]);
+  assert.equal(code, 1);
+  const json = JSON.parse(out) as ReportJson;
+  assert.equal(json.schema, "ringproof.check/1");
+  assert.deepEqual(json.config, {
+    slots: 2,
+    items: 3,
+    scheme: "counter",
+    producers: 1,
+    consumers: 1,
+    sync: "none",
+    mutant: "release-before-read",
+    start: 0,
+  });
+  assert.equal(json.verdict, "violation");
+  assert.equal(json.invariant, json.violated[0]);
+  assert.deepEqual(Object.keys(json.figures).sort(), [
+    "bytesPerState",
+    "depth",
+    "order",
+    "seconds",
+    "states",
+    "statesPerSecond",
+    "symmetry",
+    "transitions",
+  ]);
+  const steps = json.counterexample!;
+  assert.equal(steps[0]!.step, 0);
+  assert.equal(steps[0]!.process, null);
+  for (const [i, step] of steps.entries()) {
+    assert.equal(step.step, i);
+    assert.equal(typeof step.description, "string");
+    assert.ok(Array.isArray(step.changed));
+    assert.deepEqual(Object.keys(step.state).sort(), [
+      "cells",
+      "consumed",
+      "consumers",
+      "flags",
+      "in",
+      "inSlot",
+      "itemsInBuffer",
+      "lock",
+      "out",
+      "outSlot",
+      "producers",
+    ]);
+  }
+  assert.equal(json.facts[0]!.name, "bound-tight");
+});
+
+Deno.test("main() --mermaid prints a sequence diagram", () => {
+  const { code, out } = run(["--mermaid", "--producers", "2", "--items", "1"]);
+  assert.equal(code, 1);
+  assert.equal(
+    out.split("\n").slice(0, 5).join("\n"),
+    [
+      "sequenceDiagram",
+      "  participant P0",
+      "  participant P1",
+      "  participant M as shared memory",
+      "  participant C0",
+    ].join("\n"),
+  );
+  assert.match(out, /Note over M: violation: /);
+});
+
+Deno.test("main() --proof proves the invariant and shows the counterexample to induction", () => {
+  const { code, out } = run(["--proof", "--slots", "2", "--items", "1"]);
+  assert.equal(code, 0);
+  assert.match(out, /candidate: inductive invariant \(spscInvariant\)/);
+  assert.match(out, /Inv ∧ Next ⇒ Inv′ +proved/);
+  assert.match(out, /=> proved for this bound/);
+  assert.match(out, /candidate: bare safety: bound ∧ no-unproduced/);
+  assert.match(out, /FAILS: counterexample to induction/);
+  const json = JSON.parse(
+    run(["--proof", "--json", "--slots", "2", "--items", "1"]).out,
+  );
+  assert.equal(json.schema, "ringproof.proof/1");
+  assert.deepEqual(json.results.map((r: { proved: boolean }) => r.proved), [
+    true,
+    false,
+  ]);
+});
+
+Deno.test("main() --symmetry and --dfs are reported in the figures", () => {
+  const { code, out } = run([
+    "--producers",
+    "2",
+    "--consumers",
+    "2",
+    "--sync",
+    "mutex",
+    "--items",
+    "2",
+    "--slots",
+    "3",
+    "--symmetry",
+    "--dfs",
+  ]);
+  assert.equal(code, 0);
+  assert.match(out, /bytes\/state, dfs, symmetry reduction/);
+});
+
+Deno.test("model/cli.ts exits with the status of main() as a program", async () => {
+  const cli = new URL("../model/cli.ts", import.meta.url);
+  const status = async (args: string[]) =>
+    (await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-read", cli.href, ...args],
+      stdout: "null",
+      stderr: "null",
+    }).output()).code;
+  assert.deepEqual(
+    await Promise.all([
+      status(["--slots", "2", "--items", "1"]),
+      status(["--mutant", "no-full-check", "--items", "5"]),
+      status(["--slots", "0"]),
+    ]),
+    [0, 1, 2],
+  );
+});
