@@ -2,9 +2,9 @@
 // The visited sets: open-addressing hash tables in typed arrays.
 //
 // Keys are stored exactly (no hash compaction, so no state is ever omitted).
-// Each state gets a dense index in discovery order; the table holds
-// `index + 1` in its low INDEX_BITS and a tag (hash bits not used for the
-// bucket) in the rest, so most probes never touch the key storage.
+// Each state gets a dense index in discovery order (which is also the BFS
+// queue). The tables hold indices plus hash bits, so most probes never touch
+// the key storage.
 
 const INDEX_BITS = 26;
 const INDEX_MASK = (1 << INDEX_BITS) - 1;
@@ -44,23 +44,25 @@ function tagOf(hash: number): number {
 
 /**
  * A visited set of fixed-width packed states with BFS parent pointers.
- * States live in pages of 2^16 entries (`words` key words, the parent, the
- * hash), so growth never copies them and slack is at most one page; the hash
- * is kept so the table can grow without rehashing keys.
+ * States live in pages of 2^16 entries (`words` key words, then the parent),
+ * so growth never copies them and slack is at most one page. The table holds
+ * pairs (full hash, `index + 1`): probes compare hashes before touching keys,
+ * and growth streams through the old table without reading any key.
  */
 export class PackedStore {
   readonly words: number;
   readonly stride: number;
   #pages: Int32Array[] = [];
   #count = 0;
+  /** Interleaved pairs: `table[2 * slot]` = hash, `table[2 * slot + 1]` = index + 1 (0: empty). */
   #table: Uint32Array;
   #limit: number;
 
   constructor(words: number) {
     this.words = words;
-    this.stride = words + 2;
-    this.#table = new Uint32Array(1 << 8);
-    this.#limit = Math.floor(this.#table.length * MAX_LOAD);
+    this.stride = words + 1;
+    this.#table = new Uint32Array(2 << 8);
+    this.#limit = Math.floor((this.#table.length >>> 1) * MAX_LOAD);
   }
 
   get count(): number {
@@ -94,15 +96,14 @@ export class PackedStore {
   add(src: Int32Array, offset: number, parent: number): number {
     const words = this.words;
     const hash = hashWords(src, offset, words);
-    const tag = tagOf(hash);
     const table = this.#table;
-    const mask = table.length - 1;
+    const mask = (table.length >>> 1) - 1;
     let slot = hash & mask;
     for (;;) {
-      const entry = table[slot]!;
-      if (entry === 0) break;
-      if ((entry & ~INDEX_MASK) >>> 0 === tag) {
-        const index = (entry & INDEX_MASK) - 1;
+      const stored = table[2 * slot + 1]!;
+      if (stored === 0) break;
+      if (table[2 * slot] === hash) {
+        const index = stored - 1;
         const page = this.#pages[index >>> PAGE_BITS]!;
         const at = (index & PAGE_MASK) * this.stride;
         let same = true;
@@ -126,19 +127,20 @@ export class PackedStore {
     const page = this.#pageFor(index, at);
     for (let i = 0; i < words; i++) page[at + i] = src[offset + i]!;
     page[at + words] = parent;
-    page[at + words + 1] = hash;
-    table[slot] = (tag | (index + 1)) >>> 0;
+    table[2 * slot] = hash;
+    table[2 * slot + 1] = index + 1;
     this.#count = index + 1;
     if (this.#count > this.#limit) this.#grow();
     return index;
   }
 
   #pageFor(index: number, at: number): Int32Array {
-    // The last page doubles up to PAGE_SIZE entries, so small runs stay small.
+    // The first page doubles up to PAGE_SIZE entries, so small runs stay
+    // small; later pages are allocated whole.
     const p = index >>> PAGE_BITS;
     let page = this.#pages[p];
     if (page === undefined) {
-      page = new Int32Array(64 * this.stride);
+      page = new Int32Array((p === 0 ? 64 : PAGE_SIZE) * this.stride);
       this.#pages.push(page);
     } else if (at + this.stride > page.length) {
       const bigger = new Int32Array(
@@ -151,18 +153,22 @@ export class PackedStore {
   }
 
   #grow(): void {
-    const table = new Uint32Array(this.#table.length * 2);
-    const mask = table.length - 1;
-    const hashAt = this.words + 1;
-    for (let index = 0; index < this.#count; index++) {
-      const page = this.#pages[index >>> PAGE_BITS]!;
-      const hash = page[(index & PAGE_MASK) * this.stride + hashAt]! >>> 0;
+    // Walking the old table in slot order writes the new one in two nearly
+    // sequential streams: cache-friendly, and no key is read.
+    const old = this.#table;
+    const table = new Uint32Array(old.length * 2);
+    const mask = (table.length >>> 1) - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      const stored = old[i + 1]!;
+      if (stored === 0) continue;
+      const hash = old[i]!;
       let slot = hash & mask;
-      while (table[slot] !== 0) slot = (slot + 1) & mask;
-      table[slot] = (tagOf(hash) | (index + 1)) >>> 0;
+      while (table[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+      table[2 * slot] = hash;
+      table[2 * slot + 1] = stored;
     }
     this.#table = table;
-    this.#limit = Math.floor(table.length * MAX_LOAD);
+    this.#limit = Math.floor((table.length >>> 1) * MAX_LOAD);
   }
 }
 
