@@ -57,11 +57,16 @@ export class Search {
     this.#options = options;
   }
 
+  /** Records the BFS depth of a newly discovered state (call first). */
+  discovered(isRoot: boolean): void {
+    if (this.order === "bfs" && !isRoot) this.depth = this.#level + 1;
+  }
+
   /**
-   * Records a newly discovered state; returns false when exploration must
-   * stop (the state limit). Call after checking the state's invariants.
+   * Queues a newly discovered state that passed its checks; returns false
+   * when exploration must stop (the state limit).
    */
-  admit(index: number, isRoot: boolean, count: number): boolean {
+  admit(index: number, count: number): boolean {
     if (this.order === "dfs") {
       if (this.#top === this.#stack.length) {
         const bigger = new Int32Array(this.#stack.length * 2);
@@ -70,8 +75,6 @@ export class Search {
       }
       this.#stack[this.#top++] = index;
       if (this.#top > this.depth) this.depth = this.#top;
-    } else if (!isRoot) {
-      this.depth = this.#level + 1;
     }
     if (count >= this.maxStates) {
       this.verdict = "incomplete";

@@ -88,6 +88,7 @@ function explorePacked<S, A>(
     if (canonicalize !== undefined) canonicalize(src, offset);
     const index = store.add(src, offset, parent);
     if (index < 0) return true;
+    search.discovered(parent < 0);
     const bad = pm.violations(src, offset) & checkMask;
     if (bad !== 0) {
       return search.fail("violation", index, namesOf(pm.invariantNames, bad));
@@ -99,7 +100,7 @@ function explorePacked<S, A>(
       }
       pendingFacts &= ~hit;
     }
-    return search.admit(index, parent < 0, store.count);
+    return search.admit(index, store.count);
   };
 
   const roots = pm.initial();
@@ -215,6 +216,7 @@ function exploreGeneric<S, A>(
   const visit = (state: S, parent: number): boolean => {
     const index = store.add(keyBytes(model.encode(state)), parent);
     if (index < 0) return true;
+    search.discovered(parent < 0);
     const violated = invariants.filter(([, holds]) => !holds(state));
     if (violated.length > 0) {
       return search.fail("violation", index, violated.map(([name]) => name));
@@ -223,7 +225,7 @@ function exploreGeneric<S, A>(
       if (search.witnesses[i]! < 0 && holds(state)) search.witnesses[i] = index;
     });
     pending.set(index, state);
-    return search.admit(index, parent < 0, store.count);
+    return search.admit(index, store.count);
   };
 
   let running = true;

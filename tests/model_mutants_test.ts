@@ -86,6 +86,9 @@ function verdictOf(options: BufferOptions, ignore: string[]): Verdict {
   // The counterexample is no longer than the shortest path to any bad state.
   const reference = referenceBfs(model, { stopAtBad: true, ignore });
   assert.equal(report.counterexample!.length - 1, reference.firstBad);
+  if (report.verdict === "violation") {
+    assert.equal(report.depth, reference.firstBad); // the deepest level reached
+  }
   return report.verdict === "deadlock" ? "deadlock" : report.invariant!;
 }
 
