@@ -35,6 +35,8 @@ export interface CliIo {
   err(text: string): void;
   /** Whether standard error is a terminal (progress then redraws one line). */
   errIsTerminal: boolean;
+  /** Seconds a run must last before progress appears (default 1). */
+  progressAfter?: number;
 }
 
 /** Bad command-line arguments: exit code 2. */
@@ -205,10 +207,15 @@ function progressPrinter(io: CliIo): {
   onProgress: (p: Progress) => void;
   done: () => void;
 } {
+  const after = io.progressAfter ?? 1;
   let shown = false;
+  let last = -Infinity;
   return {
     onProgress(p) {
-      if (p.seconds < 1) return;
+      // A terminal redraws one line; a log gets a line every 2 seconds.
+      if (p.seconds < after) return;
+      if (!io.errIsTerminal && p.seconds - last < 2) return;
+      last = p.seconds;
       const line = `states ${fmt(p.states)}  ${
         fmt(p.statesPerSecond)
       } states/s  frontier ${fmt(p.frontier)}  depth ${p.depth}`;
@@ -320,7 +327,7 @@ function runCheck(parsed: Parsed, io: CliIo): number {
     symmetry: parsed.switches.has("symmetry"),
     ignore,
     onProgress: progress.onProgress,
-    progressSeconds: 0.25,
+    progressSeconds: Math.min(0.25, io.progressAfter ?? 1),
   };
   const maxStates = integer(parsed, "max-states");
   if (maxStates !== undefined) {

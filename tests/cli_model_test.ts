@@ -3,7 +3,10 @@ import assert from "node:assert/strict";
 import { main } from "../model/cli.ts";
 import type { ReportJson } from "../model/mod.ts";
 
-function run(args: string[]): { code: number; out: string; err: string } {
+function run(
+  args: string[],
+  extra: { errIsTerminal?: boolean; progressAfter?: number } = {},
+): { code: number; out: string; err: string } {
   let out = "";
   let err = "";
   const code = main(args, {
@@ -14,6 +17,7 @@ function run(args: string[]): { code: number; out: string; err: string } {
       err += text;
     },
     errIsTerminal: false,
+    ...extra,
   });
   return { code, out, err };
 }
@@ -228,4 +232,29 @@ Deno.test("model/cli.ts exits with the status of main() as a program", async () 
     ]),
     [0, 1, 2],
   );
+});
+
+Deno.test("main() prints a progress line on stderr during long runs", () => {
+  // 12,047 states: more than one progress interval of 4,096 expansions.
+  const args = [
+    "--producers",
+    "2",
+    "--consumers",
+    "2",
+    "--sync",
+    "mutex",
+    "--slots",
+    "3",
+    "--items",
+    "3",
+  ];
+  const log = run(args, { progressAfter: 0 });
+  assert.equal(log.code, 0);
+  assert.match(
+    log.err,
+    /^states [\d,]+ {2}[\d,]+ states\/s {2}frontier [\d,]+ {2}depth \d+\n$/,
+  );
+  const tty = run(args, { progressAfter: 0, errIsTerminal: true });
+  assert.match(tty.err, /^\r\x1b\[Kstates [\d,]+ .*\r\x1b\[K$/s);
+  assert.equal(run(args).err, ""); // under a second: quiet
 });
