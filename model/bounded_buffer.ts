@@ -62,10 +62,35 @@ export const MUTANTS: readonly Mutant[] = [
   "modulo-index",
 ];
 
-/** The schemes, for validation and listings. */
+/**
+ * The schemes, for validation and listings.
+ *
+ * @example Checking every scheme
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { boundedBuffer, explore, SCHEMES } from "@ringproof/ring/model";
+ *
+ * for (const scheme of SCHEMES) {
+ *   assert.equal(explore(boundedBuffer({ scheme, items: 2 })).verdict, "pass");
+ * }
+ * ```
+ */
 export const SCHEMES: readonly Scheme[] = ["textbook", "counter", "unbounded"];
 
-/** The sync variants, for validation and listings. */
+/**
+ * The sync variants, for validation and listings.
+ *
+ * @example Two producers need the lock
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { boundedBuffer, explore, SYNCS } from "@ringproof/ring/model";
+ *
+ * const verdicts = SYNCS.map((sync) =>
+ *   explore(boundedBuffer({ sync, producers: 2, items: 2 })).verdict
+ * );
+ * assert.deepEqual(verdicts, ["violation", "pass"]);
+ * ```
+ */
 export const SYNCS: readonly Sync[] = ["none", "mutex"];
 
 /**
