@@ -42,3 +42,4 @@ export * from "./explore.ts";
 export * from "./bounded_buffer.ts";
 export * from "./proof.ts";
 export * from "./trace.ts";
+export * from "./conformance.ts";

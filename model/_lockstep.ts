@@ -1,0 +1,411 @@
+// Copyright 2025 the ringproof authors. MIT license.
+// One step in lockstep: the model's step (the oracle) and the same step as a
+// call on a ring under test, then the comparison of the two states through
+// the abstraction function and the model's invariants evaluated on the
+// production state.
+
+import {
+  abstractState,
+  differences,
+  initialShadow,
+  itemValue,
+  rawName,
+  recordRead,
+  type Shadow,
+} from "./_abstraction.ts";
+import type {
+  BufferAction,
+  BufferModel,
+  BufferState,
+} from "./bounded_buffer.ts";
+import type {
+  RingConfig,
+  RingFactory,
+  RingObservation,
+  RingStep,
+  RingUnderTest,
+} from "./conformance.ts";
+import { describeStep } from "./trace.ts";
+
+/** The model's answer to a step: `null` when the step is blocked. */
+export interface Expected {
+  readonly after: BufferState;
+  /** What a read (or tryPop) takes, as a raw value (0: an empty cell). */
+  readonly read: number | null;
+  /** The model's description of the step. */
+  readonly text: string;
+}
+
+/** The model as an oracle, with its transitions cached (states repeat often). */
+export class Oracle {
+  readonly model: BufferModel;
+  readonly items: number;
+  readonly #cache = new Map<string, Expected | null>();
+
+  constructor(model: BufferModel) {
+    this.model = model;
+    this.items = model.config.items;
+  }
+
+  key(state: BufferState): string {
+    return this.model.encode(state).toString();
+  }
+
+  initial(): BufferState {
+    return [...this.model.initial()][0]!;
+  }
+
+  /** The model's state after `step`, or `null` when the model blocks it. */
+  next(state: BufferState, step: RingStep): Expected | null {
+    const key = `${this.key(state)}|${step.process}|${step.op}`;
+    const hit = this.#cache.get(key);
+    if (hit !== undefined) return hit;
+    const answer = this.#compute(state, step);
+    this.#cache.set(key, answer);
+    return answer;
+  }
+
+  #compute(state: BufferState, step: RingStep): Expected | null {
+    const fine: BufferAction["op"][] = step.op === "tryPush"
+      ? ["wait", "write", "publish"]
+      : step.op === "tryPop"
+      ? ["wait", "read", "release"]
+      : [step.op];
+    let current = state;
+    let read: number | null = null;
+    const texts: string[] = [];
+    for (const op of fine) {
+      const action: BufferAction = { process: step.process, op };
+      const enabled = [...this.model.actions(current)].some((a) =>
+        a.process === action.process && a.op === action.op
+      );
+      if (!enabled) return null;
+      const after = this.model.step(current, action);
+      texts.push(describeStep(current, action, after));
+      if (op === "read") {
+        const taken = after.consumers[0]?.nextConsumed ?? null;
+        read = taken === null ? 0 : taken.producer * this.items + taken.seq + 1;
+      }
+      current = after;
+    }
+    const text = fine.length === 1
+      ? texts[0]!
+      : `${step.op}: ${texts.slice(1).join(", ")}`;
+    return { after: current, read, text };
+  }
+
+  /** Why the model blocks a step of `process`, in its terms. */
+  blocked(state: BufferState, process: RingStep["process"]): string {
+    const why = process === "P0" ? "full" : "empty";
+    return `${why}: in = ${state.in}, out = ${state.out}`;
+  }
+
+  /**
+   * The names of the model's invariants that `state` violates. A state
+   * outside the model's domain (e.g. `in` past `BUFFER_SIZE`) cannot be
+   * evaluated; the field comparison reports it instead.
+   */
+  violated(state: BufferState): string[] {
+    try {
+      return Object.entries(this.model.invariants)
+        .filter(([, holds]) => !holds(state))
+        .map(([name]) => name);
+    } catch (error) {
+      if (error instanceof RangeError || error instanceof TypeError) return [];
+      throw error;
+    }
+  }
+
+  /** Whether `state` is a proper end state; `false` outside the domain. */
+  isEnd(state: BufferState): boolean {
+    try {
+      return this.model.isEnd?.(state) ?? false;
+    } catch (error) {
+      if (error instanceof RangeError || error instanceof TypeError) {
+        return false;
+      }
+      throw error;
+    }
+  }
+}
+
+/** What a call on the ring did. */
+export interface Outcome {
+  /** `false` when the ring answered full (or empty): the step is blocked. */
+  readonly enabled: boolean;
+  /** The call as a student reads it, e.g. `reserve() → slot 2`. */
+  readonly call: string;
+  /** The slot `reserve()` or `peek()` returned. */
+  readonly slot?: number;
+  /** The raw value `read()` or `tryPop()` returned. */
+  readonly value?: number;
+}
+
+/** One ring under test and the driver's bookkeeping of the calls made on it. */
+export class Run {
+  readonly ring: RingUnderTest;
+  readonly shadow: Shadow;
+  readonly items: number;
+  /** Calls made on the ring, snapshots excluded. */
+  calls = 0;
+
+  constructor(factory: RingFactory, config: RingConfig, items: number) {
+    this.ring = factory(config);
+    this.shadow = initialShadow(items);
+    this.items = items;
+  }
+
+  observe(): RingObservation {
+    return this.ring.snapshot();
+  }
+
+  /** The key of the production state: what it shows plus the bookkeeping. */
+  key(): string {
+    const o = this.observe();
+    const s = this.shadow;
+    return `${o.in},${o.out},${o.inSlot},${o.outSlot},${o.cells}|${s.producerPc},${s.produced},${s.consumerPc},${s.nextConsumed},${s.seen},${+s
+      .unproduced}${+s.fifo}${+s.duplicate}`;
+  }
+
+  /** Performs `step` as a call on the ring. */
+  perform(step: RingStep): Outcome {
+    this.calls++;
+    const s = this.shadow;
+    const items = this.items;
+    const name = (raw: number) => rawName(raw, items);
+    const nextPc = () => (s.produced < items ? "wait" : "done");
+    switch (step.op) {
+      case "wait": {
+        const producer = step.process === "P0";
+        const slot = producer ? this.ring.reserve() : this.ring.peek();
+        const call = producer ? "reserve()" : "peek()";
+        if (slot === null) return { enabled: false, call: `${call} → null` };
+        if (producer) s.producerPc = "write";
+        else s.consumerPc = "read";
+        return { enabled: true, call: `${call} → slot ${slot}`, slot };
+      }
+      case "write": {
+        const value = itemValue(s.produced);
+        this.ring.write(value);
+        s.produced++;
+        s.producerPc = "publish";
+        return { enabled: true, call: `write(${name(value)})` };
+      }
+      case "publish":
+        this.ring.commit();
+        s.producerPc = nextPc();
+        return { enabled: true, call: "commit()" };
+      case "read": {
+        const value = this.ring.read();
+        recordRead(s, value, items);
+        s.consumerPc = "release";
+        return { enabled: true, call: `read() → ${name(value)}`, value };
+      }
+      case "release":
+        this.ring.release();
+        s.nextConsumed = 0;
+        s.consumerPc = "wait";
+        return { enabled: true, call: "release()" };
+      case "tryPush": {
+        const value = itemValue(s.produced);
+        const call = `tryPush(${name(value)})`;
+        if (!this.ring.tryPush!(value)) {
+          return { enabled: false, call: `${call} → false` };
+        }
+        s.produced++;
+        s.producerPc = nextPc();
+        return { enabled: true, call: `${call} → true` };
+      }
+      default: { // tryPop
+        const value = this.ring.tryPop!();
+        if (value === undefined) {
+          return { enabled: false, call: "tryPop() → undefined" };
+        }
+        recordRead(s, value, items);
+        s.nextConsumed = 0; // the iteration ends inside the call
+        return { enabled: true, call: `tryPop() → ${name(value)}`, value };
+      }
+    }
+  }
+}
+
+/** The steps a process may take next, given the program counters. */
+export function candidates(
+  producerPc: string,
+  consumerPc: string,
+  granularity: "fine" | "coarse" | "mixed",
+): RingStep[] {
+  const steps: RingStep[] = [];
+  const fine = granularity !== "coarse";
+  const coarse = granularity !== "fine";
+  if (producerPc !== "done") {
+    if (producerPc !== "wait" || fine) {
+      steps.push({ process: "P0", op: producerPc as RingStep["op"] });
+    }
+    if (producerPc === "wait" && coarse) {
+      steps.push({ process: "P0", op: "tryPush" });
+    }
+  }
+  if (consumerPc !== "wait" || fine) {
+    steps.push({ process: "C0", op: consumerPc as RingStep["op"] });
+  }
+  if (consumerPc === "wait" && coarse) {
+    steps.push({ process: "C0", op: "tryPop" });
+  }
+  return steps;
+}
+
+/** A step checked in lockstep: both sides, and what disagrees. */
+export interface Checked {
+  /** The model's state after the step (the state before, when blocked). */
+  readonly model: BufferState;
+  /** The model's description of the step. */
+  readonly modelText: string;
+  /** Whether the model takes the step (`false`: blocked). */
+  readonly modelEnabled: boolean;
+  /** The call and its result, or the error it threw. */
+  readonly call: string;
+  readonly productionEnabled: boolean;
+  /** The ring's observation after the call (absent when the call threw). */
+  readonly observation?: RingObservation;
+  /** The production state through the abstraction function. */
+  readonly production?: BufferState;
+  /** Names of the model state's fields that differ on the production side. */
+  readonly differing: readonly string[];
+  /** The first disagreement: the property and a sentence, or none. */
+  readonly failure?: { readonly property: string; readonly message: string };
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error
+    ? `${error.name}: ${error.message}`
+    : String(error);
+}
+
+/**
+ * Takes `step` on both sides: the model from `before`, the ring `run` (which
+ * is in the production counterpart of `before`), and compares.
+ */
+export function checkStep(
+  oracle: Oracle,
+  before: BufferState,
+  run: Run,
+  step: RingStep,
+): Checked {
+  const expected = oracle.next(before, step);
+  const why = oracle.blocked(before, step.process);
+  const modelText = expected?.text ?? `${step.op}: blocked, ${why}`;
+  const model = expected?.after ?? before;
+  const label = `${step.process} ${step.op}`;
+  let outcome: Outcome;
+  try {
+    outcome = run.perform(step);
+  } catch (error) {
+    return {
+      model,
+      modelText,
+      modelEnabled: expected !== null,
+      call: `threw ${describeError(error)}`,
+      productionEnabled: false,
+      differing: [],
+      failure: {
+        property: "error",
+        message: `the ring threw on ${label}: ${describeError(error)}`,
+      },
+    };
+  }
+  const observation = run.observe();
+  const abstracted = abstractState(observation, run.shadow, oracle.items);
+  const production = abstracted.state;
+  const differing = production === undefined
+    ? ["cells"]
+    : differences(model, production);
+  const base = {
+    model,
+    modelText,
+    modelEnabled: expected !== null,
+    call: outcome.call,
+    productionEnabled: outcome.enabled,
+    observation,
+    ...(production === undefined ? {} : { production }),
+    differing,
+  };
+  const fail = (property: string, message: string): Checked => ({
+    ...base,
+    failure: { property, message },
+  });
+  if ((expected === null) === outcome.enabled) {
+    return fail(
+      "enabled",
+      expected === null
+        ? `the model blocks ${label} (${why}), but the ring's ${outcome.call}`
+        : `the model takes ${label} (${modelText}), but the ring's ${outcome.call}`,
+    );
+  }
+  if (production === undefined) {
+    return fail("cells", `after ${label}: ${abstracted.problem}`);
+  }
+  const broken = oracle.violated(production);
+  if (broken.length > 0) {
+    return fail(
+      broken[0]!,
+      `after ${label} the production state violates ${broken.join(", ")}`,
+    );
+  }
+  if (expected !== null && expected.read !== null) {
+    if (outcome.value !== expected.read) {
+      return fail(
+        "read",
+        `${label}: the model takes ${
+          rawName(expected.read, oracle.items)
+        }, the ring returned ${rawName(outcome.value ?? 0, oracle.items)}`,
+      );
+    }
+  }
+  if (outcome.slot !== undefined) {
+    const slot = step.process === "P0" ? model.inSlot : model.outSlot;
+    if (outcome.slot !== slot) {
+      return fail(
+        step.process === "P0" ? "reserve" : "peek",
+        `${label}: the model's slot is ${slot}, the ring's ${outcome.call}`,
+      );
+    }
+  }
+  if (differing.length > 0) {
+    const field = differing[0]!;
+    return fail(
+      field,
+      `after ${label} ${field} differs: the model has ${
+        show(model, field, oracle.items)
+      }, the ring ${show(production, field, oracle.items)}`,
+    );
+  }
+  return base;
+}
+
+/** A field of a state, shown as in the trace. */
+export function show(state: BufferState, field: string, items: number): string {
+  const cell = /^cells\[(\d+)\]$/.exec(field);
+  if (cell !== null) {
+    const item = state.cells[Number(cell[1])] ?? null;
+    return `${field} = ${item === null ? "·" : rawName(item.seq + 1, items)}`;
+  }
+  if (field === "next_consumed") {
+    const item = state.consumers[0]?.nextConsumed ?? null;
+    return `next_consumed = ${item === null ? "·" : `a${item.seq}`}`;
+  }
+  const value = state[field as "in" | "out" | "inSlot" | "outSlot"];
+  return `${field} = ${value}`;
+}
+
+/** A fresh ring with the steps of `path` replayed on it (no checks). */
+export function replay(
+  factory: RingFactory,
+  config: RingConfig,
+  items: number,
+  path: readonly RingStep[],
+): Run {
+  const run = new Run(factory, config, items);
+  for (const step of path) run.perform(step);
+  return run;
+}

@@ -1,0 +1,159 @@
+// Deliberately broken rings (tests/_broken_rings.ts) must each be caught by
+// the lockstep check, with the failing property named, a readable
+// side-by-side trace, and — exploring the broken ring on its own — the model
+// invariant the bug goes on to break.
+import assert from "node:assert/strict";
+import { checkRing, type RingCheckReport } from "../model/mod.ts";
+import { type Bug, plainRing } from "./_broken_rings.ts";
+
+/** Counter scheme: near the wrap, and a multiple of 3 so `% 3` starts out right. */
+const NEAR_WRAP = 2 ** 32 - 4;
+
+interface Expected {
+  readonly scheme: "textbook" | "counter";
+  /** The first disagreement. */
+  readonly property: string;
+  /** What the broken ring breaks on its own. */
+  readonly consequence: string;
+  /** A fragment of the failure message. */
+  readonly message: RegExp;
+}
+
+function check(bug: Bug, scheme: "textbook" | "counter", slots = 3) {
+  return checkRing({
+    slots,
+    items: 6,
+    scheme,
+    start: scheme === "counter" ? NEAR_WRAP : 0,
+    ring: plainRing(bug),
+  });
+}
+
+/** Asserts the verdict, the property, and that the trace is shown side by side. */
+function assertCaught(report: RingCheckReport, expected: Expected): void {
+  const failure = report.failure;
+  assert.equal(report.verdict, "fail");
+  assert.ok(failure !== undefined);
+  assert.equal(failure.property, expected.property, failure.table);
+  assert.match(failure.message, expected.message);
+  const lines = failure.table.split("\n");
+  // Header, one row per step from the initial state, the legend, the verdict.
+  assert.equal(lines.length, failure.trace.length + 3, failure.table);
+  assert.match(lines[0]!, /^step\s+process\s+model\s+in.*\|\s+ring\s+in/);
+  assert.match(lines[1]!, /^0\s+-\s+initial state .*\|\s+new ring/);
+  assert.equal(lines.at(-1), `${failure.property}: ${failure.message}`);
+  const last = failure.trace.at(-1)!;
+  if (expected.property !== "enabled") {
+    // The differing value is marked on the failing row.
+    assert.ok(last.differing.length > 0);
+    assert.match(lines[lines.length - 3]!, /≠/);
+  }
+  // Every earlier row agrees.
+  for (const row of failure.trace.slice(0, -1)) {
+    assert.deepEqual(row.differing, [], failure.table);
+  }
+  const consequence = failure.consequence;
+  assert.ok(consequence !== undefined);
+  assert.equal(consequence.property, expected.consequence, consequence.table);
+  assert.match(consequence.table, /^step\s+process\s+ring\s+in/);
+  assert.match(consequence.table, /the ring violates/);
+}
+
+Deno.test("checkRing() catches a ring that publishes in before writing the slot", () => {
+  for (const scheme of ["textbook", "counter"] as const) {
+    const report = check("publish-before-write", scheme);
+    assertCaught(report, {
+      scheme,
+      property: "in",
+      consequence: "no-unproduced",
+      message: /after P0 wait in differs/,
+    });
+    // Caught at the very first step: reserve() already moved `in`.
+    assert.equal(report.failure!.trace.length, 2);
+    assert.match(report.failure!.table, /reserve\(\) → slot 0/);
+  }
+});
+
+Deno.test("checkRing() catches a ring with a wrong full test", () => {
+  for (const scheme of ["textbook", "counter"] as const) {
+    const report = check("wrong-full-test", scheme);
+    assertCaught(report, {
+      scheme,
+      property: "enabled",
+      consequence: "bound",
+      message:
+        /the model blocks P0 (wait|tryPush) \(full: .*\), but the ring's/,
+    });
+    const last = report.failure!.trace.at(-1)!;
+    assert.match(last.model, /blocked, full/);
+  }
+});
+
+Deno.test("checkRing() catches a ring that releases out before reading the slot", () => {
+  for (const scheme of ["textbook", "counter"] as const) {
+    const report = check("release-before-read", scheme);
+    assertCaught(report, {
+      scheme,
+      property: "out",
+      consequence: "bound",
+      message: /after C0 wait out differs/,
+    });
+    assert.match(report.failure!.table, /peek\(\) → slot 0/);
+  }
+});
+
+Deno.test("checkRing() catches a ring whose index wraps one slot early", () => {
+  assertCaught(check("off-by-one-wrap", "textbook"), {
+    scheme: "textbook",
+    property: "in",
+    consequence: "bound",
+    message: /the model has in = 2, the ring in = 0/,
+  });
+  // Counter scheme: the counters are right, the physical slot is not.
+  assertCaught(check("off-by-one-wrap", "counter"), {
+    scheme: "counter",
+    property: "inSlot",
+    consequence: "fifo",
+    message: /the model has inSlot = 2, the ring inSlot = 0/,
+  });
+});
+
+Deno.test("checkRing() catches counter % BUFFER_SIZE indexing where it breaks: at 2^32, BUFFER_SIZE not a power of two", () => {
+  const report = check("counter-modulo-index", "counter", 3);
+  assertCaught(report, {
+    scheme: "counter",
+    property: "inSlot",
+    consequence: "fifo",
+    message: /inSlot differs: the model has inSlot = 1, the ring inSlot = 0/,
+  });
+  // The failing step is the one that takes `in` across 2^32 to 0.
+  const last = report.failure!.trace.at(-1)!;
+  assert.equal(last.modelState.in, 0);
+  assert.equal(last.observation?.in, 0);
+  // Away from the wrap, or with a power-of-two BUFFER_SIZE, the same code
+  // agrees with the model everywhere: no check can tell it from a correct one.
+  const far = checkRing({
+    slots: 3,
+    items: 6,
+    scheme: "counter",
+    ring: plainRing("counter-modulo-index"),
+  });
+  assert.equal(far.verdict, "pass");
+  for (const slots of [2, 4]) {
+    assert.equal(
+      check("counter-modulo-index", "counter", slots).verdict,
+      "pass",
+    );
+  }
+});
+
+Deno.test("checkRing() reports no consequence when asked not to", () => {
+  const report = checkRing({
+    slots: 3,
+    items: 2,
+    ring: plainRing("publish-before-write"),
+    consequences: false,
+  });
+  assert.equal(report.failure?.property, "in");
+  assert.equal(report.failure?.consequence, undefined);
+});
