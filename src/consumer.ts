@@ -19,6 +19,13 @@ import { ClosedError, RingStateError, TimeoutError } from "./errors.ts";
 import type { RingBuffer } from "./create_ring.ts";
 import type { Item, SlotView } from "./item.ts";
 
+/**
+ * Up to this many items, `popMany` copies with a loop; above, with
+ * `TypedArray.set` of a view, whose making costs about as much as a loop
+ * over 32 to 64 items.
+ */
+const COPY_LOOP_MAX = 32;
+
 /** Options for {@linkcode Consumer.pop}. */
 export interface PopOptions {
   /** Milliseconds to wait for an item before a {@linkcode TimeoutError}. Defaults to no limit. */
@@ -290,8 +297,17 @@ export class Consumer<T = Item> extends RingHandle {
       target.constructor === data.constructor
     ) {
       const out = target as unknown as NumericArray;
-      out.set(data.subarray(start, start + first) as never, 0);
-      if (first < n) out.set(data.subarray(0, n - first) as never, first);
+      if (n <= COPY_LOOP_MAX) {
+        // A few items: a loop is cheaper than making views of the slots.
+        let slot = start;
+        for (let i = 0; i < n; i++) {
+          out[i] = data[slot] as never;
+          if (++slot === slots) slot = 0;
+        }
+      } else {
+        out.set(data.subarray(start, start + first) as never, 0);
+        if (first < n) out.set(data.subarray(0, n - first) as never, first);
+      }
     } else {
       let slot = start;
       for (let i = 0; i < n; i++) {
