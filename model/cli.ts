@@ -99,6 +99,7 @@ function parse(args: readonly string[]): Parsed {
   const switches = new Set<string>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
+    if (arg === "--") continue; // `deno task check -- …` passes it through
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     if (match === null) throw new UsageError(`Unexpected argument ${arg}`);
     const [, name, inline] = match as unknown as [string, string, string?];

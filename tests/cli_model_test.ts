@@ -38,6 +38,16 @@ Deno.test("main() exits 0 and prints the verdict, figures and witness on a pass"
   assert.match(out, /step +process +action +in +out +cells/);
 });
 
+Deno.test("main() accepts the issue's example after deno task's --", () => {
+  const { code, out } = run([
+    "--",
+    ...("--slots 10 --items 20 --scheme textbook --producers 1 --consumers 1 --sync none"
+      .split(" ")),
+  ]);
+  assert.equal(code, 0);
+  assert.match(out, /slots 10 \(capacity 9\), 20 items per producer/);
+});
+
 Deno.test("main() exits 1 with a table trace on a violation", () => {
   const { code, out } = run(["--mutant", "publish-before-write"]);
   assert.equal(code, 1);
