@@ -148,21 +148,44 @@ export function readHeader(
   return header;
 }
 
+/** How long a counter-scheme snapshot may look inconsistent while a peer moves. */
+const TORN_SNAPSHOT_GRACE_MS = 50;
+
 /**
  * Checks `in`, `out` and their slots against each other; a ring whose
  * indices are impossible is refused rather than read.
  */
 export function checkIndices(header: RingHeader, what: string): void {
   const { words, slots } = header;
+  if (header.scheme === "textbook") {
+    checkSlot(Atomics.load(words, W_IN), slots, "in", what);
+    checkSlot(Atomics.load(words, W_OUT), slots, "out", what);
+    return;
+  }
+  // A live peer publishes its slot and its counter with two stores, so a
+  // snapshot taken while it moves can pair a new slot with an old counter:
+  // re-read, and call it corruption only if it lasts past a grace period.
+  const deadline = performance.now() + TORN_SNAPSHOT_GRACE_MS;
+  while (true) {
+    try {
+      checkCounterIndices(words, slots, what);
+      return;
+    } catch (error) {
+      const lasting = performance.now() > deadline;
+      if (!(error instanceof CorruptedRingError) || lasting) throw error;
+    }
+  }
+}
+
+function checkCounterIndices(
+  words: Int32Array,
+  slots: number,
+  what: string,
+): void {
   const inValue = Atomics.load(words, W_IN);
   const outValue = Atomics.load(words, W_OUT);
   const inSlot = Atomics.load(words, W_IN_SLOT);
   const outSlot = Atomics.load(words, W_OUT_SLOT);
-  if (header.scheme === "textbook") {
-    checkSlot(inValue, slots, "in", what);
-    checkSlot(outValue, slots, "out", what);
-    return;
-  }
   checkSlot(inSlot, slots, "inSlot", what);
   checkSlot(outSlot, slots, "outSlot", what);
   const count = checkCount(inValue, outValue, slots, what);
