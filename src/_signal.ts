@@ -9,6 +9,16 @@
 import { describeValue } from "./_codec.ts";
 import { W_CLOSED } from "./_layout.ts";
 
+/**
+ * How many times a waiting call re-checks a full (or empty) ring before it
+ * raises its flag and sleeps. A peer running on another core usually makes
+ * room (or publishes an item) within a microsecond or two; sleeping costs a
+ * futex round trip (wait, notify, wake: tens of microseconds) and a notify
+ * for the peer. Each check is one `Atomics.load`, so this spins for about
+ * 1-3 µs.
+ */
+export const SPIN_CHECKS = 128;
+
 /** Wakes the peer sleeping on `flag`, if it may be sleeping. */
 export function wakeIfWaiting(words: Int32Array, flag: number): void {
   if (Atomics.load(words, flag) !== 0) {

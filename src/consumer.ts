@@ -14,7 +14,13 @@ import {
   W_OUT_SLOT,
   W_PRODUCER_WAITING,
 } from "./_layout.ts";
-import { deadlineOf, remaining, sleepAsync, wakeIfWaiting } from "./_signal.ts";
+import {
+  deadlineOf,
+  remaining,
+  sleepAsync,
+  SPIN_CHECKS,
+  wakeIfWaiting,
+} from "./_signal.ts";
 import { ClosedError, RingStateError, TimeoutError } from "./errors.ts";
 import type { RingBuffer } from "./create_ring.ts";
 import type { Item, SlotView } from "./item.ts";
@@ -165,6 +171,7 @@ export class Consumer<T = Item> extends RingHandle {
     const what = "Cannot pop item";
     this.#ready(what);
     const deadline = deadlineOf(options, what);
+    if (this.#isEmpty()) this.#emptyAfterSpin();
     while (this.#isEmpty()) {
       Atomics.store(this.#words, W_CONSUMER_WAITING, 1);
       // Re-check after raising the flag: a producer that published before
@@ -212,7 +219,9 @@ export class Consumer<T = Item> extends RingHandle {
       this.#ready(what);
       const deadline = deadlineOf(options, what);
       options.signal?.throwIfAborted();
-      if (this.#pending === 0 && !this.#isEmpty()) {
+      if (
+        this.#pending === 0 && (!this.#isEmpty() || !this.#emptyAfterSpin())
+      ) {
         return Promise.resolve(this.#take());
       }
       this.#pending++;
@@ -458,6 +467,15 @@ export class Consumer<T = Item> extends RingHandle {
     return inValue >= this.#out
       ? inValue - this.#out
       : this.#slots - this.#out + inValue;
+  }
+
+  /**
+   * Re-checks an empty ring up to SPIN_CHECKS times before a caller sleeps;
+   * true when it is still empty.
+   */
+  #emptyAfterSpin(): boolean {
+    for (let k = 0; k < SPIN_CHECKS; k++) if (!this.#isEmpty()) return false;
+    return true;
   }
 
   /** Empty test with the cached `in`, re-reading `in` only when it looks empty. */

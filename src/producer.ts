@@ -20,6 +20,7 @@ import {
   markClosed,
   remaining,
   sleepAsync,
+  SPIN_CHECKS,
   wakeIfWaiting,
 } from "./_signal.ts";
 import { ClosedError, RingStateError, TimeoutError } from "./errors.ts";
@@ -167,6 +168,7 @@ export class Producer<T = Item> extends RingHandle {
     this.#readyFast(what);
     this.#codec.check(item, "item");
     const deadline = deadlineOf(options, what);
+    if (this.#isFull()) this.#fullAfterSpin();
     while (this.#isFull()) {
       Atomics.store(this.#words, W_PRODUCER_WAITING, 1);
       // Re-check after raising the flag: a consumer that released a slot
@@ -215,7 +217,9 @@ export class Producer<T = Item> extends RingHandle {
       const deadline = deadlineOf(options, what);
       options.signal?.throwIfAborted();
       // Fast path: nothing queued before us and room now.
-      if (this.#pending === 0 && !this.#isFull()) {
+      if (
+        this.#pending === 0 && (!this.#isFull() || !this.#fullAfterSpin())
+      ) {
         this.#write(item);
         return Promise.resolve();
       }
@@ -488,6 +492,15 @@ export class Producer<T = Item> extends RingHandle {
       ? this.#in - out
       : this.#slots - out + this.#in;
     return this.#slots - 1 - used;
+  }
+
+  /**
+   * Re-checks a full ring up to SPIN_CHECKS times before a caller sleeps;
+   * true when it is still full.
+   */
+  #fullAfterSpin(): boolean {
+    for (let k = 0; k < SPIN_CHECKS; k++) if (!this.#isFull()) return false;
+    return true;
   }
 
   /** Full test with the cached `out`, re-reading `out` only when it looks full. */
