@@ -86,12 +86,20 @@ function targetsTable(targets: readonly TargetResult[]): string[] {
 function explorerLines(outcome: ExplorerOutcome): string[] {
   if (outcome.figures === null) return [`Model checker: ${outcome.note}.`];
   const f = outcome.figures;
+  const cpu = f.statesPerCpuSecond === null
+    ? "–"
+    : `${si(f.statesPerCpuSecond)} states per CPU second`;
   return [
-    "| States | Seconds | States/s | Bytes/state |",
-    "|---:|---:|---:|---:|",
-    `| ${f.states} | ${f.seconds.toFixed(2)} | ${si(f.statesPerSecond)} | ${
-      f.bytesPerState.toFixed(1)
-    } |`,
+    `Explorer on ${f.model}, single thread, median of ${f.runs} warm runs (bench/explorer.ts).`,
+    "",
+    "| Exploration | States | Transitions | Seconds | States/s | CPU | Bytes/state |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+    `| full | ${f.states} | ${f.transitions} | ${f.seconds.toFixed(3)} | ${
+      si(f.statesPerSecond)
+    } | ${cpu} | ${f.bytesPerState.toFixed(1)} |`,
+    `| symmetry-reduced | ${f.symmetry.states} | – | ${
+      f.symmetry.seconds.toFixed(3)
+    } | ${si(f.symmetry.statesPerSecond)} | – | – |`,
   ];
 }
 

@@ -112,9 +112,10 @@ export async function runBench(flags: BenchFlags): Promise<Report> {
     results.push(result);
   }
   const end = loadAverage();
+  if (!flags.quick) log("explorer …");
   const explorer = flags.quick
     ? { figures: null, note: "skipped in --quick" }
-    : await runExplorer();
+    : await runExplorer(5);
   const runs = results.flatMap((r) => r.contenders.flatMap((c) => c.runs));
   const verifiedRuns = runs.filter((r) => r.verified).length;
   return {
