@@ -223,15 +223,21 @@ export class Producer<T = Item> extends RingHandle {
         this.#write(item);
         return Promise.resolve();
       }
-      this.#pending++;
-      const run = this.#tail.then(() =>
-        this.#pushWhenRoom(item, deadline, options)
-      ).finally(() => this.#pending--);
-      this.#tail = run.catch(() => {});
-      return run;
+      return this.#enqueue(() => this.#pushWhenRoom(item, deadline, options));
     } catch (error) {
-      return Promise.reject(error);
+      // Calls complete in call order, failures too (e.g. after close()):
+      // reject only once the calls queued before this one have settled.
+      if (this.#pending === 0) return Promise.reject(error);
+      return this.#enqueue(() => Promise.reject(error));
     }
+  }
+
+  /** Runs `task` once the calls queued before it have settled. */
+  #enqueue(task: () => Promise<void>): Promise<void> {
+    this.#pending++;
+    const run = this.#tail.then(task).finally(() => this.#pending--);
+    this.#tail = run.catch(() => {});
+    return run;
   }
 
   async #pushWhenRoom(
