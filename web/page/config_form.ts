@@ -1,0 +1,96 @@
+// Copyright 2025 the ringproof authors. MIT license.
+/// <reference lib="dom" />
+/**
+ * The configuration form: reads the model's parameters, offers only the
+ * mutants that apply to the chosen scheme, and shows a loaded trace's
+ * parameters.
+ *
+ * @module
+ */
+
+import {
+  type BufferOptions,
+  mutantApplies,
+  MUTANTS,
+  type Scheme,
+} from "../../model/mod.ts";
+import { h } from "./_dom.ts";
+import { OPTION_NAMES } from "./session.ts";
+
+function field(
+  form: HTMLFormElement,
+  name: string,
+): HTMLInputElement | HTMLSelectElement {
+  const element = form.elements.namedItem(name);
+  if (
+    element instanceof HTMLInputElement || element instanceof HTMLSelectElement
+  ) {
+    return element;
+  }
+  throw new TypeError(`Cannot find form field ${name}`);
+}
+
+/**
+ * Fills the mutant list with the mutants that apply to the form's scheme,
+ * keeping the choice when it still applies; shows `start` only for counters.
+ *
+ * @param form The configuration form.
+ */
+export function syncMutants(form: HTMLFormElement): void {
+  const scheme = field(form, "scheme").value as Scheme;
+  const select = field(form, "mutant");
+  const chosen = select.value;
+  const applicable = MUTANTS.filter((m) => mutantApplies(m, scheme));
+  select.replaceChildren(
+    h("option", { value: "" }, "none (the textbook code)"),
+    ...applicable.map((m) => h("option", { value: m }, m)),
+  );
+  select.value = applicable.includes(chosen as typeof MUTANTS[number])
+    ? chosen
+    : "";
+  const start = field(form, "start");
+  start.disabled = scheme !== "counter";
+  start.closest("label")?.toggleAttribute("hidden", scheme !== "counter");
+}
+
+/**
+ * Reads the form. The model checks the ranges when it is built.
+ *
+ * @param form The configuration form.
+ * @returns The parameters for `boundedBuffer`.
+ */
+export function readConfig(form: HTMLFormElement): BufferOptions {
+  const num = (name: string) => Number(field(form, name).value);
+  const options: BufferOptions = {
+    slots: num("slots"),
+    items: num("items"),
+    scheme: field(form, "scheme").value as Scheme,
+    producers: num("producers"),
+    consumers: num("consumers"),
+    sync: field(form, "sync").value as BufferOptions["sync"] & string,
+  };
+  const mutant = field(form, "mutant").value;
+  if (mutant !== "") {
+    options.mutant = mutant as BufferOptions["mutant"] & string;
+  }
+  if (options.scheme === "counter") options.start = num("start");
+  return options;
+}
+
+/**
+ * Shows parameters in the form (e.g. a loaded trace's).
+ *
+ * @param form The configuration form.
+ * @param options The parameters; missing ones keep their field.
+ */
+export function writeConfig(
+  form: HTMLFormElement,
+  options: BufferOptions,
+): void {
+  for (const name of OPTION_NAMES) {
+    const value = options[name];
+    if (value !== undefined) field(form, name).value = String(value);
+  }
+  syncMutants(form);
+  field(form, "mutant").value = options.mutant ?? "";
+}

@@ -1,0 +1,196 @@
+// Copyright 2025 the ringproof authors. MIT license.
+/// <reference lib="dom" />
+/**
+ * The proof section: checks the three obligations (`Init ⇒ Inv`,
+ * `Inv ∧ Next ⇒ Inv′`, `Inv ⇒ Safety`) of the shipped inductive invariant
+ * and of the bare safety property in a Worker, lists each obligation with
+ * its status, and draws a counterexample to induction on the ring.
+ *
+ * @module
+ */
+
+import {
+  boundedBuffer,
+  type BufferAction,
+  type BufferOptions,
+  type BufferState,
+  describeStep,
+  type Obligation,
+  type ProofReport,
+} from "../../model/mod.ts";
+import { byId, count, h, s } from "./_dom.ts";
+import { CancelledError, ModelClient } from "./model_client.ts";
+import { drawRing } from "./ring_view.ts";
+import { bufferRingView } from "./state_view.ts";
+
+type BufferObligation = Obligation<BufferState, BufferAction>;
+
+function ringFigure(
+  caption: string,
+  state: BufferState,
+  options: { before?: BufferState; capacity: number },
+): HTMLElement {
+  const svg = s("svg", { viewBox: "0 0 400 400", class: "cti-ring" });
+  drawRing(svg, bufferRingView(state, options));
+  return h(
+    "figure",
+    { class: "ring-figure" },
+    svg,
+    h("figcaption", {}, caption),
+  );
+}
+
+function pcs(state: BufferState): string {
+  return [...state.producers, ...state.consumers].map((p) =>
+    `${p.name} at ${p.pc}`
+  )
+    .join(", ");
+}
+
+function counterexample(o: BufferObligation, capacity: number): HTMLElement[] {
+  const cex = o.counterexample;
+  if (cex === undefined) return [];
+  if (o.name === "step" && cex.action !== undefined && cex.next !== undefined) {
+    const step = `${cex.action.process} ${
+      describeStep(cex.state, cex.action, cex.next)
+    }`;
+    return [
+      h(
+        "p",
+        {},
+        `Counterexample to induction: a state that satisfies the candidate (${
+          pcs(cex.state)
+        }) — but is not reachable — and the step `,
+        h("strong", {}, step),
+        " that leaves it. The candidate is too weak to carry the proof: it must say more about reachable states.",
+      ),
+      h(
+        "div",
+        { class: "cti", "data-cti": "step" },
+        ringFigure("before: satisfies the candidate", cex.state, { capacity }),
+        h("p", { class: "cti-arrow", "aria-hidden": "true" }, `→ ${step} →`),
+        ringFigure("after: violates it", cex.next, {
+          before: cex.state,
+          capacity,
+        }),
+      ),
+    ];
+  }
+  return [
+    h("p", {}, `Counterexample${cex.property ? ` (${cex.property})` : ""}:`),
+    h(
+      "div",
+      { class: "cti", "data-cti": o.name },
+      ringFigure(pcs(cex.state), cex.state, { capacity }),
+    ),
+  ];
+}
+
+function obligationRow(o: BufferObligation): HTMLTableRowElement {
+  const unit = o.name === "step" ? "transitions" : "states";
+  return h(
+    "tr",
+    {
+      "data-obligation": o.name,
+      "data-status": o.proved ? "proved" : "fails",
+      class: o.proved ? "ok" : "broken",
+    },
+    h("th", { scope: "row" }, h("code", {}, o.statement)),
+    h(
+      "td",
+      {},
+      h("span", { class: "icon", "aria-hidden": "true" }, o.proved ? "✓" : "✗"),
+      o.proved ? " proved" : " FAILS",
+    ),
+    h("td", {}, `${count(o.checked)} ${unit} checked`),
+  );
+}
+
+function reportSection(
+  report: ProofReport<BufferState, BufferAction>,
+  capacity: number,
+): HTMLElement {
+  return h(
+    "article",
+    {
+      class: "proof-report",
+      "data-proved": String(report.proved),
+    },
+    h("h3", {}, `${report.proved ? "✓" : "✗"} ${report.invariantName}`),
+    h(
+      "p",
+      {},
+      `${count(report.invariantStates)} of ${
+        count(report.domainStates)
+      } states of the bounded domain satisfy it (${
+        report.seconds.toFixed(2)
+      } s). ${
+        report.proved
+          ? "All three obligations hold: proved for this bound."
+          : "Not proved."
+      }`,
+    ),
+    h(
+      "table",
+      { class: "obligations" },
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", { scope: "col" }, "obligation"),
+          h("th", { scope: "col" }, "status"),
+          h("th", { scope: "col" }, "checked"),
+        ),
+      ),
+      h("tbody", {}, ...report.obligations.map(obligationRow)),
+    ),
+    ...report.obligations.flatMap((o) => counterexample(o, capacity)),
+  );
+}
+
+/** Sets up the proof section. */
+export function setupProofPanel(): void {
+  const form = byId("proof-config", HTMLFormElement);
+  const status = byId("proof-status", HTMLElement);
+  const progress = byId("proof-progress", HTMLProgressElement);
+  const results = byId("proof-results", HTMLElement);
+  const button = byId("prove", HTMLButtonElement);
+  const client = new ModelClient();
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const options: BufferOptions = {
+      slots: Number(data.get("slots")),
+      items: Number(data.get("items")),
+      scheme: data.get("scheme") as "textbook" | "counter",
+    };
+    button.disabled = true;
+    progress.removeAttribute("value");
+    status.dataset.state = "running";
+    status.textContent = "Checking every state of the bounded domain…";
+    results.replaceChildren();
+    try {
+      const reports = await client.prove(options);
+      const { capacity } = boundedBuffer(options);
+      results.replaceChildren(
+        ...reports.map((report) => reportSection(report, capacity)),
+      );
+      status.dataset.state = "done";
+      status.textContent = `Done: the inductive invariant is ${
+        reports[0]!.proved ? "proved" : "NOT proved"
+      }; the bare safety property is ${
+        reports[1]!.proved ? "inductive too" : "not inductive"
+      }.`;
+    } catch (caught) {
+      status.dataset.state = "error";
+      status.textContent = caught instanceof CancelledError
+        ? "Cancelled."
+        : `✗ ${(caught as Error).message}`;
+    } finally {
+      progress.value = 1;
+      button.disabled = false;
+    }
+  });
+}
