@@ -87,7 +87,9 @@ function counterexample(o: BufferObligation, capacity: number): HTMLElement[] {
 }
 
 function obligationRow(o: BufferObligation): HTMLTableRowElement {
-  const unit = o.name === "step" ? "transitions" : "states";
+  const unit = `${o.name === "step" ? "transition" : "state"}${
+    o.checked === 1 ? "" : "s"
+  }`;
   return h(
     "tr",
     {
