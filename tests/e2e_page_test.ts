@@ -23,9 +23,11 @@ const ignore = skip !== null;
  * RINGPROOF_UPDATE_SCREENSHOT=1, otherwise a temporary file, so a test run
  * does not leave the checkout modified.
  */
-const SCREENSHOT = Deno.env.get("RINGPROOF_UPDATE_SCREENSHOT") === "1"
-  ? new URL("../docs/page.png", import.meta.url)
-  : new URL(`file://${Deno.makeTempDirSync()}/page.png`);
+function screenshotPath(): URL {
+  return Deno.env.get("RINGPROOF_UPDATE_SCREENSHOT") === "1"
+    ? new URL("../docs/page.png", import.meta.url)
+    : new URL(`file://${Deno.makeTempDirSync()}/page.png`);
+}
 
 Deno.test({
   name:
@@ -112,9 +114,10 @@ Deno.test({
         await page.locator("#trace tr.current").innerText(),
         new RegExp(`✗ ${report.invariant}`),
       );
-      await Deno.mkdir(new URL(".", SCREENSHOT), { recursive: true });
-      await page.locator("#explore").screenshot({ path: SCREENSHOT.pathname });
-      assert.ok((await Deno.stat(SCREENSHOT)).size > 10_000);
+      const screenshot = screenshotPath();
+      await Deno.mkdir(new URL(".", screenshot), { recursive: true });
+      await page.locator("#explore").screenshot({ path: screenshot.pathname });
+      assert.ok((await Deno.stat(screenshot)).size > 10_000);
     }),
 });
 
