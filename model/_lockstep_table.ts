@@ -13,7 +13,8 @@ import type {
 
 type Scheme = "textbook" | "counter";
 
-function table(rows: string[][]): string {
+/** Rows of cells as aligned columns. */
+export function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]!.map((_, col) =>
     Math.max(...rows.map((row) => [...row[col]!].length))
   );

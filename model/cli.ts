@@ -17,6 +17,7 @@ import {
   SYNCS,
 } from "./bounded_buffer.ts";
 import { explore } from "./explore.ts";
+import { againstProduction } from "./_against_production.ts";
 import {
   bufferProof,
   type ProofProblem,
@@ -60,7 +61,11 @@ Exploration:
   --max-states N     stop after N states (verdict incomplete, exit 1)
   --symmetry         symmetry reduction over identical producers/consumers
   --ignore NAMES     comma-separated invariants not to check
-  --against TARGET   what to check: model (default)
+  --against TARGET   what to check: model (default), or production: the
+                     production ring in lockstep with the model (--slots,
+                     --items, --scheme, --start pick a configuration; by
+                     default a grid: both schemes, slots 2-4, 6 items,
+                     counters also from 2^32 - 3)
 Proof:
   --proof            prove bound and no-unproduced with the inductive invariant
                      (1 producer, 1 consumer, sync none, no mutant; default
@@ -498,10 +503,16 @@ export function main(args: readonly string[], io: CliIo): number {
       return 0;
     }
     const against = parsed.values.get("against") ?? "model";
+    if (against === "production") {
+      try {
+        return againstProduction(parsed.values, parsed.switches, io);
+      } catch (error) {
+        asUsage(error);
+      }
+    }
     if (against !== "model") {
-      // The hook for the conformance mode (production ring in lockstep).
       throw new UsageError(
-        `Bad value for --against: ${against} is not available (this build checks: model)`,
+        `Bad value for --against: must be model or production, received ${against}`,
       );
     }
     return parsed.switches.has("proof")

@@ -94,8 +94,8 @@ Deno.test("main() exits 2 naming the flag on bad arguments", () => {
     [["stray"], /Unexpected argument stray/],
     [["--ignore", "speed"], /Bad value for --ignore: no invariant named speed/],
     [
-      ["--against", "production"],
-      /Bad value for --against: production is not available/,
+      ["--against", "ring"],
+      /Bad value for --against: must be model or production, received ring/,
     ],
     [
       ["--proof", "--producers", "2"],

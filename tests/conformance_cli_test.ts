@@ -1,0 +1,110 @@
+// `deno task check -- --against production`: the figures per
+// configuration, the JSON form, and the exit codes of the CLI's convention
+// (0 every configuration agrees, 1 one disagrees, 2 bad arguments).
+import assert from "node:assert/strict";
+import { main } from "../model/cli.ts";
+import { againstProduction } from "../model/_against_production.ts";
+import { plainRing } from "./_broken_rings.ts";
+
+function capture(): {
+  io: { out(t: string): void; err(t: string): void; errIsTerminal: boolean };
+  out(): string;
+  err(): string;
+} {
+  let out = "";
+  let err = "";
+  return {
+    io: {
+      out: (t) => void (out += t),
+      err: (t) => void (err += t),
+      errIsTerminal: false,
+    },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+Deno.test("check --against production prints the figures of every configuration of the default grid", () => {
+  const c = capture();
+  assert.equal(main(["--", "--against", "production"], c.io), 0);
+  const lines = c.out().split("\n");
+  const rows = lines.filter((line) => /^(PASS|FAIL)\s/.test(line));
+  // Both schemes, slots 2 to 4, and the counters also from 2^32 - 3.
+  assert.equal(rows.length, 9);
+  assert.ok(rows.every((row) => row.startsWith("PASS")));
+  assert.ok(rows.some((row) => /counter\s+4294967293\s+4\s+6\s/.test(row)));
+  assert.match(c.out(), /model states\s+model steps\s+coarse\s+ring states/);
+  assert.match(c.out(), /all that explore\(\) visits/);
+  assert.match(c.out(), /verdict: PASS: .* all 9 configurations/);
+  assert.equal(c.err(), "");
+});
+
+Deno.test("check --against production --json reports each run with both sides' figures", () => {
+  const c = capture();
+  const args = ["--against", "production", "--scheme", "counter", "--slots"];
+  assert.equal(main([...args, "3", "--items", "4", "--json"], c.io), 0);
+  const json = JSON.parse(c.out());
+  assert.equal(json.schema, "ringproof.against/1");
+  assert.equal(json.passed, true);
+  assert.equal(json.runs.length, 2); // from 0 and from 2^32 - 3
+  for (const run of json.runs) {
+    assert.equal(run.verdict, "pass");
+    assert.equal(run.config.slots, 3);
+    assert.equal(run.model.states, run.explored.states);
+    assert.ok(run.production.transitions > 0);
+    assert.equal(run.failure, null);
+  }
+});
+
+Deno.test("check --against production exits 1 with the side-by-side trace when the ring disagrees", () => {
+  const c = capture();
+  const values = new Map([["slots", "3"], ["items", "3"], [
+    "scheme",
+    "textbook",
+  ]]);
+  const code = againstProduction(
+    values,
+    new Set(),
+    c.io,
+    plainRing("publish-before-write"),
+  );
+  assert.equal(code, 1);
+  assert.match(c.out(), /^FAIL\s+textbook/m);
+  assert.match(c.out(), /in: after P0 wait in differs/);
+  assert.match(c.out(), /the ring violates no-unproduced/);
+  assert.match(c.out(), /verdict: FAIL: 1 of 1 configurations disagree/);
+});
+
+Deno.test("check --against production exits 2 on flags that do not apply or bad values", () => {
+  const cases: [string[], RegExp][] = [
+    [
+      ["--producers", "2"],
+      /Flag --producers does not apply to --against production/,
+    ],
+    [["--mutant", "wasted-two"], /Flag --mutant does not apply/],
+    [["--proof"], /Flag --proof does not apply/],
+    [
+      ["--slots", "1"],
+      /Bad value for --slots: must be an integer from 2 to 64/,
+    ],
+    [
+      ["--scheme", "unbounded"],
+      /Bad value for --scheme: .* textbook and counter/,
+    ],
+    [["--scheme", "textbook", "--start", "2"], /Bad value for --start/],
+    [["--items", "x"], /Flag --items must be a non-negative integer/],
+  ];
+  for (const [extra, message] of cases) {
+    const c = capture();
+    assert.equal(
+      main(["--against", "production", ...extra], c.io),
+      2,
+      extra.join(" "),
+    );
+    assert.match(c.err(), message);
+    assert.equal(c.out(), "");
+  }
+  const c = capture();
+  assert.equal(main(["--against", "ring"], c.io), 2);
+  assert.match(c.err(), /Bad value for --against: must be model or production/);
+});
