@@ -22,6 +22,18 @@ export class Fletcher {
     this.#b = (this.#b + this.#a) | 0;
   }
 
+  /** Adds `values[0..count)`, in locals (a field store per item costs 3×). */
+  addAll(values: Int32Array, count: number): void {
+    let a = this.#a;
+    let b = this.#b;
+    for (let i = 0; i < count; i++) {
+      a = (a + values[i]!) | 0;
+      b = (b + a) | 0;
+    }
+    this.#a = a;
+    this.#b = b;
+  }
+
   /** The checksum so far, as roles report it. */
   text(): string {
     return formatChecksum(this.#a, this.#b);

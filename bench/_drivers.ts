@@ -144,7 +144,7 @@ export function consumeBatches(
     let got = 0;
     while (got < count) {
       const k = receiveMany(chunk);
-      for (let j = 0; j < k; j++) sum.add(chunk[j]!);
+      sum.addAll(chunk, k);
       got += k;
     }
     return { count: got, checksum: sum.text() };
