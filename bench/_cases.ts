@@ -123,7 +123,7 @@ function posted(
 ): Contender {
   return {
     side: "postMessage",
-    label: "postMessage, one item per message",
+    label: "one item per message",
     roles: pair(producer, consumer),
     count,
     buffers: noBuffers,
@@ -273,7 +273,7 @@ function pingCase(sizes: Sizes): BenchCase {
       ),
       {
         side: "postMessage",
-        label: "postMessage ping-pong",
+        label: "ping-pong over a MessageChannel",
         roles: both("post.ping.initiator", "post.ping.responder"),
         count: scaled(2_000, sizes),
         buffers: noBuffers,

@@ -20,6 +20,13 @@ const CASE_GAP = 16;
 const TOP = 56;
 const BOTTOM = 40;
 
+/** A power of ten as an axis label: "1 k/s", "10 M/s". */
+function tick(power: number): string {
+  const prefixes = ["", "k", "M", "G", "T"];
+  const p = Math.min(Math.max(0, Math.floor(power / 3)), prefixes.length - 1);
+  return `${10 ** (power - 3 * p)} ${prefixes[p]}/s`.replace(" /", "/");
+}
+
 function escapeXml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(
     />/g,
@@ -67,8 +74,8 @@ export function renderChart(
         TOP - 6
       }" x2="${gx}" y2="${axisY}" stroke="#e5e7eb"/>`,
       `<text x="${gx}" y="${axisY + 14}" text-anchor="middle" fill="#374151">${
-        si(10 ** p)
-      }/s</text>`,
+        tick(p)
+      }</text>`,
     );
   }
   let y = TOP;

@@ -15,6 +15,8 @@ export interface Report {
   readonly quick: boolean;
   readonly rounds: number;
   readonly warmups: number;
+  /** A warm-up run's share of a timed run's count. */
+  readonly warmupFraction: number;
   readonly machine: Machine;
   /** 1-minute load average before and after the cases (null: unreadable). */
   readonly load: { readonly start: number | null; readonly end: number | null };
@@ -75,9 +77,11 @@ function targetsTable(targets: readonly TargetResult[]): string[] {
   ];
   for (const t of targets) {
     lines.push(
-      `| ${t.target} | ${t.caseId} | ${ratioText(t.ratio)} | ${
-        t.met ? "yes" : "**no**"
-      } |`,
+      `| ${t.target} | ${t.caseId} | ${
+        t.versus === "copy ceiling" && t.ratio !== null
+          ? percent(t.ratio)
+          : ratioText(t.ratio)
+      } | ${t.met ? "yes" : "**no**"} |`,
     );
   }
   return lines;
@@ -130,9 +134,15 @@ export function toMarkdown(report: Report): string {
       load(report.load.end)
     } after the run.`,
     "",
-    `${report.rounds} timed rounds per contender${
+    `${report.rounds} timed round${
+      report.rounds === 1 ? "" : "s"
+    } per contender${
       report.quick ? " (--quick: small counts, not for quoting)" : ""
-    }, after ${report.warmups} warm-up round; this ring and its peers alternate round by round; figures are medians, ratios are this ring's median ÷ the peer's (above 1: this ring is faster).${
+    }, after ${report.warmups} warm-up round${
+      report.warmups === 1 ? "" : "s"
+    } (${
+      report.warmupFraction * 100
+    }% of the count); this ring and its peers alternate round by round; figures are medians, ratios are this ring's median ÷ the peer's (above 1: this ring is faster).${
       ping
         ? ` Round trips: one item there and back; the time per round trip is in brackets (e.g. ${
           micros(1 / (ping.contenders[0]?.median ?? NaN))

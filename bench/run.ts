@@ -99,12 +99,14 @@ export async function runBench(flags: BenchFlags): Promise<Report> {
   const cases = buildCases({ scale: flags.quick ? 1 / 2000 : 1 })
     .filter((c) => flags.only === null || flags.only.includes(c.id));
   const results: CaseResult[] = [];
+  const warmups = 1;
+  const warmupFraction = flags.quick ? 1 : 0.25;
   for (const benchCase of cases) {
     log(`${benchCase.id} …`);
     const result = await runCase(benchCase, {
       rounds: flags.rounds,
-      warmups: 1,
-      warmupFraction: flags.quick ? 1 : 0.25,
+      warmups,
+      warmupFraction,
       timeoutMs: flags.quick ? 20_000 : 120_000,
       log,
     });
@@ -123,7 +125,8 @@ export async function runBench(flags: BenchFlags): Promise<Report> {
     generated: new Date().toISOString(),
     quick: flags.quick,
     rounds: flags.rounds,
-    warmups: 1,
+    warmups,
+    warmupFraction,
     machine,
     load: { start, end },
     cases: results,
