@@ -33,6 +33,8 @@ async function startWorker(name: string): Promise<{
   const worker = new Worker(WORKER, { type: "module", name });
   const ready = Promise.withResolvers<void>();
   const result = Promise.withResolvers<HistoryMessage>();
+  // Awaited later (or not at all, when the other Worker fails first).
+  result.promise.catch(() => {});
   worker.onmessage = (event: MessageEvent<HistoryMessage>) => {
     if (event.data.type === "ready") ready.resolve();
     else result.resolve(event.data);
@@ -61,10 +63,20 @@ async function stress(config: Config, seed: number): Promise<HistoryReport> {
     new SharedArrayBuffer(logBytes),
     new SharedArrayBuffer(logBytes),
   ];
-  const sides = await Promise.all([
+  const started = await Promise.allSettled([
     startWorker("history producer"),
     startWorker("history consumer"),
   ]);
+  const sides = started.flatMap((s) =>
+    s.status === "fulfilled" ? [s.value] : []
+  );
+  if (sides.length < 2) {
+    for (const { worker } of sides) worker.terminate();
+    throw (started.find((s) =>
+      s.status === "rejected"
+    ) as PromiseRejectedResult)
+      .reason;
+  }
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const roles = ["producer", "consumer"] as const;
