@@ -37,6 +37,9 @@ const PUBLISH = 3;
 const UNLOCK = 4;
 const READ = 5;
 const RELEASE = 6;
+// Only with sync "sequence": copy the shared position, claim it by CAS.
+const LOAD = 7;
+const CLAIM = 8;
 const OP_NAMES = [
   "lock",
   "wait",
@@ -45,7 +48,15 @@ const OP_NAMES = [
   "unlock",
   "read",
   "release",
+  "load",
+  "claim",
 ] as const;
+
+// What a sync "sequence" step did: blocked (not enabled), went on to the
+// next step, or went back to `load` (the position was taken meanwhile).
+const BLOCKED = -1;
+const RETRY = 0;
+const ADVANCE = 1;
 
 // Ghost flags, set by the step that breaks the property (history variables).
 const FLAG_UNPRODUCED = 1;
@@ -72,6 +83,15 @@ const F_OUT = 1;
 const F_LOCK = 2;
 const F_FLAGS = 3;
 const F_CELLS = 4;
+
+/**
+ * Where sync "sequence" positions wrap: the largest multiple of `slots` up
+ * to 2^31, so `position % slots` stays the slot across the wrap (as in the
+ * production ring's `"sequence"` scheme).
+ */
+export function positionLimit(slots: number): number {
+  return 2 ** 31 - 2 ** 31 % slots;
+}
 
 function permutations(n: number): number[][] {
   if (n === 1) return [[0]];
@@ -116,6 +136,16 @@ export class Machine {
   readonly seen: Int32Array;
   /** `mask[p]`: which of p's items were consumed (only with 2+ consumers). */
   readonly mask: Int32Array;
+  /** Sync "sequence": the per-cell sequence numbers, relative to `start`. */
+  readonly seqField: Int32Array;
+  /** Sync "sequence": each producer's copy of `in` (its claimed position). */
+  readonly prodPos: Int32Array;
+  /** Sync "sequence": each consumer's copy of `out`. */
+  readonly consPos: Int32Array;
+  /** Sync "sequence", ghost: the next sequence number of producer p that a claim must find. */
+  readonly claimNext: Int32Array;
+  /** Sync "sequence": where positions wrap (a multiple of `slots`, see `positionLimit`). */
+  readonly limit: number;
   readonly #bounded: boolean;
   readonly #textbook: boolean;
   readonly #counter: boolean;
@@ -123,6 +153,7 @@ export class Machine {
   readonly #moduloIndex: boolean;
   readonly #prodSlotLocal: boolean;
   readonly #consSlotLocal: boolean;
+  readonly #sequence: boolean;
   readonly #perms: { p: number[]; c: number[] }[];
   readonly #fields: Int32Array;
   readonly #permuted: Int32Array;
@@ -136,8 +167,11 @@ export class Machine {
     this.#counter = scheme === "counter";
     this.#bounded = scheme !== "unbounded";
     this.#moduloIndex = mutant === "modulo-index";
-    this.#prodSlotLocal = mutant === "publish-before-write";
-    this.#consSlotLocal = mutant === "release-before-read";
+    this.#sequence = config.sync === "sequence";
+    // The sequence programs keep their position locally: no slot to remember.
+    this.#prodSlotLocal = mutant === "publish-before-write" && !this.#sequence;
+    this.#consSlotLocal = mutant === "release-before-read" && !this.#sequence;
+    this.limit = positionLimit(slots);
     this.total = P * items;
     this.cells = this.#bounded ? slots : this.total;
     this.capacity = this.#textbook
@@ -152,15 +186,25 @@ export class Machine {
     this.#producerWaits = this.#bounded && mutant !== "no-full-check";
 
     const mutex = config.sync === "mutex";
+    const publishFirst = mutant === "publish-before-write";
+    const releaseFirst = mutant === "release-before-read";
     const produce = [
       ...(this.#producerWaits ? [WAIT] : []),
-      ...(this.#prodSlotLocal ? [PUBLISH, WRITE] : [WRITE, PUBLISH]),
+      ...(publishFirst ? [PUBLISH, WRITE] : [WRITE, PUBLISH]),
     ];
-    const consume = this.#consSlotLocal
+    const consume = releaseFirst
       ? [WAIT, RELEASE, READ]
       : [WAIT, READ, RELEASE];
-    this.producerProgram = mutex ? [LOCK, ...produce, UNLOCK] : produce;
-    this.consumerProgram = mutex ? [LOCK, ...consume, UNLOCK] : consume;
+    // The sequence programs copy the position, wait on its cell's sequence
+    // number, claim the position, then go on as above.
+    const claimed = (program: number[]) =>
+      this.#sequence ? [LOAD, WAIT, CLAIM, ...program.slice(1)] : program;
+    this.producerProgram = mutex
+      ? [LOCK, ...produce, UNLOCK]
+      : claimed(produce);
+    this.consumerProgram = mutex
+      ? [LOCK, ...consume, UNLOCK]
+      : claimed(consume);
 
     const indexMax = this.#textbook ? slots - 1 : this.total;
     const maxes = [indexMax, indexMax, mutex ? 1 : 0, 7];
@@ -186,6 +230,22 @@ export class Machine {
     for (let i = 0; i < C * P; i++) this.seen[i] = add(items);
     this.mask = new Int32Array(P);
     for (let p = 0; p < P; p++) this.mask[p] = add(C > 1 ? 2 ** items - 1 : 0);
+    // Sync "sequence" only (zero bits otherwise): sequence numbers run up to
+    // the last position plus a lap; positions up to the item count.
+    const seq = this.#sequence;
+    this.seqField = new Int32Array(this.cells);
+    for (let i = 0; i < this.cells; i++) {
+      this.seqField[i] = add(seq ? this.total + slots - 1 : 0);
+    }
+    this.prodPos = Int32Array.from(
+      { length: P },
+      () => add(seq ? this.total : 0),
+    );
+    this.consPos = Int32Array.from(
+      { length: C },
+      () => add(seq ? this.total : 0),
+    );
+    this.claimNext = Int32Array.from({ length: P }, () => add(seq ? items : 0));
     this.layout = new Layout(maxes);
     this.words = this.layout.words;
     this.fieldCount = maxes.length;
@@ -214,11 +274,15 @@ export class Machine {
   slotOf(v: number): number {
     if (!this.#counter) return v;
     const { start, slots } = this.config;
+    // Sequence positions wrap at a multiple of BUFFER_SIZE: the slot is the
+    // position mod BUFFER_SIZE, across the wrap too.
+    if (this.#sequence) return (start % slots + v) % slots;
     return this.#moduloIndex ? ((start + v) >>> 0) % slots : v % slots;
   }
 
   /** The shared variable's value as the program sees it (a 32-bit counter for "counter"). */
   indexValue(v: number): number {
+    if (this.#sequence) return (this.config.start + v) % this.limit;
     return this.#counter ? (this.config.start + v) >>> 0 : v;
   }
 
@@ -252,7 +316,16 @@ export class Machine {
   initial(): Int32Array {
     // Everything zero: in = out = 0 (or `start`), cells empty, every pc at the
     // top of its loop.
-    return new Int32Array(this.words);
+    const state = new Int32Array(this.words);
+    if (this.#sequence) {
+      // Each cell expects the first position that maps to it.
+      const { start, slots } = this.config;
+      for (let i = 0; i < this.cells; i++) {
+        const first = ((i - start % slots) % slots + slots) % slots;
+        this.layout.set(state, 0, this.seqField[i]!, first);
+      }
+    }
+    return state;
   }
 
   successors(
@@ -304,11 +377,14 @@ export class Machine {
       if (made >= items) return false;
       const slot = this.#prodSlotLocal
         ? L.get(src, so, this.prodSlot[p]!)
-        : this.slotOf(L.get(src, so, F_IN));
+        : this.slotOf(L.get(src, so, this.#sequence ? this.prodPos[p]! : F_IN));
       this.#copy(src, so, dst, doff);
       L.set(dst, doff, F_CELLS + slot, p * items + made + 1);
       L.set(dst, doff, this.prodN[p]!, made + 1);
       L.set(dst, doff, this.prodSlot[p]!, 0);
+    } else if (this.#sequence) {
+      const to = this.#sequenceStep(program[pc]!, true, p, src, so, dst, doff);
+      if (to !== ADVANCE) return to === RETRY;
     } else if (!this.#shared(program[pc]!, true, p, src, so, dst, doff)) {
       return false;
     }
@@ -333,6 +409,9 @@ export class Machine {
     if (program[pc] === READ) {
       this.#copy(src, so, dst, doff);
       this.#read(c, src, so, dst, doff);
+    } else if (this.#sequence) {
+      const to = this.#sequenceStep(program[pc]!, false, c, src, so, dst, doff);
+      if (to !== ADVANCE) return to === RETRY;
     } else if (!this.#shared(program[pc]!, false, c, src, so, dst, doff)) {
       return false;
     }
@@ -387,6 +466,84 @@ export class Machine {
     return true;
   }
 
+  /**
+   * Sync "sequence" (Vyukov's bounded queue), one shared access per step:
+   * `load` copies `in` (`out`) to the process's position; `wait` reads its
+   * cell's sequence number and blocks while it says full (empty), retries
+   * when it shows the position already taken; `claim` is the
+   * compareExchange of `in` (`out`) from the position to the next one, and
+   * retries when it fails; `publish` sets the sequence number to
+   * position + 1, `release` to position + BUFFER_SIZE. Returns BLOCKED,
+   * RETRY (pc set back to `load`) or ADVANCE (the caller moves the pc on).
+   */
+  #sequenceStep(
+    op: number,
+    producer: boolean,
+    i: number,
+    src: Int32Array,
+    so: number,
+    dst: Int32Array,
+    doff: number,
+  ): number {
+    const L = this.layout;
+    const posField = producer ? this.prodPos[i]! : this.consPos[i]!;
+    const shared = producer ? F_IN : F_OUT;
+    const pos = L.get(src, so, posField);
+    const seqField = this.seqField[this.slotOf(pos)]!;
+    if (op === WAIT) {
+      // The producer wants seq == pos (free), the consumer seq == pos + 1
+      // (published); less is full (empty): wait; more: pos was taken.
+      const diff = L.get(src, so, seqField) - (producer ? pos : pos + 1);
+      if (diff < 0) return BLOCKED;
+      this.#copy(src, so, dst, doff);
+      return diff === 0 ? ADVANCE : this.#retry(producer, i, dst, doff);
+    }
+    this.#copy(src, so, dst, doff);
+    if (op === LOAD) {
+      L.set(dst, doff, posField, L.get(src, so, shared));
+    } else if (op === CLAIM) {
+      if (L.get(src, so, shared) !== pos) {
+        return this.#retry(producer, i, dst, doff);
+      }
+      L.set(dst, doff, shared, pos + 1);
+      if (!producer) this.#claimed(pos, src, so, dst, doff);
+    } else {
+      // PUBLISH or RELEASE: hand the cell to the other side.
+      const next = producer ? pos + 1 : pos + this.config.slots;
+      L.set(dst, doff, seqField, next);
+    }
+    return ADVANCE;
+  }
+
+  /** Sends a process back to `load`: its position was taken meanwhile. */
+  #retry(producer: boolean, i: number, dst: Int32Array, doff: number): number {
+    const pc = producer ? this.prodPc[i]! : this.consPc[i]!;
+    this.layout.set(dst, doff, pc, 0);
+    return RETRY;
+  }
+
+  /**
+   * Ghost of a consumer's successful claim: the item in the claimed cell
+   * must be its producer's next one in claim order (per-producer FIFO).
+   */
+  #claimed(
+    pos: number,
+    src: Int32Array,
+    so: number,
+    dst: Int32Array,
+    doff: number,
+  ): void {
+    const L = this.layout;
+    const v = L.get(src, so, F_CELLS + this.slotOf(pos));
+    if (v === 0) return; // the read finds it empty: no-unproduced
+    const { items } = this.config;
+    const q = ((v - 1) / items) | 0;
+    const s = v - 1 - q * items;
+    if (s !== L.get(src, so, this.claimNext[q]!)) {
+      L.set(dst, doff, F_FLAGS, L.get(src, so, F_FLAGS) | FLAG_FIFO);
+    } else L.set(dst, doff, this.claimNext[q]!, s + 1);
+  }
+
   #read(
     c: number,
     src: Int32Array,
@@ -398,7 +555,7 @@ export class Machine {
     const { items, producers: P, consumers: C } = this.config;
     const slot = this.#consSlotLocal
       ? L.get(src, so, this.consSlot[c]!)
-      : this.slotOf(L.get(src, so, F_OUT));
+      : this.slotOf(L.get(src, so, this.#sequence ? this.consPos[c]! : F_OUT));
     const v = slot < this.cells ? L.get(src, so, F_CELLS + slot) : 0;
     let flags = L.get(src, so, F_FLAGS);
     if (v === 0) {
@@ -459,8 +616,15 @@ export class Machine {
     for (let p = 0; p < this.config.producers; p++) {
       if (L.get(src, so, this.prodPc[p]!) !== done) return false;
     }
+    // Consumers wait at the top of their loop; with sync "sequence", on
+    // their copy of the final `out`, having loaded it.
+    const waiting = this.#sequence ? 1 : 0;
     for (let c = 0; c < this.config.consumers; c++) {
-      if (L.get(src, so, this.consPc[c]!) !== 0) return false;
+      if (L.get(src, so, this.consPc[c]!) !== waiting) return false;
+      if (
+        this.#sequence &&
+        L.get(src, so, this.consPos[c]!) !== L.get(src, so, F_OUT)
+      ) return false;
     }
     return L.get(src, so, F_LOCK) === 0 && this.empty(src, so);
   }
@@ -513,12 +677,15 @@ export class Machine {
         g[this.prodN[to]!] = f[this.prodN[p]!]!;
         g[this.prodSlot[to]!] = f[this.prodSlot[p]!]!;
         g[this.mask[to]!] = f[this.mask[p]!]!;
+        g[this.prodPos[to]!] = f[this.prodPos[p]!]!;
+        g[this.claimNext[to]!] = f[this.claimNext[p]!]!;
       }
       for (let c = 0; c < C; c++) {
         const to = sigma[c]!;
         g[this.consPc[to]!] = f[this.consPc[c]!]!;
         g[this.consNext[to]!] = relabel(f[this.consNext[c]!]!, pi);
         g[this.consSlot[to]!] = f[this.consSlot[c]!]!;
+        g[this.consPos[to]!] = f[this.consPos[c]!]!;
         for (let p = 0; p < P; p++) {
           g[this.seen[to * P + pi[p]!]!] = f[this.seen[c * P + p]!]!;
         }
@@ -590,6 +757,12 @@ export class Machine {
         produced,
         nextProduced: produced < items ? { producer: p, seq: produced } : null,
         slot: this.#prodSlotLocal ? L.get(src, so, this.prodSlot[p]!) : null,
+        ...(this.#sequence
+          ? {
+            position: this.indexValue(L.get(src, so, this.prodPos[p]!)),
+            claimed: L.get(src, so, this.claimNext[p]!),
+          }
+          : {}),
       });
     }
     const consumers = [];
@@ -604,6 +777,9 @@ export class Machine {
         nextConsumed: this.item(L.get(src, so, this.consNext[c]!)),
         slot: this.#consSlotLocal ? L.get(src, so, this.consSlot[c]!) : null,
         seen,
+        ...(this.#sequence
+          ? { position: this.indexValue(L.get(src, so, this.consPos[c]!)) }
+          : {}),
       });
     }
     const consumed: boolean[][] = [];
@@ -632,12 +808,25 @@ export class Machine {
         fifo: (flags & FLAG_FIFO) !== 0,
         duplicate: (flags & FLAG_DUPLICATE) !== 0,
       },
+      ...(this.#sequence
+        ? {
+          sequences: Array.from(
+            this.seqField,
+            (field) => this.indexValue(L.get(src, so, field)),
+          ),
+        }
+        : {}),
     };
   }
 
-  #index(value: number, what: string): number {
-    const v = this.#counter ? (value - this.config.start) >>> 0 : value;
-    const max = this.layout.maxes[F_IN]!;
+  #index(value: number, what: string, field: number = F_IN): number {
+    const { start } = this.config;
+    const v = this.#sequence
+      ? ((value - start) % this.limit + this.limit) % this.limit
+      : this.#counter
+      ? (value - start) >>> 0
+      : value;
+    const max = this.layout.maxes[field]!;
     if (!Number.isInteger(value) || v > max || v < 0) {
       throw new RangeError(
         `Cannot encode state: ${what} is outside the model's domain, received ${value}`,
@@ -674,6 +863,14 @@ export class Machine {
       f[this.prodPc[p]!] = pc;
       f[this.prodN[p]!] = view.produced;
       f[this.prodSlot[p]!] = view.slot ?? 0;
+      if (this.#sequence) {
+        f[this.prodPos[p]!] = this.#index(
+          view.position ?? this.config.start,
+          `P${p}'s position`,
+          this.prodPos[p]!,
+        );
+        f[this.claimNext[p]!] = view.claimed ?? 0;
+      }
     });
     state.consumers.forEach((view, c) => {
       f[this.consPc[c]!] = this.consumerProgram.findIndex((op) =>
@@ -684,7 +881,28 @@ export class Machine {
       view.seen.forEach((s, p) => {
         f[this.seen[c * P + p]!] = s;
       });
+      if (this.#sequence) {
+        f[this.consPos[c]!] = this.#index(
+          view.position ?? this.config.start,
+          `C${c}'s position`,
+          this.consPos[c]!,
+        );
+      }
     });
+    if (this.#sequence) {
+      if (state.sequences?.length !== this.cells) {
+        throw new TypeError(
+          "Cannot encode state: sync sequence needs one sequence number per cell",
+        );
+      }
+      state.sequences.forEach((value, i) => {
+        f[this.seqField[i]!] = this.#index(
+          value,
+          `sequence number ${i}`,
+          this.seqField[i]!,
+        );
+      });
+    }
     if (C > 1) {
       state.consumed.forEach((row, p) => {
         let bits = 0;

@@ -8,7 +8,7 @@
  */
 
 import type { Model, PackedModel } from "./types.ts";
-import { type Config, Machine } from "./_machine.ts";
+import { type Config, Machine, positionLimit } from "./_machine.ts";
 
 /**
  * How `in` and `out` are kept: `"textbook"` (indices in `[0, BUFFER_SIZE)`,
@@ -18,8 +18,15 @@ import { type Config, Machine } from "./_machine.ts";
  */
 export type Scheme = "textbook" | "counter" | "unbounded";
 
-/** `"none"`: every process runs the single-producer/single-consumer loop. `"mutex"`: one spin lock around each critical section. */
-export type Sync = "none" | "mutex";
+/**
+ * `"none"`: every process runs the single-producer/single-consumer loop.
+ * `"mutex"`: one spin lock around each critical section. `"sequence"`:
+ * Vyukov's lock-free bounded queue, the production ring's `"sequence"`
+ * scheme — each cell carries a sequence number (the position it expects
+ * next), and producers (consumers) claim positions with a compareExchange of
+ * `in` (`out`); needs the `"counter"` scheme (its default).
+ */
+export type Sync = "none" | "mutex" | "sequence";
 
 /** A deliberate bug; see {@linkcode MUTANTS}. */
 export type Mutant =
@@ -80,7 +87,7 @@ export const SCHEMES: readonly Scheme[] = ["textbook", "counter", "unbounded"];
 /**
  * The sync variants, for validation and listings.
  *
- * @example Two producers need the lock
+ * @example Two producers need the lock or the sequence numbers
  * ```ts
  * import assert from "node:assert/strict";
  * import { boundedBuffer, explore, SYNCS } from "@ringproof/ring/model";
@@ -88,10 +95,10 @@ export const SCHEMES: readonly Scheme[] = ["textbook", "counter", "unbounded"];
  * const verdicts = SYNCS.map((sync) =>
  *   explore(boundedBuffer({ sync, producers: 2, items: 2 })).verdict
  * );
- * assert.deepEqual(verdicts, ["violation", "pass"]);
+ * assert.deepEqual(verdicts, ["violation", "pass", "pass"]);
  * ```
  */
-export const SYNCS: readonly Sync[] = ["none", "mutex"];
+export const SYNCS: readonly Sync[] = ["none", "mutex", "sequence"];
 
 /**
  * Whether `mutant` makes sense for `scheme`: the full-test mutants need a
@@ -134,11 +141,15 @@ export interface BufferOptions {
   producers?: number;
   /** Consumer processes, 1 to 8. Default 1. */
   consumers?: number;
-  /** The sync variant. Default `"none"`. */
+  /** The sync variant. Default `"none"`. `"sequence"` makes `"counter"` the default scheme. */
   sync?: Sync;
   /** A deliberate bug, or none. */
   mutant?: Mutant;
-  /** `"counter"` only: the counters' initial value, to cross the 2^32 wrap. Default 0. */
+  /**
+   * `"counter"` only: the counters' initial value, to cross the 2^32 wrap
+   * (with `sync: "sequence"`: the positions' initial value, below their wrap
+   * at the largest multiple of `slots` up to 2^31). Default 0.
+   */
   start?: number;
 }
 
@@ -150,11 +161,25 @@ export interface Item {
   seq: number;
 }
 
-/** A producer's steps: `lock`/`unlock` only with `sync: "mutex"`. */
-export type ProducerOp = "lock" | "wait" | "write" | "publish" | "unlock";
+/** A producer's steps: `lock`/`unlock` only with `sync: "mutex"`, `load`/`claim` only with `sync: "sequence"`. */
+export type ProducerOp =
+  | "lock"
+  | "wait"
+  | "write"
+  | "publish"
+  | "unlock"
+  | "load"
+  | "claim";
 
-/** A consumer's steps: `lock`/`unlock` only with `sync: "mutex"`. */
-export type ConsumerOp = "lock" | "wait" | "read" | "release" | "unlock";
+/** A consumer's steps: `lock`/`unlock` only with `sync: "mutex"`, `load`/`claim` only with `sync: "sequence"`. */
+export type ConsumerOp =
+  | "lock"
+  | "wait"
+  | "read"
+  | "release"
+  | "unlock"
+  | "load"
+  | "claim";
 
 /** A producer's program counter and locals. */
 export interface ProducerView {
@@ -168,6 +193,10 @@ export interface ProducerView {
   nextProduced: Item | null;
   /** `publish-before-write` only: the slot it published and must still write. */
   slot: number | null;
+  /** `sync: "sequence"` only: its copy of `in`, the position it claims (or claimed). */
+  position?: number;
+  /** `sync: "sequence"` only, ghost: how many of its items consumers have claimed, in order. */
+  claimed?: number;
 }
 
 /** A consumer's program counter and locals. */
@@ -182,6 +211,8 @@ export interface ConsumerView {
   slot: number | null;
   /** Ghost, per producer: one more than the last sequence number it took (0: none yet). */
   seen: number[];
+  /** `sync: "sequence"` only: its copy of `out`, the position it claims (or claimed). */
+  position?: number;
 }
 
 /**
@@ -219,6 +250,12 @@ export interface BufferState {
     /** A consumer took an item already consumed (`no-duplicate`). */
     duplicate: boolean;
   };
+  /**
+   * `sync: "sequence"` only: each cell's sequence number, the position it
+   * expects next — `p` free for the producer of position `p`, `p + 1`
+   * holding that producer's item, `p + BUFFER_SIZE` released for the next lap.
+   */
+  sequences?: number[];
 }
 
 /** A step: which process, and which of its operations. */
@@ -271,14 +308,19 @@ function oneOf<T extends string>(
 }
 
 function resolve(options: BufferOptions): Config {
-  const scheme = oneOf("scheme", options.scheme ?? "textbook", SCHEMES);
+  const sync = oneOf("sync", options.sync ?? "none", SYNCS);
+  const scheme = oneOf(
+    "scheme",
+    options.scheme ?? (sync === "sequence" ? "counter" : "textbook"),
+    SCHEMES,
+  );
   const config: Config = {
     slots: integerIn("slots", options.slots ?? 4, 2, 64),
     items: integerIn("items", options.items ?? 3, 1, 31),
     scheme,
     producers: integerIn("producers", options.producers ?? 1, 1, 8),
     consumers: integerIn("consumers", options.consumers ?? 1, 1, 8),
-    sync: oneOf("sync", options.sync ?? "none", SYNCS),
+    sync,
     mutant: options.mutant === undefined
       ? undefined
       : oneOf("mutant", options.mutant, MUTANTS),
@@ -289,12 +331,39 @@ function resolve(options: BufferOptions): Config {
       `Cannot create model: mutant ${config.mutant} does not apply to scheme ${scheme}`,
     );
   }
+  if (sync === "sequence") checkSequence(config);
   if (config.start !== 0 && scheme !== "counter") {
     throw new RangeError(
       `Cannot create model: start applies only to scheme counter, received scheme ${scheme}`,
     );
   }
   return config;
+}
+
+/** What sync "sequence" accepts: counters, start below the wrap, two mutants. */
+function checkSequence(config: Config): void {
+  if (config.scheme !== "counter") {
+    throw new RangeError(
+      `Cannot create model: sync sequence needs scheme counter, received scheme ${config.scheme}`,
+    );
+  }
+  const { mutant } = config;
+  if (
+    mutant !== undefined && mutant !== "publish-before-write" &&
+    mutant !== "release-before-read"
+  ) {
+    throw new RangeError(
+      `Cannot create model: mutant ${mutant} does not apply to sync sequence`,
+    );
+  }
+  const limit = positionLimit(config.slots);
+  if (config.start >= limit) {
+    throw new RangeError(
+      `Cannot create model: start must be an integer from 0 to ${
+        limit - 1
+      } with sync sequence (positions wrap at ${limit}), received ${config.start}`,
+    );
+  }
 }
 
 function processIndex(machine: Machine, process: string): number {

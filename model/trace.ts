@@ -13,6 +13,7 @@ import {
   type BufferState,
   itemName,
 } from "./bounded_buffer.ts";
+import { describeSequenceStep } from "./_trace_sequence.ts";
 
 /** A bounded-buffer trace, as {@linkcode explore} returns it. */
 export type BufferTrace = Step<BufferState, BufferAction>[];
@@ -70,6 +71,12 @@ export function describeStep(
   after: BufferState,
 ): string {
   const self = processOf(before, action.process);
+  if (before.sequences !== undefined) {
+    return describeSequenceStep(before, action, after, {
+      position: self?.position ?? 0,
+      next: processOf(after, action.process)?.pc,
+    });
+  }
   const producer = action.process.startsWith("P");
   switch (action.op) {
     case "wait":
@@ -109,14 +116,18 @@ function changedNames(before: BufferState, after: BufferState): string[] {
       changed.push(`produced[${i}]`);
     }
   });
+  after.sequences?.forEach((q, i) => {
+    if (before.sequences?.[i] !== q) changed.push(`seq[${i}]`);
+  });
   if (differ(before.consumed, after.consumed)) changed.push("consumed");
   if (differ(before.flags, after.flags)) changed.push("flags");
   return changed;
 }
 
 function pcs(state: BufferState): string {
+  // Sync "sequence": each process's position after its pc.
   return [...state.producers, ...state.consumers].map((p) =>
-    `${p.name}:${p.pc}`
+    `${p.name}:${p.pc}${p.position === undefined ? "" : `@${p.position}`}`
   ).join(" ");
 }
 
@@ -159,6 +170,9 @@ export function formatTrace(
     "produced",
     "consumed",
   ]];
+  // Sync "sequence": the cells' sequence numbers after the cells.
+  const sequences = trace[0]?.state.sequences !== undefined;
+  if (sequences) rows[0]!.splice(6, 0, "seq");
   trace.forEach(({ action, state }, i) => {
     const before = i > 0 ? trace[i - 1]!.state : state;
     const changed = new Set(i > 0 ? changedNames(before, state) : []);
@@ -177,6 +191,13 @@ export function formatTrace(
       join(state.producers.map((p, j) => mark(`produced[${j}]`, p.produced))),
       mark("consumed", consumedCount(state)),
     ]);
+    if (sequences) {
+      rows.at(-1)!.splice(
+        6,
+        0,
+        `[${join(state.sequences!.map((q, j) => mark(`seq[${j}]`, q)))}]`,
+      );
+    }
   });
   const widths = rows[0]!.map((_, col) =>
     Math.max(...rows.map((row) => [...row[col]!].length))

@@ -3,7 +3,30 @@
 // (a Set of JSON strings, arrays of objects): slow, obviously correct, and
 // independent of the explorer's packed path and hash tables.
 
-import type { Model } from "../model/mod.ts";
+import assert from "node:assert/strict";
+import {
+  boundedBuffer,
+  type BufferAction,
+  type BufferOptions,
+  type BufferState,
+  type Model,
+  type Step,
+} from "../model/mod.ts";
+
+/** Checks that `trace` is a run of the model of `options`, step by step. */
+export function replays(
+  options: BufferOptions,
+  trace: Step<BufferState, BufferAction>[],
+): void {
+  const model = boundedBuffer(options);
+  assert.deepEqual(trace[0]!.state, [...model.initial()][0]);
+  for (let i = 1; i < trace.length; i++) {
+    assert.deepEqual(
+      model.step(trace[i - 1]!.state, trace[i]!.action!),
+      trace[i]!.state,
+    );
+  }
+}
 
 export interface ReferenceResult {
   states: number;

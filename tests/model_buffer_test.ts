@@ -3,28 +3,12 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
   boundedBuffer,
-  type BufferAction,
   type BufferOptions,
   type BufferState,
   explore,
   itemName,
-  type Step,
 } from "../model/mod.ts";
-import { referenceBfs } from "./_model_reference.ts";
-
-function replays(
-  options: BufferOptions,
-  trace: Step<BufferState, BufferAction>[],
-): void {
-  const model = boundedBuffer(options);
-  assert.deepEqual(trace[0]!.state, [...model.initial()][0]);
-  for (let i = 1; i < trace.length; i++) {
-    assert.deepEqual(
-      model.step(trace[i - 1]!.state, trace[i]!.action!),
-      trace[i]!.state,
-    );
-  }
-}
+import { referenceBfs, replays } from "./_model_reference.ts";
 
 Deno.test("boundedBuffer() with 2 textbook slots alternates strictly: 6 * items + 1 states", () => {
   // Capacity 1: the producer's wait, write, publish and the consumer's wait,
