@@ -17,7 +17,7 @@ const RIGHT = 110;
 const BAR = 14;
 const GAP = 4;
 const CASE_GAP = 16;
-const TOP = 56;
+const TOP = 74;
 const BOTTOM = 40;
 
 /** A power of ten as an axis label: "1 k/s", "10 M/s". */
@@ -34,10 +34,14 @@ function escapeXml(text: string): string {
   ).replace(/"/g, "&quot;");
 }
 
-/** Renders the cases' medians as an SVG bar chart; `title` heads it. */
+/**
+ * Renders the cases' medians as an SVG bar chart; `title` heads it and
+ * `subtitle` (the machine and the run) goes under it.
+ */
 export function renderChart(
   cases: readonly CaseResult[],
   title: string,
+  subtitle: string,
 ): string {
   const rates = cases.flatMap((c) => c.contenders.map((k) => k.median))
     .filter((r) => Number.isFinite(r) && r > 0);
@@ -54,14 +58,15 @@ export function renderChart(
     `<text x="${LABEL}" y="20" font-size="14" font-weight="bold">${
       escapeXml(title)
     }</text>`,
+    `<text x="${LABEL}" y="36" fill="#4b5563">${escapeXml(subtitle)}</text>`,
   ];
   // Legend.
   let lx = LABEL;
   for (const [side, color] of Object.entries(COLORS)) {
     const name = side === "ring" ? "this ring" : side;
     out.push(
-      `<rect x="${lx}" y="30" width="10" height="10" fill="${color}"/>`,
-      `<text x="${lx + 14}" y="39">${escapeXml(name)}</text>`,
+      `<rect x="${lx}" y="48" width="10" height="10" fill="${color}"/>`,
+      `<text x="${lx + 14}" y="57">${escapeXml(name)}</text>`,
     );
     lx += 24 + name.length * 6.5;
   }

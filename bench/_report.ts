@@ -123,6 +123,17 @@ function failures(cases: readonly CaseResult[]): string[] {
   return lines;
 }
 
+/** One line under the chart's title: machine, rounds, load. */
+export function chartSubtitle(report: Report): string {
+  const { machine, load } = report;
+  const avg = (value: number | null) => value === null ? "?" : value.toFixed(1);
+  return `${
+    machine.cpu ?? machine.arch
+  }, ${machine.cores} cores, Deno ${machine.deno}; median of ${report.rounds} rounds; load average ${
+    avg(load.start)
+  } → ${avg(load.end)}${report.quick ? "; --quick" : ""}`;
+}
+
 /** The report as Markdown: machine, table of medians and ratios, targets. */
 export function toMarkdown(report: Report): string {
   const load = (value: number | null) =>

@@ -19,7 +19,13 @@ import { renderChart } from "./_chart.ts";
 import { runExplorer } from "./_explorer.ts";
 import { rateText, ratioText } from "./_format.ts";
 import { describeMachine, loadAverage } from "./_machine.ts";
-import { type Report, SCHEMA, toJson, toMarkdown } from "./_report.ts";
+import {
+  chartSubtitle,
+  type Report,
+  SCHEMA,
+  toJson,
+  toMarkdown,
+} from "./_report.ts";
 import { type CaseResult, runCase } from "./_runner.ts";
 import { checkTargets } from "./_targets.ts";
 
@@ -87,6 +93,7 @@ async function writeResults(dir: string, report: Report): Promise<void> {
     renderChart(
       report.cases,
       `@ringproof/ring vs ringbuf.js and postMessage: median rate (log scale)`,
+      chartSubtitle(report),
     ),
   );
 }
