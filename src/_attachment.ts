@@ -14,6 +14,7 @@ import {
   W_OUT,
   W_PRODUCER_ATTACHED,
 } from "./_layout.ts";
+import { positionsOf } from "./_mpmc_positions.ts";
 
 export type Role = "producer" | "consumer";
 
@@ -30,6 +31,8 @@ export class Attachment {
   readonly words: Int32Array;
   readonly role: Role;
   #lock: number;
+  /** Whether this side accepts many handles: the lock word counts them. */
+  #many: boolean;
   #attached = true;
 
   constructor(buffer: unknown, role: Role) {
@@ -39,7 +42,9 @@ export class Attachment {
     this.#lock = role === "producer"
       ? W_PRODUCER_ATTACHED
       : W_CONSUMER_ATTACHED;
-    if (Atomics.compareExchange(this.words, this.#lock, 0, 1) !== 0) {
+    this.#many = this.header[`${role}s`] === "many";
+    if (this.#many) Atomics.add(this.words, this.#lock, 1);
+    else if (Atomics.compareExchange(this.words, this.#lock, 0, 1) !== 0) {
       throw new AlreadyAttachedError(
         `Cannot attach ${role}: the ring already has a live ${role} (call detach() or close() on it first)`,
       );
@@ -60,7 +65,8 @@ export class Attachment {
   detach(): void {
     if (!this.#attached) return;
     this.#attached = false;
-    Atomics.store(this.words, this.#lock, 0);
+    if (this.#many) Atomics.sub(this.words, this.#lock, 1);
+    else Atomics.store(this.words, this.#lock, 0);
   }
 
   isClosed(): boolean {
@@ -73,6 +79,7 @@ export class Attachment {
     const inValue = Atomics.load(words, W_IN);
     const outValue = Atomics.load(words, W_OUT);
     const what = "Cannot read size";
+    if (scheme === "sequence") return positionsOf(this.header, what).size;
     if (scheme === "counter") return checkCount(inValue, outValue, slots, what);
     checkSlot(inValue, slots, "in", what);
     checkSlot(outValue, slots, "out", what);

@@ -3,6 +3,7 @@
 // before any slot is touched.
 import { CorruptedRingError } from "./errors.ts";
 import { describeValue, type ItemLayout, parseItemSpec } from "./_codec.ts";
+import { positionsOf } from "./_mpmc_positions.ts";
 import {
   alignUp,
   DESCRIPTOR_OFFSET,
@@ -12,7 +13,10 @@ import {
   MAX_BYTES,
   MAX_SLOTS,
   SCHEME_COUNTER,
+  SCHEME_SEQUENCE,
   SCHEME_TEXTBOOK,
+  SIDE_CONSUMERS,
+  SIDE_PRODUCERS,
   W_BYTE_LENGTH,
   W_DATA_OFFSET,
   W_DESCRIPTOR_BYTES,
@@ -22,13 +26,20 @@ import {
   W_OUT,
   W_OUT_SLOT,
   W_SCHEME,
+  W_SIDES,
   W_SLOTS,
   W_STRIDE,
   W_VERSION,
 } from "./_layout.ts";
 
-/** The two index schemes. */
-export type Scheme = "textbook" | "counter";
+/**
+ * The index schemes: `"textbook"` and `"counter"` for one producer and one
+ * consumer, `"sequence"` (per-slot sequence numbers) for many.
+ */
+export type Scheme = "textbook" | "counter" | "sequence";
+
+/** How many live handles a side of a ring accepts. */
+export type Multiplicity = "one" | "many";
 
 export interface RingHeader {
   readonly buffer: SharedArrayBuffer;
@@ -39,6 +50,10 @@ export interface RingHeader {
   readonly capacity: number;
   readonly item: ItemLayout;
   readonly dataOffset: number;
+  readonly producers: Multiplicity;
+  readonly consumers: Multiplicity;
+  /** Sequence scheme: byte offset of the per-slot sequence numbers (else 0). */
+  readonly sequenceOffset: number;
 }
 
 export function schemeName(code: number): Scheme | undefined {
@@ -46,22 +61,46 @@ export function schemeName(code: number): Scheme | undefined {
     ? "textbook"
     : code === SCHEME_COUNTER
     ? "counter"
+    : code === SCHEME_SEQUENCE
+    ? "sequence"
     : undefined;
 }
 
-/** Bytes from the start of the buffer to slot 0, and the total length. */
+/**
+ * Bytes from the start of the buffer to slot 0, to the sequence numbers
+ * (sequence scheme; 0 otherwise), and the total length.
+ */
 export function measure(
   descriptorBytes: number,
   slots: number,
   item: ItemLayout,
-): { dataOffset: number; byteLength: number } {
+  scheme: Scheme = "textbook",
+): { dataOffset: number; sequenceOffset: number; byteLength: number } {
   const dataOffset = alignUp(DESCRIPTOR_OFFSET + descriptorBytes, LINE);
-  return { dataOffset, byteLength: dataOffset + slots * item.stride };
+  const end = dataOffset + slots * item.stride;
+  if (scheme !== "sequence") {
+    return { dataOffset, sequenceOffset: 0, byteLength: end };
+  }
+  const sequenceOffset = alignUp(end, LINE);
+  return { dataOffset, sequenceOffset, byteLength: sequenceOffset + 4 * slots };
 }
 
 export function capacityOf(scheme: Scheme, slots: number): number {
   // The textbook scheme keeps one slot empty to tell full from empty.
   return scheme === "textbook" ? slots - 1 : slots;
+}
+
+/** The sides word of the header, read back; undefined when impossible. */
+function sidesOf(
+  word: number,
+  scheme: Scheme,
+): [Multiplicity, Multiplicity] | undefined {
+  // Only the sequence scheme may have a side with many handles.
+  if (word >>> 0 > 3 || (word !== 0 && scheme !== "sequence")) return;
+  return [
+    word & SIDE_PRODUCERS ? "many" : "one",
+    word & SIDE_CONSUMERS ? "many" : "one",
+  ];
 }
 
 /** Validates `buffer` as a ring; `what` prefixes errors ("Cannot attach producer"). */
@@ -123,7 +162,16 @@ export function readHeader(
       `item descriptor is unreadable (${(error as Error).message})`,
     );
   }
-  const { dataOffset, byteLength } = measure(descriptorBytes, slots, item);
+  const sides = sidesOf(Atomics.load(words, W_SIDES), scheme);
+  if (sides === undefined) {
+    throw corrupt(`sides word is ${Atomics.load(words, W_SIDES)}`);
+  }
+  const { dataOffset, sequenceOffset, byteLength } = measure(
+    descriptorBytes,
+    slots,
+    item,
+    scheme,
+  );
   if (
     Atomics.load(words, W_STRIDE) !== item.stride ||
     Atomics.load(words, W_DATA_OFFSET) !== dataOffset ||
@@ -143,6 +191,9 @@ export function readHeader(
     capacity: capacityOf(scheme, slots),
     item,
     dataOffset,
+    producers: sides[0],
+    consumers: sides[1],
+    sequenceOffset,
   };
   if (!options.skipIndices) checkIndices(header, what);
   return header;
@@ -157,6 +208,10 @@ const TORN_SNAPSHOT_GRACE_MS = 50;
  */
 export function checkIndices(header: RingHeader, what: string): void {
   const { words, slots } = header;
+  if (header.scheme === "sequence") {
+    positionsOf(header, what);
+    return;
+  }
   if (header.scheme === "textbook") {
     checkSlot(Atomics.load(words, W_IN), slots, "in", what);
     checkSlot(Atomics.load(words, W_OUT), slots, "out", what);

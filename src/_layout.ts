@@ -4,7 +4,9 @@
 //                          plus the closed flag and the attachment locks
 // line 1 (bytes  64..127): `in`, written only by the producer
 // line 2 (bytes 128..191): `out`, written only by the consumer
-// bytes 192..           : the item descriptor (UTF-8 JSON), then the slots
+// bytes 192..           : the item descriptor (UTF-8 JSON), then the slots,
+//                          then (sequence scheme only, on a fresh line) one
+//                          int32 sequence number per slot
 //
 // `in` and `out` sit on separate 64-byte cache lines so the two sides do not
 // invalidate each other's line on every step.
@@ -26,20 +28,38 @@ export const W_BYTE_LENGTH = 7;
 export const W_CLOSED = 8;
 export const W_PRODUCER_ATTACHED = 9;
 export const W_CONSUMER_ATTACHED = 10;
+/**
+ * Which sides accept many handles: bit 0 producers, bit 1 consumers (0 for
+ * the textbook and counter schemes). With a bit set, the side's attachment
+ * word counts live handles instead of locking.
+ */
+export const W_SIDES = 11;
+export const SIDE_PRODUCERS = 1;
+export const SIDE_CONSUMERS = 2;
 
 /** The textbook's `in`: next free position (or the free-running counter). */
 export const W_IN = 16;
 /** Physical slot of `in` (counter scheme); equal to `in` in the textbook scheme. */
 export const W_IN_SLOT = 17;
-/** Set by a consumer about to sleep because the ring looked empty. */
+/**
+ * Set by a consumer about to sleep because the ring looked empty. Sequence
+ * scheme: the consumers' futex word, an odd epoch bumped by 2 on each wake.
+ */
 export const W_CONSUMER_WAITING = 18;
+/** Sequence scheme: how many consumers are (about to be) asleep. */
+export const W_CONSUMER_WAITERS = 19;
 
 /** The textbook's `out`: first full position (or the free-running counter). */
 export const W_OUT = 32;
 /** Physical slot of `out` (counter scheme); equal to `out` in the textbook scheme. */
 export const W_OUT_SLOT = 33;
-/** Set by a producer about to sleep because the ring looked full. */
+/**
+ * Set by a producer about to sleep because the ring looked full. Sequence
+ * scheme: the producers' futex word, like W_CONSUMER_WAITING.
+ */
 export const W_PRODUCER_WAITING = 34;
+/** Sequence scheme: how many producers are (about to be) asleep. */
+export const W_PRODUCER_WAITERS = 35;
 
 export const DESCRIPTOR_OFFSET = 192;
 export const HEADER_WORDS = DESCRIPTOR_OFFSET / 4;
@@ -47,6 +67,8 @@ export const LINE = 64;
 
 export const SCHEME_TEXTBOOK = 1;
 export const SCHEME_COUNTER = 2;
+/** Vyukov's per-slot sequence numbers; `in`/`out` are positions (see `_mpmc.ts`). */
+export const SCHEME_SEQUENCE = 3;
 
 /** Largest BUFFER_SIZE accepted; keeps `in - out` unambiguous mod 2^32. */
 export const MAX_SLOTS = 2 ** 30;

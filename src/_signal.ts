@@ -88,13 +88,26 @@ export function deadlineOf(options: unknown, what: string): number {
  * (a pending `Atomics.waitAsync` alone does not) and giving up early when
  * `signal` aborts. Resolves either way; the caller re-checks the ring.
  */
-export async function sleepAsync(
+export function sleepAsync(
   words: Int32Array,
   flag: number,
   ms: number,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  const result = Atomics.waitAsync(words, flag, 1, ms);
+  return sleepUntilChanged(words, flag, { value: 1, ms, signal });
+}
+
+/**
+ * Sleeps on `words[index]` while it holds `value`, like `sleepAsync` (which
+ * is this with `value` 1): until woken, `ms` pass or `signal` aborts.
+ */
+export async function sleepUntilChanged(
+  words: Int32Array,
+  index: number,
+  options: { value: number; ms: number; signal: AbortSignal | undefined },
+): Promise<void> {
+  const { value, ms, signal } = options;
+  const result = Atomics.waitAsync(words, index, value, ms);
   if (!result.async) return;
   // A ref'd timer keeps the process alive while only the waiter is pending.
   let keepAlive: ReturnType<typeof setInterval> | undefined;

@@ -24,6 +24,7 @@ import {
 import { ClosedError, RingStateError, TimeoutError } from "./errors.ts";
 import type { RingBuffer } from "./create_ring.ts";
 import type { Item, SlotView } from "./item.ts";
+import { SequenceConsumer } from "./_mpmc_consumer.ts";
 
 /**
  * Up to this many items, `popMany` copies with a loop; above, with
@@ -48,7 +49,9 @@ export interface PopAsyncOptions extends PopOptions {
  * The consumer side of a ring: the textbook's consumer loop, which reads
  * `buffer[out]` and then publishes `out = (out + 1) % BUFFER_SIZE`.
  *
- * At most one live Consumer may be attached to a ring at a time. The item is
+ * At most one live Consumer may be attached to a ring at a time, unless it
+ * was created with `consumers: "many"` (the `"sequence"` scheme, where each
+ * pop claims a position with a compareExchange of `out`). The item is
  * always read **before** `out` is published, so the producer never overwrites
  * a slot still being read; the consumer keeps a cached copy of `in` and
  * re-reads it only when the ring looks empty.
@@ -83,6 +86,8 @@ export class Consumer<T = Item> extends RingHandle {
   /** Last `in` read from shared memory; re-read only when the ring looks empty. */
   #in: number;
   #data: NumericArray | null;
+  /** The sequence scheme's calls (many consumers), or null: see `_mpmc.ts`. */
+  #mpmc: SequenceConsumer<T> | null;
   #peeked = false;
   #pending = 0;
   #tail: Promise<unknown> = Promise.resolve();
@@ -118,6 +123,9 @@ export class Consumer<T = Item> extends RingHandle {
       "Cannot pop item",
     );
     this.#data = this.#codec.array;
+    this.#mpmc = header.scheme === "sequence"
+      ? new SequenceConsumer(this.#ring, this.#codec)
+      : null;
   }
 
   /**
@@ -141,6 +149,7 @@ export class Consumer<T = Item> extends RingHandle {
    * ```
    */
   tryPop(): T | undefined {
+    if (this.#mpmc !== null) return this.#mpmc.tryPop();
     this.#ready("Cannot pop item");
     if (this.#isEmpty()) return undefined;
     return this.#take();
@@ -168,6 +177,7 @@ export class Consumer<T = Item> extends RingHandle {
    * ```
    */
   pop(options: PopOptions = {}): T {
+    if (this.#mpmc !== null) return this.#mpmc.pop(options);
     const what = "Cannot pop item";
     this.#ready(what);
     const deadline = deadlineOf(options, what);
@@ -214,6 +224,7 @@ export class Consumer<T = Item> extends RingHandle {
    * ```
    */
   popAsync(options: PopAsyncOptions = {}): Promise<T> {
+    if (this.#mpmc !== null) return this.#mpmc.popAsync(options);
     try {
       const what = "Cannot pop item";
       this.#ready(what);
@@ -290,6 +301,7 @@ export class Consumer<T = Item> extends RingHandle {
         }`,
       );
     }
+    if (this.#mpmc !== null) return this.#mpmc.popMany(target);
     let available = this.#available(this.#in);
     if (available < target.length) {
       this.#in = this.#loadIn();
@@ -351,6 +363,7 @@ export class Consumer<T = Item> extends RingHandle {
    * ```
    */
   peek(): SlotView<T> | null {
+    if (this.#mpmc !== null) return this.#mpmc.peek();
     this.#ring.assertAttached("Cannot peek");
     if (!this.#peeked) {
       if (this.#isEmpty()) return null;
@@ -378,6 +391,7 @@ export class Consumer<T = Item> extends RingHandle {
    * ```
    */
   release(): void {
+    if (this.#mpmc !== null) return this.#mpmc.release();
     const what = "Cannot release";
     this.#ring.assertAttached(what);
     if (!this.#peeked) {
@@ -404,6 +418,7 @@ export class Consumer<T = Item> extends RingHandle {
    */
   detach(): void {
     this.#peeked = false;
+    if (this.#ring.attached) this.#mpmc?.drop();
     this.#ring.detach();
   }
 

@@ -4,7 +4,8 @@
  * @module
  */
 import { describeValue, parseItemSpec } from "./_codec.ts";
-import { measure, type Scheme } from "./_header.ts";
+import { measure, type Multiplicity, type Scheme } from "./_header.ts";
+import { positionLimit } from "./_mpmc_positions.ts";
 import type { ItemOf, ItemSpec } from "./item.ts";
 import {
   DESCRIPTOR_OFFSET,
@@ -13,8 +14,12 @@ import {
   MAX_BYTES,
   MAX_SLOTS,
   SCHEME_COUNTER,
+  SCHEME_SEQUENCE,
   SCHEME_TEXTBOOK,
+  SIDE_CONSUMERS,
+  SIDE_PRODUCERS,
   W_BYTE_LENGTH,
+  W_CONSUMER_WAITING,
   W_DATA_OFFSET,
   W_DESCRIPTOR_BYTES,
   W_IN,
@@ -22,13 +27,15 @@ import {
   W_MAGIC,
   W_OUT,
   W_OUT_SLOT,
+  W_PRODUCER_WAITING,
   W_SCHEME,
+  W_SIDES,
   W_SLOTS,
   W_STRIDE,
   W_VERSION,
 } from "./_layout.ts";
 
-export type { Scheme };
+export type { Multiplicity, Scheme };
 
 /**
  * A SharedArrayBuffer laid out as a ring of items of type `T`. The type
@@ -51,21 +58,35 @@ export interface CreateRingOptions<S extends ItemSpec = ItemSpec> {
   readonly slots: number;
   /** What one slot holds. Defaults to `"int32"`. */
   readonly item?: S;
-  /** The index scheme. Defaults to `"textbook"`. */
+  /**
+   * The index scheme. Defaults to `"textbook"`, or `"sequence"` when a side
+   * is `"many"` (which needs it).
+   */
   readonly scheme?: Scheme;
   /**
    * Initial value of `in` and `out`: a slot index in `[0, slots)` for the
-   * textbook scheme, an unsigned 32-bit counter for the counter scheme.
-   * Defaults to 0. Useful to test the wrap-around (e.g. `2 ** 32 - 3`).
+   * textbook scheme, an unsigned 32-bit counter for the counter scheme, a
+   * position below the wrap (the largest multiple of `slots` up to 2^31)
+   * for the sequence scheme. Defaults to 0. Useful to test the wrap-around
+   * (e.g. `2 ** 32 - 3`).
    */
   readonly start?: number;
+  /**
+   * `"one"` (the default): at most one live {@linkcode Producer} at a time.
+   * `"many"`: any number, from any Workers (sequence scheme only).
+   */
+  readonly producers?: Multiplicity;
+  /** Like `producers`, for {@linkcode Consumer}s. */
+  readonly consumers?: Multiplicity;
 }
 
 /**
  * Creates a ring: a SharedArrayBuffer holding the header (`in`, `out`, the
  * configuration) and `slots` item slots. Hand it to Workers with
  * `postMessage` and attach one {@linkcode Producer} and one
- * {@linkcode Consumer}.
+ * {@linkcode Consumer} — or, with `producers: "many"` and/or
+ * `consumers: "many"`, as many as you like (the `"sequence"` scheme: a
+ * lock-free queue with a sequence number per slot, see `docs/mpmc.md`).
  *
  * @param options The ring's size, item format and index scheme.
  * @returns The ring, ready to share.
@@ -101,6 +122,20 @@ export interface CreateRingOptions<S extends ItemSpec = ItemSpec> {
  * producer.tryPush({ id: 1, value: 0.5 });
  * assert.deepEqual(new Consumer(sab).tryPop(), { id: 1, value: 0.5 });
  * ```
+ *
+ * @example Creating a ring for many producers and many consumers
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Consumer, createRing, Producer } from "@ringproof/ring";
+ *
+ * const sab = createRing({ slots: 4, producers: "many", consumers: "many" });
+ * new Producer(sab).tryPush(1); // attach as many as you like, from any Worker
+ * new Producer(sab).tryPush(2);
+ * const consumer = new Consumer(sab);
+ * assert.equal(consumer.scheme, "sequence"); // per-slot sequence numbers
+ * assert.equal(consumer.capacity, 4); // all BUFFER_SIZE slots
+ * assert.deepEqual([consumer.tryPop(), new Consumer(sab).tryPop()], [1, 2]);
+ * ```
  */
 export function createRing<const S extends ItemSpec = "int32">(
   options: CreateRingOptions<S>,
@@ -111,7 +146,11 @@ export function createRing<const S extends ItemSpec = "int32">(
       `${what}: options must be an object, received ${describeValue(options)}`,
     );
   }
-  const { slots, item = "int32", scheme = "textbook", start = 0 } = options;
+  const { slots, item = "int32", start = 0 } = options;
+  const producers = sideOf(options.producers, "producers");
+  const consumers = sideOf(options.consumers, "consumers");
+  const many = producers === "many" || consumers === "many";
+  const { scheme = many ? "sequence" : "textbook" } = options;
   if (typeof slots !== "number") {
     throw new TypeError(
       `${what}: slots must be an integer >= 2, received ${
@@ -129,9 +168,16 @@ export function createRing<const S extends ItemSpec = "int32">(
       `${what}: slots must be at most ${MAX_SLOTS}, received ${slots}`,
     );
   }
-  if (scheme !== "textbook" && scheme !== "counter") {
+  if (scheme !== "textbook" && scheme !== "counter" && scheme !== "sequence") {
     throw new TypeError(
-      `${what}: scheme must be "textbook" or "counter", received ${
+      `${what}: scheme must be "textbook", "counter" or "sequence", received ${
+        describeValue(scheme)
+      }`,
+    );
+  }
+  if (many && scheme !== "sequence") {
+    throw new TypeError(
+      `${what}: scheme must be "sequence" when producers or consumers is "many", received ${
         describeValue(scheme)
       }`,
     );
@@ -141,7 +187,11 @@ export function createRing<const S extends ItemSpec = "int32">(
       `${what}: start must be an integer, received ${describeValue(start)}`,
     );
   }
-  const startLimit = scheme === "textbook" ? slots : 2 ** 32;
+  const startLimit = scheme === "textbook"
+    ? slots
+    : scheme === "sequence"
+    ? positionLimit(slots)
+    : 2 ** 32;
   if (!Number.isInteger(start) || start < 0 || start >= startLimit) {
     throw new RangeError(
       `${what}: start must be an integer in [0, ${startLimit}) for the ${scheme} scheme, received ${start}`,
@@ -149,7 +199,12 @@ export function createRing<const S extends ItemSpec = "int32">(
   }
   const layout = parseItemSpec(item, what);
   const descriptor = new TextEncoder().encode(JSON.stringify(layout.spec));
-  const { dataOffset, byteLength } = measure(descriptor.length, slots, layout);
+  const { dataOffset, sequenceOffset, byteLength } = measure(
+    descriptor.length,
+    slots,
+    layout,
+    scheme,
+  );
   if (byteLength > MAX_BYTES) {
     throw new RangeError(
       `${what}: ${slots} slots of ${layout.stride} bytes need ${byteLength} bytes, more than the ${MAX_BYTES} a ring may use`,
@@ -160,7 +215,13 @@ export function createRing<const S extends ItemSpec = "int32">(
   const words = new Int32Array(buffer, 0, DESCRIPTOR_OFFSET / 4);
   new Uint8Array(buffer, DESCRIPTOR_OFFSET, descriptor.length).set(descriptor);
   words[W_SLOTS] = slots;
-  words[W_SCHEME] = scheme === "textbook" ? SCHEME_TEXTBOOK : SCHEME_COUNTER;
+  words[W_SCHEME] = scheme === "textbook"
+    ? SCHEME_TEXTBOOK
+    : scheme === "counter"
+    ? SCHEME_COUNTER
+    : SCHEME_SEQUENCE;
+  words[W_SIDES] = (producers === "many" ? SIDE_PRODUCERS : 0) |
+    (consumers === "many" ? SIDE_CONSUMERS : 0);
   words[W_STRIDE] = layout.stride;
   words[W_DESCRIPTOR_BYTES] = descriptor.length;
   words[W_DATA_OFFSET] = dataOffset;
@@ -170,8 +231,39 @@ export function createRing<const S extends ItemSpec = "int32">(
   words[W_IN] = words[W_OUT] = start | 0;
   // (The textbook scheme's index is its own slot; those words stay 0.)
   words[W_IN_SLOT] = words[W_OUT_SLOT] = 0;
+  if (scheme === "sequence") initSequences(buffer, words, sequenceOffset);
   words[W_VERSION] = LAYOUT_VERSION;
   // Magic last: a buffer is recognised as a ring only once it is complete.
   Atomics.store(words, W_MAGIC, MAGIC | 0);
   return buffer as RingBuffer<ItemOf<S>>;
+}
+
+function sideOf(value: unknown, name: string): Multiplicity {
+  if (value === undefined || value === "one" || value === "many") {
+    return value ?? "one";
+  }
+  throw new TypeError(
+    `Cannot create ring: ${name} must be "one" or "many", received ${
+      describeValue(value)
+    }`,
+  );
+}
+
+/**
+ * Sequence scheme: each slot expects the first position at or after `start`
+ * that maps to it; both futex words start at an odd epoch (see `_mpmc.ts`).
+ */
+function initSequences(
+  buffer: SharedArrayBuffer,
+  words: Int32Array,
+  sequenceOffset: number,
+): void {
+  const slots = words[W_SLOTS]!;
+  const start = words[W_IN]!;
+  const limit = positionLimit(slots);
+  const seqs = new Int32Array(buffer, sequenceOffset, slots);
+  for (let i = 0; i < slots; i++) {
+    seqs[i] = (start + ((i - start % slots) % slots + slots) % slots) % limit;
+  }
+  words[W_PRODUCER_WAITING] = words[W_CONSUMER_WAITING] = 1;
 }

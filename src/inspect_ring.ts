@@ -3,19 +3,50 @@
  *
  * @module
  */
-import { readHeader, type Scheme } from "./_header.ts";
+import {
+  type Multiplicity,
+  readHeader,
+  type RingHeader,
+  type Scheme,
+} from "./_header.ts";
+import { distance, positionLimit } from "./_mpmc_positions.ts";
 import {
   W_CLOSED,
   W_CONSUMER_ATTACHED,
+  W_CONSUMER_WAITERS,
   W_CONSUMER_WAITING,
   W_IN,
   W_IN_SLOT,
   W_OUT,
   W_OUT_SLOT,
   W_PRODUCER_ATTACHED,
+  W_PRODUCER_WAITERS,
   W_PRODUCER_WAITING,
 } from "./_layout.ts";
 import type { ItemSpec } from "./item.ts";
+
+/** What {@linkcode inspectRing} reports only for the `"sequence"` scheme. */
+export interface SequenceSnapshot {
+  /** Whether many producers may attach. */
+  readonly producers: Multiplicity;
+  /** Whether many consumers may attach. */
+  readonly consumers: Multiplicity;
+  /** Live producer handles. */
+  readonly producerHandles: number;
+  /** Live consumer handles. */
+  readonly consumerHandles: number;
+  /** Producers (about to be) asleep waiting for room. */
+  readonly producerWaiters: number;
+  /** Consumers (about to be) asleep waiting for an item. */
+  readonly consumerWaiters: number;
+  /** Where `in` and `out` wrap: the largest multiple of `slots` up to 2^31. */
+  readonly limit: number;
+  /**
+   * Byte offset of the per-slot sequence numbers (one int32 per slot: the
+   * position the slot expects next; bit 31 marks a given-up position).
+   */
+  readonly offset: number;
+}
 
 /** A snapshot of a ring's header, as {@linkcode inspectRing} reads it. */
 export interface RingSnapshot {
@@ -58,6 +89,8 @@ export interface RingSnapshot {
     readonly out: number;
     readonly data: number;
   };
+  /** The sequence scheme's sides, handles, sleepers and sequence numbers. */
+  readonly sequence?: SequenceSnapshot;
 }
 
 /**
@@ -91,6 +124,7 @@ export function inspectRing(buffer: SharedArrayBuffer): RingSnapshot {
   const { words, slots, scheme } = header;
   const inValue = Atomics.load(words, W_IN);
   const outValue = Atomics.load(words, W_OUT);
+  if (scheme === "sequence") return inspectSequence(header, inValue, outValue);
   const counter = scheme === "counter";
   const size = counter
     ? (inValue - outValue) >>> 0
@@ -112,5 +146,45 @@ export function inspectRing(buffer: SharedArrayBuffer): RingSnapshot {
     producerWaiting: Atomics.load(words, W_PRODUCER_WAITING) !== 0,
     consumerWaiting: Atomics.load(words, W_CONSUMER_WAITING) !== 0,
     offsets: { in: W_IN * 4, out: W_OUT * 4, data: header.dataOffset },
+  };
+}
+
+/** The sequence scheme's snapshot: positions, their slots, the sides. */
+function inspectSequence(
+  header: RingHeader,
+  inValue: number,
+  outValue: number,
+): RingSnapshot {
+  const { words, slots } = header;
+  const limit = positionLimit(slots);
+  const load = (index: number) => Atomics.load(words, index);
+  const slotOf = (p: number) => ((p % slots) + slots) % slots;
+  return {
+    slots,
+    scheme: "sequence",
+    capacity: header.capacity,
+    item: header.item.spec,
+    stride: header.item.stride,
+    in: inValue,
+    out: outValue,
+    inSlot: slotOf(inValue),
+    outSlot: slotOf(outValue),
+    size: distance(inValue, outValue, limit),
+    closed: load(W_CLOSED) !== 0,
+    producerAttached: load(W_PRODUCER_ATTACHED) !== 0,
+    consumerAttached: load(W_CONSUMER_ATTACHED) !== 0,
+    producerWaiting: load(W_PRODUCER_WAITERS) !== 0,
+    consumerWaiting: load(W_CONSUMER_WAITERS) !== 0,
+    offsets: { in: W_IN * 4, out: W_OUT * 4, data: header.dataOffset },
+    sequence: {
+      producers: header.producers,
+      consumers: header.consumers,
+      producerHandles: load(W_PRODUCER_ATTACHED),
+      consumerHandles: load(W_CONSUMER_ATTACHED),
+      producerWaiters: load(W_PRODUCER_WAITERS),
+      consumerWaiters: load(W_CONSUMER_WAITERS),
+      limit,
+      offset: header.sequenceOffset,
+    },
   };
 }

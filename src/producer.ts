@@ -26,6 +26,7 @@ import {
 import { ClosedError, RingStateError, TimeoutError } from "./errors.ts";
 import type { RingBuffer } from "./create_ring.ts";
 import type { Item, SlotView } from "./item.ts";
+import { SequenceProducer } from "./_mpmc_producer.ts";
 
 /** Options for {@linkcode Producer.push}. */
 export interface PushOptions {
@@ -43,7 +44,9 @@ export interface PushAsyncOptions extends PushOptions {
  * The producer side of a ring: the textbook's producer loop, which writes
  * `buffer[in]` and then publishes `in = (in + 1) % BUFFER_SIZE`.
  *
- * At most one live Producer may be attached to a ring at a time. The item is
+ * At most one live Producer may be attached to a ring at a time, unless it
+ * was created with `producers: "many"` (the `"sequence"` scheme, where each
+ * push claims a position with a compareExchange of `in`). The item is
  * always written **before** `in` is published, so the consumer never sees a
  * slot that is not fully written; the producer keeps a cached copy of `out`
  * and re-reads it only when the ring looks full.
@@ -77,6 +80,8 @@ export class Producer<T = Item> extends RingHandle {
   /** Last `out` read from shared memory; re-read only when the ring looks full. */
   #out: number;
   #data: NumericArray | null;
+  /** The sequence scheme's calls (many producers), or null: see `_mpmc.ts`. */
+  #mpmc: SequenceProducer<T> | null;
   #reserved = false;
   #pending = 0;
   #tail: Promise<unknown> = Promise.resolve();
@@ -112,6 +117,9 @@ export class Producer<T = Item> extends RingHandle {
       "Cannot push item",
     );
     this.#data = this.#codec.array;
+    this.#mpmc = header.scheme === "sequence"
+      ? new SequenceProducer(this.#ring, this.#codec)
+      : null;
   }
 
   /**
@@ -134,6 +142,7 @@ export class Producer<T = Item> extends RingHandle {
    * ```
    */
   tryPush(item: T): boolean {
+    if (this.#mpmc !== null) return this.#mpmc.tryPush(item);
     this.#readyFast("Cannot push item");
     this.#codec.check(item, "item");
     if (this.#isFull()) return false;
@@ -164,6 +173,7 @@ export class Producer<T = Item> extends RingHandle {
    * ```
    */
   push(item: T, options: PushOptions = {}): void {
+    if (this.#mpmc !== null) return this.#mpmc.push(item, options);
     const what = "Cannot push item";
     this.#readyFast(what);
     this.#codec.check(item, "item");
@@ -210,6 +220,7 @@ export class Producer<T = Item> extends RingHandle {
    * ```
    */
   pushAsync(item: T, options: PushAsyncOptions = {}): Promise<void> {
+    if (this.#mpmc !== null) return this.#mpmc.pushAsync(item, options);
     try {
       const what = "Cannot push item";
       this.#readyFast(what);
@@ -296,6 +307,7 @@ export class Producer<T = Item> extends RingHandle {
         `${what}: items must be an array-like, received ${String(items)}`,
       );
     }
+    if (this.#mpmc !== null) return this.#mpmc.pushMany(items);
     let free = this.#free(this.#out);
     if (free < items.length) {
       this.#out = this.#loadOut();
@@ -359,6 +371,7 @@ export class Producer<T = Item> extends RingHandle {
    * ```
    */
   reserve(): SlotView<T> | null {
+    if (this.#mpmc !== null) return this.#mpmc.reserve();
     const what = "Cannot reserve slot";
     if (this.#ring.isClosed()) throw new ClosedError(`${what}: ring is closed`);
     this.#ring.assertAttached(what);
@@ -390,6 +403,7 @@ export class Producer<T = Item> extends RingHandle {
    * ```
    */
   commit(): void {
+    if (this.#mpmc !== null) return this.#mpmc.commit();
     const what = "Cannot commit";
     this.#ring.assertAttached(what);
     if (!this.#reserved) {
@@ -443,6 +457,7 @@ export class Producer<T = Item> extends RingHandle {
    */
   detach(): void {
     this.#reserved = false;
+    if (this.#ring.attached) this.#mpmc?.drop();
     this.#ring.detach();
   }
 

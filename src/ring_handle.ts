@@ -4,7 +4,7 @@
  * @module
  */
 import { Attachment, attachments, type Role } from "./_attachment.ts";
-import type { Scheme } from "./_header.ts";
+import type { Multiplicity, Scheme } from "./_header.ts";
 
 /**
  * The common part of {@linkcode Producer} and {@linkcode Consumer}: one
@@ -50,7 +50,7 @@ export class RingHandle {
 
   /**
    * The most items the ring can hold: `slots - 1` in the textbook scheme,
-   * `slots` in the counter scheme.
+   * `slots` in the counter and sequence schemes.
    *
    * @returns The capacity.
    */
@@ -61,16 +61,37 @@ export class RingHandle {
   /**
    * The index scheme recorded in the ring's header.
    *
-   * @returns `"textbook"` or `"counter"`.
+   * @returns `"textbook"`, `"counter"` or `"sequence"`.
    */
   get scheme(): Scheme {
     return this.#ring.header.scheme;
   }
 
   /**
+   * Whether the ring accepts many live producers (`"many"`, sequence scheme)
+   * or one at a time (`"one"`).
+   *
+   * @returns `"one"` or `"many"`.
+   */
+  get producers(): Multiplicity {
+    return this.#ring.header.producers;
+  }
+
+  /**
+   * Whether the ring accepts many live consumers, like
+   * {@linkcode RingHandle.producers}.
+   *
+   * @returns `"one"` or `"many"`.
+   */
+  get consumers(): Multiplicity {
+    return this.#ring.header.consumers;
+  }
+
+  /**
    * Items in the ring now: a snapshot, since the other side may be moving.
    *
-   * @returns The number of items between `out` and `in`.
+   * @returns The number of items between `out` and `in` (sequence scheme:
+   * positions claimed by producers and not yet by consumers).
    * @throws {CorruptedRingError} When `in` or `out` is impossible.
    */
   get size(): number {

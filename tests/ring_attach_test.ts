@@ -109,7 +109,7 @@ Deno.test("Producer() and Consumer() refuse a corrupted header", async (t) => {
     ["slots 1", W_SLOTS, 1, "slots is 1"],
     ["slots negative", W_SLOTS, -4, "slots is -4"],
     ["slots larger than the buffer", W_SLOTS, 5, "layout does not add up"],
-    ["scheme code 3", W_SCHEME, 3, "scheme code is 3"],
+    ["scheme code 4", W_SCHEME, 4, "scheme code is 4"],
     ["stride", W_STRIDE, 8, "layout does not add up"],
     ["data offset", W_DATA_OFFSET, 0, "layout does not add up"],
     ["byte length", W_BYTE_LENGTH, 1 << 20, "layout does not add up"],
