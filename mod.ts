@@ -39,3 +39,4 @@ export * from "./src/consumer.ts";
 export * from "./src/ring_handle.ts";
 export * from "./src/errors.ts";
 export * from "./src/item.ts";
+export * from "./src/unbounded.ts";

@@ -1,0 +1,174 @@
+// The segments of an unbounded buffer as one handle sees them: their item
+// codecs, the links of the chain from the consumer's head segment to the
+// producer's tail segment, and the free list of recycled segments.
+//
+// The free list is a stack in shared memory threaded through the link words.
+// The consumer pushes the segments it has left; the producer pushes segments
+// it has just grown and pops them all. Pushes and pops are compare-and-swap
+// on the head word; as only the producer pops, no segment can leave the stack
+// and come back between a pop's load and its CAS (no ABA).
+import { type Codec, makeCodec } from "./_codec.ts";
+import { corrupted, type UnboundedHeader } from "./_unbounded_header.ts";
+import {
+  NO_SEGMENT,
+  SEGMENT_HEADER,
+  W_FREE,
+  W_HEAD,
+  W_TAIL,
+} from "./_unbounded_layout.ts";
+
+export class Segments<T> {
+  readonly header: UnboundedHeader;
+  /** Every word of the buffer: a length-tracking view, so it grows with it. */
+  readonly #all: Int32Array;
+  /** Every byte of the buffer, length-tracking, for zero-filling. */
+  readonly #bytes: Uint8Array;
+  readonly #codecs: (Codec<T> | undefined)[] = [];
+  /** Prefixes item errors of the codecs ("Cannot push item"). */
+  readonly #itemWhat: string;
+
+  constructor(header: UnboundedHeader, itemWhat: string) {
+    this.header = header;
+    this.#all = new Int32Array(header.buffer);
+    this.#bytes = new Uint8Array(header.buffer);
+    this.#itemWhat = itemWhat;
+  }
+
+  /** Segments in the buffer now (they are never removed). */
+  count(): number {
+    const { buffer, dataOffset, segmentBytes } = this.header;
+    return Math.floor((buffer.byteLength - dataOffset) / segmentBytes);
+  }
+
+  /** Byte offset of segment `index`. */
+  offset(index: number): number {
+    return this.header.dataOffset + index * this.header.segmentBytes;
+  }
+
+  /**
+   * The codec of segment `index`'s slots, made once: a segment never moves,
+   * so views made after it exists stay valid however the buffer grows.
+   */
+  codec(index: number): Codec<T> {
+    const { item, buffer, segmentSlots } = this.header;
+    return this.#codecs[index] ??= makeCodec<T>(
+      item,
+      buffer,
+      this.offset(index) + SEGMENT_HEADER,
+      segmentSlots,
+      this.#itemWhat,
+    );
+  }
+
+  /** Throws unless `index` names a segment of the buffer now. */
+  check(index: number, name: string, what: string): void {
+    const count = this.count();
+    if (!Number.isInteger(index) || index < 0 || index >= count) {
+      throw corrupted(what, `${name} is ${index}, outside [0, ${count})`);
+    }
+  }
+
+  /** Segment `index`'s successor in the chain (validated), or -1 for none. */
+  next(index: number, what: string): number {
+    const link = Atomics.load(this.#all, this.offset(index) / 4);
+    if (link === NO_SEGMENT) return -1;
+    this.check(link - 1, `the link of segment ${index}`, what);
+    if (link - 1 === index) {
+      throw corrupted(what, `segment ${index} links to itself`);
+    }
+    return link - 1;
+  }
+
+  /** Makes `to` the successor of `from`. */
+  link(from: number, to: number): void {
+    Atomics.store(this.#all, this.offset(from) / 4, to + 1);
+  }
+
+  /** Pushes segment `index` on the free list. */
+  free(index: number): void {
+    const { words } = this.header;
+    const linkWord = this.offset(index) / 4;
+    while (true) {
+      const top = Atomics.load(words, W_FREE);
+      Atomics.store(this.#all, linkWord, top);
+      if (Atomics.compareExchange(words, W_FREE, top, index + 1) === top) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Pops a recycled segment and zero-fills it (no link, no stale items);
+   * -1 when the free list is empty. Producer only.
+   */
+  take(what: string): number {
+    const { words, segmentBytes } = this.header;
+    while (true) {
+      const top = Atomics.load(words, W_FREE);
+      if (top === NO_SEGMENT) return -1;
+      const index = this.#freeEntry(top, what);
+      const below = Atomics.load(this.#all, this.offset(index) / 4);
+      // A failed CAS means the consumer pushed meanwhile: try again.
+      if (Atomics.compareExchange(words, W_FREE, top, below) === top) {
+        const start = this.offset(index);
+        this.#bytes.fill(0, start, start + segmentBytes);
+        return index;
+      }
+    }
+  }
+
+  /**
+   * Free-list entries, counted up to `limit`. Entries below the head seen
+   * first stay put (only the producer pops), so the count is a lower bound
+   * that later pushes only raise.
+   */
+  countFree(limit: number, what: string): number {
+    let n = 0;
+    let link = Atomics.load(this.header.words, W_FREE);
+    while (link !== NO_SEGMENT && n < limit) {
+      const index = this.#freeEntry(link, what);
+      n++;
+      link = Atomics.load(this.#all, this.offset(index) / 4);
+    }
+    return n;
+  }
+
+  /**
+   * Makes sure `n` segments can be taken: counts the free list and grows the
+   * buffer by the rest, pushing the new segments on the free list. Returns
+   * `false`, having changed nothing, when growing would pass `maxBytes`.
+   * Producer only.
+   */
+  ensure(n: number, what: string): boolean {
+    const missing = n - this.countFree(n, what);
+    if (missing <= 0) return true;
+    const { buffer, maxBytes } = this.header;
+    const first = this.count();
+    const byteLength = this.offset(first + missing);
+    if (byteLength > maxBytes) return false;
+    // Grow first: the new segments exist (zeroed) before any word points at
+    // them, so no thread can follow a link past the end of its buffer.
+    buffer.grow(byteLength);
+    for (let i = first + missing - 1; i >= first; i--) this.free(i);
+    return true;
+  }
+
+  /** A free-list word's segment, refused when it is impossible or in use. */
+  #freeEntry(link: number, what: string): number {
+    const index = link - 1;
+    this.check(index, "a free-list entry", what);
+    const { words } = this.header;
+    if (
+      index === Atomics.load(words, W_HEAD) ||
+      index === Atomics.load(words, W_TAIL)
+    ) {
+      throw corrupted(
+        what,
+        `free-list entry ${index} is a segment in use (head ${
+          Atomics.load(words, W_HEAD)
+        }, tail ${Atomics.load(words, W_TAIL)})`,
+      );
+    }
+    return index;
+  }
+}

@@ -1,0 +1,429 @@
+/**
+ * The producer side of an unbounded buffer.
+ *
+ * @module
+ */
+import type { Codec, NumericArray } from "./_codec.ts";
+import { Segments } from "./_segments.ts";
+import {
+  type UnboundedAttachment,
+  unboundedAttachmentOf,
+} from "./_unbounded_attachment.ts";
+import { corrupted } from "./_unbounded_header.ts";
+import {
+  W_CLOSED,
+  W_CONSUMER_WAITING,
+  W_IN,
+  W_IN_SLOT,
+  W_TAIL,
+} from "./_unbounded_layout.ts";
+import { markClosed, wakeIfWaiting } from "./_signal.ts";
+import { ClosedError, RingStateError } from "./errors.ts";
+import type { Item, SlotView } from "./item.ts";
+import type { UnboundedBuffer } from "./unbounded_create.ts";
+import { UnboundedHandle } from "./unbounded_handle.ts";
+
+/**
+ * The producer side of an unbounded buffer: the textbook's producer loop
+ * without the wait, since "the producer can always produce new items". It
+ * writes the slot at `in` and then publishes `in = in + 1` (a free-running
+ * 32-bit counter).
+ *
+ * When the tail segment is full, the producer takes a recycled segment from
+ * the free list, or grows the buffer by one; links it after the tail; and
+ * only then writes and publishes `in`. A consumer that sees the new `in`
+ * therefore sees the grown buffer and the link too. Past `maxBytes`, pushes
+ * throw a `RangeError` (`tryPush` returns `false`) with nothing written.
+ *
+ * At most one live UnboundedProducer may be attached to a buffer at a time.
+ *
+ * @typeParam T The item type, inferred from an {@linkcode UnboundedBuffer}.
+ *
+ * @example Producing without waiting
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createUnbounded, UnboundedConsumer, UnboundedProducer } from "@ringproof/ring";
+ *
+ * const sab = createUnbounded({ segmentSlots: 2, maxBytes: 1024 });
+ * const producer = new UnboundedProducer(sab);
+ * const consumer = new UnboundedConsumer(sab);
+ * assert.equal(producer.pushMany([1, 2, 3, 4, 5]), 5); // three segments
+ * assert.equal(consumer.tryPop(), 1);
+ * assert.equal(producer.size, 4);
+ * ```
+ */
+export class UnboundedProducer<T = Item> extends UnboundedHandle {
+  #buffer: UnboundedAttachment;
+  #segments: Segments<T>;
+  #words: Int32Array;
+  #segmentSlots: number;
+  /** The textbook's `in`: a free-running 32-bit count of items published. */
+  #in: number;
+  /** The tail segment: where `in` points. */
+  #tail: number;
+  /** The slot of `in` in the tail segment; `segmentSlots` when it is full. */
+  #inSlot: number;
+  #codec: Codec<T>;
+  #data: NumericArray | null;
+  #reserved = false;
+
+  /**
+   * Attaches a producer to a buffer made by {@linkcode createUnbounded}.
+   *
+   * @param buffer The buffer's growable SharedArrayBuffer, possibly received
+   * from another Worker.
+   * @throws {TypeError} When `buffer` is not an unbounded buffer.
+   * @throws {RangeError} When the buffer's layout version is not supported.
+   * @throws {CorruptedRingError} When the header, the tail segment or the
+   * free list is damaged.
+   * @throws {AlreadyAttachedError} When another producer is attached.
+   */
+  constructor(buffer: UnboundedBuffer<T> | SharedArrayBuffer) {
+    super(buffer, "producer");
+    this.#buffer = unboundedAttachmentOf(this);
+    const { header } = this.#buffer;
+    this.#words = header.words;
+    this.#segmentSlots = header.segmentSlots;
+    this.#segments = new Segments<T>(header, "Cannot push item");
+    this.#in = Atomics.load(this.#words, W_IN);
+    this.#tail = Atomics.load(this.#words, W_TAIL);
+    this.#inSlot = Atomics.load(this.#words, W_IN_SLOT);
+    this.#codec = this.#segments.codec(this.#tail);
+    this.#data = this.#codec.array;
+  }
+
+  /**
+   * Pushes one item, growing the buffer when needed, unless that would pass
+   * `maxBytes`.
+   *
+   * @param item The item to push.
+   * @returns `true` if pushed, `false` if the buffer is at `maxBytes` (and
+   * nothing was recycled meanwhile); nothing is written then.
+   * @throws {TypeError} When the item has the wrong type or shape.
+   * @throws {RangeError} When the item is out of range for its kind.
+   * @throws {ClosedError} When the buffer is closed.
+   *
+   * @example Pushing until the memory limit
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { createUnbounded, UnboundedProducer } from "@ringproof/ring";
+   *
+   * const producer = new UnboundedProducer(createUnbounded({ segmentSlots: 100, maxBytes: 2048 }));
+   * let pushed = 0;
+   * while (producer.tryPush(pushed)) pushed++;
+   * assert.equal(pushed, 400); // the header and four segments fit in 2048 bytes
+   * assert.equal(producer.segments, 4);
+   * ```
+   */
+  tryPush(item: T): boolean {
+    const what = "Cannot push item";
+    this.#readyFast(what);
+    this.#codec.check(item, "item");
+    if (this.#inSlot === this.#segmentSlots && !this.#nextSegment(what)) {
+      return false;
+    }
+    this.#write(item);
+    return true;
+  }
+
+  /**
+   * Pushes one item, growing the buffer when needed. Never waits.
+   *
+   * @param item The item to push.
+   * @throws {RangeError} When the buffer would grow past `maxBytes` (nothing
+   * is written; push again once the consumer has freed a segment), or when
+   * the item is out of range for its kind.
+   * @throws {TypeError} When the item has the wrong type or shape.
+   * @throws {ClosedError} When the buffer is closed.
+   *
+   * @example Hitting the memory limit
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { createUnbounded, UnboundedProducer } from "@ringproof/ring";
+   *
+   * const producer = new UnboundedProducer(createUnbounded({ segmentSlots: 100, maxBytes: 2048 }));
+   * for (let i = 0; i < 400; i++) producer.push(i);
+   * assert.throws(() => producer.push(400), RangeError); // a fifth segment does not fit
+   * assert.equal(producer.size, 400); // nothing lost, nothing half-written
+   * ```
+   */
+  push(item: T): void {
+    const what = "Cannot push item";
+    this.#readyFast(what);
+    this.#codec.check(item, "item");
+    if (this.#inSlot === this.#segmentSlots && !this.#nextSegment(what)) {
+      throw this.#tooBig(what);
+    }
+    this.#write(item);
+  }
+
+  /**
+   * Pushes all of `items`, in order, and publishes them with one store of
+   * `in`: all or nothing.
+   *
+   * @param items The items; a typed array of the buffer's own numeric kind
+   * is copied in bulk.
+   * @returns How many items were pushed: `items.length`.
+   * @throws {TypeError} When an item is bad; nothing is pushed.
+   * @throws {RangeError} When an item is out of range, or when the items
+   * would grow the buffer past `maxBytes`; nothing is pushed.
+   * @throws {ClosedError} When the buffer is closed.
+   *
+   * @example Pushing a batch across segments
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { createUnbounded, UnboundedConsumer, UnboundedProducer } from "@ringproof/ring";
+   *
+   * const sab = createUnbounded({ segmentSlots: 4, maxBytes: 4096 });
+   * assert.equal(new UnboundedProducer(sab).pushMany(new Int32Array([1, 2, 3, 4, 5, 6])), 6);
+   * const target = new Int32Array(6);
+   * assert.equal(new UnboundedConsumer(sab).popMany(target), 6);
+   * assert.deepEqual([...target], [1, 2, 3, 4, 5, 6]);
+   * ```
+   */
+  pushMany(items: ArrayLike<T>): number {
+    const what = "Cannot push items";
+    this.#readyFast(what);
+    if (
+      items === null || typeof items !== "object" ||
+      typeof items.length !== "number"
+    ) {
+      throw new TypeError(
+        `${what}: items must be an array-like, received ${String(items)}`,
+      );
+    }
+    const n = items.length;
+    const slots = this.#segmentSlots;
+    const bulk = this.#data !== null && ArrayBuffer.isView(items) &&
+      items.constructor === this.#data.constructor;
+    // Validate everything, and find the memory, before writing anything.
+    if (!bulk) { for (let i = 0; i < n; i++) this.#codec.check(items[i], i); }
+    const room = slots - this.#inSlot;
+    if (
+      n > room && !this.#segments.ensure(Math.ceil((n - room) / slots), what)
+    ) {
+      throw this.#tooBig(what);
+    }
+    for (let i = 0; i < n;) {
+      if (this.#inSlot === slots) this.#moveTail(what);
+      const k = Math.min(n - i, slots - this.#inSlot);
+      if (bulk) {
+        const source = items as unknown as NumericArray;
+        this.#data!.set(source.subarray(i, i + k) as never, this.#inSlot);
+      } else {
+        for (let j = 0; j < k; j++) {
+          this.#codec.write(this.#inSlot + j, items[i + j] as T);
+        }
+      }
+      this.#inSlot += k;
+      i += k;
+    }
+    if (n > 0) this.#publish(n);
+    return n;
+  }
+
+  /**
+   * Reserves the slot at `in` for zero-copy writing, growing the buffer when
+   * needed. Fill the returned view, then call
+   * {@linkcode UnboundedProducer.commit} to publish it. Reserving again
+   * before committing returns the same slot.
+   *
+   * @returns A writable view of the slot.
+   * @throws {RangeError} When the buffer would grow past `maxBytes`.
+   * @throws {ClosedError} When the buffer is closed.
+   *
+   * @example Writing a struct in place
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { createUnbounded, UnboundedConsumer, UnboundedProducer } from "@ringproof/ring";
+   *
+   * const sab = createUnbounded({ item: { struct: { id: "uint32", value: "float64" } } });
+   * const producer = new UnboundedProducer(sab);
+   * const slot = producer.reserve();
+   * slot.id = 7;
+   * slot.value = 2.5;
+   * producer.commit();
+   * assert.deepEqual(new UnboundedConsumer(sab).tryPop(), { id: 7, value: 2.5 });
+   * ```
+   */
+  reserve(): SlotView<T> {
+    const what = "Cannot reserve slot";
+    if (this.#buffer.isClosed()) {
+      throw new ClosedError(`${what}: buffer is closed`);
+    }
+    this.#buffer.assertAttached(what);
+    if (!this.#reserved) {
+      if (this.#inSlot === this.#segmentSlots && !this.#nextSegment(what)) {
+        throw this.#tooBig(what);
+      }
+      this.#reserved = true;
+    }
+    return this.#codec.view(this.#inSlot, true);
+  }
+
+  /**
+   * Publishes the slot filled through {@linkcode UnboundedProducer.reserve}.
+   *
+   * @throws {RingStateError} When no slot is reserved.
+   * @throws {ClosedError} When the buffer was closed meanwhile; the item is
+   * dropped, not published.
+   *
+   * @example Committing a reserved int32
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { createUnbounded, UnboundedConsumer, UnboundedProducer } from "@ringproof/ring";
+   *
+   * const sab = createUnbounded();
+   * const producer = new UnboundedProducer(sab);
+   * producer.reserve()[0] = 99;
+   * producer.commit();
+   * assert.equal(new UnboundedConsumer(sab).tryPop(), 99);
+   * ```
+   */
+  commit(): void {
+    const what = "Cannot commit";
+    this.#buffer.assertAttached(what);
+    if (!this.#reserved) {
+      throw new RingStateError(
+        `${what}: no slot is reserved (call reserve() first)`,
+      );
+    }
+    this.#reserved = false;
+    if (this.#buffer.isClosed()) {
+      throw new ClosedError(`${what}: buffer is closed`);
+    }
+    this.#inSlot++;
+    this.#publish(1);
+  }
+
+  /**
+   * Closes the buffer and detaches this producer. A consumer waiting for an
+   * item wakes; it still drains every published item, then gets
+   * {@linkcode ClosedError}. An uncommitted reservation is dropped.
+   *
+   * @example Closing after the last item
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ClosedError, createUnbounded, UnboundedConsumer, UnboundedProducer } from "@ringproof/ring";
+   *
+   * const sab = createUnbounded();
+   * const producer = new UnboundedProducer(sab);
+   * const consumer = new UnboundedConsumer(sab);
+   * producer.push(1);
+   * producer.close();
+   * assert.equal(consumer.pop(), 1); // still drained
+   * assert.throws(() => consumer.pop(), ClosedError);
+   * ```
+   */
+  close(): void {
+    if (this.#buffer.attached) markClosed(this.#words, [W_CONSUMER_WAITING]);
+    this.detach();
+  }
+
+  /**
+   * Lets go of the buffer without closing it, so another producer may
+   * attach. Idempotent; an uncommitted reservation is dropped (its segment
+   * stays linked, and the next producer writes there).
+   *
+   * @example Handing the producer role over
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { createUnbounded, UnboundedProducer } from "@ringproof/ring";
+   *
+   * const sab = createUnbounded();
+   * const first = new UnboundedProducer(sab);
+   * first.push(1);
+   * first.detach();
+   * const second = new UnboundedProducer(sab); // the buffer is free again
+   * assert.equal(second.size, 1);
+   * ```
+   */
+  detach(): void {
+    this.#reserved = false;
+    this.#buffer.detach();
+  }
+
+  /** Detaches, for `using producer = new UnboundedProducer(sab)`. */
+  [Symbol.dispose](): void {
+    this.detach();
+  }
+
+  /**
+   * The entry check of the push calls: a plain read of the closed flag (a
+   * monotonic flag needs no fence); whatever looks unusual goes to `#ready`,
+   * which re-reads it atomically and throws.
+   */
+  #readyFast(what: string): void {
+    if (
+      this.#words[W_CLOSED] !== 0 || this.#reserved || !this.#buffer.attached
+    ) {
+      this.#ready(what);
+    }
+  }
+
+  #ready(what: string): void {
+    // Closed first: after its own close() a producer reports the buffer closed.
+    if (this.#buffer.isClosed()) {
+      throw new ClosedError(`${what}: buffer is closed`);
+    }
+    this.#buffer.assertAttached(what);
+    if (this.#reserved) {
+      throw new RingStateError(
+        `${what}: a reserved slot is not committed yet (call commit() first)`,
+      );
+    }
+  }
+
+  #tooBig(what: string): RangeError {
+    return new RangeError(
+      `${what}: the unbounded buffer would exceed maxBytes ${this.#buffer.header.maxBytes}`,
+    );
+  }
+
+  /**
+   * The tail segment is full: takes a recycled segment, or grows the buffer
+   * by one. Returns `false`, having changed nothing, at `maxBytes`.
+   */
+  #nextSegment(what: string): boolean {
+    if (!this.#segments.ensure(1, what)) return false;
+    this.#moveTail(what);
+    return true;
+  }
+
+  /** Links a segment found by `ensure` after the tail and moves there. */
+  #moveTail(what: string): void {
+    const next = this.#segments.take(what);
+    if (next === -1) {
+      throw corrupted(what, "the free list emptied under the producer");
+    }
+    // The consumer follows this link only once `in` counts an item of
+    // `next`, and `in` is stored after it (and after the growth).
+    this.#segments.link(this.#tail, next);
+    this.#tail = next;
+    this.#inSlot = 0;
+    this.#codec = this.#segments.codec(next);
+    this.#data = this.#codec.array;
+    Atomics.store(this.#words, W_TAIL, next);
+    Atomics.store(this.#words, W_IN_SLOT, 0);
+  }
+
+  /** Writes the slot at `in`, then publishes `in`. */
+  #write(item: T): void {
+    const data = this.#data;
+    if (data !== null) data[this.#inSlot] = item as never;
+    else this.#codec.write(this.#inSlot, item);
+    this.#inSlot++;
+    this.#publish(1);
+  }
+
+  /** Publishes `n` written items by advancing `in`, then wakes a sleeping consumer. */
+  #publish(n: number): void {
+    const words = this.#words;
+    Atomics.store(words, W_IN_SLOT, this.#inSlot);
+    this.#in = (this.#in + n) | 0;
+    // The publishing store: the slots, the links and the growth before it
+    // are visible to a consumer that loads this `in`.
+    Atomics.store(words, W_IN, this.#in);
+    wakeIfWaiting(words, W_CONSUMER_WAITING);
+  }
+}
