@@ -1,0 +1,307 @@
+import assert from "node:assert/strict";
+import {
+  createUnbounded,
+  inspectUnbounded,
+  RingStateError,
+  UnboundedConsumer,
+  UnboundedProducer,
+} from "../mod.ts";
+import { assertThrowsWith } from "./_helpers.ts";
+import {
+  assertUnboundedUnchanged,
+  drainUnbounded,
+  openUnbounded,
+  range,
+  unboundedImage,
+} from "./_unbounded_helpers.ts";
+
+/** The bytes of a buffer with `segments` segments of `segmentSlots` int32s. */
+function bytesFor(segments: number, segmentSlots: number): number {
+  const { offsets, segmentBytes } = inspectUnbounded(
+    createUnbounded({ segmentSlots }),
+  );
+  return offsets.data + segments * segmentBytes;
+}
+
+Deno.test("UnboundedProducer.push grows the buffer one segment at a time", async (t) => {
+  const { sab, producer, consumer } = openUnbounded({ segmentSlots: 4 });
+  await t.step("a segment at a time, linked in order", () => {
+    assert.equal(producer.segments, 1);
+    for (const i of range(0, 10)) producer.push(i);
+    const s = inspectUnbounded(sab);
+    assert.equal(s.segments, 3);
+    assert.deepEqual(s.chain, [0, 1, 2]);
+    assert.equal(s.tail, 2);
+    assert.equal(s.inSlot, 2);
+    assert.equal(s.byteLength, bytesFor(3, 4));
+  });
+  await t.step("the consumer sees every item in order", () => {
+    assert.deepEqual(drainUnbounded(consumer), range(0, 10));
+    assert.equal(consumer.size, 0);
+  });
+});
+
+Deno.test("UnboundedProducer.tryPush returns false at maxBytes, having written nothing", () => {
+  const { sab, producer, consumer } = openUnbounded({
+    segmentSlots: 4,
+    maxBytes: bytesFor(2, 4),
+  });
+  for (const i of range(0, 8)) assert.equal(producer.tryPush(i), true);
+  const image = unboundedImage(sab);
+  assert.equal(producer.tryPush(8), false);
+  assertUnboundedUnchanged(sab, image);
+  // The consumer leaves segment 0 once it reads item 4: then it is reused.
+  assert.deepEqual(
+    range(0, 5).map(() => consumer.tryPop()),
+    range(0, 5),
+  );
+  assert.equal(producer.tryPush(8), true);
+  assert.equal(producer.segments, 2);
+  assert.deepEqual(drainUnbounded(consumer), range(5, 9));
+});
+
+Deno.test("UnboundedProducer.push throws RangeError at maxBytes, losing nothing", () => {
+  const maxBytes = bytesFor(2, 4);
+  const { sab, producer, consumer } = openUnbounded({
+    segmentSlots: 4,
+    maxBytes,
+  });
+  producer.pushMany(range(0, 8));
+  const image = unboundedImage(sab);
+  assertThrowsWith(() => producer.push(8), RangeError, [
+    `Cannot push item: the unbounded buffer would exceed maxBytes ${maxBytes}`,
+  ]);
+  assertThrowsWith(() => producer.reserve(), RangeError, [
+    `Cannot reserve slot: the unbounded buffer would exceed maxBytes ${maxBytes}`,
+  ]);
+  assertUnboundedUnchanged(sab, image);
+  assert.deepEqual(drainUnbounded(consumer), range(0, 8));
+});
+
+Deno.test("UnboundedProducer.pushMany pushes all or nothing", async (t) => {
+  const maxBytes = bytesFor(3, 4);
+  const { sab, producer, consumer } = openUnbounded({
+    segmentSlots: 4,
+    maxBytes,
+  });
+  await t.step("too many for maxBytes: RangeError, nothing written", () => {
+    producer.push(-1);
+    const image = unboundedImage(sab);
+    assertThrowsWith(() => producer.pushMany(range(0, 12)), RangeError, [
+      `Cannot push items: the unbounded buffer would exceed maxBytes ${maxBytes}`,
+    ]);
+    assertUnboundedUnchanged(sab, image);
+  });
+  await t.step("a bad item: nothing written", () => {
+    const image = unboundedImage(sab);
+    const items = [...range(0, 9), 0.5];
+    assertThrowsWith(() => producer.pushMany(items), RangeError, [
+      "items[9] must be an integer",
+    ]);
+    assertThrowsWith(
+      () => producer.pushMany(["x"] as unknown as number[]),
+      TypeError,
+      ["items[0] must be a number"],
+    );
+    assertUnboundedUnchanged(sab, image);
+  });
+  await t.step("exactly what fits: every item, one publication", () => {
+    assert.equal(producer.pushMany(range(0, 11)), 11);
+    assert.equal(producer.segments, 3);
+    assert.deepEqual(drainUnbounded(consumer), [-1, ...range(0, 11)]);
+  });
+  await t.step("not an array-like: TypeError", () => {
+    assertThrowsWith(
+      () => producer.pushMany(7 as unknown as number[]),
+      TypeError,
+      ["Cannot push items: items must be an array-like"],
+    );
+    assert.equal(producer.pushMany([]), 0);
+  });
+});
+
+Deno.test("UnboundedConsumer recycles segments so memory stays bounded", async (t) => {
+  await t.step("a consumer one item behind holds two segments", () => {
+    const { producer, consumer } = openUnbounded({ segmentSlots: 64 });
+    for (let i = 0; i < 100_000; i++) {
+      producer.push(i);
+      if (consumer.tryPop() !== i) assert.fail(`item ${i} out of order`);
+    }
+    assert.equal(producer.segments, 2);
+  });
+  await t.step("a consumer up to one segment behind holds three", () => {
+    const { producer, consumer } = openUnbounded({ segmentSlots: 64 });
+    let next = 0;
+    for (let i = 0; i < 100_000; i++) {
+      producer.push(i);
+      if (producer.size > 64) assert.equal(consumer.tryPop(), next++);
+    }
+    assert.equal(producer.segments, 3);
+    assert.deepEqual(drainUnbounded(consumer), range(next, 100_000));
+  });
+  await t.step("recycled segments are reused before the buffer grows", () => {
+    const { sab, producer, consumer } = openUnbounded({ segmentSlots: 2 });
+    producer.pushMany(range(0, 8)); // segments 0 1 2 3
+    assert.equal(consumer.popMany(new Int32Array(7)), 7); // frees 0 1 2
+    assert.deepEqual(inspectUnbounded(sab).free, [2, 1, 0]);
+    producer.pushMany(range(8, 14)); // takes 2 1 0
+    const s = inspectUnbounded(sab);
+    assert.equal(s.segments, 4);
+    assert.deepEqual(s.chain, [3, 2, 1, 0]);
+    assert.deepEqual(s.free, []);
+    assert.deepEqual(drainUnbounded(consumer), range(7, 14));
+  });
+});
+
+Deno.test("UnboundedProducer and UnboundedConsumer carry every item format across segments", async (t) => {
+  await t.step("structs", () => {
+    const sab = createUnbounded({
+      segmentSlots: 3,
+      item: { struct: { id: "uint32", big: "bigint64", x: "float32" } },
+    });
+    const producer = new UnboundedProducer(sab);
+    const consumer = new UnboundedConsumer(sab);
+    const items = range(0, 7).map((i) => ({
+      id: i,
+      big: BigInt(i) << 40n,
+      x: i / 4,
+    }));
+    assert.equal(producer.pushMany(items.slice(0, 5)), 5);
+    producer.push(items[5]!);
+    assert.ok(producer.tryPush(items[6]!));
+    const target = new Array(7);
+    assert.equal(consumer.popMany(target), 7);
+    assert.deepEqual(target, items);
+  });
+  await t.step("byte records", () => {
+    const sab = createUnbounded({ segmentSlots: 2, item: { bytes: 5 } });
+    const producer = new UnboundedProducer(sab);
+    const consumer = new UnboundedConsumer(sab);
+    const items = range(0, 5).map((i) => new Uint8Array(5).fill(i + 1));
+    producer.pushMany(items);
+    assert.deepEqual(drainUnbounded(consumer), items);
+    assertThrowsWith(() => producer.push(new Uint8Array(4)), RangeError, [
+      "item must be exactly 5 bytes long",
+    ]);
+  });
+  await t.step("numbers in bulk: typed arrays of the item kind", () => {
+    const sab = createUnbounded({ segmentSlots: 4, item: "float64" });
+    const producer = new UnboundedProducer<number>(sab);
+    const consumer = new UnboundedConsumer<number>(sab);
+    const items = new Float64Array(range(0, 11).map((i) => i + 0.25));
+    assert.equal(producer.pushMany(items), 11);
+    const target = new Float64Array(13);
+    assert.equal(consumer.popMany(target), 11);
+    assert.deepEqual([...target.subarray(0, 11)], [...items]);
+    assert.equal(consumer.popMany(target), 0);
+  });
+  await t.step("a bad item: TypeError or RangeError, nothing pushed", () => {
+    const { producer } = openUnbounded();
+    assertThrowsWith(() => producer.push("1" as unknown as number), TypeError, [
+      "Cannot push item: item must be a number for int32",
+    ]);
+    assertThrowsWith(() => producer.tryPush(2 ** 31), RangeError, [
+      "item must be an integer in [-2147483648, 2147483647] for int32",
+    ]);
+    assert.equal(producer.size, 0);
+  });
+});
+
+Deno.test("UnboundedProducer and UnboundedConsumer count across the 2^32 wrap", () => {
+  const start = 2 ** 32 - 3;
+  const { sab, producer, consumer } = openUnbounded({ segmentSlots: 2, start });
+  producer.pushMany(range(0, 6));
+  assert.equal(inspectUnbounded(sab).in, 3);
+  assert.equal(producer.size, 6);
+  assert.deepEqual(drainUnbounded(consumer), range(0, 6));
+  const s = inspectUnbounded(sab);
+  assert.equal(s.out, 3);
+  assert.equal(s.size, 0);
+});
+
+Deno.test("UnboundedProducer.reserve and commit publish in place, across segments", () => {
+  const { sab, producer, consumer } = openUnbounded({ segmentSlots: 2 });
+  for (const i of range(0, 5)) {
+    const slot = producer.reserve();
+    assert.equal(producer.reserve(), slot); // the same slot until committed
+    slot[0] = i;
+    assert.equal(consumer.tryPop(), i === 0 ? undefined : i - 1);
+    producer.commit();
+  }
+  assert.equal(consumer.tryPop(), 4);
+  assert.equal(inspectUnbounded(sab).segments, 2);
+  assertThrowsWith(() => producer.commit(), RingStateError, [
+    "Cannot commit: no slot is reserved (call reserve() first)",
+  ]);
+  producer.reserve();
+  assertThrowsWith(() => producer.push(1), RingStateError, [
+    "Cannot push item: a reserved slot is not committed yet",
+  ]);
+  assertThrowsWith(() => producer.pushMany([1]), RingStateError, [
+    "Cannot push items: a reserved slot",
+  ]);
+});
+
+Deno.test("UnboundedProducer.detach drops a reservation; the next producer writes its slot", () => {
+  const { sab, producer, consumer } = openUnbounded({ segmentSlots: 2 });
+  producer.pushMany([1, 2]);
+  producer.reserve()[0] = 99; // links a second segment
+  producer.detach();
+  assert.equal(consumer.size, 2);
+  const next = new UnboundedProducer<number>(sab);
+  next.push(3);
+  assert.equal(next.segments, 2);
+  assert.deepEqual(drainUnbounded(consumer), [1, 2, 3]);
+});
+
+Deno.test("UnboundedConsumer.peek and release read in place, across segments", () => {
+  const { producer, consumer } = openUnbounded({ segmentSlots: 2 });
+  assert.equal(consumer.peek(), null);
+  producer.pushMany(range(0, 5));
+  for (const i of range(0, 5)) {
+    const view = consumer.peek()!;
+    assert.equal(consumer.peek(), view); // the same item until released
+    assert.equal(view[0], i);
+    assertThrowsWith(() => consumer.tryPop(), RingStateError, [
+      "Cannot pop item: a peeked item is not released yet (call release() first)",
+    ]);
+    consumer.release();
+  }
+  assert.equal(consumer.peek(), null);
+  assertThrowsWith(() => consumer.release(), RingStateError, [
+    "Cannot release: no item is peeked (call peek() first)",
+  ]);
+});
+
+Deno.test("UnboundedConsumer.popMany pops what there is, into any array-like", () => {
+  const { producer, consumer } = openUnbounded({ segmentSlots: 3 });
+  producer.pushMany(range(0, 7));
+  const plain: number[] = [];
+  plain.length = 4;
+  assert.equal(consumer.popMany(plain), 4);
+  assert.deepEqual(plain, range(0, 4));
+  const typed = new Int32Array(8);
+  assert.equal(consumer.popMany(typed), 3);
+  assert.deepEqual([...typed.subarray(0, 3)], range(4, 7));
+  assertThrowsWith(
+    () => consumer.popMany(null as unknown as number[]),
+    TypeError,
+    ["Cannot pop items: target must be an array or typed array"],
+  );
+});
+
+Deno.test("UnboundedHandle getters report shape and state", () => {
+  const { sab, producer, consumer } = openUnbounded({
+    segmentSlots: 8,
+    maxBytes: 8192,
+  });
+  for (const handle of [producer, consumer]) {
+    assert.equal(handle.segmentSlots, 8);
+    assert.equal(handle.maxBytes, 8192);
+  }
+  producer.pushMany(range(0, 9));
+  assert.equal(consumer.size, 9);
+  assert.equal(producer.segments, 2);
+  assert.equal(consumer.segments, inspectUnbounded(sab).segments);
+  assert.equal(consumer.closed, false);
+});
