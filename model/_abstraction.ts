@@ -33,9 +33,17 @@ export interface Shadow {
   duplicate: boolean;
 }
 
-export function initialShadow(items: number): Shadow {
+/**
+ * The driver's bookkeeping of a fresh ring. `top` is the producer's first
+ * step: `"wait"`, or `"write"` for a producer that never waits (the
+ * unbounded buffer).
+ */
+export function initialShadow(
+  items: number,
+  top: ProducerPc = "wait",
+): Shadow {
   return {
-    producerPc: items > 0 ? "wait" : "done",
+    producerPc: items > 0 ? top : "done",
     produced: 0,
     consumerPc: "wait",
     nextConsumed: 0,

@@ -9,6 +9,7 @@ import {
   differences,
   initialShadow,
   itemValue,
+  type ProducerPc,
   rawName,
   recordRead,
   type Shadow,
@@ -40,11 +41,14 @@ export interface Expected {
 export class Oracle {
   readonly model: BufferModel;
   readonly items: number;
+  /** The producer's first step: `"wait"`, or `"write"` when it never waits. */
+  readonly top: ProducerPc;
   readonly #cache = new Map<string, Expected | null>();
 
   constructor(model: BufferModel) {
     this.model = model;
     this.items = model.config.items;
+    this.top = this.initial().producers[0]!.pc as ProducerPc;
   }
 
   key(state: BufferState): string {
@@ -67,7 +71,9 @@ export class Oracle {
 
   #compute(state: BufferState, step: RingStep): Expected | null {
     const fine: BufferAction["op"][] = step.op === "tryPush"
-      ? ["wait", "write", "publish"]
+      ? (this.top === "wait"
+        ? ["wait", "write", "publish"]
+        : ["write", "publish"])
       : step.op === "tryPop"
       ? ["wait", "read", "release"]
       : [step.op];
@@ -90,7 +96,7 @@ export class Oracle {
     }
     const text = fine.length === 1
       ? texts[0]!
-      : `${step.op}: ${texts.slice(1).join(", ")}`;
+      : `${step.op}: ${texts.filter((_, i) => fine[i] !== "wait").join(", ")}`;
     return { after: current, read, text };
   }
 
@@ -146,12 +152,15 @@ export class Run {
   readonly ring: RingUnderTest;
   readonly shadow: Shadow;
   readonly items: number;
+  /** The producer's first step: `"write"` in the unbounded buffer, which never waits. */
+  readonly top: ProducerPc;
   /** Calls made on the ring, snapshots excluded. */
   calls = 0;
 
   constructor(factory: RingFactory, config: RingConfig, items: number) {
     this.ring = factory(config);
-    this.shadow = initialShadow(items);
+    this.top = config.scheme === "unbounded" ? "write" : "wait";
+    this.shadow = initialShadow(items, this.top);
     this.items = items;
   }
 
@@ -173,7 +182,7 @@ export class Run {
     const s = this.shadow;
     const items = this.items;
     const name = (raw: number) => rawName(raw, items);
-    const nextPc = () => (s.produced < items ? "wait" : "done");
+    const nextPc = () => (s.produced < items ? this.top : "done");
     switch (step.op) {
       case "wait": {
         const producer = step.process === "P0";
@@ -185,11 +194,17 @@ export class Run {
         return { enabled: true, call: `${call} → slot ${slot}`, slot };
       }
       case "write": {
+        // A producer that never waits reserves its slot as part of the write.
+        const slot = this.top === "write" ? this.ring.reserve() : undefined;
+        if (slot === null) return { enabled: false, call: "reserve() → null" };
         const value = itemValue(s.produced);
         this.ring.write(value);
         s.produced++;
         s.producerPc = "publish";
-        return { enabled: true, call: `write(${name(value)})` };
+        const call = `write(${name(value)})`;
+        return slot === undefined
+          ? { enabled: true, call }
+          : { enabled: true, call: `reserve() → slot ${slot}, ${call}`, slot };
       }
       case "publish":
         this.ring.commit();
@@ -229,20 +244,24 @@ export class Run {
   }
 }
 
-/** The steps a process may take next, given the program counters. */
+/**
+ * The steps a process may take next, given the program counters; `top` is
+ * the producer's first step (where a coarse `tryPush` starts).
+ */
 export function candidates(
   producerPc: string,
   consumerPc: string,
   granularity: "fine" | "coarse" | "mixed",
+  top: ProducerPc = "wait",
 ): RingStep[] {
   const steps: RingStep[] = [];
   const fine = granularity !== "coarse";
   const coarse = granularity !== "fine";
   if (producerPc !== "done") {
-    if (producerPc !== "wait" || fine) {
+    if (producerPc !== top || fine) {
       steps.push({ process: "P0", op: producerPc as RingStep["op"] });
     }
-    if (producerPc === "wait" && coarse) {
+    if (producerPc === top && coarse) {
       steps.push({ process: "P0", op: "tryPush" });
     }
   }

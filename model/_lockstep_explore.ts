@@ -169,7 +169,13 @@ function exploreStates(
   const enqueued = new Set([oracle.key(initial)]);
   for (let head = 0; head < queue.length; head++) {
     const node = queue[head]!;
-    for (const step of candidates(...pcsOf(node.state), ctx.granularity)) {
+    for (
+      const step of candidates(
+        ...pcsOf(node.state),
+        ctx.granularity,
+        oracle.top,
+      )
+    ) {
       if (tally.transitions + tally.probes >= ctx.maxSteps) return "incomplete";
       const run = tally.replay(ctx, node.path);
       if (run.key() !== node.key) {
@@ -217,7 +223,7 @@ function explorePaths(
     path: RingStep[],
     run: Run,
   ): Found | "incomplete" | null => {
-    const steps = candidates(...pcsOf(state), ctx.granularity);
+    const steps = candidates(...pcsOf(state), ctx.granularity, oracle.top);
     let moved = false;
     for (const [i, step] of steps.entries()) {
       if (tally.transitions + tally.probes >= ctx.maxSteps) return "incomplete";
@@ -295,7 +301,7 @@ function alone(ctx: LockstepContext, oracle: Oracle): RingConsequence {
   };
   const nodes: Node[] = [{
     path: [],
-    pcs: ["wait", "wait"],
+    pcs: [oracle.top, "wait"],
     parent: -1,
     row: rowOf(root, null, "new ring"),
   }];
@@ -323,7 +329,7 @@ function alone(ctx: LockstepContext, oracle: Oracle): RingConsequence {
   for (let head = 0; head < nodes.length; head++) {
     const node = nodes[head]!;
     let moved = false;
-    for (const step of candidates(...node.pcs, ctx.granularity)) {
+    for (const step of candidates(...node.pcs, ctx.granularity, oracle.top)) {
       const run = replay(ctx.factory, ctx.config, ctx.items, node.path);
       let call: string;
       let enabled: boolean;

@@ -6,12 +6,13 @@ import { rawName } from "./_abstraction.ts";
 import type { BufferState } from "./bounded_buffer.ts";
 import type {
   LockstepRow,
+  RingConfig,
   RingObservation,
   RingRow,
   RingStep,
 } from "./conformance.ts";
 
-type Scheme = "textbook" | "counter";
+type Scheme = RingConfig["scheme"];
 
 /** Rows of cells as aligned columns. */
 export function table(rows: readonly (readonly string[])[]): string {

@@ -19,6 +19,7 @@ import { boundedBuffer } from "./bounded_buffer.ts";
 import type { BufferModel, BufferState } from "./bounded_buffer.ts";
 import { explore } from "./explore.ts";
 import { runLockstep } from "./_lockstep_explore.ts";
+import { productionUnbounded } from "./_unbounded_ring.ts";
 
 /**
  * What the abstraction function reads from a ring: the textbook's `in` and
@@ -42,10 +43,18 @@ export interface RingObservation {
 export interface RingConfig {
   /** The textbook's `BUFFER_SIZE`. */
   readonly slots: number;
-  /** `"textbook"` (holds `BUFFER_SIZE - 1` items) or `"counter"` (all slots). */
-  readonly scheme: "textbook" | "counter";
+  /**
+   * `"textbook"` (holds `BUFFER_SIZE - 1` items), `"counter"` (all slots) or
+   * `"unbounded"` (the unbounded buffer; `slots` is then its segment size).
+   */
+  readonly scheme: "textbook" | "counter" | "unbounded";
   /** Counter scheme: the counters' initial value; 0 for the textbook scheme. Slots start at 0. */
   readonly start: number;
+  /**
+   * Items the producer will push. The unbounded buffer needs it: the
+   * model's cells are then one per item.
+   */
+  readonly items?: number;
 }
 
 /**
@@ -109,8 +118,12 @@ export interface CheckRingOptions {
   slots: number;
   /** Items the producer produces, 1 to 31. */
   items: number;
-  /** The index scheme. Default `"textbook"`. */
-  scheme?: "textbook" | "counter";
+  /**
+   * The index scheme. Default `"textbook"`. `"unbounded"` checks the
+   * unbounded buffer against the model's `"unbounded"` scheme, with
+   * segments of `slots` items.
+   */
+  scheme?: "textbook" | "counter" | "unbounded";
   /** Counter scheme: the counters' initial value, e.g. `2 ** 32 - 3`. Default 0. */
   start?: number;
   /** Makes the ring under test. Default {@linkcode productionRing}. */
@@ -211,7 +224,7 @@ export interface RingCheckReport {
   config: {
     slots: number;
     items: number;
-    scheme: "textbook" | "counter";
+    scheme: "textbook" | "counter" | "unbounded";
     start: number;
     coverage: "states" | "paths";
     granularity: "fine" | "coarse" | "mixed";
@@ -250,7 +263,9 @@ export interface RingCheckReport {
  * {@linkcode createRing} ring with a {@linkcode Producer} and a
  * {@linkcode Consumer}. `reserve()`/`peek()` return the slot of the view the
  * handle returned; `snapshot()` is {@linkcode inspectRing} plus the slots'
- * contents.
+ * contents. With scheme `"unbounded"` it is an int32
+ * `createUnbounded()` buffer with segments of `slots` items instead,
+ * its slots numbered by logical position (see `docs/unbounded.md`).
  *
  * @param config Slots, scheme and start.
  * @returns A fresh ring under test.
@@ -268,6 +283,7 @@ export interface RingCheckReport {
  * ```
  */
 export function productionRing(config: RingConfig): RingUnderTest {
+  if (config.scheme === "unbounded") return productionUnbounded(config);
   const sab = createRing({
     slots: config.slots,
     scheme: config.scheme,
@@ -354,6 +370,7 @@ function modelOf(options: CheckRingOptions): BufferModel {
   const scheme = choice("scheme", options.scheme ?? "textbook", [
     "textbook",
     "counter",
+    "unbounded",
   ]);
   try {
     return boundedBuffer({ slots, items, scheme, start });
@@ -437,7 +454,7 @@ export function checkRing(options: CheckRingOptions): RingCheckReport {
   const { slots, items, scheme, start } = model.config as {
     slots: number;
     items: number;
-    scheme: "textbook" | "counter";
+    scheme: "textbook" | "counter" | "unbounded";
     start: number;
   };
   const coverage = choice("coverage", options.coverage ?? "states", [
@@ -461,7 +478,7 @@ export function checkRing(options: CheckRingOptions): RingCheckReport {
       `${WHAT}: ring must be a function returning a RingUnderTest, received ${typeof factory}`,
     );
   }
-  const config: RingConfig = { slots, scheme, start };
+  const config: RingConfig = { slots, scheme, start, items };
   // Coarse steps only for a ring that has them.
   const sample = factory(config);
   if (sample.tryPush === undefined || sample.tryPop === undefined) {

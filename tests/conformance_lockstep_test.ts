@@ -168,9 +168,9 @@ Deno.test("checkRing() validates its options", () => {
     ["Cannot check ring: start applies only to scheme counter"],
   );
   assertThrowsWith(
-    () => checkRing({ slots: 3, items: 2, scheme: "unbounded" as "counter" }),
+    () => checkRing({ slots: 3, items: 2, scheme: "circular" as "counter" }),
     TypeError,
-    ['scheme must be one of textbook, counter, received "unbounded"'],
+    ['scheme must be one of textbook, counter, unbounded, received "circular"'],
   );
   assertThrowsWith(
     () => checkRing({ slots: "3" as unknown as number, items: 2 }),
