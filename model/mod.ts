@@ -43,3 +43,4 @@ export * from "./bounded_buffer.ts";
 export * from "./proof.ts";
 export * from "./trace.ts";
 export * from "./conformance.ts";
+export * from "./conformance_sequence.ts";

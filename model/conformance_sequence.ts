@@ -1,0 +1,396 @@
+// Copyright 2025 the ringproof authors. MIT license.
+/**
+ * Checking a many-producer/many-consumer ring against the model's
+ * `sync: "sequence"` variant (Vyukov's bounded queue), in lockstep: every
+ * interleaving of the model's one-access steps — load, wait, claim,
+ * write/read, publish/release — of several producers and consumers is also
+ * performed, step by step, on a real ring (by default the production
+ * `"sequence"` ring's own step functions on a SharedArrayBuffer), and after
+ * every step the ring's state, read back through the abstraction function,
+ * must equal the model's and satisfy the model's invariants.
+ *
+ * {@linkcode checkRing} drives one producer and one consumer through
+ * handles; this driver needs several processes and finer steps (a claim is
+ * three accesses), so it has its own ring interface,
+ * {@linkcode SequenceRingUnderTest}.
+ *
+ * @module
+ */
+
+import { Consumer, createRing, inspectRing, Producer } from "../mod.ts";
+import { readHeader } from "../src/_header.ts";
+import {
+  BLOCKED,
+  CONSUMERS,
+  PRODUCERS,
+  READY,
+  SequenceCore,
+} from "../src/_mpmc.ts";
+import { boundedBuffer } from "./bounded_buffer.ts";
+import type { BufferModel } from "./bounded_buffer.ts";
+import { explore } from "./explore.ts";
+import { runSequenceLockstep } from "./_lockstep_sequence.ts";
+
+/** Which shared position a step works on: `in` (producers) or `out` (consumers). */
+export type SequenceSide = "in" | "out";
+
+/** What a slot's sequence number says to the process holding position p. */
+export type SequenceProbe = "ready" | "blocked" | "taken";
+
+/** What the abstraction function reads from a sequence ring. */
+export interface SequenceObservation {
+  /** The producers' shared position. */
+  readonly in: number;
+  /** The consumers' shared position. */
+  readonly out: number;
+  /** Each slot's sequence number. */
+  readonly sequences: readonly number[];
+  /** The raw int32 contents of the slots (0 for a slot never written). */
+  readonly cells: readonly number[];
+}
+
+/** How {@linkcode checkSequenceRing} asks for a fresh ring. */
+export interface SequenceRingConfig {
+  /** The textbook's `BUFFER_SIZE`. */
+  readonly slots: number;
+  /** The positions' initial value. */
+  readonly start: number;
+  /** Producer processes. */
+  readonly producers: number;
+  /** Consumer processes. */
+  readonly consumers: number;
+}
+
+/**
+ * A sequence ring driven by {@linkcode checkSequenceRing}, in one thread,
+ * one call per step of the model's programs. Items are nonzero int32
+ * values; a slot never written reads 0.
+ *
+ * | model step                      | call                              |
+ * | ------------------------------- | --------------------------------- |
+ * | `load` (copy `in` / `out`)      | `load(side)`                      |
+ * | `wait` (read the slot's number) | `probe(side, p)`                  |
+ * | `claim` (compareExchange)       | `claim(side, p)`                  |
+ * | producer `write`                | `write(p, item)`                  |
+ * | producer `publish`              | `publish(p)`                      |
+ * | consumer `read`                 | `read(p)`                         |
+ * | consumer `release`              | `release(p)`                      |
+ * | a producer's five steps         | `tryPush(process, item)` (optional) |
+ * | a consumer's five steps         | `tryPop(process)` (optional)      |
+ */
+export interface SequenceRingUnderTest {
+  /** Step `load`: the current `in` (producers) or `out` (consumers). */
+  load(side: SequenceSide): number;
+  /** Step `wait`: what position p's slot says to that side. */
+  probe(side: SequenceSide, p: number): SequenceProbe;
+  /** Step `claim`: compareExchange of `in` (`out`) from p to p + 1; true on success. */
+  claim(side: SequenceSide, p: number): boolean;
+  /** Step `write`: stores the item in p's slot. */
+  write(p: number, item: number): void;
+  /** Step `publish`: hands p's slot to the consumers. */
+  publish(p: number): void;
+  /** Step `read`: the item in p's slot. */
+  read(p: number): number;
+  /** Step `release`: frees p's slot for the next lap. */
+  release(p: number): void;
+  /** A producer process's five steps in one call; false when full. */
+  tryPush?(process: number, item: number): boolean;
+  /** A consumer process's five steps in one call; undefined when empty. */
+  tryPop?(process: number): number | undefined;
+  /** The abstraction function's input: the ring's state now. */
+  observe(): SequenceObservation;
+  /** A copy of the ring's whole state, for {@linkcode SequenceRingUnderTest.restore}. */
+  save(): unknown;
+  /** Puts back a state {@linkcode SequenceRingUnderTest.save} returned. */
+  restore(saved: unknown): void;
+}
+
+/** Makes a fresh, empty {@linkcode SequenceRingUnderTest}. */
+export type SequenceRingFactory = (
+  config: SequenceRingConfig,
+) => SequenceRingUnderTest;
+
+/** Options for {@linkcode checkSequenceRing}. */
+export interface CheckSequenceRingOptions {
+  /** The textbook's `BUFFER_SIZE`, 2 to 64. */
+  slots: number;
+  /** Items each producer produces, 1 to 31. */
+  items: number;
+  /** Producer processes, 1 to 8. Default 2. */
+  producers?: number;
+  /** Consumer processes, 1 to 8. Default 2. */
+  consumers?: number;
+  /** The positions' initial value, e.g. just below their wrap. Default 0. */
+  start?: number;
+  /**
+   * `"fine"`: the model's one-access steps; `"coarse"`: only
+   * `tryPush`/`tryPop`; `"mixed"` (default): both, at every state.
+   */
+  granularity?: "fine" | "coarse" | "mixed";
+  /** Makes the ring under test. Default {@linkcode productionSequenceRing}. */
+  ring?: SequenceRingFactory;
+  /** Stop with verdict `"incomplete"` after this many checked steps. Default 2,000,000. */
+  maxSteps?: number;
+}
+
+/** One row of a side-by-side trace. */
+export interface SequenceRow {
+  /** 0 for the initial state, then 1, 2, … */
+  readonly step: number;
+  /** `"P0"`, `"C1"`, …, or `"-"` for the initial state. */
+  readonly process: string;
+  /** The model's description of the step. */
+  readonly model: string;
+  /** The call on the ring and its result. */
+  readonly call: string;
+  /** The ring's state after the call (absent when it threw). */
+  readonly observation?: SequenceObservation;
+  /** The model state's fields the ring disagrees with. */
+  readonly differing: readonly string[];
+}
+
+/** Where and how the ring disagreed with the model. */
+export interface SequenceFailure {
+  /**
+   * A model invariant broken on the ring's state, `enabled` (one side
+   * blocks a step the other takes), a differing field (`in`, `seq[1]`,
+   * `cells[0]`, `C1.nextConsumed`, …), or `error` (the ring threw).
+   */
+  readonly property: string;
+  /** A sentence naming the step and both sides' values. */
+  readonly message: string;
+  /** The steps from the initial state to the failing one. */
+  readonly trace: readonly SequenceRow[];
+  /** The trace as a side-by-side table, ending with the message. */
+  readonly table: string;
+}
+
+/** What {@linkcode checkSequenceRing} reports. */
+export interface SequenceCheckReport {
+  /** `"pass"`, `"fail"` (see `failure`) or `"incomplete"` (`maxSteps` reached). */
+  verdict: "pass" | "fail" | "incomplete";
+  /** The configuration checked. */
+  config: {
+    slots: number;
+    items: number;
+    producers: number;
+    consumers: number;
+    start: number;
+    granularity: "fine" | "coarse" | "mixed";
+  };
+  /**
+   * The model side: distinct states reached, distinct one-access steps
+   * taken, and distinct coarse steps (`tryPush`/`tryPop`).
+   */
+  model: { states: number; transitions: number; coarse: number };
+  /** The same model explored by {@linkcode explore}, for comparison. */
+  explored: { states: number; transitions: number };
+  /** The ring side: steps performed and checked, of which blocked. */
+  production: { steps: number; blocked: number };
+  /** Wall-clock seconds. */
+  seconds: number;
+  /** On `"fail"`. */
+  failure?: SequenceFailure;
+}
+
+const SIDES = { in: PRODUCERS, out: CONSUMERS } as const;
+
+/** The engine's probe code, by name. */
+function probeName(code: number): SequenceProbe {
+  return code === READY ? "ready" : code === BLOCKED ? "blocked" : "taken";
+}
+
+/**
+ * The production `"sequence"` ring as a {@linkcode SequenceRingUnderTest}:
+ * an int32 {@linkcode createRing} ring with `producers: "many"` and
+ * `consumers: "many"`. The fine steps are the production engine's own step
+ * functions (the ones `tryPush`, `push`, `reserve`, … chain); `tryPush` and
+ * `tryPop` go through one {@linkcode Producer} or {@linkcode Consumer}
+ * handle per process. `save()` copies the SharedArrayBuffer: sequence-ring
+ * handles keep no state of their own between calls.
+ *
+ * @param config Slots, start, processes.
+ * @returns A fresh ring under test.
+ *
+ * @example Claiming and publishing by hand
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { productionSequenceRing } from "@ringproof/ring/model";
+ *
+ * const ring = productionSequenceRing({ slots: 2, start: 0, producers: 1, consumers: 1 });
+ * const p = ring.load("in");
+ * assert.equal(ring.probe("in", p), "ready");
+ * assert.equal(ring.claim("in", p), true);
+ * ring.write(p, 7);
+ * ring.publish(p);
+ * assert.deepEqual(ring.observe(), { in: 1, out: 0, sequences: [1, 1], cells: [7, 0] });
+ * ```
+ */
+export function productionSequenceRing(
+  config: SequenceRingConfig,
+): SequenceRingUnderTest {
+  const sab = createRing({
+    slots: config.slots,
+    start: config.start,
+    producers: "many",
+    consumers: "many",
+    item: "int32",
+  });
+  const core = new SequenceCore(readHeader(sab, "Cannot check ring"));
+  const what = "Cannot check ring";
+  const producers = Array.from(
+    { length: config.producers },
+    () => new Producer<number>(sab),
+  );
+  const consumers = Array.from(
+    { length: config.consumers },
+    () => new Consumer<number>(sab),
+  );
+  const { offsets, slots } = inspectRing(sab);
+  const cells = new Int32Array(sab, offsets.data, slots);
+  const bytes = new Uint8Array(sab);
+  return {
+    load: (side) => core.load(SIDES[side], what),
+    probe: (side, p) => probeName(core.probe(SIDES[side], p, what)),
+    claim: (side, p) => core.claim(SIDES[side], p),
+    write(p, item) {
+      cells[p % slots] = item;
+    },
+    publish: (p) => core.publish(p),
+    read: (p) => cells[p % slots]!,
+    release: (p) => core.release(p),
+    tryPush: (process, item) => producers[process]!.tryPush(item),
+    tryPop: (process) => consumers[process]!.tryPop(),
+    observe: () => ({
+      in: Atomics.load(core.words, PRODUCERS.position),
+      out: Atomics.load(core.words, CONSUMERS.position),
+      sequences: Array.from(core.seqs),
+      cells: Array.from(cells),
+    }),
+    save: () => bytes.slice(),
+    restore(saved) {
+      bytes.set(saved as Uint8Array);
+    },
+  };
+}
+
+const WHAT = "Cannot check ring";
+
+/** The model of the configuration; its range errors, renamed. */
+function modelOf(options: CheckSequenceRingOptions): BufferModel {
+  const { slots, items, producers = 2, consumers = 2, start = 0 } = options;
+  for (
+    const [name, value] of Object.entries({
+      slots,
+      items,
+      producers,
+      consumers,
+      start,
+    })
+  ) {
+    if (typeof value !== "number") {
+      throw new TypeError(
+        `${WHAT}: ${name} must be an integer, received ${typeof value}`,
+      );
+    }
+  }
+  try {
+    return boundedBuffer({
+      sync: "sequence",
+      slots,
+      items,
+      producers,
+      consumers,
+      start,
+    });
+  } catch (error) {
+    if (error instanceof RangeError) {
+      throw new RangeError(error.message.replace(/^Cannot create model/, WHAT));
+    }
+    throw error;
+  }
+}
+
+/**
+ * Checks a sequence ring (many producers, many consumers) against the
+ * model's `sync: "sequence"` variant, in lockstep.
+ *
+ * The model ({@linkcode boundedBuffer} with `sync: "sequence"`) is explored
+ * breadth-first; from every reachable state, every process's next step —
+ * the one-access step of its program (`granularity: "fine"`), a whole
+ * `tryPush`/`tryPop` (`"coarse"`), or both (`"mixed"`) — is also performed
+ * on the ring under test, blocked steps included (where the model's `wait`
+ * blocks, `probe` must say `"blocked"`, `tryPush` false, `tryPop`
+ * undefined).
+ *
+ * After every step the abstraction function maps the ring's observation
+ * (`in`, `out`, the sequence numbers, the slots) plus the driver's own
+ * bookkeeping (each process's program counter and position, items written,
+ * items read, and ghost history computed from the ring's answers) to a model
+ * state, which must equal the model's state after the same step and satisfy
+ * every model invariant. The first disagreement stops the check with a
+ * side-by-side trace.
+ *
+ * The ring is explored by snapshot and restore
+ * ({@linkcode SequenceRingUnderTest.save}): each state's ring is saved once
+ * and restored before each step out of it.
+ *
+ * @param options The configuration and the ring.
+ * @returns The verdict, the figures on both sides and, on failure, the trace.
+ * @throws {RangeError} When a number is out of range.
+ * @throws {TypeError} When an option has the wrong type.
+ *
+ * @example Checking the production ring, two producers and two consumers
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkSequenceRing } from "@ringproof/ring/model";
+ *
+ * const report = checkSequenceRing({ slots: 2, items: 1 });
+ * assert.equal(report.verdict, "pass");
+ * assert.equal(report.model.states, report.explored.states); // every state…
+ * assert.equal(report.model.transitions, report.explored.transitions); // …and step
+ * ```
+ */
+export function checkSequenceRing(
+  options: CheckSequenceRingOptions,
+): SequenceCheckReport {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(
+      `${WHAT}: options must be an object, received ${options}`,
+    );
+  }
+  const model = modelOf(options);
+  const { slots, items, producers, consumers, start } = model.config;
+  const granularity = options.granularity ?? "mixed";
+  if (!["fine", "coarse", "mixed"].includes(granularity)) {
+    throw new TypeError(
+      `${WHAT}: granularity must be one of fine, coarse, mixed, received ${
+        JSON.stringify(granularity)
+      }`,
+    );
+  }
+  const maxSteps = options.maxSteps ?? 2_000_000;
+  if (!Number.isInteger(maxSteps) || maxSteps < 1) {
+    throw new RangeError(
+      `${WHAT}: maxSteps must be a positive integer, received ${maxSteps}`,
+    );
+  }
+  const factory = options.ring ?? productionSequenceRing;
+  if (typeof factory !== "function") {
+    throw new TypeError(
+      `${WHAT}: ring must be a function returning a SequenceRingUnderTest, received ${typeof factory}`,
+    );
+  }
+  const explored = explore(model);
+  const result = runSequenceLockstep({
+    model,
+    ring: factory({ slots, start, producers, consumers }),
+    granularity,
+    maxSteps,
+  });
+  return {
+    ...result,
+    config: { slots, items, producers, consumers, start, granularity },
+    explored: { states: explored.states, transitions: explored.transitions },
+  };
+}
