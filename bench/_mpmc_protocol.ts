@@ -1,0 +1,46 @@
+// What the MPMC benchmark (`bench/mpmc.ts`) and its Workers say to each other.
+
+/** Control word the Workers sleep on until the clock starts. */
+export const GO = 0;
+/** Control word each Worker increments once its role is done. */
+export const DONE = 1;
+/** Control word each producer increments after its last item; the last one closes the ring. */
+export const PRODUCERS_DONE = 2;
+/** Int32 words in a run's control buffer. */
+export const CONTROL_WORDS = 4;
+
+/** Room for each producer's sequence numbers in an int32 item. */
+export const SPAN = 2 ** 24;
+
+/** Item `seq` of producer `id`. */
+export function itemOf(id: number, seq: number): number {
+  return id * SPAN + seq;
+}
+
+/** Who moves the items. */
+export type MpmcKind = "sequence" | "mutex" | "post";
+
+/** One Worker's share of one timed run. */
+export interface MpmcTask {
+  readonly kind: MpmcKind;
+  readonly role: "producer" | "consumer";
+  /** The producer's or consumer's index. */
+  readonly id: number;
+  readonly producers: number;
+  readonly consumers: number;
+  /** Items per producer. */
+  readonly items: number;
+  /** The ring (sequence and mutex kinds). */
+  readonly ring?: SharedArrayBuffer;
+  /** postMessage: a producer's ports to each consumer, or a consumer's from each producer. */
+  readonly ports?: MessagePort[];
+  readonly control: SharedArrayBuffer;
+}
+
+/** What a role reports: consumers their count, sum and order faults. */
+export interface MpmcResult {
+  readonly count: number;
+  readonly sum: number;
+  /** Items that came before an earlier item of the same producer. */
+  readonly disorder: number;
+}

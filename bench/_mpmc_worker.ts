@@ -1,0 +1,150 @@
+/// <reference lib="deno.worker" />
+// A Worker of the MPMC benchmark (`bench/mpmc.ts`): one producer or one
+// consumer of one contender — the sequence ring, the mutex ring, or
+// postMessage. Protocol: posts "ready"; per task, sets up, posts "armed",
+// sleeps on GO, runs, bumps DONE, posts its result.
+import { ClosedError, closeRing, Consumer, Producer } from "../mod.ts";
+import { MutexRing } from "./_mpmc_mutex.ts";
+import {
+  DONE,
+  GO,
+  itemOf,
+  type MpmcResult,
+  type MpmcTask,
+  PRODUCERS_DONE,
+  SPAN,
+} from "./_mpmc_protocol.ts";
+
+const scope = self as unknown as {
+  onmessage: ((event: MessageEvent<MpmcTask>) => void) | null;
+  postMessage(message: unknown): void;
+};
+
+/** Sums and order checks of what one consumer received. */
+class Tally {
+  count = 0;
+  sum = 0;
+  disorder = 0;
+  #last: Int32Array;
+
+  constructor(producers: number) {
+    this.#last = new Int32Array(producers).fill(-1);
+  }
+
+  add(value: number): void {
+    const id = Math.floor(value / SPAN);
+    const seq = value - id * SPAN;
+    if (seq <= this.#last[id]!) this.disorder++;
+    this.#last[id] = seq;
+    this.count++;
+    this.sum += value;
+  }
+
+  result(): MpmcResult {
+    return { count: this.count, sum: this.sum, disorder: this.disorder };
+  }
+}
+
+/** Sets the role up; returns its timed part. */
+function setUp(task: MpmcTask): () => MpmcResult | Promise<MpmcResult> {
+  const control = new Int32Array(task.control);
+  const { id, items, producers } = task;
+  const lastProducer = () =>
+    Atomics.add(control, PRODUCERS_DONE, 1) === producers - 1;
+  if (task.kind === "post") return postRole(task);
+  if (task.kind === "sequence") {
+    const ring = task.ring!;
+    if (task.role === "producer") {
+      const producer = new Producer<number>(ring);
+      return () => {
+        for (let s = 0; s < items; s++) producer.push(itemOf(id, s));
+        if (lastProducer()) closeRing(ring);
+        return { count: items, sum: 0, disorder: 0 };
+      };
+    }
+    const consumer = new Consumer<number>(ring);
+    return () => {
+      const tally = new Tally(producers);
+      try {
+        while (true) tally.add(consumer.pop());
+      } catch (error) {
+        if (!(error instanceof ClosedError)) throw error;
+      }
+      return tally.result();
+    };
+  }
+  const ring = new MutexRing(task.ring!);
+  if (task.role === "producer") {
+    return () => {
+      for (let s = 0; s < items; s++) ring.push(itemOf(id, s));
+      if (lastProducer()) ring.close();
+      return { count: items, sum: 0, disorder: 0 };
+    };
+  }
+  return () => {
+    const tally = new Tally(producers);
+    for (let v = ring.pop(); v !== undefined; v = ring.pop()) tally.add(v);
+    return tally.result();
+  };
+}
+
+/**
+ * postMessage: producer p posts its item s to consumer s mod C, one number
+ * per message, on its own port to that consumer; a consumer knows how many
+ * items each producer sends it.
+ */
+function postRole(task: MpmcTask): () => MpmcResult | Promise<MpmcResult> {
+  const ports = task.ports!;
+  const { id, items, producers, consumers } = task;
+  if (task.role === "producer") {
+    return () => {
+      for (let s = 0; s < items; s++) {
+        ports[s % consumers]!.postMessage(itemOf(id, s));
+      }
+      return { count: items, sum: 0, disorder: 0 };
+    };
+  }
+  // Items s with s mod C == id, from each producer.
+  const expected = producers * (Math.floor((items - 1 - id) / consumers) + 1);
+  const tally = new Tally(producers);
+  const done = Promise.withResolvers<MpmcResult>();
+  for (const port of ports) {
+    port.onmessage = (event: MessageEvent<number>) => {
+      tally.add(event.data);
+      if (tally.count === expected) done.resolve(tally.result());
+    };
+  }
+  return () => done.promise;
+}
+
+async function play(task: MpmcTask): Promise<void> {
+  const control = new Int32Array(task.control);
+  let result: MpmcResult | undefined;
+  let failure: unknown;
+  let armed = false;
+  try {
+    const run = setUp(task);
+    scope.postMessage({ type: "armed" });
+    armed = true;
+    while (Atomics.load(control, GO) === 0) Atomics.wait(control, GO, 0);
+    result = await run();
+  } catch (error) {
+    failure = error;
+    // The parent must not wait for a run that cannot start.
+    if (!armed) scope.postMessage({ type: "armed" });
+  } finally {
+    Atomics.add(control, DONE, 1);
+    Atomics.notify(control, DONE);
+    for (const port of task.ports ?? []) port.close();
+  }
+  scope.postMessage(
+    result !== undefined
+      ? { type: "result", result }
+      : { type: "error", message: String(failure) },
+  );
+}
+
+scope.onmessage = (event) => {
+  void play(event.data);
+};
+scope.postMessage({ type: "ready" });
