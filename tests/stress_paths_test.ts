@@ -18,18 +18,30 @@ import { type Path, STRUCT_ITEM } from "./_workers/protocol.ts";
 const SEED = seedFromEnv();
 const ITEMS = 1_000_000;
 /**
- * Items per run through 2- and 3-slot rings. There nearly every item is a
- * full or empty transition: on the blocking and async paths a sleep and a
- * wake-up of each Worker, on the spinning paths a hand-off that needs both
- * Workers on a core at once. Measured on 2 cores: 1,000,000 items took 7-16 s
- * per run when the machine was otherwise quiet and 25-150 s at a load of 7,
- * i.e. minutes per path. Those runs move 100,000 items (still 100,000
- * sleep/wake hand-offs each); the 1024-slot runs keep 1,000,000.
- * RINGPROOF_SMALL_RING_ITEMS=1000000 runs them all at full length.
+ * Items per run through 2- and 3-slot rings, by path. There nearly every item
+ * is a full or empty transition, and a run's time depends on how the two
+ * Workers get scheduled. Measured with 1,000,000 items on 2 cores (load 3):
+ * async 0.5 s and batch 0.5 s per run; blocking 0.4-10 s; spinning 1-23 s and
+ * zero-copy 2-11 s (both wait with this file's spin-then-nap backoff); at a
+ * load of 7 the slow cases took minutes. So async and batch keep 1,000,000;
+ * the others move fewer items (each still 100,000+ hand-offs), and every
+ * 1024-slot run keeps 1,000,000. RINGPROOF_SMALL_RING_ITEMS=1000000 runs
+ * every path at full length.
  */
-const SMALL_RING_ITEMS = Number(
-  Deno.env.get("RINGPROOF_SMALL_RING_ITEMS") ?? 100_000,
-);
+const SMALL_RING_ITEMS: Readonly<Record<Path, number>> = (() => {
+  const all = Deno.env.get("RINGPROOF_SMALL_RING_ITEMS");
+  if (all !== undefined) {
+    const n = Number(all);
+    return { blocking: n, spinning: n, async: n, batch: n, zerocopy: n };
+  }
+  return {
+    blocking: 250_000,
+    spinning: 100_000,
+    async: ITEMS,
+    batch: ITEMS,
+    zerocopy: 100_000,
+  };
+})();
 const SCHEMES: readonly Scheme[] = ["textbook", "counter"];
 const SIZES = [2, 3, 1024] as const;
 
@@ -77,20 +89,20 @@ async function stream(spec: Stream): Promise<StreamOutcome> {
   return outcome;
 }
 
-function itemsFor(slots: number): number {
-  return slots <= 3 ? SMALL_RING_ITEMS : ITEMS;
+function itemsFor(path: Path, slots: number): number {
+  return slots <= 3 ? SMALL_RING_ITEMS[path] : ITEMS;
 }
 
 function count(items: number): string {
   return items.toLocaleString("en");
 }
 
-/** The step: streams `itemsFor(slots)` items and checks the outcome. */
+/** The step: streams `itemsFor(path, slots)` items and checks the outcome. */
 function streamStep(
   t: Deno.TestContext,
   spec: Omit<Stream, "items">,
 ): Promise<boolean> {
-  const items = itemsFor(spec.slots);
+  const items = itemsFor(spec.path, spec.slots);
   return t.step(
     `${count(items)} items through a ${spec.slots}-slot ${spec.scheme} ring`,
     async () => {
@@ -130,7 +142,10 @@ Deno.test(
   async (t) => {
     const start = 2 ** 32 - 1000;
     for (const slots of [3, 1024]) {
-      assert.ok(start + itemsFor(slots) > 2 ** 32, "the run must cross 2^32");
+      assert.ok(
+        start + itemsFor("blocking", slots) > 2 ** 32,
+        "the run must cross 2^32",
+      );
       await streamStep(t, {
         path: "blocking",
         slots,
