@@ -1,14 +1,32 @@
-// The SVG chart: median rate per case, this ring beside its peers, on a log
-// scale (the rates span six orders of magnitude). Plain SVG text.
+// The SVG chart: median rate per group (a case, or an MPMC shape), this ring
+// beside its peers, on a log scale (the rates span six orders of magnitude).
+// Plain SVG text.
 import type { Side } from "./_cases.ts";
 import { si } from "./_format.ts";
-import type { CaseResult } from "./_runner.ts";
 
-const COLORS: Readonly<Record<Side, string>> = {
+/** Who a bar is: a case's side, or the MPMC benchmark's lock-based ring. */
+export type ChartSide = Side | "mutex ring";
+
+/** One bar: a contender's median rate. */
+export interface ChartBar {
+  readonly side: ChartSide;
+  readonly label: string;
+  readonly median: number;
+}
+
+/** Bars side by side under one title, this ring first. */
+export interface ChartGroup {
+  readonly title: string;
+  readonly unit: "items" | "round trips";
+  readonly bars: readonly ChartBar[];
+}
+
+const COLORS: Readonly<Record<ChartSide, string>> = {
   "ring": "#2563eb",
   "ringbuf.js": "#f59e0b",
   "postMessage": "#6b7280",
   "copy ceiling": "#10b981",
+  "mutex ring": "#db2777",
 };
 
 const WIDTH = 960;
@@ -35,23 +53,23 @@ function escapeXml(text: string): string {
 }
 
 /**
- * Renders the cases' medians as an SVG bar chart; `title` heads it and
+ * Renders the groups' medians as an SVG bar chart; `title` heads it and
  * `subtitle` (the machine and the run) goes under it.
  */
 export function renderChart(
-  cases: readonly CaseResult[],
-  title: string,
-  subtitle: string,
+  groups: readonly ChartGroup[],
+  options: { readonly title: string; readonly subtitle: string },
 ): string {
-  const rates = cases.flatMap((c) => c.contenders.map((k) => k.median))
+  const { title, subtitle } = options;
+  const rates = groups.flatMap((g) => g.bars.map((k) => k.median))
     .filter((r) => Number.isFinite(r) && r > 0);
   const low = Math.floor(Math.log10(Math.min(...rates, 1e3)));
   const high = Math.ceil(Math.log10(Math.max(...rates, 1e4)));
   const span = WIDTH - LABEL - RIGHT;
   const x = (rate: number) =>
     LABEL + ((Math.log10(rate) - low) / (high - low)) * span;
-  const rows = cases.reduce((n, c) => n + c.contenders.length, 0);
-  const height = TOP + rows * (BAR + GAP) + cases.length * CASE_GAP + BOTTOM;
+  const rows = groups.reduce((n, g) => n + g.bars.length, 0);
+  const height = TOP + rows * (BAR + GAP) + groups.length * CASE_GAP + BOTTOM;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
@@ -60,9 +78,11 @@ export function renderChart(
     }</text>`,
     `<text x="${LABEL}" y="36" fill="#4b5563">${escapeXml(subtitle)}</text>`,
   ];
-  // Legend.
+  // Legend: the sides that have a bar.
+  const present = new Set(groups.flatMap((g) => g.bars.map((k) => k.side)));
   let lx = LABEL;
   for (const [side, color] of Object.entries(COLORS)) {
+    if (!present.has(side as ChartSide)) continue;
     const name = side === "ring" ? "this ring" : side;
     out.push(
       `<rect x="${lx}" y="48" width="10" height="10" fill="${color}"/>`,
@@ -84,16 +104,14 @@ export function renderChart(
     );
   }
   let y = TOP;
-  for (const result of cases) {
-    const unit = result.unit === "items" ? "items/s" : "round trips/s";
+  for (const group of groups) {
+    const unit = group.unit === "items" ? "items/s" : "round trips/s";
     out.push(
       `<text x="${LABEL - 8}" y="${
         y + BAR - 3
-      }" text-anchor="end" font-weight="bold">${
-        escapeXml(result.title)
-      }</text>`,
+      }" text-anchor="end" font-weight="bold">${escapeXml(group.title)}</text>`,
     );
-    result.contenders.forEach((k, i) => {
+    group.bars.forEach((k, i) => {
       const rowY = y + i * (BAR + GAP);
       if (i > 0) {
         out.push(
@@ -115,7 +133,7 @@ export function renderChart(
         }</text>`,
       );
     });
-    y += result.contenders.length * (BAR + GAP) + CASE_GAP;
+    y += group.bars.length * (BAR + GAP) + CASE_GAP;
   }
   out.push("</svg>", "");
   return out.join("\n");

@@ -1,13 +1,12 @@
-// What the MPMC benchmark (`bench/mpmc.ts`) and its Workers say to each other.
+// What the MPMC benchmark (`bench/mpmc.ts`) and its Workers say to each other:
+// the benchmark Workers' protocol (`_protocol.ts`: ready, armed, GO, DONE,
+// result) with these tasks and results, and one more control word.
+import { CONTROL_WORDS as BASE_WORDS } from "./_protocol.ts";
 
-/** Control word the Workers sleep on until the clock starts. */
-export const GO = 0;
-/** Control word each Worker increments once its role is done. */
-export const DONE = 1;
 /** Control word each producer increments after its last item; the last one closes the ring. */
-export const PRODUCERS_DONE = 2;
-/** Int32 words in a run's control buffer. */
-export const CONTROL_WORDS = 4;
+export const PRODUCERS_DONE: number = BASE_WORDS;
+/** Int32 words in a run's control buffer: GO, DONE, PRODUCERS_DONE. */
+export const CONTROL_WORDS: number = BASE_WORDS + 1;
 
 /** Room for each producer's sequence numbers in an int32 item. */
 export const SPAN = 2 ** 24;

@@ -1,24 +1,17 @@
-/// <reference lib="deno.worker" />
 // A Worker of the MPMC benchmark (`bench/mpmc.ts`): one producer or one
 // consumer of one contender — the sequence ring, the mutex ring, or
-// postMessage. Protocol: posts "ready"; per task, sets up, posts "armed",
-// sleeps on GO, runs, bumps DONE, posts its result.
+// postMessage. It speaks the benchmark Workers' protocol (`_protocol.ts`,
+// served by `_worker_loop.ts`).
 import { ClosedError, closeRing, Consumer, Producer } from "../mod.ts";
 import { MutexRing } from "./_mpmc_mutex.ts";
 import {
-  DONE,
-  GO,
   itemOf,
   type MpmcResult,
   type MpmcTask,
   PRODUCERS_DONE,
   SPAN,
 } from "./_mpmc_protocol.ts";
-
-const scope = self as unknown as {
-  onmessage: ((event: MessageEvent<MpmcTask>) => void) | null;
-  postMessage(message: unknown): void;
-};
+import { serveTasks } from "./_worker_loop.ts";
 
 /** Sums and order checks of what one consumer received. */
 class Tally {
@@ -117,34 +110,8 @@ function postRole(task: MpmcTask): () => MpmcResult | Promise<MpmcResult> {
   return () => done.promise;
 }
 
-async function play(task: MpmcTask): Promise<void> {
-  const control = new Int32Array(task.control);
-  let result: MpmcResult | undefined;
-  let failure: unknown;
-  let armed = false;
-  try {
-    const run = setUp(task);
-    scope.postMessage({ type: "armed" });
-    armed = true;
-    while (Atomics.load(control, GO) === 0) Atomics.wait(control, GO, 0);
-    result = await run();
-  } catch (error) {
-    failure = error;
-    // The parent must not wait for a run that cannot start.
-    if (!armed) scope.postMessage({ type: "armed" });
-  } finally {
-    Atomics.add(control, DONE, 1);
-    Atomics.notify(control, DONE);
+serveTasks<MpmcTask, MpmcResult>(setUp, {
+  after: (task) => {
     for (const port of task.ports ?? []) port.close();
-  }
-  scope.postMessage(
-    result !== undefined
-      ? { type: "result", result }
-      : { type: "error", message: String(failure) },
-  );
-}
-
-scope.onmessage = (event) => {
-  void play(event.data);
-};
-scope.postMessage({ type: "ready" });
+  },
+});

@@ -42,9 +42,12 @@ export interface RoleResult {
   readonly checksum: string | null;
 }
 
-/** A message from a Worker to the parent. */
-export type WorkerMessage =
+/**
+ * A message from a Worker to the parent; `R` is what a role reports (the MPMC
+ * benchmark's Workers speak the same protocol with their own results).
+ */
+export type WorkerMessage<R = RoleResult> =
   | { readonly type: "ready" }
   | { readonly type: "armed" }
-  | { readonly type: "result"; readonly result: RoleResult }
+  | { readonly type: "result"; readonly result: R }
   | { readonly type: "error"; readonly message: string };

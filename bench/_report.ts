@@ -1,12 +1,15 @@
-// The report of one benchmark invocation: its JSON shape and its Markdown.
+// The report of one benchmark invocation: its JSON shape, its Markdown and
+// its chart's bars.
+import type { ChartGroup } from "./_chart.ts";
 import type { ExplorerOutcome } from "./_explorer.ts";
 import { micros, rateText, ratioText, si } from "./_format.ts";
 import { type Machine, machineLine } from "./_machine.ts";
+import { type MpmcBenchReport, mpmcMarkdown } from "./mpmc.ts";
 import type { CaseResult } from "./_runner.ts";
 import type { TargetResult } from "./_targets.ts";
 
 /** Names the JSON layout; bump it when the layout changes. */
-export const SCHEMA = "ringproof-bench/1";
+export const SCHEMA = "ringproof-bench/2";
 
 /** Everything one invocation measured (written as results.json). */
 export interface Report {
@@ -22,11 +25,13 @@ export interface Report {
   readonly load: { readonly start: number | null; readonly end: number | null };
   readonly cases: readonly CaseResult[];
   readonly targets: readonly TargetResult[];
+  /** Many producers and consumers (`bench/mpmc.ts`); null when not run. */
+  readonly mpmc: MpmcBenchReport | null;
   readonly explorer: ExplorerOutcome;
-  /** Runs in all, and how many passed their checksum check. */
+  /** Runs in all (cases and MPMC), and how many passed their check. */
   readonly runs: number;
   readonly verifiedRuns: number;
-  /** True when every run's checksum verified. */
+  /** True when every run verified. */
   readonly verified: boolean;
 }
 
@@ -107,9 +112,9 @@ function explorerLines(outcome: ExplorerOutcome): string[] {
   ];
 }
 
-function failures(cases: readonly CaseResult[]): string[] {
+function failures(report: Report): string[] {
   const lines: string[] = [];
-  for (const result of cases) {
+  for (const result of report.cases) {
     for (const c of result.contenders) {
       c.runs.forEach((run, round) => {
         if (!run.verified) {
@@ -120,7 +125,72 @@ function failures(cases: readonly CaseResult[]): string[] {
       });
     }
   }
+  for (const row of report.mpmc?.rows ?? []) {
+    row.rates.forEach((rate, round) => {
+      if (Number.isNaN(rate)) {
+        lines.push(
+          `- mpmc ${row.shape} / ${row.contender}, round ${
+            round + 1
+          }: ${row.problem}`,
+        );
+      }
+    });
+  }
   return lines;
+}
+
+/** The MPMC rows' timed runs: how many, and how many verified. */
+export function mpmcRuns(
+  mpmc: MpmcBenchReport | null,
+): { readonly runs: number; readonly verified: number } {
+  const rates = mpmc?.rows.flatMap((row) => row.rates) ?? [];
+  return {
+    runs: rates.length,
+    verified: rates.filter((rate) => !Number.isNaN(rate)).length,
+  };
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+/** An MPMC shape in words: "2x2" is "2 producers × 2 consumers". */
+function shapeText(shape: string): string {
+  const [producers, consumers] = shape.split("x").map(Number);
+  return `${plural(producers!, "producer")} × ${
+    plural(consumers!, "consumer")
+  }`;
+}
+
+/** The chart's groups: each case, then each MPMC shape. */
+export function chartGroups(report: Report): ChartGroup[] {
+  const groups: ChartGroup[] = report.cases.map((result) => ({
+    title: result.title,
+    unit: result.unit,
+    bars: result.contenders,
+  }));
+  const mpmc = report.mpmc;
+  for (const shape of new Set(mpmc?.rows.map((row) => row.shape))) {
+    groups.push({
+      title: `${shapeText(shape)}, blocking, ${mpmc!.slots} slots`,
+      unit: "items",
+      bars: mpmc!.rows.filter((row) => row.shape === shape).map((row) => ({
+        side: row.contender === "sequence ring" ? "ring" : row.contender,
+        label: row.contender,
+        median: row.median,
+      })),
+    });
+  }
+  return groups;
+}
+
+function mpmcLines(mpmc: MpmcBenchReport | null): string[] {
+  if (mpmc === null) return ["Not run (--only)."];
+  return [
+    'Blocking `push`/`pop` through the sequence ring (`producers: "many", consumers: "many"`), a futex-mutex ring and postMessage, one Worker per producer and consumer (bench/mpmc.ts); every run checks counts, sums and per-producer order.',
+    "",
+    mpmcMarkdown(mpmc),
+  ];
 }
 
 /** One line under the chart's title: machine, rounds, load. */
@@ -164,11 +234,15 @@ export function toMarkdown(report: Report): string {
     ...casesTable(report.cases),
     "",
     report.verified
-      ? `Every one of the ${report.runs} timed runs verified its checksum.`
+      ? `Every one of the ${report.runs} timed runs verified.`
       : `**${
         report.runs - report.verifiedRuns
       } of ${report.runs} runs failed verification and do not count:**`,
-    ...failures(report.cases),
+    ...failures(report),
+    "",
+    "### Many producers, many consumers",
+    "",
+    ...mpmcLines(report.mpmc),
     "",
     "### Targets",
     "",

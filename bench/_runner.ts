@@ -2,8 +2,14 @@
 // each run timed from GO (once every Worker is armed) to the last DONE, and
 // checked against its expected checksum before it may count.
 import type { BenchCase, Contender, Side } from "./_cases.ts";
-import { type BenchWorker, describe, startPool } from "./_pool.ts";
-import { CONTROL_WORDS, DONE, GO, type Task } from "./_protocol.ts";
+import {
+  type BenchWorker,
+  collect,
+  describe,
+  startPool,
+  timeRun,
+} from "./_pool.ts";
+import { CONTROL_WORDS, type Task } from "./_protocol.ts";
 import { median, spread } from "./_stats.ts";
 
 /** One timed run. */
@@ -58,18 +64,6 @@ interface Outcome {
   readonly healthy: boolean;
 }
 
-/** Sleeps on DONE until `workers` Workers are done; false on timeout. */
-function waitForDone(words: Int32Array, workers: number, ms: number): boolean {
-  const deadline = performance.now() + ms;
-  while (true) {
-    const done = Atomics.load(words, DONE);
-    if (done >= workers) return true;
-    const left = deadline - performance.now();
-    if (left <= 0) return false;
-    Atomics.wait(words, DONE, done, left);
-  }
-}
-
 function failed(problem: string, healthy: boolean): Outcome {
   return {
     record: { seconds: NaN, rate: NaN, verified: false, problem },
@@ -85,7 +79,6 @@ async function runOnce(
   timeoutMs: number,
 ): Promise<Outcome> {
   const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
-  const words = new Int32Array(control);
   const buffers = contender.buffers();
   const channel = contender.channel ? new MessageChannel() : undefined;
   const ports = channel ? [channel.port1, channel.port2] : [];
@@ -103,33 +96,14 @@ async function runOnce(
     };
     pool[k]!.send(task);
   });
-  try {
-    for (let k = 0; k < roles.length; k++) {
-      const message = await pool[k]!.next(timeoutMs);
-      if (message.type !== "armed") {
-        return failed(`not armed: ${describe(message)}`, false);
-      }
-    }
-  } catch (error) {
-    return failed((error as Error).message, false);
-  }
-  // Every Worker is armed and asleep on GO: start the clock.
-  const start = performance.now();
-  Atomics.store(words, GO, 1);
-  Atomics.notify(words, GO);
-  const finished = waitForDone(words, roles.length, timeoutMs);
-  const seconds = (performance.now() - start) / 1000;
-  if (!finished) return failed(`timed out after ${timeoutMs} ms`, false);
-
+  const workers = pool.slice(0, roles.length);
+  const seconds = await timeRun(workers, { control, timeoutMs });
+  if (typeof seconds === "string") return failed(seconds, false);
+  const messages = await collect(workers, timeoutMs);
+  if (typeof messages === "string") return failed(messages, false);
   const expected = contender.expected(count);
   const problems: string[] = [];
-  for (let k = 0; k < roles.length; k++) {
-    let message;
-    try {
-      message = await pool[k]!.next(timeoutMs);
-    } catch (error) {
-      return failed((error as Error).message, false);
-    }
+  for (const [k, message] of messages.entries()) {
     const { role, checked } = roles[k]!;
     if (message.type !== "result") {
       problems.push(`${role}: ${describe(message)}`);
@@ -179,7 +153,7 @@ export async function runCase(
   // Each contender plays in Workers of its own, so the JIT feedback of one
   // never shapes another's code.
   const pools = await Promise.all(
-    contenders.map((c) => startPool(c.roles.length, options.timeoutMs)),
+    contenders.map((c) => startPool(c.roles.length, options)),
   );
   const runs: RunRecord[][] = contenders.map(() => []);
   const play = async (index: number, count: number): Promise<RunRecord> => {
@@ -193,10 +167,7 @@ export async function runCase(
     );
     if (!outcome.healthy) {
       for (const worker of pools[index]!) worker.terminate();
-      pools[index] = await startPool(
-        contender.roles.length,
-        options.timeoutMs,
-      );
+      pools[index] = await startPool(contender.roles.length, options);
     }
     return outcome.record;
   };

@@ -17,13 +17,19 @@ import { createRing } from "../mod.ts";
 import { createMutexRing } from "./_mpmc_mutex.ts";
 import {
   CONTROL_WORDS,
-  DONE,
-  GO,
   itemOf,
   type MpmcKind,
   type MpmcResult,
   type MpmcTask,
 } from "./_mpmc_protocol.ts";
+import {
+  type BenchWorker,
+  collect,
+  describe,
+  startPool,
+  timeRun,
+} from "./_pool.ts";
+import type { WorkerMessage } from "./_protocol.ts";
 import { median } from "./_stats.ts";
 
 /** Options for {@linkcode runMpmcBench}. */
@@ -68,51 +74,16 @@ const CONTENDERS: readonly [MpmcBenchRow["contender"], MpmcKind][] = [
   ["postMessage", "post"],
 ];
 const TIMEOUT_MS = 120_000;
+/** Workers in the pool: enough for the largest shape. */
+const WORKERS = Math.max(...SHAPES.map(([p, c]) => p + c));
 
-/** A benchmark Worker seen from the parent: its messages, in order. */
-class MpmcWorker {
-  #worker = new Worker(new URL("./_mpmc_worker.ts", import.meta.url), {
-    type: "module",
+type MpmcWorker = BenchWorker<MpmcTask, MpmcResult>;
+
+function startMpmcPool(): Promise<MpmcWorker[]> {
+  return startPool<MpmcTask, MpmcResult>(WORKERS, {
+    timeoutMs: TIMEOUT_MS,
+    script: new URL("./_mpmc_worker.ts", import.meta.url),
   });
-  #queue: { type: string; result?: MpmcResult; message?: string }[] = [];
-  #waiting: (() => void) | undefined;
-
-  constructor() {
-    this.#worker.onmessage = (event) => {
-      this.#queue.push(event.data);
-      this.#waiting?.();
-    };
-    this.#worker.onerror = (event) => {
-      event.preventDefault();
-      this.#queue.push({ type: "error", message: event.message });
-      this.#waiting?.();
-    };
-  }
-
-  async next(): Promise<
-    { type: string; result?: MpmcResult; message?: string }
-  > {
-    const deadline = performance.now() + TIMEOUT_MS;
-    while (this.#queue.length === 0) {
-      if (performance.now() > deadline) throw new Error("Worker timed out");
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 1000);
-        this.#waiting = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-    return this.#queue.shift()!;
-  }
-
-  send(task: MpmcTask): void {
-    this.#worker.postMessage(task, task.ports ?? []);
-  }
-
-  terminate(): void {
-    this.#worker.terminate();
-  }
 }
 
 /** The tasks of one run: rings or ports, one per Worker. */
@@ -154,58 +125,60 @@ function tasksOf(
   ];
 }
 
-/** One timed, verified run: items per second, or why it failed. */
+/** What the consumers' results add up to, or why they do not verify. */
+function verify(
+  tasks: readonly MpmcTask[],
+  messages: readonly WorkerMessage<MpmcResult>[],
+  items: number,
+): string | undefined {
+  let count = 0;
+  let sum = 0;
+  for (const [k, task] of tasks.entries()) {
+    const message = messages[k]!;
+    if (message.type !== "result") return `${task.role}: ${describe(message)}`;
+    if (task.role === "producer") continue;
+    const { result } = message;
+    if (result.disorder > 0) {
+      return `consumer ${task.id}: ${result.disorder} items out of their producer's order`;
+    }
+    count += result.count;
+    sum += result.sum;
+  }
+  const producers = tasks[0]!.producers;
+  const total = producers * items;
+  let expected = 0;
+  for (let p = 0; p < producers; p++) {
+    expected += items * itemOf(p, 0) + items * (items - 1) / 2;
+  }
+  if (count !== total || sum !== expected) {
+    return `consumers got ${count} items summing to ${sum}, expected ${total} summing to ${expected}`;
+  }
+  return undefined;
+}
+
+/**
+ * One timed, verified run: items per second, or why it failed (`healthy`
+ * false when the Workers are stuck and must be replaced).
+ */
 async function runOnce(
   pool: readonly MpmcWorker[],
   kind: MpmcKind,
   shape: readonly [number, number],
   options: { items: number; slots: number },
-): Promise<number | string> {
+): Promise<{ rate: number } | { problem: string; healthy: boolean }> {
   const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
-  const words = new Int32Array(control);
   const tasks = tasksOf(kind, shape, options.items, options.slots, control);
-  tasks.forEach((task, k) => pool[k]!.send(task));
-  for (let k = 0; k < tasks.length; k++) {
-    const message = await pool[k]!.next();
-    if (message.type !== "armed") return `not armed: ${message.message}`;
+  const workers = pool.slice(0, tasks.length);
+  tasks.forEach((task, k) => workers[k]!.send(task));
+  const seconds = await timeRun(workers, { control, timeoutMs: TIMEOUT_MS });
+  if (typeof seconds === "string") return { problem: seconds, healthy: false };
+  const messages = await collect(workers, TIMEOUT_MS);
+  if (typeof messages === "string") {
+    return { problem: messages, healthy: false };
   }
-  const start = performance.now();
-  Atomics.store(words, GO, 1);
-  Atomics.notify(words, GO);
-  // The parent may block here: every role runs in its own Worker.
-  while (true) {
-    const done = Atomics.load(words, DONE);
-    if (done >= tasks.length) break;
-    if (Atomics.wait(words, DONE, done, TIMEOUT_MS) === "timed-out") {
-      return "timed out";
-    }
-  }
-  const seconds = (performance.now() - start) / 1000;
-  const [producers] = shape;
-  let count = 0;
-  let sum = 0;
-  for (const [k, task] of tasks.entries()) {
-    const message = await pool[k]!.next();
-    if (message.type !== "result") return `${task.role}: ${message.message}`;
-    if (task.role === "producer") continue;
-    if (message.result!.disorder > 0) {
-      return `consumer ${task.id}: ${
-        message.result!.disorder
-      } items out of their producer's order`;
-    }
-    count += message.result!.count;
-    sum += message.result!.sum;
-  }
-  const total = producers * options.items;
-  let expected = 0;
-  for (let p = 0; p < producers; p++) {
-    expected += options.items * itemOf(p, 0) +
-      options.items * (options.items - 1) / 2;
-  }
-  if (count !== total || sum !== expected) {
-    return `consumers got ${count} items summing to ${sum}, expected ${total} summing to ${expected}`;
-  }
-  return total / seconds;
+  const problem = verify(tasks, messages, options.items);
+  if (problem !== undefined) return { problem, healthy: true };
+  return { rate: (shape[0] * options.items) / seconds };
 }
 
 /**
@@ -219,21 +192,23 @@ export async function runMpmcBench(
   options: MpmcBenchOptions = {},
 ): Promise<MpmcBenchReport> {
   const { items = 200_000, rounds = 5, slots = 1024, log } = options;
-  const pool = Array.from({ length: 4 }, () => new MpmcWorker());
+  let pool = await startMpmcPool();
   const rows: MpmcBenchRow[] = [];
   try {
-    for (const worker of pool) {
-      const first = await worker.next();
-      if (first.type !== "ready") throw new Error(`Worker: ${first.message}`);
-    }
     for (const shape of SHAPES) {
       for (const [contender, kind] of CONTENDERS) {
         const rates: number[] = [];
         let problem: string | undefined;
         for (let r = -1; r < rounds; r++) {
           const outcome = await runOnce(pool, kind, shape, { items, slots });
-          if (typeof outcome === "string") problem ??= outcome;
-          if (r >= 0) rates.push(typeof outcome === "number" ? outcome : NaN);
+          if ("problem" in outcome) {
+            problem ??= outcome.problem;
+            if (!outcome.healthy) {
+              for (const worker of pool) worker.terminate();
+              pool = await startMpmcPool();
+            }
+          }
+          if (r >= 0) rates.push("rate" in outcome ? outcome.rate : NaN);
         }
         const good = rates.filter((rate) => !Number.isNaN(rate));
         const row: MpmcBenchRow = {
@@ -270,10 +245,13 @@ export function mpmcMarkdown(report: MpmcBenchReport): string {
     const ours = report.rows.find((r) =>
       r.shape === row.shape && r.contender === "sequence ring"
     )!;
+    const ratio = ours.median / row.median;
     lines.push(
       `| ${row.shape} | ${row.contender} | ${
-        Math.round(row.median).toLocaleString("en-US")
-      } | ${(ours.median / row.median).toFixed(2)} |`,
+        Number.isNaN(row.median)
+          ? "no verified run"
+          : Math.round(row.median).toLocaleString("en-US")
+      } | ${Number.isFinite(ratio) ? ratio.toFixed(2) : "–"} |`,
     );
   }
   return lines.join("\n");

@@ -1,14 +1,17 @@
 /**
  * `deno task bench`: this ring against ringbuf.js and postMessage, side by
- * side in one run (issue 5). Prints a Markdown table of medians and ratios
- * and writes `bench/results/results.md`, `results.json` and `chart.svg`.
+ * side in one run (issue 5), then many producers and consumers through the
+ * sequence ring against a mutex ring and postMessage (`bench/mpmc.ts`, issue
+ * 7). Prints a Markdown table of medians and ratios and writes
+ * `bench/results/results.md`, `results.json` and `chart.svg`.
  *
  * Flags:
  * - `--json`: print the JSON report instead of Markdown.
- * - `--quick`: a smoke run (3 rounds, counts ÷ 2000); writes nothing unless
- *   `--out` is given.
+ * - `--quick`: a smoke run (3 rounds, counts ÷ 2000, 3,000 MPMC items per
+ *   producer); writes nothing unless `--out` is given.
  * - `--rounds=N`: timed rounds per contender (default 9; at least 1).
- * - `--only=ID,ID`: run only these cases (e.g. `spin-4096,batch-4096`).
+ * - `--only=ID,ID`: run only these cases (e.g. `spin-4096,batch-4096`;
+ *   `mpmc` names the MPMC benchmark).
  * - `--out=DIR`: where to write the results (default `bench/results`).
  * - `--no-write`: write nothing.
  *
@@ -20,7 +23,9 @@ import { runExplorer } from "./_explorer.ts";
 import { rateText, ratioText } from "./_format.ts";
 import { describeMachine, loadAverage } from "./_machine.ts";
 import {
+  chartGroups,
   chartSubtitle,
+  mpmcRuns,
   type Report,
   SCHEMA,
   toJson,
@@ -28,6 +33,10 @@ import {
 } from "./_report.ts";
 import { type CaseResult, runCase } from "./_runner.ts";
 import { checkTargets } from "./_targets.ts";
+import { runMpmcBench } from "./mpmc.ts";
+
+/** The `--only` id of the MPMC benchmark. */
+const MPMC = "mpmc";
 
 /** Parsed command-line flags. */
 export interface BenchFlags {
@@ -46,6 +55,8 @@ export function parseFlags(args: readonly string[]): BenchFlags {
   let only: string[] | null = null;
   let out: string | null | undefined;
   for (const arg of args) {
+    // `deno task bench -- --quick` passes the "--" through.
+    if (arg === "--") continue;
     const [name, value] = arg.split("=", 2) as [string, string | undefined];
     if (name === "--json") json = true;
     else if (name === "--quick") quick = true;
@@ -90,11 +101,11 @@ async function writeResults(dir: string, report: Report): Promise<void> {
   await Deno.writeTextFile(path("results.json"), toJson(report) + "\n");
   await Deno.writeTextFile(
     path("chart.svg"),
-    renderChart(
-      report.cases,
-      `@ringproof/ring vs ringbuf.js and postMessage: median rate (log scale)`,
-      chartSubtitle(report),
-    ),
+    renderChart(chartGroups(report), {
+      title:
+        `@ringproof/ring vs ringbuf.js, postMessage and a mutex ring: median rate (log scale)`,
+      subtitle: chartSubtitle(report),
+    }),
   );
 }
 
@@ -120,13 +131,22 @@ export async function runBench(flags: BenchFlags): Promise<Report> {
     log(progress(result));
     results.push(result);
   }
+  const mpmc = flags.only === null || flags.only.includes(MPMC)
+    ? await runMpmcBench({
+      items: flags.quick ? 3_000 : 200_000,
+      rounds: flags.rounds,
+      log: (line) => log(`mpmc ${line}`),
+    })
+    : null;
   const end = loadAverage();
   if (!flags.quick) log("explorer …");
   const explorer = flags.quick
     ? { figures: null, note: "skipped in --quick" }
     : await runExplorer(5);
   const runs = results.flatMap((r) => r.contenders.flatMap((c) => c.runs));
-  const verifiedRuns = runs.filter((r) => r.verified).length;
+  const extra = mpmcRuns(mpmc);
+  const total = runs.length + extra.runs;
+  const verifiedRuns = runs.filter((r) => r.verified).length + extra.verified;
   return {
     schema: SCHEMA,
     generated: new Date().toISOString(),
@@ -138,10 +158,11 @@ export async function runBench(flags: BenchFlags): Promise<Report> {
     load: { start, end },
     cases: results,
     targets: checkTargets(results),
+    mpmc,
     explorer,
-    runs: runs.length,
+    runs: total,
     verifiedRuns,
-    verified: verifiedRuns === runs.length,
+    verified: verifiedRuns === total,
   };
 }
 

@@ -1,6 +1,6 @@
 // Smoke test of the benchmark harness: `bench/run.ts --quick --json` runs
-// every case in a subprocess and every run's checksum verifies. It checks the
-// JSON's shape, never speed.
+// every case and the MPMC benchmark in a subprocess and every run verifies.
+// It checks the JSON's shape, never speed.
 import assert from "node:assert/strict";
 
 const ROOT = new URL("../", import.meta.url);
@@ -28,7 +28,16 @@ interface CaseResult {
   ratios: { side: string; ratio: number | null }[];
 }
 
-Deno.test("bench/run.ts --quick --json verifies every run of every case", async () => {
+interface MpmcRow {
+  shape: string;
+  contender: string;
+  median: number | null;
+  rates: (number | null)[];
+  verified: boolean;
+  problem?: string;
+}
+
+Deno.test("bench/run.ts --quick --json verifies every run of every case and MPMC shape", async () => {
   const rounds = 2;
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: [
@@ -48,7 +57,7 @@ Deno.test("bench/run.ts --quick --json verifies every run of every case", async 
   assert.equal(code, 0, log);
   const report = JSON.parse(new TextDecoder().decode(stdout));
 
-  assert.equal(report.schema, "ringproof-bench/1");
+  assert.equal(report.schema, "ringproof-bench/2");
   assert.equal(report.quick, true);
   assert.equal(report.rounds, rounds);
   assert.equal(typeof report.machine.cores, "number");
@@ -90,10 +99,28 @@ Deno.test("bench/run.ts --quick --json verifies every run of every case", async 
     "ringbuf.js",
   ]);
   assert.ok(report.targets.length >= 6);
+
+  const mpmc = report.mpmc.rows as MpmcRow[];
+  assert.deepEqual(
+    mpmc.map((row) => `${row.shape} ${row.contender}`),
+    ["2x2", "1x2"].flatMap((shape) =>
+      ["sequence ring", "mutex ring", "postMessage"].map((contender) =>
+        `${shape} ${contender}`
+      )
+    ),
+  );
+  for (const row of mpmc) {
+    const name = `${row.shape} ${row.contender}`;
+    assert.equal(row.verified, true, `${name}: ${row.problem}`);
+    assert.equal(row.rates.length, rounds, name);
+    assert.ok(row.rates.every((rate) => rate! > 0), name);
+  }
+
   assert.equal(report.verified, true);
   assert.equal(report.runs, report.verifiedRuns);
   assert.equal(
     report.runs,
-    cases.reduce((n, c) => n + c.contenders.length * rounds, 0),
+    cases.reduce((n, c) => n + c.contenders.length * rounds, 0) +
+      mpmc.length * rounds,
   );
 });

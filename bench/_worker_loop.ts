@@ -1,0 +1,74 @@
+// The Worker's side of the protocol in `_protocol.ts`, shared by the
+// benchmark Workers (`_worker.ts`, `_mpmc_worker.ts`): post "ready"; for each
+// Task, set the role up, post "armed", sleep on GO, run, bump DONE, post the
+// result (or the error).
+import { DONE, GO, type WorkerMessage } from "./_protocol.ts";
+
+/** What every Task carries: the buffer holding the GO and DONE words. */
+export interface ControlledTask {
+  readonly control: SharedArrayBuffer;
+}
+
+/** Sets a role up for one Task and returns its timed part. */
+export type SetUp<T, R> = (task: T) => () => R | Promise<R>;
+
+/** Options for {@linkcode serveTasks}. */
+export interface ServeOptions<T> {
+  /** Called after each run, once DONE is bumped (e.g. to close ports). */
+  readonly after?: (task: T) => void;
+}
+
+const scope = self as unknown as {
+  onmessage: ((event: MessageEvent) => void) | null;
+  postMessage(message: unknown): void;
+};
+
+function errorText(error: unknown): string {
+  return error instanceof Error
+    ? `${error.name}: ${error.message}`
+    : String(error);
+}
+
+async function play<T extends ControlledTask, R>(
+  task: T,
+  setUp: SetUp<T, R>,
+  after: ((task: T) => void) | undefined,
+): Promise<void> {
+  const post = (message: WorkerMessage<R>) => scope.postMessage(message);
+  const control = new Int32Array(task.control);
+  let result: { value: R } | undefined;
+  let failure: unknown;
+  let armed = false;
+  try {
+    const run = setUp(task);
+    post({ type: "armed" });
+    armed = true;
+    // Sleep until the parent has started the clock.
+    while (Atomics.load(control, GO) === 0) Atomics.wait(control, GO, 0);
+    result = { value: await run() };
+  } catch (error) {
+    failure = error;
+    // The parent must not wait for a run that cannot start.
+    if (!armed) post({ type: "armed" });
+  } finally {
+    Atomics.add(control, DONE, 1);
+    Atomics.notify(control, DONE);
+    after?.(task);
+  }
+  post(
+    result !== undefined
+      ? { type: "result", result: result.value }
+      : { type: "error", message: errorText(failure) },
+  );
+}
+
+/** Makes this Worker play one role per Task it is sent, with `setUp`. */
+export function serveTasks<T extends ControlledTask, R>(
+  setUp: SetUp<T, R>,
+  options: ServeOptions<T> = {},
+): void {
+  scope.onmessage = (event: MessageEvent<T>) => {
+    void play(event.data, setUp, options.after);
+  };
+  scope.postMessage({ type: "ready" } satisfies WorkerMessage);
+}
