@@ -273,29 +273,3 @@ export class SequenceCore {
     }
   }
 }
-
-/**
- * Runs a handle's async calls one after another, in call order, while the
- * first call of an idle handle may take its fast path at once.
- */
-export class CallQueue {
-  #pending = 0;
-  #tail: Promise<unknown> = Promise.resolve();
-
-  get idle(): boolean {
-    return this.#pending === 0;
-  }
-
-  run<T>(call: () => Promise<T>): Promise<T> {
-    this.#pending++;
-    const done = this.#tail.then(call).finally(() => this.#pending--);
-    this.#tail = done.catch(() => {});
-    return done;
-  }
-
-  /** Rejects with `error` once the calls queued before have settled. */
-  fail<T>(error: unknown): Promise<T> {
-    if (this.idle) return Promise.reject(error);
-    return this.run(() => Promise.reject(error));
-  }
-}

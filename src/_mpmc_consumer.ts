@@ -2,7 +2,8 @@
 // hands every call to this when its ring uses that scheme.
 import type { Attachment } from "./_attachment.ts";
 import type { Codec, NumericArray } from "./_codec.ts";
-import { CallQueue, CONSUMERS, SequenceCore } from "./_mpmc.ts";
+import { CallQueue } from "./_call_queue.ts";
+import { CONSUMERS, SequenceCore } from "./_mpmc.ts";
 import { deadlineOf, remaining, SPIN_CHECKS } from "./_signal.ts";
 import { ClosedError, RingStateError, TimeoutError } from "./errors.ts";
 import type { SlotView } from "./item.ts";

@@ -3,7 +3,8 @@
 import type { Attachment } from "./_attachment.ts";
 import type { Codec, NumericArray } from "./_codec.ts";
 import { W_CLOSED } from "./_layout.ts";
-import { CallQueue, PRODUCERS, SequenceCore } from "./_mpmc.ts";
+import { CallQueue } from "./_call_queue.ts";
+import { PRODUCERS, SequenceCore } from "./_mpmc.ts";
 import { deadlineOf, remaining, SPIN_CHECKS } from "./_signal.ts";
 import { ClosedError, RingStateError, TimeoutError } from "./errors.ts";
 import type { SlotView } from "./item.ts";

@@ -5,6 +5,7 @@
  */
 import { type Attachment, attachmentOf } from "./_attachment.ts";
 import { RingHandle } from "./ring_handle.ts";
+import { CallQueue } from "./_call_queue.ts";
 import { type Codec, makeCodec, type NumericArray } from "./_codec.ts";
 import { checkCount, checkSlot } from "./_header.ts";
 import {
@@ -89,8 +90,7 @@ export class Consumer<T = Item> extends RingHandle {
   /** The sequence scheme's calls (many consumers), or null: see `_mpmc.ts`. */
   #mpmc: SequenceConsumer<T> | null;
   #peeked = false;
-  #pending = 0;
-  #tail: Promise<unknown> = Promise.resolve();
+  #calls = new CallQueue();
 
   /**
    * Attaches a consumer to a ring made by {@linkcode createRing}.
@@ -231,17 +231,14 @@ export class Consumer<T = Item> extends RingHandle {
       const deadline = deadlineOf(options, what);
       options.signal?.throwIfAborted();
       if (
-        this.#pending === 0 && (!this.#isEmpty() || !this.#emptyAfterSpin())
+        this.#calls.idle && (!this.#isEmpty() || !this.#emptyAfterSpin())
       ) {
         return Promise.resolve(this.#take());
       }
-      this.#pending++;
-      const run = this.#tail.then(() => this.#popWhenReady(deadline, options))
-        .finally(() => this.#pending--);
-      this.#tail = run.catch(() => {});
-      return run;
+      return this.#calls.run(() => this.#popWhenReady(deadline, options));
     } catch (error) {
-      return Promise.reject(error);
+      // Calls complete in call order, failures too (e.g. after detach()).
+      return this.#calls.fail(error);
     }
   }
 

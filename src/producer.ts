@@ -5,6 +5,7 @@
  */
 import { type Attachment, attachmentOf } from "./_attachment.ts";
 import { RingHandle } from "./ring_handle.ts";
+import { CallQueue } from "./_call_queue.ts";
 import { type Codec, makeCodec, type NumericArray } from "./_codec.ts";
 import { checkCount, checkSlot } from "./_header.ts";
 import {
@@ -83,8 +84,7 @@ export class Producer<T = Item> extends RingHandle {
   /** The sequence scheme's calls (many producers), or null: see `_mpmc.ts`. */
   #mpmc: SequenceProducer<T> | null;
   #reserved = false;
-  #pending = 0;
-  #tail: Promise<unknown> = Promise.resolve();
+  #calls = new CallQueue();
 
   /**
    * Attaches a producer to a ring made by {@linkcode createRing}.
@@ -229,26 +229,16 @@ export class Producer<T = Item> extends RingHandle {
       options.signal?.throwIfAborted();
       // Fast path: nothing queued before us and room now.
       if (
-        this.#pending === 0 && (!this.#isFull() || !this.#fullAfterSpin())
+        this.#calls.idle && (!this.#isFull() || !this.#fullAfterSpin())
       ) {
         this.#write(item);
         return Promise.resolve();
       }
-      return this.#enqueue(() => this.#pushWhenRoom(item, deadline, options));
+      return this.#calls.run(() => this.#pushWhenRoom(item, deadline, options));
     } catch (error) {
-      // Calls complete in call order, failures too (e.g. after close()):
-      // reject only once the calls queued before this one have settled.
-      if (this.#pending === 0) return Promise.reject(error);
-      return this.#enqueue(() => Promise.reject(error));
+      // Calls complete in call order, failures too (e.g. after close()).
+      return this.#calls.fail(error);
     }
-  }
-
-  /** Runs `task` once the calls queued before it have settled. */
-  #enqueue(task: () => Promise<void>): Promise<void> {
-    this.#pending++;
-    const run = this.#tail.then(task).finally(() => this.#pending--);
-    this.#tail = run.catch(() => {});
-    return run;
   }
 
   async #pushWhenRoom(

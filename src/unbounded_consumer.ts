@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { CallQueue } from "./_call_queue.ts";
 import type { Codec, NumericArray } from "./_codec.ts";
 import { Segments } from "./_segments.ts";
 import {
@@ -68,8 +69,7 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
   #codec: Codec<T>;
   #data: NumericArray | null;
   #peeked = false;
-  #pending = 0;
-  #queue: Promise<unknown> = Promise.resolve();
+  #calls = new CallQueue();
 
   /**
    * Attaches a consumer to a buffer made by {@linkcode createUnbounded}.
@@ -186,16 +186,13 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
       this.#ready(what);
       const deadline = deadlineOf(options, what);
       options.signal?.throwIfAborted();
-      if (this.#pending === 0 && !this.#isEmpty()) {
+      if (this.#calls.idle && !this.#isEmpty()) {
         return Promise.resolve(this.#take());
       }
-      this.#pending++;
-      const run = this.#queue.then(() => this.#popWhenReady(deadline, options))
-        .finally(() => this.#pending--);
-      this.#queue = run.catch(() => {});
-      return run;
+      return this.#calls.run(() => this.#popWhenReady(deadline, options));
     } catch (error) {
-      return Promise.reject(error);
+      // Calls complete in call order, failures too (e.g. after detach()).
+      return this.#calls.fail(error);
     }
   }
 

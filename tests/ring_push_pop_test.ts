@@ -359,6 +359,37 @@ Deno.test("Consumer.popAsync() calls resolve in call order", async () => {
   }
 });
 
+Deno.test("Consumer.popAsync() failures keep call order too", async () => {
+  for (const scheme of [...SCHEMES, "sequence" as const]) {
+    const { producer, consumer } = openRing({ slots: 4, scheme });
+    const order: string[] = [];
+    const track = (name: string, promise: Promise<unknown>) =>
+      promise.then(
+        () => order.push(`${name} resolved`),
+        () => order.push(`${name} rejected`),
+      );
+    // An already-aborted call fails at once, but rejects only after the
+    // call queued before it has settled.
+    const waiting = track("first", consumer.popAsync({ timeout: 10_000 }));
+    const aborted = track(
+      "aborted",
+      consumer.popAsync({ signal: AbortSignal.abort(new Error("stop")) }),
+    );
+    await delay(5);
+    assert.deepEqual(order, [], scheme);
+    producer.tryPush(1);
+    await withinLimit(Promise.all([waiting, aborted]), "pops");
+    assert.deepEqual(order, ["first resolved", "aborted rejected"], scheme);
+    // Likewise a call on a detached handle, behind one that times out.
+    order.length = 0;
+    const timedOut = track("first", consumer.popAsync({ timeout: 20 }));
+    consumer.detach();
+    const detached = track("detached", consumer.popAsync());
+    await withinLimit(Promise.all([timedOut, detached]), "pops");
+    assert.deepEqual(order, ["first rejected", "detached rejected"], scheme);
+  }
+});
+
 Deno.test("Producer.pushAsync() calls complete in call order", async () => {
   for (const scheme of SCHEMES) {
     const { producer, consumer } = openRing({ slots: 2, scheme });
