@@ -182,19 +182,8 @@ export class Consumer<T = Item> extends RingHandle {
     this.#ready(what);
     const deadline = deadlineOf(options, what);
     if (this.#isEmpty()) this.#emptyAfterSpin();
-    while (this.#isEmpty()) {
-      Atomics.store(this.#words, W_CONSUMER_WAITING, 1);
-      // Re-check after raising the flag: a producer that published before
-      // seeing the flag will not wake us.
-      if (!this.#isEmpty()) break;
-      if (this.#ring.isClosed()) {
-        // The producer publishes its last `in` before closing: look once
-        // more so an item pushed just before close() is not missed.
-        if (!this.#isEmpty()) break;
-        throw this.#drained(what);
-      }
-      const ms = remaining(deadline);
-      if (ms === 0) throw this.#timeout(options.timeout);
+    while (this.#isEmpty() && this.#stillEmpty(what)) {
+      const ms = this.#msLeft(deadline, options.timeout);
       Atomics.wait(this.#words, W_CONSUMER_WAITING, 1, ms);
     }
     Atomics.store(this.#words, W_CONSUMER_WAITING, 0);
@@ -245,18 +234,9 @@ export class Consumer<T = Item> extends RingHandle {
   async #popWhenReady(deadline: number, options: PopAsyncOptions): Promise<T> {
     const what = "Cannot pop item";
     const { signal } = options;
-    while (this.#isEmpty()) {
-      Atomics.store(this.#words, W_CONSUMER_WAITING, 1);
-      if (!this.#isEmpty()) break;
-      if (this.#ring.isClosed()) {
-        // The producer publishes its last `in` before closing: look once
-        // more so an item pushed just before close() is not missed.
-        if (!this.#isEmpty()) break;
-        throw this.#drained(what);
-      }
+    while (this.#isEmpty() && this.#stillEmpty(what)) {
       signal?.throwIfAborted();
-      const ms = remaining(deadline);
-      if (ms === 0) throw this.#timeout(options.timeout);
+      const ms = this.#msLeft(deadline, options.timeout);
       await sleepAsync(this.#words, W_CONSUMER_WAITING, ms, signal);
       signal?.throwIfAborted();
       this.#ready(what);
@@ -452,16 +432,35 @@ export class Consumer<T = Item> extends RingHandle {
     }
   }
 
-  #drained(what: string): ClosedError {
-    Atomics.store(this.#words, W_CONSUMER_WAITING, 0);
-    return new ClosedError(`${what}: ring is closed and drained`);
+  /**
+   * The empty ring's path to sleep: raises the waiting flag and re-checks (a
+   * producer that published before seeing the flag will not wake us).
+   * Returns `false` when an item came meanwhile; throws when the ring is
+   * closed and drained.
+   */
+  #stillEmpty(what: string): boolean {
+    Atomics.store(this.#words, W_CONSUMER_WAITING, 1);
+    if (!this.#isEmpty()) return false;
+    if (this.#ring.isClosed()) {
+      // The producer publishes its last `in` before closing: look once more
+      // so an item pushed just before close() is not missed.
+      if (!this.#isEmpty()) return false;
+      Atomics.store(this.#words, W_CONSUMER_WAITING, 0);
+      throw new ClosedError(`${what}: ring is closed and drained`);
+    }
+    return true;
   }
 
-  #timeout(timeout: number | undefined): TimeoutError {
-    Atomics.store(this.#words, W_CONSUMER_WAITING, 0);
-    return new TimeoutError(
-      `Cannot pop item: ring stayed empty for ${timeout} ms`,
-    );
+  /** Milliseconds left to sleep; at none, lowers the flag and throws. */
+  #msLeft(deadline: number, timeout: number | undefined): number {
+    const ms = remaining(deadline);
+    if (ms === 0) {
+      Atomics.store(this.#words, W_CONSUMER_WAITING, 0);
+      throw new TimeoutError(
+        `Cannot pop item: ring stayed empty for ${timeout} ms`,
+      );
+    }
+    return ms;
   }
 
   /** Reads `in` from shared memory and refuses an impossible value. */

@@ -179,14 +179,8 @@ export class Producer<T = Item> extends RingHandle {
     this.#codec.check(item, "item");
     const deadline = deadlineOf(options, what);
     if (this.#isFull()) this.#fullAfterSpin();
-    while (this.#isFull()) {
-      Atomics.store(this.#words, W_PRODUCER_WAITING, 1);
-      // Re-check after raising the flag: a consumer that released a slot
-      // before seeing the flag will not wake us.
-      if (!this.#isFull()) break;
-      this.#ready(what);
-      const ms = remaining(deadline);
-      if (ms === 0) throw this.#timeout(options.timeout);
+    while (this.#isFull() && this.#stillFull(what)) {
+      const ms = this.#msLeft(deadline, options.timeout);
       Atomics.wait(this.#words, W_PRODUCER_WAITING, 1, ms);
     }
     Atomics.store(this.#words, W_PRODUCER_WAITING, 0);
@@ -248,13 +242,9 @@ export class Producer<T = Item> extends RingHandle {
   ): Promise<void> {
     const what = "Cannot push item";
     const { signal } = options;
-    while (this.#isFull()) {
-      Atomics.store(this.#words, W_PRODUCER_WAITING, 1);
-      if (!this.#isFull()) break;
-      this.#ready(what);
+    while (this.#isFull() && this.#stillFull(what)) {
       signal?.throwIfAborted();
-      const ms = remaining(deadline);
-      if (ms === 0) throw this.#timeout(options.timeout);
+      const ms = this.#msLeft(deadline, options.timeout);
       await sleepAsync(this.#words, W_PRODUCER_WAITING, ms, signal);
       signal?.throwIfAborted();
     }
@@ -480,11 +470,28 @@ export class Producer<T = Item> extends RingHandle {
     }
   }
 
-  #timeout(timeout: number | undefined): TimeoutError {
-    Atomics.store(this.#words, W_PRODUCER_WAITING, 0);
-    return new TimeoutError(
-      `Cannot push item: ring stayed full for ${timeout} ms`,
-    );
+  /**
+   * The full ring's path to sleep: raises the waiting flag and re-checks (a
+   * consumer that released a slot before seeing the flag will not wake us).
+   * Returns `false` when room came meanwhile; throws when the ring was closed.
+   */
+  #stillFull(what: string): boolean {
+    Atomics.store(this.#words, W_PRODUCER_WAITING, 1);
+    if (!this.#isFull()) return false;
+    this.#ready(what);
+    return true;
+  }
+
+  /** Milliseconds left to sleep; at none, lowers the flag and throws. */
+  #msLeft(deadline: number, timeout: number | undefined): number {
+    const ms = remaining(deadline);
+    if (ms === 0) {
+      Atomics.store(this.#words, W_PRODUCER_WAITING, 0);
+      throw new TimeoutError(
+        `Cannot push item: ring stayed full for ${timeout} ms`,
+      );
+    }
+    return ms;
   }
 
   /** Reads `out` from shared memory and refuses an impossible value. */
