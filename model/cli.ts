@@ -62,10 +62,15 @@ Exploration:
   --symmetry         symmetry reduction over identical producers/consumers
   --ignore NAMES     comma-separated invariants not to check
   --against TARGET   what to check: model (default), or production: the
-                     production ring in lockstep with the model (--slots,
-                     --items, --scheme, --start pick a configuration; by
-                     default a grid: both schemes, slots 2-4, 6 items,
-                     counters also from 2^32 - 3)
+                     production rings in lockstep with the model. --sync none:
+                     the one-producer ring (--slots, --items, --scheme,
+                     --start pick a configuration; by default a grid: both
+                     schemes, slots 2-4, 6 items, counters also from
+                     2^32 - 3). --sync sequence: the many-producer ring
+                     (--producers, --consumers, --slots, --items, --start;
+                     by default 2x2, 1 item, slots 2-3, positions also from
+                     2 below their wrap). No --sync and no configuration
+                     flags: both grids
 Proof:
   --proof            prove bound and no-unproduced with the inductive invariant
                      (1 producer, 1 consumer, sync none, no mutant; default
@@ -505,7 +510,7 @@ export function main(args: readonly string[], io: CliIo): number {
     const against = parsed.values.get("against") ?? "model";
     if (against === "production") {
       try {
-        return againstProduction(parsed.values, parsed.switches, io);
+        return againstProduction(parsed, { io });
       } catch (error) {
         asUsage(error);
       }
