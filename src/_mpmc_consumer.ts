@@ -5,16 +5,12 @@ import type { Codec, NumericArray } from "./_codec.ts";
 import { CallQueue } from "./_call_queue.ts";
 import { CONSUMERS, SequenceCore } from "./_mpmc.ts";
 import { deadlineOf, remaining, SPIN_CHECKS } from "./_signal.ts";
-import { ClosedError, RingStateError, TimeoutError } from "./errors.ts";
+import { nonePeeked, notReleased } from "./_state_errors.ts";
+import { ClosedError, TimeoutError } from "./errors.ts";
 import type { SlotView } from "./item.ts";
+import type { PopAsyncOptions } from "./consumer.ts";
 
 const POP = "Cannot pop item";
-
-/** Options of the waiting pop calls, as `Consumer` declares them. */
-interface WaitOptions {
-  readonly timeout?: number;
-  readonly signal?: AbortSignal;
-}
 
 export class SequenceConsumer<T> {
   #ring: Attachment;
@@ -40,7 +36,7 @@ export class SequenceConsumer<T> {
     return p < 0 ? undefined : this.#take(p);
   }
 
-  pop(options: WaitOptions): T {
+  pop(options: PopAsyncOptions): T {
     this.#ready(POP);
     const deadline = deadlineOf(options, POP);
     let p = this.#claimSpinning();
@@ -54,7 +50,7 @@ export class SequenceConsumer<T> {
     return this.#take(p);
   }
 
-  popAsync(options: WaitOptions): Promise<T> {
+  popAsync(options: PopAsyncOptions): Promise<T> {
     try {
       this.#ready(POP);
       const deadline = deadlineOf(options, POP);
@@ -69,7 +65,7 @@ export class SequenceConsumer<T> {
     }
   }
 
-  async #popWhenReady(deadline: number, options: WaitOptions): Promise<T> {
+  async #popWhenReady(deadline: number, options: PopAsyncOptions): Promise<T> {
     const { signal } = options;
     while (true) {
       this.#ready(POP);
@@ -123,11 +119,7 @@ export class SequenceConsumer<T> {
   release(): void {
     const what = "Cannot release";
     this.#ring.assertAttached(what);
-    if (this.#peeked < 0) {
-      throw new RingStateError(
-        `${what}: no item is peeked (call peek() first)`,
-      );
-    }
+    if (this.#peeked < 0) throw nonePeeked(what);
     this.#core.release(this.#peeked);
     this.#peeked = -1;
   }
@@ -144,11 +136,7 @@ export class SequenceConsumer<T> {
 
   #ready(what: string): void {
     this.#ring.assertAttached(what);
-    if (this.#peeked >= 0) {
-      throw new RingStateError(
-        `${what}: a peeked item is not released yet (call release() first)`,
-      );
-    }
+    if (this.#peeked >= 0) throw notReleased(what);
   }
 
   /** Claims the next position with an item, releasing given-up ones; -1 if none. */

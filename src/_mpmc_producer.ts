@@ -1,21 +1,18 @@
 // The producer calls of a sequence-scheme ring (see `_mpmc.ts`); `Producer`
 // hands every call to this when its ring uses that scheme.
 import type { Attachment } from "./_attachment.ts";
+import { sameKind } from "./_batch.ts";
 import type { Codec, NumericArray } from "./_codec.ts";
 import { W_CLOSED } from "./_layout.ts";
 import { CallQueue } from "./_call_queue.ts";
 import { PRODUCERS, SequenceCore } from "./_mpmc.ts";
 import { deadlineOf, remaining, SPIN_CHECKS } from "./_signal.ts";
-import { ClosedError, RingStateError, TimeoutError } from "./errors.ts";
+import { noneReserved, notCommitted } from "./_state_errors.ts";
+import { ClosedError, TimeoutError } from "./errors.ts";
 import type { SlotView } from "./item.ts";
+import type { PushAsyncOptions } from "./producer.ts";
 
 const PUSH = "Cannot push item";
-
-/** Options of the waiting push calls, as `Producer` declares them. */
-interface WaitOptions {
-  readonly timeout?: number;
-  readonly signal?: AbortSignal;
-}
 
 export class SequenceProducer<T> {
   #ring: Attachment;
@@ -46,7 +43,7 @@ export class SequenceProducer<T> {
     return true;
   }
 
-  push(item: T, options: WaitOptions): void {
+  push(item: T, options: PushAsyncOptions): void {
     this.#readyFast(PUSH);
     this.#codec.check(item, "item");
     const deadline = deadlineOf(options, PUSH);
@@ -61,7 +58,7 @@ export class SequenceProducer<T> {
     this.#write(p, item);
   }
 
-  pushAsync(item: T, options: WaitOptions): Promise<void> {
+  pushAsync(item: T, options: PushAsyncOptions): Promise<void> {
     try {
       this.#readyFast(PUSH);
       this.#codec.check(item, "item");
@@ -83,7 +80,7 @@ export class SequenceProducer<T> {
   async #pushWhenRoom(
     item: T,
     deadline: number,
-    options: WaitOptions,
+    options: PushAsyncOptions,
   ): Promise<void> {
     const { signal } = options;
     while (true) {
@@ -111,8 +108,7 @@ export class SequenceProducer<T> {
     // the ring unchanged.
     const most = Math.min(items.length, this.#slots);
     const data = this.#data;
-    const bulk = data !== null && ArrayBuffer.isView(items) &&
-      items.constructor === data.constructor;
+    const bulk = sameKind(data, items);
     if (!bulk) {
       for (let i = 0; i < most; i++) {
         this.#codec.check(items[i], i);
@@ -152,11 +148,7 @@ export class SequenceProducer<T> {
     const what = "Cannot commit";
     this.#ring.assertAttached(what);
     const p = this.#reserved;
-    if (p < 0) {
-      throw new RingStateError(
-        `${what}: no slot is reserved (call reserve() first)`,
-      );
-    }
+    if (p < 0) throw noneReserved(what);
     this.#reserved = -1;
     // Closed meanwhile: the item is dropped, but the position is handed on,
     // so consumers can drain the positions claimed after it.
@@ -183,11 +175,7 @@ export class SequenceProducer<T> {
   #ready(what: string): void {
     if (this.#core.isClosed()) throw new ClosedError(`${what}: ring is closed`);
     this.#ring.assertAttached(what);
-    if (this.#reserved >= 0) {
-      throw new RingStateError(
-        `${what}: a reserved slot is not committed yet (call commit() first)`,
-      );
-    }
+    if (this.#reserved >= 0) throw notCommitted(what);
   }
 
   /** Claims a position, re-trying a full ring SPIN_CHECKS times; -1 if full. */

@@ -5,6 +5,7 @@
  */
 import { type Attachment, attachmentOf } from "./_attachment.ts";
 import { RingHandle } from "./ring_handle.ts";
+import { checkTarget, sameKind } from "./_batch.ts";
 import { CallQueue } from "./_call_queue.ts";
 import { type Codec, makeCodec, type NumericArray } from "./_codec.ts";
 import { checkCount, checkSlot } from "./_header.ts";
@@ -22,7 +23,9 @@ import {
   SPIN_CHECKS,
   wakeIfWaiting,
 } from "./_signal.ts";
-import { ClosedError, RingStateError, TimeoutError } from "./errors.ts";
+import { nonePeeked, notReleased } from "./_state_errors.ts";
+import { ClosedError, TimeoutError } from "./errors.ts";
+import { untilClosed } from "./_until_closed.ts";
 import type { RingBuffer } from "./create_ring.ts";
 import type { Item, SlotView } from "./item.ts";
 import { SequenceConsumer } from "./_mpmc_consumer.ts";
@@ -268,16 +271,7 @@ export class Consumer<T = Item> extends RingHandle {
   popMany(target: { [index: number]: T; readonly length: number }): number {
     const what = "Cannot pop items";
     this.#ready(what);
-    if (
-      target === null || typeof target !== "object" ||
-      typeof target.length !== "number"
-    ) {
-      throw new TypeError(
-        `${what}: target must be an array or typed array, received ${
-          String(target)
-        }`,
-      );
-    }
+    checkTarget(target, what);
     if (this.#mpmc !== null) return this.#mpmc.popMany(target);
     let available = this.#available(this.#in);
     if (available < target.length) {
@@ -290,10 +284,7 @@ export class Consumer<T = Item> extends RingHandle {
     const start = this.#outSlot;
     const first = Math.min(n, slots - start);
     const data = this.#data;
-    if (
-      data !== null && ArrayBuffer.isView(target) &&
-      target.constructor === data.constructor
-    ) {
+    if (sameKind(data, target)) {
       const out = target as unknown as NumericArray;
       if (n <= COPY_LOOP_MAX) {
         // A few items: a loop is cheaper than making views of the slots.
@@ -371,11 +362,7 @@ export class Consumer<T = Item> extends RingHandle {
     if (this.#mpmc !== null) return this.#mpmc.release();
     const what = "Cannot release";
     this.#ring.assertAttached(what);
-    if (!this.#peeked) {
-      throw new RingStateError(
-        `${what}: no item is peeked (call peek() first)`,
-      );
-    }
+    if (!this.#peeked) throw nonePeeked(what);
     this.#peeked = false;
     this.#advance(1);
   }
@@ -410,26 +397,13 @@ export class Consumer<T = Item> extends RingHandle {
    *
    * @returns An async iterator of the items.
    */
-  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
-    while (true) {
-      let item: T;
-      try {
-        item = await this.popAsync();
-      } catch (error) {
-        if (error instanceof ClosedError) return;
-        throw error;
-      }
-      yield item;
-    }
+  [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    return untilClosed(() => this.popAsync());
   }
 
   #ready(what: string): void {
     this.#ring.assertAttached(what);
-    if (this.#peeked) {
-      throw new RingStateError(
-        `${what}: a peeked item is not released yet (call release() first)`,
-      );
-    }
+    if (this.#peeked) throw notReleased(what);
   }
 
   /**

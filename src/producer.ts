@@ -5,6 +5,7 @@
  */
 import { type Attachment, attachmentOf } from "./_attachment.ts";
 import { RingHandle } from "./ring_handle.ts";
+import { checkItems, sameKind } from "./_batch.ts";
 import { CallQueue } from "./_call_queue.ts";
 import { type Codec, makeCodec, type NumericArray } from "./_codec.ts";
 import { checkCount, checkSlot } from "./_header.ts";
@@ -24,7 +25,8 @@ import {
   SPIN_CHECKS,
   wakeIfWaiting,
 } from "./_signal.ts";
-import { ClosedError, RingStateError, TimeoutError } from "./errors.ts";
+import { noneReserved, notCommitted } from "./_state_errors.ts";
+import { ClosedError, TimeoutError } from "./errors.ts";
 import type { RingBuffer } from "./create_ring.ts";
 import type { Item, SlotView } from "./item.ts";
 import { SequenceProducer } from "./_mpmc_producer.ts";
@@ -279,14 +281,7 @@ export class Producer<T = Item> extends RingHandle {
   pushMany(items: ArrayLike<T>): number {
     const what = "Cannot push items";
     this.#readyFast(what);
-    if (
-      items === null || typeof items !== "object" ||
-      typeof items.length !== "number"
-    ) {
-      throw new TypeError(
-        `${what}: items must be an array-like, received ${String(items)}`,
-      );
-    }
+    checkItems(items, what);
     if (this.#mpmc !== null) return this.#mpmc.pushMany(items);
     let free = this.#free(this.#out);
     if (free < items.length) {
@@ -296,8 +291,7 @@ export class Producer<T = Item> extends RingHandle {
     const n = Math.min(items.length, free);
     if (n === 0) return 0;
     const data = this.#data;
-    const bulk = data !== null && ArrayBuffer.isView(items) &&
-      items.constructor === data.constructor;
+    const bulk = sameKind(data, items);
     if (!bulk) {
       // Validate everything first: a bad item leaves the ring unchanged.
       for (let i = 0; i < n; i++) this.#codec.check(items[i], i);
@@ -386,11 +380,7 @@ export class Producer<T = Item> extends RingHandle {
     if (this.#mpmc !== null) return this.#mpmc.commit();
     const what = "Cannot commit";
     this.#ring.assertAttached(what);
-    if (!this.#reserved) {
-      throw new RingStateError(
-        `${what}: no slot is reserved (call reserve() first)`,
-      );
-    }
+    if (!this.#reserved) throw noneReserved(what);
     this.#reserved = false;
     if (this.#ring.isClosed()) throw new ClosedError(`${what}: ring is closed`);
     this.#advance(1);
@@ -463,11 +453,7 @@ export class Producer<T = Item> extends RingHandle {
     // Closed first: after its own close() a producer reports the ring closed.
     if (this.#ring.isClosed()) throw new ClosedError(`${what}: ring is closed`);
     this.#ring.assertAttached(what);
-    if (this.#reserved) {
-      throw new RingStateError(
-        `${what}: a reserved slot is not committed yet (call commit() first)`,
-      );
-    }
+    if (this.#reserved) throw notCommitted(what);
   }
 
   /**

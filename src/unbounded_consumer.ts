@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkTarget, sameKind } from "./_batch.ts";
 import { CallQueue } from "./_call_queue.ts";
 import type { Codec, NumericArray } from "./_codec.ts";
 import { Segments } from "./_segments.ts";
@@ -20,8 +21,10 @@ import {
 } from "./_unbounded_layout.ts";
 import { deadlineOf, remaining, sleepAsync, SPIN_CHECKS } from "./_signal.ts";
 import type { PopAsyncOptions, PopOptions } from "./consumer.ts";
-import { ClosedError, RingStateError, TimeoutError } from "./errors.ts";
+import { nonePeeked, notReleased } from "./_state_errors.ts";
+import { ClosedError, TimeoutError } from "./errors.ts";
 import type { Item, SlotView } from "./item.ts";
+import { untilClosed } from "./_until_closed.ts";
 import type { UnboundedBuffer } from "./unbounded_create.ts";
 import { UnboundedHandle } from "./unbounded_handle.ts";
 
@@ -236,16 +239,7 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
   popMany(target: { [index: number]: T; readonly length: number }): number {
     const what = "Cannot pop items";
     this.#ready(what);
-    if (
-      target === null || typeof target !== "object" ||
-      typeof target.length !== "number"
-    ) {
-      throw new TypeError(
-        `${what}: target must be an array or typed array, received ${
-          String(target)
-        }`,
-      );
-    }
+    checkTarget(target, what);
     let available = (this.#in - this.#out) >>> 0;
     if (available < target.length) {
       this.#in = this.#loadIn();
@@ -253,8 +247,7 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
     }
     const n = Math.min(target.length, available);
     const slots = this.#segmentSlots;
-    const bulk = this.#data !== null && ArrayBuffer.isView(target) &&
-      target.constructor === this.#data.constructor;
+    const bulk = sameKind(this.#data, target);
     for (let i = 0; i < n;) {
       this.#enter(what);
       const k = Math.min(n - i, slots - this.#outSlot);
@@ -327,11 +320,7 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
   release(): void {
     const what = "Cannot release";
     this.#buffer.assertAttached(what);
-    if (!this.#peeked) {
-      throw new RingStateError(
-        `${what}: no item is peeked (call peek() first)`,
-      );
-    }
+    if (!this.#peeked) throw nonePeeked(what);
     this.#peeked = false;
     this.#outSlot++;
     this.#release(1);
@@ -370,26 +359,13 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
    *
    * @returns An async iterator of the items.
    */
-  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
-    while (true) {
-      let item: T;
-      try {
-        item = await this.popAsync();
-      } catch (error) {
-        if (error instanceof ClosedError) return;
-        throw error;
-      }
-      yield item;
-    }
+  [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    return untilClosed(() => this.popAsync());
   }
 
   #ready(what: string): void {
     this.#buffer.assertAttached(what);
-    if (this.#peeked) {
-      throw new RingStateError(
-        `${what}: a peeked item is not released yet (call release() first)`,
-      );
-    }
+    if (this.#peeked) throw notReleased(what);
   }
 
   /**

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkItems, sameKind } from "./_batch.ts";
 import type { Codec, NumericArray } from "./_codec.ts";
 import { Segments } from "./_segments.ts";
 import {
@@ -18,7 +19,8 @@ import {
   W_TAIL,
 } from "./_unbounded_layout.ts";
 import { markClosed, wakeIfWaiting } from "./_signal.ts";
-import { ClosedError, RingStateError } from "./errors.ts";
+import { noneReserved, notCommitted } from "./_state_errors.ts";
+import { ClosedError } from "./errors.ts";
 import type { Item, SlotView } from "./item.ts";
 import type { UnboundedBuffer } from "./unbounded_create.ts";
 import { UnboundedHandle } from "./unbounded_handle.ts";
@@ -184,18 +186,10 @@ export class UnboundedProducer<T = Item> extends UnboundedHandle {
   pushMany(items: ArrayLike<T>): number {
     const what = "Cannot push items";
     this.#readyFast(what);
-    if (
-      items === null || typeof items !== "object" ||
-      typeof items.length !== "number"
-    ) {
-      throw new TypeError(
-        `${what}: items must be an array-like, received ${String(items)}`,
-      );
-    }
+    checkItems(items, what);
     const n = items.length;
     const slots = this.#segmentSlots;
-    const bulk = this.#data !== null && ArrayBuffer.isView(items) &&
-      items.constructor === this.#data.constructor;
+    const bulk = sameKind(this.#data, items);
     // Validate everything, and find the memory, before writing anything.
     if (!bulk) { for (let i = 0; i < n; i++) this.#codec.check(items[i], i); }
     const room = slots - this.#inSlot;
@@ -283,11 +277,7 @@ export class UnboundedProducer<T = Item> extends UnboundedHandle {
   commit(): void {
     const what = "Cannot commit";
     this.#buffer.assertAttached(what);
-    if (!this.#reserved) {
-      throw new RingStateError(
-        `${what}: no slot is reserved (call reserve() first)`,
-      );
-    }
+    if (!this.#reserved) throw noneReserved(what);
     this.#reserved = false;
     if (this.#buffer.isClosed()) {
       throw new ClosedError(`${what}: buffer is closed`);
@@ -367,11 +357,7 @@ export class UnboundedProducer<T = Item> extends UnboundedHandle {
       throw new ClosedError(`${what}: buffer is closed`);
     }
     this.#buffer.assertAttached(what);
-    if (this.#reserved) {
-      throw new RingStateError(
-        `${what}: a reserved slot is not committed yet (call commit() first)`,
-      );
-    }
+    if (this.#reserved) throw notCommitted(what);
   }
 
   #tooBig(what: string): RangeError {
