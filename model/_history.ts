@@ -81,7 +81,7 @@ export function formatOperation(op: Operation, index: number): string {
 }
 
 /** How many of the sorted `times` are below `t`. */
-function countBelow(times: Float64Array, t: number): number {
+export function countBelow(times: Float64Array, t: number): number {
   let lo = 0;
   let hi = times.length;
   while (lo < hi) {
@@ -92,7 +92,8 @@ function countBelow(times: Float64Array, t: number): number {
   return lo;
 }
 
-class Fault extends Error {
+/** A violation found, thrown to end a check at the first one. */
+export class Fault extends Error {
   constructor(readonly violation: HistoryViolation) {
     super(violation.message);
   }
