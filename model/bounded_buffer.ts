@@ -100,13 +100,23 @@ export const SCHEMES: readonly Scheme[] = ["textbook", "counter", "unbounded"];
  */
 export const SYNCS: readonly Sync[] = ["none", "mutex", "sequence"];
 
+/** Options for {@linkcode mutantApplies}. */
+export interface MutantAppliesOptions {
+  /** The sync variant. Default `"none"`. */
+  sync?: Sync;
+}
+
 /**
- * Whether `mutant` makes sense for `scheme`: the full-test mutants need a
- * full test (not `"unbounded"`), `modulo-index` needs counters.
+ * Whether `mutant` makes sense for `scheme` (and the sync variant): the
+ * full-test mutants need a full test (not `"unbounded"`), `modulo-index`
+ * needs counters; with `sync: "sequence"` (counters only) just
+ * `publish-before-write` and `release-before-read` apply — the sequence
+ * numbers replace the full test and the index arithmetic.
  *
  * @param mutant The mutant.
  * @param scheme The index scheme.
- * @returns `true` when the mutant changes something in that scheme.
+ * @param options The sync variant.
+ * @returns `true` when the mutant changes something in that configuration.
  *
  * @example The counter-only mutant
  * ```ts
@@ -116,16 +126,31 @@ export const SYNCS: readonly Sync[] = ["none", "mutex", "sequence"];
  * assert.equal(mutantApplies("modulo-index", "counter"), true);
  * assert.equal(mutantApplies("modulo-index", "textbook"), false);
  * ```
+ *
+ * @example The mutants of the sequence variant
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MUTANTS, mutantApplies } from "@ringproof/ring/model";
+ *
+ * assert.deepEqual(
+ *   MUTANTS.filter((m) => mutantApplies(m, "counter", { sync: "sequence" })),
+ *   ["publish-before-write", "release-before-read"],
+ * );
+ * ```
  */
-export function mutantApplies(mutant: Mutant, scheme: Scheme): boolean {
+export function mutantApplies(
+  mutant: Mutant,
+  scheme: Scheme,
+  options: MutantAppliesOptions = {},
+): boolean {
   switch (mutant) {
     case "publish-before-write":
     case "release-before-read":
-      return true;
+      return options.sync !== "sequence" || scheme === "counter";
     case "modulo-index":
-      return scheme === "counter";
+      return scheme === "counter" && options.sync !== "sequence";
     default:
-      return scheme !== "unbounded";
+      return scheme !== "unbounded" && options.sync !== "sequence";
   }
 }
 
@@ -349,8 +374,8 @@ function checkSequence(config: Config): void {
   }
   const { mutant } = config;
   if (
-    mutant !== undefined && mutant !== "publish-before-write" &&
-    mutant !== "release-before-read"
+    mutant !== undefined &&
+    !mutantApplies(mutant, config.scheme, { sync: "sequence" })
   ) {
     throw new RangeError(
       `Cannot create model: mutant ${mutant} does not apply to sync sequence`,

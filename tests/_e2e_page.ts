@@ -17,6 +17,8 @@ export interface Shown {
   inSlot: number;
   outSlot: number;
   cells: string[];
+  /** Sync "sequence": each cell's sequence number (otherwise empty). */
+  sequences: number[];
   invariants: Record<string, string>;
   choices: string[];
 }
@@ -31,6 +33,9 @@ export async function shown(page: Page, ring = "#ring"): Promise<Shown> {
       outSlot: Number(svg.dataset.outSlot),
       cells: [...svg.querySelectorAll("[data-cell]")].map((g) =>
         `${data(g).kind} ${data(g).text}`
+      ),
+      sequences: [...svg.querySelectorAll("[data-cell][data-seq]")].map((g) =>
+        Number(data(g).seq)
       ),
       invariants: Object.fromEntries(
         [...document.querySelectorAll("#invariants li")].map((
@@ -68,6 +73,7 @@ export function expected(
           itemName(cell)
         }`
     ),
+    sequences: state.sequences ?? [],
     invariants,
     choices,
   };

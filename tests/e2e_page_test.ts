@@ -190,6 +190,85 @@ Deno.test({
 
 Deno.test({
   name:
+    "explore panel offers sync sequence on counters only and draws its sequence numbers and claims",
+  ignore,
+  fn: () =>
+    withPage(async ({ page }) => {
+      const form = page.locator("#config");
+      await form.locator("[name=sync]").selectOption("sequence");
+      assert.equal(await form.locator("[name=scheme]").inputValue(), "counter");
+      assert.deepEqual(
+        await form.locator("[name=scheme] option").evaluateAll((options) =>
+          options.map((o) =>
+            `${(o as HTMLOptionElement).value} ${
+              (o as HTMLOptionElement).disabled
+            }`
+          )
+        ),
+        ["textbook true", "counter false", "unbounded true"],
+      );
+      assert.deepEqual(
+        await form.locator("[name=mutant] option").evaluateAll((options) =>
+          options.map((o) => (o as HTMLOptionElement).value)
+        ),
+        ["", "publish-before-write", "release-before-read"],
+      );
+      assert.match(await page.locator("#start-label").innerText(), /position/);
+
+      const options = {
+        slots: 2,
+        items: 1,
+        producers: 2,
+        consumers: 2,
+        sync: "sequence",
+      } as const;
+      const model = boundedBuffer(options);
+      await configure(page, options);
+      assert.equal(await page.locator("#legend-sequence").isVisible(), true);
+      let [state] = model.initial();
+      await page.locator("body").focus();
+      const cell0 = page.locator("#ring [data-cell='0']");
+      // Take the first enabled step each time: P0 loads in, waits, claims
+      // position 0 and writes a0 (it holds the claim until it publishes),
+      // publishes; then P1 loads in.
+      for (let i = 0; i < 6; i++) {
+        assert.deepEqual(
+          await shown(page),
+          expected(model, state!),
+          `step ${i}`,
+        );
+        assert.equal(
+          await cell0.getAttribute("data-claimed"),
+          i === 3 || i === 4 ? "P0" : null,
+          `step ${i}`,
+        );
+        await page.keyboard.press("1");
+        state = model.step(state!, [...model.actions(state!)][0]!);
+      }
+      assert.deepEqual(await shown(page), expected(model, state!));
+      assert.deepEqual(state!.sequences, [1, 1]);
+      assert.match(
+        await page.locator("#trace tr.current").innerText(),
+        /seq \[/,
+      );
+
+      // The explorer finds the sequence variant's publish-before-write bug.
+      const mutant = { ...options, mutant: "publish-before-write" } as const;
+      const report = explore(boundedBuffer(mutant));
+      assert.equal(report.verdict, "violation");
+      await configure(page, mutant);
+      await page.locator("#run").click();
+      const status = page.locator("#explorer-status[data-state=violation]");
+      await status.waitFor();
+      assert.match(
+        await status.innerText(),
+        new RegExp(`VIOLATION of ${report.invariant}`),
+      );
+    }),
+});
+
+Deno.test({
+  name:
     "proof panel lists each obligation's status and draws the counterexample to induction",
   ignore,
   fn: () =>

@@ -110,6 +110,50 @@ Deno.test("bufferRingView tells items, stale cells and empty cells apart", () =>
   assert.equal(view.centre[1], `capacity ${model.capacity}`);
 });
 
+Deno.test("bufferRingView shows the sequence variant's numbers and claimed positions", () => {
+  const options = {
+    slots: 3,
+    items: 1,
+    producers: 2,
+    sync: "sequence",
+  } as const;
+  const model = boundedBuffer(options);
+  const session = new Session(options);
+  const take = (process: string) => {
+    const choice = session.choices().find((c) => c.action.process === process);
+    session.take(choice!.action);
+  };
+  const view = () =>
+    bufferRingView(session.state, {
+      before: session.before,
+      capacity: model.capacity,
+    });
+  assert.deepEqual(view().cells.map((c) => c.seq), [0, 1, 2]);
+  assert.deepEqual(view().claims, []);
+  // P0 loads in, waits, claims position 0; P1 loads, waits, claims 1.
+  for (const p of ["P0", "P0", "P0", "P1", "P1", "P1"]) take(p);
+  assert.deepEqual(view().claims, [
+    { process: "P0", position: 0, slot: 0 },
+    { process: "P1", position: 1, slot: 1 },
+  ]);
+  assert.match(view().centre.at(-1)!, /claimed: P0→0 P1→1/);
+  // P1 writes b0 and publishes: seq[1] goes from 1 to 2; its claim ends.
+  take("P1");
+  take("P1");
+  const published = view();
+  assert.deepEqual(published.cells.map((c) => c.seq), session.state.sequences);
+  assert.deepEqual(published.cells.map((c) => c.seq), [0, 2, 2]);
+  assert.deepEqual(published.cells.map((c) => c.changed), [false, true, false]);
+  assert.deepEqual(published.cells.map((c) => c.text), ["·", "b0", "·"]);
+  assert.deepEqual(published.claims, [{ process: "P0", position: 0, slot: 0 }]);
+  // Without sync "sequence" there are neither numbers nor claims.
+  const plain = bufferRingView(new Session({ slots: 3 }).state, {
+    capacity: 2,
+  });
+  assert.ok(plain.cells.every((c) => c.seq === undefined));
+  assert.deepEqual(plain.claims, []);
+});
+
 Deno.test("replayTrace replays the CLI's --json counterexample and exportPath writes it back", () => {
   const text = cliJson(
     "--slots 3 --items 3 --mutant release-before-read".split(" "),
@@ -128,6 +172,21 @@ Deno.test("replayTrace replays the CLI's --json counterexample and exportPath wr
   // The export reads back in.
   const again = replayTrace(parseTraceFile(JSON.stringify(exported)));
   assert.deepEqual(traceToJson([...again.path]), cli.counterexample);
+});
+
+Deno.test("replayTrace replays a sequence-variant counterexample with its sequence numbers", () => {
+  const text = cliJson(
+    "--sync sequence --producers 2 --consumers 2 --slots 2 --items 1 --mutant publish-before-write"
+      .split(" "),
+  );
+  const cli = JSON.parse(text) as ReportJson;
+  assert.equal(cli.verdict, "violation");
+  const session = replayTrace(parseTraceFile(text));
+  assert.equal(session.model.config.sync, "sequence");
+  assert.equal(session.model.config.scheme, "counter");
+  const last = session.path.at(-1)!.state;
+  assert.deepEqual(last.sequences, cli.counterexample!.at(-1)!.state.sequences);
+  assert.deepEqual(exportPath(session).counterexample, cli.counterexample);
 });
 
 Deno.test("parseTraceFile reads a passing run's witness and rejects other files", () => {

@@ -2,8 +2,9 @@
 /// <reference lib="dom" />
 /**
  * The configuration form: reads the model's parameters, offers only the
- * mutants that apply to the chosen scheme, and shows a loaded trace's
- * parameters.
+ * schemes and mutants that apply to the chosen sync variant and scheme
+ * (`"sequence"` runs on counters, with two mutants), and shows a loaded
+ * trace's parameters.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import {
   mutantApplies,
   MUTANTS,
   type Scheme,
+  type Sync,
 } from "../../model/mod.ts";
 import { h } from "./_dom.ts";
 import { OPTION_NAMES } from "./session.ts";
@@ -31,16 +33,24 @@ function field(
 }
 
 /**
- * Fills the mutant list with the mutants that apply to the form's scheme,
- * keeping the choice when it still applies; shows `start` only for counters.
+ * Keeps the form consistent: with sync `"sequence"` only the counter scheme
+ * is offered (and chosen); the mutant list holds the mutants that apply to
+ * the scheme and sync, keeping the choice when it still applies; `start` is
+ * shown only for counters (with `"sequence"`, as the positions' start).
  *
  * @param form The configuration form.
  */
 export function syncMutants(form: HTMLFormElement): void {
-  const scheme = field(form, "scheme").value as Scheme;
+  const sync = field(form, "sync").value as Sync;
+  const schemeSelect = field(form, "scheme") as HTMLSelectElement;
+  for (const option of schemeSelect.options) {
+    option.disabled = sync === "sequence" && option.value !== "counter";
+  }
+  if (sync === "sequence") schemeSelect.value = "counter";
+  const scheme = schemeSelect.value as Scheme;
   const select = field(form, "mutant");
   const chosen = select.value;
-  const applicable = MUTANTS.filter((m) => mutantApplies(m, scheme));
+  const applicable = MUTANTS.filter((m) => mutantApplies(m, scheme, { sync }));
   select.replaceChildren(
     h("option", { value: "" }, "none (the textbook code)"),
     ...applicable.map((m) => h("option", { value: m }, m)),
@@ -50,7 +60,14 @@ export function syncMutants(form: HTMLFormElement): void {
     : "";
   const start = field(form, "start");
   start.disabled = scheme !== "counter";
-  start.closest("label")?.toggleAttribute("hidden", scheme !== "counter");
+  const label = start.closest("label");
+  label?.toggleAttribute("hidden", scheme !== "counter");
+  const name = label?.querySelector("#start-name");
+  if (name) {
+    name.textContent = sync === "sequence"
+      ? "position start (below the wrap)"
+      : "counter start";
+  }
 }
 
 /**

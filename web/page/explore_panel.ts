@@ -96,10 +96,12 @@ export function setupExplorePanel(): void {
   };
 
   syncMutants(form);
-  form.querySelector("select[name=scheme]")?.addEventListener(
-    "change",
-    () => syncMutants(form),
-  );
+  for (const name of ["scheme", "sync"]) {
+    form.querySelector(`select[name=${name}]`)?.addEventListener(
+      "change",
+      () => syncMutants(form),
+    );
+  }
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     try {

@@ -4,13 +4,15 @@
  * Draws a ring of `BUFFER_SIZE` cells as an SVG circle: each cell with its
  * content and kind (by fill pattern and text, not colour alone), `in` as a
  * ▼ outside the ring and `out` as a ▲ inside it, and the step's changes
- * outlined with dashes.
+ * outlined with dashes. With sync `"sequence"` each cell also shows its
+ * sequence number (`#3`) and a cell whose position a process has claimed
+ * names that process (`#3 P0`) and is outlined.
  *
  * @module
  */
 
 import { s } from "./_dom.ts";
-import type { RingView } from "./state_view.ts";
+import type { CellView, RingView } from "./state_view.ts";
 
 const C = 200;
 const OUTER = 150;
@@ -115,6 +117,23 @@ function pointer(
   );
 }
 
+/** A sequence number short enough for a cell: `#3`, or `#…646` near the wrap. */
+function seqText(seq: number): string {
+  return seq < 10_000 ? `#${seq}` : `#…${String(seq).slice(-3)}`;
+}
+
+/** The cell's tooltip and accessible description. */
+function cellTitle(cell: CellView, i: number, holders: string[]): string {
+  const content = cell.kind === "empty" ? "empty" : cell.text;
+  const seq = cell.seq === undefined ? "" : `, sequence number ${cell.seq}`;
+  const claimed = holders.length === 0
+    ? ""
+    : `, claimed by ${holders.join(" and ")}`;
+  return `cell ${i}: ${content} (${cell.kind})${seq}${claimed}${
+    cell.changed ? ", changed by this step" : ""
+  }`;
+}
+
 /**
  * Redraws `svg` (viewBox `0 0 400 400`) as the ring `view`.
  *
@@ -127,23 +146,26 @@ export function drawRing(svg: SVGSVGElement, view: RingView): void {
   const arc = (Math.PI * (OUTER + INNER) / 2 * step) / 180;
   const font = Math.max(7, Math.min(18, arc * 0.45));
   const showIndex = n <= 24;
+  const claims = view.claims ?? [];
+  const holdersOf = (i: number) =>
+    claims.filter((c) => c.slot === i).map((c) => c.process);
   const cells = view.cells.map((cell, i) => {
     const degrees = angleOf(i, n);
+    const holders = holdersOf(i);
+    const small = Math.max(7, font * 0.55).toFixed(1);
     return s(
       "g",
       {
-        class: `cell cell-${cell.kind}${cell.changed ? " changed" : ""}`,
+        class: `cell cell-${cell.kind}${cell.changed ? " changed" : ""}${
+          holders.length > 0 ? " claimed" : ""
+        }`,
         "data-cell": i,
         "data-kind": cell.kind,
         "data-text": cell.text,
+        "data-seq": cell.seq ?? null,
+        "data-claimed": holders.length > 0 ? holders.join(" ") : null,
       },
-      s(
-        "title",
-        {},
-        `cell ${i}: ${
-          cell.kind === "empty" ? "empty" : cell.text
-        } (${cell.kind})${cell.changed ? ", changed by this step" : ""}`,
-      ),
+      s("title", {}, cellTitle(cell, i, holders)),
       s("path", { d: sector(i, n), class: "cell-shape" }),
       text(
         `${cell.changed ? "✱" : ""}${cell.text}`,
@@ -154,10 +176,17 @@ export function drawRing(svg: SVGSVGElement, view: RingView): void {
         ? [
           text(String(i), polar(OUTER - 9, degrees), {
             class: "cell-index",
-            "font-size": Math.max(7, font * 0.55).toFixed(1),
+            "font-size": small,
           }),
         ]
         : []),
+      ...(cell.seq === undefined ? [] : [
+        text(
+          [seqText(cell.seq), ...holders].join(" "),
+          polar(INNER + 9, degrees),
+          { class: "cell-seq", "font-size": small },
+        ),
+      ]),
     );
   });
   const centre = view.centre.map((line, i) =>
@@ -178,9 +207,18 @@ export function drawRing(svg: SVGSVGElement, view: RingView): void {
     "aria-label",
     `Ring of ${n} cells. ${view.inText}, ${view.outText}. Cells: ${
       view.cells.map((c, i) =>
-        `${i} ${c.kind === "empty" ? "empty" : `${c.text} ${c.kind}`}`
+        `${i} ${c.kind === "empty" ? "empty" : `${c.text} ${c.kind}`}${
+          c.seq === undefined ? "" : ` seq ${c.seq}`
+        }`
       )
         .join("; ")
-    }.`,
+    }.${
+      claims.length === 0
+        ? ""
+        : ` Claimed: ${
+          claims.map((c) => `${c.process} position ${c.position}`)
+            .join(", ")
+        }.`
+    }`,
   );
 }

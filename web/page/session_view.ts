@@ -35,6 +35,21 @@ const OPS: Readonly<Record<string, string>> = {
   "C unlock": "release the lock",
 };
 
+/** The same for sync "sequence" (Vyukov's queue), where the steps differ. */
+const SEQUENCE_OPS: Readonly<Record<string, string>> = {
+  "P load": "position = in",
+  "P wait": "wait until seq[position] = position (cell free)",
+  "P claim": "compareExchange(in, position, position + 1)",
+  "P write": "buffer[position] = next_produced",
+  "P publish": "seq[position] = position + 1 (publish the item)",
+  "P done": "done: every item produced",
+  "C load": "position = out",
+  "C wait": "wait until seq[position] = position + 1 (item ready)",
+  "C claim": "compareExchange(out, position, position + 1)",
+  "C read": "next_consumed = buffer[position]",
+  "C release": "seq[position] = position + BUFFER_SIZE (free the cell)",
+};
+
 /** Called with the step to take or show. */
 export interface SessionHandlers {
   /** The user picked the n-th enabled step (from 0). */
@@ -43,58 +58,104 @@ export interface SessionHandlers {
   seek(index: number): void;
 }
 
-function producerRow(p: ProducerView, acted: boolean): HTMLTableRowElement {
-  const local = `next_produced = ${
-    p.nextProduced === null ? "—" : itemName(p.nextProduced)
-  }${p.slot === null ? "" : `; published slot ${p.slot}`}`;
-  return processRow(
-    p.name,
-    `P ${p.pc}`,
-    local,
-    `produced ${p.produced}`,
-    acted,
-  );
+/** The state a process row belongs to, and whether the step shown moved it. */
+interface RowContext {
+  readonly state: BufferState;
+  readonly acted: boolean;
 }
 
-function consumerRow(c: ConsumerView, acted: boolean): HTMLTableRowElement {
+/** Sync "sequence": a process's copy of `in`/`out` and the cell it designates. */
+function positionText(
+  position: number | undefined,
+  state: BufferState,
+): string {
+  return position === undefined
+    ? ""
+    : `; position = ${position} (cell ${position % state.cells.length})`;
+}
+
+function producerRow(
+  p: ProducerView,
+  { state, acted }: RowContext,
+): HTMLTableRowElement {
+  const local = `next_produced = ${
+    p.nextProduced === null ? "—" : itemName(p.nextProduced)
+  }${p.slot === null ? "" : `; published slot ${p.slot}`}${
+    positionText(p.position, state)
+  }`;
+  const claimed = p.claimed === undefined
+    ? ""
+    : `, ${p.claimed} claimed by consumers`;
+  return processRow(p.name, {
+    op: `P ${p.pc}`,
+    local,
+    ghost: `produced ${p.produced}${claimed}`,
+    acted,
+    sequence: state.sequences !== undefined,
+  });
+}
+
+function consumerRow(
+  c: ConsumerView,
+  { state, acted }: RowContext,
+): HTMLTableRowElement {
   const local = `next_consumed = ${
     c.nextConsumed === null ? "—" : itemName(c.nextConsumed)
-  }${c.slot === null ? "" : `; released slot ${c.slot}`}`;
+  }${c.slot === null ? "" : `; released slot ${c.slot}`}${
+    positionText(c.position, state)
+  }`;
   const seen = c.seen.map((n, p) =>
     n === 0
       ? `${itemName({ producer: p, seq: 0 })[0]}: none`
       : `last ${itemName({ producer: p, seq: n - 1 })}`
   ).join(", ");
-  return processRow(c.name, `C ${c.pc}`, local, `took ${seen}`, acted);
+  return processRow(c.name, {
+    op: `C ${c.pc}`,
+    local,
+    ghost: `took ${seen}`,
+    acted,
+    sequence: state.sequences !== undefined,
+  });
 }
 
 function processRow(
   name: string,
-  op: string,
-  local: string,
-  ghost: string,
-  acted: boolean,
+  row: {
+    op: string;
+    local: string;
+    ghost: string;
+    acted: boolean;
+    sequence: boolean;
+  },
 ): HTMLTableRowElement {
+  const { op, local, ghost, acted } = row;
   const pc = op.slice(2);
+  const meaning = (row.sequence ? SEQUENCE_OPS[op] : undefined) ?? OPS[op] ??
+    pc;
   return h(
     "tr",
     { "data-process": name, "data-pc": pc, class: acted ? "acted" : null },
     h("th", { scope: "row" }, acted ? `${name} ◀ moved` : name),
-    h("td", {}, h("code", {}, pc), ` — ${OPS[op] ?? pc}`),
+    h("td", {}, h("code", {}, pc), ` — ${meaning}`),
     h("td", {}, h("code", {}, local)),
     h("td", {}, ghost),
   );
 }
 
 function cellsText(state: BufferState, before: BufferState | null): string {
-  return `[${
-    state.cells.map((cell, i) => {
-      const was = before?.cells[i] ?? null;
-      const changed = before !== null &&
-        (was?.producer !== cell?.producer || was?.seq !== cell?.seq);
-      return `${itemName(cell)}${changed ? "✱" : ""}`;
-    }).join(" ")
-  }]`;
+  const mark = (changed: boolean) => before !== null && changed ? "✱" : "";
+  const cells = state.cells.map((cell, i) => {
+    const was = before?.cells[i] ?? null;
+    return `${itemName(cell)}${
+      mark(was?.producer !== cell?.producer || was?.seq !== cell?.seq)
+    }`;
+  });
+  const sequences = state.sequences?.map((seq, i) =>
+    `${seq}${mark(before?.sequences?.[i] !== seq)}`
+  );
+  return `[${cells.join(" ")}]${
+    sequences === undefined ? "" : ` seq [${sequences.join(" ")}]`
+  }`;
 }
 
 function traceRows(
@@ -166,6 +227,7 @@ export function renderSession(
     capacity: model.capacity,
   });
   drawRing(byId("ring", SVGSVGElement), view);
+  byId("legend-sequence", HTMLElement).hidden = state.sequences === undefined;
   byId("ring-caption", HTMLElement).textContent =
     `Step ${session.cursor}: ${view.inText}, ${view.outText}; ${
       view.centre.join(", ")
@@ -209,8 +271,12 @@ export function renderSession(
 
   const acted = session.path[session.cursor]!.action?.process;
   byId("processes", HTMLTableElement).tBodies[0]!.replaceChildren(
-    ...state.producers.map((p) => producerRow(p, p.name === acted)),
-    ...state.consumers.map((c) => consumerRow(c, c.name === acted)),
+    ...state.producers.map((p) =>
+      producerRow(p, { state, acted: p.name === acted })
+    ),
+    ...state.consumers.map((c) =>
+      consumerRow(c, { state, acted: c.name === acted })
+    ),
   );
   const produced = state.producers.reduce((n, p) => n + p.produced, 0);
   const consumed = state.consumed.flat().filter((x) => x).length;

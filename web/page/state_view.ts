@@ -1,8 +1,9 @@
 // Copyright 2025 the ringproof authors. MIT license.
 /**
  * What the ring drawing shows for a model state: each cell's content and
- * kind, where `in` and `out` point, and what the step changed. Pure, so the
- * tests can check it without a browser.
+ * kind (and, for sync `"sequence"`, its sequence number), where `in` and
+ * `out` point, which positions processes have claimed, and what the step
+ * changed. Pure, so the tests can check it without a browser.
  *
  * @module
  */
@@ -18,8 +19,20 @@ export interface CellView {
   readonly text: string;
   /** Its kind. */
   readonly kind: CellKind;
-  /** Whether the step shown changed it. */
+  /** Whether the step shown changed it (its item or its sequence number). */
   readonly changed: boolean;
+  /** Sync `"sequence"` only: the cell's sequence number. */
+  readonly seq?: number;
+}
+
+/** Sync `"sequence"`: a process holding a claimed position. */
+export interface ClaimView {
+  /** `"P0"`, `"C1"`, … */
+  readonly process: string;
+  /** The position it claimed. */
+  readonly position: number;
+  /** The cell that position designates. */
+  readonly slot: number;
 }
 
 /** Everything the ring drawing needs. */
@@ -40,6 +53,8 @@ export interface RingView {
   readonly outChanged: boolean;
   /** Lines for the middle of the ring. */
   readonly centre: readonly string[];
+  /** Sync `"sequence"` only: the processes between their claim and their publish/release. */
+  readonly claims?: readonly ClaimView[];
 }
 
 function pointerText(name: string, value: number, slot: number): string {
@@ -60,16 +75,26 @@ export function bufferRingView(
   options: { before?: BufferState; capacity: number },
 ): RingView {
   const before = options.before ?? state;
+  const n = state.cells.length;
   const cells = state.cells.map((cell, i): CellView => {
     const was = before.cells[i] ?? null;
-    const changed = was?.producer !== cell?.producer || was?.seq !== cell?.seq;
-    if (cell === null) return { text: "·", kind: "empty", changed };
+    const seq = state.sequences?.[i];
+    const changed = was?.producer !== cell?.producer ||
+      was?.seq !== cell?.seq || before.sequences?.[i] !== seq;
+    const extra = seq === undefined ? {} : { seq };
+    if (cell === null) return { text: "·", kind: "empty", changed, ...extra };
     const consumed = state.consumed[cell.producer]?.[cell.seq] ?? false;
-    return { text: itemName(cell), kind: consumed ? "stale" : "item", changed };
+    return {
+      text: itemName(cell),
+      kind: consumed ? "stale" : "item",
+      changed,
+      ...extra,
+    };
   });
   const capacity = Number.isFinite(options.capacity)
     ? String(options.capacity)
     : "∞";
+  const claims = claimsOf(state, n);
   return {
     cells,
     inSlot: state.inSlot,
@@ -82,6 +107,25 @@ export function bufferRingView(
       `${state.itemsInBuffer} in buffer`,
       `capacity ${capacity}`,
       ...(state.lock ? ["lock held"] : []),
+      ...(claims.length > 0
+        ? [
+          `claimed: ${claims.map((c) => `${c.process}→${c.slot}`).join(" ")}`,
+        ]
+        : []),
     ],
+    claims,
   };
+}
+
+/** The steps between a claim and the publish (release) that ends it. */
+const HOLDING = new Set(["write", "publish", "read", "release"]);
+
+/** Sync `"sequence"`: the processes holding a claimed position. */
+function claimsOf(state: BufferState, n: number): ClaimView[] {
+  if (state.sequences === undefined) return [];
+  return [...state.producers, ...state.consumers].flatMap((p) =>
+    HOLDING.has(p.pc) && p.position !== undefined
+      ? [{ process: p.name, position: p.position, slot: p.position % n }]
+      : []
+  );
 }
