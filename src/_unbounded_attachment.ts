@@ -1,7 +1,7 @@
 // What an UnboundedProducer and an UnboundedConsumer share: the validated
-// header, the one-live-handle lock for their side, and the checks of the
-// shared indices made when attaching.
-import { AlreadyAttachedError, RingStateError } from "./errors.ts";
+// header, the lock of their side (see `_handle_lock.ts`), and the checks of
+// the shared indices made when attaching.
+import { HandleLock, type Role } from "./_handle_lock.ts";
 import {
   checkRange,
   corrupted,
@@ -9,78 +9,32 @@ import {
   type UnboundedHeader,
 } from "./_unbounded_header.ts";
 import {
-  W_CLOSED,
-  W_CONSUMER_ATTACHED,
   W_HEAD,
   W_IN,
   W_IN_SLOT,
   W_OUT,
   W_OUT_SLOT,
-  W_PRODUCER_ATTACHED,
   W_TAIL,
 } from "./_unbounded_layout.ts";
 import { Segments } from "./_segments.ts";
 
-export type Role = "producer" | "consumer";
-
-/** Each handle's attachment, so subclasses of UnboundedHandle can reach it. */
-export const unboundedAttachments: WeakMap<object, UnboundedAttachment> =
-  new WeakMap();
-
-/** The attachment behind a handle made by UnboundedHandle's constructor. */
-export function unboundedAttachmentOf(handle: object): UnboundedAttachment {
-  return unboundedAttachments.get(handle)!;
-}
-
-export class UnboundedAttachment {
+export class UnboundedAttachment extends HandleLock {
   readonly header: UnboundedHeader;
-  readonly words: Int32Array;
-  readonly role: Role;
   readonly segments: Segments<never>;
-  #lock: number;
-  #attached = true;
 
   constructor(buffer: unknown, role: Role) {
     const what = `Cannot attach ${role}`;
-    this.role = role;
-    this.header = readUnboundedHeader(buffer, what);
-    this.words = this.header.words;
+    const header = readUnboundedHeader(buffer, what);
+    super(header.words, role);
+    this.header = header;
     this.segments = new Segments(
-      this.header,
+      header,
       role === "producer" ? "Cannot push item" : "Cannot pop item",
     );
     // Checked before taking the lock, so a refused attach leaves it free.
     if (role === "producer") this.#checkProducerSide(what);
     else this.#checkConsumerSide(what);
-    this.#lock = role === "producer"
-      ? W_PRODUCER_ATTACHED
-      : W_CONSUMER_ATTACHED;
-    if (Atomics.compareExchange(this.words, this.#lock, 0, 1) !== 0) {
-      throw new AlreadyAttachedError(
-        `${what}: the unbounded buffer already has a live ${role} (call detach() or close() on it first)`,
-      );
-    }
-  }
-
-  get attached(): boolean {
-    return this.#attached;
-  }
-
-  /** Throws unless this handle is still attached; `what` names the call. */
-  assertAttached(what: string): void {
-    if (!this.#attached) {
-      throw new RingStateError(`${what}: this ${this.role} was detached`);
-    }
-  }
-
-  detach(): void {
-    if (!this.#attached) return;
-    this.#attached = false;
-    Atomics.store(this.words, this.#lock, 0);
-  }
-
-  isClosed(): boolean {
-    return Atomics.load(this.words, W_CLOSED) !== 0;
+    this.lock("unbounded buffer", false);
   }
 
   /**

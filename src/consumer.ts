@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { type Attachment, attachmentOf } from "./_attachment.ts";
+import type { Attachment } from "./_attachment.ts";
+import { attachmentOf } from "./_handle_lock.ts";
 import { RingHandle } from "./ring_handle.ts";
 import { checkTarget, sameKind } from "./_batch.ts";
 import { CallQueue } from "./_call_queue.ts";
@@ -107,7 +108,7 @@ export class Consumer<T = Item> extends RingHandle {
    */
   constructor(buffer: RingBuffer<T> | SharedArrayBuffer) {
     super(buffer, "consumer");
-    this.#ring = attachmentOf(this);
+    this.#ring = attachmentOf<Attachment>(this);
     const { header } = this.#ring;
     this.#words = header.words;
     this.#slots = header.slots;

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { type Attachment, attachmentOf } from "./_attachment.ts";
+import type { Attachment } from "./_attachment.ts";
+import { attachmentOf } from "./_handle_lock.ts";
 import { RingHandle } from "./ring_handle.ts";
 import { checkItems, sameKind } from "./_batch.ts";
 import { CallQueue } from "./_call_queue.ts";
@@ -100,7 +101,7 @@ export class Producer<T = Item> extends RingHandle {
    */
   constructor(buffer: RingBuffer<T> | SharedArrayBuffer) {
     super(buffer, "producer");
-    this.#ring = attachmentOf(this);
+    this.#ring = attachmentOf<Attachment>(this);
     const { header } = this.#ring;
     this.#words = header.words;
     this.#slots = header.slots;

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { Attachment, attachments, type Role } from "./_attachment.ts";
+import { Attachment } from "./_attachment.ts";
+import { recordAttachment, type Role } from "./_handle_lock.ts";
 import type { Multiplicity, Scheme } from "./_header.ts";
 
 /**
@@ -36,7 +37,7 @@ export class RingHandle {
    */
   protected constructor(buffer: unknown, role: Role) {
     this.#ring = new Attachment(buffer, role);
-    attachments.set(this, this.#ring);
+    recordAttachment(this, this.#ring);
   }
 
   /**

@@ -7,10 +7,8 @@ import { checkTarget, sameKind } from "./_batch.ts";
 import { CallQueue } from "./_call_queue.ts";
 import type { Codec, NumericArray } from "./_codec.ts";
 import { Segments } from "./_segments.ts";
-import {
-  type UnboundedAttachment,
-  unboundedAttachmentOf,
-} from "./_unbounded_attachment.ts";
+import { attachmentOf } from "./_handle_lock.ts";
+import type { UnboundedAttachment } from "./_unbounded_attachment.ts";
 import { corrupted } from "./_unbounded_header.ts";
 import {
   W_CONSUMER_WAITING,
@@ -87,7 +85,7 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
    */
   constructor(buffer: UnboundedBuffer<T> | SharedArrayBuffer) {
     super(buffer, "consumer");
-    this.#buffer = unboundedAttachmentOf(this);
+    this.#buffer = attachmentOf<UnboundedAttachment>(this);
     const { header } = this.#buffer;
     this.#words = header.words;
     this.#segmentSlots = header.segmentSlots;

@@ -4,11 +4,8 @@
  *
  * @module
  */
-import {
-  type Role,
-  UnboundedAttachment,
-  unboundedAttachments,
-} from "./_unbounded_attachment.ts";
+import { recordAttachment, type Role } from "./_handle_lock.ts";
+import { UnboundedAttachment } from "./_unbounded_attachment.ts";
 
 /**
  * The common part of {@linkcode UnboundedProducer} and
@@ -43,7 +40,7 @@ export class UnboundedHandle {
    */
   protected constructor(buffer: unknown, role: Role) {
     this.#buffer = new UnboundedAttachment(buffer, role);
-    unboundedAttachments.set(this, this.#buffer);
+    recordAttachment(this, this.#buffer);
   }
 
   /**

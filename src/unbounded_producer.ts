@@ -6,10 +6,8 @@
 import { checkItems, sameKind } from "./_batch.ts";
 import type { Codec, NumericArray } from "./_codec.ts";
 import { Segments } from "./_segments.ts";
-import {
-  type UnboundedAttachment,
-  unboundedAttachmentOf,
-} from "./_unbounded_attachment.ts";
+import { attachmentOf } from "./_handle_lock.ts";
+import type { UnboundedAttachment } from "./_unbounded_attachment.ts";
 import { corrupted } from "./_unbounded_header.ts";
 import {
   W_CLOSED,
@@ -82,7 +80,7 @@ export class UnboundedProducer<T = Item> extends UnboundedHandle {
    */
   constructor(buffer: UnboundedBuffer<T> | SharedArrayBuffer) {
     super(buffer, "producer");
-    this.#buffer = unboundedAttachmentOf(this);
+    this.#buffer = attachmentOf<UnboundedAttachment>(this);
     const { header } = this.#buffer;
     this.#words = header.words;
     this.#segmentSlots = header.segmentSlots;

@@ -1,0 +1,79 @@
+// What every handle's attachment shares, for a ring and an unbounded buffer
+// alike (their header words for it agree): the lock word of the handle's
+// side — or, where a side accepts many handles, its count of them — whether
+// this handle still holds it, and the closed flag.
+import { AlreadyAttachedError, RingStateError } from "./errors.ts";
+import {
+  W_CLOSED,
+  W_CONSUMER_ATTACHED,
+  W_PRODUCER_ATTACHED,
+} from "./_layout.ts";
+
+export type Role = "producer" | "consumer";
+
+/** Each handle's attachment, so the subclasses of a handle class can reach it. */
+const attachments: WeakMap<object, HandleLock> = new WeakMap();
+
+/** Records the attachment a handle class's constructor made for `handle`. */
+export function recordAttachment(handle: object, attachment: HandleLock): void {
+  attachments.set(handle, attachment);
+}
+
+/** The attachment recorded for `handle`, of the kind its handle class makes. */
+export function attachmentOf<A extends HandleLock>(handle: object): A {
+  return attachments.get(handle) as A;
+}
+
+export class HandleLock {
+  readonly words: Int32Array;
+  readonly role: Role;
+  #lock: number;
+  /** Whether this side accepts many handles: the lock word counts them. */
+  #many = false;
+  #attached = true;
+
+  constructor(words: Int32Array, role: Role) {
+    this.words = words;
+    this.role = role;
+    this.#lock = role === "producer"
+      ? W_PRODUCER_ATTACHED
+      : W_CONSUMER_ATTACHED;
+  }
+
+  /**
+   * Takes the side's lock, or counts this handle where the side accepts
+   * `many`; `noun` names the buffer when another handle holds the lock.
+   */
+  protected lock(noun: string, many: boolean): void {
+    this.#many = many;
+    if (many) Atomics.add(this.words, this.#lock, 1);
+    else if (Atomics.compareExchange(this.words, this.#lock, 0, 1) !== 0) {
+      const role = this.role;
+      throw new AlreadyAttachedError(
+        `Cannot attach ${role}: the ${noun} already has a live ${role} (call detach() or close() on it first)`,
+      );
+    }
+  }
+
+  get attached(): boolean {
+    return this.#attached;
+  }
+
+  /** Throws unless this handle is still attached; `what` names the call. */
+  assertAttached(what: string): void {
+    if (!this.#attached) {
+      throw new RingStateError(`${what}: this ${this.role} was detached`);
+    }
+  }
+
+  detach(): void {
+    if (!this.#attached) return;
+    this.#attached = false;
+    if (this.#many) Atomics.sub(this.words, this.#lock, 1);
+    else Atomics.store(this.words, this.#lock, 0);
+  }
+
+  isClosed(): boolean {
+    return Atomics.load(this.words, W_CLOSED) !== 0;
+  }
+}
