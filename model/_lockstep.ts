@@ -87,7 +87,7 @@ export class Oracle {
       );
       if (!enabled) return null;
       const after = this.model.step(current, action);
-      texts.push(describeStep(current, action, after));
+      texts.push(describeStep(action, { before: current, after }));
       if (op === "read") {
         const taken = after.consumers[0]?.nextConsumed ?? null;
         read = taken === null ? 0 : taken.producer * this.items + taken.seq + 1;

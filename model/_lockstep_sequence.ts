@@ -192,7 +192,10 @@ class Driver {
         op: op as BufferAction["op"],
       };
       texts.push(
-        describeStep(pm.decode(state, 0), action, pm.decode(after, 0)),
+        describeStep(action, {
+          before: pm.decode(state, 0),
+          after: pm.decode(after, 0),
+        }),
       );
       state = after;
     }

@@ -14,14 +14,19 @@ import {
  * the stepping process's position and the step it takes next.
  */
 export function describeSequenceStep(
-  before: BufferState,
   action: BufferAction,
-  after: BufferState,
-  process: { position: number; next: string | undefined },
+  step: {
+    before: BufferState;
+    after: BufferState;
+    /** The stepping process's position before the step. */
+    position: number;
+    /** The process's next step after this one. */
+    next: string | undefined;
+  },
 ): string {
   const producer = action.process.startsWith("P");
   const shared = producer ? "in" : "out";
-  const { position, next: went } = process;
+  const { before, after, position, next: went } = step;
   const slot = position % before.cells.length;
   const seq = (state: BufferState) =>
     `seq[${slot}] = ${state.sequences?.[slot]}`;

@@ -44,13 +44,20 @@ function processOf(state: BufferState, name: string) {
     : state.consumers[Number(name.slice(1))];
 }
 
+/** The states around a step, for {@linkcode describeStep}. */
+export interface StepStates {
+  /** The state before the step. */
+  before: BufferState;
+  /** The state after the step. */
+  after: BufferState;
+}
+
 /**
  * Describes one step from the state before it and the state after it, in the
  * textbook's terms.
  *
- * @param before The state before the step.
  * @param action The step.
- * @param after The state after the step.
+ * @param states The states before and after the step.
  * @returns E.g. `write buffer[1] = a0`, `read buffer[0] → a0`, `publish in = 2`.
  *
  * @example Describing a producer's write
@@ -60,19 +67,22 @@ function processOf(state: BufferState, name: string) {
  *
  * const model = boundedBuffer({ slots: 3, items: 1 });
  * const [s0] = [...model.initial()];
+ * const write = { process: "P0", op: "write" } as const;
  * const s1 = model.step(s0!, { process: "P0", op: "wait" });
- * const s2 = model.step(s1, { process: "P0", op: "write" });
- * assert.equal(describeStep(s1, { process: "P0", op: "write" }, s2), "write buffer[0] = a0");
+ * const s2 = model.step(s1, write);
+ * assert.equal(describeStep(write, { before: s1, after: s2 }), "write buffer[0] = a0");
  * ```
  */
 export function describeStep(
-  before: BufferState,
   action: BufferAction,
-  after: BufferState,
+  states: StepStates,
 ): string {
+  const { before, after } = states;
   const self = processOf(before, action.process);
   if (before.sequences !== undefined) {
-    return describeSequenceStep(before, action, after, {
+    return describeSequenceStep(action, {
+      before,
+      after,
       position: self?.position ?? 0,
       next: processOf(after, action.process)?.pc,
     });
@@ -183,7 +193,7 @@ export function formatTrace(
       action?.process ?? "-",
       action === null
         ? options.first ?? "initial state"
-        : describeStep(before, action, state),
+        : describeStep(action, { before, after: state }),
       mark("in", state.in),
       mark("out", state.out),
       `[${join(state.cells.map((c, j) => mark(`cells[${j}]`, itemName(c))))}]`,
@@ -234,7 +244,7 @@ export function traceToJson(trace: BufferTrace): TraceStepJson[] {
       op: action?.op ?? null,
       description: action === null
         ? "initial state"
-        : describeStep(before, action, state),
+        : describeStep(action, { before, after: state }),
       changed: i > 0 ? changedNames(before, state) : [],
       state,
     };
@@ -275,7 +285,10 @@ export function traceToMermaid(trace: BufferTrace, note?: string): string {
   lines.push(`  Note over M: ${snapshot(first)}`);
   trace.forEach(({ action, state }, i) => {
     if (action === null) return;
-    const text = describeStep(trace[i - 1]!.state, action, state);
+    const text = describeStep(action, {
+      before: trace[i - 1]!.state,
+      after: state,
+    });
     const arrow = action.op === "read" || action.op === "wait" ? "-->>" : "->>";
     lines.push(`  ${action.process}${arrow}M: ${text.replaceAll(";", ",")}`);
   });

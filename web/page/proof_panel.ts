@@ -52,7 +52,7 @@ function counterexample(o: BufferObligation, capacity: number): HTMLElement[] {
   if (cex === undefined) return [];
   if (o.name === "step" && cex.action !== undefined && cex.next !== undefined) {
     const step = `${cex.action.process} ${
-      describeStep(cex.state, cex.action, cex.next)
+      describeStep(cex.action, { before: cex.state, after: cex.next })
     }`;
     return [
       h(

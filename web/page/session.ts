@@ -120,7 +120,10 @@ export class Session {
     return [...this.model.actions(state)].map((action) => ({
       action,
       label: `${action.process} ${
-        describeStep(state, action, this.model.step(state, action))
+        describeStep(action, {
+          before: state,
+          after: this.model.step(state, action),
+        })
       }`,
     }));
   }

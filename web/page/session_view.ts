@@ -193,7 +193,7 @@ function traceRows(
         {},
         step.action === null || before === null
           ? "initial state"
-          : describeStep(before, step.action, step.state),
+          : describeStep(step.action, { before, after: step.state }),
       ),
       h("td", {}, mark(step.state.in, before?.in)),
       h("td", {}, mark(step.state.out, before?.out)),
