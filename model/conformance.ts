@@ -15,8 +15,15 @@
 
 import { Consumer, createRing, inspectRing, Producer } from "../mod.ts";
 import type { SlotView } from "../mod.ts";
-import { boundedBuffer } from "./bounded_buffer.ts";
 import type { BufferModel, BufferState } from "./bounded_buffer.ts";
+import {
+  assertNumbers,
+  assertOptionsObject,
+  checkedModel,
+  choice,
+  ringFactory,
+  stepLimit,
+} from "./_check_options.ts";
 import { explore } from "./explore.ts";
 import { runLockstep } from "./_lockstep_explore.ts";
 import { productionUnbounded } from "./_unbounded_ring.ts";
@@ -337,51 +344,16 @@ export function productionRing(config: RingConfig): RingUnderTest {
   };
 }
 
-const WHAT = "Cannot check ring";
-
-function choice<T extends string>(
-  name: string,
-  value: T,
-  allowed: readonly T[],
-): T {
-  if (allowed.includes(value)) return value;
-  throw new TypeError(
-    `${WHAT}: ${name} must be one of ${allowed.join(", ")}, received ${
-      JSON.stringify(value)
-    }`,
-  );
-}
-
-/** The model of the configuration; its range errors, renamed. */
+/** The model of the configuration, its options checked. */
 function modelOf(options: CheckRingOptions): BufferModel {
   const { slots, items, start = 0 } = options;
-  for (
-    const [name, value] of [["slots", slots], ["items", items], [
-      "start",
-      start,
-    ]] as const
-  ) {
-    if (typeof value !== "number") {
-      throw new TypeError(
-        `${WHAT}: ${name} must be an integer, received ${typeof value}`,
-      );
-    }
-  }
-  const scheme = choice("scheme", options.scheme ?? "textbook", [
+  assertNumbers({ slots, items, start });
+  const scheme = choice({ scheme: options.scheme ?? "textbook" }, [
     "textbook",
     "counter",
     "unbounded",
   ]);
-  try {
-    return boundedBuffer({ slots, items, scheme, start });
-  } catch (error) {
-    if (error instanceof RangeError) {
-      throw new RangeError(
-        error.message.replace(/^Cannot create model/, WHAT),
-      );
-    }
-    throw error;
-  }
+  return checkedModel({ slots, items, scheme, start });
 }
 
 /**
@@ -445,11 +417,7 @@ function modelOf(options: CheckRingOptions): BufferModel {
  * ```
  */
 export function checkRing(options: CheckRingOptions): RingCheckReport {
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(
-      `${WHAT}: options must be an object, received ${options}`,
-    );
-  }
+  assertOptionsObject(options);
   const model = modelOf(options);
   const { slots, items, scheme, start } = model.config as {
     slots: number;
@@ -457,27 +425,18 @@ export function checkRing(options: CheckRingOptions): RingCheckReport {
     scheme: "textbook" | "counter" | "unbounded";
     start: number;
   };
-  const coverage = choice("coverage", options.coverage ?? "states", [
+  const coverage = choice({ coverage: options.coverage ?? "states" }, [
     "states",
     "paths",
   ]);
-  let granularity = choice("granularity", options.granularity ?? "mixed", [
-    "fine",
-    "coarse",
-    "mixed",
-  ]);
-  const maxSteps = options.maxSteps ?? 5_000_000;
-  if (!Number.isInteger(maxSteps) || maxSteps < 1) {
-    throw new RangeError(
-      `${WHAT}: maxSteps must be a positive integer, received ${maxSteps}`,
-    );
-  }
-  const factory = options.ring ?? productionRing;
-  if (typeof factory !== "function") {
-    throw new TypeError(
-      `${WHAT}: ring must be a function returning a RingUnderTest, received ${typeof factory}`,
-    );
-  }
+  let granularity = choice({
+    granularity: options.granularity ?? "mixed",
+  }, ["fine", "coarse", "mixed"]);
+  const maxSteps = stepLimit(options.maxSteps, 5_000_000);
+  const factory = ringFactory(options.ring, {
+    fallback: productionRing,
+    returns: "RingUnderTest",
+  });
   const config: RingConfig = { slots, scheme, start, items };
   // Coarse steps only for a ring that has them.
   const sample = factory(config);

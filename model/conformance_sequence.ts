@@ -26,8 +26,16 @@ import {
   READY,
   SequenceCore,
 } from "../src/_mpmc.ts";
-import { boundedBuffer } from "./bounded_buffer.ts";
 import type { BufferModel } from "./bounded_buffer.ts";
+import {
+  assertNumbers,
+  assertOptionsObject,
+  checkedModel,
+  choice,
+  ringFactory,
+  stepLimit,
+  WHAT,
+} from "./_check_options.ts";
 import { explore } from "./explore.ts";
 import { runSequenceLockstep } from "./_lockstep_sequence.ts";
 
@@ -236,8 +244,7 @@ export function productionSequenceRing(
     consumers: "many",
     item: "int32",
   });
-  const core = new SequenceCore(readHeader(sab, "Cannot check ring"));
-  const what = "Cannot check ring";
+  const core = new SequenceCore(readHeader(sab, WHAT));
   const producers = Array.from(
     { length: config.producers },
     () => new Producer<number>(sab),
@@ -250,8 +257,8 @@ export function productionSequenceRing(
   const cells = new Int32Array(sab, offsets.data, slots);
   const bytes = new Uint8Array(sab);
   return {
-    load: (side) => core.load(SIDES[side], what),
-    probe: (side, p) => probeName(core.probe(SIDES[side], p, what)),
+    load: (side) => core.load(SIDES[side], WHAT),
+    probe: (side, p) => probeName(core.probe(SIDES[side], p, WHAT)),
     claim: (side, p) => core.claim(SIDES[side], p),
     write(p, item) {
       cells[p % slots] = item;
@@ -274,41 +281,18 @@ export function productionSequenceRing(
   };
 }
 
-const WHAT = "Cannot check ring";
-
-/** The model of the configuration; its range errors, renamed. */
+/** The model of the configuration, its options checked. */
 function modelOf(options: CheckSequenceRingOptions): BufferModel {
   const { slots, items, producers = 2, consumers = 2, start = 0 } = options;
-  for (
-    const [name, value] of Object.entries({
-      slots,
-      items,
-      producers,
-      consumers,
-      start,
-    })
-  ) {
-    if (typeof value !== "number") {
-      throw new TypeError(
-        `${WHAT}: ${name} must be an integer, received ${typeof value}`,
-      );
-    }
-  }
-  try {
-    return boundedBuffer({
-      sync: "sequence",
-      slots,
-      items,
-      producers,
-      consumers,
-      start,
-    });
-  } catch (error) {
-    if (error instanceof RangeError) {
-      throw new RangeError(error.message.replace(/^Cannot create model/, WHAT));
-    }
-    throw error;
-  }
+  assertNumbers({ slots, items, producers, consumers, start });
+  return checkedModel({
+    sync: "sequence",
+    slots,
+    items,
+    producers,
+    consumers,
+    start,
+  });
 }
 
 /**
@@ -354,33 +338,17 @@ function modelOf(options: CheckSequenceRingOptions): BufferModel {
 export function checkSequenceRing(
   options: CheckSequenceRingOptions,
 ): SequenceCheckReport {
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(
-      `${WHAT}: options must be an object, received ${options}`,
-    );
-  }
+  assertOptionsObject(options);
   const model = modelOf(options);
   const { slots, items, producers, consumers, start } = model.config;
-  const granularity = options.granularity ?? "mixed";
-  if (!["fine", "coarse", "mixed"].includes(granularity)) {
-    throw new TypeError(
-      `${WHAT}: granularity must be one of fine, coarse, mixed, received ${
-        JSON.stringify(granularity)
-      }`,
-    );
-  }
-  const maxSteps = options.maxSteps ?? 2_000_000;
-  if (!Number.isInteger(maxSteps) || maxSteps < 1) {
-    throw new RangeError(
-      `${WHAT}: maxSteps must be a positive integer, received ${maxSteps}`,
-    );
-  }
-  const factory = options.ring ?? productionSequenceRing;
-  if (typeof factory !== "function") {
-    throw new TypeError(
-      `${WHAT}: ring must be a function returning a SequenceRingUnderTest, received ${typeof factory}`,
-    );
-  }
+  const granularity = choice({
+    granularity: options.granularity ?? "mixed",
+  }, ["fine", "coarse", "mixed"]);
+  const maxSteps = stepLimit(options.maxSteps, 2_000_000);
+  const factory = ringFactory(options.ring, {
+    fallback: productionSequenceRing,
+    returns: "SequenceRingUnderTest",
+  });
   const explored = explore(model);
   const result = runSequenceLockstep({
     model,
