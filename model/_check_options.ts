@@ -48,6 +48,20 @@ export function choice<T extends string>(
   );
 }
 
+/** How finely a lockstep check steps: the model's one-access steps, whole calls, or both. */
+export type Granularity = "fine" | "coarse" | "mixed";
+
+/** The `granularity` option, `"mixed"` when absent; a TypeError when unknown. */
+export function granularityOf(
+  granularity: Granularity | undefined,
+): Granularity {
+  return choice({ granularity: granularity ?? "mixed" }, [
+    "fine",
+    "coarse",
+    "mixed",
+  ]);
+}
+
 /** The model of the configuration; its range errors, renamed. */
 export function checkedModel(options: BufferOptions): BufferModel {
   try {

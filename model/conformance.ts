@@ -21,6 +21,7 @@ import {
   assertOptionsObject,
   checkedModel,
   choice,
+  granularityOf,
   ringFactory,
   stepLimit,
 } from "./_check_options.ts";
@@ -429,9 +430,7 @@ export function checkRing(options: CheckRingOptions): RingCheckReport {
     "states",
     "paths",
   ]);
-  let granularity = choice({
-    granularity: options.granularity ?? "mixed",
-  }, ["fine", "coarse", "mixed"]);
+  let granularity = granularityOf(options.granularity);
   const maxSteps = stepLimit(options.maxSteps, 5_000_000);
   const factory = ringFactory(options.ring, {
     fallback: productionRing,

@@ -31,7 +31,7 @@ import {
   assertNumbers,
   assertOptionsObject,
   checkedModel,
-  choice,
+  granularityOf,
   ringFactory,
   stepLimit,
   WHAT,
@@ -341,9 +341,7 @@ export function checkSequenceRing(
   assertOptionsObject(options);
   const model = modelOf(options);
   const { slots, items, producers, consumers, start } = model.config;
-  const granularity = choice({
-    granularity: options.granularity ?? "mixed",
-  }, ["fine", "coarse", "mixed"]);
+  const granularity = granularityOf(options.granularity);
   const maxSteps = stepLimit(options.maxSteps, 2_000_000);
   const factory = ringFactory(options.ring, {
     fallback: productionSequenceRing,
