@@ -2,7 +2,8 @@
 // `readHeader`, so a buffer that is not a ring, or a damaged one, is refused
 // before any slot is touched.
 import { CorruptedRingError } from "./errors.ts";
-import { describeValue, type ItemLayout, parseItemSpec } from "./_codec.ts";
+import { describeValue, type ItemLayout } from "./_codec.ts";
+import { dataOffsetOf, readDescriptor } from "./_descriptor.ts";
 import { positionsOf } from "./_mpmc_positions.ts";
 import {
   alignUp,
@@ -76,7 +77,7 @@ export function measure(
   item: ItemLayout,
   scheme: Scheme = "textbook",
 ): { dataOffset: number; sequenceOffset: number; byteLength: number } {
-  const dataOffset = alignUp(DESCRIPTOR_OFFSET + descriptorBytes, LINE);
+  const dataOffset = dataOffsetOf(descriptorBytes);
   const end = dataOffset + slots * item.stride;
   if (scheme !== "sequence") {
     return { dataOffset, sequenceOffset: 0, byteLength: end };
@@ -145,23 +146,11 @@ export function readHeader(
     throw corrupt(`scheme code is ${Atomics.load(words, W_SCHEME)}`);
   }
   const descriptorBytes = Atomics.load(words, W_DESCRIPTOR_BYTES);
-  if (
-    descriptorBytes < 1 ||
-    DESCRIPTOR_OFFSET + descriptorBytes > buffer.byteLength
-  ) {
-    throw corrupt(`item descriptor length is ${descriptorBytes}`);
-  }
-  let item: ItemLayout;
-  try {
-    // Copy first: TextDecoder refuses views of shared memory.
-    const bytes = new Uint8Array(buffer, DESCRIPTOR_OFFSET, descriptorBytes)
-      .slice();
-    item = parseItemSpec(JSON.parse(new TextDecoder().decode(bytes)), what);
-  } catch (error) {
-    throw corrupt(
-      `item descriptor is unreadable (${(error as Error).message})`,
-    );
-  }
+  const item = readDescriptor(buffer, {
+    bytes: descriptorBytes,
+    what,
+    corrupt,
+  });
   const sides = sidesOf(Atomics.load(words, W_SIDES), scheme);
   if (sides === undefined) {
     throw corrupt(`sides word is ${Atomics.load(words, W_SIDES)}`);

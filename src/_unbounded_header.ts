@@ -1,12 +1,11 @@
 // Reading and validating an unbounded buffer's header. Every handle attaches
 // through `readUnboundedHeader`, so a buffer that is not an unbounded buffer,
 // or a damaged one, is refused before any segment is touched.
-import { describeValue, type ItemLayout, parseItemSpec } from "./_codec.ts";
+import { describeValue, type ItemLayout } from "./_codec.ts";
+import { dataOffsetOf, readDescriptor } from "./_descriptor.ts";
 import { CorruptedRingError } from "./errors.ts";
 import {
-  alignUp,
   DESCRIPTOR_OFFSET,
-  LINE,
   MAX_BYTES,
   MAX_SEGMENT_SLOTS,
   segmentBytesOf,
@@ -33,11 +32,6 @@ export interface UnboundedHeader {
   readonly item: ItemLayout;
   /** Bytes from the start of the buffer to segment 0. */
   readonly dataOffset: number;
-}
-
-/** Bytes from the start of the buffer to segment 0. */
-export function dataOffsetOf(descriptorBytes: number): number {
-  return alignUp(DESCRIPTOR_OFFSET + descriptorBytes, LINE);
 }
 
 /** An error for a header or index that cannot be. */
@@ -83,24 +77,11 @@ export function readUnboundedHeader(
     throw corrupted(what, `segmentSlots is ${segmentSlots}`);
   }
   const descriptorBytes = Atomics.load(words, W_DESCRIPTOR_BYTES);
-  if (
-    descriptorBytes < 1 ||
-    DESCRIPTOR_OFFSET + descriptorBytes > buffer.byteLength
-  ) {
-    throw corrupted(what, `item descriptor length is ${descriptorBytes}`);
-  }
-  let item: ItemLayout;
-  try {
-    // Copy first: TextDecoder refuses views of shared memory.
-    const bytes = new Uint8Array(buffer, DESCRIPTOR_OFFSET, descriptorBytes)
-      .slice();
-    item = parseItemSpec(JSON.parse(new TextDecoder().decode(bytes)), what);
-  } catch (error) {
-    throw corrupted(
-      what,
-      `item descriptor is unreadable (${(error as Error).message})`,
-    );
-  }
+  const item = readDescriptor(buffer, {
+    bytes: descriptorBytes,
+    what,
+    corrupt: (why) => corrupted(what, why),
+  });
   const dataOffset = dataOffsetOf(descriptorBytes);
   const segmentBytes = segmentBytesOf(segmentSlots, item.stride);
   const maxBytes = Atomics.load(words, W_MAX_BYTES);

@@ -18,9 +18,7 @@
 import { alignUp } from "./_layout.ts";
 
 export {
-  alignUp,
   DESCRIPTOR_OFFSET,
-  LINE,
   MAX_BYTES,
   W_CLOSED,
   W_CONSUMER_ATTACHED,

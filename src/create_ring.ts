@@ -4,6 +4,7 @@
  * @module
  */
 import { describeValue, parseItemSpec } from "./_codec.ts";
+import { encodeDescriptor, writeDescriptor } from "./_descriptor.ts";
 import { measure, type Multiplicity, type Scheme } from "./_header.ts";
 import { positionLimit } from "./_mpmc_positions.ts";
 import type { ItemOf, ItemSpec } from "./item.ts";
@@ -198,7 +199,7 @@ export function createRing<const S extends ItemSpec = "int32">(
     );
   }
   const layout = parseItemSpec(item, what);
-  const descriptor = new TextEncoder().encode(JSON.stringify(layout.spec));
+  const descriptor = encodeDescriptor(layout);
   const { dataOffset, sequenceOffset, byteLength } = measure(
     descriptor.length,
     slots,
@@ -213,7 +214,7 @@ export function createRing<const S extends ItemSpec = "int32">(
 
   const buffer = new SharedArrayBuffer(byteLength);
   const words = new Int32Array(buffer, 0, DESCRIPTOR_OFFSET / 4);
-  new Uint8Array(buffer, DESCRIPTOR_OFFSET, descriptor.length).set(descriptor);
+  writeDescriptor(buffer, descriptor);
   words[W_SLOTS] = slots;
   words[W_SCHEME] = scheme === "textbook"
     ? SCHEME_TEXTBOOK

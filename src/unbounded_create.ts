@@ -4,7 +4,11 @@
  * @module
  */
 import { describeValue, parseItemSpec } from "./_codec.ts";
-import { dataOffsetOf } from "./_unbounded_header.ts";
+import {
+  dataOffsetOf,
+  encodeDescriptor,
+  writeDescriptor,
+} from "./_descriptor.ts";
 import {
   DESCRIPTOR_OFFSET,
   MAX_BYTES,
@@ -139,7 +143,7 @@ export function createUnbounded<const S extends ItemSpec = "int32">(
     2 ** 32 - 1,
     what,
   );
-  const descriptor = new TextEncoder().encode(JSON.stringify(layout.spec));
+  const descriptor = encodeDescriptor(layout);
   const dataOffset = dataOffsetOf(descriptor.length);
   const segmentBytes = segmentBytesOf(segmentSlots, layout.stride);
   const byteLength = dataOffset + segmentBytes;
@@ -159,7 +163,7 @@ export function createUnbounded<const S extends ItemSpec = "int32">(
 
   const buffer = new SharedArrayBuffer(byteLength, { maxByteLength: maxBytes });
   const words = new Int32Array(buffer, 0, DESCRIPTOR_OFFSET / 4);
-  new Uint8Array(buffer, DESCRIPTOR_OFFSET, descriptor.length).set(descriptor);
+  writeDescriptor(buffer, descriptor);
   words[W_SEGMENT_SLOTS] = segmentSlots;
   words[W_STRIDE] = layout.stride;
   words[W_DESCRIPTOR_BYTES] = descriptor.length;
