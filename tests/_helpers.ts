@@ -1,6 +1,7 @@
-// Shared pieces of the ring's unit and model-based tests: error assertions
-// that also check the message style, snapshots of a ring for "unchanged"
-// checks, raw header access for scribbling, and seeds for property tests.
+// Shared pieces of the ring's (and the unbounded buffer's) unit and
+// model-based tests: error assertions that also check the message style,
+// images of a buffer for "unchanged" checks, raw header access for
+// scribbling, seeds for property tests, and draining.
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
@@ -76,23 +77,37 @@ export async function assertRejectsWith(
   assert.ok(thrown, `expected a ${Class.name}, but the promise resolved`);
 }
 
-/** A ring's header as inspectRing sees it, plus a copy of every byte. */
-export interface RingImage {
-  readonly snapshot: RingSnapshot;
+/** A buffer's whole state: what its inspect function sees, and every byte. */
+export interface Image<S> {
+  readonly snapshot: S;
   readonly bytes: Uint8Array;
+  /** How the snapshot was taken (inspectRing, inspectUnbounded). */
+  readonly inspect: (sab: SharedArrayBuffer) => S;
 }
 
-/** Captures a ring's whole state. */
-export function imageOf(sab: SharedArrayBuffer): RingImage {
-  return { snapshot: inspectRing(sab), bytes: new Uint8Array(sab).slice() };
+/** A ring's header as inspectRing sees it, plus a copy of every byte. */
+export type RingImage = Image<RingSnapshot>;
+
+/** Captures a buffer's whole state, by `inspect` (default inspectRing). */
+export function imageOf<S = RingSnapshot>(
+  sab: SharedArrayBuffer,
+  inspect: (sab: SharedArrayBuffer) => S = inspectRing as (
+    sab: SharedArrayBuffer,
+  ) => S,
+): Image<S> {
+  return {
+    snapshot: inspect(sab),
+    bytes: new Uint8Array(sab).slice(),
+    inspect,
+  };
 }
 
 /** Checks that `sab` is byte for byte what `image` captured. */
-export function assertUnchanged(
+export function assertUnchanged<S>(
   sab: SharedArrayBuffer,
-  image: RingImage,
+  image: Image<S>,
 ): void {
-  const now = imageOf(sab);
+  const now = imageOf(sab, image.inspect);
   assert.deepEqual(now.snapshot, image.snapshot);
   assert.deepEqual(now.bytes, image.bytes);
 }
@@ -191,24 +206,49 @@ export function propertySeed(): number {
   return seed | 0;
 }
 
+/** Options of {@linkcode assertProperty} and {@linkcode assertAsyncProperty}. */
+export interface PropertyParams {
+  readonly numRuns: number;
+  /** Default: {@linkcode propertySeed}. */
+  readonly seed?: number;
+}
+
+/** A failed property's error, naming the seed and how to replay it. */
+function seeded(error: unknown, seed: number): Error {
+  return new Error(
+    `Property failed with seed ${seed} (replay with RINGPROOF_SEED=${seed}): ${
+      error instanceof Error ? error.message : String(error)
+    }`,
+    { cause: error },
+  );
+}
+
 /**
  * Runs a fast-check property with an explicit seed; a failure names the seed
  * and how to replay it.
  */
 export function assertProperty(
   property: fc.IProperty<unknown>,
-  params: { numRuns: number; seed?: number },
+  params: PropertyParams,
 ): void {
   const seed = params.seed ?? propertySeed();
   try {
     fc.assert(property, { numRuns: params.numRuns, seed });
   } catch (error) {
-    throw new Error(
-      `Property failed with seed ${seed} (replay with RINGPROOF_SEED=${seed}): ${
-        error instanceof Error ? error.message : String(error)
-      }`,
-      { cause: error },
-    );
+    throw seeded(error, seed);
+  }
+}
+
+/** As {@linkcode assertProperty}, for an async property. */
+export async function assertAsyncProperty(
+  property: fc.IAsyncProperty<unknown>,
+  params: PropertyParams,
+): Promise<void> {
+  const seed = params.seed ?? propertySeed();
+  try {
+    await fc.assert(property, { numRuns: params.numRuns, seed });
+  } catch (error) {
+    throw seeded(error, seed);
   }
 }
 
@@ -266,8 +306,8 @@ export function openRing(
   return { sab, producer: new Producer(sab), consumer: new Consumer(sab) };
 }
 
-/** Pops with tryPop until the ring is empty; returns the items in order. */
-export function drain<T>(consumer: Consumer<T>): T[] {
+/** Pops with tryPop until the ring (or unbounded buffer) is empty; returns the items in order. */
+export function drain<T>(consumer: { tryPop(): T | undefined }): T[] {
   const out: T[] = [];
   for (let item = consumer.tryPop(); item !== undefined;) {
     out.push(item);

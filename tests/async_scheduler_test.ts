@@ -15,7 +15,7 @@ import {
   Producer,
   type Scheme,
 } from "../mod.ts";
-import { drain, propertySeed, withinLimit } from "./_helpers.ts";
+import { assertAsyncProperty, drain, withinLimit } from "./_helpers.ts";
 
 type Call = "push" | "pop" | "size";
 
@@ -42,24 +42,6 @@ function assertPrefix(results: readonly Settled[], what: string): number {
     `${what}: a call succeeded after one failed`,
   );
   return succeeded;
-}
-
-/** Runs an async property with the suite's seed; a failure names the seed. */
-async function assertAsyncProperty(
-  property: fc.IAsyncProperty<unknown>,
-  numRuns: number,
-): Promise<void> {
-  const seed = propertySeed();
-  try {
-    await fc.assert(property, { numRuns, seed });
-  } catch (error) {
-    throw new Error(
-      `Property failed with seed ${seed} (replay with RINGPROOF_SEED=${seed}): ${
-        error instanceof Error ? error.message : String(error)
-      }`,
-      { cause: error },
-    );
-  }
 }
 
 const planArb = fc.record({
@@ -125,6 +107,6 @@ Deno.test("pushAsync/popAsync/close keep FIFO, lose nothing and fail only when c
       // A pop failed only once the ring was closed and drained.
       if (j < popped.length) assert.equal(rest.length, 0, "failed pop");
     }),
-    150,
+    { numRuns: 150 },
   );
 });

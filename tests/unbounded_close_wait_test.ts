@@ -13,10 +13,11 @@ import {
   assertRejectsWith,
   assertThrowsWith,
   delay,
+  drain,
   waitUntil,
   withinLimit,
 } from "./_helpers.ts";
-import { drainUnbounded, openUnbounded, range } from "./_unbounded_helpers.ts";
+import { openUnbounded, range } from "./_unbounded_helpers.ts";
 
 Deno.test("UnboundedConsumer.pop times out on an empty buffer", () => {
   const { consumer } = openUnbounded();
@@ -159,7 +160,7 @@ Deno.test("UnboundedProducer and UnboundedConsumer allow one live handle per sid
       assert.equal(next.tryPop(), 1);
     }
     // `using` detached it: one more consumer may attach.
-    assert.deepEqual(drainUnbounded(new UnboundedConsumer<number>(sab)), [
+    assert.deepEqual(drain(new UnboundedConsumer<number>(sab)), [
       2,
       3,
       4,

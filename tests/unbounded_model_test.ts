@@ -11,11 +11,8 @@ import {
   UnboundedConsumer,
   UnboundedProducer,
 } from "../mod.ts";
-import { assertProperty } from "./_helpers.ts";
-import {
-  assertUnboundedUnchanged,
-  unboundedImage,
-} from "./_unbounded_helpers.ts";
+import { assertProperty, assertUnchanged } from "./_helpers.ts";
+import { unboundedImage } from "./_unbounded_helpers.ts";
 
 type Op =
   | { readonly kind: "push" | "tryPush" | "reserve" | "tryPop" | "peek" }
@@ -85,7 +82,7 @@ Deno.test("UnboundedProducer and UnboundedConsumer behave as a FIFO queue that r
             if (pushed) {
               queue.push(...items);
               next += n;
-            } else assertUnboundedUnchanged(sab, image);
+            } else assertUnchanged(sab, image);
           } else if (op.kind === "tryPop") {
             assert.equal(consumer.tryPop(), queue.shift());
           } else if (op.kind === "peek") {

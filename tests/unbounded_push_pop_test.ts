@@ -6,14 +6,8 @@ import {
   UnboundedConsumer,
   UnboundedProducer,
 } from "../mod.ts";
-import { assertThrowsWith } from "./_helpers.ts";
-import {
-  assertUnboundedUnchanged,
-  drainUnbounded,
-  openUnbounded,
-  range,
-  unboundedImage,
-} from "./_unbounded_helpers.ts";
+import { assertThrowsWith, assertUnchanged, drain } from "./_helpers.ts";
+import { openUnbounded, range, unboundedImage } from "./_unbounded_helpers.ts";
 
 /** The bytes of a buffer with `segments` segments of `segmentSlots` int32s. */
 function bytesFor(segments: number, segmentSlots: number): number {
@@ -36,7 +30,7 @@ Deno.test("UnboundedProducer.push grows the buffer one segment at a time", async
     assert.equal(s.byteLength, bytesFor(3, 4));
   });
   await t.step("the consumer sees every item in order", () => {
-    assert.deepEqual(drainUnbounded(consumer), range(0, 10));
+    assert.deepEqual(drain(consumer), range(0, 10));
     assert.equal(consumer.size, 0);
   });
 });
@@ -49,7 +43,7 @@ Deno.test("UnboundedProducer.tryPush returns false at maxBytes, having written n
   for (const i of range(0, 8)) assert.equal(producer.tryPush(i), true);
   const image = unboundedImage(sab);
   assert.equal(producer.tryPush(8), false);
-  assertUnboundedUnchanged(sab, image);
+  assertUnchanged(sab, image);
   // The consumer leaves segment 0 once it reads item 4: then it is reused.
   assert.deepEqual(
     range(0, 5).map(() => consumer.tryPop()),
@@ -57,7 +51,7 @@ Deno.test("UnboundedProducer.tryPush returns false at maxBytes, having written n
   );
   assert.equal(producer.tryPush(8), true);
   assert.equal(producer.segments, 2);
-  assert.deepEqual(drainUnbounded(consumer), range(5, 9));
+  assert.deepEqual(drain(consumer), range(5, 9));
 });
 
 Deno.test("UnboundedProducer.push throws RangeError at maxBytes, losing nothing", () => {
@@ -74,8 +68,8 @@ Deno.test("UnboundedProducer.push throws RangeError at maxBytes, losing nothing"
   assertThrowsWith(() => producer.reserve(), RangeError, [
     `Cannot reserve slot: the unbounded buffer would exceed maxBytes ${maxBytes}`,
   ]);
-  assertUnboundedUnchanged(sab, image);
-  assert.deepEqual(drainUnbounded(consumer), range(0, 8));
+  assertUnchanged(sab, image);
+  assert.deepEqual(drain(consumer), range(0, 8));
 });
 
 Deno.test("UnboundedProducer.pushMany pushes all or nothing", async (t) => {
@@ -90,7 +84,7 @@ Deno.test("UnboundedProducer.pushMany pushes all or nothing", async (t) => {
     assertThrowsWith(() => producer.pushMany(range(0, 12)), RangeError, [
       `Cannot push items: the unbounded buffer would exceed maxBytes ${maxBytes}`,
     ]);
-    assertUnboundedUnchanged(sab, image);
+    assertUnchanged(sab, image);
   });
   await t.step("a bad item: nothing written", () => {
     const image = unboundedImage(sab);
@@ -103,12 +97,12 @@ Deno.test("UnboundedProducer.pushMany pushes all or nothing", async (t) => {
       TypeError,
       ["items[0] must be a number"],
     );
-    assertUnboundedUnchanged(sab, image);
+    assertUnchanged(sab, image);
   });
   await t.step("exactly what fits: every item, one publication", () => {
     assert.equal(producer.pushMany(range(0, 11)), 11);
     assert.equal(producer.segments, 3);
-    assert.deepEqual(drainUnbounded(consumer), [-1, ...range(0, 11)]);
+    assert.deepEqual(drain(consumer), [-1, ...range(0, 11)]);
   });
   await t.step("not an array-like: TypeError", () => {
     assertThrowsWith(
@@ -137,7 +131,7 @@ Deno.test("UnboundedConsumer recycles segments so memory stays bounded", async (
       if (producer.size > 64) assert.equal(consumer.tryPop(), next++);
     }
     assert.equal(producer.segments, 3);
-    assert.deepEqual(drainUnbounded(consumer), range(next, 100_000));
+    assert.deepEqual(drain(consumer), range(next, 100_000));
   });
   await t.step("recycled segments are reused before the buffer grows", () => {
     const { sab, producer, consumer } = openUnbounded({ segmentSlots: 2 });
@@ -149,7 +143,7 @@ Deno.test("UnboundedConsumer recycles segments so memory stays bounded", async (
     assert.equal(s.segments, 4);
     assert.deepEqual(s.chain, [3, 2, 1, 0]);
     assert.deepEqual(s.free, []);
-    assert.deepEqual(drainUnbounded(consumer), range(7, 14));
+    assert.deepEqual(drain(consumer), range(7, 14));
   });
 });
 
@@ -179,7 +173,7 @@ Deno.test("UnboundedProducer and UnboundedConsumer carry every item format acros
     const consumer = new UnboundedConsumer(sab);
     const items = range(0, 5).map((i) => new Uint8Array(5).fill(i + 1));
     producer.pushMany(items);
-    assert.deepEqual(drainUnbounded(consumer), items);
+    assert.deepEqual(drain(consumer), items);
     assertThrowsWith(() => producer.push(new Uint8Array(4)), RangeError, [
       "item must be exactly 5 bytes long",
     ]);
@@ -213,7 +207,7 @@ Deno.test("UnboundedProducer and UnboundedConsumer count across the 2^32 wrap", 
   producer.pushMany(range(0, 6));
   assert.equal(inspectUnbounded(sab).in, 3);
   assert.equal(producer.size, 6);
-  assert.deepEqual(drainUnbounded(consumer), range(0, 6));
+  assert.deepEqual(drain(consumer), range(0, 6));
   const s = inspectUnbounded(sab);
   assert.equal(s.out, 3);
   assert.equal(s.size, 0);
@@ -251,7 +245,7 @@ Deno.test("UnboundedProducer.detach drops a reservation; the next producer write
   const next = new UnboundedProducer<number>(sab);
   next.push(3);
   assert.equal(next.segments, 2);
-  assert.deepEqual(drainUnbounded(consumer), [1, 2, 3]);
+  assert.deepEqual(drain(consumer), [1, 2, 3]);
 });
 
 Deno.test("UnboundedConsumer.peek and release read in place, across segments", () => {
