@@ -67,6 +67,15 @@ export function schemeName(code: number): Scheme | undefined {
     : undefined;
 }
 
+/** The scheme's code in the header; {@linkcode schemeName} reads it back. */
+export function schemeCode(scheme: Scheme): number {
+  return scheme === "textbook"
+    ? SCHEME_TEXTBOOK
+    : scheme === "counter"
+    ? SCHEME_COUNTER
+    : SCHEME_SEQUENCE;
+}
+
 /**
  * Bytes from the start of the buffer to slot 0, to the sequence numbers
  * (sequence scheme; 0 otherwise), and the total length.
@@ -89,6 +98,15 @@ export function measure(
 export function capacityOf(scheme: Scheme, slots: number): number {
   // The textbook scheme keeps one slot empty to tell full from empty.
   return scheme === "textbook" ? slots - 1 : slots;
+}
+
+/** The sides word of the header: which sides accept many handles. */
+export function sidesWord(
+  producers: Multiplicity,
+  consumers: Multiplicity,
+): number {
+  return (producers === "many" ? SIDE_PRODUCERS : 0) |
+    (consumers === "many" ? SIDE_CONSUMERS : 0);
 }
 
 /** The sides word of the header, read back; undefined when impossible. */

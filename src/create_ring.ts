@@ -5,7 +5,13 @@
  */
 import { describeValue, parseItemSpec } from "./_codec.ts";
 import { encodeDescriptor, writeDescriptor } from "./_descriptor.ts";
-import { measure, type Multiplicity, type Scheme } from "./_header.ts";
+import {
+  measure,
+  type Multiplicity,
+  type Scheme,
+  schemeCode,
+  sidesWord,
+} from "./_header.ts";
 import { positionLimit } from "./_mpmc_positions.ts";
 import type { ItemOf, ItemSpec } from "./item.ts";
 import {
@@ -14,11 +20,6 @@ import {
   MAGIC,
   MAX_BYTES,
   MAX_SLOTS,
-  SCHEME_COUNTER,
-  SCHEME_SEQUENCE,
-  SCHEME_TEXTBOOK,
-  SIDE_CONSUMERS,
-  SIDE_PRODUCERS,
   W_BYTE_LENGTH,
   W_CONSUMER_WAITING,
   W_DATA_OFFSET,
@@ -216,13 +217,8 @@ export function createRing<const S extends ItemSpec = "int32">(
   const words = new Int32Array(buffer, 0, DESCRIPTOR_OFFSET / 4);
   writeDescriptor(buffer, descriptor);
   words[W_SLOTS] = slots;
-  words[W_SCHEME] = scheme === "textbook"
-    ? SCHEME_TEXTBOOK
-    : scheme === "counter"
-    ? SCHEME_COUNTER
-    : SCHEME_SEQUENCE;
-  words[W_SIDES] = (producers === "many" ? SIDE_PRODUCERS : 0) |
-    (consumers === "many" ? SIDE_CONSUMERS : 0);
+  words[W_SCHEME] = schemeCode(scheme);
+  words[W_SIDES] = sidesWord(producers, consumers);
   words[W_STRIDE] = layout.stride;
   words[W_DESCRIPTOR_BYTES] = descriptor.length;
   words[W_DATA_OFFSET] = dataOffset;
