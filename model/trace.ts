@@ -318,17 +318,18 @@ export interface ReportJson {
   invariant: string | null;
   /** Every property the counterexample's last state violates (empty on a pass). */
   violated: string[];
-  /** The exploration's figures. */
-  figures: {
-    states: number;
-    transitions: number;
-    depth: number;
-    seconds: number;
-    statesPerSecond: number;
-    bytesPerState: number;
-    order: "bfs" | "dfs";
-    symmetry: boolean;
-  };
+  /** The exploration's figures, as in {@linkcode Report}. */
+  figures: Pick<
+    Report<BufferState, BufferAction>,
+    | "states"
+    | "transitions"
+    | "depth"
+    | "seconds"
+    | "statesPerSecond"
+    | "bytesPerState"
+    | "order"
+    | "symmetry"
+  >;
   /** The reachability facts, with their witnesses. */
   facts: {
     name: string;
