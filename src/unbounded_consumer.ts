@@ -150,9 +150,8 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
     this.#ready(what);
     const deadline = deadlineOf(options, what);
     if (this.#isEmpty()) this.#emptyAfterSpin();
-    while (this.#isEmpty()) {
-      const ms = this.#beforeSleep(what, deadline, options.timeout);
-      if (ms < 0) break;
+    while (this.#isEmpty() && this.#stillEmpty(what)) {
+      const ms = this.#msLeft(deadline, options.timeout);
       Atomics.wait(this.#words, W_CONSUMER_WAITING, 1, ms);
     }
     Atomics.store(this.#words, W_CONSUMER_WAITING, 0);
@@ -200,9 +199,8 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
   async #popWhenReady(deadline: number, options: PopAsyncOptions): Promise<T> {
     const what = "Cannot pop item";
     const { signal } = options;
-    while (this.#isEmpty()) {
-      const ms = this.#beforeSleep(what, deadline, options.timeout);
-      if (ms < 0) break;
+    while (this.#isEmpty() && this.#stillEmpty(what)) {
+      const ms = this.#msLeft(deadline, options.timeout);
       signal?.throwIfAborted();
       await sleepAsync(this.#words, W_CONSUMER_WAITING, ms, signal);
       signal?.throwIfAborted();
@@ -369,27 +367,30 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
   /**
    * The empty buffer's path to sleep: raises the waiting flag and re-checks
    * (a producer that published before seeing the flag will not wake us).
-   * Returns the milliseconds to sleep, or -1 when an item came meanwhile;
-   * throws when the buffer is closed and drained or the time is up.
+   * Returns `false` when an item came meanwhile; throws when the buffer is
+   * closed and drained.
    */
-  #beforeSleep(
-    what: string,
-    deadline: number,
-    timeout: number | undefined,
-  ): number {
+  #stillEmpty(what: string): boolean {
     Atomics.store(this.#words, W_CONSUMER_WAITING, 1);
-    if (!this.#isEmpty()) return -1;
+    if (!this.#isEmpty()) return false;
     if (this.#buffer.isClosed()) {
       // The producer publishes its last `in` before closing: look once more
       // so an item pushed just before close() is not missed.
-      if (!this.#isEmpty()) return -1;
+      if (!this.#isEmpty()) return false;
       Atomics.store(this.#words, W_CONSUMER_WAITING, 0);
       throw new ClosedError(`${what}: buffer is closed and drained`);
     }
+    return true;
+  }
+
+  /** Milliseconds left to sleep; at none, lowers the flag and throws. */
+  #msLeft(deadline: number, timeout: number | undefined): number {
     const ms = remaining(deadline);
     if (ms === 0) {
       Atomics.store(this.#words, W_CONSUMER_WAITING, 0);
-      throw new TimeoutError(`${what}: buffer stayed empty for ${timeout} ms`);
+      throw new TimeoutError(
+        `Cannot pop item: buffer stayed empty for ${timeout} ms`,
+      );
     }
     return ms;
   }
