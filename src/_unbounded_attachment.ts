@@ -100,14 +100,16 @@ export class UnboundedAttachment extends HandleLock {
     const outSlot = Atomics.load(words, W_OUT_SLOT);
     checkRange(outSlot, segmentSlots, "outSlot", what, true);
     const items = this.size(what);
-    const limit = segments.count();
     let length = 1;
     for (
       let s = segments.next(head, what);
       s !== -1;
       s = segments.next(s, what)
     ) {
-      if (++length > limit) {
+      // Re-read the count: a running producer may grow the buffer and link
+      // new segments while we walk. The count is bounded by maxBytes, so a
+      // real loop still ends here.
+      if (++length > segments.count()) {
         throw corrupted(what, "the chain of segments loops");
       }
     }
