@@ -185,12 +185,16 @@ export class Consumer<T = Item> extends RingHandle {
     const what = "Cannot pop item";
     this.#ready(what);
     const deadline = deadlineOf(options, what);
-    if (this.#isEmpty()) this.#emptyAfterSpin();
-    while (this.#isEmpty() && this.#stillEmpty(what)) {
-      const ms = this.#msLeft(deadline, options.timeout);
-      Atomics.wait(this.#words, W_CONSUMER_WAITING, 1, ms);
+    // The fast path touches no flag: a store to the waiting flag, which sits
+    // on the producer's line next to `in`, on every pop would cost an
+    // out-of-line atomic call and a cache-line transfer per item.
+    if (this.#isEmpty() && this.#emptyAfterSpin()) {
+      while (this.#isEmpty() && this.#stillEmpty(what)) {
+        const ms = this.#msLeft(deadline, options.timeout);
+        Atomics.wait(this.#words, W_CONSUMER_WAITING, 1, ms);
+      }
+      Atomics.store(this.#words, W_CONSUMER_WAITING, 0);
     }
-    Atomics.store(this.#words, W_CONSUMER_WAITING, 0);
     return this.#take();
   }
 

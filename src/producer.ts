@@ -181,12 +181,14 @@ export class Producer<T = Item> extends RingHandle {
     this.#readyFast(what);
     this.#codec.check(item, "item");
     const deadline = deadlineOf(options, what);
-    if (this.#isFull()) this.#fullAfterSpin();
-    while (this.#isFull() && this.#stillFull(what)) {
-      const ms = this.#msLeft(deadline, options.timeout);
-      Atomics.wait(this.#words, W_PRODUCER_WAITING, 1, ms);
+    // The fast path touches no flag (see Consumer.pop).
+    if (this.#isFull() && this.#fullAfterSpin()) {
+      while (this.#isFull() && this.#stillFull(what)) {
+        const ms = this.#msLeft(deadline, options.timeout);
+        Atomics.wait(this.#words, W_PRODUCER_WAITING, 1, ms);
+      }
+      Atomics.store(this.#words, W_PRODUCER_WAITING, 0);
     }
-    Atomics.store(this.#words, W_PRODUCER_WAITING, 0);
     this.#write(item);
   }
 
