@@ -149,12 +149,14 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
     const what = "Cannot pop item";
     this.#ready(what);
     const deadline = deadlineOf(options, what);
-    if (this.#isEmpty()) this.#emptyAfterSpin();
-    while (this.#isEmpty() && this.#stillEmpty(what)) {
-      const ms = this.#msLeft(deadline, options.timeout);
-      Atomics.wait(this.#words, W_CONSUMER_WAITING, 1, ms);
+    // The fast path touches no flag (see Consumer.pop).
+    if (this.#isEmpty() && this.#emptyAfterSpin()) {
+      while (this.#isEmpty() && this.#stillEmpty(what)) {
+        const ms = this.#msLeft(deadline, options.timeout);
+        Atomics.wait(this.#words, W_CONSUMER_WAITING, 1, ms);
+      }
+      Atomics.store(this.#words, W_CONSUMER_WAITING, 0);
     }
-    Atomics.store(this.#words, W_CONSUMER_WAITING, 0);
     return this.#take();
   }
 
