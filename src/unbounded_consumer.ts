@@ -397,9 +397,10 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
     return ms;
   }
 
-  /** Re-checks an empty buffer up to SPIN_CHECKS times before sleeping. */
-  #emptyAfterSpin(): void {
-    for (let k = 0; k < SPIN_CHECKS; k++) if (!this.#isEmpty()) return;
+  /** Re-checks an empty buffer up to SPIN_CHECKS times; true when still empty. */
+  #emptyAfterSpin(): boolean {
+    for (let k = 0; k < SPIN_CHECKS; k++) if (!this.#isEmpty()) return false;
+    return true;
   }
 
   /** Reads `in` from shared memory and refuses an impossible value. */
