@@ -15,6 +15,12 @@
  *   `"counter"` (free-running 32-bit counters, all `BUFFER_SIZE` slots).
  * - {@linkcode closeRing} closes a ring from any thread; the consumer drains
  *   what was committed.
+ * - `producers: "many"` / `consumers: "many"` make a lock-free
+ *   many-producer/many-consumer ring (the `"sequence"` scheme, Vyukov's
+ *   per-slot sequence numbers); handles may then attach many times.
+ * - {@linkcode createUnbounded} makes the textbook's unbounded buffer: a
+ *   growable SharedArrayBuffer of recycled segments, whose
+ *   {@linkcode UnboundedProducer} never waits (up to `maxBytes`).
  *
  * @example Producer and consumer in one thread
  * ```ts
