@@ -51,6 +51,11 @@ export interface ExplorerFigures {
   runs: number;
   /** The same model with symmetry reduction over producers and over consumers. */
   symmetry: { states: number; seconds: number; statesPerSecond: number };
+  /**
+   * The same model with partial-order reduction (`reduction: "por"`): no
+   * states are cut under the mutex (only the lock holder can move).
+   */
+  por: { states: number; seconds: number; statesPerSecond: number };
 }
 
 function cpuNow(): number | null {
@@ -62,9 +67,9 @@ function cpuNow(): number | null {
   }
 }
 
-function timed(symmetry: boolean) {
+function timed(symmetry: boolean, reduction: "none" | "por" = "none") {
   const cpu = cpuNow();
-  const report = explore(boundedBuffer(BENCH_MODEL), { symmetry });
+  const report = explore(boundedBuffer(BENCH_MODEL), { symmetry, reduction });
   const after = cpuNow();
   if (report.verdict !== "pass") {
     throw new Error(`The bench model must pass, got ${report.verdict}`);
@@ -95,6 +100,7 @@ export function runExplorerBench(
   measured.sort((a, b) => a.report.seconds - b.report.seconds);
   const { report, cpu } = measured[Math.floor(runs / 2)]!;
   const reduced = timed(true).report;
+  const por = timed(false, "por").report;
   return Promise.resolve({
     model: "2 producers, 2 consumers, mutex, textbook, slots 4, 6 items each",
     states: report.states,
@@ -110,6 +116,11 @@ export function runExplorerBench(
       states: reduced.states,
       seconds: reduced.seconds,
       statesPerSecond: reduced.statesPerSecond,
+    },
+    por: {
+      states: por.states,
+      seconds: por.seconds,
+      statesPerSecond: por.statesPerSecond,
     },
   });
 }
@@ -143,5 +154,10 @@ if (import.meta.main) {
     `symmetry reduction: ${n(f.symmetry.states)} states, ${
       f.symmetry.seconds.toFixed(3)
     } s, ${n(f.symmetry.statesPerSecond)} states/s`,
+  );
+  console.log(
+    `partial-order reduction: ${n(f.por.states)} states, ${
+      f.por.seconds.toFixed(3)
+    } s, ${n(f.por.statesPerSecond)} states/s`,
   );
 }

@@ -33,6 +33,7 @@ const NOT_HERE = [
   "mutant",
   "proof",
   "symmetry",
+  "por",
   "dfs",
   "max-states",
   "ignore",

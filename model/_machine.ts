@@ -342,6 +342,66 @@ export class Machine {
     return n;
   }
 
+  /**
+   * Partial-order reduction: a process whose enabled step may be taken alone
+   * in this state (an ample set of one), or -1. Conservative; see
+   * docs/model.md, "Partial-order reduction". The step is invisible (it
+   * changes only a pc, or a pc with `in` / a position that no invariant,
+   * fact or end test can observe there) and independent of every step the
+   * other processes can take before it:
+   * - sync "sequence", one producer: the producer's `load` (reads `in`,
+   *   which only it writes; writes its own position) and `claim` (the CAS of
+   *   `in`, which only it reads and writes);
+   * - sync "none", one producer and one consumer, an unmutated full test:
+   *   a `wait` whose guard no step of the other process can falsify before
+   *   it is taken (checked here from `in`, `out` and the other's pc).
+   */
+  independentStep(src: Int32Array, so: number): number {
+    const { producers: P, consumers: C, sync, mutant } = this.config;
+    if (P !== 1) return -1;
+    const L = this.layout;
+    const prodPc = L.get(src, so, this.prodPc[0]!);
+    const prodOps = this.producerProgram;
+    if (sync === "sequence") {
+      const op = prodOps[prodPc];
+      return (op === LOAD || op === CLAIM) && prodPc + 1 < prodOps.length
+        ? 0
+        : -1;
+    }
+    if (
+      sync !== "none" || C !== 1 ||
+      !(mutant === undefined || mutant === "publish-before-write" ||
+        mutant === "release-before-read")
+    ) return -1;
+    const i = L.get(src, so, F_IN);
+    const o = L.get(src, so, F_OUT);
+    const consPc = L.get(src, so, this.consPc[0]!);
+    const consOps = this.consumerProgram;
+    if (
+      this.#producerWaits && prodOps[prodPc] === WAIT && !this.full(src, so)
+    ) {
+      // Only the consumer's `release` moves `out`; it lowers the count by one
+      // and, past its pending release, waits for a non-empty buffer.
+      const pending = consPc > 0 && consPc <= consOps.indexOf(RELEASE);
+      const stable = this.#textbook
+        ? !(pending && i === o)
+        : i - o < this.config.slots;
+      if (stable) return 0;
+    }
+    if (consOps[consPc] === WAIT && i !== o) {
+      // Only the producer's `publish` moves `in`; it raises the count by one
+      // and, past its pending publish, waits for a non-full buffer.
+      const at = prodOps.indexOf(PUBLISH);
+      const pending = prodPc < prodOps.length &&
+        prodPc >= prodOps.indexOf(WAIT) + 1 && prodPc <= at;
+      const stable = this.#textbook
+        ? !(pending && (i + 1) % this.config.slots === o)
+        : i > o;
+      if (stable) return P;
+    }
+    return -1;
+  }
+
   /** Process `proc`'s step from `src`; writes the result to `dst` and returns true when enabled. */
   step(
     proc: number,

@@ -54,6 +54,19 @@ export class Search {
     this.order = order;
     this.maxStates = Math.min(max, MAX_STATES);
     this.witnesses = Array.from({ length: facts }, () => -1);
+    const reduction = options.reduction ?? "none";
+    if (reduction !== "none" && reduction !== "por") {
+      throw new TypeError(
+        `Cannot explore: reduction must be "none" or "por", received ${
+          JSON.stringify(reduction)
+        }`,
+      );
+    }
+    if (reduction === "por" && (options.symmetry ?? false)) {
+      throw new RangeError(
+        `Cannot explore: reduction "por" does not combine with symmetry, received symmetry: true`,
+      );
+    }
     this.#options = options;
   }
 
@@ -109,6 +122,14 @@ export class Search {
     return this.#head++;
   }
 
+  /**
+   * States with a smaller index were discovered at the current BFS level or
+   * before (under DFS: every state, so any revisit counts).
+   */
+  horizon(): number {
+    return this.order === "bfs" ? this.#levelEnd : MAX_STATES + 1;
+  }
+
   /** Counts one expansion and reports progress now and then. */
   expanded(count: number): void {
     const onProgress = this.#options.onProgress;
@@ -133,7 +154,7 @@ export class Search {
 
   report<S, A>(
     states: number,
-    symmetry: boolean,
+    reductions: { symmetry: boolean; reduction: "none" | "por" },
     bytesPerState: number,
     factNames: readonly string[],
     trace: (index: number) => Step<S, A>[],
@@ -148,7 +169,8 @@ export class Search {
       statesPerSecond: seconds > 0 ? states / seconds : states,
       bytesPerState,
       order: this.order,
-      symmetry,
+      symmetry: reductions.symmetry,
+      reduction: reductions.reduction,
       facts: factNames.map((name, i): FactResult<S, A> => {
         const at = this.witnesses[i]!;
         return at < 0

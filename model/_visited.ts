@@ -52,6 +52,8 @@ function tagOf(hash: number): number {
 export class PackedStore {
   readonly words: number;
   readonly stride: number;
+  /** The index of the state the last {@linkcode PackedStore.add} found already present. */
+  found = -1;
   #pages: Int32Array[] = [];
   #count = 0;
   /** Interleaved pairs: `table[2 * slot]` = hash, `table[2 * slot + 1]` = index + 1 (0: empty). */
@@ -91,7 +93,8 @@ export class PackedStore {
 
   /**
    * Adds the state at `src[offset]` with the given parent (-1 for a root).
-   * Returns its new index, or -1 when it was already present.
+   * Returns its new index, or -1 when it was already present (its index is
+   * then in {@linkcode PackedStore.found}).
    */
   add(src: Int32Array, offset: number, parent: number): number {
     const words = this.words;
@@ -113,7 +116,10 @@ export class PackedStore {
             break;
           }
         }
-        if (same) return -1;
+        if (same) {
+          this.found = index;
+          return -1;
+        }
       }
       slot = (slot + 1) & mask;
     }

@@ -463,6 +463,7 @@ export function boundedBuffer(options: BufferOptions = {}): BufferModel {
     isEnd: (state, offset) => machine.isEnd(state, offset),
     decode: (state, offset) => machine.decode(state, offset),
     action: (code, state, offset) => machine.action(code, state, offset),
+    independentStep: (state, offset) => machine.independentStep(state, offset),
   };
   if (machine.hasSymmetry) {
     packed.canonicalize = (state, offset) =>

@@ -60,6 +60,7 @@ Exploration:
   --dfs              depth-first (default: breadth-first, shortest traces)
   --max-states N     stop after N states (verdict incomplete, exit 1)
   --symmetry         symmetry reduction over identical producers/consumers
+  --por              partial-order reduction (traces valid, not always shortest)
   --ignore NAMES     comma-separated invariants not to check
   --against TARGET   what to check: model (default), or production: the
                      production rings in lockstep with the model. --sync none:
@@ -97,7 +98,7 @@ const VALUE_FLAGS = [
   "ignore",
   "against",
 ] as const;
-const SWITCHES = ["dfs", "symmetry", "proof", "json", "mermaid", "help"];
+const SWITCHES = ["dfs", "symmetry", "por", "proof", "json", "mermaid", "help"];
 
 type Parsed = {
   values: Map<string, string>;
@@ -283,7 +284,7 @@ function checkText(
       report.bytesPerState.toFixed(1)
     } bytes/state, ${report.order}${
       report.symmetry ? ", symmetry reduction" : ""
-    }`,
+    }${report.reduction === "por" ? ", partial-order reduction" : ""}`,
   );
   for (const fact of report.facts) {
     const what = fact.name === "bound-tight"
@@ -307,7 +308,9 @@ function checkText(
   if (report.counterexample !== undefined) {
     lines.push(
       `counterexample: ${report.counterexample.length - 1} steps${
-        report.order === "bfs" ? " (shortest)" : ""
+        report.order === "bfs" && report.reduction === "none"
+          ? " (shortest)"
+          : ""
       }`,
       formatTrace(report.counterexample),
     );
@@ -332,10 +335,14 @@ function runCheck(parsed: Parsed, io: CliIo): number {
       );
     }
   }
+  if (parsed.switches.has("por") && parsed.switches.has("symmetry")) {
+    throw new UsageError("Flag --por does not combine with --symmetry");
+  }
   const progress = progressPrinter(io);
   const options: ExploreOptions = {
     order: parsed.switches.has("dfs") ? "dfs" : "bfs",
     symmetry: parsed.switches.has("symmetry"),
+    reduction: parsed.switches.has("por") ? "por" : "none",
     ignore,
     onProgress: progress.onProgress,
     progressSeconds: Math.min(0.25, io.progressAfter ?? 1),
@@ -422,7 +429,7 @@ function indent(text: string): string {
 
 function runProof(parsed: Parsed, io: CliIo): number {
   const options = bufferOptions(parsed, true);
-  for (const flag of ["dfs", "symmetry", "mermaid"]) {
+  for (const flag of ["dfs", "symmetry", "por", "mermaid"]) {
     if (parsed.switches.has(flag)) {
       throw new UsageError(`Flag --${flag} does not apply to --proof`);
     }

@@ -75,6 +75,9 @@ function explorePacked<S, A>(
   const succ = new Int32Array(pm.maxSuccessors * words);
   const acts = new Int32Array(pm.maxSuccessors);
   const symmetry = (options.symmetry ?? false) && pm.canonicalize !== undefined;
+  const independent = options.reduction === "por" && pm.independentStep
+    ? pm.independentStep.bind(pm)
+    : undefined;
   const canonicalize = symmetry ? pm.canonicalize!.bind(pm) : undefined;
   const checked = checkedNames(pm.invariantNames, options);
   const checkMask = pm.invariantNames.reduce(
@@ -103,30 +106,65 @@ function explorePacked<S, A>(
     return search.admit(index, store.count);
   };
 
+  // Partial-order reduction: take the model's independent step alone, unless
+  // its successor was already visited at this BFS level or before (under DFS:
+  // at all); then expand fully. Every cycle of the reduced graph has an edge
+  // that does not go down a level, so it passes a fully expanded state (the
+  // cycle proviso). Returns -1 when the step alone was taken, else the first
+  // successor still to visit.
+  let current = -1;
+  const ample = (
+    independentStep: (state: Int32Array, offset: number) => number,
+    page: Int32Array,
+    offset: number,
+    n: number,
+  ): number => {
+    const code = independentStep(page, offset);
+    if (code < 0) return 0;
+    let i = 0;
+    while (i < n && acts[i] !== code) i++;
+    if (i === n) {
+      throw new RangeError(
+        `Cannot explore: independentStep must return an enabled action or -1, received ${code}`,
+      );
+    }
+    const before = store.count;
+    running = visit(succ, i * words, current);
+    if (!running || store.count > before) return -1;
+    return store.found < search.horizon() ? 0 : -1;
+  };
+
   const roots = pm.initial();
   let running = true;
   for (let at = 0; running && at < roots.length; at += words) {
     running = visit(roots, at, -1);
   }
   while (running) {
-    const current = search.next(store.count);
+    current = search.next(store.count);
     if (current < 0) break;
     const page = store.page(current);
     const offset = store.offset(current);
     const n = pm.successors(page, offset, succ, acts);
-    search.transitions += n;
     if (n === 0 && !pm.isEnd(page, offset)) {
+      search.transitions += n;
       search.fail("deadlock", current, ["deadlock-free"]);
       break;
     }
-    for (let i = 0; running && i < n; i++) {
-      running = visit(succ, i * words, current);
+    let from = 0;
+    if (independent !== undefined) from = ample(independent, page, offset, n);
+    if (from < 0) {
+      search.transitions += 1; // the ample step alone
+    } else {
+      search.transitions += n;
+      for (let i = from; running && i < n; i++) {
+        running = visit(succ, i * words, current);
+      }
     }
     search.expanded(store.count);
   }
   return search.report(
     store.count,
-    symmetry,
+    { symmetry, reduction: independent !== undefined ? "por" : "none" },
     store.bytesPerState(),
     pm.factNames,
     (index) => packedTrace(pm, store, index, canonicalize),
@@ -250,7 +288,7 @@ function exploreGeneric<S, A>(
   }
   return search.report(
     store.count,
-    false,
+    { symmetry: false, reduction: "none" },
     store.bytesPerState(),
     facts.map(([name]) => name),
     (index) => genericTrace(model, store, index),

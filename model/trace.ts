@@ -329,6 +329,7 @@ export interface ReportJson {
     | "bytesPerState"
     | "order"
     | "symmetry"
+    | "reduction"
   >;
   /** The reachability facts, with their witnesses. */
   facts: {
@@ -378,6 +379,7 @@ export function reportToJson(
       bytesPerState: report.bytesPerState,
       order: report.order,
       symmetry: report.symmetry,
+      reduction: report.reduction,
     },
     facts: report.facts.map((fact) => ({
       name: fact.name,

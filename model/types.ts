@@ -74,6 +74,15 @@ export interface PackedModel<S, A> {
   facts(state: Int32Array, offset: number): number;
   /** Whether the state is a legitimate end state. */
   isEnd(state: Int32Array, offset: number): boolean;
+  /**
+   * Partial-order reduction: the action code of an enabled step that is safe
+   * to take alone in this state, or -1. Safe means invisible (it changes no
+   * invariant, fact or end-state test, in any state) and independent of
+   * every step the other processes can take before it (it cannot disable
+   * them or be disabled by them, and the two orders reach the same state).
+   * Models without it are explored fully under `reduction: "por"`.
+   */
+  independentStep?(state: Int32Array, offset: number): number;
   /** Rewrites the state in place to its symmetry representative, if the model has symmetries. */
   canonicalize?(state: Int32Array, offset: number): void;
   /** The readable state. */
@@ -127,7 +136,13 @@ export interface Report<S, A> {
   order: "bfs" | "dfs";
   /** Whether symmetry reduction was on. */
   symmetry: boolean;
-  /** On a violation or deadlock: a path from an initial state (shortest under BFS). */
+  /**
+   * `"por"` when partial-order reduction was on (the model offers
+   * {@linkcode PackedModel.independentStep}), else `"none"`. Under `"por"`
+   * counterexamples and witnesses are valid paths but not always shortest.
+   */
+  reduction: "none" | "por";
+  /** On a violation or deadlock: a path from an initial state (shortest under BFS without reduction). */
   counterexample?: Step<S, A>[];
   /** One entry per fact of the model. */
   facts: FactResult<S, A>[];
@@ -157,6 +172,12 @@ export interface ExploreOptions {
   maxStates?: number;
   /** Use the model's symmetry reduction when it has one (packed path only). Default `false`. */
   symmetry?: boolean;
+  /**
+   * `"por"`: partial-order reduction, when the model offers
+   * {@linkcode PackedModel.independentStep} (packed path, not with
+   * `symmetry`). Default `"none"`.
+   */
+  reduction?: "none" | "por";
   /** Invariants not to check, by name (e.g. to see what else a mutant breaks). */
   ignore?: readonly string[];
   /** Use the model's packed fast path when it has one. Default `true`. */

@@ -143,6 +143,7 @@ Deno.test("main() --json prints the ringproof.check/1 schema", () => {
     "bytesPerState",
     "depth",
     "order",
+    "reduction",
     "seconds",
     "states",
     "statesPerSecond",
@@ -269,4 +270,25 @@ Deno.test("main() prints a progress line on stderr during long runs", () => {
   assert.ok(tty.err.startsWith(`${redraw}states `), JSON.stringify(tty.err));
   assert.ok(tty.err.endsWith(redraw));
   assert.equal(run(args).err, ""); // under a second: quiet
+});
+
+Deno.test("main() --por is reported in the figures and the JSON", () => {
+  const text = run(["--slots", "4", "--items", "6", "--por"]);
+  assert.equal(text.code, 0);
+  assert.match(
+    text.out,
+    /figures: 92 states, .* bytes\/state, bfs, partial-order reduction/,
+  );
+  const json = JSON.parse(run(["--producers", "2", "--por", "--json"]).out);
+  assert.equal(json.figures.reduction, "por");
+  assert.equal(json.verdict, "violation");
+  const failing = run(["--producers", "2", "--por"]).out;
+  assert.match(failing, /counterexample: \d+ steps\n/);
+});
+
+Deno.test("main() --por exits 2 with --symmetry or --proof", () => {
+  const both = run(["--producers", "2", "--por", "--symmetry"]);
+  assert.equal(both.code, 2);
+  assert.match(both.err, /--por does not combine with --symmetry/);
+  assert.equal(run(["--proof", "--por"]).code, 2);
 });

@@ -211,6 +211,7 @@ export function exportPath(session: Session): ReportJson {
     bytesPerState: 0,
     order: "bfs",
     symmetry: false,
+    reduction: "none",
     counterexample: path,
     facts: Object.entries(model.facts ?? {}).map(([name, holds]) => {
       const at = path.findIndex((step) => holds(step.state));
