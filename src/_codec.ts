@@ -1,13 +1,7 @@
 // Item codecs: validate an item spec, lay it out in a slot, and move items
 // between JavaScript values and the shared slots without tearing (every field
 // is written through a typed array of its own kind, at its natural alignment).
-import type {
-  BigIntKind,
-  ItemSpec,
-  NumericKind,
-  SlotView,
-  StructSchema,
-} from "./item.ts";
+import type { ItemSpec, NumericKind, SlotView, StructSchema } from "./item.ts";
 
 type NumericArray =
   | Int8Array
@@ -441,11 +435,6 @@ export function makeCodec<T>(
       });
     },
   };
-}
-
-/** Whether `kind` is carried as a bigint. */
-export function isBigIntKind(kind: NumericKind): kind is BigIntKind {
-  return KINDS[kind].bigint;
 }
 
 export type { NumericArray, StructSchema };

@@ -62,7 +62,6 @@ export const W_PRODUCER_WAITING = 34;
 export const W_PRODUCER_WAITERS = 35;
 
 export const DESCRIPTOR_OFFSET = 192;
-export const HEADER_WORDS = DESCRIPTOR_OFFSET / 4;
 export const LINE = 64;
 
 export const SCHEME_TEXTBOOK = 1;

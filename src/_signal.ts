@@ -128,5 +128,3 @@ export async function sleepUntilChanged(
     if (onAbort) signal?.removeEventListener("abort", onAbort);
   }
 }
-
-export { W_CLOSED };
