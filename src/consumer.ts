@@ -494,7 +494,10 @@ export class Consumer<T = Item> extends RingHandle {
     this.#outSlot = slot;
     if (this.#counter) {
       this.#out = (this.#out + n) | 0;
-      Atomics.store(words, W_OUT_SLOT, slot);
+      // A plain store: the Atomics.store of the counter just below publishes
+      // it, as it publishes the slots' contents, and only an attaching handle
+      // or inspectRing() reads it.
+      words[W_OUT_SLOT] = slot;
     } else {
       this.#out = slot;
     }

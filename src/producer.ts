@@ -540,7 +540,10 @@ export class Producer<T = Item> extends RingHandle {
     this.#inSlot = slot;
     if (this.#counter) {
       this.#in = (this.#in + n) | 0;
-      Atomics.store(words, W_IN_SLOT, slot);
+      // A plain store: the Atomics.store of the counter just below publishes
+      // it, as it publishes the slots' contents, and only an attaching handle
+      // or inspectRing() reads it.
+      words[W_IN_SLOT] = slot;
     } else {
       this.#in = slot;
     }
