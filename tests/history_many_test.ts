@@ -28,24 +28,14 @@ import type {
   ManyHistoryJob,
   ManyHistoryResult,
 } from "./_workers/history_many_protocol.ts";
-import { itemOf } from "./_workers/mpmc_protocol.ts";
+import { itemOf, type MpmcPlan } from "./_workers/mpmc_protocol.ts";
 
 const WORKER = new URL("./_workers/history_many_worker.ts", import.meta.url);
 
 // ---------------------------------------------------------------- Workers
 
-interface Plan {
-  readonly producers: number;
-  readonly consumers: number;
-  readonly slots: number;
-  /** Items per producer. */
-  readonly items: number;
-  /** Positions start just below their wrap, crossed mid-run. */
-  readonly nearWrap?: boolean;
-}
-
 /** The plan's ring; with `nearWrap`, half the items go in before the wrap. */
-function ringOf(plan: Plan): SharedArrayBuffer {
+function ringOf(plan: MpmcPlan): SharedArrayBuffer {
   const wrap = 2 ** 31 - 2 ** 31 % plan.slots;
   const half = Math.floor(plan.producers * plan.items / 2);
   const start = plan.nearWrap ? wrap - half : 0;
@@ -59,7 +49,7 @@ function ringOf(plan: Plan): SharedArrayBuffer {
 
 /** Runs one plan's Workers, each logging its calls; returns the history. */
 async function record(
-  plan: Plan,
+  plan: MpmcPlan,
   seed: number,
 ): Promise<{ history: ManyHistory; capacity: number; label: string }> {
   const { producers, consumers, items } = plan;
@@ -121,7 +111,7 @@ async function record(
   }, { stallMs: 20_000 });
 }
 
-const PLANS: readonly Plan[] = [
+const PLANS: readonly MpmcPlan[] = [
   // 3 slots do not divide 2^31: positions wrap at 2^31 - 2, mid-run.
   { producers: 2, consumers: 2, slots: 3, items: 20_000, nearWrap: true },
   { producers: 2, consumers: 2, slots: 64, items: 30_000 },

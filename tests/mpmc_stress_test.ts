@@ -13,6 +13,7 @@ import {
   ITEM_SPAN,
   type MpmcJob,
   type MpmcPath,
+  type MpmcPlan,
   type MpmcResult,
 } from "./_workers/mpmc_protocol.ts";
 import { prng } from "./_workers/protocol.ts";
@@ -27,18 +28,8 @@ const PATHS: readonly MpmcPath[] = [
   "zerocopy",
 ];
 
-interface Plan {
-  readonly producers: number;
-  readonly consumers: number;
-  readonly slots: number;
-  /** Items per producer. */
-  readonly items: number;
-  /** Positions start just below their wrap. */
-  readonly nearWrap?: boolean;
-}
-
 /** Runs one plan; each Worker's path is drawn from the seed. */
-async function stress(plan: Plan): Promise<void> {
+async function stress(plan: MpmcPlan): Promise<void> {
   const { producers, consumers, slots, items } = plan;
   const random = prng(
     SEED ^ (producers * 31 + consumers * 7 + slots + (plan.nearWrap ? 1 : 0)),

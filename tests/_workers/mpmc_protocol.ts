@@ -31,3 +31,14 @@ export function itemOf(id: number, seq: number): number {
 
 /** Room for each producer's sequence numbers. */
 export const ITEM_SPAN = 2 ** 24;
+
+/** One many-producer/many-consumer run: its shape and size. */
+export interface MpmcPlan {
+  readonly producers: number;
+  readonly consumers: number;
+  readonly slots: number;
+  /** Items per producer. */
+  readonly items: number;
+  /** Positions start just below their wrap, crossed mid-run. */
+  readonly nearWrap?: boolean;
+}
