@@ -18,7 +18,7 @@
  */
 
 import { Consumer, createRing, inspectRing, Producer } from "../mod.ts";
-import { readHeader } from "../src/_header.ts";
+import { readHeader } from "../src/_shm/header.ts";
 import {
   BLOCKED,
   CONSUMERS,

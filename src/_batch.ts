@@ -1,7 +1,7 @@
 // What the batch calls of every producer and consumer share: the check of
 // their argument, and the test for a typed array of the slots' own numeric
 // kind, which is copied in bulk and needs no item checks.
-import type { NumericArray } from "./_codec.ts";
+import type { NumericArray } from "./_shm/codec.ts";
 
 /** Throws unless `items`, the argument of a `pushMany`, is an array-like. */
 export function checkItems<T>(items: ArrayLike<T>, what: string): void {

@@ -19,7 +19,7 @@
 // reserve() and commit()) publishes seq = (p + 1) | SKIP: consumers claim
 // and release the position without returning an item.
 import { CorruptedRingError } from "./errors.ts";
-import type { RingHeader } from "./_header.ts";
+import type { RingHeader } from "./_shm/header.ts";
 import {
   W_CLOSED,
   W_CONSUMER_WAITERS,
@@ -28,13 +28,13 @@ import {
   W_OUT,
   W_PRODUCER_WAITERS,
   W_PRODUCER_WAITING,
-} from "./_layout.ts";
+} from "./_shm/layout.ts";
 import {
   checkPosition,
   distance,
   positionLimit,
   positionsOf,
-} from "./_mpmc_positions.ts";
+} from "./_shm/positions.ts";
 import { sleepUntilChanged } from "./_signal.ts";
 
 /** Bit 31 of a sequence number: the position was given up, no item. */

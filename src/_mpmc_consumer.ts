@@ -1,14 +1,14 @@
 // The consumer calls of a sequence-scheme ring (see `_mpmc.ts`); `Consumer`
 // hands every call to this when its ring uses that scheme.
-import type { Attachment } from "./_attachment.ts";
-import type { Codec, NumericArray } from "./_codec.ts";
+import type { Attachment } from "./_shm/attachment.ts";
+import type { Codec, NumericArray } from "./_shm/codec.ts";
 import { CallQueue } from "./_call_queue.ts";
 import { CONSUMERS, SequenceCore } from "./_mpmc.ts";
 import { deadlineOf, remaining, SPIN_CHECKS } from "./_signal.ts";
 import { nonePeeked, notReleased } from "./_state_errors.ts";
 import { ClosedError, TimeoutError } from "./errors.ts";
 import type { SlotView } from "./item.ts";
-import type { PopAsyncOptions } from "./consumer.ts";
+import type { PopAsyncOptions } from "./options.ts";
 
 const POP = "Cannot pop item";
 

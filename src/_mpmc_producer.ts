@@ -1,16 +1,16 @@
 // The producer calls of a sequence-scheme ring (see `_mpmc.ts`); `Producer`
 // hands every call to this when its ring uses that scheme.
-import type { Attachment } from "./_attachment.ts";
+import type { Attachment } from "./_shm/attachment.ts";
 import { sameKind } from "./_batch.ts";
-import type { Codec, NumericArray } from "./_codec.ts";
-import { W_CLOSED } from "./_layout.ts";
+import type { Codec, NumericArray } from "./_shm/codec.ts";
+import { W_CLOSED } from "./_shm/layout.ts";
 import { CallQueue } from "./_call_queue.ts";
 import { PRODUCERS, SequenceCore } from "./_mpmc.ts";
 import { deadlineOf, remaining, SPIN_CHECKS } from "./_signal.ts";
 import { noneReserved, notCommitted } from "./_state_errors.ts";
 import { ClosedError, TimeoutError } from "./errors.ts";
 import type { SlotView } from "./item.ts";
-import type { PushAsyncOptions } from "./producer.ts";
+import type { PushAsyncOptions } from "./options.ts";
 
 const PUSH = "Cannot push item";
 

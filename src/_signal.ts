@@ -6,8 +6,8 @@
 // be lost: either the publisher sees the flag, or the sleeper's re-check sees
 // the published index; and clearing the flag to 0 before notifying makes a
 // sleeper that has not yet called `wait` return at once.
-import { describeValue } from "./_codec.ts";
-import { W_CLOSED } from "./_layout.ts";
+import { describeValue } from "./_shm/item_layout.ts";
+import { W_CLOSED } from "./_shm/layout.ts";
 
 /**
  * How many times a waiting call re-checks a full (or empty) ring before it

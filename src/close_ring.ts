@@ -3,14 +3,14 @@
  *
  * @module
  */
-import { describeValue } from "./_codec.ts";
+import { describeValue } from "./_shm/item_layout.ts";
 import {
   DESCRIPTOR_OFFSET,
   MAGIC,
   W_CONSUMER_WAITING,
   W_MAGIC,
   W_PRODUCER_WAITING,
-} from "./_layout.ts";
+} from "./_shm/layout.ts";
 import { markClosed } from "./_signal.ts";
 
 /**

@@ -3,20 +3,20 @@
  *
  * @module
  */
-import type { Attachment } from "./_attachment.ts";
-import { attachmentOf } from "./_handle_lock.ts";
+import type { Attachment } from "./_shm/attachment.ts";
+import { attachmentOf } from "./_shm/lock.ts";
 import { RingHandle } from "./ring_handle.ts";
 import { checkTarget, sameKind } from "./_batch.ts";
 import { CallQueue } from "./_call_queue.ts";
-import { type Codec, makeCodec, type NumericArray } from "./_codec.ts";
-import { checkCount, checkSlot } from "./_header.ts";
+import { type Codec, makeCodec, type NumericArray } from "./_shm/codec.ts";
+import { checkCount, checkSlot } from "./_shm/header.ts";
 import {
   W_CONSUMER_WAITING,
   W_IN,
   W_OUT,
   W_OUT_SLOT,
   W_PRODUCER_WAITING,
-} from "./_layout.ts";
+} from "./_shm/layout.ts";
 import {
   deadlineOf,
   remaining,
@@ -30,6 +30,9 @@ import { untilClosed } from "./_until_closed.ts";
 import type { RingBuffer } from "./create_ring.ts";
 import type { Item, SlotView } from "./item.ts";
 import { SequenceConsumer } from "./_mpmc_consumer.ts";
+import type { PopAsyncOptions, PopOptions } from "./options.ts";
+
+export type { PopAsyncOptions, PopOptions };
 
 /**
  * Up to this many items, `popMany` copies with a loop; above, with
@@ -37,18 +40,6 @@ import { SequenceConsumer } from "./_mpmc_consumer.ts";
  * over 32 to 64 items.
  */
 const COPY_LOOP_MAX = 32;
-
-/** Options for {@linkcode Consumer.pop}. */
-export interface PopOptions {
-  /** Milliseconds to wait for an item before a {@linkcode TimeoutError}. Defaults to no limit. */
-  readonly timeout?: number;
-}
-
-/** Options for {@linkcode Consumer.popAsync}. */
-export interface PopAsyncOptions extends PopOptions {
-  /** Aborts the wait; the promise rejects with the signal's reason. */
-  readonly signal?: AbortSignal;
-}
 
 /**
  * The consumer side of a ring: the textbook's consumer loop, which reads

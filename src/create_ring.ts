@@ -3,16 +3,16 @@
  *
  * @module
  */
-import { describeValue, parseItemSpec } from "./_codec.ts";
-import { encodeDescriptor, writeDescriptor } from "./_descriptor.ts";
+import { describeValue, parseItemSpec } from "./_shm/item_layout.ts";
+import { encodeDescriptor, writeDescriptor } from "./_shm/descriptor.ts";
 import {
   measure,
   type Multiplicity,
   type Scheme,
   schemeCode,
   sidesWord,
-} from "./_header.ts";
-import { positionLimit } from "./_mpmc_positions.ts";
+} from "./_shm/header.ts";
+import { positionLimit } from "./_shm/positions.ts";
 import type { ItemOf, ItemSpec } from "./item.ts";
 import {
   DESCRIPTOR_OFFSET,
@@ -35,7 +35,7 @@ import {
   W_SLOTS,
   W_STRIDE,
   W_VERSION,
-} from "./_layout.ts";
+} from "./_shm/layout.ts";
 
 export type { Multiplicity, Scheme };
 

@@ -8,8 +8,8 @@ import {
   readHeader,
   type RingHeader,
   type Scheme,
-} from "./_header.ts";
-import { distance, positionLimit } from "./_mpmc_positions.ts";
+} from "./_shm/header.ts";
+import { distance, positionLimit } from "./_shm/positions.ts";
 import {
   W_CLOSED,
   W_CONSUMER_ATTACHED,
@@ -22,7 +22,7 @@ import {
   W_PRODUCER_ATTACHED,
   W_PRODUCER_WAITERS,
   W_PRODUCER_WAITING,
-} from "./_layout.ts";
+} from "./_shm/layout.ts";
 import type { ItemSpec } from "./item.ts";
 
 /** What {@linkcode inspectRing} reports only for the `"sequence"` scheme. */

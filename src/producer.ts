@@ -3,13 +3,13 @@
  *
  * @module
  */
-import type { Attachment } from "./_attachment.ts";
-import { attachmentOf } from "./_handle_lock.ts";
+import type { Attachment } from "./_shm/attachment.ts";
+import { attachmentOf } from "./_shm/lock.ts";
 import { RingHandle } from "./ring_handle.ts";
 import { checkItems, sameKind } from "./_batch.ts";
 import { CallQueue } from "./_call_queue.ts";
-import { type Codec, makeCodec, type NumericArray } from "./_codec.ts";
-import { checkCount, checkSlot } from "./_header.ts";
+import { type Codec, makeCodec, type NumericArray } from "./_shm/codec.ts";
+import { checkCount, checkSlot } from "./_shm/header.ts";
 import {
   W_CLOSED,
   W_CONSUMER_WAITING,
@@ -17,7 +17,7 @@ import {
   W_IN_SLOT,
   W_OUT,
   W_PRODUCER_WAITING,
-} from "./_layout.ts";
+} from "./_shm/layout.ts";
 import {
   deadlineOf,
   markClosed,
@@ -31,18 +31,9 @@ import { ClosedError, TimeoutError } from "./errors.ts";
 import type { RingBuffer } from "./create_ring.ts";
 import type { Item, SlotView } from "./item.ts";
 import { SequenceProducer } from "./_mpmc_producer.ts";
+import type { PushAsyncOptions, PushOptions } from "./options.ts";
 
-/** Options for {@linkcode Producer.push}. */
-export interface PushOptions {
-  /** Milliseconds to wait for room before a {@linkcode TimeoutError}. Defaults to no limit. */
-  readonly timeout?: number;
-}
-
-/** Options for {@linkcode Producer.pushAsync}. */
-export interface PushAsyncOptions extends PushOptions {
-  /** Aborts the wait; the promise rejects with the signal's reason. */
-  readonly signal?: AbortSignal;
-}
+export type { PushAsyncOptions, PushOptions };
 
 /**
  * The producer side of a ring: the textbook's producer loop, which writes

@@ -3,9 +3,9 @@
  *
  * @module
  */
-import { Attachment } from "./_attachment.ts";
-import { recordAttachment, type Role } from "./_handle_lock.ts";
-import type { Multiplicity, Scheme } from "./_header.ts";
+import { Attachment } from "./_shm/attachment.ts";
+import { recordAttachment, type Role } from "./_shm/lock.ts";
+import type { Multiplicity, Scheme } from "./_shm/header.ts";
 
 /**
  * The common part of {@linkcode Producer} and {@linkcode Consumer}: one

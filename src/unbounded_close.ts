@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { readUnboundedHeader } from "./_unbounded_header.ts";
-import { W_CONSUMER_WAITING } from "./_unbounded_layout.ts";
+import { readUnboundedHeader } from "./_shm/unbounded_header.ts";
+import { W_CONSUMER_WAITING } from "./_shm/unbounded_layout.ts";
 import { markClosed } from "./_signal.ts";
 
 /**

@@ -5,20 +5,20 @@
  */
 import { checkTarget, sameKind } from "./_batch.ts";
 import { CallQueue } from "./_call_queue.ts";
-import type { Codec, NumericArray } from "./_codec.ts";
-import { Segments } from "./_segments.ts";
-import { attachmentOf } from "./_handle_lock.ts";
-import type { UnboundedAttachment } from "./_unbounded_attachment.ts";
-import { corrupted } from "./_unbounded_header.ts";
+import type { Codec, NumericArray } from "./_shm/codec.ts";
+import { Segments } from "./_shm/segments.ts";
+import { attachmentOf } from "./_shm/lock.ts";
+import type { UnboundedAttachment } from "./_shm/unbounded_attachment.ts";
+import { corrupted } from "./_shm/unbounded_header.ts";
 import {
   W_CONSUMER_WAITING,
   W_HEAD,
   W_IN,
   W_OUT,
   W_OUT_SLOT,
-} from "./_unbounded_layout.ts";
+} from "./_shm/unbounded_layout.ts";
 import { deadlineOf, remaining, sleepAsync, SPIN_CHECKS } from "./_signal.ts";
-import type { PopAsyncOptions, PopOptions } from "./consumer.ts";
+import type { PopAsyncOptions, PopOptions } from "./options.ts";
 import { nonePeeked, notReleased } from "./_state_errors.ts";
 import { ClosedError, TimeoutError } from "./errors.ts";
 import type { Item, SlotView } from "./item.ts";

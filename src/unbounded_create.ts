@@ -3,12 +3,12 @@
  *
  * @module
  */
-import { describeValue, parseItemSpec } from "./_codec.ts";
+import { describeValue, parseItemSpec } from "./_shm/item_layout.ts";
 import {
   dataOffsetOf,
   encodeDescriptor,
   writeDescriptor,
-} from "./_descriptor.ts";
+} from "./_shm/descriptor.ts";
 import {
   DESCRIPTOR_OFFSET,
   MAX_BYTES,
@@ -26,7 +26,7 @@ import {
   W_SEGMENT_SLOTS,
   W_STRIDE,
   W_VERSION,
-} from "./_unbounded_layout.ts";
+} from "./_shm/unbounded_layout.ts";
 import type { ItemOf, ItemSpec } from "./item.ts";
 
 /**

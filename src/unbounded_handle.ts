@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { recordAttachment, type Role } from "./_handle_lock.ts";
-import { UnboundedAttachment } from "./_unbounded_attachment.ts";
+import { recordAttachment, type Role } from "./_shm/lock.ts";
+import { UnboundedAttachment } from "./_shm/unbounded_attachment.ts";
 
 /**
  * The common part of {@linkcode UnboundedProducer} and

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { readUnboundedHeader } from "./_unbounded_header.ts";
+import { readUnboundedHeader } from "./_shm/unbounded_header.ts";
 import {
   NO_SEGMENT,
   SEGMENT_HEADER,
@@ -18,7 +18,7 @@ import {
   W_OUT_SLOT,
   W_PRODUCER_ATTACHED,
   W_TAIL,
-} from "./_unbounded_layout.ts";
+} from "./_shm/unbounded_layout.ts";
 import type { ItemSpec } from "./item.ts";
 
 /** A snapshot of an unbounded buffer, as {@linkcode inspectUnbounded} reads it. */

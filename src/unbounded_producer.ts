@@ -4,18 +4,18 @@
  * @module
  */
 import { checkItems, sameKind } from "./_batch.ts";
-import type { Codec, NumericArray } from "./_codec.ts";
-import { Segments } from "./_segments.ts";
-import { attachmentOf } from "./_handle_lock.ts";
-import type { UnboundedAttachment } from "./_unbounded_attachment.ts";
-import { corrupted } from "./_unbounded_header.ts";
+import type { Codec, NumericArray } from "./_shm/codec.ts";
+import { Segments } from "./_shm/segments.ts";
+import { attachmentOf } from "./_shm/lock.ts";
+import type { UnboundedAttachment } from "./_shm/unbounded_attachment.ts";
+import { corrupted } from "./_shm/unbounded_header.ts";
 import {
   W_CLOSED,
   W_CONSUMER_WAITING,
   W_IN,
   W_IN_SLOT,
   W_TAIL,
-} from "./_unbounded_layout.ts";
+} from "./_shm/unbounded_layout.ts";
 import { markClosed, wakeIfWaiting } from "./_signal.ts";
 import { noneReserved, notCommitted } from "./_state_errors.ts";
 import { ClosedError } from "./errors.ts";

@@ -16,7 +16,7 @@ import {
   RingStateError,
   TimeoutError,
 } from "../mod.ts";
-import { LINE, W_SIDES } from "../src/_layout.ts";
+import { LINE, W_SIDES } from "../src/_shm/layout.ts";
 import {
   assertRejectsWith,
   assertThrowsWith,

@@ -20,7 +20,7 @@ import {
   W_SLOTS,
   W_STRIDE,
   W_VERSION,
-} from "../src/_layout.ts";
+} from "../src/_shm/layout.ts";
 import {
   assertError,
   assertThrowsWith,

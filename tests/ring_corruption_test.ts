@@ -7,7 +7,11 @@ import {
   inspectRing,
   Producer,
 } from "../mod.ts";
-import { W_CONSUMER_WAITING, W_IN_SLOT, W_OUT_SLOT } from "../src/_layout.ts";
+import {
+  W_CONSUMER_WAITING,
+  W_IN_SLOT,
+  W_OUT_SLOT,
+} from "../src/_shm/layout.ts";
 import {
   assertError,
   assertRejectsWith,

@@ -6,7 +6,7 @@ import {
   inspectRing,
   Producer,
 } from "../mod.ts";
-import { DESCRIPTOR_OFFSET, LINE, W_IN, W_OUT } from "../src/_layout.ts";
+import { DESCRIPTOR_OFFSET, LINE, W_IN, W_OUT } from "../src/_shm/layout.ts";
 import { assertThrowsWith } from "./_helpers.ts";
 
 /** Calls createRing with options the type checker would refuse. */

@@ -14,7 +14,7 @@ import {
   W_SEGMENT_SLOTS,
   W_STRIDE,
   W_VERSION,
-} from "../src/_unbounded_layout.ts";
+} from "../src/_shm/unbounded_layout.ts";
 import {
   assertRejectsWith,
   assertThrowsWith,

@@ -10,8 +10,8 @@ import {
   UnboundedConsumer,
   UnboundedProducer,
 } from "../mod.ts";
-import { MAX_BYTES } from "../src/_layout.ts";
-import { MAX_SEGMENT_SLOTS } from "../src/_unbounded_layout.ts";
+import { MAX_BYTES } from "../src/_shm/layout.ts";
+import { MAX_SEGMENT_SLOTS } from "../src/_shm/unbounded_layout.ts";
 import { assertThrowsWith } from "./_helpers.ts";
 
 Deno.test("createUnbounded lays out one empty segment in a growable buffer", () => {

@@ -16,7 +16,7 @@ import {
 } from "../model/mod.ts";
 import { unboundedUnderTest } from "../model/_unbounded_ring.ts";
 import { createUnbounded, inspectUnbounded } from "../mod.ts";
-import { W_FREE } from "../src/_unbounded_layout.ts";
+import { W_FREE } from "../src/_shm/unbounded_layout.ts";
 import { linkOffset } from "./_unbounded_helpers.ts";
 
 /** Checks a passing report's figures against each other and the model's own exploration. */

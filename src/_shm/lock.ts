@@ -2,12 +2,12 @@
 // alike (their header words for it agree): the lock word of the handle's
 // side — or, where a side accepts many handles, its count of them — whether
 // this handle still holds it, and the closed flag.
-import { AlreadyAttachedError, RingStateError } from "./errors.ts";
+import { AlreadyAttachedError, RingStateError } from "../errors.ts";
 import {
   W_CLOSED,
   W_CONSUMER_ATTACHED,
   W_PRODUCER_ATTACHED,
-} from "./_layout.ts";
+} from "./layout.ts";
 
 export type Role = "producer" | "consumer";
 

@@ -1,8 +1,8 @@
 // The item descriptor that a ring and an unbounded buffer alike keep after
 // their header words: the canonical item spec as UTF-8 JSON at
 // DESCRIPTOR_OFFSET, followed on a fresh cache line by the slots (segments).
-import { type ItemLayout, parseItemSpec } from "./_codec.ts";
-import { alignUp, DESCRIPTOR_OFFSET, LINE } from "./_layout.ts";
+import { type ItemLayout, parseItemSpec } from "./item_layout.ts";
+import { alignUp, DESCRIPTOR_OFFSET, LINE } from "./layout.ts";
 
 /** The descriptor of `layout`, as a buffer records it. */
 export function encodeDescriptor(layout: ItemLayout): Uint8Array {

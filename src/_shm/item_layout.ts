@@ -1,9 +1,8 @@
-// Item codecs: validate an item spec, lay it out in a slot, and move items
-// between JavaScript values and the shared slots without tearing (every field
-// is written through a typed array of its own kind, at its natural alignment).
-import type { ItemSpec, NumericKind, SlotView, StructSchema } from "./item.ts";
+// Item specs: validate one (from a caller or from a header) and lay it out in
+// a slot. `codec.ts` moves items in and out of the slots so laid out.
+import type { ItemSpec, NumericKind, StructSchema } from "../item.ts";
 
-type NumericArray =
+export type NumericArray =
   | Int8Array
   | Uint8Array
   | Int16Array
@@ -29,7 +28,7 @@ interface KindInfo {
   readonly bigint: boolean;
 }
 
-const KINDS: Readonly<Record<NumericKind, KindInfo>> = {
+export const KINDS: Readonly<Record<NumericKind, KindInfo>> = {
   int8: { size: 1, array: Int8Array, range: [-128, 127], bigint: false },
   uint8: { size: 1, array: Uint8Array, range: [0, 255], bigint: false },
   int16: { size: 2, array: Int16Array, range: [-32768, 32767], bigint: false },
@@ -74,7 +73,7 @@ export interface ItemLayout {
   readonly fields: readonly FieldLayout[];
 }
 
-function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "bigint") return `${value}n`;
   if (value === null || typeof value !== "object") return String(value);
@@ -83,8 +82,6 @@ function describe(value: unknown): string {
   if (!name || name === "Object") return JSON.stringify(value);
   return `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name}`;
 }
-
-export { describe as describeValue };
 
 function isNumericKind(value: unknown): value is NumericKind {
   return typeof value === "string" && Object.hasOwn(KINDS, value);
@@ -104,14 +101,14 @@ export function parseItemSpec(spec: unknown, what: string): ItemLayout {
   if (typeof spec === "string") {
     throw new TypeError(
       `${what}: item must be one of ${KIND_LIST}, { bytes: n } or { struct: {...} }, received ${
-        describe(spec)
+        describeValue(spec)
       }`,
     );
   }
   if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
     throw new TypeError(
       `${what}: item must be a numeric kind, { bytes: n } or { struct: {...} }, received ${
-        describe(spec)
+        describeValue(spec)
       }`,
     );
   }
@@ -120,7 +117,7 @@ export function parseItemSpec(spec: unknown, what: string): ItemLayout {
     const n = (spec as { bytes: unknown }).bytes;
     if (typeof n !== "number") {
       throw new TypeError(
-        `${what}: item.bytes must be an integer, received ${describe(n)}`,
+        `${what}: item.bytes must be an integer, received ${describeValue(n)}`,
       );
     }
     if (!Number.isInteger(n) || n < 1 || n > MAX_RECORD_BYTES) {
@@ -142,7 +139,7 @@ export function parseItemSpec(spec: unknown, what: string): ItemLayout {
   }
   throw new TypeError(
     `${what}: item must be a numeric kind, { bytes: n } or { struct: {...} }, received ${
-      describe(spec)
+      describeValue(spec)
     }`,
   );
 }
@@ -151,7 +148,7 @@ function parseStruct(schema: unknown, what: string): ItemLayout {
   if (schema === null || typeof schema !== "object" || Array.isArray(schema)) {
     throw new TypeError(
       `${what}: item.struct must be an object of field kinds, received ${
-        describe(schema)
+        describeValue(schema)
       }`,
     );
   }
@@ -170,7 +167,7 @@ function parseStruct(schema: unknown, what: string): ItemLayout {
     if (!isNumericKind(kind)) {
       throw new TypeError(
         `${what}: item.struct.${name} must be one of ${KIND_LIST}, received ${
-          describe(kind)
+          describeValue(kind)
         }`,
       );
     }
@@ -191,20 +188,20 @@ function parseStruct(schema: unknown, what: string): ItemLayout {
   };
 }
 
-interface Checker {
+export interface Checker {
   /** The fast test, run on every push. */
   ok(value: unknown): boolean;
   /** The error for a value that failed `ok`, naming it `label`. */
   error(value: unknown, label: string): Error;
 }
 
-function numberChecker(kind: NumericKind, what: string): Checker {
+export function numberChecker(kind: NumericKind, what: string): Checker {
   const { range, bigint } = KINDS[kind];
   const typeError = (value: unknown, label: string) =>
     new TypeError(
       `${what}: ${label} must be a ${
         bigint ? "bigint" : "number"
-      } for ${kind}, received ${describe(value)}`,
+      } for ${kind}, received ${describeValue(value)}`,
     );
   if (bigint) {
     const fit = kind === "bigint64"
@@ -242,199 +239,8 @@ function numberChecker(kind: NumericKind, what: string): Checker {
   };
 }
 
-function labelOf(label: string | number): string {
+export function labelOf(label: string | number): string {
   return typeof label === "number" ? `items[${label}]` : label;
 }
 
-/** Moves items between JavaScript values and a ring's slots. */
-export interface Codec<T> {
-  readonly layout: ItemLayout;
-  /** For numeric items: the slots as one typed array (slot i is element i). */
-  readonly array: NumericArray | null;
-  /**
-   * Throws a TypeError or RangeError for a bad item, naming it `label` (a
-   * number n names `items[n]`, formatted only when the item is bad).
-   */
-  check(item: unknown, label: string | number): void;
-  write(slot: number, item: T): void;
-  read(slot: number): T;
-  view(slot: number, writable: boolean): SlotView<T>;
-}
-
-/**
- * Builds the codec of one handle over the slots at `dataOffset` in `buffer`.
- * `what` prefixes item errors, e.g. "Cannot push item".
- */
-export function makeCodec<T>(
-  layout: ItemLayout,
-  buffer: SharedArrayBuffer,
-  dataOffset: number,
-  slots: number,
-  what: string,
-): Codec<T> {
-  const views: (SlotView<T> | undefined)[] = [];
-  const readOnlyViews: (SlotView<T> | undefined)[] = [];
-  const cached = (
-    slot: number,
-    writable: boolean,
-    make: () => SlotView<T>,
-  ): SlotView<T> => {
-    const cache = writable ? views : readOnlyViews;
-    return cache[slot] ??= make();
-  };
-
-  if (layout.kind === "numeric") {
-    const kind = layout.spec as NumericKind;
-    const { array: View } = KINDS[kind];
-    const array = new View(buffer, dataOffset, slots);
-    const checker = numberChecker(kind, what);
-    return {
-      layout,
-      array,
-      check(item, label) {
-        if (!checker.ok(item)) throw checker.error(item, labelOf(label));
-      },
-      write(slot, item) {
-        array[slot] = item as never;
-      },
-      read(slot) {
-        return array[slot] as T;
-      },
-      view(slot, writable) {
-        return cached(
-          slot,
-          writable,
-          () =>
-            new View(buffer, dataOffset + slot * layout.stride, 1) as SlotView<
-              T
-            >,
-        );
-      },
-    };
-  }
-
-  if (layout.kind === "bytes") {
-    const n = (layout.spec as { bytes: number }).bytes;
-    const bytes = new Uint8Array(buffer, dataOffset, slots * layout.stride);
-    return {
-      layout,
-      array: null,
-      check(item, index) {
-        const label = labelOf(index);
-        if (!(item instanceof Uint8Array)) {
-          throw new TypeError(
-            `${what}: ${label} must be a Uint8Array of ${n} bytes, received ${
-              describe(item)
-            }`,
-          );
-        }
-        if (item.length !== n) {
-          throw new RangeError(
-            `${what}: ${label} must be exactly ${n} bytes long, received ${item.length}`,
-          );
-        }
-      },
-      write(slot, item) {
-        bytes.set(item as Uint8Array, slot * layout.stride);
-      },
-      read(slot) {
-        const start = slot * layout.stride;
-        return bytes.slice(start, start + n) as T;
-      },
-      view(slot, writable) {
-        return cached(
-          slot,
-          writable,
-          () =>
-            new Uint8Array(
-              buffer,
-              dataOffset + slot * layout.stride,
-              n,
-            ) as SlotView<T>,
-        );
-      },
-    };
-  }
-
-  // Struct: one typed array per field over the whole slot region; a field of
-  // size s at offset o in slot i is element (i * stride + o) / s.
-  const fields = layout.fields.map((field) => {
-    const info = KINDS[field.kind];
-    return {
-      name: field.name,
-      array: new info.array(
-        buffer,
-        dataOffset,
-        (slots * layout.stride) / info.size,
-      ),
-      perSlot: layout.stride / info.size,
-      index: field.offset / info.size,
-      checker: numberChecker(field.kind, what),
-    };
-  });
-  const checkField = (
-    field: typeof fields[number],
-    value: unknown,
-    label: string,
-  ) => {
-    if (!field.checker.ok(value)) {
-      throw field.checker.error(value, `${label}.${field.name}`);
-    }
-  };
-  return {
-    layout,
-    array: null,
-    check(item, index) {
-      const label = labelOf(index);
-      if (item === null || typeof item !== "object") {
-        throw new TypeError(
-          `${what}: ${label} must be an object with fields ${
-            fields.map((f) => f.name).join(", ")
-          }, received ${describe(item)}`,
-        );
-      }
-      for (const field of fields) {
-        checkField(field, (item as Record<string, unknown>)[field.name], label);
-      }
-    },
-    write(slot, item) {
-      const record = item as Record<string, number | bigint>;
-      for (const field of fields) {
-        field.array[slot * field.perSlot + field.index] =
-          record[field.name] as never;
-      }
-    },
-    read(slot) {
-      const record: Record<string, number | bigint> = {};
-      for (const field of fields) {
-        record[field.name] = field.array[slot * field.perSlot + field.index] as
-          | number
-          | bigint;
-      }
-      return record as T;
-    },
-    view(slot, writable) {
-      return cached(slot, writable, () => {
-        const view = {};
-        for (const field of fields) {
-          const at = slot * field.perSlot + field.index;
-          Object.defineProperty(view, field.name, {
-            enumerable: true,
-            get: () => field.array[at],
-            ...(writable
-              ? {
-                set: (value: unknown) => {
-                  checkField(field, value, "view");
-                  field.array[at] = value as never;
-                },
-              }
-              : {}),
-          });
-        }
-        return (writable ? view : Object.freeze(view)) as SlotView<T>;
-      });
-    },
-  };
-}
-
-export type { NumericArray, StructSchema };
+export type { StructSchema };

@@ -1,9 +1,9 @@
 // Reading and validating an unbounded buffer's header. Every handle attaches
 // through `readUnboundedHeader`, so a buffer that is not an unbounded buffer,
 // or a damaged one, is refused before any segment is touched.
-import { describeValue, type ItemLayout } from "./_codec.ts";
-import { dataOffsetOf, readDescriptor } from "./_descriptor.ts";
-import { CorruptedRingError } from "./errors.ts";
+import { describeValue, type ItemLayout } from "./item_layout.ts";
+import { dataOffsetOf, readDescriptor } from "./descriptor.ts";
+import { CorruptedRingError } from "../errors.ts";
 import {
   DESCRIPTOR_OFFSET,
   MAX_BYTES,
@@ -19,7 +19,7 @@ import {
   W_SEGMENT_SLOTS,
   W_STRIDE,
   W_VERSION,
-} from "./_unbounded_layout.ts";
+} from "./unbounded_layout.ts";
 
 /** An unbounded buffer's configuration, validated. */
 export interface UnboundedHeader {

@@ -15,7 +15,7 @@
 // A segment is `segmentBytes` long: one link word (the next segment, as
 // index + 1; 0 for none), padding to 8 bytes, then `segmentSlots` item slots.
 // Link words are zero in fresh memory, so a new segment links nowhere.
-import { alignUp } from "./_layout.ts";
+import { alignUp } from "./layout.ts";
 
 export {
   DESCRIPTOR_OFFSET,
@@ -30,7 +30,7 @@ export {
   W_OUT_SLOT,
   W_PRODUCER_ATTACHED,
   W_VERSION,
-} from "./_layout.ts";
+} from "./layout.ts";
 
 /** "RPUB" in little-endian ASCII: marks a buffer as an unbounded buffer. */
 export const UNBOUNDED_MAGIC = 0x42555052;

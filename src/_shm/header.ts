@@ -1,10 +1,10 @@
 // Reading and validating a ring's header. Every handle attaches through
 // `readHeader`, so a buffer that is not a ring, or a damaged one, is refused
 // before any slot is touched.
-import { CorruptedRingError } from "./errors.ts";
-import { describeValue, type ItemLayout } from "./_codec.ts";
-import { dataOffsetOf, readDescriptor } from "./_descriptor.ts";
-import { positionsOf } from "./_mpmc_positions.ts";
+import { CorruptedRingError } from "../errors.ts";
+import { describeValue, type ItemLayout } from "./item_layout.ts";
+import { dataOffsetOf, readDescriptor } from "./descriptor.ts";
+import { positionsOf } from "./positions.ts";
 import {
   alignUp,
   DESCRIPTOR_OFFSET,
@@ -31,7 +31,7 @@ import {
   W_SLOTS,
   W_STRIDE,
   W_VERSION,
-} from "./_layout.ts";
+} from "./layout.ts";
 
 /**
  * The index schemes: `"textbook"` and `"counter"` for one producer and one

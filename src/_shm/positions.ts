@@ -2,9 +2,8 @@
 // modulo a multiple of BUFFER_SIZE (so `position % BUFFER_SIZE` is the slot
 // across the wrap, for any BUFFER_SIZE), and `in - out` is the number of
 // positions claimed by producers and not yet by consumers.
-import { CorruptedRingError } from "./errors.ts";
-import type { RingHeader } from "./_header.ts";
-import { W_IN, W_OUT } from "./_layout.ts";
+import { CorruptedRingError } from "../errors.ts";
+import { W_IN, W_OUT } from "./layout.ts";
 
 /**
  * Where positions wrap: the largest multiple of `slots` up to 2^31, so a
@@ -45,7 +44,7 @@ const SNAPSHOT_TRIES = 1000;
  * `0 <= in - out <= BUFFER_SIZE`.
  */
 export function positionsOf(
-  header: RingHeader,
+  header: { readonly words: Int32Array; readonly slots: number },
   what: string,
 ): { in: number; out: number; size: number } {
   const { words, slots } = header;

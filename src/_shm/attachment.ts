@@ -1,14 +1,14 @@
 // What a Producer and a Consumer share: the validated header, the lock of
 // their side (see `_handle_lock.ts`), and the size both expose.
-import { HandleLock, type Role } from "./_handle_lock.ts";
+import { HandleLock, type Role } from "./lock.ts";
 import {
   checkCount,
   checkSlot,
   readHeader,
   type RingHeader,
-} from "./_header.ts";
-import { W_IN, W_OUT } from "./_layout.ts";
-import { positionsOf } from "./_mpmc_positions.ts";
+} from "./header.ts";
+import { W_IN, W_OUT } from "./layout.ts";
+import { positionsOf } from "./positions.ts";
 
 export class Attachment extends HandleLock {
   readonly header: RingHeader;

@@ -1,13 +1,13 @@
 // What an UnboundedProducer and an UnboundedConsumer share: the validated
 // header, the lock of their side (see `_handle_lock.ts`), and the checks of
 // the shared indices made when attaching.
-import { HandleLock, type Role } from "./_handle_lock.ts";
+import { HandleLock, type Role } from "./lock.ts";
 import {
   checkRange,
   corrupted,
   readUnboundedHeader,
   type UnboundedHeader,
-} from "./_unbounded_header.ts";
+} from "./unbounded_header.ts";
 import {
   W_HEAD,
   W_IN,
@@ -15,8 +15,8 @@ import {
   W_OUT,
   W_OUT_SLOT,
   W_TAIL,
-} from "./_unbounded_layout.ts";
-import { Segments } from "./_segments.ts";
+} from "./unbounded_layout.ts";
+import { Segments } from "./segments.ts";
 
 export class UnboundedAttachment extends HandleLock {
   readonly header: UnboundedHeader;

@@ -7,15 +7,15 @@
 // it has just grown and pops them all. Pushes and pops are compare-and-swap
 // on the head word; as only the producer pops, no segment can leave the stack
 // and come back between a pop's load and its CAS (no ABA).
-import { type Codec, makeCodec } from "./_codec.ts";
-import { corrupted, type UnboundedHeader } from "./_unbounded_header.ts";
+import { type Codec, makeCodec } from "./codec.ts";
+import { corrupted, type UnboundedHeader } from "./unbounded_header.ts";
 import {
   NO_SEGMENT,
   SEGMENT_HEADER,
   W_FREE,
   W_HEAD,
   W_TAIL,
-} from "./_unbounded_layout.ts";
+} from "./unbounded_layout.ts";
 
 export class Segments<T> {
   readonly header: UnboundedHeader;

@@ -1,0 +1,205 @@
+// Item codecs: move items between JavaScript values and the shared slots
+// without tearing (every field is written through a typed array of its own
+// kind, at its natural alignment).
+import type { NumericKind, SlotView } from "../item.ts";
+import {
+  describeValue as describe,
+  type ItemLayout,
+  KINDS,
+  labelOf,
+  numberChecker,
+  type NumericArray,
+} from "./item_layout.ts";
+
+/** Moves items between JavaScript values and a ring's slots. */
+export interface Codec<T> {
+  readonly layout: ItemLayout;
+  /** For numeric items: the slots as one typed array (slot i is element i). */
+  readonly array: NumericArray | null;
+  /**
+   * Throws a TypeError or RangeError for a bad item, naming it `label` (a
+   * number n names `items[n]`, formatted only when the item is bad).
+   */
+  check(item: unknown, label: string | number): void;
+  write(slot: number, item: T): void;
+  read(slot: number): T;
+  view(slot: number, writable: boolean): SlotView<T>;
+}
+
+/**
+ * Builds the codec of one handle over the slots at `dataOffset` in `buffer`.
+ * `what` prefixes item errors, e.g. "Cannot push item".
+ */
+export function makeCodec<T>(
+  layout: ItemLayout,
+  buffer: SharedArrayBuffer,
+  dataOffset: number,
+  slots: number,
+  what: string,
+): Codec<T> {
+  const views: (SlotView<T> | undefined)[] = [];
+  const readOnlyViews: (SlotView<T> | undefined)[] = [];
+  const cached = (
+    slot: number,
+    writable: boolean,
+    make: () => SlotView<T>,
+  ): SlotView<T> => {
+    const cache = writable ? views : readOnlyViews;
+    return cache[slot] ??= make();
+  };
+
+  if (layout.kind === "numeric") {
+    const kind = layout.spec as NumericKind;
+    const { array: View } = KINDS[kind];
+    const array = new View(buffer, dataOffset, slots);
+    const checker = numberChecker(kind, what);
+    return {
+      layout,
+      array,
+      check(item, label) {
+        if (!checker.ok(item)) throw checker.error(item, labelOf(label));
+      },
+      write(slot, item) {
+        array[slot] = item as never;
+      },
+      read(slot) {
+        return array[slot] as T;
+      },
+      view(slot, writable) {
+        return cached(
+          slot,
+          writable,
+          () =>
+            new View(buffer, dataOffset + slot * layout.stride, 1) as SlotView<
+              T
+            >,
+        );
+      },
+    };
+  }
+
+  if (layout.kind === "bytes") {
+    const n = (layout.spec as { bytes: number }).bytes;
+    const bytes = new Uint8Array(buffer, dataOffset, slots * layout.stride);
+    return {
+      layout,
+      array: null,
+      check(item, index) {
+        const label = labelOf(index);
+        if (!(item instanceof Uint8Array)) {
+          throw new TypeError(
+            `${what}: ${label} must be a Uint8Array of ${n} bytes, received ${
+              describe(item)
+            }`,
+          );
+        }
+        if (item.length !== n) {
+          throw new RangeError(
+            `${what}: ${label} must be exactly ${n} bytes long, received ${item.length}`,
+          );
+        }
+      },
+      write(slot, item) {
+        bytes.set(item as Uint8Array, slot * layout.stride);
+      },
+      read(slot) {
+        const start = slot * layout.stride;
+        return bytes.slice(start, start + n) as T;
+      },
+      view(slot, writable) {
+        return cached(
+          slot,
+          writable,
+          () =>
+            new Uint8Array(
+              buffer,
+              dataOffset + slot * layout.stride,
+              n,
+            ) as SlotView<T>,
+        );
+      },
+    };
+  }
+
+  // Struct: one typed array per field over the whole slot region; a field of
+  // size s at offset o in slot i is element (i * stride + o) / s.
+  const fields = layout.fields.map((field) => {
+    const info = KINDS[field.kind];
+    return {
+      name: field.name,
+      array: new info.array(
+        buffer,
+        dataOffset,
+        (slots * layout.stride) / info.size,
+      ),
+      perSlot: layout.stride / info.size,
+      index: field.offset / info.size,
+      checker: numberChecker(field.kind, what),
+    };
+  });
+  const checkField = (
+    field: typeof fields[number],
+    value: unknown,
+    label: string,
+  ) => {
+    if (!field.checker.ok(value)) {
+      throw field.checker.error(value, `${label}.${field.name}`);
+    }
+  };
+  return {
+    layout,
+    array: null,
+    check(item, index) {
+      const label = labelOf(index);
+      if (item === null || typeof item !== "object") {
+        throw new TypeError(
+          `${what}: ${label} must be an object with fields ${
+            fields.map((f) => f.name).join(", ")
+          }, received ${describe(item)}`,
+        );
+      }
+      for (const field of fields) {
+        checkField(field, (item as Record<string, unknown>)[field.name], label);
+      }
+    },
+    write(slot, item) {
+      const record = item as Record<string, number | bigint>;
+      for (const field of fields) {
+        field.array[slot * field.perSlot + field.index] =
+          record[field.name] as never;
+      }
+    },
+    read(slot) {
+      const record: Record<string, number | bigint> = {};
+      for (const field of fields) {
+        record[field.name] = field.array[slot * field.perSlot + field.index] as
+          | number
+          | bigint;
+      }
+      return record as T;
+    },
+    view(slot, writable) {
+      return cached(slot, writable, () => {
+        const view = {};
+        for (const field of fields) {
+          const at = slot * field.perSlot + field.index;
+          Object.defineProperty(view, field.name, {
+            enumerable: true,
+            get: () => field.array[at],
+            ...(writable
+              ? {
+                set: (value: unknown) => {
+                  checkField(field, value, "view");
+                  field.array[at] = value as never;
+                },
+              }
+              : {}),
+          });
+        }
+        return (writable ? view : Object.freeze(view)) as SlotView<T>;
+      });
+    },
+  };
+}
+
+export type { NumericArray };

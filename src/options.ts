@@ -1,0 +1,29 @@
+/**
+ * The options of the waiting calls of every producer and consumer, kept
+ * apart from the handles so their private engines can use them too.
+ *
+ * @module
+ */
+/** Options for `Producer.push`. */
+export interface PushOptions {
+  /** Milliseconds to wait for room before a {@linkcode TimeoutError}. Defaults to no limit. */
+  readonly timeout?: number;
+}
+
+/** Options for `Producer.pushAsync`. */
+export interface PushAsyncOptions extends PushOptions {
+  /** Aborts the wait; the promise rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+/** Options for `Consumer.pop`. */
+export interface PopOptions {
+  /** Milliseconds to wait for an item before a {@linkcode TimeoutError}. Defaults to no limit. */
+  readonly timeout?: number;
+}
+
+/** Options for `Consumer.popAsync`. */
+export interface PopAsyncOptions extends PopOptions {
+  /** Aborts the wait; the promise rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
