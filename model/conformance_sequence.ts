@@ -18,14 +18,14 @@
  */
 
 import { Consumer, createRing, inspectRing, Producer } from "../mod.ts";
-import { readHeader } from "../src/_shm/header.ts";
 import {
   BLOCKED,
   CONSUMERS,
   PRODUCERS,
+  readHeader,
   READY,
   SequenceCore,
-} from "../src/_mpmc.ts";
+} from "../src/engine_steps.ts";
 import type { BufferModel } from "./bounded_buffer.ts";
 import {
   assertNumbers,

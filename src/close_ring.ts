@@ -11,7 +11,7 @@ import {
   W_MAGIC,
   W_PRODUCER_WAITING,
 } from "./_shm/layout.ts";
-import { markClosed } from "./_signal.ts";
+import { markClosed } from "./_wait/signal.ts";
 
 /**
  * Closes a ring from any thread that holds its buffer — for instance a

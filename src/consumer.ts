@@ -4,42 +4,18 @@
  * @module
  */
 import type { Attachment } from "./_shm/attachment.ts";
+import { makeCodec } from "./_shm/codec.ts";
 import { attachmentOf } from "./_shm/lock.ts";
-import { RingHandle } from "./ring_handle.ts";
-import { checkTarget, sameKind } from "./_batch.ts";
-import { CallQueue } from "./_call_queue.ts";
-import { type Codec, makeCodec, type NumericArray } from "./_shm/codec.ts";
-import { checkCount, checkSlot } from "./_shm/header.ts";
-import {
-  W_CONSUMER_WAITING,
-  W_IN,
-  W_OUT,
-  W_OUT_SLOT,
-  W_PRODUCER_WAITING,
-} from "./_shm/layout.ts";
-import {
-  deadlineOf,
-  remaining,
-  sleepAsync,
-  SPIN_CHECKS,
-  wakeIfWaiting,
-} from "./_signal.ts";
-import { nonePeeked, notReleased } from "./_state_errors.ts";
-import { ClosedError, TimeoutError } from "./errors.ts";
-import { untilClosed } from "./_until_closed.ts";
+import type { ConsumerEngine } from "./_engine/engine.ts";
+import { SequenceConsumer } from "./_engine/sequence_consumer.ts";
+import { SpscConsumer } from "./_engine/spsc_consumer.ts";
+import { untilClosed } from "./_wait/wait.ts";
 import type { RingBuffer } from "./create_ring.ts";
 import type { Item, SlotView } from "./item.ts";
-import { SequenceConsumer } from "./_mpmc_consumer.ts";
+import { RingHandle } from "./ring_handle.ts";
 import type { PopAsyncOptions, PopOptions } from "./options.ts";
 
 export type { PopAsyncOptions, PopOptions };
-
-/**
- * Up to this many items, `popMany` copies with a loop; above, with
- * `TypedArray.set` of a view, whose making costs about as much as a loop
- * over 32 to 64 items.
- */
-const COPY_LOOP_MAX = 32;
 
 /**
  * The consumer side of a ring: the textbook's consumer loop, which reads
@@ -69,23 +45,8 @@ const COPY_LOOP_MAX = 32;
  * ```
  */
 export class Consumer<T = Item> extends RingHandle {
-  #ring: Attachment;
-  #codec: Codec<T>;
-  #words: Int32Array;
-  /** The textbook's BUFFER_SIZE. */
-  #slots: number;
-  #counter: boolean;
-  /** The textbook's `out`: slot index, or free-running counter (counter scheme). */
-  #out: number;
-  /** Physical slot of `out`; the same as `out` in the textbook scheme. */
-  #outSlot: number;
-  /** Last `in` read from shared memory; re-read only when the ring looks empty. */
-  #in: number;
-  #data: NumericArray | null;
-  /** The sequence scheme's calls (many consumers), or null: see `_mpmc.ts`. */
-  #mpmc: SequenceConsumer<T> | null;
-  #peeked = false;
-  #calls = new CallQueue();
+  /** The engine of the ring's scheme, chosen once: see `_engine/engine.ts`. */
+  #engine: ConsumerEngine<T>;
 
   /**
    * Attaches a consumer to a ring made by {@linkcode createRing}.
@@ -99,28 +60,17 @@ export class Consumer<T = Item> extends RingHandle {
    */
   constructor(buffer: RingBuffer<T> | SharedArrayBuffer) {
     super(buffer, "consumer");
-    this.#ring = attachmentOf<Attachment>(this);
-    const { header } = this.#ring;
-    this.#words = header.words;
-    this.#slots = header.slots;
-    this.#counter = header.scheme === "counter";
-    this.#out = Atomics.load(this.#words, W_OUT);
-    // The textbook scheme's `out` is its own slot; W_OUT_SLOT is unused there.
-    this.#outSlot = this.#counter
-      ? Atomics.load(this.#words, W_OUT_SLOT)
-      : this.#out;
-    this.#in = Atomics.load(this.#words, W_IN);
-    this.#codec = makeCodec<T>(
-      header.item,
-      header.buffer,
-      header.dataOffset,
-      header.slots,
+    const ring = attachmentOf<Attachment>(this);
+    const codec = makeCodec<T>(
+      ring.header.item,
+      ring.header.buffer,
+      ring.header.dataOffset,
+      ring.header.slots,
       "Cannot pop item",
     );
-    this.#data = this.#codec.array;
-    this.#mpmc = header.scheme === "sequence"
-      ? new SequenceConsumer(this.#ring, this.#codec)
-      : null;
+    this.#engine = ring.header.scheme === "sequence"
+      ? new SequenceConsumer(ring, codec)
+      : new SpscConsumer(ring, codec);
   }
 
   /**
@@ -144,10 +94,7 @@ export class Consumer<T = Item> extends RingHandle {
    * ```
    */
   tryPop(): T | undefined {
-    if (this.#mpmc !== null) return this.#mpmc.tryPop();
-    this.#ready("Cannot pop item");
-    if (this.#isEmpty()) return undefined;
-    return this.#take();
+    return this.#engine.tryPop();
   }
 
   /**
@@ -172,21 +119,7 @@ export class Consumer<T = Item> extends RingHandle {
    * ```
    */
   pop(options: PopOptions = {}): T {
-    if (this.#mpmc !== null) return this.#mpmc.pop(options);
-    const what = "Cannot pop item";
-    this.#ready(what);
-    const deadline = deadlineOf(options, what);
-    // The fast path touches no flag: a store to the waiting flag, which sits
-    // on the producer's line next to `in`, on every pop would cost an
-    // out-of-line atomic call and a cache-line transfer per item.
-    if (this.#isEmpty() && this.#emptyAfterSpin()) {
-      while (this.#isEmpty() && this.#stillEmpty(what)) {
-        const ms = this.#msLeft(deadline, options.timeout);
-        Atomics.wait(this.#words, W_CONSUMER_WAITING, 1, ms);
-      }
-      Atomics.store(this.#words, W_CONSUMER_WAITING, 0);
-    }
-    return this.#take();
+    return this.#engine.pop(options);
   }
 
   /**
@@ -212,36 +145,7 @@ export class Consumer<T = Item> extends RingHandle {
    * ```
    */
   popAsync(options: PopAsyncOptions = {}): Promise<T> {
-    if (this.#mpmc !== null) return this.#mpmc.popAsync(options);
-    try {
-      const what = "Cannot pop item";
-      this.#ready(what);
-      const deadline = deadlineOf(options, what);
-      options.signal?.throwIfAborted();
-      if (
-        this.#calls.idle && (!this.#isEmpty() || !this.#emptyAfterSpin())
-      ) {
-        return Promise.resolve(this.#take());
-      }
-      return this.#calls.run(() => this.#popWhenReady(deadline, options));
-    } catch (error) {
-      // Calls complete in call order, failures too (e.g. after detach()).
-      return this.#calls.fail(error);
-    }
-  }
-
-  async #popWhenReady(deadline: number, options: PopAsyncOptions): Promise<T> {
-    const what = "Cannot pop item";
-    const { signal } = options;
-    while (this.#isEmpty() && this.#stillEmpty(what)) {
-      signal?.throwIfAborted();
-      const ms = this.#msLeft(deadline, options.timeout);
-      await sleepAsync(this.#words, W_CONSUMER_WAITING, ms, signal);
-      signal?.throwIfAborted();
-      this.#ready(what);
-    }
-    Atomics.store(this.#words, W_CONSUMER_WAITING, 0);
-    return this.#take();
+    return this.#engine.popAsync(options);
   }
 
   /**
@@ -265,43 +169,7 @@ export class Consumer<T = Item> extends RingHandle {
    * ```
    */
   popMany(target: { [index: number]: T; readonly length: number }): number {
-    const what = "Cannot pop items";
-    this.#ready(what);
-    checkTarget(target, what);
-    if (this.#mpmc !== null) return this.#mpmc.popMany(target);
-    let available = this.#available(this.#in);
-    if (available < target.length) {
-      this.#in = this.#loadIn();
-      available = this.#available(this.#in);
-    }
-    const n = Math.min(target.length, available);
-    if (n === 0) return 0;
-    const slots = this.#slots;
-    const start = this.#outSlot;
-    const first = Math.min(n, slots - start);
-    const data = this.#data;
-    if (sameKind(data, target)) {
-      const out = target as unknown as NumericArray;
-      if (n <= COPY_LOOP_MAX) {
-        // A few items: a loop is cheaper than making views of the slots.
-        let slot = start;
-        for (let i = 0; i < n; i++) {
-          out[i] = data[slot] as never;
-          if (++slot === slots) slot = 0;
-        }
-      } else {
-        out.set(data.subarray(start, start + first) as never, 0);
-        if (first < n) out.set(data.subarray(0, n - first) as never, first);
-      }
-    } else {
-      let slot = start;
-      for (let i = 0; i < n; i++) {
-        target[i] = this.#codec.read(slot);
-        if (++slot === slots) slot = 0;
-      }
-    }
-    this.#advance(n);
-    return n;
+    return this.#engine.popMany(target);
   }
 
   /**
@@ -327,13 +195,7 @@ export class Consumer<T = Item> extends RingHandle {
    * ```
    */
   peek(): SlotView<T> | null {
-    if (this.#mpmc !== null) return this.#mpmc.peek();
-    this.#ring.assertAttached("Cannot peek");
-    if (!this.#peeked) {
-      if (this.#isEmpty()) return null;
-      this.#peeked = true;
-    }
-    return this.#codec.view(this.#outSlot, false);
+    return this.#engine.peek();
   }
 
   /**
@@ -355,12 +217,7 @@ export class Consumer<T = Item> extends RingHandle {
    * ```
    */
   release(): void {
-    if (this.#mpmc !== null) return this.#mpmc.release();
-    const what = "Cannot release";
-    this.#ring.assertAttached(what);
-    if (!this.#peeked) throw nonePeeked(what);
-    this.#peeked = false;
-    this.#advance(1);
+    this.#engine.release();
   }
 
   /**
@@ -377,9 +234,7 @@ export class Consumer<T = Item> extends RingHandle {
    * ```
    */
   detach(): void {
-    this.#peeked = false;
-    if (this.#ring.attached) this.#mpmc?.drop();
-    this.#ring.detach();
+    this.#engine.detach();
   }
 
   /** Detaches, for `using consumer = new Consumer(sab)`. */
@@ -395,106 +250,5 @@ export class Consumer<T = Item> extends RingHandle {
    */
   [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
     return untilClosed(() => this.popAsync());
-  }
-
-  #ready(what: string): void {
-    this.#ring.assertAttached(what);
-    if (this.#peeked) throw notReleased(what);
-  }
-
-  /**
-   * The empty ring's path to sleep: raises the waiting flag and re-checks (a
-   * producer that published before seeing the flag will not wake us).
-   * Returns `false` when an item came meanwhile; throws when the ring is
-   * closed and drained.
-   */
-  #stillEmpty(what: string): boolean {
-    Atomics.store(this.#words, W_CONSUMER_WAITING, 1);
-    if (!this.#isEmpty()) return false;
-    if (this.#ring.isClosed()) {
-      // The producer publishes its last `in` before closing: look once more
-      // so an item pushed just before close() is not missed.
-      if (!this.#isEmpty()) return false;
-      Atomics.store(this.#words, W_CONSUMER_WAITING, 0);
-      throw new ClosedError(`${what}: ring is closed and drained`);
-    }
-    return true;
-  }
-
-  /** Milliseconds left to sleep; at none, lowers the flag and throws. */
-  #msLeft(deadline: number, timeout: number | undefined): number {
-    const ms = remaining(deadline);
-    if (ms === 0) {
-      Atomics.store(this.#words, W_CONSUMER_WAITING, 0);
-      throw new TimeoutError(
-        `Cannot pop item: ring stayed empty for ${timeout} ms`,
-      );
-    }
-    return ms;
-  }
-
-  /** Reads `in` from shared memory and refuses an impossible value. */
-  #loadIn(): number {
-    const inValue = Atomics.load(this.#words, W_IN);
-    if (this.#counter) {
-      checkCount(inValue, this.#out, this.#slots, "Cannot pop item");
-    } else checkSlot(inValue, this.#slots, "in", "Cannot pop item");
-    return inValue;
-  }
-
-  /** Items available as seen with `in`. */
-  #available(inValue: number): number {
-    if (this.#counter) return (inValue - this.#out) >>> 0;
-    return inValue >= this.#out
-      ? inValue - this.#out
-      : this.#slots - this.#out + inValue;
-  }
-
-  /**
-   * Re-checks an empty ring up to SPIN_CHECKS times before a caller sleeps;
-   * true when it is still empty.
-   */
-  #emptyAfterSpin(): boolean {
-    for (let k = 0; k < SPIN_CHECKS; k++) if (!this.#isEmpty()) return false;
-    return true;
-  }
-
-  /** Empty test with the cached `in`, re-reading `in` only when it looks empty. */
-  #isEmpty(): boolean {
-    // The textbook's empty test: in == out.
-    if (this.#in !== this.#out) return false;
-    this.#in = this.#loadIn();
-    return this.#in === this.#out;
-  }
-
-  /** Reads `buffer[out]`, then publishes `out`. */
-  #take(): T {
-    const data = this.#data;
-    const item = data !== null
-      ? data[this.#outSlot] as T
-      : this.#codec.read(this.#outSlot);
-    this.#advance(1);
-    return item;
-  }
-
-  /** Releases `n` read slots by advancing `out`, then wakes a sleeping producer. */
-  #advance(n: number): void {
-    const words = this.#words;
-    let slot = this.#outSlot + n;
-    if (slot >= this.#slots) slot -= this.#slots;
-    this.#outSlot = slot;
-    if (this.#counter) {
-      this.#out = (this.#out + n) | 0;
-      // A plain store: the Atomics.store of the counter just below publishes
-      // it, as it publishes the slots' contents, and only an attaching handle
-      // or inspectRing() reads it.
-      words[W_OUT_SLOT] = slot;
-    } else {
-      this.#out = slot;
-    }
-    // The releasing store: the slot was read before it, so the producer may
-    // now overwrite it.
-    Atomics.store(words, W_OUT, this.#out);
-    wakeIfWaiting(words, W_PRODUCER_WAITING);
   }
 }

@@ -4,33 +4,14 @@
  * @module
  */
 import type { Attachment } from "./_shm/attachment.ts";
+import { makeCodec } from "./_shm/codec.ts";
 import { attachmentOf } from "./_shm/lock.ts";
-import { RingHandle } from "./ring_handle.ts";
-import { checkItems, sameKind } from "./_batch.ts";
-import { CallQueue } from "./_call_queue.ts";
-import { type Codec, makeCodec, type NumericArray } from "./_shm/codec.ts";
-import { checkCount, checkSlot } from "./_shm/header.ts";
-import {
-  W_CLOSED,
-  W_CONSUMER_WAITING,
-  W_IN,
-  W_IN_SLOT,
-  W_OUT,
-  W_PRODUCER_WAITING,
-} from "./_shm/layout.ts";
-import {
-  deadlineOf,
-  markClosed,
-  remaining,
-  sleepAsync,
-  SPIN_CHECKS,
-  wakeIfWaiting,
-} from "./_signal.ts";
-import { noneReserved, notCommitted } from "./_state_errors.ts";
-import { ClosedError, TimeoutError } from "./errors.ts";
+import type { WaitingProducerEngine } from "./_engine/engine.ts";
+import { SequenceProducer } from "./_engine/sequence_producer.ts";
+import { SpscProducer } from "./_engine/spsc_producer.ts";
 import type { RingBuffer } from "./create_ring.ts";
 import type { Item, SlotView } from "./item.ts";
-import { SequenceProducer } from "./_mpmc_producer.ts";
+import { RingHandle } from "./ring_handle.ts";
 import type { PushAsyncOptions, PushOptions } from "./options.ts";
 
 export type { PushAsyncOptions, PushOptions };
@@ -62,23 +43,8 @@ export type { PushAsyncOptions, PushOptions };
  * ```
  */
 export class Producer<T = Item> extends RingHandle {
-  #ring: Attachment;
-  #codec: Codec<T>;
-  #words: Int32Array;
-  /** The textbook's BUFFER_SIZE. */
-  #slots: number;
-  #counter: boolean;
-  /** The textbook's `in`: slot index, or free-running counter (counter scheme). */
-  #in: number;
-  /** Physical slot of `in`; the same as `in` in the textbook scheme. */
-  #inSlot: number;
-  /** Last `out` read from shared memory; re-read only when the ring looks full. */
-  #out: number;
-  #data: NumericArray | null;
-  /** The sequence scheme's calls (many producers), or null: see `_mpmc.ts`. */
-  #mpmc: SequenceProducer<T> | null;
-  #reserved = false;
-  #calls = new CallQueue();
+  /** The engine of the ring's scheme, chosen once: see `_engine/engine.ts`. */
+  #engine: WaitingProducerEngine<T>;
 
   /**
    * Attaches a producer to a ring made by {@linkcode createRing}.
@@ -92,28 +58,17 @@ export class Producer<T = Item> extends RingHandle {
    */
   constructor(buffer: RingBuffer<T> | SharedArrayBuffer) {
     super(buffer, "producer");
-    this.#ring = attachmentOf<Attachment>(this);
-    const { header } = this.#ring;
-    this.#words = header.words;
-    this.#slots = header.slots;
-    this.#counter = header.scheme === "counter";
-    this.#in = Atomics.load(this.#words, W_IN);
-    // The textbook scheme's `in` is its own slot; W_IN_SLOT is unused there.
-    this.#inSlot = this.#counter
-      ? Atomics.load(this.#words, W_IN_SLOT)
-      : this.#in;
-    this.#out = Atomics.load(this.#words, W_OUT);
-    this.#codec = makeCodec<T>(
-      header.item,
-      header.buffer,
-      header.dataOffset,
-      header.slots,
+    const ring = attachmentOf<Attachment>(this);
+    const codec = makeCodec<T>(
+      ring.header.item,
+      ring.header.buffer,
+      ring.header.dataOffset,
+      ring.header.slots,
       "Cannot push item",
     );
-    this.#data = this.#codec.array;
-    this.#mpmc = header.scheme === "sequence"
-      ? new SequenceProducer(this.#ring, this.#codec)
-      : null;
+    this.#engine = ring.header.scheme === "sequence"
+      ? new SequenceProducer(ring, codec)
+      : new SpscProducer(ring, codec);
   }
 
   /**
@@ -136,12 +91,7 @@ export class Producer<T = Item> extends RingHandle {
    * ```
    */
   tryPush(item: T): boolean {
-    if (this.#mpmc !== null) return this.#mpmc.tryPush(item);
-    this.#readyFast("Cannot push item");
-    this.#codec.check(item, "item");
-    if (this.#isFull()) return false;
-    this.#write(item);
-    return true;
+    return this.#engine.tryPush(item);
   }
 
   /**
@@ -167,20 +117,7 @@ export class Producer<T = Item> extends RingHandle {
    * ```
    */
   push(item: T, options: PushOptions = {}): void {
-    if (this.#mpmc !== null) return this.#mpmc.push(item, options);
-    const what = "Cannot push item";
-    this.#readyFast(what);
-    this.#codec.check(item, "item");
-    const deadline = deadlineOf(options, what);
-    // The fast path touches no flag (see Consumer.pop).
-    if (this.#isFull() && this.#fullAfterSpin()) {
-      while (this.#isFull() && this.#stillFull(what)) {
-        const ms = this.#msLeft(deadline, options.timeout);
-        Atomics.wait(this.#words, W_PRODUCER_WAITING, 1, ms);
-      }
-      Atomics.store(this.#words, W_PRODUCER_WAITING, 0);
-    }
-    this.#write(item);
+    this.#engine.push(item, options);
   }
 
   /**
@@ -210,43 +147,7 @@ export class Producer<T = Item> extends RingHandle {
    * ```
    */
   pushAsync(item: T, options: PushAsyncOptions = {}): Promise<void> {
-    if (this.#mpmc !== null) return this.#mpmc.pushAsync(item, options);
-    try {
-      const what = "Cannot push item";
-      this.#readyFast(what);
-      this.#codec.check(item, "item");
-      const deadline = deadlineOf(options, what);
-      options.signal?.throwIfAborted();
-      // Fast path: nothing queued before us and room now.
-      if (
-        this.#calls.idle && (!this.#isFull() || !this.#fullAfterSpin())
-      ) {
-        this.#write(item);
-        return Promise.resolve();
-      }
-      return this.#calls.run(() => this.#pushWhenRoom(item, deadline, options));
-    } catch (error) {
-      // Calls complete in call order, failures too (e.g. after close()).
-      return this.#calls.fail(error);
-    }
-  }
-
-  async #pushWhenRoom(
-    item: T,
-    deadline: number,
-    options: PushAsyncOptions,
-  ): Promise<void> {
-    const what = "Cannot push item";
-    const { signal } = options;
-    while (this.#isFull() && this.#stillFull(what)) {
-      signal?.throwIfAborted();
-      const ms = this.#msLeft(deadline, options.timeout);
-      await sleepAsync(this.#words, W_PRODUCER_WAITING, ms, signal);
-      signal?.throwIfAborted();
-    }
-    Atomics.store(this.#words, W_PRODUCER_WAITING, 0);
-    this.#ready(what);
-    this.#write(item);
+    return this.#engine.pushAsync(item, options);
   }
 
   /**
@@ -273,44 +174,7 @@ export class Producer<T = Item> extends RingHandle {
    * ```
    */
   pushMany(items: ArrayLike<T>): number {
-    const what = "Cannot push items";
-    this.#readyFast(what);
-    checkItems(items, what);
-    if (this.#mpmc !== null) return this.#mpmc.pushMany(items);
-    let free = this.#free(this.#out);
-    if (free < items.length) {
-      this.#out = this.#loadOut();
-      free = this.#free(this.#out);
-    }
-    const n = Math.min(items.length, free);
-    if (n === 0) return 0;
-    const data = this.#data;
-    const bulk = sameKind(data, items);
-    if (!bulk) {
-      // Validate everything first: a bad item leaves the ring unchanged.
-      for (let i = 0; i < n; i++) this.#codec.check(items[i], i);
-    }
-    const slots = this.#slots;
-    const start = this.#inSlot;
-    const first = Math.min(n, slots - start);
-    if (bulk) {
-      const source = items as unknown as NumericArray;
-      if (first === source.length) {
-        // The whole array, no wrap: copy without making a view.
-        data.set(source as never, start);
-      } else {
-        data.set(source.subarray(0, first) as never, start);
-        if (first < n) data.set(source.subarray(first, n) as never, 0);
-      }
-    } else {
-      let slot = start;
-      for (let i = 0; i < n; i++) {
-        this.#codec.write(slot, items[i] as T);
-        if (++slot === slots) slot = 0;
-      }
-    }
-    this.#advance(n);
-    return n;
+    return this.#engine.pushMany(items);
   }
 
   /**
@@ -339,15 +203,7 @@ export class Producer<T = Item> extends RingHandle {
    * ```
    */
   reserve(): SlotView<T> | null {
-    if (this.#mpmc !== null) return this.#mpmc.reserve();
-    const what = "Cannot reserve slot";
-    if (this.#ring.isClosed()) throw new ClosedError(`${what}: ring is closed`);
-    this.#ring.assertAttached(what);
-    if (!this.#reserved) {
-      if (this.#isFull()) return null;
-      this.#reserved = true;
-    }
-    return this.#codec.view(this.#inSlot, true);
+    return this.#engine.reserve();
   }
 
   /**
@@ -371,13 +227,7 @@ export class Producer<T = Item> extends RingHandle {
    * ```
    */
   commit(): void {
-    if (this.#mpmc !== null) return this.#mpmc.commit();
-    const what = "Cannot commit";
-    this.#ring.assertAttached(what);
-    if (!this.#reserved) throw noneReserved(what);
-    this.#reserved = false;
-    if (this.#ring.isClosed()) throw new ClosedError(`${what}: ring is closed`);
-    this.#advance(1);
+    this.#engine.commit();
   }
 
   /**
@@ -400,10 +250,7 @@ export class Producer<T = Item> extends RingHandle {
    * ```
    */
   close(): void {
-    if (this.#ring.attached) {
-      markClosed(this.#words, [W_PRODUCER_WAITING, W_CONSUMER_WAITING]);
-    }
-    this.detach();
+    this.#engine.close();
   }
 
   /**
@@ -420,127 +267,11 @@ export class Producer<T = Item> extends RingHandle {
    * ```
    */
   detach(): void {
-    this.#reserved = false;
-    if (this.#ring.attached) this.#mpmc?.drop();
-    this.#ring.detach();
+    this.#engine.detach();
   }
 
   /** Detaches, for `using producer = new Producer(sab)`. */
   [Symbol.dispose](): void {
     this.detach();
-  }
-
-  /**
-   * The entry check of the push calls: one plain read of the closed flag
-   * instead of an `Atomics.load` (which V8 runs as an out-of-line builtin). A
-   * monotonic flag needs no fence here: a push that races with a close could
-   * miss it just as well with a fence, and whatever looks unusual goes to
-   * `#ready`, which re-reads the flag atomically and throws.
-   */
-  #readyFast(what: string): void {
-    if (this.#words[W_CLOSED] !== 0 || this.#reserved || !this.#ring.attached) {
-      this.#ready(what);
-    }
-  }
-
-  #ready(what: string): void {
-    // Closed first: after its own close() a producer reports the ring closed.
-    if (this.#ring.isClosed()) throw new ClosedError(`${what}: ring is closed`);
-    this.#ring.assertAttached(what);
-    if (this.#reserved) throw notCommitted(what);
-  }
-
-  /**
-   * The full ring's path to sleep: raises the waiting flag and re-checks (a
-   * consumer that released a slot before seeing the flag will not wake us).
-   * Returns `false` when room came meanwhile; throws when the ring was closed.
-   */
-  #stillFull(what: string): boolean {
-    Atomics.store(this.#words, W_PRODUCER_WAITING, 1);
-    if (!this.#isFull()) return false;
-    this.#ready(what);
-    return true;
-  }
-
-  /** Milliseconds left to sleep; at none, lowers the flag and throws. */
-  #msLeft(deadline: number, timeout: number | undefined): number {
-    const ms = remaining(deadline);
-    if (ms === 0) {
-      Atomics.store(this.#words, W_PRODUCER_WAITING, 0);
-      throw new TimeoutError(
-        `Cannot push item: ring stayed full for ${timeout} ms`,
-      );
-    }
-    return ms;
-  }
-
-  /** Reads `out` from shared memory and refuses an impossible value. */
-  #loadOut(): number {
-    const out = Atomics.load(this.#words, W_OUT);
-    if (this.#counter) {
-      checkCount(this.#in, out, this.#slots, "Cannot push item");
-    } else checkSlot(out, this.#slots, "out", "Cannot push item");
-    return out;
-  }
-
-  /** Free slots as seen with `out`. */
-  #free(out: number): number {
-    if (this.#counter) return this.#slots - ((this.#in - out) >>> 0);
-    const used = this.#in >= out
-      ? this.#in - out
-      : this.#slots - out + this.#in;
-    return this.#slots - 1 - used;
-  }
-
-  /**
-   * Re-checks a full ring up to SPIN_CHECKS times before a caller sleeps;
-   * true when it is still full.
-   */
-  #fullAfterSpin(): boolean {
-    for (let k = 0; k < SPIN_CHECKS; k++) if (!this.#isFull()) return false;
-    return true;
-  }
-
-  /** Full test with the cached `out`, re-reading `out` only when it looks full. */
-  #isFull(): boolean {
-    if (this.#counter) {
-      if (((this.#in - this.#out) >>> 0) !== this.#slots) return false;
-      this.#out = this.#loadOut();
-      return ((this.#in - this.#out) >>> 0) === this.#slots;
-    }
-    // The textbook's full test: (in + 1) % BUFFER_SIZE == out, without the modulo.
-    const next = this.#in + 1 === this.#slots ? 0 : this.#in + 1;
-    if (next !== this.#out) return false;
-    this.#out = this.#loadOut();
-    return next === this.#out;
-  }
-
-  /** Writes `buffer[in]`, then publishes `in`. */
-  #write(item: T): void {
-    const data = this.#data;
-    if (data !== null) data[this.#inSlot] = item as never;
-    else this.#codec.write(this.#inSlot, item);
-    this.#advance(1);
-  }
-
-  /** Publishes `n` written items by advancing `in`, then wakes a sleeping consumer. */
-  #advance(n: number): void {
-    const words = this.#words;
-    let slot = this.#inSlot + n;
-    if (slot >= this.#slots) slot -= this.#slots;
-    this.#inSlot = slot;
-    if (this.#counter) {
-      this.#in = (this.#in + n) | 0;
-      // A plain store: the Atomics.store of the counter just below publishes
-      // it, as it publishes the slots' contents, and only an attaching handle
-      // or inspectRing() reads it.
-      words[W_IN_SLOT] = slot;
-    } else {
-      this.#in = slot;
-    }
-    // The publishing store: everything written to the slots before it is
-    // visible to a consumer that loads this `in`.
-    Atomics.store(words, W_IN, this.#in);
-    wakeIfWaiting(words, W_CONSUMER_WAITING);
   }
 }

@@ -5,7 +5,7 @@
  */
 import { readUnboundedHeader } from "./_shm/unbounded_header.ts";
 import { W_CONSUMER_WAITING } from "./_shm/unbounded_layout.ts";
-import { markClosed } from "./_signal.ts";
+import { markClosed } from "./_wait/signal.ts";
 
 /**
  * Closes an unbounded buffer from any thread that holds it — for instance a

@@ -3,26 +3,13 @@
  *
  * @module
  */
-import { checkTarget, sameKind } from "./_batch.ts";
-import { CallQueue } from "./_call_queue.ts";
-import type { Codec, NumericArray } from "./_shm/codec.ts";
-import { Segments } from "./_shm/segments.ts";
+import type { ConsumerEngine } from "./_engine/engine.ts";
+import { SegmentConsumer } from "./_engine/segment_consumer.ts";
 import { attachmentOf } from "./_shm/lock.ts";
 import type { UnboundedAttachment } from "./_shm/unbounded_attachment.ts";
-import { corrupted } from "./_shm/unbounded_header.ts";
-import {
-  W_CONSUMER_WAITING,
-  W_HEAD,
-  W_IN,
-  W_OUT,
-  W_OUT_SLOT,
-} from "./_shm/unbounded_layout.ts";
-import { deadlineOf, remaining, sleepAsync, SPIN_CHECKS } from "./_signal.ts";
-import type { PopAsyncOptions, PopOptions } from "./options.ts";
-import { nonePeeked, notReleased } from "./_state_errors.ts";
-import { ClosedError, TimeoutError } from "./errors.ts";
+import { untilClosed } from "./_wait/wait.ts";
 import type { Item, SlotView } from "./item.ts";
-import { untilClosed } from "./_until_closed.ts";
+import type { PopAsyncOptions, PopOptions } from "./options.ts";
 import type { UnboundedBuffer } from "./unbounded_create.ts";
 import { UnboundedHandle } from "./unbounded_handle.ts";
 
@@ -55,22 +42,8 @@ import { UnboundedHandle } from "./unbounded_handle.ts";
  * ```
  */
 export class UnboundedConsumer<T = Item> extends UnboundedHandle {
-  #buffer: UnboundedAttachment;
-  #segments: Segments<T>;
-  #words: Int32Array;
-  #segmentSlots: number;
-  /** The textbook's `out`: a free-running 32-bit count of items consumed. */
-  #out: number;
-  /** Last `in` read from shared memory; re-read only when the buffer looks empty. */
-  #in: number;
-  /** The head segment: where `out` points. */
-  #head: number;
-  /** The slot of `out` in the head segment; `segmentSlots` when all are read. */
-  #outSlot: number;
-  #codec: Codec<T>;
-  #data: NumericArray | null;
-  #peeked = false;
-  #calls = new CallQueue();
+  /** The engine of the unbounded buffer: see `_engine/engine.ts`. */
+  #engine: ConsumerEngine<T>;
 
   /**
    * Attaches a consumer to a buffer made by {@linkcode createUnbounded}.
@@ -85,17 +58,9 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
    */
   constructor(buffer: UnboundedBuffer<T> | SharedArrayBuffer) {
     super(buffer, "consumer");
-    this.#buffer = attachmentOf<UnboundedAttachment>(this);
-    const { header } = this.#buffer;
-    this.#words = header.words;
-    this.#segmentSlots = header.segmentSlots;
-    this.#segments = new Segments<T>(header, "Cannot pop item");
-    this.#out = Atomics.load(this.#words, W_OUT);
-    this.#in = Atomics.load(this.#words, W_IN);
-    this.#head = Atomics.load(this.#words, W_HEAD);
-    this.#outSlot = Atomics.load(this.#words, W_OUT_SLOT);
-    this.#codec = this.#segments.codec(this.#head);
-    this.#data = this.#codec.array;
+    this.#engine = new SegmentConsumer(
+      attachmentOf<UnboundedAttachment>(this),
+    );
   }
 
   /**
@@ -119,9 +84,7 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
    * ```
    */
   tryPop(): T | undefined {
-    this.#ready("Cannot pop item");
-    if (this.#isEmpty()) return undefined;
-    return this.#take();
+    return this.#engine.tryPop();
   }
 
   /**
@@ -146,18 +109,7 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
    * ```
    */
   pop(options: PopOptions = {}): T {
-    const what = "Cannot pop item";
-    this.#ready(what);
-    const deadline = deadlineOf(options, what);
-    // The fast path touches no flag (see Consumer.pop).
-    if (this.#isEmpty() && this.#emptyAfterSpin()) {
-      while (this.#isEmpty() && this.#stillEmpty(what)) {
-        const ms = this.#msLeft(deadline, options.timeout);
-        Atomics.wait(this.#words, W_CONSUMER_WAITING, 1, ms);
-      }
-      Atomics.store(this.#words, W_CONSUMER_WAITING, 0);
-    }
-    return this.#take();
+    return this.#engine.pop(options);
   }
 
   /**
@@ -183,33 +135,7 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
    * ```
    */
   popAsync(options: PopAsyncOptions = {}): Promise<T> {
-    try {
-      const what = "Cannot pop item";
-      this.#ready(what);
-      const deadline = deadlineOf(options, what);
-      options.signal?.throwIfAborted();
-      if (this.#calls.idle && !this.#isEmpty()) {
-        return Promise.resolve(this.#take());
-      }
-      return this.#calls.run(() => this.#popWhenReady(deadline, options));
-    } catch (error) {
-      // Calls complete in call order, failures too (e.g. after detach()).
-      return this.#calls.fail(error);
-    }
-  }
-
-  async #popWhenReady(deadline: number, options: PopAsyncOptions): Promise<T> {
-    const what = "Cannot pop item";
-    const { signal } = options;
-    while (this.#isEmpty() && this.#stillEmpty(what)) {
-      const ms = this.#msLeft(deadline, options.timeout);
-      signal?.throwIfAborted();
-      await sleepAsync(this.#words, W_CONSUMER_WAITING, ms, signal);
-      signal?.throwIfAborted();
-      this.#ready(what);
-    }
-    Atomics.store(this.#words, W_CONSUMER_WAITING, 0);
-    return this.#take();
+    return this.#engine.popAsync(options);
   }
 
   /**
@@ -235,33 +161,7 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
    * ```
    */
   popMany(target: { [index: number]: T; readonly length: number }): number {
-    const what = "Cannot pop items";
-    this.#ready(what);
-    checkTarget(target, what);
-    let available = (this.#in - this.#out) >>> 0;
-    if (available < target.length) {
-      this.#in = this.#loadIn();
-      available = (this.#in - this.#out) >>> 0;
-    }
-    const n = Math.min(target.length, available);
-    const slots = this.#segmentSlots;
-    const bulk = sameKind(this.#data, target);
-    for (let i = 0; i < n;) {
-      this.#enter(what);
-      const k = Math.min(n - i, slots - this.#outSlot);
-      if (bulk) {
-        const from = this.#data!.subarray(this.#outSlot, this.#outSlot + k);
-        (target as unknown as NumericArray).set(from as never, i);
-      } else {
-        for (let j = 0; j < k; j++) {
-          target[i + j] = this.#codec.read(this.#outSlot + j);
-        }
-      }
-      this.#outSlot += k;
-      i += k;
-    }
-    if (n > 0) this.#release(n);
-    return n;
+    return this.#engine.popMany(target);
   }
 
   /**
@@ -286,14 +186,7 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
    * ```
    */
   peek(): SlotView<T> | null {
-    const what = "Cannot peek";
-    this.#buffer.assertAttached(what);
-    if (!this.#peeked) {
-      if (this.#isEmpty()) return null;
-      this.#enter(what);
-      this.#peeked = true;
-    }
-    return this.#codec.view(this.#outSlot, false);
+    return this.#engine.peek();
   }
 
   /**
@@ -316,12 +209,7 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
    * ```
    */
   release(): void {
-    const what = "Cannot release";
-    this.#buffer.assertAttached(what);
-    if (!this.#peeked) throw nonePeeked(what);
-    this.#peeked = false;
-    this.#outSlot++;
-    this.#release(1);
+    this.#engine.release();
   }
 
   /**
@@ -342,8 +230,7 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
    * ```
    */
   detach(): void {
-    this.#peeked = false;
-    this.#buffer.detach();
+    this.#engine.detach();
   }
 
   /** Detaches, for `using consumer = new UnboundedConsumer(sab)`. */
@@ -359,109 +246,5 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
    */
   [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
     return untilClosed(() => this.popAsync());
-  }
-
-  #ready(what: string): void {
-    this.#buffer.assertAttached(what);
-    if (this.#peeked) throw notReleased(what);
-  }
-
-  /**
-   * The empty buffer's path to sleep: raises the waiting flag and re-checks
-   * (a producer that published before seeing the flag will not wake us).
-   * Returns `false` when an item came meanwhile; throws when the buffer is
-   * closed and drained.
-   */
-  #stillEmpty(what: string): boolean {
-    Atomics.store(this.#words, W_CONSUMER_WAITING, 1);
-    if (!this.#isEmpty()) return false;
-    if (this.#buffer.isClosed()) {
-      // The producer publishes its last `in` before closing: look once more
-      // so an item pushed just before close() is not missed.
-      if (!this.#isEmpty()) return false;
-      Atomics.store(this.#words, W_CONSUMER_WAITING, 0);
-      throw new ClosedError(`${what}: buffer is closed and drained`);
-    }
-    return true;
-  }
-
-  /** Milliseconds left to sleep; at none, lowers the flag and throws. */
-  #msLeft(deadline: number, timeout: number | undefined): number {
-    const ms = remaining(deadline);
-    if (ms === 0) {
-      Atomics.store(this.#words, W_CONSUMER_WAITING, 0);
-      throw new TimeoutError(
-        `Cannot pop item: buffer stayed empty for ${timeout} ms`,
-      );
-    }
-    return ms;
-  }
-
-  /** Re-checks an empty buffer up to SPIN_CHECKS times; true when still empty. */
-  #emptyAfterSpin(): boolean {
-    for (let k = 0; k < SPIN_CHECKS; k++) if (!this.#isEmpty()) return false;
-    return true;
-  }
-
-  /** Reads `in` from shared memory and refuses an impossible value. */
-  #loadIn(): number {
-    const inValue = Atomics.load(this.#words, W_IN);
-    this.#buffer.count(inValue, this.#out, "Cannot pop item");
-    return inValue;
-  }
-
-  /** The textbook's empty test, `in == out`, re-reading `in` only when it looks empty. */
-  #isEmpty(): boolean {
-    if (this.#in !== this.#out) return false;
-    this.#in = this.#loadIn();
-    return this.#in === this.#out;
-  }
-
-  /**
-   * Before reading the slot at `out` (with `in` past it): when the head
-   * segment is used up, moves to the next and recycles the one it leaves.
-   */
-  #enter(what: string): void {
-    if (this.#outSlot !== this.#segmentSlots) return;
-    const left = this.#head;
-    const next = this.#segments.next(left, what);
-    if (next === -1) {
-      throw corrupted(
-        what,
-        `in ${
-          this.#in >>> 0
-        } counts items past segment ${left}, which links nowhere`,
-      );
-    }
-    this.#head = next;
-    this.#outSlot = 0;
-    this.#codec = this.#segments.codec(next);
-    this.#data = this.#codec.array;
-    Atomics.store(this.#words, W_HEAD, next);
-    Atomics.store(this.#words, W_OUT_SLOT, 0);
-    // Only now, with every slot of it read and the head moved on, may the
-    // producer take the segment and overwrite it.
-    this.#segments.free(left);
-  }
-
-  /** Reads the slot at `out`, then publishes `out`. */
-  #take(): T {
-    this.#enter("Cannot pop item");
-    const data = this.#data;
-    const item = data !== null
-      ? data[this.#outSlot] as T
-      : this.#codec.read(this.#outSlot);
-    this.#outSlot++;
-    this.#release(1);
-    return item;
-  }
-
-  /** Releases `n` read slots by advancing `out`. */
-  #release(n: number): void {
-    Atomics.store(this.#words, W_OUT_SLOT, this.#outSlot);
-    this.#out = (this.#out + n) | 0;
-    // The releasing store. The producer never waits for room, so there is
-    // nobody to wake.
-    Atomics.store(this.#words, W_OUT, this.#out);
   }
 }

@@ -1,7 +1,7 @@
 // Shared-memory layout of an unbounded buffer, in 32-bit words of its header.
 // The word numbers it shares with the ring (closed flag, attachment locks,
 // `in`, `out`, the consumer's waiting flag) are the ring's, so the waiting
-// protocol of _signal.ts serves both.
+// protocol of `_wait/` serves both.
 //
 // line 0 (bytes   0..63): identity and configuration, written once at creation,
 //                          plus the closed flag, the attachment locks and the

@@ -1,20 +1,28 @@
-// The producer calls of a sequence-scheme ring (see `_mpmc.ts`); `Producer`
-// hands every call to this when its ring uses that scheme.
-import type { Attachment } from "./_shm/attachment.ts";
-import { sameKind } from "./_batch.ts";
-import type { Codec, NumericArray } from "./_shm/codec.ts";
-import { W_CLOSED } from "./_shm/layout.ts";
-import { CallQueue } from "./_call_queue.ts";
-import { PRODUCERS, SequenceCore } from "./_mpmc.ts";
-import { deadlineOf, remaining, SPIN_CHECKS } from "./_signal.ts";
-import { noneReserved, notCommitted } from "./_state_errors.ts";
-import { ClosedError, TimeoutError } from "./errors.ts";
-import type { SlotView } from "./item.ts";
-import type { PushAsyncOptions } from "./options.ts";
+// The sequence ring's producer (see `sequence.ts`): many may push at once,
+// each claiming its position with a compareExchange of `in`.
+import type { Attachment } from "../_shm/attachment.ts";
+import type { Codec, NumericArray } from "../_shm/codec.ts";
+import { W_CLOSED } from "../_shm/layout.ts";
+import { deadlineOf, markClosed } from "../_wait/signal.ts";
+import {
+  type Blocked,
+  CallQueue,
+  type Gate,
+  waitAsync,
+  waitSync,
+} from "../_wait/wait.ts";
+import { checkItems, noneReserved, notCommitted, sameKind } from "./checks.ts";
+import type { WaitingProducerEngine } from "./engine.ts";
+import { CONSUMERS, PRODUCERS, SequenceCore } from "./sequence.ts";
+import { ClosedError, TimeoutError } from "../errors.ts";
+import type { SlotView } from "../item.ts";
+import type { PushAsyncOptions } from "../options.ts";
 
 const PUSH = "Cannot push item";
 
-export class SequenceProducer<T> {
+export class SequenceProducer<T> implements WaitingProducerEngine<T>, Blocked {
+  readonly gate: Gate;
+  readonly calls: CallQueue = new CallQueue();
   #ring: Attachment;
   #codec: Codec<T>;
   #core: SequenceCore;
@@ -23,7 +31,8 @@ export class SequenceProducer<T> {
   #slots: number;
   /** The position claimed by reserve() and not yet committed, or -1. */
   #reserved = -1;
-  #calls = new CallQueue();
+  /** The position the last successful `poll` claimed. */
+  #claimed = -1;
 
   constructor(ring: Attachment, codec: Codec<T>) {
     this.#ring = ring;
@@ -32,6 +41,7 @@ export class SequenceProducer<T> {
     this.#words = ring.words;
     this.#data = codec.array;
     this.#slots = ring.header.slots;
+    this.gate = this.#core.gate(PRODUCERS);
   }
 
   tryPush(item: T): boolean {
@@ -47,15 +57,8 @@ export class SequenceProducer<T> {
     this.#readyFast(PUSH);
     this.#codec.check(item, "item");
     const deadline = deadlineOf(options, PUSH);
-    let p = this.#claimSpinning();
-    while (p < 0) {
-      this.#ready(PUSH);
-      const ms = remaining(deadline);
-      if (ms === 0) throw this.#timeout(options.timeout);
-      this.#core.sleep(PRODUCERS, ms, () => this.#mayGoOn());
-      p = this.#core.claimOne(PRODUCERS, PUSH);
-    }
-    this.#write(p, item);
+    if (!this.poll()) waitSync(this, deadline, options.timeout);
+    this.#write(this.#claimed, item);
   }
 
   pushAsync(item: T, options: PushAsyncOptions): Promise<void> {
@@ -63,47 +66,21 @@ export class SequenceProducer<T> {
       this.#readyFast(PUSH);
       this.#codec.check(item, "item");
       const deadline = deadlineOf(options, PUSH);
-      options.signal?.throwIfAborted();
-      if (this.#calls.idle) {
-        const p = this.#claimSpinning();
-        if (p >= 0) {
-          this.#write(p, item);
-          return Promise.resolve();
-        }
-      }
-      return this.#calls.run(() => this.#pushWhenRoom(item, deadline, options));
-    } catch (error) {
-      return this.#calls.fail(error);
-    }
-  }
-
-  async #pushWhenRoom(
-    item: T,
-    deadline: number,
-    options: PushAsyncOptions,
-  ): Promise<void> {
-    const { signal } = options;
-    while (true) {
-      this.#ready(PUSH);
-      const p = this.#core.claimOne(PRODUCERS, PUSH);
-      if (p >= 0) return this.#write(p, item);
-      signal?.throwIfAborted();
-      const ms = remaining(deadline);
-      if (ms === 0) throw this.#timeout(options.timeout);
-      await this.#core.sleepAsync(
-        PRODUCERS,
-        ms,
-        () => this.#mayGoOn(),
-        signal,
+      return waitAsync(
+        this,
+        deadline,
+        options,
+        () => this.#write(this.#claimed, item),
       );
-      signal?.throwIfAborted();
+    } catch (error) {
+      return this.calls.fail(error);
     }
   }
 
-  /** `items` is an array-like (`Producer` checked it). */
   pushMany(items: ArrayLike<T>): number {
     const what = "Cannot push items";
     this.#readyFast(what);
+    checkItems(items, what);
     // At most a ring's worth fits; check those first, so a bad item leaves
     // the ring unchanged.
     const most = Math.min(items.length, this.#slots);
@@ -157,11 +134,40 @@ export class SequenceProducer<T> {
     if (closed) throw new ClosedError(`${what}: ring is closed`);
   }
 
-  /** Gives up an uncommitted reservation (detach, close). */
-  drop(): void {
-    if (this.#reserved < 0) return;
-    this.#core.publish(this.#reserved, true);
+  close(): void {
+    if (this.#ring.attached) {
+      markClosed(this.#words, [PRODUCERS.futex, CONSUMERS.futex]);
+    }
+    this.detach();
+  }
+
+  /** Gives up an uncommitted reservation, then the ring. */
+  detach(): void {
+    if (this.#ring.attached && this.#reserved >= 0) {
+      this.#core.publish(this.#reserved, true);
+    }
     this.#reserved = -1;
+    this.#ring.detach();
+  }
+
+  /** Blocked: claims a position (`#claimed`) when the ring has room. */
+  poll(): boolean {
+    this.#claimed = this.#core.claimOne(PRODUCERS, PUSH);
+    return this.#claimed >= 0;
+  }
+
+  /** Blocked: a full ring's producers wait until closed or detached. */
+  end(): boolean {
+    this.ready();
+    return false;
+  }
+
+  ready(): void {
+    this.#ready(PUSH);
+  }
+
+  timeout(ms: number | undefined): TimeoutError {
+    return new TimeoutError(`${PUSH}: ring stayed full for ${ms} ms`);
   }
 
   /** See `Producer`'s `#readyFast`: a plain read of the monotonic closed flag. */
@@ -176,24 +182,6 @@ export class SequenceProducer<T> {
     if (this.#core.isClosed()) throw new ClosedError(`${what}: ring is closed`);
     this.#ring.assertAttached(what);
     if (this.#reserved >= 0) throw notCommitted(what);
-  }
-
-  /** Claims a position, re-trying a full ring SPIN_CHECKS times; -1 if full. */
-  #claimSpinning(): number {
-    let p = this.#core.claimOne(PRODUCERS, PUSH);
-    for (let k = 0; p < 0 && k < SPIN_CHECKS; k++) {
-      p = this.#core.claimOne(PRODUCERS, PUSH);
-    }
-    return p;
-  }
-
-  /** Whether a sleeping push should wake: room, or the ring closed. */
-  #mayGoOn(): boolean {
-    return this.#core.isClosed() || this.#core.ready(PRODUCERS, PUSH);
-  }
-
-  #timeout(timeout: number | undefined): TimeoutError {
-    return new TimeoutError(`${PUSH}: ring stayed full for ${timeout} ms`);
   }
 
   /** Writes the item into p's slot, then publishes p. */

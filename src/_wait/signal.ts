@@ -6,8 +6,8 @@
 // be lost: either the publisher sees the flag, or the sleeper's re-check sees
 // the published index; and clearing the flag to 0 before notifying makes a
 // sleeper that has not yet called `wait` return at once.
-import { describeValue } from "./_shm/item_layout.ts";
-import { W_CLOSED } from "./_shm/layout.ts";
+import { describeValue } from "../_shm/item_layout.ts";
+import { W_CLOSED } from "../_shm/layout.ts";
 
 /**
  * How many times a waiting call re-checks a full (or empty) ring before it
@@ -84,22 +84,10 @@ export function deadlineOf(options: unknown, what: string): number {
 }
 
 /**
- * Sleeps on `flag` until woken or `ms` pass, keeping Deno's event loop alive
- * (a pending `Atomics.waitAsync` alone does not) and giving up early when
- * `signal` aborts. Resolves either way; the caller re-checks the ring.
- */
-export function sleepAsync(
-  words: Int32Array,
-  flag: number,
-  ms: number,
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  return sleepUntilChanged(words, flag, { value: 1, ms, signal });
-}
-
-/**
- * Sleeps on `words[index]` while it holds `value`, like `sleepAsync` (which
- * is this with `value` 1): until woken, `ms` pass or `signal` aborts.
+ * Sleeps on `words[index]` while it holds `value`: until woken, `ms` pass or
+ * `signal` aborts, keeping Deno's event loop alive (a pending
+ * `Atomics.waitAsync` alone does not). Resolves either way; the caller
+ * re-checks the ring.
  */
 export async function sleepUntilChanged(
   words: Int32Array,

@@ -12,14 +12,15 @@
 // with compareExchange(out, p, p + 1), reads the slot and releases
 // seq = p + BUFFER_SIZE. Positions wrap at `positionLimit(slots)`, a multiple
 // of BUFFER_SIZE. The step functions below are exactly those steps (the
-// lockstep conformance check drives them one at a time); `claimPush` and
-// `claimPop` chain them for the handles.
+// lockstep conformance check drives them one at a time); `claimOne` and
+// `claimMany` chain them for the engines (`sequence_producer.ts`,
+// `sequence_consumer.ts`).
 //
 // A producer that gives up a claimed position (detach or close between
 // reserve() and commit()) publishes seq = (p + 1) | SKIP: consumers claim
 // and release the position without returning an item.
-import { CorruptedRingError } from "./errors.ts";
-import type { RingHeader } from "./_shm/header.ts";
+import { CorruptedRingError } from "../errors.ts";
+import type { RingHeader } from "../_shm/header.ts";
 import {
   W_CLOSED,
   W_CONSUMER_WAITERS,
@@ -28,14 +29,14 @@ import {
   W_OUT,
   W_PRODUCER_WAITERS,
   W_PRODUCER_WAITING,
-} from "./_shm/layout.ts";
+} from "../_shm/layout.ts";
 import {
   checkPosition,
   distance,
   positionLimit,
   positionsOf,
-} from "./_shm/positions.ts";
-import { sleepUntilChanged } from "./_signal.ts";
+} from "../_shm/positions.ts";
+import { Gate } from "../_wait/wait.ts";
 
 /** Bit 31 of a sequence number: the position was given up, no item. */
 export const SKIP = -0x80000000;
@@ -239,37 +240,8 @@ export class SequenceCore {
     return Atomics.load(this.words, W_CLOSED) !== 0;
   }
 
-  /**
-   * Sleeps on `side`'s futex for up to `ms` unless `ready` (re-checked
-   * after counting this sleeper, so a wake-up cannot be lost: a waker
-   * either sees the count or changed what `ready` reads first).
-   */
-  sleep(side: Side, ms: number, ready: () => boolean): void {
-    const words = this.words;
-    const epoch = Atomics.load(words, side.futex);
-    Atomics.add(words, side.waiters, 1);
-    try {
-      if (!ready()) Atomics.wait(words, side.futex, epoch, ms);
-    } finally {
-      Atomics.sub(words, side.waiters, 1);
-    }
-  }
-
-  /** {@linkcode SequenceCore.sleep} for the event loop. */
-  async sleepAsync(
-    side: Side,
-    ms: number,
-    ready: () => boolean,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
-    const words = this.words;
-    const epoch = Atomics.load(words, side.futex);
-    Atomics.add(words, side.waiters, 1);
-    try {
-      if (ready()) return;
-      await sleepUntilChanged(words, side.futex, { value: epoch, ms, signal });
-    } finally {
-      Atomics.sub(words, side.waiters, 1);
-    }
+  /** Where a blocked call of `side` sleeps: its futex, counted as a waiter. */
+  gate(side: Side): Gate {
+    return new Gate(this.words, side.futex, side.waiters);
   }
 }
