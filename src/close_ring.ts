@@ -1,5 +1,5 @@
 /**
- * Closing a ring from any thread that holds its buffer.
+ * Closing a ring, or an unbounded buffer, from any thread that holds it.
  *
  * @module
  */
@@ -12,6 +12,7 @@ import {
   W_PRODUCER_WAITING,
 } from "./_shm/layout.ts";
 import { markClosed } from "./_wait/signal.ts";
+import { readUnboundedHeader } from "./_shm/unbounded_header.ts";
 
 /**
  * Closes a ring from any thread that holds its buffer — for instance a
@@ -51,4 +52,35 @@ export function closeRing(buffer: SharedArrayBuffer): void {
     W_PRODUCER_WAITING,
     W_CONSUMER_WAITING,
   ]);
+}
+
+/**
+ * Closes an unbounded buffer from any thread that holds it — for instance a
+ * supervisor whose producer Worker died. A consumer waiting for an item
+ * wakes promptly and still drains every published item before its `pop`
+ * throws {@linkcode ClosedError}; the producer's next push throws
+ * {@linkcode ClosedError}. Closing twice is harmless. Works even when `in`,
+ * `out` or the segments are corrupted.
+ *
+ * @param buffer The unbounded buffer's SharedArrayBuffer.
+ * @throws {TypeError} When `buffer` is not an unbounded buffer.
+ * @throws {CorruptedRingError} When its header's configuration is damaged.
+ *
+ * @example Closing from a supervisor
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { closeUnbounded, createUnbounded, UnboundedConsumer } from "@ringproof/ring";
+ *
+ * const sab = createUnbounded();
+ * const consumer = new UnboundedConsumer(sab);
+ * closeUnbounded(sab);
+ * assert.equal(consumer.closed, true);
+ * ```
+ */
+export function closeUnbounded(buffer: SharedArrayBuffer): void {
+  const { words } = readUnboundedHeader(
+    buffer,
+    "Cannot close unbounded buffer",
+  );
+  markClosed(words, [W_CONSUMER_WAITING]);
 }

@@ -4,11 +4,10 @@
  * @module
  */
 import type { Attachment } from "./_shm/attachment.ts";
-import { makeCodec } from "./_shm/codec.ts";
 import { attachmentOf } from "./_shm/lock.ts";
 import type { ConsumerEngine } from "./_engine/engine.ts";
-import { SequenceConsumer } from "./_engine/sequence_consumer.ts";
-import { SpscConsumer } from "./_engine/spsc_consumer.ts";
+import { SequenceConsumer } from "./_engine/sequence.ts";
+import { SpscConsumer } from "./_engine/spsc.ts";
 import { untilClosed } from "./_wait/wait.ts";
 import type { RingBuffer } from "./create_ring.ts";
 import type { Item, SlotView } from "./item.ts";
@@ -61,16 +60,9 @@ export class Consumer<T = Item> extends RingHandle {
   constructor(buffer: RingBuffer<T> | SharedArrayBuffer) {
     super(buffer, "consumer");
     const ring = attachmentOf<Attachment>(this);
-    const codec = makeCodec<T>(
-      ring.header.item,
-      ring.header.buffer,
-      ring.header.dataOffset,
-      ring.header.slots,
-      "Cannot pop item",
-    );
     this.#engine = ring.header.scheme === "sequence"
-      ? new SequenceConsumer(ring, codec)
-      : new SpscConsumer(ring, codec);
+      ? new SequenceConsumer(ring)
+      : new SpscConsumer(ring);
   }
 
   /**

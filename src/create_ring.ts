@@ -248,7 +248,7 @@ function sideOf(value: unknown, name: string): Multiplicity {
 
 /**
  * Sequence scheme: each slot expects the first position at or after `start`
- * that maps to it; both futex words start at an odd epoch (see `_engine/sequence.ts`).
+ * that maps to it; both futex words start at an odd epoch (see `_engine/sequence_steps.ts`).
  */
 function initSequences(
   buffer: SharedArrayBuffer,

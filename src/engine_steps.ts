@@ -14,6 +14,6 @@ import {
   PRODUCERS,
   READY,
   SequenceCore,
-} from "./_engine/sequence.ts";
+} from "./_engine/sequence_steps.ts";
 
 export { BLOCKED, CONSUMERS, PRODUCERS, readHeader, READY, SequenceCore };

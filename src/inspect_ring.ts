@@ -3,12 +3,7 @@
  *
  * @module
  */
-import {
-  type Multiplicity,
-  readHeader,
-  type RingHeader,
-  type Scheme,
-} from "./_shm/header.ts";
+import { type Multiplicity, readHeader, type Scheme } from "./_shm/header.ts";
 import { distance, positionLimit } from "./_shm/positions.ts";
 import {
   W_CLOSED,
@@ -122,69 +117,49 @@ export function inspectRing(buffer: SharedArrayBuffer): RingSnapshot {
   // Indices are reported as found, so a corrupted ring can be examined.
   const header = readHeader(buffer, what, { skipIndices: true });
   const { words, slots, scheme } = header;
-  const inValue = Atomics.load(words, W_IN);
-  const outValue = Atomics.load(words, W_OUT);
-  if (scheme === "sequence") return inspectSequence(header, inValue, outValue);
+  const load = (index: number) => Atomics.load(words, index);
   const counter = scheme === "counter";
-  const size = counter
-    ? (inValue - outValue) >>> 0
-    : ((inValue - outValue) % slots + slots) % slots;
+  const sequence = scheme === "sequence";
+  const limit = positionLimit(slots);
+  const inValue = counter ? load(W_IN) >>> 0 : load(W_IN);
+  const outValue = counter ? load(W_OUT) >>> 0 : load(W_OUT);
+  // The textbook's index is its own slot; a sequence position's, modulo.
+  const slotOf = (p: number, word: number) =>
+    counter ? load(word) : sequence ? ((p % slots) + slots) % slots : p;
   return {
     slots,
     scheme,
     capacity: header.capacity,
     item: header.item.spec,
     stride: header.item.stride,
-    in: counter ? inValue >>> 0 : inValue,
-    out: counter ? outValue >>> 0 : outValue,
-    inSlot: counter ? Atomics.load(words, W_IN_SLOT) : inValue,
-    outSlot: counter ? Atomics.load(words, W_OUT_SLOT) : outValue,
-    size,
-    closed: Atomics.load(words, W_CLOSED) !== 0,
-    producerAttached: Atomics.load(words, W_PRODUCER_ATTACHED) !== 0,
-    consumerAttached: Atomics.load(words, W_CONSUMER_ATTACHED) !== 0,
-    producerWaiting: Atomics.load(words, W_PRODUCER_WAITING) !== 0,
-    consumerWaiting: Atomics.load(words, W_CONSUMER_WAITING) !== 0,
-    offsets: { in: W_IN * 4, out: W_OUT * 4, data: header.dataOffset },
-  };
-}
-
-/** The sequence scheme's snapshot: positions, their slots, the sides. */
-function inspectSequence(
-  header: RingHeader,
-  inValue: number,
-  outValue: number,
-): RingSnapshot {
-  const { words, slots } = header;
-  const limit = positionLimit(slots);
-  const load = (index: number) => Atomics.load(words, index);
-  const slotOf = (p: number) => ((p % slots) + slots) % slots;
-  return {
-    slots,
-    scheme: "sequence",
-    capacity: header.capacity,
-    item: header.item.spec,
-    stride: header.item.stride,
     in: inValue,
     out: outValue,
-    inSlot: slotOf(inValue),
-    outSlot: slotOf(outValue),
-    size: distance(inValue, outValue, limit),
+    inSlot: slotOf(inValue, W_IN_SLOT),
+    outSlot: slotOf(outValue, W_OUT_SLOT),
+    size: sequence
+      ? distance(inValue, outValue, limit)
+      : counter
+      ? (inValue - outValue) >>> 0
+      : ((inValue - outValue) % slots + slots) % slots,
     closed: load(W_CLOSED) !== 0,
     producerAttached: load(W_PRODUCER_ATTACHED) !== 0,
     consumerAttached: load(W_CONSUMER_ATTACHED) !== 0,
-    producerWaiting: load(W_PRODUCER_WAITERS) !== 0,
-    consumerWaiting: load(W_CONSUMER_WAITERS) !== 0,
+    producerWaiting:
+      load(sequence ? W_PRODUCER_WAITERS : W_PRODUCER_WAITING) !== 0,
+    consumerWaiting:
+      load(sequence ? W_CONSUMER_WAITERS : W_CONSUMER_WAITING) !== 0,
     offsets: { in: W_IN * 4, out: W_OUT * 4, data: header.dataOffset },
-    sequence: {
-      producers: header.producers,
-      consumers: header.consumers,
-      producerHandles: load(W_PRODUCER_ATTACHED),
-      consumerHandles: load(W_CONSUMER_ATTACHED),
-      producerWaiters: load(W_PRODUCER_WAITERS),
-      consumerWaiters: load(W_CONSUMER_WAITERS),
-      limit,
-      offset: header.sequenceOffset,
-    },
+    ...(sequence && {
+      sequence: {
+        producers: header.producers,
+        consumers: header.consumers,
+        producerHandles: load(W_PRODUCER_ATTACHED),
+        consumerHandles: load(W_CONSUMER_ATTACHED),
+        producerWaiters: load(W_PRODUCER_WAITERS),
+        consumerWaiters: load(W_CONSUMER_WAITERS),
+        limit,
+        offset: header.sequenceOffset,
+      },
+    }),
   };
 }

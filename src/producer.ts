@@ -4,11 +4,10 @@
  * @module
  */
 import type { Attachment } from "./_shm/attachment.ts";
-import { makeCodec } from "./_shm/codec.ts";
 import { attachmentOf } from "./_shm/lock.ts";
 import type { WaitingProducerEngine } from "./_engine/engine.ts";
-import { SequenceProducer } from "./_engine/sequence_producer.ts";
-import { SpscProducer } from "./_engine/spsc_producer.ts";
+import { SequenceProducer } from "./_engine/sequence.ts";
+import { SpscProducer } from "./_engine/spsc.ts";
 import type { RingBuffer } from "./create_ring.ts";
 import type { Item, SlotView } from "./item.ts";
 import { RingHandle } from "./ring_handle.ts";
@@ -59,16 +58,9 @@ export class Producer<T = Item> extends RingHandle {
   constructor(buffer: RingBuffer<T> | SharedArrayBuffer) {
     super(buffer, "producer");
     const ring = attachmentOf<Attachment>(this);
-    const codec = makeCodec<T>(
-      ring.header.item,
-      ring.header.buffer,
-      ring.header.dataOffset,
-      ring.header.slots,
-      "Cannot push item",
-    );
     this.#engine = ring.header.scheme === "sequence"
-      ? new SequenceProducer(ring, codec)
-      : new SpscProducer(ring, codec);
+      ? new SequenceProducer(ring)
+      : new SpscProducer(ring);
   }
 
   /**

@@ -9,7 +9,6 @@
  * @module
  */
 export * from "./unbounded_create.ts";
-export * from "./unbounded_close.ts";
 export * from "./unbounded_inspect.ts";
 export * from "./unbounded_producer.ts";
 export * from "./unbounded_consumer.ts";

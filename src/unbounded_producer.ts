@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { SegmentProducer } from "./_engine/segment_producer.ts";
+import { SegmentProducer } from "./_engine/segment.ts";
 import { attachmentOf } from "./_shm/lock.ts";
 import type { UnboundedAttachment } from "./_shm/unbounded_attachment.ts";
 import type { Item, SlotView } from "./item.ts";

@@ -1,48 +1,26 @@
-// The checks every engine shares: the argument of the batch calls, the test
-// for a typed array of the slots' own numeric kind (copied in bulk, with no
-// item checks), and the errors of zero-copy calls made out of order.
-import type { NumericArray } from "../_shm/codec.ts";
+// The checks every engine shares: the argument of the batch calls, and the
+// errors of zero-copy calls made out of order.
 import { RingStateError } from "../errors.ts";
 
-/** Throws unless `items`, the argument of a `pushMany`, is an array-like. */
-export function checkItems<T>(items: ArrayLike<T>, what: string): void {
-  if (
-    items === null || typeof items !== "object" ||
-    typeof items.length !== "number"
-  ) {
-    throw new TypeError(
-      `${what}: items must be an array-like, received ${String(items)}`,
-    );
-  }
-}
-
-/** Throws unless `target`, the argument of a `popMany`, is an array-like. */
-export function checkTarget(
-  target: { readonly length: number },
+/**
+ * Throws unless the argument of a batch call is an array-like: `items` of a
+ * `pushMany` ("an array-like"), `target` of a `popMany` ("an array or typed
+ * array").
+ */
+export function checkBatch(
+  value: { readonly length: number },
+  name: "items" | "target",
   what: string,
 ): void {
   if (
-    target === null || typeof target !== "object" ||
-    typeof target.length !== "number"
+    value === null || typeof value !== "object" ||
+    typeof value.length !== "number"
   ) {
+    const kind = name === "items" ? "an array-like" : "an array or typed array";
     throw new TypeError(
-      `${what}: target must be an array or typed array, received ${
-        String(target)
-      }`,
+      `${what}: ${name} must be ${kind}, received ${String(value)}`,
     );
   }
-}
-
-/**
- * Whether `values` is a typed array of the same kind as the slots' `data`
- * (which is null for byte records and structs).
- */
-export function sameKind(
-  data: NumericArray | null,
-  values: unknown,
-): data is NumericArray {
-  return data !== null && ArrayBuffer.isView(values) &&
-    values.constructor === data.constructor;
 }
 
 /** A call made while the slot from `reserve()` awaits `commit()`. */

@@ -1,247 +1,316 @@
-// The sequence scheme's engine: Dmitry Vyukov's bounded MPMC queue on the
-// SharedArrayBuffer. Every slot has a sequence number, the position it
-// expects next:
-//
-//   seq == p              free for the producer of position p
-//   seq == p + 1          holds that producer's item, for the consumer of p
-//   seq == p + BUFFER_SIZE  released: free for position p + BUFFER_SIZE
-//
-// A producer copies `in` to p, reads its slot's sequence number (the "wait"),
-// claims p with compareExchange(in, p, p + 1), writes the slot and publishes
-// seq = p + 1. A consumer copies `out` to p, waits for seq == p + 1, claims p
-// with compareExchange(out, p, p + 1), reads the slot and releases
-// seq = p + BUFFER_SIZE. Positions wrap at `positionLimit(slots)`, a multiple
-// of BUFFER_SIZE. The step functions below are exactly those steps (the
-// lockstep conformance check drives them one at a time); `claimOne` and
-// `claimMany` chain them for the engines (`sequence_producer.ts`,
-// `sequence_consumer.ts`).
-//
-// A producer that gives up a claimed position (detach or close between
-// reserve() and commit()) publishes seq = (p + 1) | SKIP: consumers claim
-// and release the position without returning an item.
-import { CorruptedRingError } from "../errors.ts";
-import type { RingHeader } from "../_shm/header.ts";
+// The sequence ring's engine (see `sequence_steps.ts`): many producers and
+// many consumers at once, each claiming its position with a compareExchange
+// of `in` (`out`), then writing (reading) its slot and publishing
+// (releasing) it through the slot's sequence number.
+import type { Attachment } from "../_shm/attachment.ts";
 import {
-  W_CLOSED,
-  W_CONSUMER_WAITERS,
-  W_CONSUMER_WAITING,
-  W_IN,
-  W_OUT,
-  W_PRODUCER_WAITERS,
-  W_PRODUCER_WAITING,
-} from "../_shm/layout.ts";
+  type Codec,
+  copyIn,
+  type NumericArray,
+  sameKind,
+} from "../_shm/codec.ts";
+import { W_CLOSED } from "../_shm/layout.ts";
+import { deadlineOf, markClosed } from "../_wait/signal.ts";
+import { Waiter } from "../_wait/wait.ts";
+import type { SlotView } from "../item.ts";
+import type { PopAsyncOptions, PushAsyncOptions } from "../options.ts";
 import {
-  checkPosition,
-  distance,
-  positionLimit,
-  positionsOf,
-} from "../_shm/positions.ts";
-import { Gate } from "../_wait/wait.ts";
+  checkBatch,
+  nonePeeked,
+  noneReserved,
+  notCommitted,
+  notReleased,
+} from "./checks.ts";
+import type { ConsumerEngine, WaitingProducerEngine } from "./engine.ts";
+import { CONSUMERS, PRODUCERS, SequenceCore } from "./sequence_steps.ts";
 
-/** Bit 31 of a sequence number: the position was given up, no item. */
-export const SKIP = -0x80000000;
+const PUSH = "Cannot push item";
+const POP = "Cannot pop item";
 
-/** What a slot's sequence number says to the process holding position p. */
-export const READY = 0;
-/** The ring is full (producer) or empty (consumer) at p: wait. */
-export const BLOCKED = 1;
-/** Another process claimed p meanwhile: load the position again. */
-export const TAKEN = 2;
+export class SequenceProducer<T> extends Waiter
+  implements WaitingProducerEngine<T> {
+  #ring: Attachment;
+  #codec: Codec<T>;
+  #core: SequenceCore;
+  #words: Int32Array;
+  #data: NumericArray | null;
+  #slots: number;
+  /** The position claimed by reserve() and not yet committed, or -1. */
+  #reserved = -1;
+  /** The position the last successful `poll` claimed. */
+  #claimed = -1;
 
-/** A side of the queue: its position word, futex word and waiter count. */
-export interface Side {
-  readonly position: number;
-  readonly futex: number;
-  readonly waiters: number;
-  /** The sequence number that makes a slot ready: p + offset. */
-  readonly offset: number;
-  readonly name: "in" | "out";
+  constructor(ring: Attachment) {
+    const core = new SequenceCore(ring.header);
+    super({
+      gate: core.gate(PRODUCERS),
+      lock: ring,
+      side: "producer",
+      noun: "ring",
+    });
+    this.#ring = ring;
+    this.#codec = ring.codec<T>(PUSH);
+    this.#core = core;
+    this.#words = ring.words;
+    this.#data = this.#codec.array;
+    this.#slots = ring.header.slots;
+  }
+
+  tryPush(item: T): boolean {
+    this.#readyFast(PUSH);
+    this.#codec.check(item, "item");
+    const p = this.#core.claimOne(PRODUCERS, PUSH);
+    if (p < 0) return false;
+    this.#write(p, item);
+    return true;
+  }
+
+  push(item: T, options: PushAsyncOptions): void {
+    this.#readyFast(PUSH);
+    this.#codec.check(item, "item");
+    const deadline = deadlineOf(options, PUSH);
+    if (!this.poll()) this.waitSync(deadline, options.timeout);
+    this.#write(this.#claimed, item);
+  }
+
+  pushAsync(item: T, options: PushAsyncOptions): Promise<void> {
+    return this.waitAsync(options, () => {
+      this.#readyFast(PUSH);
+      this.#codec.check(item, "item");
+      return deadlineOf(options, PUSH);
+    }, () => this.#write(this.#claimed, item));
+  }
+
+  pushMany(items: ArrayLike<T>): number {
+    const what = "Cannot push items";
+    this.#readyFast(what);
+    checkBatch(items, "items", what);
+    // At most a ring's worth fits; check those first, so a bad item leaves
+    // the ring unchanged.
+    const most = Math.min(items.length, this.#slots);
+    if (!sameKind(this.#data, items)) {
+      for (let i = 0; i < most; i++) this.#codec.check(items[i], i);
+    }
+    if (most === 0) return 0;
+    const [p, n] = this.#core.claimMany(PRODUCERS, most, what);
+    if (n === 0) return 0;
+    const span = {
+      from: 0,
+      start: p % this.#slots,
+      count: n,
+      slots: this.#slots,
+    };
+    copyIn(this.#codec, items, span);
+    this.#core.publishMany(p, n);
+    return n;
+  }
+
+  reserve(): SlotView<T> | null {
+    const what = "Cannot reserve slot";
+    this.#ring.assertOpen(what);
+    if (this.#reserved < 0) {
+      const p = this.#core.claimOne(PRODUCERS, what);
+      if (p < 0) return null;
+      this.#reserved = p;
+    }
+    return this.#codec.view(this.#reserved % this.#slots, true);
+  }
+
+  commit(): void {
+    const what = "Cannot commit";
+    this.#ring.assertAttached(what);
+    const p = this.#reserved;
+    if (p < 0) throw noneReserved(what);
+    this.#reserved = -1;
+    // Closed meanwhile: the item is dropped, but the position is handed on,
+    // so consumers can drain the positions claimed after it.
+    const closed = this.#core.isClosed();
+    this.#core.publish(p, closed);
+    if (closed) throw this.#ring.closedError(what);
+  }
+
+  close(): void {
+    if (this.#ring.attached) {
+      markClosed(this.#words, [PRODUCERS.futex, CONSUMERS.futex]);
+    }
+    this.detach();
+  }
+
+  /** Gives up an uncommitted reservation, then the ring. */
+  detach(): void {
+    if (this.#ring.attached && this.#reserved >= 0) {
+      this.#core.publish(this.#reserved, true);
+    }
+    this.#reserved = -1;
+    this.#ring.detach();
+  }
+
+  /** Blocked: claims a position (`#claimed`) when the ring has room. */
+  poll(): boolean {
+    this.#claimed = this.#core.claimOne(PRODUCERS, PUSH);
+    return this.#claimed >= 0;
+  }
+
+  /** See `Producer`'s `#readyFast`: a plain read of the monotonic closed flag. */
+  #readyFast(what: string): void {
+    if (
+      this.#words[W_CLOSED] !== 0 || this.#reserved >= 0 ||
+      !this.#ring.attached
+    ) this.ready(what);
+  }
+
+  ready(what = PUSH): void {
+    this.#ring.assertOpen(what);
+    if (this.#reserved >= 0) throw notCommitted(what);
+  }
+
+  /** Writes the item into p's slot, then publishes p. */
+  #write(p: number, item: T): void {
+    const slot = p % this.#slots;
+    const data = this.#data;
+    if (data !== null) data[slot] = item as never;
+    else this.#codec.write(slot, item);
+    this.#core.publish(p);
+  }
 }
 
-export const PRODUCERS: Side = {
-  position: W_IN,
-  futex: W_PRODUCER_WAITING,
-  waiters: W_PRODUCER_WAITERS,
-  offset: 0,
-  name: "in",
-};
+export class SequenceConsumer<T> extends Waiter implements ConsumerEngine<T> {
+  #ring: Attachment;
+  #codec: Codec<T>;
+  #core: SequenceCore;
+  #data: NumericArray | null;
+  #slots: number;
+  /** The position claimed by peek() and not yet released, or -1. */
+  #peeked = -1;
+  /** The position the last successful `poll` claimed. */
+  #claimed = -1;
 
-export const CONSUMERS: Side = {
-  position: W_OUT,
-  futex: W_CONSUMER_WAITING,
-  waiters: W_CONSUMER_WAITERS,
-  offset: 1,
-  name: "out",
-};
-
-/** The engine over one ring: shared words, sequence numbers, step functions. */
-export class SequenceCore {
-  readonly header: RingHeader;
-  readonly words: Int32Array;
-  readonly seqs: Int32Array;
-  readonly slots: number;
-  readonly limit: number;
-
-  constructor(header: RingHeader) {
-    this.header = header;
-    this.words = header.words;
-    this.slots = header.slots;
-    this.limit = positionLimit(header.slots);
-    this.seqs = new Int32Array(
-      header.buffer,
-      header.sequenceOffset,
-      header.slots,
-    );
+  constructor(ring: Attachment) {
+    const core = new SequenceCore(ring.header);
+    super({
+      gate: core.gate(CONSUMERS),
+      lock: ring,
+      side: "consumer",
+      noun: "ring",
+    });
+    this.#ring = ring;
+    this.#codec = ring.codec<T>(POP);
+    this.#core = core;
+    this.#data = this.#codec.array;
+    this.#slots = ring.header.slots;
   }
 
-  /** The position after `p`. */
-  next(p: number): number {
-    return p + 1 === this.limit ? 0 : p + 1;
+  tryPop(): T | undefined {
+    this.ready(POP);
+    const p = this.#claim(POP);
+    return p < 0 ? undefined : this.#take(p);
   }
 
-  /** Position `p` plus `n` (less than a lap). */
-  plus(p: number, n: number): number {
-    const q = p + n;
-    return q >= this.limit ? q - this.limit : q;
+  pop(options: PopAsyncOptions): T {
+    this.ready(POP);
+    const deadline = deadlineOf(options, POP);
+    if (!this.poll()) this.waitSync(deadline, options.timeout);
+    return this.#take(this.#claimed);
   }
 
-  /** Step "load": copies `in` (`out`), refusing an impossible value. */
-  load(side: Side, what: string): number {
-    const p = Atomics.load(this.words, side.position);
-    checkPosition(p, this.limit, side.name, what);
-    return p;
+  popAsync(options: PopAsyncOptions): Promise<T> {
+    return this.waitAsync(options, () => {
+      this.ready(POP);
+      return deadlineOf(options, POP);
+    }, () => this.#take(this.#claimed));
   }
 
-  /**
-   * Step "wait": reads the sequence number of p's slot. A producer wants
-   * `p`, a consumer `p + 1` (with or without SKIP). A lap behind — the
-   * slot's previous position still being written or read — is full
-   * (empty). Anything else means another process claimed p meanwhile, or,
-   * if `in` (`out`) still says p, that the slot holds garbage.
-   */
-  probe(side: Side, p: number, what: string): number {
-    const seq = Atomics.load(this.seqs, p % this.slots);
-    const producer = side === PRODUCERS;
-    const d = distance(seq & ~SKIP, producer ? p : this.next(p), this.limit);
-    const plain = seq >= 0;
-    if (d === 0 && (plain || !producer)) return READY;
-    const behind = producer
-      ? (d === -this.slots && plain) || d === 1 - this.slots
-      : (d === -1 && plain) || d === -this.slots;
-    if (behind) return BLOCKED;
-    if (Atomics.load(this.words, side.position) !== p) return TAKEN;
-    throw new CorruptedRingError(
-      `${what}: ring is corrupted: slot ${p % this.slots} has sequence number ${
-        seq & ~SKIP
-      }${plain ? "" : " (skip)"}, impossible at ${side.name} = ${p}`,
-    );
-  }
-
-  /** Step "claim": compareExchange of `in` (`out`) from p to p + n. */
-  claim(side: Side, p: number, n = 1): boolean {
-    const to = this.plus(p, n);
-    return Atomics.compareExchange(this.words, side.position, p, to) === p;
-  }
-
-  /** Step "publish": hands p's slot to the consumers (`skip`: no item). */
-  publish(p: number, skip = false): void {
-    const seq = this.next(p);
-    Atomics.store(this.seqs, p % this.slots, skip ? seq | SKIP : seq);
-    this.wake(CONSUMERS);
-  }
-
-  /** Step "release": frees p's slot for the producer of the next lap. */
-  release(p: number): void {
-    Atomics.store(this.seqs, p % this.slots, this.plus(p, this.slots));
-    this.wake(PRODUCERS);
-  }
-
-  /** Publishes positions p … p + n - 1 in order, then wakes consumers once. */
-  publishMany(p: number, n: number): void {
-    for (let i = 0, q = p; i < n; i++, q = this.next(q)) {
-      Atomics.store(this.seqs, q % this.slots, this.next(q));
-    }
-    this.wake(CONSUMERS);
-  }
-
-  /** Releases positions p … p + n - 1 in order, then wakes producers once. */
-  releaseMany(p: number, n: number): void {
-    for (let i = 0, q = p; i < n; i++, q = this.next(q)) {
-      Atomics.store(this.seqs, q % this.slots, this.plus(q, this.slots));
-    }
-    this.wake(PRODUCERS);
-  }
-
-  /** Whether p's slot holds a given-up position (consumers only). */
-  skipped(p: number): boolean {
-    return Atomics.load(this.seqs, p % this.slots) < 0;
-  }
-
-  /**
-   * Claims the next position of `side` (load, wait, claim; retried while
-   * others take positions first).
-   *
-   * @returns The position, or -1 when full (empty).
-   */
-  claimOne(side: Side, what: string): number {
-    while (true) {
-      const p = this.load(side, what);
-      const state = this.probe(side, p, what);
-      if (state === BLOCKED) return -1;
-      if (state === READY && this.claim(side, p)) return p;
-    }
-  }
-
-  /**
-   * Claims up to `n` consecutive positions with one compareExchange: as
-   * many as are ready from `in` (`out`) on.
-   *
-   * @returns The first position and how many, or -1 and 0 when none.
-   */
-  claimMany(side: Side, n: number, what: string): [number, number] {
-    while (true) {
-      const p = this.load(side, what);
-      let k = 0;
-      let taken = false;
-      for (; k < n; k++) {
-        const state = this.probe(side, this.plus(p, k), what);
-        if (state === TAKEN) taken = true;
-        if (state !== READY) break;
+  popMany(target: { [index: number]: T; readonly length: number }): number {
+    const what = "Cannot pop items";
+    this.ready(what);
+    checkBatch(target, "target", what);
+    const data = this.#data;
+    let count = 0;
+    while (count < target.length) {
+      const [p, n] = this.#core.claimMany(
+        CONSUMERS,
+        target.length - count,
+        what,
+      );
+      if (n === 0) break;
+      for (let i = 0, q = p; i < n; i++, q = this.#core.next(q)) {
+        if (this.#core.skipped(q)) continue;
+        const slot = q % this.#slots;
+        target[count++] = data !== null
+          ? data[slot] as T
+          : this.#codec.read(slot);
       }
-      if (k === 0 && !taken) return [-1, 0];
-      if (k > 0 && this.claim(side, p, k)) return [p, k];
+      this.#core.releaseMany(p, n);
     }
+    return count;
   }
 
-  /** Whether `side` could claim now (a non-claiming look, for sleepers). */
-  ready(side: Side, what: string): boolean {
+  peek(): SlotView<T> | null {
+    const what = "Cannot peek";
+    this.#ring.assertAttached(what);
+    if (this.#peeked < 0) {
+      const p = this.#claim(what);
+      if (p < 0) return null;
+      this.#peeked = p;
+    }
+    return this.#codec.view(this.#peeked % this.#slots, false);
+  }
+
+  release(): void {
+    const what = "Cannot release";
+    this.#ring.assertAttached(what);
+    if (this.#peeked < 0) throw nonePeeked(what);
+    this.#core.release(this.#peeked);
+    this.#peeked = -1;
+  }
+
+  /**
+   * Lets go of a peeked item, then the ring: the item was claimed, so it
+   * cannot go back to the ring; it is released as consumed.
+   */
+  detach(): void {
+    if (this.#ring.attached && this.#peeked >= 0) {
+      this.#core.release(this.#peeked);
+    }
+    this.#peeked = -1;
+    this.#ring.detach();
+  }
+
+  /** Blocked: claims a position with an item (`#claimed`), if any. */
+  poll(): boolean {
+    this.#claimed = this.#claim(POP);
+    return this.#claimed >= 0;
+  }
+
+  /**
+   * Closed, and every position claimed by a producer claimed by a consumer:
+   * nothing more can come. (A producer that claimed a position before the
+   * close still publishes it, and wakes us.)
+   */
+  override drained(): boolean {
+    return this.#core.drained(POP);
+  }
+
+  ready(what = POP): void {
+    this.#ring.assertAttached(what);
+    if (this.#peeked >= 0) throw notReleased(what);
+  }
+
+  /** Claims the next position with an item, releasing given-up ones; -1 if none. */
+  #claim(what: string): number {
     while (true) {
-      const p = this.load(side, what);
-      const state = this.probe(side, p, what);
-      if (state !== TAKEN) return state === READY;
+      const p = this.#core.claimOne(CONSUMERS, what);
+      if (p < 0 || !this.#core.skipped(p)) return p;
+      this.#core.release(p);
     }
   }
 
-  /** Whether every position claimed by producers was claimed by consumers. */
-  drained(what: string): boolean {
-    return positionsOf(this.header, what).size === 0;
-  }
-
-  /** Wakes every sleeper of `side`, if any. */
-  wake(side: Side): void {
-    if (Atomics.load(this.words, side.waiters) !== 0) {
-      // Odd epochs only: close() stores 0, which no sleeper expects.
-      Atomics.add(this.words, side.futex, 2);
-      Atomics.notify(this.words, side.futex);
-    }
-  }
-
-  isClosed(): boolean {
-    return Atomics.load(this.words, W_CLOSED) !== 0;
-  }
-
-  /** Where a blocked call of `side` sleeps: its futex, counted as a waiter. */
-  gate(side: Side): Gate {
-    return new Gate(this.words, side.futex, side.waiters);
+  /** Reads p's slot, then releases it. */
+  #take(p: number): T {
+    const slot = p % this.#slots;
+    const data = this.#data;
+    const item = data !== null ? data[slot] as T : this.#codec.read(slot);
+    this.#core.release(p);
+    return item;
   }
 }

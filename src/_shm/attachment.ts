@@ -7,6 +7,7 @@ import {
   readHeader,
   type RingHeader,
 } from "./header.ts";
+import { type Codec, makeCodec } from "./codec.ts";
 import { W_IN, W_OUT } from "./layout.ts";
 import { positionsOf } from "./positions.ts";
 
@@ -15,9 +16,15 @@ export class Attachment extends HandleLock {
 
   constructor(buffer: unknown, role: Role) {
     const header = readHeader(buffer, `Cannot attach ${role}`);
-    super(header.words, role);
+    super(header.words, role, "ring");
     this.header = header;
     this.lock("ring", header[`${role}s`] === "many");
+  }
+
+  /** The codec of the ring's slots; `what` prefixes item errors. */
+  codec<T>(what: string): Codec<T> {
+    const { item, buffer, dataOffset, slots } = this.header;
+    return makeCodec<T>(item, buffer, dataOffset, slots, what);
   }
 
   /** Items in the ring now, from both indices, validated. */

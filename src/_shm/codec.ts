@@ -202,4 +202,91 @@ export function makeCodec<T>(
   };
 }
 
+/**
+ * Whether `values` is a typed array of the same kind as the slots' `data`
+ * (which is null for byte records and structs).
+ */
+export function sameKind(
+  data: NumericArray | null,
+  values: unknown,
+): data is NumericArray {
+  return data !== null && ArrayBuffer.isView(values) &&
+    values.constructor === data.constructor;
+}
+
+/** Where a batch copy goes: `count` items, from slot `start` on, wrapping. */
+export interface Span {
+  /** The index in the items (the target) of the first one copied. */
+  readonly from: number;
+  readonly start: number;
+  readonly count: number;
+  /** Where slot numbers wrap. */
+  readonly slots: number;
+}
+
+/**
+ * Up to this many items, `copyOut` copies with a loop; above, with
+ * `TypedArray.set` of a view, whose making costs about as much as a loop
+ * over 32 to 64 items.
+ */
+const COPY_LOOP_MAX = 32;
+
+/**
+ * Writes checked items into the slots; a typed array of the slots' own kind
+ * is copied in bulk.
+ */
+export function copyIn<T>(
+  codec: Codec<T>,
+  items: ArrayLike<T>,
+  span: Span,
+): void {
+  const { from, start, count, slots } = span;
+  const data = codec.array;
+  if (sameKind(data, items)) {
+    const source = items as unknown as NumericArray;
+    const first = Math.min(count, slots - start);
+    if (from === 0 && first === source.length) {
+      // The whole array, no wrap: copy without making a view.
+      data.set(source as never, start);
+      return;
+    }
+    data.set(source.subarray(from, from + first) as never, start);
+    if (first < count) {
+      data.set(source.subarray(from + first, from + count) as never, 0);
+    }
+    return;
+  }
+  for (let i = 0, slot = start; i < count; i++) {
+    codec.write(slot, items[from + i] as T);
+    if (++slot === slots) slot = 0;
+  }
+}
+
+/**
+ * Reads items out of the slots into `target`; a typed array of the slots'
+ * own kind is filled in bulk.
+ */
+export function copyOut<T>(
+  codec: Codec<T>,
+  target: { [index: number]: T },
+  span: Span,
+): void {
+  const { from, start, count, slots } = span;
+  const data = codec.array;
+  if (sameKind(data, target) && count > COPY_LOOP_MAX) {
+    const out = target as unknown as NumericArray;
+    const first = Math.min(count, slots - start);
+    out.set(data.subarray(start, start + first) as never, from);
+    if (first < count) {
+      out.set(data.subarray(0, count - first) as never, from + first);
+    }
+    return;
+  }
+  // A few items: a loop is cheaper than making views of the slots.
+  for (let i = 0, slot = start; i < count; i++) {
+    target[from + i] = data !== null ? data[slot] as T : codec.read(slot);
+    if (++slot === slots) slot = 0;
+  }
+}
+
 export type { NumericArray };

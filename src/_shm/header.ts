@@ -13,8 +13,6 @@ import {
   MAGIC,
   MAX_BYTES,
   MAX_SLOTS,
-  SCHEME_COUNTER,
-  SCHEME_SEQUENCE,
   SCHEME_TEXTBOOK,
   SIDE_CONSUMERS,
   SIDE_PRODUCERS,
@@ -57,23 +55,16 @@ export interface RingHeader {
   readonly sequenceOffset: number;
 }
 
+/** The schemes by header code (SCHEME_TEXTBOOK, SCHEME_COUNTER, SCHEME_SEQUENCE). */
+const SCHEMES: readonly Scheme[] = ["textbook", "counter", "sequence"];
+
 export function schemeName(code: number): Scheme | undefined {
-  return code === SCHEME_TEXTBOOK
-    ? "textbook"
-    : code === SCHEME_COUNTER
-    ? "counter"
-    : code === SCHEME_SEQUENCE
-    ? "sequence"
-    : undefined;
+  return SCHEMES[code - SCHEME_TEXTBOOK];
 }
 
 /** The scheme's code in the header; {@linkcode schemeName} reads it back. */
 export function schemeCode(scheme: Scheme): number {
-  return scheme === "textbook"
-    ? SCHEME_TEXTBOOK
-    : scheme === "counter"
-    ? SCHEME_COUNTER
-    : SCHEME_SEQUENCE;
+  return SCHEMES.indexOf(scheme) + SCHEME_TEXTBOOK;
 }
 
 /**

@@ -66,7 +66,7 @@ export const LINE = 64;
 
 export const SCHEME_TEXTBOOK = 1;
 export const SCHEME_COUNTER = 2;
-/** Vyukov's per-slot sequence numbers; `in`/`out` are positions (see `_engine/sequence.ts`). */
+/** Vyukov's per-slot sequence numbers; `in`/`out` are positions (see `_engine/sequence_steps.ts`). */
 export const SCHEME_SEQUENCE = 3;
 
 /** Largest BUFFER_SIZE accepted; keeps `in - out` unambiguous mod 2^32. */

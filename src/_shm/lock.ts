@@ -2,7 +2,11 @@
 // alike (their header words for it agree): the lock word of the handle's
 // side — or, where a side accepts many handles, its count of them — whether
 // this handle still holds it, and the closed flag.
-import { AlreadyAttachedError, RingStateError } from "../errors.ts";
+import {
+  AlreadyAttachedError,
+  ClosedError,
+  RingStateError,
+} from "../errors.ts";
 import {
   W_CLOSED,
   W_CONSUMER_ATTACHED,
@@ -27,14 +31,17 @@ export function attachmentOf<A extends HandleLock>(handle: object): A {
 export class HandleLock {
   readonly words: Int32Array;
   readonly role: Role;
+  /** The buffer in messages: "ring" or "buffer". */
+  readonly noun: string;
   #lock: number;
   /** Whether this side accepts many handles: the lock word counts them. */
   #many = false;
   #attached = true;
 
-  constructor(words: Int32Array, role: Role) {
+  constructor(words: Int32Array, role: Role, noun: string) {
     this.words = words;
     this.role = role;
+    this.noun = noun;
     this.#lock = role === "producer"
       ? W_PRODUCER_ATTACHED
       : W_CONSUMER_ATTACHED;
@@ -57,6 +64,21 @@ export class HandleLock {
 
   get attached(): boolean {
     return this.#attached;
+  }
+
+  /**
+   * Throws when the buffer is closed, then unless this handle is still
+   * attached (closed first: after its own close() a producer reports the
+   * buffer closed).
+   */
+  assertOpen(what: string): void {
+    if (this.isClosed()) throw this.closedError(what);
+    this.assertAttached(what);
+  }
+
+  /** The error of a call on a closed buffer; `what` names the call. */
+  closedError(what: string): ClosedError {
+    return new ClosedError(`${what}: ${this.noun} is closed`);
   }
 
   /** Throws unless this handle is still attached; `what` names the call. */

@@ -25,7 +25,7 @@ export class UnboundedAttachment extends HandleLock {
   constructor(buffer: unknown, role: Role) {
     const what = `Cannot attach ${role}`;
     const header = readUnboundedHeader(buffer, what);
-    super(header.words, role);
+    super(header.words, role, "buffer");
     this.header = header;
     this.segments = new Segments(
       header,

@@ -3,13 +3,47 @@
 // the ring is closed (for a consumer: closed and drained). Async calls on one
 // handle keep their call order through its CallQueue.
 //
-// An engine says what "may go on" means (`poll`: room for a producer, an
-// item for a consumer; a sequence-ring engine claims its position there) and
-// when the wait is over for good (`end`); the Gate says where it sleeps.
-import { CallQueue } from "./call_queue.ts";
-import { ClosedError } from "../errors.ts";
-import { remaining, sleepUntilChanged, SPIN_CHECKS } from "./signal.ts";
+// An engine extends Waiter and says what "may go on" means (`poll`: room for
+// a producer, an item for a consumer; a sequence-ring engine claims its
+// position there); its Gate says where it sleeps. The flag is raised before
+// the re-check, so a peer that moved before seeing it was seen by the
+// re-check: no wake-up is lost (see `signal.ts`).
+import { ClosedError, TimeoutError } from "../errors.ts";
 import type { PushAsyncOptions } from "../options.ts";
+import type { HandleLock } from "../_shm/lock.ts";
+import { remaining, sleepUntilChanged, SPIN_CHECKS } from "./signal.ts";
+
+/**
+ * Runs a handle's async calls one after another, in call order, while the
+ * first call of an idle handle may take its fast path at once. Failures keep
+ * the order too: see {@linkcode CallQueue.fail}.
+ */
+export class CallQueue {
+  #pending = 0;
+  #tail: Promise<unknown> = Promise.resolve();
+
+  /** Whether no call is queued or running: a new call may go at once. */
+  get idle(): boolean {
+    return this.#pending === 0;
+  }
+
+  /** Runs `call` once the calls queued before it have settled. */
+  run<T>(call: () => Promise<T>): Promise<T> {
+    this.#pending++;
+    const done = this.#tail.then(call).finally(() => this.#pending--);
+    this.#tail = done.catch(() => {});
+    return done;
+  }
+
+  /**
+   * Rejects with `error` once the calls queued before have settled: a call
+   * that fails at once (closed, detached, aborted) must not overtake them.
+   */
+  fail<T>(error: unknown): Promise<T> {
+    if (this.idle) return Promise.reject(error);
+    return this.run(() => Promise.reject(error));
+  }
+}
 
 /**
  * Where a blocked call sleeps. One-producer rings and the unbounded buffer:
@@ -46,100 +80,151 @@ export class Gate {
   }
 }
 
-/** What an engine tells the protocol about one of its blocked calls. */
-export interface Blocked {
+/** Which side waits, and the buffer's name in its messages. */
+export interface WaiterOptions {
   readonly gate: Gate;
-  readonly calls: CallQueue;
+  /** The handle's attachment: its closed flag. */
+  readonly lock: HandleLock;
+  readonly side: "producer" | "consumer";
+  readonly noun: "ring" | "buffer";
+}
+
+/** The waiting part of an engine: the protocol, over the engine's `poll`. */
+export abstract class Waiter {
+  readonly calls: CallQueue = new CallQueue();
+  readonly #gate: Gate;
+  readonly #lock: HandleLock;
+  readonly #consumer: boolean;
+  readonly #noun: string;
+
+  constructor(options: WaiterOptions) {
+    this.#gate = options.gate;
+    this.#lock = options.lock;
+    this.#consumer = options.side === "consumer";
+    this.#noun = options.noun;
+  }
+
   /** One look: whether the call may go on now. */
-  poll(): boolean;
+  abstract poll(): boolean;
+  /** The call's entry checks (closed, detached …), as the call words them. */
+  abstract ready(): void;
+
   /**
-   * Called when `poll` failed with the gate armed: throws when the call can
-   * never go on (closed; closed and drained); `true` when a last look found
-   * that it may go on after all.
+   * Closed: whether nothing more can come for a consumer whose last look
+   * failed. A sequence ring's consumers may still expect positions that
+   * producers claimed before the close.
    */
-  end(): boolean;
-  /** The call's entry checks, repeated before each look of an async wait. */
-  ready(): void;
-  timeout(ms: number | undefined): Error;
-}
-
-/** Re-checks up to SPIN_CHECKS times; true as soon as the call may go on. */
-export function spin(blocked: Blocked): boolean {
-  for (let k = 0; k < SPIN_CHECKS; k++) if (blocked.poll()) return true;
-  return false;
-}
-
-/**
- * Blocks the thread with `Atomics.wait` until `blocked` may go on. The flag
- * is raised before the re-check, so a peer that moved before seeing it was
- * seen by the re-check: no wake-up is lost.
- */
-export function waitSync(
-  blocked: Blocked,
-  deadline: number,
-  timeout: number | undefined,
-): void {
-  if (spin(blocked)) return;
-  const gate = blocked.gate;
-  while (true) {
-    const value = gate.arm();
-    try {
-      if (blocked.poll() || blocked.end()) return;
-      const ms = remaining(deadline);
-      if (ms === 0) throw blocked.timeout(timeout);
-      Atomics.wait(gate.words, gate.futex, value, ms);
-    } finally {
-      gate.disarm();
-    }
+  drained(): boolean {
+    return true;
   }
-}
 
-/**
- * The async calls' protocol: goes at once (`finish`) when nothing is queued
- * and the call need not wait; else queues behind the earlier calls and waits
- * with `Atomics.waitAsync`. `finish` runs in the same step as the look that
- * allowed it.
- */
-export function waitAsync<R>(
-  blocked: Blocked,
-  deadline: number,
-  options: PushAsyncOptions,
-  finish: () => R,
-): Promise<R> {
-  options.signal?.throwIfAborted();
-  if (blocked.calls.idle && (blocked.poll() || spin(blocked))) {
-    return Promise.resolve(finish());
-  }
-  return blocked.calls.run(() =>
-    sleepAsync(blocked, deadline, options, finish)
-  );
-}
-
-async function sleepAsync<R>(
-  blocked: Blocked,
-  deadline: number,
-  options: PushAsyncOptions,
-  finish: () => R,
-): Promise<R> {
-  const { signal } = options;
-  const gate = blocked.gate;
-  while (true) {
-    blocked.ready();
-    const value = gate.arm();
-    let go = false;
-    try {
-      go = blocked.poll() || blocked.end();
-      if (!go) {
-        signal?.throwIfAborted();
+  /**
+   * Blocks the thread with `Atomics.wait` until the call may go on. The
+   * caller's fast path has just found the ring full (empty).
+   */
+  waitSync(deadline: number, timeout: number | undefined): void {
+    if (this.#spin()) return;
+    const gate = this.#gate;
+    while (true) {
+      const value = gate.arm();
+      try {
+        if (this.poll() || this.#end()) return;
         const ms = remaining(deadline);
-        if (ms === 0) throw blocked.timeout(options.timeout);
-        await sleepUntilChanged(gate.words, gate.futex, { value, ms, signal });
-        signal?.throwIfAborted();
+        if (ms === 0) throw this.#timeout(timeout);
+        Atomics.wait(gate.words, gate.futex, value, ms);
+      } finally {
+        gate.disarm();
       }
-    } finally {
-      gate.disarm();
     }
-    if (go) return finish();
+  }
+
+  /**
+   * An async call: goes at once (`finish`) when nothing is queued and the
+   * call need not wait; else queues behind the earlier calls and waits with
+   * `Atomics.waitAsync`. `finish` runs in the same step as the look that
+   * allowed it. `start` makes the entry checks and returns the deadline.
+   */
+  waitAsync<R>(
+    options: PushAsyncOptions,
+    start: () => number,
+    finish: () => R,
+  ): Promise<R> {
+    try {
+      const deadline = start();
+      options.signal?.throwIfAborted();
+      if (this.calls.idle && (this.poll() || this.#spin())) {
+        return Promise.resolve(finish());
+      }
+      return this.calls.run(() => this.#sleep(deadline, options, finish));
+    } catch (error) {
+      // Calls complete in call order, failures too (e.g. after close()).
+      return this.calls.fail(error);
+    }
+  }
+
+  async #sleep<R>(
+    deadline: number,
+    options: PushAsyncOptions,
+    finish: () => R,
+  ): Promise<R> {
+    const { signal } = options;
+    const gate = this.#gate;
+    while (true) {
+      this.ready();
+      const value = gate.arm();
+      let go = false;
+      try {
+        go = this.poll() || this.#end();
+        if (!go) {
+          signal?.throwIfAborted();
+          const ms = remaining(deadline);
+          if (ms === 0) throw this.#timeout(options.timeout);
+          await sleepUntilChanged(gate.words, gate.futex, {
+            value,
+            ms,
+            signal,
+          });
+          signal?.throwIfAborted();
+        }
+      } finally {
+        gate.disarm();
+      }
+      if (go) return finish();
+    }
+  }
+
+  /** Re-checks up to SPIN_CHECKS times; true as soon as the call may go on. */
+  #spin(): boolean {
+    for (let k = 0; k < SPIN_CHECKS; k++) if (this.poll()) return true;
+    return false;
+  }
+
+  /**
+   * After a failed look with the gate armed: throws when the call can never
+   * go on, else says whether a last look found that it may after all. A
+   * producer ends when closed; a consumer when closed and drained — looking
+   * once more, since the producer publishes its last `in` before closing.
+   */
+  #end(): boolean {
+    if (!this.#consumer) {
+      this.ready();
+      return false;
+    }
+    if (!this.#lock.isClosed()) return false;
+    if (this.poll()) return true;
+    if (!this.drained()) return false;
+    throw new ClosedError(
+      `Cannot pop item: ${this.#noun} is closed and drained`,
+    );
+  }
+
+  #timeout(ms: number | undefined): TimeoutError {
+    const [what, state] = this.#consumer
+      ? ["Cannot pop item", "empty"]
+      : ["Cannot push item", "full"];
+    return new TimeoutError(
+      `${what}: ${this.#noun} stayed ${state} for ${ms} ms`,
+    );
   }
 }
 
@@ -162,5 +247,3 @@ export async function* untilClosed<T>(
     yield item;
   }
 }
-
-export { CallQueue };

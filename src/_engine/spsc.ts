@@ -1,0 +1,364 @@
+// The one-producer ring's engine (the textbook and counter schemes, as one
+// indexing: see `spsc_index.ts`). The producer runs the textbook's producer
+// loop: write `buffer[in]`, then publish `in`; the consumer its consumer
+// loop: read `buffer[out]`, then publish `out`. Each keeps a cached copy of
+// the other's index and re-reads it only when the ring looks full (empty).
+import type { Attachment } from "../_shm/attachment.ts";
+import {
+  type Codec,
+  copyIn,
+  copyOut,
+  type NumericArray,
+  sameKind,
+} from "../_shm/codec.ts";
+import {
+  W_CLOSED,
+  W_CONSUMER_WAITING,
+  W_IN,
+  W_IN_SLOT,
+  W_OUT,
+  W_OUT_SLOT,
+  W_PRODUCER_WAITING,
+} from "../_shm/layout.ts";
+import { deadlineOf, markClosed, wakeIfWaiting } from "../_wait/signal.ts";
+import { Gate, Waiter } from "../_wait/wait.ts";
+import type { SlotView } from "../item.ts";
+import type { PopAsyncOptions, PushAsyncOptions } from "../options.ts";
+import {
+  checkBatch,
+  nonePeeked,
+  noneReserved,
+  notCommitted,
+  notReleased,
+} from "./checks.ts";
+import type { ConsumerEngine, WaitingProducerEngine } from "./engine.ts";
+import {
+  advance,
+  checkPeer,
+  type Indexing,
+  indexingOf,
+  position,
+  used,
+} from "./spsc_index.ts";
+
+const PUSH = "Cannot push item";
+const POP = "Cannot pop item";
+
+export class SpscProducer<T> extends Waiter
+  implements WaitingProducerEngine<T> {
+  #ring: Attachment;
+  #codec: Codec<T>;
+  #data: NumericArray | null;
+  #words: Int32Array;
+  #ix: Indexing;
+  #slots: number;
+  #limit: number;
+  #capacity: number;
+  /** The textbook's `in`. */
+  #in: number;
+  /** Physical slot of `in`. */
+  #inSlot: number;
+  /** Last `out` read from shared memory; re-read only when the ring looks full. */
+  #out: number;
+  #reserved = false;
+
+  constructor(ring: Attachment) {
+    const words = ring.header.words;
+    const gate = new Gate(words, W_PRODUCER_WAITING);
+    super({ gate, lock: ring, side: "producer", noun: "ring" });
+    this.#ring = ring;
+    this.#codec = ring.codec<T>(PUSH);
+    this.#data = this.#codec.array;
+    this.#words = words;
+    const ix = this.#ix = indexingOf(ring.header);
+    this.#slots = ix.slots;
+    this.#limit = ix.limit;
+    this.#capacity = ix.capacity;
+    this.#in = position(Atomics.load(words, W_IN), ix);
+    this.#inSlot = ix.counter ? Atomics.load(words, W_IN_SLOT) : this.#in;
+    this.#out = position(Atomics.load(words, W_OUT), ix);
+  }
+
+  tryPush(item: T): boolean {
+    this.#readyFast(PUSH);
+    this.#codec.check(item, "item");
+    if (this.#isFull()) return false;
+    this.#write(item);
+    return true;
+  }
+
+  push(item: T, options: PushAsyncOptions): void {
+    this.#readyFast(PUSH);
+    this.#codec.check(item, "item");
+    const deadline = deadlineOf(options, PUSH);
+    // The fast path touches no flag (see SpscConsumer.pop).
+    if (this.#isFull()) this.waitSync(deadline, options.timeout);
+    this.#write(item);
+  }
+
+  pushAsync(item: T, options: PushAsyncOptions): Promise<void> {
+    return this.waitAsync(options, () => {
+      this.#readyFast(PUSH);
+      this.#codec.check(item, "item");
+      return deadlineOf(options, PUSH);
+    }, () => this.#write(item));
+  }
+
+  pushMany(items: ArrayLike<T>): number {
+    const what = "Cannot push items";
+    this.#readyFast(what);
+    checkBatch(items, "items", what);
+    let free = this.#capacity - used(this.#in, this.#out, this.#limit);
+    if (free < items.length) {
+      this.#out = this.#loadOut();
+      free = this.#capacity - used(this.#in, this.#out, this.#limit);
+    }
+    const n = Math.min(items.length, free);
+    if (n === 0) return 0;
+    if (!sameKind(this.#data, items)) {
+      // Validate everything first: a bad item leaves the ring unchanged.
+      for (let i = 0; i < n; i++) this.#codec.check(items[i], i);
+    }
+    const span = { from: 0, start: this.#inSlot, count: n, slots: this.#slots };
+    copyIn(this.#codec, items, span);
+    this.#publish(n);
+    return n;
+  }
+
+  reserve(): SlotView<T> | null {
+    const what = "Cannot reserve slot";
+    this.#ring.assertOpen(what);
+    if (!this.#reserved) {
+      if (this.#isFull()) return null;
+      this.#reserved = true;
+    }
+    return this.#codec.view(this.#inSlot, true);
+  }
+
+  commit(): void {
+    const what = "Cannot commit";
+    this.#ring.assertAttached(what);
+    if (!this.#reserved) throw noneReserved(what);
+    this.#reserved = false;
+    if (this.#ring.isClosed()) throw this.#ring.closedError(what);
+    this.#publish(1);
+  }
+
+  close(): void {
+    if (this.#ring.attached) {
+      markClosed(this.#words, [W_PRODUCER_WAITING, W_CONSUMER_WAITING]);
+    }
+    this.detach();
+  }
+
+  detach(): void {
+    this.#reserved = false;
+    this.#ring.detach();
+  }
+
+  /** Blocked: room now (with the cached `out`, re-read when it looks full). */
+  poll(): boolean {
+    return !this.#isFull();
+  }
+
+  /**
+   * The entry check of the push calls: one plain read of the closed flag
+   * instead of an `Atomics.load` (which V8 runs as an out-of-line builtin). A
+   * monotonic flag needs no fence here: a push that races with a close could
+   * miss it just as well with a fence, and whatever looks unusual goes to
+   * `ready`, which re-reads the flag atomically and throws.
+   */
+  #readyFast(what: string): void {
+    if (this.#words[W_CLOSED] !== 0 || this.#reserved || !this.#ring.attached) {
+      this.ready(what);
+    }
+  }
+
+  ready(what = PUSH): void {
+    this.#ring.assertOpen(what);
+    if (this.#reserved) throw notCommitted(what);
+  }
+
+  /** Reads `out` from shared memory and refuses an impossible value. */
+  #loadOut(): number {
+    const out = position(Atomics.load(this.#words, W_OUT), this.#ix);
+    checkPeer(this.#ix, this.#in, out, PUSH);
+    return out;
+  }
+
+  /** Full test with the cached `out`, re-reading `out` only when it looks full. */
+  #isFull(): boolean {
+    if (used(this.#in, this.#out, this.#limit) !== this.#capacity) return false;
+    this.#out = this.#loadOut();
+    return used(this.#in, this.#out, this.#limit) === this.#capacity;
+  }
+
+  /** Writes `buffer[in]`, then publishes `in`. */
+  #write(item: T): void {
+    const data = this.#data;
+    if (data !== null) data[this.#inSlot] = item as never;
+    else this.#codec.write(this.#inSlot, item);
+    this.#publish(1);
+  }
+
+  /** Publishes `n` written items by advancing `in`, then wakes a sleeping consumer. */
+  #publish(n: number): void {
+    const words = this.#words;
+    this.#inSlot = advance(this.#inSlot, n, this.#slots);
+    this.#in = advance(this.#in, n, this.#limit);
+    // A plain store: the Atomics.store of `in` just below publishes it, as it
+    // publishes the slots' contents (the textbook scheme's is `in` itself).
+    words[W_IN_SLOT] = this.#inSlot;
+    // The publishing store: everything written to the slots before it is
+    // visible to a consumer that loads this `in`.
+    Atomics.store(words, W_IN, this.#in);
+    wakeIfWaiting(words, W_CONSUMER_WAITING);
+  }
+}
+
+export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
+  #ring: Attachment;
+  #codec: Codec<T>;
+  #data: NumericArray | null;
+  #words: Int32Array;
+  #ix: Indexing;
+  #slots: number;
+  #limit: number;
+  /** The textbook's `out`. */
+  #out: number;
+  /** Physical slot of `out`. */
+  #outSlot: number;
+  /** Last `in` read from shared memory; re-read only when the ring looks empty. */
+  #in: number;
+  #peeked = false;
+
+  constructor(ring: Attachment) {
+    const words = ring.header.words;
+    const gate = new Gate(words, W_CONSUMER_WAITING);
+    super({ gate, lock: ring, side: "consumer", noun: "ring" });
+    this.#ring = ring;
+    this.#codec = ring.codec<T>(POP);
+    this.#data = this.#codec.array;
+    this.#words = words;
+    const ix = this.#ix = indexingOf(ring.header);
+    this.#slots = ix.slots;
+    this.#limit = ix.limit;
+    this.#out = position(Atomics.load(words, W_OUT), ix);
+    this.#outSlot = ix.counter ? Atomics.load(words, W_OUT_SLOT) : this.#out;
+    this.#in = position(Atomics.load(words, W_IN), ix);
+  }
+
+  tryPop(): T | undefined {
+    this.ready();
+    if (this.#isEmpty()) return undefined;
+    return this.#take();
+  }
+
+  pop(options: PopAsyncOptions): T {
+    this.ready();
+    const deadline = deadlineOf(options, POP);
+    // The fast path touches no flag: a store to the waiting flag, which sits
+    // on the producer's line next to `in`, on every pop would cost an
+    // out-of-line atomic call and a cache-line transfer per item.
+    if (this.#isEmpty()) this.waitSync(deadline, options.timeout);
+    return this.#take();
+  }
+
+  popAsync(options: PopAsyncOptions): Promise<T> {
+    return this.waitAsync(options, () => {
+      this.ready();
+      return deadlineOf(options, POP);
+    }, () => this.#take());
+  }
+
+  popMany(target: { [index: number]: T; readonly length: number }): number {
+    const what = "Cannot pop items";
+    this.ready(what);
+    checkBatch(target, "target", what);
+    let available = used(this.#in, this.#out, this.#limit);
+    if (available < target.length) {
+      this.#in = this.#loadIn();
+      available = used(this.#in, this.#out, this.#limit);
+    }
+    const n = Math.min(target.length, available);
+    if (n === 0) return 0;
+    const span = {
+      from: 0,
+      start: this.#outSlot,
+      count: n,
+      slots: this.#slots,
+    };
+    copyOut(this.#codec, target, span);
+    this.#release(n);
+    return n;
+  }
+
+  peek(): SlotView<T> | null {
+    this.#ring.assertAttached("Cannot peek");
+    if (!this.#peeked) {
+      if (this.#isEmpty()) return null;
+      this.#peeked = true;
+    }
+    return this.#codec.view(this.#outSlot, false);
+  }
+
+  release(): void {
+    const what = "Cannot release";
+    this.#ring.assertAttached(what);
+    if (!this.#peeked) throw nonePeeked(what);
+    this.#peeked = false;
+    this.#release(1);
+  }
+
+  detach(): void {
+    this.#peeked = false;
+    this.#ring.detach();
+  }
+
+  /** Blocked: an item now (with the cached `in`, re-read when it looks empty). */
+  poll(): boolean {
+    return !this.#isEmpty();
+  }
+
+  ready(what = POP): void {
+    this.#ring.assertAttached(what);
+    if (this.#peeked) throw notReleased(what);
+  }
+
+  /** Reads `in` from shared memory and refuses an impossible value. */
+  #loadIn(): number {
+    const inValue = position(Atomics.load(this.#words, W_IN), this.#ix);
+    checkPeer(this.#ix, inValue, this.#out, POP);
+    return inValue;
+  }
+
+  /** The textbook's empty test, `in == out`, re-reading `in` only when it looks empty. */
+  #isEmpty(): boolean {
+    if (this.#in !== this.#out) return false;
+    this.#in = this.#loadIn();
+    return this.#in === this.#out;
+  }
+
+  /** Reads `buffer[out]`, then publishes `out`. */
+  #take(): T {
+    const data = this.#data;
+    const item = data !== null
+      ? data[this.#outSlot] as T
+      : this.#codec.read(this.#outSlot);
+    this.#release(1);
+    return item;
+  }
+
+  /** Releases `n` read slots by advancing `out`, then wakes a sleeping producer. */
+  #release(n: number): void {
+    const words = this.#words;
+    this.#outSlot = advance(this.#outSlot, n, this.#slots);
+    this.#out = advance(this.#out, n, this.#limit);
+    // A plain store: the Atomics.store of `out` just below publishes it.
+    words[W_OUT_SLOT] = this.#outSlot;
+    // The releasing store: the slot was read before it, so the producer may
+    // now overwrite it.
+    Atomics.store(words, W_OUT, this.#out);
+    wakeIfWaiting(words, W_PRODUCER_WAITING);
+  }
+}
