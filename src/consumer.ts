@@ -3,8 +3,7 @@
  *
  * @module
  */
-import type { Attachment } from "./_shm/attachment.ts";
-import { attachmentOf } from "./_shm/lock.ts";
+import { type Attachment, attachmentOf } from "./_shm/attachment.ts";
 import type { ConsumerEngine } from "./_engine/engine.ts";
 import { SequenceConsumer } from "./_engine/sequence.ts";
 import { SpscConsumer } from "./_engine/spsc.ts";

@@ -3,8 +3,12 @@
  *
  * @module
  */
-import { describeValue, parseItemSpec } from "./_shm/item_layout.ts";
-import { encodeDescriptor, writeDescriptor } from "./_shm/descriptor.ts";
+import {
+  describeValue,
+  encodeDescriptor,
+  parseItemSpec,
+  writeDescriptor,
+} from "./_shm/item_layout.ts";
 import {
   measure,
   type Multiplicity,
@@ -14,28 +18,7 @@ import {
 } from "./_shm/header.ts";
 import { positionLimit } from "./_shm/positions.ts";
 import type { ItemOf, ItemSpec } from "./item.ts";
-import {
-  DESCRIPTOR_OFFSET,
-  LAYOUT_VERSION,
-  MAGIC,
-  MAX_BYTES,
-  MAX_SLOTS,
-  W_BYTE_LENGTH,
-  W_CONSUMER_WAITING,
-  W_DATA_OFFSET,
-  W_DESCRIPTOR_BYTES,
-  W_IN,
-  W_IN_SLOT,
-  W_MAGIC,
-  W_OUT,
-  W_OUT_SLOT,
-  W_PRODUCER_WAITING,
-  W_SCHEME,
-  W_SIDES,
-  W_SLOTS,
-  W_STRIDE,
-  W_VERSION,
-} from "./_shm/layout.ts";
+import * as shm from "./_shm/layout.ts";
 
 export type { Multiplicity, Scheme };
 
@@ -165,9 +148,9 @@ export function createRing<const S extends ItemSpec = "int32">(
       `${what}: slots must be an integer >= 2, received ${slots}`,
     );
   }
-  if (slots > MAX_SLOTS) {
+  if (slots > shm.MAX_SLOTS) {
     throw new RangeError(
-      `${what}: slots must be at most ${MAX_SLOTS}, received ${slots}`,
+      `${what}: slots must be at most ${shm.MAX_SLOTS}, received ${slots}`,
     );
   }
   if (scheme !== "textbook" && scheme !== "counter" && scheme !== "sequence") {
@@ -207,31 +190,31 @@ export function createRing<const S extends ItemSpec = "int32">(
     layout,
     scheme,
   );
-  if (byteLength > MAX_BYTES) {
+  if (byteLength > shm.MAX_BYTES) {
     throw new RangeError(
-      `${what}: ${slots} slots of ${layout.stride} bytes need ${byteLength} bytes, more than the ${MAX_BYTES} a ring may use`,
+      `${what}: ${slots} slots of ${layout.stride} bytes need ${byteLength} bytes, more than the ${shm.MAX_BYTES} a ring may use`,
     );
   }
 
   const buffer = new SharedArrayBuffer(byteLength);
-  const words = new Int32Array(buffer, 0, DESCRIPTOR_OFFSET / 4);
+  const words = new Int32Array(buffer, 0, shm.DESCRIPTOR_OFFSET / 4);
   writeDescriptor(buffer, descriptor);
-  words[W_SLOTS] = slots;
-  words[W_SCHEME] = schemeCode(scheme);
-  words[W_SIDES] = sidesWord(producers, consumers);
-  words[W_STRIDE] = layout.stride;
-  words[W_DESCRIPTOR_BYTES] = descriptor.length;
-  words[W_DATA_OFFSET] = dataOffset;
-  words[W_BYTE_LENGTH] = byteLength;
+  words[shm.W_SLOTS] = slots;
+  words[shm.W_SCHEME] = schemeCode(scheme);
+  words[shm.W_SIDES] = sidesWord(producers, consumers);
+  words[shm.W_STRIDE] = layout.stride;
+  words[shm.W_DESCRIPTOR_BYTES] = descriptor.length;
+  words[shm.W_DATA_OFFSET] = dataOffset;
+  words[shm.W_BYTE_LENGTH] = byteLength;
   // `in == out`: the ring starts empty. The counter scheme starts both
   // counters at `start` and both physical slots at 0.
-  words[W_IN] = words[W_OUT] = start | 0;
+  words[shm.W_IN] = words[shm.W_OUT] = start | 0;
   // (The textbook scheme's index is its own slot; those words stay 0.)
-  words[W_IN_SLOT] = words[W_OUT_SLOT] = 0;
+  words[shm.W_IN_SLOT] = words[shm.W_OUT_SLOT] = 0;
   if (scheme === "sequence") initSequences(buffer, words, sequenceOffset);
-  words[W_VERSION] = LAYOUT_VERSION;
+  words[shm.W_VERSION] = shm.LAYOUT_VERSION;
   // Magic last: a buffer is recognised as a ring only once it is complete.
-  Atomics.store(words, W_MAGIC, MAGIC | 0);
+  Atomics.store(words, shm.W_MAGIC, shm.MAGIC | 0);
   return buffer as RingBuffer<ItemOf<S>>;
 }
 
@@ -255,12 +238,12 @@ function initSequences(
   words: Int32Array,
   sequenceOffset: number,
 ): void {
-  const slots = words[W_SLOTS]!;
-  const start = words[W_IN]!;
+  const slots = words[shm.W_SLOTS]!;
+  const start = words[shm.W_IN]!;
   const limit = positionLimit(slots);
   const seqs = new Int32Array(buffer, sequenceOffset, slots);
   for (let i = 0; i < slots; i++) {
     seqs[i] = (start + ((i - start % slots) % slots + slots) % slots) % limit;
   }
-  words[W_PRODUCER_WAITING] = words[W_CONSUMER_WAITING] = 1;
+  words[shm.W_PRODUCER_WAITING] = words[shm.W_CONSUMER_WAITING] = 1;
 }

@@ -5,19 +5,7 @@
  */
 import { type Multiplicity, readHeader, type Scheme } from "./_shm/header.ts";
 import { distance, positionLimit } from "./_shm/positions.ts";
-import {
-  W_CLOSED,
-  W_CONSUMER_ATTACHED,
-  W_CONSUMER_WAITERS,
-  W_CONSUMER_WAITING,
-  W_IN,
-  W_IN_SLOT,
-  W_OUT,
-  W_OUT_SLOT,
-  W_PRODUCER_ATTACHED,
-  W_PRODUCER_WAITERS,
-  W_PRODUCER_WAITING,
-} from "./_shm/layout.ts";
+import * as shm from "./_shm/layout.ts";
 import type { ItemSpec } from "./item.ts";
 
 /** What {@linkcode inspectRing} reports only for the `"sequence"` scheme. */
@@ -121,8 +109,8 @@ export function inspectRing(buffer: SharedArrayBuffer): RingSnapshot {
   const counter = scheme === "counter";
   const sequence = scheme === "sequence";
   const limit = positionLimit(slots);
-  const inValue = counter ? load(W_IN) >>> 0 : load(W_IN);
-  const outValue = counter ? load(W_OUT) >>> 0 : load(W_OUT);
+  const inValue = counter ? load(shm.W_IN) >>> 0 : load(shm.W_IN);
+  const outValue = counter ? load(shm.W_OUT) >>> 0 : load(shm.W_OUT);
   // The textbook's index is its own slot; a sequence position's, modulo.
   const slotOf = (p: number, word: number) =>
     counter ? load(word) : sequence ? ((p % slots) + slots) % slots : p;
@@ -134,29 +122,29 @@ export function inspectRing(buffer: SharedArrayBuffer): RingSnapshot {
     stride: header.item.stride,
     in: inValue,
     out: outValue,
-    inSlot: slotOf(inValue, W_IN_SLOT),
-    outSlot: slotOf(outValue, W_OUT_SLOT),
+    inSlot: slotOf(inValue, shm.W_IN_SLOT),
+    outSlot: slotOf(outValue, shm.W_OUT_SLOT),
     size: sequence
       ? distance(inValue, outValue, limit)
       : counter
       ? (inValue - outValue) >>> 0
       : ((inValue - outValue) % slots + slots) % slots,
-    closed: load(W_CLOSED) !== 0,
-    producerAttached: load(W_PRODUCER_ATTACHED) !== 0,
-    consumerAttached: load(W_CONSUMER_ATTACHED) !== 0,
+    closed: load(shm.W_CLOSED) !== 0,
+    producerAttached: load(shm.W_PRODUCER_ATTACHED) !== 0,
+    consumerAttached: load(shm.W_CONSUMER_ATTACHED) !== 0,
     producerWaiting:
-      load(sequence ? W_PRODUCER_WAITERS : W_PRODUCER_WAITING) !== 0,
+      load(sequence ? shm.W_PRODUCER_WAITERS : shm.W_PRODUCER_WAITING) !== 0,
     consumerWaiting:
-      load(sequence ? W_CONSUMER_WAITERS : W_CONSUMER_WAITING) !== 0,
-    offsets: { in: W_IN * 4, out: W_OUT * 4, data: header.dataOffset },
+      load(sequence ? shm.W_CONSUMER_WAITERS : shm.W_CONSUMER_WAITING) !== 0,
+    offsets: { in: shm.W_IN * 4, out: shm.W_OUT * 4, data: header.dataOffset },
     ...(sequence && {
       sequence: {
         producers: header.producers,
         consumers: header.consumers,
-        producerHandles: load(W_PRODUCER_ATTACHED),
-        consumerHandles: load(W_CONSUMER_ATTACHED),
-        producerWaiters: load(W_PRODUCER_WAITERS),
-        consumerWaiters: load(W_CONSUMER_WAITERS),
+        producerHandles: load(shm.W_PRODUCER_ATTACHED),
+        consumerHandles: load(shm.W_CONSUMER_ATTACHED),
+        producerWaiters: load(shm.W_PRODUCER_WAITERS),
+        consumerWaiters: load(shm.W_CONSUMER_WAITERS),
         limit,
         offset: header.sequenceOffset,
       },

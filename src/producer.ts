@@ -3,8 +3,7 @@
  *
  * @module
  */
-import type { Attachment } from "./_shm/attachment.ts";
-import { attachmentOf } from "./_shm/lock.ts";
+import { type Attachment, attachmentOf } from "./_shm/attachment.ts";
 import type { WaitingProducerEngine } from "./_engine/engine.ts";
 import { SequenceProducer } from "./_engine/sequence.ts";
 import { SpscProducer } from "./_engine/spsc.ts";

@@ -3,8 +3,7 @@
  *
  * @module
  */
-import { Attachment } from "./_shm/attachment.ts";
-import { recordAttachment, type Role } from "./_shm/lock.ts";
+import { Attachment, recordAttachment, type Role } from "./_shm/attachment.ts";
 import type { Multiplicity, Scheme } from "./_shm/header.ts";
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { ConsumerEngine } from "./_engine/engine.ts";
 import { SegmentConsumer } from "./_engine/segment.ts";
-import { attachmentOf } from "./_shm/lock.ts";
+import { attachmentOf } from "./_shm/attachment.ts";
 import type { UnboundedAttachment } from "./_shm/unbounded_attachment.ts";
 import { untilClosed } from "./_wait/wait.ts";
 import type { Item, SlotView } from "./item.ts";

@@ -3,30 +3,14 @@
  *
  * @module
  */
-import { describeValue, parseItemSpec } from "./_shm/item_layout.ts";
 import {
   dataOffsetOf,
+  describeValue,
   encodeDescriptor,
+  parseItemSpec,
   writeDescriptor,
-} from "./_shm/descriptor.ts";
-import {
-  DESCRIPTOR_OFFSET,
-  MAX_BYTES,
-  MAX_SEGMENT_SLOTS,
-  segmentBytesOf,
-  UNBOUNDED_MAGIC,
-  UNBOUNDED_VERSION,
-  W_DATA_OFFSET,
-  W_DESCRIPTOR_BYTES,
-  W_IN,
-  W_MAGIC,
-  W_MAX_BYTES,
-  W_OUT,
-  W_SEGMENT_BYTES,
-  W_SEGMENT_SLOTS,
-  W_STRIDE,
-  W_VERSION,
-} from "./_shm/unbounded_layout.ts";
+} from "./_shm/item_layout.ts";
+import * as shm from "./_shm/unbounded_layout.ts";
 import type { ItemOf, ItemSpec } from "./item.ts";
 
 /**
@@ -133,7 +117,7 @@ export function createUnbounded<const S extends ItemSpec = "int32">(
     "segmentSlots",
     options.segmentSlots ?? DEFAULT_SEGMENT_SLOTS,
     1,
-    MAX_SEGMENT_SLOTS,
+    shm.MAX_SEGMENT_SLOTS,
     what,
   );
   const start = integerOption(
@@ -145,14 +129,14 @@ export function createUnbounded<const S extends ItemSpec = "int32">(
   );
   const descriptor = encodeDescriptor(layout);
   const dataOffset = dataOffsetOf(descriptor.length);
-  const segmentBytes = segmentBytesOf(segmentSlots, layout.stride);
+  const segmentBytes = shm.segmentBytesOf(segmentSlots, layout.stride);
   const byteLength = dataOffset + segmentBytes;
   const maxBytes = integerOption(
     "maxBytes",
     options.maxBytes ??
-      Math.min(Math.max(DEFAULT_MAX_BYTES, byteLength), MAX_BYTES),
+      Math.min(Math.max(DEFAULT_MAX_BYTES, byteLength), shm.MAX_BYTES),
     1,
-    MAX_BYTES,
+    shm.MAX_BYTES,
     what,
   );
   if (byteLength > maxBytes) {
@@ -162,19 +146,19 @@ export function createUnbounded<const S extends ItemSpec = "int32">(
   }
 
   const buffer = new SharedArrayBuffer(byteLength, { maxByteLength: maxBytes });
-  const words = new Int32Array(buffer, 0, DESCRIPTOR_OFFSET / 4);
+  const words = new Int32Array(buffer, 0, shm.DESCRIPTOR_OFFSET / 4);
   writeDescriptor(buffer, descriptor);
-  words[W_SEGMENT_SLOTS] = segmentSlots;
-  words[W_STRIDE] = layout.stride;
-  words[W_DESCRIPTOR_BYTES] = descriptor.length;
-  words[W_DATA_OFFSET] = dataOffset;
-  words[W_SEGMENT_BYTES] = segmentBytes;
-  words[W_MAX_BYTES] = maxBytes;
+  words[shm.W_SEGMENT_SLOTS] = segmentSlots;
+  words[shm.W_STRIDE] = layout.stride;
+  words[shm.W_DESCRIPTOR_BYTES] = descriptor.length;
+  words[shm.W_DATA_OFFSET] = dataOffset;
+  words[shm.W_SEGMENT_BYTES] = segmentBytes;
+  words[shm.W_MAX_BYTES] = maxBytes;
   // `in == out`: empty. Head and tail are segment 0 at slot 0, which links
   // nowhere, and the free list is empty: all of that is the zeroed memory.
-  words[W_IN] = words[W_OUT] = start | 0;
-  words[W_VERSION] = UNBOUNDED_VERSION;
+  words[shm.W_IN] = words[shm.W_OUT] = start | 0;
+  words[shm.W_VERSION] = shm.UNBOUNDED_VERSION;
   // Magic last: a buffer is recognised only once it is complete.
-  Atomics.store(words, W_MAGIC, UNBOUNDED_MAGIC | 0);
+  Atomics.store(words, shm.W_MAGIC, shm.UNBOUNDED_MAGIC | 0);
   return buffer as UnboundedBuffer<ItemOf<S>>;
 }

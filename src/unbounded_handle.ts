@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { recordAttachment, type Role } from "./_shm/lock.ts";
+import { recordAttachment, type Role } from "./_shm/attachment.ts";
 import { UnboundedAttachment } from "./_shm/unbounded_attachment.ts";
 
 /**

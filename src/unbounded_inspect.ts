@@ -4,21 +4,7 @@
  * @module
  */
 import { readUnboundedHeader } from "./_shm/unbounded_header.ts";
-import {
-  NO_SEGMENT,
-  SEGMENT_HEADER,
-  W_CLOSED,
-  W_CONSUMER_ATTACHED,
-  W_CONSUMER_WAITING,
-  W_FREE,
-  W_HEAD,
-  W_IN,
-  W_IN_SLOT,
-  W_OUT,
-  W_OUT_SLOT,
-  W_PRODUCER_ATTACHED,
-  W_TAIL,
-} from "./_shm/unbounded_layout.ts";
+import * as shm from "./_shm/unbounded_layout.ts";
 import type { ItemSpec } from "./item.ts";
 
 /** A snapshot of an unbounded buffer, as {@linkcode inspectUnbounded} reads it. */
@@ -122,7 +108,7 @@ export function inspectUnbounded(buffer: SharedArrayBuffer): UnboundedSnapshot {
   const all = new Int32Array(buffer, 0, byteLength / 4);
   const walk = (first: number): number[] => {
     const seen: number[] = [];
-    for (let link = first; link !== NO_SEGMENT;) {
+    for (let link = first; link !== shm.NO_SEGMENT;) {
       const index = link - 1;
       if (index < 0 || index >= segments || seen.includes(index)) break;
       seen.push(index);
@@ -130,9 +116,9 @@ export function inspectUnbounded(buffer: SharedArrayBuffer): UnboundedSnapshot {
     }
     return seen;
   };
-  const inValue = Atomics.load(words, W_IN) >>> 0;
-  const outValue = Atomics.load(words, W_OUT) >>> 0;
-  const head = Atomics.load(words, W_HEAD);
+  const inValue = Atomics.load(words, shm.W_IN) >>> 0;
+  const outValue = Atomics.load(words, shm.W_OUT) >>> 0;
+  const head = Atomics.load(words, shm.W_HEAD);
   return {
     item: header.item.spec,
     stride: header.item.stride,
@@ -143,27 +129,27 @@ export function inspectUnbounded(buffer: SharedArrayBuffer): UnboundedSnapshot {
     segments,
     in: inValue,
     out: outValue,
-    tail: Atomics.load(words, W_TAIL),
-    inSlot: Atomics.load(words, W_IN_SLOT),
+    tail: Atomics.load(words, shm.W_TAIL),
+    inSlot: Atomics.load(words, shm.W_IN_SLOT),
     head,
-    outSlot: Atomics.load(words, W_OUT_SLOT),
+    outSlot: Atomics.load(words, shm.W_OUT_SLOT),
     chain: walk(head + 1),
-    free: walk(Atomics.load(words, W_FREE)),
+    free: walk(Atomics.load(words, shm.W_FREE)),
     size: (inValue - outValue) >>> 0,
-    closed: Atomics.load(words, W_CLOSED) !== 0,
-    producerAttached: Atomics.load(words, W_PRODUCER_ATTACHED) !== 0,
-    consumerAttached: Atomics.load(words, W_CONSUMER_ATTACHED) !== 0,
-    consumerWaiting: Atomics.load(words, W_CONSUMER_WAITING) !== 0,
+    closed: Atomics.load(words, shm.W_CLOSED) !== 0,
+    producerAttached: Atomics.load(words, shm.W_PRODUCER_ATTACHED) !== 0,
+    consumerAttached: Atomics.load(words, shm.W_CONSUMER_ATTACHED) !== 0,
+    consumerWaiting: Atomics.load(words, shm.W_CONSUMER_WAITING) !== 0,
     offsets: {
-      in: W_IN * 4,
-      inSlot: W_IN_SLOT * 4,
-      tail: W_TAIL * 4,
-      out: W_OUT * 4,
-      outSlot: W_OUT_SLOT * 4,
-      head: W_HEAD * 4,
-      free: W_FREE * 4,
+      in: shm.W_IN * 4,
+      inSlot: shm.W_IN_SLOT * 4,
+      tail: shm.W_TAIL * 4,
+      out: shm.W_OUT * 4,
+      outSlot: shm.W_OUT_SLOT * 4,
+      head: shm.W_HEAD * 4,
+      free: shm.W_FREE * 4,
       data: dataOffset,
-      slots: SEGMENT_HEADER,
+      slots: shm.SEGMENT_HEADER,
     },
   };
 }

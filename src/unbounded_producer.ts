@@ -4,7 +4,7 @@
  * @module
  */
 import { SegmentProducer } from "./_engine/segment.ts";
-import { attachmentOf } from "./_shm/lock.ts";
+import { attachmentOf } from "./_shm/attachment.ts";
 import type { UnboundedAttachment } from "./_shm/unbounded_attachment.ts";
 import type { Item, SlotView } from "./item.ts";
 import type { UnboundedBuffer } from "./unbounded_create.ts";

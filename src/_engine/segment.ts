@@ -25,17 +25,15 @@ import {
   W_TAIL,
 } from "../_shm/unbounded_layout.ts";
 import { deadlineOf, markClosed, wakeIfWaiting } from "../_wait/signal.ts";
-import { Gate, Waiter } from "../_wait/wait.ts";
+import { Waiter } from "../_wait/wait.ts";
 import type { SlotView } from "../item.ts";
 import type { PopAsyncOptions } from "../options.ts";
 import {
   checkBatch,
-  nonePeeked,
-  noneReserved,
-  notCommitted,
-  notReleased,
-} from "./checks.ts";
-import type { ConsumerEngine, ProducerEngine } from "./engine.ts";
+  type ConsumerEngine,
+  type ProducerEngine,
+  stateError,
+} from "./engine.ts";
 
 const POP = "Cannot pop item";
 
@@ -135,7 +133,7 @@ export class SegmentProducer<T> implements ProducerEngine<T> {
   commit(): void {
     const what = "Cannot commit";
     this.#buffer.assertAttached(what);
-    if (!this.#reserved) throw noneReserved(what);
+    if (!this.#reserved) throw stateError(what, "noneReserved");
     this.#reserved = false;
     if (this.#buffer.isClosed()) throw this.#buffer.closedError(what);
     this.#inSlot++;
@@ -167,7 +165,7 @@ export class SegmentProducer<T> implements ProducerEngine<T> {
 
   #ready(what: string): void {
     this.#buffer.assertOpen(what);
-    if (this.#reserved) throw notCommitted(what);
+    if (this.#reserved) throw stateError(what, "notCommitted");
   }
 
   #tooBig(what: string): RangeError {
@@ -243,8 +241,7 @@ export class SegmentConsumer<T> extends Waiter implements ConsumerEngine<T> {
 
   constructor(buffer: UnboundedAttachment) {
     const { header } = buffer;
-    const gate = new Gate(header.words, W_CONSUMER_WAITING);
-    super({ gate, lock: buffer, side: "consumer", noun: "buffer" });
+    super(buffer, { side: "consumer" });
     this.#buffer = buffer;
     this.#words = header.words;
     this.#segmentSlots = header.segmentSlots;
@@ -319,7 +316,7 @@ export class SegmentConsumer<T> extends Waiter implements ConsumerEngine<T> {
   release(): void {
     const what = "Cannot release";
     this.#buffer.assertAttached(what);
-    if (!this.#peeked) throw nonePeeked(what);
+    if (!this.#peeked) throw stateError(what, "nonePeeked");
     this.#peeked = false;
     this.#outSlot++;
     this.#release(1);
@@ -332,7 +329,7 @@ export class SegmentConsumer<T> extends Waiter implements ConsumerEngine<T> {
 
   ready(what = POP): void {
     this.#buffer.assertAttached(what);
-    if (this.#peeked) throw notReleased(what);
+    if (this.#peeked) throw stateError(what, "notReleased");
   }
 
   /** Blocked: an item now (re-reading `in` when the buffer looks empty). */

@@ -16,12 +16,10 @@ import type { SlotView } from "../item.ts";
 import type { PopAsyncOptions, PushAsyncOptions } from "../options.ts";
 import {
   checkBatch,
-  nonePeeked,
-  noneReserved,
-  notCommitted,
-  notReleased,
-} from "./checks.ts";
-import type { ConsumerEngine, WaitingProducerEngine } from "./engine.ts";
+  type ConsumerEngine,
+  stateError,
+  type WaitingProducerEngine,
+} from "./engine.ts";
 import { CONSUMERS, PRODUCERS, SequenceCore } from "./sequence_steps.ts";
 
 const PUSH = "Cannot push item";
@@ -42,12 +40,7 @@ export class SequenceProducer<T> extends Waiter
 
   constructor(ring: Attachment) {
     const core = new SequenceCore(ring.header);
-    super({
-      gate: core.gate(PRODUCERS),
-      lock: ring,
-      side: "producer",
-      noun: "ring",
-    });
+    super(ring, { side: "producer", gate: core.gate(PRODUCERS) });
     this.#ring = ring;
     this.#codec = ring.codec<T>(PUSH);
     this.#core = core;
@@ -120,7 +113,7 @@ export class SequenceProducer<T> extends Waiter
     const what = "Cannot commit";
     this.#ring.assertAttached(what);
     const p = this.#reserved;
-    if (p < 0) throw noneReserved(what);
+    if (p < 0) throw stateError(what, "noneReserved");
     this.#reserved = -1;
     // Closed meanwhile: the item is dropped, but the position is handed on,
     // so consumers can drain the positions claimed after it.
@@ -161,7 +154,7 @@ export class SequenceProducer<T> extends Waiter
 
   ready(what = PUSH): void {
     this.#ring.assertOpen(what);
-    if (this.#reserved >= 0) throw notCommitted(what);
+    if (this.#reserved >= 0) throw stateError(what, "notCommitted");
   }
 
   /** Writes the item into p's slot, then publishes p. */
@@ -187,12 +180,7 @@ export class SequenceConsumer<T> extends Waiter implements ConsumerEngine<T> {
 
   constructor(ring: Attachment) {
     const core = new SequenceCore(ring.header);
-    super({
-      gate: core.gate(CONSUMERS),
-      lock: ring,
-      side: "consumer",
-      noun: "ring",
-    });
+    super(ring, { side: "consumer", gate: core.gate(CONSUMERS) });
     this.#ring = ring;
     this.#codec = ring.codec<T>(POP);
     this.#core = core;
@@ -259,7 +247,7 @@ export class SequenceConsumer<T> extends Waiter implements ConsumerEngine<T> {
   release(): void {
     const what = "Cannot release";
     this.#ring.assertAttached(what);
-    if (this.#peeked < 0) throw nonePeeked(what);
+    if (this.#peeked < 0) throw stateError(what, "nonePeeked");
     this.#core.release(this.#peeked);
     this.#peeked = -1;
   }
@@ -293,7 +281,7 @@ export class SequenceConsumer<T> extends Waiter implements ConsumerEngine<T> {
 
   ready(what = POP): void {
     this.#ring.assertAttached(what);
-    if (this.#peeked >= 0) throw notReleased(what);
+    if (this.#peeked >= 0) throw stateError(what, "notReleased");
   }
 
   /** Claims the next position with an item, releasing given-up ones; -1 if none. */

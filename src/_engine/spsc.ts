@@ -1,5 +1,5 @@
 // The one-producer ring's engine (the textbook and counter schemes, as one
-// indexing: see `spsc_index.ts`). The producer runs the textbook's producer
+// indexing: see `_shm/positions.ts`). The producer runs the textbook's producer
 // loop: write `buffer[in]`, then publish `in`; the consumer its consumer
 // loop: read `buffer[out]`, then publish `out`. Each keeps a cached copy of
 // the other's index and re-reads it only when the ring looks full (empty).
@@ -21,17 +21,15 @@ import {
   W_PRODUCER_WAITING,
 } from "../_shm/layout.ts";
 import { deadlineOf, markClosed, wakeIfWaiting } from "../_wait/signal.ts";
-import { Gate, Waiter } from "../_wait/wait.ts";
+import { Waiter } from "../_wait/wait.ts";
 import type { SlotView } from "../item.ts";
 import type { PopAsyncOptions, PushAsyncOptions } from "../options.ts";
 import {
   checkBatch,
-  nonePeeked,
-  noneReserved,
-  notCommitted,
-  notReleased,
-} from "./checks.ts";
-import type { ConsumerEngine, WaitingProducerEngine } from "./engine.ts";
+  type ConsumerEngine,
+  stateError,
+  type WaitingProducerEngine,
+} from "./engine.ts";
 import {
   advance,
   checkPeer,
@@ -39,7 +37,7 @@ import {
   indexingOf,
   position,
   used,
-} from "./spsc_index.ts";
+} from "../_shm/positions.ts";
 
 const PUSH = "Cannot push item";
 const POP = "Cannot pop item";
@@ -63,9 +61,8 @@ export class SpscProducer<T> extends Waiter
   #reserved = false;
 
   constructor(ring: Attachment) {
+    super(ring, { side: "producer" });
     const words = ring.header.words;
-    const gate = new Gate(words, W_PRODUCER_WAITING);
-    super({ gate, lock: ring, side: "producer", noun: "ring" });
     this.#ring = ring;
     this.#codec = ring.codec<T>(PUSH);
     this.#data = this.#codec.array;
@@ -138,7 +135,7 @@ export class SpscProducer<T> extends Waiter
   commit(): void {
     const what = "Cannot commit";
     this.#ring.assertAttached(what);
-    if (!this.#reserved) throw noneReserved(what);
+    if (!this.#reserved) throw stateError(what, "noneReserved");
     this.#reserved = false;
     if (this.#ring.isClosed()) throw this.#ring.closedError(what);
     this.#publish(1);
@@ -176,7 +173,7 @@ export class SpscProducer<T> extends Waiter
 
   ready(what = PUSH): void {
     this.#ring.assertOpen(what);
-    if (this.#reserved) throw notCommitted(what);
+    if (this.#reserved) throw stateError(what, "notCommitted");
   }
 
   /** Reads `out` from shared memory and refuses an impossible value. */
@@ -233,9 +230,8 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
   #peeked = false;
 
   constructor(ring: Attachment) {
+    super(ring, { side: "consumer" });
     const words = ring.header.words;
-    const gate = new Gate(words, W_CONSUMER_WAITING);
-    super({ gate, lock: ring, side: "consumer", noun: "ring" });
     this.#ring = ring;
     this.#codec = ring.codec<T>(POP);
     this.#data = this.#codec.array;
@@ -305,7 +301,7 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
   release(): void {
     const what = "Cannot release";
     this.#ring.assertAttached(what);
-    if (!this.#peeked) throw nonePeeked(what);
+    if (!this.#peeked) throw stateError(what, "nonePeeked");
     this.#peeked = false;
     this.#release(1);
   }
@@ -322,7 +318,7 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
 
   ready(what = POP): void {
     this.#ring.assertAttached(what);
-    if (this.#peeked) throw notReleased(what);
+    if (this.#peeked) throw stateError(what, "notReleased");
   }
 
   /** Reads `in` from shared memory and refuses an impossible value. */

@@ -1,15 +1,116 @@
-// What a Producer and a Consumer share: the validated header, the lock of
-// their side (see `_handle_lock.ts`), and the size both expose.
-import { HandleLock, type Role } from "./lock.ts";
+// A handle's attachment. What every one shares, for a ring and an unbounded
+// buffer alike (their header words for it agree): the lock word of the
+// handle's side — or, where a side accepts many handles, its count of them —
+// whether this handle still holds it, and the closed flag (`HandleLock`). A
+// ring's adds its validated header, its codec and its size (`Attachment`).
 import {
-  checkCount,
-  checkSlot,
-  readHeader,
-  type RingHeader,
-} from "./header.ts";
+  AlreadyAttachedError,
+  ClosedError,
+  RingStateError,
+} from "../errors.ts";
+import {
+  W_CLOSED,
+  W_CONSUMER_ATTACHED,
+  W_IN,
+  W_OUT,
+  W_PRODUCER_ATTACHED,
+} from "./layout.ts";
 import { type Codec, makeCodec } from "./codec.ts";
-import { W_IN, W_OUT } from "./layout.ts";
-import { positionsOf } from "./positions.ts";
+import { readHeader, type RingHeader } from "./header.ts";
+import {
+  checkPeer,
+  indexingOf,
+  position,
+  positionsOf,
+  used,
+} from "./positions.ts";
+
+export type Role = "producer" | "consumer";
+
+/** Each handle's attachment, so the subclasses of a handle class can reach it. */
+const attachments: WeakMap<object, HandleLock> = new WeakMap();
+
+/** Records the attachment a handle class's constructor made for `handle`. */
+export function recordAttachment(handle: object, attachment: HandleLock): void {
+  attachments.set(handle, attachment);
+}
+
+/** The attachment recorded for `handle`, of the kind its handle class makes. */
+export function attachmentOf<A extends HandleLock>(handle: object): A {
+  return attachments.get(handle) as A;
+}
+
+export class HandleLock {
+  readonly words: Int32Array;
+  readonly role: Role;
+  /** The buffer in messages: "ring" or "buffer". */
+  readonly noun: string;
+  #lock: number;
+  /** Whether this side accepts many handles: the lock word counts them. */
+  #many = false;
+  #attached = true;
+
+  constructor(words: Int32Array, role: Role, noun: string) {
+    this.words = words;
+    this.role = role;
+    this.noun = noun;
+    this.#lock = role === "producer"
+      ? W_PRODUCER_ATTACHED
+      : W_CONSUMER_ATTACHED;
+  }
+
+  /**
+   * Takes the side's lock, or counts this handle where the side accepts
+   * `many`; `noun` names the buffer when another handle holds the lock.
+   */
+  protected lock(noun: string, many: boolean): void {
+    this.#many = many;
+    if (many) Atomics.add(this.words, this.#lock, 1);
+    else if (Atomics.compareExchange(this.words, this.#lock, 0, 1) !== 0) {
+      const role = this.role;
+      throw new AlreadyAttachedError(
+        `Cannot attach ${role}: the ${noun} already has a live ${role} (call detach() or close() on it first)`,
+      );
+    }
+  }
+
+  get attached(): boolean {
+    return this.#attached;
+  }
+
+  /**
+   * Throws when the buffer is closed, then unless this handle is still
+   * attached (closed first: after its own close() a producer reports the
+   * buffer closed).
+   */
+  assertOpen(what: string): void {
+    if (this.isClosed()) throw this.closedError(what);
+    this.assertAttached(what);
+  }
+
+  /** The error of a call on a closed buffer; `what` names the call. */
+  closedError(what: string): ClosedError {
+    return new ClosedError(`${what}: ${this.noun} is closed`);
+  }
+
+  /** Throws unless this handle is still attached; `what` names the call. */
+  assertAttached(what: string): void {
+    if (!this.#attached) {
+      throw new RingStateError(`${what}: this ${this.role} was detached`);
+    }
+  }
+
+  detach(): void {
+    if (!this.#attached) return;
+    this.#attached = false;
+    if (this.#many) Atomics.sub(this.words, this.#lock, 1);
+    else Atomics.store(this.words, this.#lock, 0);
+  }
+
+  isClosed(): boolean {
+    return Atomics.load(this.words, W_CLOSED) !== 0;
+  }
+}
 
 export class Attachment extends HandleLock {
   readonly header: RingHeader;
@@ -29,16 +130,13 @@ export class Attachment extends HandleLock {
 
   /** Items in the ring now, from both indices, validated. */
   size(): number {
-    const { words, slots, scheme } = this.header;
-    const inValue = Atomics.load(words, W_IN);
-    const outValue = Atomics.load(words, W_OUT);
+    const { header } = this;
     const what = "Cannot read size";
-    if (scheme === "sequence") return positionsOf(this.header, what).size;
-    if (scheme === "counter") return checkCount(inValue, outValue, slots, what);
-    checkSlot(inValue, slots, "in", what);
-    checkSlot(outValue, slots, "out", what);
-    return inValue >= outValue
-      ? inValue - outValue
-      : slots - outValue + inValue;
+    if (header.scheme === "sequence") return positionsOf(header, what).size;
+    const ix = indexingOf(header);
+    const inValue = position(Atomics.load(this.words, W_IN), ix);
+    const outValue = position(Atomics.load(this.words, W_OUT), ix);
+    checkPeer(ix, inValue, outValue, what);
+    return used(inValue, outValue, ix.limit);
   }
 }

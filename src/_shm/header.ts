@@ -2,34 +2,14 @@
 // `readHeader`, so a buffer that is not a ring, or a damaged one, is refused
 // before any slot is touched.
 import { CorruptedRingError } from "../errors.ts";
-import { describeValue, type ItemLayout } from "./item_layout.ts";
-import { dataOffsetOf, readDescriptor } from "./descriptor.ts";
-import { positionsOf } from "./positions.ts";
 import {
-  alignUp,
-  DESCRIPTOR_OFFSET,
-  LAYOUT_VERSION,
-  LINE,
-  MAGIC,
-  MAX_BYTES,
-  MAX_SLOTS,
-  SCHEME_TEXTBOOK,
-  SIDE_CONSUMERS,
-  SIDE_PRODUCERS,
-  W_BYTE_LENGTH,
-  W_DATA_OFFSET,
-  W_DESCRIPTOR_BYTES,
-  W_IN,
-  W_IN_SLOT,
-  W_MAGIC,
-  W_OUT,
-  W_OUT_SLOT,
-  W_SCHEME,
-  W_SIDES,
-  W_SLOTS,
-  W_STRIDE,
-  W_VERSION,
-} from "./layout.ts";
+  dataOffsetOf,
+  describeValue,
+  type ItemLayout,
+  readDescriptor,
+} from "./item_layout.ts";
+import { checkCount, checkSlot, positionsOf } from "./positions.ts";
+import * as shm from "./layout.ts";
 
 /**
  * The index schemes: `"textbook"` and `"counter"` for one producer and one
@@ -59,12 +39,12 @@ export interface RingHeader {
 const SCHEMES: readonly Scheme[] = ["textbook", "counter", "sequence"];
 
 export function schemeName(code: number): Scheme | undefined {
-  return SCHEMES[code - SCHEME_TEXTBOOK];
+  return SCHEMES[code - shm.SCHEME_TEXTBOOK];
 }
 
 /** The scheme's code in the header; {@linkcode schemeName} reads it back. */
 export function schemeCode(scheme: Scheme): number {
-  return SCHEMES.indexOf(scheme) + SCHEME_TEXTBOOK;
+  return SCHEMES.indexOf(scheme) + shm.SCHEME_TEXTBOOK;
 }
 
 /**
@@ -82,7 +62,7 @@ export function measure(
   if (scheme !== "sequence") {
     return { dataOffset, sequenceOffset: 0, byteLength: end };
   }
-  const sequenceOffset = alignUp(end, LINE);
+  const sequenceOffset = shm.alignUp(end, shm.LINE);
   return { dataOffset, sequenceOffset, byteLength: sequenceOffset + 4 * slots };
 }
 
@@ -96,8 +76,8 @@ export function sidesWord(
   producers: Multiplicity,
   consumers: Multiplicity,
 ): number {
-  return (producers === "many" ? SIDE_PRODUCERS : 0) |
-    (consumers === "many" ? SIDE_CONSUMERS : 0);
+  return (producers === "many" ? shm.SIDE_PRODUCERS : 0) |
+    (consumers === "many" ? shm.SIDE_CONSUMERS : 0);
 }
 
 /** The sides word of the header, read back; undefined when impossible. */
@@ -108,8 +88,8 @@ function sidesOf(
   // Only the sequence scheme may have a side with many handles.
   if (word >>> 0 > 3 || (word !== 0 && scheme !== "sequence")) return;
   return [
-    word & SIDE_PRODUCERS ? "many" : "one",
-    word & SIDE_CONSUMERS ? "many" : "one",
+    word & shm.SIDE_PRODUCERS ? "many" : "one",
+    word & shm.SIDE_CONSUMERS ? "many" : "one",
   ];
 }
 
@@ -126,43 +106,43 @@ export function readHeader(
       }`,
     );
   }
-  if (buffer.byteLength < DESCRIPTOR_OFFSET) {
+  if (buffer.byteLength < shm.DESCRIPTOR_OFFSET) {
     throw new TypeError(
       `${what}: buffer is not a ring (${buffer.byteLength} bytes is smaller than a ring header)`,
     );
   }
-  const words = new Int32Array(buffer, 0, DESCRIPTOR_OFFSET / 4);
-  const magic = Atomics.load(words, W_MAGIC) >>> 0;
-  if (magic !== MAGIC) {
+  const words = new Int32Array(buffer, 0, shm.DESCRIPTOR_OFFSET / 4);
+  const magic = Atomics.load(words, shm.W_MAGIC) >>> 0;
+  if (magic !== shm.MAGIC) {
     throw new TypeError(
       `${what}: buffer is not a ring (magic 0x${
         magic.toString(16).padStart(8, "0")
-      }, expected 0x${MAGIC.toString(16)})`,
+      }, expected 0x${shm.MAGIC.toString(16)})`,
     );
   }
-  const version = Atomics.load(words, W_VERSION);
-  if (version !== LAYOUT_VERSION) {
+  const version = Atomics.load(words, shm.W_VERSION);
+  if (version !== shm.LAYOUT_VERSION) {
     throw new RangeError(
-      `${what}: ring layout version ${version} is not supported, expected ${LAYOUT_VERSION}`,
+      `${what}: ring layout version ${version} is not supported, expected ${shm.LAYOUT_VERSION}`,
     );
   }
   const corrupt = (why: string) =>
     new CorruptedRingError(`${what}: ring header is corrupted: ${why}`);
-  const slots = Atomics.load(words, W_SLOTS);
-  if (slots < 2 || slots > MAX_SLOTS) throw corrupt(`slots is ${slots}`);
-  const scheme = schemeName(Atomics.load(words, W_SCHEME));
+  const slots = Atomics.load(words, shm.W_SLOTS);
+  if (slots < 2 || slots > shm.MAX_SLOTS) throw corrupt(`slots is ${slots}`);
+  const scheme = schemeName(Atomics.load(words, shm.W_SCHEME));
   if (scheme === undefined) {
-    throw corrupt(`scheme code is ${Atomics.load(words, W_SCHEME)}`);
+    throw corrupt(`scheme code is ${Atomics.load(words, shm.W_SCHEME)}`);
   }
-  const descriptorBytes = Atomics.load(words, W_DESCRIPTOR_BYTES);
+  const descriptorBytes = Atomics.load(words, shm.W_DESCRIPTOR_BYTES);
   const item = readDescriptor(buffer, {
     bytes: descriptorBytes,
     what,
     corrupt,
   });
-  const sides = sidesOf(Atomics.load(words, W_SIDES), scheme);
+  const sides = sidesOf(Atomics.load(words, shm.W_SIDES), scheme);
   if (sides === undefined) {
-    throw corrupt(`sides word is ${Atomics.load(words, W_SIDES)}`);
+    throw corrupt(`sides word is ${Atomics.load(words, shm.W_SIDES)}`);
   }
   const { dataOffset, sequenceOffset, byteLength } = measure(
     descriptorBytes,
@@ -171,10 +151,10 @@ export function readHeader(
     scheme,
   );
   if (
-    Atomics.load(words, W_STRIDE) !== item.stride ||
-    Atomics.load(words, W_DATA_OFFSET) !== dataOffset ||
-    Atomics.load(words, W_BYTE_LENGTH) !== byteLength ||
-    byteLength > MAX_BYTES ||
+    Atomics.load(words, shm.W_STRIDE) !== item.stride ||
+    Atomics.load(words, shm.W_DATA_OFFSET) !== dataOffset ||
+    Atomics.load(words, shm.W_BYTE_LENGTH) !== byteLength ||
+    byteLength > shm.MAX_BYTES ||
     buffer.byteLength !== byteLength
   ) {
     throw corrupt(
@@ -211,8 +191,8 @@ export function checkIndices(header: RingHeader, what: string): void {
     return;
   }
   if (header.scheme === "textbook") {
-    checkSlot(Atomics.load(words, W_IN), slots, "in", what);
-    checkSlot(Atomics.load(words, W_OUT), slots, "out", what);
+    checkSlot(Atomics.load(words, shm.W_IN), slots, "in", what);
+    checkSlot(Atomics.load(words, shm.W_OUT), slots, "out", what);
     return;
   }
   // A live peer publishes its slot and its counter with two stores, so a
@@ -235,10 +215,10 @@ function checkCounterIndices(
   slots: number,
   what: string,
 ): void {
-  const inValue = Atomics.load(words, W_IN);
-  const outValue = Atomics.load(words, W_OUT);
-  const inSlot = Atomics.load(words, W_IN_SLOT);
-  const outSlot = Atomics.load(words, W_OUT_SLOT);
+  const inValue = Atomics.load(words, shm.W_IN);
+  const outValue = Atomics.load(words, shm.W_OUT);
+  const inSlot = Atomics.load(words, shm.W_IN_SLOT);
+  const outSlot = Atomics.load(words, shm.W_OUT_SLOT);
   checkSlot(inSlot, slots, "inSlot", what);
   checkSlot(outSlot, slots, "outSlot", what);
   const count = checkCount(inValue, outValue, slots, what);
@@ -247,36 +227,4 @@ function checkCounterIndices(
       `${what}: ring is corrupted: inSlot ${inSlot} is not outSlot ${outSlot} + ${count} items (mod ${slots})`,
     );
   }
-}
-
-/** Throws unless `index` is a slot index in [0, BUFFER_SIZE). */
-export function checkSlot(
-  index: number,
-  slots: number,
-  name: string,
-  what: string,
-): void {
-  if (index >>> 0 >= slots) {
-    throw new CorruptedRingError(
-      `${what}: ring is corrupted: ${name} is ${index}, outside [0, ${slots})`,
-    );
-  }
-}
-
-/** Counter scheme: `in - out` mod 2^32, which must not exceed BUFFER_SIZE. */
-export function checkCount(
-  inValue: number,
-  outValue: number,
-  slots: number,
-  what: string,
-): number {
-  const count = (inValue - outValue) >>> 0;
-  if (count > slots) {
-    throw new CorruptedRingError(
-      `${what}: ring is corrupted: in ${inValue >>> 0} - out ${
-        outValue >>> 0
-      } is ${count} items, more than the ${slots} slots`,
-    );
-  }
-  return count;
 }

@@ -1,6 +1,10 @@
 // Item specs: validate one (from a caller or from a header) and lay it out in
-// a slot. `codec.ts` moves items in and out of the slots so laid out.
+// a slot. `codec.ts` moves items in and out of the slots so laid out. A ring
+// and an unbounded buffer alike record the spec after their header words, as
+// the item descriptor: the canonical spec as UTF-8 JSON at DESCRIPTOR_OFFSET,
+// followed on a fresh cache line by the slots (segments).
 import type { ItemSpec, NumericKind, StructSchema } from "../item.ts";
+import { alignUp, DESCRIPTOR_OFFSET, LINE } from "./layout.ts";
 
 export type NumericArray =
   | Int8Array
@@ -241,6 +245,53 @@ export function numberChecker(kind: NumericKind, what: string): Checker {
 
 export function labelOf(label: string | number): string {
   return typeof label === "number" ? `items[${label}]` : label;
+}
+
+/** The descriptor of `layout`, as a buffer records it. */
+export function encodeDescriptor(layout: ItemLayout): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(layout.spec));
+}
+
+/** Writes `descriptor` into a new buffer, at DESCRIPTOR_OFFSET. */
+export function writeDescriptor(
+  buffer: SharedArrayBuffer,
+  descriptor: Uint8Array,
+): void {
+  new Uint8Array(buffer, DESCRIPTOR_OFFSET, descriptor.length).set(descriptor);
+}
+
+/** Bytes from the start of the buffer to slot 0 (segment 0). */
+export function dataOffsetOf(descriptorBytes: number): number {
+  return alignUp(DESCRIPTOR_OFFSET + descriptorBytes, LINE);
+}
+
+/** How to read a descriptor of `bytes` bytes, and how to refuse it. */
+export interface ReadDescriptorOptions {
+  readonly bytes: number;
+  /** Prefixes the item spec's errors ("Cannot attach producer"). */
+  readonly what: string;
+  /** The error for a damaged descriptor, saying why. */
+  readonly corrupt: (why: string) => Error;
+}
+
+/** Reads and parses a buffer's descriptor, refusing a damaged one. */
+export function readDescriptor(
+  buffer: SharedArrayBuffer,
+  options: ReadDescriptorOptions,
+): ItemLayout {
+  const { bytes, what, corrupt } = options;
+  if (bytes < 1 || DESCRIPTOR_OFFSET + bytes > buffer.byteLength) {
+    throw corrupt(`item descriptor length is ${bytes}`);
+  }
+  try {
+    // Copy first: TextDecoder refuses views of shared memory.
+    const copy = new Uint8Array(buffer, DESCRIPTOR_OFFSET, bytes).slice();
+    return parseItemSpec(JSON.parse(new TextDecoder().decode(copy)), what);
+  } catch (error) {
+    throw corrupt(
+      `item descriptor is unreadable (${(error as Error).message})`,
+    );
+  }
 }
 
 export type { StructSchema };

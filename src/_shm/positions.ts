@@ -1,5 +1,19 @@
-// The sequence scheme's positions: `in` and `out` count claimed positions
-// modulo a multiple of BUFFER_SIZE (so `position % BUFFER_SIZE` is the slot
+// The positions `in` and `out` of every scheme: their arithmetic and checks.
+//
+// The one-producer ring's indexing (`Indexing`): the textbook and counter
+// schemes as one strategy, as rtrb keeps its position arithmetic in a few
+// named helpers. `in` and `out` wrap at `limit`; a position's physical slot
+// is tracked beside it.
+//
+//              limit          capacity           slot of position p
+// textbook     BUFFER_SIZE    BUFFER_SIZE - 1    p
+// counter      2^32           BUFFER_SIZE        tracked (W_IN_SLOT, W_OUT_SLOT)
+//
+// So the textbook's full test `(in + 1) % BUFFER_SIZE == out` is
+// `used(in, out) == capacity`, and its empty test `in == out` is unchanged.
+//
+// The sequence scheme's positions count claimed positions modulo a multiple
+// of BUFFER_SIZE (`positionLimit`, so `position % BUFFER_SIZE` is the slot
 // across the wrap, for any BUFFER_SIZE), and `in - out` is the number of
 // positions claimed by producers and not yet by consumers.
 import { CorruptedRingError } from "../errors.ts";
@@ -66,4 +80,100 @@ export function positionsOf(
     );
   }
   return { in: inValue, out, size };
+}
+
+/** Throws unless `index` is a slot index in [0, BUFFER_SIZE). */
+export function checkSlot(
+  index: number,
+  slots: number,
+  name: string,
+  what: string,
+): void {
+  if (index >>> 0 >= slots) {
+    throw new CorruptedRingError(
+      `${what}: ring is corrupted: ${name} is ${index}, outside [0, ${slots})`,
+    );
+  }
+}
+
+/** Counter scheme: `in - out` mod 2^32, which must not exceed BUFFER_SIZE. */
+export function checkCount(
+  inValue: number,
+  outValue: number,
+  slots: number,
+  what: string,
+): number {
+  const count = (inValue - outValue) >>> 0;
+  if (count > slots) {
+    throw new CorruptedRingError(
+      `${what}: ring is corrupted: in ${inValue >>> 0} - out ${
+        outValue >>> 0
+      } is ${count} items, more than the ${slots} slots`,
+    );
+  }
+  return count;
+}
+
+/** A scheme's constants (see the table above). */
+export interface Indexing {
+  readonly slots: number;
+  readonly limit: number;
+  readonly capacity: number;
+  /** What a negative word is short of its position: 2^32 (counter) or 0. */
+  readonly wrap: number;
+  readonly counter: boolean;
+}
+
+export function indexingOf(
+  header: { readonly scheme: string; slots: number; capacity: number },
+): Indexing {
+  const counter = header.scheme === "counter";
+  return {
+    slots: header.slots,
+    limit: counter ? 2 ** 32 : header.slots,
+    capacity: header.capacity,
+    wrap: counter ? 2 ** 32 : 0,
+    counter,
+  };
+}
+
+/**
+ * A position as read from shared memory: counters are unsigned; a negative
+ * textbook index stays negative, for `checkPeer` to refuse.
+ */
+export function position(word: number, ix: Indexing): number {
+  return word < 0 ? word + ix.wrap : word;
+}
+
+/** Items between `out` and `in`. */
+export function used(inValue: number, outValue: number, limit: number): number {
+  const d = inValue - outValue;
+  return d < 0 ? d + limit : d;
+}
+
+/** Position (or slot) `p` moved `n` on, wrapping at `limit`. */
+export function advance(p: number, n: number, limit: number): number {
+  const q = p + n;
+  return q >= limit ? q - limit : q;
+}
+
+/**
+ * Refuses a pair of positions, one just read from shared memory, that is
+ * impossible: out of range, or more than `capacity` apart.
+ */
+export function checkPeer(
+  ix: Indexing,
+  inValue: number,
+  outValue: number,
+  what: string,
+): void {
+  if (
+    inValue >= 0 && outValue >= 0 && inValue < ix.limit &&
+    outValue < ix.limit &&
+    used(inValue, outValue, ix.limit) <= ix.capacity
+  ) return;
+  // Cold path: the scheme's own wording of the damage.
+  if (ix.counter) checkCount(inValue, outValue, ix.slots, what);
+  checkSlot(inValue, ix.slots, "in", what);
+  checkSlot(outValue, ix.slots, "out", what);
 }

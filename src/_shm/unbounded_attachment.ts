@@ -1,7 +1,7 @@
 // What an UnboundedProducer and an UnboundedConsumer share: the validated
 // header, the lock of their side (see `_handle_lock.ts`), and the checks of
 // the shared indices made when attaching.
-import { HandleLock, type Role } from "./lock.ts";
+import { HandleLock, type Role } from "./attachment.ts";
 import {
   checkRange,
   corrupted,

@@ -1,25 +1,14 @@
 // Reading and validating an unbounded buffer's header. Every handle attaches
 // through `readUnboundedHeader`, so a buffer that is not an unbounded buffer,
 // or a damaged one, is refused before any segment is touched.
-import { describeValue, type ItemLayout } from "./item_layout.ts";
-import { dataOffsetOf, readDescriptor } from "./descriptor.ts";
-import { CorruptedRingError } from "../errors.ts";
 import {
-  DESCRIPTOR_OFFSET,
-  MAX_BYTES,
-  MAX_SEGMENT_SLOTS,
-  segmentBytesOf,
-  UNBOUNDED_MAGIC,
-  UNBOUNDED_VERSION,
-  W_DATA_OFFSET,
-  W_DESCRIPTOR_BYTES,
-  W_MAGIC,
-  W_MAX_BYTES,
-  W_SEGMENT_BYTES,
-  W_SEGMENT_SLOTS,
-  W_STRIDE,
-  W_VERSION,
-} from "./unbounded_layout.ts";
+  dataOffsetOf,
+  describeValue,
+  type ItemLayout,
+  readDescriptor,
+} from "./item_layout.ts";
+import { CorruptedRingError } from "../errors.ts";
+import * as shm from "./unbounded_layout.ts";
 
 /** An unbounded buffer's configuration, validated. */
 export interface UnboundedHeader {
@@ -53,45 +42,45 @@ export function readUnboundedHeader(
       }`,
     );
   }
-  const magic = buffer.byteLength < DESCRIPTOR_OFFSET
+  const magic = buffer.byteLength < shm.DESCRIPTOR_OFFSET
     ? 0
-    : Atomics.load(new Int32Array(buffer, 0, 1), W_MAGIC) >>> 0;
-  if (magic !== UNBOUNDED_MAGIC || !buffer.growable) {
+    : Atomics.load(new Int32Array(buffer, 0, 1), shm.W_MAGIC) >>> 0;
+  if (magic !== shm.UNBOUNDED_MAGIC || !buffer.growable) {
     throw new TypeError(
       `${what}: buffer is not an unbounded buffer (${buffer.byteLength} bytes, ${
         buffer.growable ? "growable" : "not growable"
       }, magic 0x${magic.toString(16).padStart(8, "0")}, expected 0x${
-        UNBOUNDED_MAGIC.toString(16)
+        shm.UNBOUNDED_MAGIC.toString(16)
       })`,
     );
   }
-  const words = new Int32Array(buffer, 0, DESCRIPTOR_OFFSET / 4);
-  const version = Atomics.load(words, W_VERSION);
-  if (version !== UNBOUNDED_VERSION) {
+  const words = new Int32Array(buffer, 0, shm.DESCRIPTOR_OFFSET / 4);
+  const version = Atomics.load(words, shm.W_VERSION);
+  if (version !== shm.UNBOUNDED_VERSION) {
     throw new RangeError(
-      `${what}: unbounded buffer layout version ${version} is not supported, expected ${UNBOUNDED_VERSION}`,
+      `${what}: unbounded buffer layout version ${version} is not supported, expected ${shm.UNBOUNDED_VERSION}`,
     );
   }
-  const segmentSlots = Atomics.load(words, W_SEGMENT_SLOTS);
-  if (segmentSlots < 1 || segmentSlots > MAX_SEGMENT_SLOTS) {
+  const segmentSlots = Atomics.load(words, shm.W_SEGMENT_SLOTS);
+  if (segmentSlots < 1 || segmentSlots > shm.MAX_SEGMENT_SLOTS) {
     throw corrupted(what, `segmentSlots is ${segmentSlots}`);
   }
-  const descriptorBytes = Atomics.load(words, W_DESCRIPTOR_BYTES);
+  const descriptorBytes = Atomics.load(words, shm.W_DESCRIPTOR_BYTES);
   const item = readDescriptor(buffer, {
     bytes: descriptorBytes,
     what,
     corrupt: (why) => corrupted(what, why),
   });
   const dataOffset = dataOffsetOf(descriptorBytes);
-  const segmentBytes = segmentBytesOf(segmentSlots, item.stride);
-  const maxBytes = Atomics.load(words, W_MAX_BYTES);
+  const segmentBytes = shm.segmentBytesOf(segmentSlots, item.stride);
+  const maxBytes = Atomics.load(words, shm.W_MAX_BYTES);
   // Segments are only ever appended, one whole segment at a time.
   const segments = (buffer.byteLength - dataOffset) / segmentBytes;
   if (
-    Atomics.load(words, W_STRIDE) !== item.stride ||
-    Atomics.load(words, W_DATA_OFFSET) !== dataOffset ||
-    Atomics.load(words, W_SEGMENT_BYTES) !== segmentBytes ||
-    maxBytes !== buffer.maxByteLength || maxBytes > MAX_BYTES ||
+    Atomics.load(words, shm.W_STRIDE) !== item.stride ||
+    Atomics.load(words, shm.W_DATA_OFFSET) !== dataOffset ||
+    Atomics.load(words, shm.W_SEGMENT_BYTES) !== segmentBytes ||
+    maxBytes !== buffer.maxByteLength || maxBytes > shm.MAX_BYTES ||
     !Number.isInteger(segments) || segments < 1
   ) {
     throw corrupted(

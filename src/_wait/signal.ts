@@ -1,11 +1,9 @@
-// The waiting protocol. A side that finds the ring full (or empty) sets its
-// waiting flag, re-checks the ring, and only then sleeps on the flag with
-// `Atomics.wait(flag, 1)`. The other side, after publishing `in` (or `out`),
-// reads the flag and wakes the sleeper only when it is set — so the fast path
-// makes no notify call. With sequentially consistent atomics a wake-up cannot
-// be lost: either the publisher sees the flag, or the sleeper's re-check sees
-// the published index; and clearing the flag to 0 before notifying makes a
-// sleeper that has not yet called `wait` return at once.
+// The signals of the wait protocol (`wait.ts`). A side that finds the ring
+// full (empty) raises its flag, re-checks, and only then sleeps on the flag;
+// the other side, after publishing `in` (`out`), wakes it only when the flag
+// is set, so the fast path makes no notify call. With sequentially consistent
+// atomics no wake-up is lost: either the publisher sees the flag, or the
+// sleeper's re-check sees the published index.
 import { describeValue } from "../_shm/item_layout.ts";
 import { W_CLOSED } from "../_shm/layout.ts";
 

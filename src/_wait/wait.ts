@@ -1,16 +1,13 @@
 // The one wait protocol of every engine: spin, raise the flag, re-check,
 // sleep, until the call may go on, its deadline passes, its signal aborts, or
-// the ring is closed (for a consumer: closed and drained). Async calls on one
-// handle keep their call order through its CallQueue.
-//
-// An engine extends Waiter and says what "may go on" means (`poll`: room for
-// a producer, an item for a consumer; a sequence-ring engine claims its
-// position there); its Gate says where it sleeps. The flag is raised before
-// the re-check, so a peer that moved before seeing it was seen by the
-// re-check: no wake-up is lost (see `signal.ts`).
+// the buffer is closed (for a consumer: closed and drained); async calls on
+// one handle keep their call order. An engine extends Waiter and says what
+// "may go on" means (`poll`: room for a producer, an item for a consumer; a
+// sequence-ring engine claims its position there).
 import { ClosedError, TimeoutError } from "../errors.ts";
 import type { PushAsyncOptions } from "../options.ts";
-import type { HandleLock } from "../_shm/lock.ts";
+import type { HandleLock } from "../_shm/attachment.ts";
+import { W_CONSUMER_WAITING, W_PRODUCER_WAITING } from "../_shm/layout.ts";
 import { remaining, sleepUntilChanged, SPIN_CHECKS } from "./signal.ts";
 
 /**
@@ -80,13 +77,10 @@ export class Gate {
   }
 }
 
-/** Which side waits, and the buffer's name in its messages. */
+/** Which side waits, and where (by default, the side's waiting flag). */
 export interface WaiterOptions {
-  readonly gate: Gate;
-  /** The handle's attachment: its closed flag. */
-  readonly lock: HandleLock;
   readonly side: "producer" | "consumer";
-  readonly noun: "ring" | "buffer";
+  readonly gate?: Gate;
 }
 
 /** The waiting part of an engine: the protocol, over the engine's `poll`. */
@@ -95,13 +89,14 @@ export abstract class Waiter {
   readonly #gate: Gate;
   readonly #lock: HandleLock;
   readonly #consumer: boolean;
-  readonly #noun: string;
 
-  constructor(options: WaiterOptions) {
-    this.#gate = options.gate;
-    this.#lock = options.lock;
-    this.#consumer = options.side === "consumer";
-    this.#noun = options.noun;
+  /** `lock`: the handle's attachment, whose closed flag ends a wait. */
+  constructor(lock: HandleLock, options: WaiterOptions) {
+    const consumer = options.side === "consumer";
+    const flag = consumer ? W_CONSUMER_WAITING : W_PRODUCER_WAITING;
+    this.#gate = options.gate ?? new Gate(lock.words, flag);
+    this.#lock = lock;
+    this.#consumer = consumer;
   }
 
   /** One look: whether the call may go on now. */
@@ -214,7 +209,7 @@ export abstract class Waiter {
     if (this.poll()) return true;
     if (!this.drained()) return false;
     throw new ClosedError(
-      `Cannot pop item: ${this.#noun} is closed and drained`,
+      `Cannot pop item: ${this.#lock.noun} is closed and drained`,
     );
   }
 
@@ -223,7 +218,7 @@ export abstract class Waiter {
       ? ["Cannot pop item", "empty"]
       : ["Cannot push item", "full"];
     return new TimeoutError(
-      `${what}: ${this.#noun} stayed ${state} for ${ms} ms`,
+      `${what}: ${this.#lock.noun} stayed ${state} for ${ms} ms`,
     );
   }
 }
