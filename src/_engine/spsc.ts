@@ -35,7 +35,6 @@ import {
   checkPeer,
   type Indexing,
   indexingOf,
-  position,
   used,
 } from "../_shm/positions.ts";
 
@@ -71,9 +70,9 @@ export class SpscProducer<T> extends Waiter
     this.#slots = ix.slots;
     this.#limit = ix.limit;
     this.#capacity = ix.capacity;
-    this.#in = position(Atomics.load(words, W_IN), ix);
+    this.#in = Atomics.load(words, W_IN);
     this.#inSlot = ix.counter ? Atomics.load(words, W_IN_SLOT) : this.#in;
-    this.#out = position(Atomics.load(words, W_OUT), ix);
+    this.#out = Atomics.load(words, W_OUT);
   }
 
   tryPush(item: T): boolean {
@@ -178,7 +177,7 @@ export class SpscProducer<T> extends Waiter
 
   /** Reads `out` from shared memory and refuses an impossible value. */
   #loadOut(): number {
-    const out = position(Atomics.load(this.#words, W_OUT), this.#ix);
+    const out = Atomics.load(this.#words, W_OUT);
     checkPeer(this.#ix, this.#in, out, PUSH);
     return out;
   }
@@ -239,9 +238,9 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
     const ix = this.#ix = indexingOf(ring.header);
     this.#slots = ix.slots;
     this.#limit = ix.limit;
-    this.#out = position(Atomics.load(words, W_OUT), ix);
+    this.#out = Atomics.load(words, W_OUT);
     this.#outSlot = ix.counter ? Atomics.load(words, W_OUT_SLOT) : this.#out;
-    this.#in = position(Atomics.load(words, W_IN), ix);
+    this.#in = Atomics.load(words, W_IN);
   }
 
   tryPop(): T | undefined {
@@ -323,7 +322,7 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
 
   /** Reads `in` from shared memory and refuses an impossible value. */
   #loadIn(): number {
-    const inValue = position(Atomics.load(this.#words, W_IN), this.#ix);
+    const inValue = Atomics.load(this.#words, W_IN);
     checkPeer(this.#ix, inValue, this.#out, POP);
     return inValue;
   }

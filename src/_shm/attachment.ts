@@ -17,13 +17,7 @@ import {
 } from "./layout.ts";
 import { type Codec, makeCodec } from "./codec.ts";
 import { readHeader, type RingHeader } from "./header.ts";
-import {
-  checkPeer,
-  indexingOf,
-  position,
-  positionsOf,
-  used,
-} from "./positions.ts";
+import { checkPeer, indexingOf, positionsOf, used } from "./positions.ts";
 
 export type Role = "producer" | "consumer";
 
@@ -134,8 +128,8 @@ export class Attachment extends HandleLock {
     const what = "Cannot read size";
     if (header.scheme === "sequence") return positionsOf(header, what).size;
     const ix = indexingOf(header);
-    const inValue = position(Atomics.load(this.words, W_IN), ix);
-    const outValue = position(Atomics.load(this.words, W_OUT), ix);
+    const inValue = Atomics.load(this.words, W_IN);
+    const outValue = Atomics.load(this.words, W_OUT);
     checkPeer(ix, inValue, outValue, what);
     return used(inValue, outValue, ix.limit);
   }

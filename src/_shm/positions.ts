@@ -7,7 +7,11 @@
 //
 //              limit          capacity           slot of position p
 // textbook     BUFFER_SIZE    BUFFER_SIZE - 1    p
-// counter      2^32           BUFFER_SIZE        tracked (W_IN_SLOT, W_OUT_SLOT)
+// counter      0 (int32 wrap) BUFFER_SIZE        tracked (W_IN_SLOT, W_OUT_SLOT)
+//
+// Counters wrap as int32 by themselves (`| 0`): a limit of 0 never wraps
+// them again, and keeps every field a small integer in both schemes, so the
+// one engine class stays fast for both.
 //
 // So the textbook's full test `(in + 1) % BUFFER_SIZE == out` is
 // `used(in, out) == capacity`, and its empty test `in == out` is unchanged.
@@ -119,8 +123,6 @@ export interface Indexing {
   readonly slots: number;
   readonly limit: number;
   readonly capacity: number;
-  /** What a negative word is short of its position: 2^32 (counter) or 0. */
-  readonly wrap: number;
   readonly counter: boolean;
 }
 
@@ -128,32 +130,19 @@ export function indexingOf(
   header: { readonly scheme: string; slots: number; capacity: number },
 ): Indexing {
   const counter = header.scheme === "counter";
-  return {
-    slots: header.slots,
-    limit: counter ? 2 ** 32 : header.slots,
-    capacity: header.capacity,
-    wrap: counter ? 2 ** 32 : 0,
-    counter,
-  };
+  const { slots, capacity } = header;
+  return { slots, limit: counter ? 0 : slots, capacity, counter };
 }
 
-/**
- * A position as read from shared memory: counters are unsigned; a negative
- * textbook index stays negative, for `checkPeer` to refuse.
- */
-export function position(word: number, ix: Indexing): number {
-  return word < 0 ? word + ix.wrap : word;
-}
-
-/** Items between `out` and `in`. */
+/** Items between `out` and `in` (negative only in a corrupted ring). */
 export function used(inValue: number, outValue: number, limit: number): number {
-  const d = inValue - outValue;
+  const d = (inValue - outValue) | 0;
   return d < 0 ? d + limit : d;
 }
 
 /** Position (or slot) `p` moved `n` on, wrapping at `limit`. */
 export function advance(p: number, n: number, limit: number): number {
-  const q = p + n;
+  const q = (p + n) | 0;
   return q >= limit ? q - limit : q;
 }
 
@@ -167,11 +156,11 @@ export function checkPeer(
   outValue: number,
   what: string,
 ): void {
-  if (
-    inValue >= 0 && outValue >= 0 && inValue < ix.limit &&
-    outValue < ix.limit &&
-    used(inValue, outValue, ix.limit) <= ix.capacity
-  ) return;
+  const n = used(inValue, outValue, ix.limit);
+  const inRange = ix.counter ||
+    (inValue >= 0 && outValue >= 0 && inValue < ix.limit &&
+      outValue < ix.limit);
+  if (inRange && n >= 0 && n <= ix.capacity) return;
   // Cold path: the scheme's own wording of the damage.
   if (ix.counter) checkCount(inValue, outValue, ix.slots, what);
   checkSlot(inValue, ix.slots, "in", what);
