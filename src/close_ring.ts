@@ -9,9 +9,8 @@ import {
   MAGIC,
   W_CONSUMER_WAITING,
   W_MAGIC,
-  W_PRODUCER_WAITING,
 } from "./_shm/layout.ts";
-import { markClosed } from "./_wait/signal.ts";
+import { markClosed, markRingClosed } from "./_wait/signal.ts";
 import { readUnboundedHeader } from "./_shm/unbounded_header.ts";
 
 /**
@@ -48,10 +47,7 @@ export function closeRing(buffer: SharedArrayBuffer): void {
       }`,
     );
   }
-  markClosed(new Int32Array(buffer, 0, DESCRIPTOR_OFFSET / 4), [
-    W_PRODUCER_WAITING,
-    W_CONSUMER_WAITING,
-  ]);
+  markRingClosed(new Int32Array(buffer, 0, DESCRIPTOR_OFFSET / 4));
 }
 
 /**
@@ -82,5 +78,5 @@ export function closeUnbounded(buffer: SharedArrayBuffer): void {
     buffer,
     "Cannot close unbounded buffer",
   );
-  markClosed(words, [W_CONSUMER_WAITING]);
+  markClosed(words, { flags: [W_CONSUMER_WAITING], counts: [] });
 }

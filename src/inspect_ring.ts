@@ -106,6 +106,11 @@ export function inspectRing(buffer: SharedArrayBuffer): RingSnapshot {
   const header = readHeader(buffer, what, { skipIndices: true });
   const { words, slots, scheme } = header;
   const load = (index: number) => Atomics.load(words, index);
+  // A waiting flag is 1 while its side sleeps (a close leaves CLOSED_FLAG);
+  // a sequence waiter count leaves out the close's CLOSED_BIT.
+  const waiters = (index: number) => load(index) & ~shm.CLOSED_BIT;
+  const waiting = (flag: number, count: number) =>
+    sequence ? waiters(count) !== 0 : load(flag) === 1;
   const counter = scheme === "counter";
   const sequence = scheme === "sequence";
   const limit = positionLimit(slots);
@@ -132,10 +137,8 @@ export function inspectRing(buffer: SharedArrayBuffer): RingSnapshot {
     closed: load(shm.W_CLOSED) !== 0,
     producerAttached: load(shm.W_PRODUCER_ATTACHED) !== 0,
     consumerAttached: load(shm.W_CONSUMER_ATTACHED) !== 0,
-    producerWaiting:
-      load(sequence ? shm.W_PRODUCER_WAITERS : shm.W_PRODUCER_WAITING) !== 0,
-    consumerWaiting:
-      load(sequence ? shm.W_CONSUMER_WAITERS : shm.W_CONSUMER_WAITING) !== 0,
+    producerWaiting: waiting(shm.W_PRODUCER_WAITING, shm.W_PRODUCER_WAITERS),
+    consumerWaiting: waiting(shm.W_CONSUMER_WAITING, shm.W_CONSUMER_WAITERS),
     offsets: { in: shm.W_IN * 4, out: shm.W_OUT * 4, data: header.dataOffset },
     ...(sequence && {
       sequence: {
@@ -143,8 +146,8 @@ export function inspectRing(buffer: SharedArrayBuffer): RingSnapshot {
         consumers: header.consumers,
         producerHandles: load(shm.W_PRODUCER_ATTACHED),
         consumerHandles: load(shm.W_CONSUMER_ATTACHED),
-        producerWaiters: load(shm.W_PRODUCER_WAITERS),
-        consumerWaiters: load(shm.W_CONSUMER_WAITERS),
+        producerWaiters: waiters(shm.W_PRODUCER_WAITERS),
+        consumerWaiters: waiters(shm.W_CONSUMER_WAITERS),
         limit,
         offset: header.sequenceOffset,
       },

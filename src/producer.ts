@@ -69,7 +69,10 @@ export class Producer<T = Item> extends RingHandle {
    * @returns `true` if pushed, `false` if the ring is full.
    * @throws {TypeError} When the item has the wrong type or shape; the ring is unchanged.
    * @throws {RangeError} When the item is out of range for its kind; the ring is unchanged.
-   * @throws {ClosedError} When the ring is closed.
+   * @throws {ClosedError} When the ring is closed (not `false`). A push racing
+   * `closeRing()` from another thread is delivered or throws this, even
+   * after the item was written (it may then be popped, or not); it never
+   * returns for an item nobody pops.
    *
    * @example Filling a ring
    * ```ts
@@ -93,7 +96,8 @@ export class Producer<T = Item> extends RingHandle {
    * @param item The item to push.
    * @param options `timeout` in milliseconds.
    * @throws {TimeoutError} When there is still no room after `timeout`.
-   * @throws {ClosedError} When the ring is closed, before or while waiting.
+   * @throws {ClosedError} When the ring is closed, before or while waiting
+   * (a close racing the push: see {@linkcode Producer.tryPush}).
    * @throws {TypeError} When the item has the wrong type or shape.
    * @throws {RangeError} When the item is out of range for its kind.
    *
@@ -120,7 +124,8 @@ export class Producer<T = Item> extends RingHandle {
    * @param options `timeout` in milliseconds and an abort `signal`.
    * @returns A promise that resolves once the item is published.
    * @throws {TimeoutError} When there is still no room after `timeout`.
-   * @throws {ClosedError} When the ring is closed, before or while waiting.
+   * @throws {ClosedError} When the ring is closed, before or while waiting
+   * (a close racing the push: see {@linkcode Producer.tryPush}).
    *
    * @example Pushing from the event loop
    * ```ts

@@ -139,7 +139,8 @@ export function inspectUnbounded(buffer: SharedArrayBuffer): UnboundedSnapshot {
     closed: Atomics.load(words, shm.W_CLOSED) !== 0,
     producerAttached: Atomics.load(words, shm.W_PRODUCER_ATTACHED) !== 0,
     consumerAttached: Atomics.load(words, shm.W_CONSUMER_ATTACHED) !== 0,
-    consumerWaiting: Atomics.load(words, shm.W_CONSUMER_WAITING) !== 0,
+    // 1 while the consumer sleeps (a close leaves CLOSED_FLAG there).
+    consumerWaiting: Atomics.load(words, shm.W_CONSUMER_WAITING) === 1,
     offsets: {
       in: shm.W_IN * 4,
       inSlot: shm.W_IN_SLOT * 4,

@@ -70,7 +70,10 @@ export class UnboundedProducer<T = Item> extends UnboundedHandle {
    * nothing was recycled meanwhile); nothing is written then.
    * @throws {TypeError} When the item has the wrong type or shape.
    * @throws {RangeError} When the item is out of range for its kind.
-   * @throws {ClosedError} When the buffer is closed.
+   * @throws {ClosedError} When the buffer is closed (not `false`). A push racing
+   * `closeUnbounded()` from another thread is delivered or throws this, even
+   * after the item was written (it may then be popped, or not); it never
+   * returns for an item nobody pops.
    *
    * @example Pushing until the memory limit
    * ```ts

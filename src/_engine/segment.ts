@@ -114,7 +114,7 @@ export class SegmentProducer<T> implements ProducerEngine<T> {
       this.#inSlot += k;
       i += k;
     }
-    if (n > 0) this.#publish(n);
+    if (n > 0) this.#publish(n, what);
     return n;
   }
 
@@ -137,11 +137,13 @@ export class SegmentProducer<T> implements ProducerEngine<T> {
     this.#reserved = false;
     if (this.#buffer.isClosed()) throw this.#buffer.closedError(what);
     this.#inSlot++;
-    this.#publish(1);
+    this.#publish(1, what);
   }
 
   close(): void {
-    if (this.#buffer.attached) markClosed(this.#words, [W_CONSUMER_WAITING]);
+    if (this.#buffer.attached) {
+      markClosed(this.#words, { flags: [W_CONSUMER_WAITING], counts: [] });
+    }
     this.detach();
   }
 
@@ -207,18 +209,20 @@ export class SegmentProducer<T> implements ProducerEngine<T> {
     if (data !== null) data[this.#inSlot] = item as never;
     else this.#codec.write(this.#inSlot, item);
     this.#inSlot++;
-    this.#publish(1);
+    this.#publish(1, "Cannot push item");
   }
 
   /** Publishes `n` written items by advancing `in`, then wakes a sleeping consumer. */
-  #publish(n: number): void {
+  #publish(n: number, what: string): void {
     const words = this.#words;
     Atomics.store(words, W_IN_SLOT, this.#inSlot);
     this.#in = (this.#in + n) | 0;
     // The publishing store: the slots, the links and the growth before it
     // are visible to a consumer that loads this `in`.
     Atomics.store(words, W_IN, this.#in);
-    wakeIfWaiting(words, W_CONSUMER_WAITING);
+    if (wakeIfWaiting(words, W_CONSUMER_WAITING)) {
+      throw this.#buffer.closedError(what);
+    }
   }
 }
 

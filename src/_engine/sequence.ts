@@ -10,7 +10,7 @@ import {
   sameKind,
 } from "../_shm/codec.ts";
 import { W_CLOSED } from "../_shm/layout.ts";
-import { deadlineOf, markClosed } from "../_wait/signal.ts";
+import { deadlineOf, markRingClosed } from "../_wait/signal.ts";
 import { Waiter } from "../_wait/wait.ts";
 import type { SlotView } from "../item.ts";
 import type { PopAsyncOptions, PushAsyncOptions } from "../options.ts";
@@ -94,7 +94,7 @@ export class SequenceProducer<T> extends Waiter
       slots: this.#slots,
     };
     copyIn(this.#codec, items, span);
-    this.#core.publishMany(p, n);
+    if (this.#core.publishMany(p, n)) throw this.#ring.closedError(what);
     return n;
   }
 
@@ -118,13 +118,14 @@ export class SequenceProducer<T> extends Waiter
     // Closed meanwhile: the item is dropped, but the position is handed on,
     // so consumers can drain the positions claimed after it.
     const closed = this.#core.isClosed();
-    this.#core.publish(p, closed);
-    if (closed) throw this.#ring.closedError(what);
+    if (this.#core.publish(p, closed) || closed) {
+      throw this.#ring.closedError(what);
+    }
   }
 
   close(): void {
     if (this.#ring.attached) {
-      markClosed(this.#words, [PRODUCERS.futex, CONSUMERS.futex]);
+      markRingClosed(this.#words);
     }
     this.detach();
   }
@@ -163,7 +164,8 @@ export class SequenceProducer<T> extends Waiter
     const data = this.#data;
     if (data !== null) data[slot] = item as never;
     else this.#codec.write(slot, item);
-    this.#core.publish(p);
+    // A close that raced the push: the item may be popped, or not.
+    if (this.#core.publish(p)) throw this.#ring.closedError(PUSH);
   }
 }
 

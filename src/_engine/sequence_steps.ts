@@ -21,6 +21,7 @@
 import { CorruptedRingError } from "../errors.ts";
 import type { RingHeader } from "../_shm/header.ts";
 import {
+  CLOSED_BIT,
   W_CLOSED,
   W_CONSUMER_WAITERS,
   W_CONSUMER_WAITING,
@@ -142,11 +143,14 @@ export class SequenceCore {
     return Atomics.compareExchange(this.words, side.position, p, to) === p;
   }
 
-  /** Step "publish": hands p's slot to the consumers (`skip`: no item). */
-  publish(p: number, skip = false): void {
+  /**
+   * Step "publish": hands p's slot to the consumers (`skip`: no item).
+   * Returns whether a close raced it (see {@linkcode SequenceCore.wake}).
+   */
+  publish(p: number, skip = false): boolean {
     const seq = this.next(p);
     Atomics.store(this.seqs, p % this.slots, skip ? seq | SKIP : seq);
-    this.wake(CONSUMERS);
+    return this.wake(CONSUMERS);
   }
 
   /** Step "release": frees p's slot for the producer of the next lap. */
@@ -156,11 +160,11 @@ export class SequenceCore {
   }
 
   /** Publishes positions p … p + n - 1 in order, then wakes consumers once. */
-  publishMany(p: number, n: number): void {
+  publishMany(p: number, n: number): boolean {
     for (let i = 0, q = p; i < n; i++, q = this.next(q)) {
       Atomics.store(this.seqs, q % this.slots, this.next(q));
     }
-    this.wake(CONSUMERS);
+    return this.wake(CONSUMERS);
   }
 
   /** Releases positions p … p + n - 1 in order, then wakes producers once. */
@@ -217,13 +221,20 @@ export class SequenceCore {
     return positionsOf(this.header, what).size === 0;
   }
 
-  /** Wakes every sleeper of `side`, if any. */
-  wake(side: Side): void {
-    if (Atomics.load(this.words, side.waiters) !== 0) {
-      // Odd epochs only: close() stores 0, which no sleeper expects.
-      Atomics.add(this.words, side.futex, 2);
-      Atomics.notify(this.words, side.futex);
-    }
+  /**
+   * Wakes every sleeper of `side`, if any. Returns whether the ring was
+   * closed: a close sets CLOSED_BIT in both waiter counts before W_CLOSED,
+   * so a publish that does not see it will be seen by every consumer that
+   * looks for the close (see `wakeIfWaiting`).
+   */
+  wake(side: Side): boolean {
+    const waiters = Atomics.load(this.words, side.waiters);
+    if (waiters === 0) return false;
+    // The close stores an even value, which no sleeper expects (epochs are
+    // odd until then).
+    Atomics.add(this.words, side.futex, 2);
+    Atomics.notify(this.words, side.futex);
+    return (waiters & CLOSED_BIT) !== 0;
   }
 
   isClosed(): boolean {

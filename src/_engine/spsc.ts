@@ -20,7 +20,7 @@ import {
   W_OUT_SLOT,
   W_PRODUCER_WAITING,
 } from "../_shm/layout.ts";
-import { deadlineOf, markClosed, wakeIfWaiting } from "../_wait/signal.ts";
+import { deadlineOf, markRingClosed, wakeIfWaiting } from "../_wait/signal.ts";
 import { Waiter } from "../_wait/wait.ts";
 import type { SlotView } from "../item.ts";
 import type { PopAsyncOptions, PushAsyncOptions } from "../options.ts";
@@ -117,7 +117,7 @@ export class SpscProducer<T> extends Waiter
     }
     const span = { from: 0, start: this.#inSlot, count: n, slots: this.#slots };
     copyIn(this.#codec, items, span);
-    this.#publish(n);
+    this.#publish(n, what);
     return n;
   }
 
@@ -137,12 +137,12 @@ export class SpscProducer<T> extends Waiter
     if (!this.#reserved) throw stateError(what, "noneReserved");
     this.#reserved = false;
     if (this.#ring.isClosed()) throw this.#ring.closedError(what);
-    this.#publish(1);
+    this.#publish(1, what);
   }
 
   close(): void {
     if (this.#ring.attached) {
-      markClosed(this.#words, [W_PRODUCER_WAITING, W_CONSUMER_WAITING]);
+      markRingClosed(this.#words);
     }
     this.detach();
   }
@@ -194,11 +194,15 @@ export class SpscProducer<T> extends Waiter
     const data = this.#data;
     if (data !== null) data[this.#inSlot] = item as never;
     else this.#codec.write(this.#inSlot, item);
-    this.#publish(1);
+    this.#publish(1, PUSH);
   }
 
-  /** Publishes `n` written items by advancing `in`, then wakes a sleeping consumer. */
-  #publish(n: number): void {
+  /**
+   * Publishes `n` written items by advancing `in`, then wakes a sleeping
+   * consumer. Throws when a close raced the push (see `wakeIfWaiting`): the
+   * items may then be popped, or not.
+   */
+  #publish(n: number, what: string): void {
     const words = this.#words;
     this.#inSlot = advance(this.#inSlot, n, this.#slots);
     this.#in = advance(this.#in, n, this.#limit);
@@ -208,7 +212,9 @@ export class SpscProducer<T> extends Waiter
     // The publishing store: everything written to the slots before it is
     // visible to a consumer that loads this `in`.
     Atomics.store(words, W_IN, this.#in);
-    wakeIfWaiting(words, W_CONSUMER_WAITING);
+    if (wakeIfWaiting(words, W_CONSUMER_WAITING)) {
+      throw this.#ring.closedError(what);
+    }
   }
 }
 

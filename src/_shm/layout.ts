@@ -61,6 +61,15 @@ export const W_PRODUCER_WAITING = 34;
 /** Sequence scheme: how many producers are (about to be) asleep. */
 export const W_PRODUCER_WAITERS = 35;
 
+/**
+ * What a close leaves in each waiting flag (before it sets W_CLOSED), for
+ * good: a producer that reads it after publishing knows the close raced its
+ * push (see `_wait/signal.ts`).
+ */
+export const CLOSED_FLAG = 2;
+/** What a close sets in each sequence-scheme waiter count, likewise. */
+export const CLOSED_BIT = 1 << 30;
+
 export const DESCRIPTOR_OFFSET = 192;
 export const LINE = 64;
 

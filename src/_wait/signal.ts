@@ -5,7 +5,15 @@
 // atomics no wake-up is lost: either the publisher sees the flag, or the
 // sleeper's re-check sees the published index.
 import { describeValue } from "../_shm/item_layout.ts";
-import { W_CLOSED } from "../_shm/layout.ts";
+import {
+  CLOSED_BIT,
+  CLOSED_FLAG,
+  W_CLOSED,
+  W_CONSUMER_WAITERS,
+  W_CONSUMER_WAITING,
+  W_PRODUCER_WAITERS,
+  W_PRODUCER_WAITING,
+} from "../_shm/layout.ts";
 
 /**
  * How many times a waiting call re-checks a full (or empty) ring before it
@@ -17,24 +25,42 @@ import { W_CLOSED } from "../_shm/layout.ts";
  */
 export const SPIN_CHECKS = 128;
 
-/** Wakes the peer sleeping on `flag`, if it may be sleeping. */
-export function wakeIfWaiting(words: Int32Array, flag: number): void {
-  if (Atomics.load(words, flag) !== 0) {
-    Atomics.store(words, flag, 0);
-    Atomics.notify(words, flag);
-  }
+/**
+ * Wakes the peer sleeping on `flag`, if it may be sleeping. Returns whether
+ * the buffer was closed: a producer calls this right after publishing, and a
+ * close marks the flags before it sets W_CLOSED, so a push that does not see
+ * the mark was published before any consumer could see the close, and will
+ * be popped (a Dekker handshake on the word the fast path reads anyway).
+ */
+export function wakeIfWaiting(words: Int32Array, flag: number): boolean {
+  const value = Atomics.load(words, flag);
+  if (value === 0) return false;
+  if (value === CLOSED_FLAG) return true;
+  const was = Atomics.compareExchange(words, flag, 1, 0);
+  Atomics.notify(words, flag);
+  return was === CLOSED_FLAG;
 }
 
-/** Marks the ring closed and wakes every sleeper on both flags. */
+/**
+ * Closes a buffer: marks each waiting flag (and each sequence-scheme waiter
+ * count) for good, then sets W_CLOSED, then wakes every sleeper.
+ */
 export function markClosed(
   words: Int32Array,
-  flags: readonly number[],
+  marks: { flags: readonly number[]; counts: readonly number[] },
 ): void {
+  for (const count of marks.counts) Atomics.or(words, count, CLOSED_BIT);
+  for (const flag of marks.flags) Atomics.store(words, flag, CLOSED_FLAG);
   Atomics.store(words, W_CLOSED, 1);
-  for (const flag of flags) {
-    Atomics.store(words, flag, 0);
-    Atomics.notify(words, flag);
-  }
+  for (const flag of marks.flags) Atomics.notify(words, flag);
+}
+
+/** {@linkcode markClosed} for a ring: both flags, both counts. */
+export function markRingClosed(words: Int32Array): void {
+  markClosed(words, {
+    flags: [W_PRODUCER_WAITING, W_CONSUMER_WAITING],
+    counts: [W_PRODUCER_WAITERS, W_CONSUMER_WAITERS],
+  });
 }
 
 /** Milliseconds left before `deadline` (Infinity for no deadline). */

@@ -62,7 +62,8 @@ export class Gate {
   /** Announces a sleeper; returns the value to sleep on. */
   arm(): number {
     if (this.waiters < 0) {
-      Atomics.store(this.words, this.futex, 1);
+      // A closed buffer's flag keeps its mark: the wait returns at once.
+      Atomics.compareExchange(this.words, this.futex, 0, 1);
       return 1;
     }
     const epoch = Atomics.load(this.words, this.futex);
@@ -72,7 +73,7 @@ export class Gate {
 
   /** Withdraws the sleeper announced by `arm`. */
   disarm(): void {
-    if (this.waiters < 0) Atomics.store(this.words, this.futex, 0);
+    if (this.waiters < 0) Atomics.compareExchange(this.words, this.futex, 1, 0);
     else Atomics.sub(this.words, this.waiters, 1);
   }
 }
