@@ -46,3 +46,4 @@ export * from "./src/ring_handle.ts";
 export * from "./src/errors.ts";
 export * from "./src/item.ts";
 export * from "./src/unbounded.ts";
+export * from "./src/recover.ts";

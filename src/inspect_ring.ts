@@ -144,8 +144,13 @@ export function inspectRing(buffer: SharedArrayBuffer): RingSnapshot {
       sequence: {
         producers: header.producers,
         consumers: header.consumers,
-        producerHandles: load(shm.W_PRODUCER_ATTACHED),
-        consumerHandles: load(shm.W_CONSUMER_ATTACHED),
+        // A side of one handle holds its id in the word; of many, a count.
+        producerHandles: header.producers === "many"
+          ? load(shm.W_PRODUCER_ATTACHED)
+          : Number(load(shm.W_PRODUCER_ATTACHED) !== 0),
+        consumerHandles: header.consumers === "many"
+          ? load(shm.W_CONSUMER_ATTACHED)
+          : Number(load(shm.W_CONSUMER_ATTACHED) !== 0),
         producerWaiters: waiters(shm.W_PRODUCER_WAITERS),
         consumerWaiters: waiters(shm.W_CONSUMER_WAITERS),
         limit,

@@ -40,6 +40,18 @@ export class RingHandle {
   }
 
   /**
+   * This handle's id, recorded in the ring where it locks or claims
+   * anything: give it to a supervisor, which passes it to
+   * {@linkcode recoverRing} if this handle's Worker dies. Unique among the
+   * ring's handles (positive, counted from 1).
+   *
+   * @returns The id.
+   */
+  get id(): number {
+    return this.#ring.id;
+  }
+
+  /**
    * The textbook's `BUFFER_SIZE`.
    *
    * @returns The number of slots.

@@ -82,6 +82,17 @@ export class UnboundedHandle {
   }
 
   /**
+   * This handle's id, held in the buffer's attachment lock of its side:
+   * give it to a supervisor, which passes it to {@linkcode recoverUnbounded}
+   * if this handle's Worker dies. Unique among the buffer's handles.
+   *
+   * @returns The id.
+   */
+  get id(): number {
+    return this.#buffer.id;
+  }
+
+  /**
    * Whether the buffer has been closed (by the producer or by
    * {@linkcode closeUnbounded}). Items pushed before closing may still be
    * waiting to be popped.

@@ -16,7 +16,7 @@ import {
   RingStateError,
   TimeoutError,
 } from "../mod.ts";
-import { LINE, W_SIDES } from "../src/_shm/layout.ts";
+import { alignUp, LINE, W_SIDES } from "../src/_shm/layout.ts";
 import {
   assertRejectsWith,
   assertThrowsWith,
@@ -78,7 +78,11 @@ Deno.test("createRing() lays the sequence numbers out after the slots, on their 
   const { offsets, stride, sequence } = inspectRing(sab);
   assert.equal(sequence!.offset % LINE, 0);
   assert.ok(sequence!.offset >= offsets.data + 7 * stride);
-  assert.equal(sab.byteLength, sequence!.offset + 7 * 4);
+  // Then, on a fresh line, one 64-byte record per handle that may attach.
+  assert.equal(
+    sab.byteLength,
+    alignUp(sequence!.offset + 7 * 4, LINE) + 64 * 64,
+  );
   // Each slot expects its own position first.
   assert.deepEqual([...sequencesOf(sab)], [0, 1, 2, 3, 4, 5, 6]);
 });

@@ -85,8 +85,8 @@ Deno.test("Producer() and Consumer() refuse a buffer with the wrong magic", () =
 });
 
 Deno.test("Producer() and Consumer() refuse an unsupported layout version", () => {
-  assertBothRefuse(ringWithWord(W_VERSION, 2), RangeError, [
-    "layout version 2 is not supported",
+  assertBothRefuse(ringWithWord(W_VERSION, 3), RangeError, [
+    "layout version 3 is not supported",
   ]);
   assertBothRefuse(ringWithWord(W_VERSION, 0), RangeError, ["version 0"]);
 });

@@ -39,7 +39,7 @@ export class SequenceProducer<T> extends Waiter
   #claimed = -1;
 
   constructor(ring: Attachment) {
-    const core = new SequenceCore(ring.header);
+    const core = new SequenceCore(ring.header, ring.record);
     super(ring, { side: "producer", gate: core.gate(PRODUCERS) });
     this.#ring = ring;
     this.#codec = ring.codec<T>(PUSH);
@@ -181,7 +181,7 @@ export class SequenceConsumer<T> extends Waiter implements ConsumerEngine<T> {
   #claimed = -1;
 
   constructor(ring: Attachment) {
-    const core = new SequenceCore(ring.header);
+    const core = new SequenceCore(ring.header, ring.record);
     super(ring, { side: "consumer", gate: core.gate(CONSUMERS) });
     this.#ring = ring;
     this.#codec = ring.codec<T>(POP);

@@ -17,11 +17,16 @@
 //
 // A producer that gives up a claimed position (detach or close between
 // reserve() and commit()) publishes seq = (p + 1) | SKIP: consumers claim
-// and release the position without returning an item.
+// and release the position without returning an item. A supervisor does the
+// same for a dead producer's claimed positions (`_shm/recover.ts`): each
+// handle writes its last claim in its own record right after the claim.
 import { CorruptedRingError } from "../errors.ts";
 import type { RingHeader } from "../_shm/header.ts";
 import {
   CLOSED_BIT,
+  R_COUNT,
+  R_POSITION,
+  RECORD_WORDS,
   W_CLOSED,
   W_CONSUMER_WAITERS,
   W_CONSUMER_WAITING,
@@ -81,9 +86,19 @@ export class SequenceCore {
   readonly seqs: Int32Array;
   readonly slots: number;
   readonly limit: number;
+  /** Where this handle writes its claims: its record (or a private scratch). */
+  readonly claims: Int32Array;
 
-  constructor(header: RingHeader) {
+  /** `record`: the word index of the handle's record, -1 for none. */
+  constructor(header: RingHeader, record = -1) {
     this.header = header;
+    if (record >= 0) {
+      this.claims = new Int32Array(
+        header.buffer,
+        header.recordsOffset + record * 4,
+        RECORD_WORDS,
+      );
+    } else this.claims = new Int32Array(RECORD_WORDS);
     this.words = header.words;
     this.slots = header.slots;
     this.limit = positionLimit(header.slots);
@@ -137,10 +152,22 @@ export class SequenceCore {
     );
   }
 
-  /** Step "claim": compareExchange of `in` (`out`) from p to p + n. */
+  /**
+   * Step "claim": compareExchange of `in` (`out`) from p to p + n; on
+   * success, records the claim in the handle's record with two plain stores
+   * to its own line (published by the next atomic write; read only by a
+   * supervisor after the handle died). Nothing runs between the
+   * compareExchange and the stores that could end the thread.
+   */
   claim(side: Side, p: number, n = 1): boolean {
     const to = this.plus(p, n);
-    return Atomics.compareExchange(this.words, side.position, p, to) === p;
+    if (Atomics.compareExchange(this.words, side.position, p, to) !== p) {
+      return false;
+    }
+    const claims = this.claims;
+    claims[R_COUNT] = n;
+    claims[R_POSITION] = p;
+    return true;
   }
 
   /**

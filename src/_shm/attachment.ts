@@ -9,9 +9,16 @@ import {
   RingStateError,
 } from "../errors.ts";
 import {
+  HANDLE_RECORDS,
+  R_COUNT,
+  R_ID,
+  R_POSITION,
+  R_ROLE,
+  RECORD_WORDS,
   W_CLOSED,
   W_CONSUMER_ATTACHED,
   W_IN,
+  W_LAST_ID,
   W_OUT,
   W_PRODUCER_ATTACHED,
 } from "./layout.ts";
@@ -20,6 +27,42 @@ import { readHeader, type RingHeader } from "./header.ts";
 import { checkPeer, indexingOf, positionsOf, used } from "./positions.ts";
 
 export type Role = "producer" | "consumer";
+
+/** A record's R_ROLE word for each side. */
+export const ROLE_CODES: Readonly<Record<Role, number>> = {
+  producer: 1,
+  consumer: 2,
+};
+
+/**
+ * A new handle id: positive, never given out before on this buffer (until
+ * 2^31 - 1 attaches have been made).
+ */
+export function nextId(words: Int32Array): number {
+  return ((Atomics.add(words, W_LAST_ID, 1) + 1) & 0x7fffffff) || 1;
+}
+
+/** The sequence ring's handle records, one line each (see `layout.ts`). */
+export function recordsOf(
+  header: {
+    readonly buffer: SharedArrayBuffer;
+    readonly recordsOffset: number;
+  },
+): Int32Array {
+  return new Int32Array(
+    header.buffer,
+    header.recordsOffset,
+    HANDLE_RECORDS * RECORD_WORDS,
+  );
+}
+
+/** The word index of the record holding handle `id`, or -1. */
+export function findRecord(records: Int32Array, id: number): number {
+  for (let r = 0; r < records.length; r += RECORD_WORDS) {
+    if (Atomics.load(records, r + R_ID) === id) return r;
+  }
+  return -1;
+}
 
 /** Each handle's attachment, so the subclasses of a handle class can reach it. */
 const attachments: WeakMap<object, HandleLock> = new WeakMap();
@@ -39,7 +82,12 @@ export class HandleLock {
   readonly role: Role;
   /** The buffer in messages: "ring" or "buffer". */
   readonly noun: string;
+  /** This handle's id: in its side's lock word, or its record (see `layout.ts`). */
+  readonly id: number;
   #lock: number;
+  /** Sequence ring: the handle records, and this handle's (a word index). */
+  #records: Int32Array | null = null;
+  #record = -1;
   /** Whether this side accepts many handles: the lock word counts them. */
   #many = false;
   #attached = true;
@@ -51,6 +99,34 @@ export class HandleLock {
     this.#lock = role === "producer"
       ? W_PRODUCER_ATTACHED
       : W_CONSUMER_ATTACHED;
+    this.id = nextId(words);
+  }
+
+  /** The word index of this handle's record in `records`, or -1 if none. */
+  get record(): number {
+    return this.#record;
+  }
+
+  /**
+   * Takes a free handle record and writes this handle's id and side in it;
+   * undoes the lock and throws when every record is taken.
+   */
+  protected takeRecord(records: Int32Array): void {
+    for (let r = 0; r < records.length; r += RECORD_WORDS) {
+      if (Atomics.compareExchange(records, r + R_ID, 0, this.id) !== 0) {
+        continue;
+      }
+      records[r + R_ROLE] = ROLE_CODES[this.role];
+      records[r + R_COUNT] = 0;
+      Atomics.store(records, r + R_POSITION, -1);
+      this.#records = records;
+      this.#record = r;
+      return;
+    }
+    this.#unlock();
+    throw new RangeError(
+      `Cannot attach ${this.role}: the ${this.noun} already has ${HANDLE_RECORDS} live handles, the most a sequence ring records`,
+    );
   }
 
   /**
@@ -60,7 +136,9 @@ export class HandleLock {
   protected lock(noun: string, many: boolean): void {
     this.#many = many;
     if (many) Atomics.add(this.words, this.#lock, 1);
-    else if (Atomics.compareExchange(this.words, this.#lock, 0, 1) !== 0) {
+    else if (
+      Atomics.compareExchange(this.words, this.#lock, 0, this.id) !== 0
+    ) {
       const role = this.role;
       throw new AlreadyAttachedError(
         `Cannot attach ${role}: the ${noun} already has a live ${role} (call detach() or close() on it first)`,
@@ -97,8 +175,27 @@ export class HandleLock {
   detach(): void {
     if (!this.#attached) return;
     this.#attached = false;
-    if (this.#many) Atomics.sub(this.words, this.#lock, 1);
-    else Atomics.store(this.words, this.#lock, 0);
+    this.#unlock();
+  }
+
+  /**
+   * Lets go of what this handle holds, unless a supervisor took it back
+   * already (`recoverRing`): then the lock word holds another id, or the
+   * record was freed, and both are left alone.
+   */
+  #unlock(): void {
+    let held = true;
+    const records = this.#records;
+    if (records !== null) {
+      held =
+        Atomics.compareExchange(records, this.#record + R_ID, this.id, 0) ===
+          this.id;
+      this.#records = null;
+      this.#record = -1;
+    }
+    if (this.#many) {
+      if (held) Atomics.sub(this.words, this.#lock, 1);
+    } else Atomics.compareExchange(this.words, this.#lock, this.id, 0);
   }
 
   isClosed(): boolean {
@@ -114,6 +211,7 @@ export class Attachment extends HandleLock {
     super(header.words, role, "ring");
     this.header = header;
     this.lock("ring", header[`${role}s`] === "many");
+    if (header.scheme === "sequence") this.takeRecord(recordsOf(header));
   }
 
   /** The codec of the ring's slots; `what` prefixes item errors. */

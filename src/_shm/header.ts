@@ -33,6 +33,8 @@ export interface RingHeader {
   readonly consumers: Multiplicity;
   /** Sequence scheme: byte offset of the per-slot sequence numbers (else 0). */
   readonly sequenceOffset: number;
+  /** Sequence scheme: byte offset of the handle records (else 0). */
+  readonly recordsOffset: number;
 }
 
 /** The schemes by header code (SCHEME_TEXTBOOK, SCHEME_COUNTER, SCHEME_SEQUENCE). */
@@ -56,14 +58,22 @@ export function measure(
   slots: number,
   item: ItemLayout,
   scheme: Scheme = "textbook",
-): { dataOffset: number; sequenceOffset: number; byteLength: number } {
+): {
+  dataOffset: number;
+  sequenceOffset: number;
+  recordsOffset: number;
+  byteLength: number;
+} {
   const dataOffset = dataOffsetOf(descriptorBytes);
   const end = dataOffset + slots * item.stride;
   if (scheme !== "sequence") {
-    return { dataOffset, sequenceOffset: 0, byteLength: end };
+    return { dataOffset, sequenceOffset: 0, recordsOffset: 0, byteLength: end };
   }
   const sequenceOffset = shm.alignUp(end, shm.LINE);
-  return { dataOffset, sequenceOffset, byteLength: sequenceOffset + 4 * slots };
+  const recordsOffset = shm.alignUp(sequenceOffset + 4 * slots, shm.LINE);
+  const byteLength = recordsOffset +
+    shm.HANDLE_RECORDS * shm.RECORD_WORDS * 4;
+  return { dataOffset, sequenceOffset, recordsOffset, byteLength };
 }
 
 export function capacityOf(scheme: Scheme, slots: number): number {
@@ -144,7 +154,7 @@ export function readHeader(
   if (sides === undefined) {
     throw corrupt(`sides word is ${Atomics.load(words, shm.W_SIDES)}`);
   }
-  const { dataOffset, sequenceOffset, byteLength } = measure(
+  const { dataOffset, sequenceOffset, recordsOffset, byteLength } = measure(
     descriptorBytes,
     slots,
     item,
@@ -172,6 +182,7 @@ export function readHeader(
     producers: sides[0],
     consumers: sides[1],
     sequenceOffset,
+    recordsOffset,
   };
   if (!options.skipIndices) checkIndices(header, what);
   return header;

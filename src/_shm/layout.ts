@@ -6,7 +6,9 @@
 // line 2 (bytes 128..191): `out`, written only by the consumer
 // bytes 192..           : the item descriptor (UTF-8 JSON), then the slots,
 //                          then (sequence scheme only, on a fresh line) one
-//                          int32 sequence number per slot
+//                          int32 sequence number per slot, then (on a fresh
+//                          line) the handle records: HANDLE_RECORDS lines of
+//                          RECORD_WORDS words, one per live handle
 //
 // `in` and `out` sit on separate 64-byte cache lines so the two sides do not
 // invalidate each other's line on every step.
@@ -14,7 +16,7 @@
 /** "RPRG" in little-endian ASCII: marks a buffer as a ring. */
 export const MAGIC = 0x47525052;
 /** Bumped whenever the layout below changes incompatibly. */
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2;
 
 export const W_MAGIC = 0;
 export const W_VERSION = 1;
@@ -36,6 +38,33 @@ export const W_CONSUMER_ATTACHED = 10;
 export const W_SIDES = 11;
 export const SIDE_PRODUCERS = 1;
 export const SIDE_CONSUMERS = 2;
+/**
+ * The last handle id given out (ids count from 1; see `attachment.ts`). A
+ * side's attachment lock holds the id of the handle that took it, so a
+ * supervisor can release the lock of a handle known to be dead.
+ */
+export const W_LAST_ID = 12;
+
+/**
+ * Sequence scheme: how many handles (both sides together) may be attached at
+ * once. Each takes a record, one cache line of its own, so the plain stores
+ * of its claims never share a line with another handle's.
+ */
+export const HANDLE_RECORDS = 64;
+/** Words per handle record: one 64-byte line. */
+export const RECORD_WORDS = 16;
+/** A record's handle id; 0 while the record is free. */
+export const R_ID = 0;
+/** A record's side: 1 producer, 2 consumer. */
+export const R_ROLE = 1;
+/**
+ * The first position of the handle's last claim: written (plainly) right
+ * after each successful claim, with R_COUNT, so a supervisor can publish
+ * or release what a dead handle claimed and never finished. -1 before any.
+ */
+export const R_POSITION = 2;
+/** How many consecutive positions that claim took. */
+export const R_COUNT = 3;
 
 /** The textbook's `in`: next free position (or the free-running counter). */
 export const W_IN = 16;

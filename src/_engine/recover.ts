@@ -1,0 +1,104 @@
+// What a supervisor does for a handle known to be dead (`recover.ts`): it
+// finishes the dead handle's last claim on a sequence ring (a producer's
+// claimed positions are published as skips, a consumer's claimed items are
+// released), then lets go of the handle's record and attachment lock. Every
+// step is a compareExchange from the state the dead handle left, so a
+// position the handle did finish is left alone.
+import type { RingHeader } from "../_shm/header.ts";
+import {
+  findRecord,
+  recordsOf,
+  type Role,
+  ROLE_CODES,
+} from "../_shm/attachment.ts";
+import {
+  R_COUNT,
+  R_ID,
+  R_POSITION,
+  R_ROLE,
+  W_CONSUMER_ATTACHED,
+  W_PRODUCER_ATTACHED,
+} from "../_shm/layout.ts";
+import { CONSUMERS, PRODUCERS, SequenceCore, SKIP } from "./sequence_steps.ts";
+
+/** What a recovery found and did. */
+export interface RecoveryResult {
+  readonly released: boolean;
+  readonly role: Role | undefined;
+  readonly skipped: number;
+  readonly freed: number;
+}
+
+const NOTHING: RecoveryResult = {
+  released: false,
+  role: undefined,
+  skipped: 0,
+  freed: 0,
+};
+
+/** Releases a one-handle side's lock held by `id`; returns the side, if any. */
+export function releaseLock(words: Int32Array, id: number): Role | undefined {
+  if (Atomics.compareExchange(words, W_PRODUCER_ATTACHED, id, 0) === id) {
+    return "producer";
+  }
+  if (Atomics.compareExchange(words, W_CONSUMER_ATTACHED, id, 0) === id) {
+    return "consumer";
+  }
+  return undefined;
+}
+
+/** Recovers handle `id` of a one-producer ring or an unbounded buffer. */
+export function recoverLock(words: Int32Array, id: number): RecoveryResult {
+  const role = releaseLock(words, id);
+  return role === undefined
+    ? NOTHING
+    : { released: true, role, skipped: 0, freed: 0 };
+}
+
+/** Recovers handle `id` of a sequence ring (see the file comment). */
+export function recoverSequence(
+  header: RingHeader,
+  id: number,
+): RecoveryResult {
+  const records = recordsOf(header);
+  const r = findRecord(records, id);
+  if (r < 0) return recoverLock(header.words, id);
+  const role: Role = Atomics.load(records, r + R_ROLE) === ROLE_CODES.producer
+    ? "producer"
+    : "consumer";
+  const core = new SequenceCore(header);
+  const { seqs, slots, limit } = core;
+  const p = Atomics.load(records, r + R_POSITION);
+  const n = Atomics.load(records, r + R_COUNT);
+  let skipped = 0;
+  let freed = 0;
+  if (p >= 0 && p < limit && n > 0 && n <= slots) {
+    for (let i = 0, q = p; i < n; i++, q = core.next(q)) {
+      const s = q % slots;
+      if (role === "producer") {
+        // Claimed and never published: the slot still expects q.
+        const skip = core.next(q) | SKIP;
+        if (Atomics.compareExchange(seqs, s, q, skip) === q) skipped++;
+      } else {
+        // Claimed and never released: the slot still holds q's item (or skip).
+        const seq = Atomics.load(seqs, s);
+        if ((seq & ~SKIP) !== core.next(q)) continue;
+        const free = core.plus(q, slots);
+        if (Atomics.compareExchange(seqs, s, seq, free) === seq) freed++;
+      }
+    }
+    if (skipped > 0) core.wake(CONSUMERS);
+    if (freed > 0) core.wake(PRODUCERS);
+  }
+  // The record goes first: a handle that was not dead after all finds it
+  // gone when it detaches, and leaves the count alone (`HandleLock`).
+  if (Atomics.compareExchange(records, r + R_ID, id, 0) === id) {
+    const many = header[`${role}s`] === "many";
+    const lock = role === "producer"
+      ? W_PRODUCER_ATTACHED
+      : W_CONSUMER_ATTACHED;
+    if (many) Atomics.sub(header.words, lock, 1);
+    else Atomics.compareExchange(header.words, lock, id, 0);
+  }
+  return { released: true, role, skipped, freed };
+}

@@ -1,0 +1,200 @@
+/**
+ * Recovering a ring, or an unbounded buffer, from a handle whose Worker
+ * died: the supervisor's side of a crash.
+ *
+ * @module
+ */
+import { readHeader } from "./_shm/header.ts";
+import { readUnboundedHeader } from "./_shm/unbounded_header.ts";
+import { describeValue } from "./_shm/item_layout.ts";
+import {
+  recoverLock,
+  recoverSequence,
+  type RecoveryResult,
+} from "./_engine/recover.ts";
+
+/** Options of {@linkcode recoverRing} and {@linkcode recoverUnbounded}. */
+export interface RecoverOptions {
+  /**
+   * The id of the dead handle (its `id` property, which the Worker sent to
+   * its supervisor when it attached).
+   */
+  readonly handle: number;
+}
+
+/** What {@linkcode recoverRing} and {@linkcode recoverUnbounded} did. */
+export interface Recovery {
+  /**
+   * Whether the handle still held something here: its side's attachment
+   * lock (or, on a sequence ring, its handle record). `false` when it had
+   * detached or was recovered already: recovering twice is harmless.
+   */
+  readonly released: boolean;
+  /** The dead handle's side, when `released`. */
+  readonly role: "producer" | "consumer" | undefined;
+  /**
+   * Sequence ring: positions the dead producer had claimed and not
+   * published, now published as skips (their items are lost; consumers
+   * pass them by).
+   */
+  readonly skipped: number;
+  /**
+   * Sequence ring: positions the dead consumer had claimed (popped or
+   * peeked) and not released, now released for producers. Their items
+   * count as delivered to the dead consumer.
+   */
+  readonly freed: number;
+}
+
+/** Throws unless `options.handle` is a handle id; returns it. */
+function handleOf(options: RecoverOptions, what: string): number {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(
+      `${what}: options must be an object, received ${describeValue(options)}`,
+    );
+  }
+  const { handle } = options;
+  if (typeof handle !== "number") {
+    throw new TypeError(
+      `${what}: handle must be a number (a handle's id), received ${
+        describeValue(handle)
+      }`,
+    );
+  }
+  if (!Number.isInteger(handle) || handle < 1 || handle > 0x7fffffff) {
+    throw new RangeError(
+      `${what}: handle must be an integer in [1, 2^31 - 1], received ${handle}`,
+    );
+  }
+  return handle;
+}
+
+function result(r: RecoveryResult): Recovery {
+  return {
+    released: r.released,
+    role: r.role,
+    skipped: r.skipped,
+    freed: r.freed,
+  };
+}
+
+/**
+ * Recovers a ring from a handle known to be dead (its Worker threw,
+ * was terminated, or is gone), so the stream goes on: releases the handle's
+ * attachment lock, so a replacement can attach and continue the same
+ * stream; on a sequence ring, publishes the positions the handle had
+ * claimed and not published as skips (consumers move past them) and
+ * releases the items it had claimed and not released (producers get their
+ * slots back). Every item published before the death is still delivered
+ * exactly once; items the dead producer had not published are lost.
+ *
+ * Only for a handle that is dead: one that still runs would find its lock
+ * gone and its claims finished under it. A one-producer ring (textbook and
+ * counter schemes) needs only the lock: its producer publishes by moving
+ * `in`, so an unpublished item was never visible.
+ *
+ * @param buffer The ring's SharedArrayBuffer.
+ * @param options `handle`: the dead handle's id.
+ * @returns What the recovery found and did.
+ * @throws {TypeError} When `buffer` is not a ring, or `handle` not a number.
+ * @throws {RangeError} When `handle` is not a positive int32.
+ * @throws {CorruptedRingError} When the ring's header or indices are damaged.
+ *
+ * @example A producer that died holding a reservation
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Consumer, createRing, Producer, recoverRing } from "@ringproof/ring";
+ *
+ * const sab = createRing({ slots: 4, producers: "many" });
+ * const consumer = new Consumer<number>(sab);
+ * const dead = new Producer<number>(sab);
+ * dead.tryPush(1);
+ * dead.reserve(); // claimed, never committed: its Worker dies here
+ * const live = new Producer<number>(sab);
+ * live.tryPush(2); // behind the hole
+ * assert.equal(consumer.tryPop(), 1);
+ * assert.equal(consumer.tryPop(), undefined); // waits on the hole
+ *
+ * const recovery = recoverRing(sab, { handle: dead.id });
+ * assert.deepEqual(recovery, { released: true, role: "producer", skipped: 1, freed: 0 });
+ * assert.equal(consumer.tryPop(), 2);
+ * ```
+ *
+ * @example A replacement continues the stream
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Consumer, createRing, Producer, recoverRing } from "@ringproof/ring";
+ *
+ * const sab = createRing({ slots: 4 });
+ * const consumer = new Consumer<number>(sab);
+ * const dead = new Producer<number>(sab);
+ * dead.tryPush(1); // then its Worker dies, still attached
+ * assert.throws(() => new Producer(sab)); // the lock is held
+ * recoverRing(sab, { handle: dead.id });
+ * new Producer<number>(sab).tryPush(2);
+ * assert.equal(consumer.tryPop(), 1);
+ * assert.equal(consumer.tryPop(), 2);
+ * ```
+ */
+export function recoverRing(
+  buffer: SharedArrayBuffer,
+  options: RecoverOptions,
+): Recovery {
+  const what = "Cannot recover ring";
+  const header = readHeader(buffer, what);
+  const id = handleOf(options, what);
+  return result(
+    header.scheme === "sequence"
+      ? recoverSequence(header, id)
+      : recoverLock(header.words, id),
+  );
+}
+
+/**
+ * Recovers an unbounded buffer from a handle known to be dead: releases its
+ * attachment lock, so a replacement producer (consumer) can attach and
+ * continue the same stream from `in` (`out`). Items published before the
+ * death are still delivered exactly once; an item the dead consumer had
+ * peeked and not released is delivered again to the replacement.
+ *
+ * Segments are not reclaimed: a producer that died after growing the buffer
+ * and before linking the new segments leaves them unused (memory only; the
+ * stream is intact), and a consumer that died while leaving a segment may
+ * leave that one segment off the free list (see `docs/unbounded.md`).
+ *
+ * @param buffer The unbounded buffer's SharedArrayBuffer.
+ * @param options `handle`: the dead handle's id.
+ * @returns What the recovery found and did (`skipped` and `freed` are 0).
+ * @throws {TypeError} When `buffer` is not an unbounded buffer, or `handle`
+ * not a number.
+ * @throws {RangeError} When `handle` is not a positive int32.
+ * @throws {CorruptedRingError} When the buffer's header is damaged.
+ *
+ * @example A replacement producer continues the stream
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import {
+ *   createUnbounded,
+ *   recoverUnbounded,
+ *   UnboundedConsumer,
+ *   UnboundedProducer,
+ * } from "@ringproof/ring";
+ *
+ * const sab = createUnbounded({ item: "int32" });
+ * const consumer = new UnboundedConsumer<number>(sab);
+ * const dead = new UnboundedProducer<number>(sab);
+ * dead.tryPush(1); // then its Worker dies, still attached
+ * assert.equal(recoverUnbounded(sab, { handle: dead.id }).released, true);
+ * new UnboundedProducer<number>(sab).tryPush(2);
+ * assert.equal(consumer.tryPop(), 1);
+ * assert.equal(consumer.tryPop(), 2);
+ * ```
+ */
+export function recoverUnbounded(
+  buffer: SharedArrayBuffer,
+  options: RecoverOptions,
+): Recovery {
+  const what = "Cannot recover unbounded buffer";
+  const { words } = readUnboundedHeader(buffer, what);
+  return result(recoverLock(words, handleOf(options, what)));
+}

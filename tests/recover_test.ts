@@ -1,0 +1,301 @@
+// recoverRing()/recoverUnbounded(): a handle abandoned mid-protocol (the
+// way a dead Worker leaves it) is recovered, and the stream goes on with
+// every published item delivered exactly once.
+import assert from "node:assert/strict";
+import {
+  AlreadyAttachedError,
+  ClosedError,
+  closeRing,
+  Consumer,
+  createRing,
+  createUnbounded,
+  inspectRing,
+  Producer,
+  recoverRing,
+  recoverUnbounded,
+  UnboundedConsumer,
+  UnboundedProducer,
+} from "../mod.ts";
+import { assertThrowsWith, drain, SCHEMES } from "./_helpers.ts";
+
+const MANY = { producers: "many", consumers: "many" } as const;
+
+/** A struct item whose field `v` can be read `reads` times, then throws. */
+function fragile(v: number, reads: number): { v: number } {
+  let left = reads;
+  return {
+    get v() {
+      if (left-- <= 0) throw new Error("worker died mid-push");
+      return v;
+    },
+  };
+}
+
+Deno.test("recoverRing() releases a dead producer's lock so a replacement continues the stream", () => {
+  for (const scheme of SCHEMES) {
+    const sab = createRing({ slots: 4, item: "int32", scheme });
+    const consumer = new Consumer<number>(sab);
+    const dead = new Producer<number>(sab);
+    assert.ok(dead.tryPush(1));
+    assert.ok(dead.tryPush(2));
+    assert.notEqual(dead.reserve(), null); // written, never committed
+    assertThrowsWith(() => new Producer(sab), AlreadyAttachedError);
+    const recovery = recoverRing(sab, { handle: dead.id });
+    assert.deepEqual(recovery, {
+      released: true,
+      role: "producer",
+      skipped: 0,
+      freed: 0,
+    });
+    const next = new Producer<number>(sab);
+    assert.ok(next.tryPush(3));
+    assert.deepEqual(drain(consumer), [1, 2, 3], scheme);
+  }
+});
+
+Deno.test("recoverRing() releases a dead consumer's lock; an item it peeked and never released is delivered again", () => {
+  for (const scheme of SCHEMES) {
+    const sab = createRing({ slots: 4, item: "int32", scheme });
+    const producer = new Producer<number>(sab);
+    const dead = new Consumer<number>(sab);
+    for (const v of [1, 2, 3]) assert.ok(producer.tryPush(v));
+    assert.equal(dead.tryPop(), 1);
+    assert.equal(dead.peek()?.[0], 2);
+    assert.equal(recoverRing(sab, { handle: dead.id }).role, "consumer");
+    assert.deepEqual(drain(new Consumer<number>(sab)), [2, 3], scheme);
+  }
+});
+
+Deno.test("recoverRing() skips the position a dead producer reserved, so consumers pass the hole", () => {
+  const sab = createRing({ slots: 8, item: "int32", ...MANY });
+  const consumer = new Consumer<number>(sab);
+  const dead = new Producer<number>(sab);
+  const live = new Producer<number>(sab);
+  assert.ok(dead.tryPush(1));
+  assert.notEqual(dead.reserve(), null);
+  assert.ok(live.tryPush(2));
+  assert.ok(live.tryPush(3));
+  assert.equal(consumer.tryPop(), 1);
+  assert.equal(consumer.tryPop(), undefined); // the hole holds everyone up
+  assert.equal(inspectRing(sab).sequence?.producerHandles, 2);
+  const recovery = recoverRing(sab, { handle: dead.id });
+  assert.deepEqual(recovery, {
+    released: true,
+    role: "producer",
+    skipped: 1,
+    freed: 0,
+  });
+  assert.equal(inspectRing(sab).sequence?.producerHandles, 1);
+  assert.deepEqual(drain(consumer), [2, 3]);
+  // The ring goes on: a replacement and the survivor keep pushing.
+  const replacement = new Producer<number>(sab);
+  for (let i = 0; i < 20; i++) {
+    assert.ok((i % 2 ? live : replacement).tryPush(100 + i));
+    assert.equal(consumer.tryPop(), 100 + i);
+  }
+});
+
+Deno.test("recoverRing() skips a push whose item getter threw after the claim, on every side configuration", () => {
+  for (
+    const sides of [
+      {},
+      { producers: "many" },
+      { consumers: "many" },
+      MANY,
+    ] as const
+  ) {
+    const sab = createRing({
+      slots: 4,
+      item: { struct: { v: "int32" } },
+      scheme: "sequence",
+      ...sides,
+    });
+    const consumer = new Consumer<{ v: number }>(sab);
+    const dead = new Producer<{ v: number }>(sab);
+    assert.ok(dead.tryPush({ v: 1 }));
+    // The check reads `v` once; the write's read throws, after the claim.
+    assert.throws(() => dead.tryPush(fragile(2, 1)), /worker died mid-push/);
+    assert.deepEqual(drain(consumer), [{ v: 1 }]);
+    const recovery = recoverRing(sab, { handle: dead.id });
+    assert.equal(recovery.skipped, 1, JSON.stringify(sides));
+    const next = new Producer<{ v: number }>(sab);
+    assert.ok(next.tryPush({ v: 3 }));
+    assert.deepEqual(drain(consumer), [{ v: 3 }]);
+  }
+});
+
+Deno.test("recoverRing() skips every position of a batch whose copy threw midway", () => {
+  const sab = createRing({
+    slots: 8,
+    item: { struct: { v: "int32" } },
+    ...MANY,
+  });
+  const consumer = new Consumer<{ v: number }>(sab);
+  const dead = new Producer<{ v: number }>(sab);
+  const items = [{ v: 1 }, { v: 2 }, fragile(3, 1), { v: 4 }];
+  assert.throws(() => dead.pushMany(items), /worker died mid-push/);
+  const live = new Producer<{ v: number }>(sab);
+  assert.ok(live.tryPush({ v: 5 }));
+  assert.equal(consumer.tryPop(), undefined);
+  // The batch was claimed with one compareExchange and never published.
+  assert.equal(recoverRing(sab, { handle: dead.id }).skipped, 4);
+  assert.deepEqual(drain(consumer), [{ v: 5 }]);
+});
+
+Deno.test("recoverRing() releases the items a dead sequence consumer claimed, so producers get their slots back", () => {
+  const sab = createRing({ slots: 4, item: "int32", ...MANY });
+  const producer = new Producer<number>(sab);
+  const dead = new Consumer<number>(sab);
+  const live = new Consumer<number>(sab);
+  for (const v of [1, 2, 3, 4]) assert.ok(producer.tryPush(v));
+  assert.equal(dead.peek()?.[0], 1); // claimed, never released
+  assert.equal(live.tryPop(), 2);
+  // Position 4 needs slot 0, which the dead consumer still holds.
+  assert.equal(producer.tryPush(5), false);
+  const recovery = recoverRing(sab, { handle: dead.id });
+  assert.deepEqual(recovery, {
+    released: true,
+    role: "consumer",
+    skipped: 0,
+    freed: 1,
+  });
+  assert.ok(producer.tryPush(5));
+  assert.ok(producer.tryPush(6));
+  assert.deepEqual(drain(live), [3, 4, 5, 6]);
+});
+
+Deno.test("recoverRing() releases a batch a dead consumer claimed when its target threw", () => {
+  const sab = createRing({ slots: 8, item: "int32", ...MANY });
+  const producer = new Producer<number>(sab);
+  const dead = new Consumer<number>(sab);
+  for (let v = 1; v <= 8; v++) assert.ok(producer.tryPush(v));
+  const target = new Proxy([0, 0, 0], {
+    set(array, key, value) {
+      if (key === "1") throw new Error("worker died mid-pop");
+      return Reflect.set(array, key, value);
+    },
+  });
+  assert.throws(() => dead.popMany(target), /worker died mid-pop/);
+  assert.equal(producer.tryPush(9), false);
+  assert.equal(recoverRing(sab, { handle: dead.id }).freed, 3);
+  // Items 1..3 went to the dead consumer; the rest are delivered once.
+  assert.ok(producer.tryPush(9));
+  assert.deepEqual(drain(new Consumer<number>(sab)), [4, 5, 6, 7, 8, 9]);
+});
+
+Deno.test("recoverRing() lets a closed sequence ring drain past a dead producer's hole", () => {
+  const sab = createRing({ slots: 4, item: "int32", ...MANY });
+  const consumer = new Consumer<number>(sab);
+  const dead = new Producer<number>(sab);
+  const live = new Producer<number>(sab);
+  assert.notEqual(dead.reserve(), null);
+  assert.ok(live.tryPush(7));
+  closeRing(sab);
+  assert.throws(() => consumer.pop({ timeout: 1 }), /stayed empty/);
+  recoverRing(sab, { handle: dead.id });
+  assert.equal(consumer.pop(), 7);
+  assert.throws(() => consumer.pop(), ClosedError);
+});
+
+Deno.test("recoverRing() twice, or for a handle that detached, releases nothing", () => {
+  const sab = createRing({ slots: 4, item: "int32", ...MANY });
+  const dead = new Producer<number>(sab);
+  assert.notEqual(dead.reserve(), null);
+  assert.equal(recoverRing(sab, { handle: dead.id }).skipped, 1);
+  const again = recoverRing(sab, { handle: dead.id });
+  assert.deepEqual(again, {
+    released: false,
+    role: undefined,
+    skipped: 0,
+    freed: 0,
+  });
+  const gone = new Consumer<number>(sab);
+  gone.detach();
+  assert.equal(recoverRing(sab, { handle: gone.id }).released, false);
+});
+
+Deno.test("recoverRing() of a handle that was alive after all: its detach leaves the replacement's lock", () => {
+  for (const scheme of ["textbook", "sequence"] as const) {
+    const sab = createRing({ slots: 4, item: "int32", scheme });
+    const stale = new Producer<number>(sab);
+    recoverRing(sab, { handle: stale.id });
+    const replacement = new Producer<number>(sab);
+    stale.detach();
+    assertThrowsWith(() => new Producer(sab), AlreadyAttachedError);
+    assert.equal(inspectRing(sab).producerAttached, true);
+    replacement.detach();
+    assert.equal(inspectRing(sab).producerAttached, false);
+  }
+});
+
+Deno.test("Producer.id and Consumer.id are distinct positive integers per ring", () => {
+  const sab = createRing({ slots: 4, ...MANY });
+  const ids = new Set<number>();
+  for (let i = 0; i < 200; i++) {
+    const handle = i % 2 ? new Producer(sab) : new Consumer(sab);
+    assert.ok(Number.isInteger(handle.id) && handle.id > 0);
+    ids.add(handle.id);
+    handle.detach(); // frees its record for the next
+  }
+  assert.equal(ids.size, 200);
+});
+
+Deno.test("Producer refuses to attach past the 64 handle records of a sequence ring", () => {
+  const sab = createRing({ slots: 4, ...MANY });
+  const handles = [];
+  for (let i = 0; i < 64; i++) handles.push(new Producer(sab));
+  assertThrowsWith(() => new Consumer(sab), RangeError, [
+    "Cannot attach consumer: the ring already has 64 live handles",
+  ]);
+  assert.equal(inspectRing(sab).sequence?.consumerHandles, 0);
+  handles.pop()!.detach();
+  new Consumer(sab);
+});
+
+Deno.test("recoverRing() refuses what is not a ring or not a handle id", () => {
+  const sab = createRing({ slots: 4 });
+  assertThrowsWith(
+    () => recoverRing(new ArrayBuffer(8) as never, { handle: 1 }),
+    TypeError,
+    ["Cannot recover ring: buffer must be a SharedArrayBuffer"],
+  );
+  assertThrowsWith(
+    () => recoverRing(sab, { handle: "1" as never }),
+    TypeError,
+    [
+      'Cannot recover ring: handle must be a number (a handle\'s id), received "1"',
+    ],
+  );
+  assertThrowsWith(() => recoverRing(sab, null as never), TypeError, [
+    "Cannot recover ring: options must be an object",
+  ]);
+  for (const handle of [0, -1, 1.5, 2 ** 31]) {
+    assertThrowsWith(() => recoverRing(sab, { handle }), RangeError, [
+      `Cannot recover ring: handle must be an integer in [1, 2^31 - 1], received ${handle}`,
+    ]);
+  }
+  assertThrowsWith(
+    () => recoverUnbounded(sab, { handle: 1 }),
+    TypeError,
+    ["Cannot recover unbounded buffer"],
+  );
+});
+
+Deno.test("recoverUnbounded() releases a dead producer's or consumer's lock; the stream goes on", () => {
+  const sab = createUnbounded({ item: "int32", segmentSlots: 4 });
+  const consumer = new UnboundedConsumer<number>(sab);
+  const dead = new UnboundedProducer<number>(sab);
+  for (let v = 0; v < 10; v++) assert.ok(dead.tryPush(v)); // grows
+  assertThrowsWith(() => new UnboundedProducer(sab), AlreadyAttachedError);
+  assert.equal(recoverUnbounded(sab, { handle: dead.id }).role, "producer");
+  const producer = new UnboundedProducer<number>(sab);
+  for (let v = 10; v < 20; v++) assert.ok(producer.tryPush(v));
+  const popped = [consumer.tryPop(), consumer.tryPop()];
+  assert.equal(consumer.peek()?.[0], 2); // then the consumer dies
+  assert.equal(recoverUnbounded(sab, { handle: consumer.id }).role, "consumer");
+  const rest = drain(new UnboundedConsumer<number>(sab));
+  assert.deepEqual(
+    [...popped, ...rest],
+    Array.from({ length: 20 }, (_, i) => i),
+  );
+});
