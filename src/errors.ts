@@ -142,3 +142,50 @@ export class RingStateError extends Error {
     this.name = "RingStateError";
   }
 }
+
+/**
+ * Thrown by a sequence-ring consumer's `pop`/`popAsync` given a
+ * `stallTimeout`, when its wait stays stuck that long behind a position a
+ * producer claimed and did not publish: the producer is slow, or dead. Its
+ * `handle` is the producer's id, for {@linkcode recoverRing} once the
+ * supervisor knows that producer is dead.
+ *
+ * @example A consumer stuck behind a reservation
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Consumer, createRing, Producer, StalledError } from "@ringproof/ring";
+ *
+ * const sab = createRing({ slots: 4, producers: "many" });
+ * const stuck = new Producer(sab);
+ * stuck.reserve(); // claims position 0, never commits
+ * const consumer = new Consumer(sab);
+ * assert.throws(() => consumer.pop({ stallTimeout: 1 }), (error) => {
+ *   assert.ok(error instanceof StalledError);
+ *   assert.equal(error.position, 0);
+ *   assert.equal(error.handle, stuck.id);
+ *   return true;
+ * });
+ * ```
+ */
+export class StalledError extends Error {
+  /** The position the consumer waited on. */
+  readonly position: number;
+  /** The id of the producer that claimed it (0 if none recorded it). */
+  readonly handle: number;
+
+  /**
+   * Creates a StalledError.
+   *
+   * @param message What failed, naming the position and the producer.
+   * @param options `position` and `handle` (the producer's id, 0 if unknown).
+   */
+  constructor(
+    message: string,
+    options: { readonly position: number; readonly handle: number },
+  ) {
+    super(message);
+    this.name = "StalledError";
+    this.position = options.position;
+    this.handle = options.handle;
+  }
+}

@@ -20,6 +20,14 @@ export interface PushAsyncOptions extends PushOptions {
 export interface PopOptions {
   /** Milliseconds to wait for an item before a {@linkcode TimeoutError}. Defaults to no limit. */
   readonly timeout?: number;
+  /**
+   * Sequence rings: milliseconds the wait may stay stuck behind one position
+   * that a producer claimed and has not published, before a
+   * {@linkcode StalledError} naming the position and that producer's id (a
+   * supervisor can then {@linkcode recoverRing} it if it is dead). Defaults
+   * to no limit. Other rings have no such holes: there it never fires.
+   */
+  readonly stallTimeout?: number;
 }
 
 /** Options for `Consumer.popAsync`. */

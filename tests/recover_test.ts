@@ -13,6 +13,8 @@ import {
   Producer,
   recoverRing,
   recoverUnbounded,
+  StalledError,
+  TimeoutError,
   UnboundedConsumer,
   UnboundedProducer,
 } from "../mod.ts";
@@ -298,4 +300,86 @@ Deno.test("recoverUnbounded() releases a dead producer's or consumer's lock; the
     [...popped, ...rest],
     Array.from({ length: 20 }, (_, i) => i),
   );
+});
+
+/** Asserts `error` is a StalledError at `position` naming `handle`. */
+function assertStalled(error: unknown, position: number, handle: number) {
+  assert.ok(error instanceof StalledError, String(error));
+  assert.equal(error.position, position);
+  assert.equal(error.handle, handle);
+  assert.match(
+    error.message,
+    new RegExp(
+      `^Cannot pop item: position ${position} was claimed by producer ${handle} and not published for 5 ms$`,
+    ),
+  );
+}
+
+Deno.test("Consumer.pop() with a stallTimeout throws StalledError naming the hole and its producer", () => {
+  const sab = createRing({ slots: 4, item: "int32", ...MANY });
+  const consumer = new Consumer<number>(sab);
+  const live = new Producer<number>(sab);
+  const dead = new Producer<number>(sab);
+  assert.ok(live.tryPush(1));
+  assert.notEqual(dead.reserve(), null); // position 1
+  assert.ok(live.tryPush(2));
+  assert.equal(consumer.pop({ stallTimeout: 5 }), 1);
+  let caught: unknown;
+  try {
+    consumer.pop({ stallTimeout: 5 });
+  } catch (error) {
+    caught = error;
+  }
+  assertStalled(caught, 1, dead.id);
+  recoverRing(sab, {
+    handle: caught instanceof StalledError ? caught.handle : 0,
+  });
+  assert.equal(consumer.pop({ stallTimeout: 5 }), 2);
+});
+
+Deno.test("Consumer.popAsync() with a stallTimeout rejects with StalledError, also once the ring is closed", async () => {
+  const sab = createRing({ slots: 4, item: "int32", ...MANY });
+  const consumer = new Consumer<number>(sab);
+  const dead = new Producer<number>(sab);
+  assert.notEqual(dead.reserve(), null);
+  new Producer<number>(sab).tryPush(9);
+  closeRing(sab);
+  const error = await consumer.popAsync({ stallTimeout: 5 }).catch((e) => e);
+  assertStalled(error, 0, dead.id);
+  recoverRing(sab, { handle: dead.id });
+  assert.equal(await consumer.popAsync({ stallTimeout: 5 }), 9);
+  await assert.rejects(consumer.popAsync(), ClosedError);
+});
+
+Deno.test("Consumer.pop() without a stallTimeout, or on an empty ring, waits out its timeout instead", () => {
+  const sab = createRing({ slots: 4, item: "int32", ...MANY });
+  const consumer = new Consumer<number>(sab);
+  // Empty, not stuck: no hole, so the stall timeout never fires.
+  assertThrowsWith(
+    () => consumer.pop({ timeout: 20, stallTimeout: 0 }),
+    TimeoutError,
+  );
+  new Producer<number>(sab).reserve();
+  assertThrowsWith(() => consumer.pop({ timeout: 20 }), TimeoutError);
+  const { consumer: plain } = {
+    consumer: new Consumer<number>(createRing({ slots: 4, item: "int32" })),
+  };
+  assertThrowsWith(
+    () => plain.pop({ timeout: 5, stallTimeout: 0 }),
+    TimeoutError,
+  );
+});
+
+Deno.test("Consumer.pop() refuses a stallTimeout that is not a number of milliseconds", () => {
+  const consumer = new Consumer(createRing({ slots: 4, ...MANY }));
+  assertThrowsWith(
+    () => consumer.pop({ stallTimeout: "1" as never }),
+    TypeError,
+    [
+      'Cannot pop item: stallTimeout must be a number of milliseconds, received "1"',
+    ],
+  );
+  assertThrowsWith(() => consumer.pop({ stallTimeout: -1 }), RangeError, [
+    "Cannot pop item: stallTimeout must be >= 0 milliseconds, received -1",
+  ]);
 });

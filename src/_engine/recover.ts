@@ -16,9 +16,11 @@ import {
   R_ID,
   R_POSITION,
   R_ROLE,
+  RECORD_WORDS,
   W_CONSUMER_ATTACHED,
   W_PRODUCER_ATTACHED,
 } from "../_shm/layout.ts";
+import { distance, positionLimit } from "../_shm/positions.ts";
 import { CONSUMERS, PRODUCERS, SequenceCore, SKIP } from "./sequence_steps.ts";
 
 /** What a recovery found and did. */
@@ -53,6 +55,26 @@ export function recoverLock(words: Int32Array, id: number): RecoveryResult {
   return role === undefined
     ? NOTHING
     : { released: true, role, skipped: 0, freed: 0 };
+}
+
+/**
+ * The id of the handle whose last claim on the `role` side holds position
+ * `p` of a sequence ring, or 0 if no record holds it.
+ */
+export function claimantOf(header: RingHeader, p: number, role: Role): number {
+  const records = recordsOf(header);
+  const limit = positionLimit(header.slots);
+  for (let r = 0; r < records.length; r += RECORD_WORDS) {
+    const id = Atomics.load(records, r + R_ID);
+    if (id === 0 || Atomics.load(records, r + R_ROLE) !== ROLE_CODES[role]) {
+      continue;
+    }
+    const first = Atomics.load(records, r + R_POSITION);
+    const n = Atomics.load(records, r + R_COUNT);
+    const d = distance(p, first, limit);
+    if (first >= 0 && d >= 0 && d < n) return id;
+  }
+  return 0;
 }
 
 /** Recovers handle `id` of a sequence ring (see the file comment). */

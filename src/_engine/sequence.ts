@@ -9,7 +9,9 @@ import {
   type NumericArray,
   sameKind,
 } from "../_shm/codec.ts";
-import { W_CLOSED } from "../_shm/layout.ts";
+import { W_CLOSED, W_IN, W_OUT } from "../_shm/layout.ts";
+import { StalledError } from "../errors.ts";
+import { claimantOf } from "./recover.ts";
 import { deadlineOf, markRingClosed } from "../_wait/signal.ts";
 import { Waiter } from "../_wait/wait.ts";
 import type { SlotView } from "../item.ts";
@@ -199,7 +201,9 @@ export class SequenceConsumer<T> extends Waiter implements ConsumerEngine<T> {
   pop(options: PopAsyncOptions): T {
     this.ready(POP);
     const deadline = deadlineOf(options, POP);
-    if (!this.poll()) this.waitSync(deadline, options.timeout);
+    if (!this.poll()) {
+      this.waitSync(deadline, options.timeout, options.stallTimeout);
+    }
     return this.#take(this.#claimed);
   }
 
@@ -284,6 +288,25 @@ export class SequenceConsumer<T> extends Waiter implements ConsumerEngine<T> {
   ready(what = POP): void {
     this.#ring.assertAttached(what);
     if (this.#peeked >= 0) throw stateError(what, "notReleased");
+  }
+
+  /** `out`, when a producer claimed it and has not published it; else -1. */
+  override hole(): number {
+    const { words, seqs } = this.#core;
+    const out = Atomics.load(words, W_OUT);
+    if (Atomics.load(words, W_IN) === out) return -1;
+    return Atomics.load(seqs, out % this.#slots) === out ? out : -1;
+  }
+
+  override stalled(position: number, ms: number): StalledError {
+    const handle = claimantOf(this.#ring.header, position, "producer");
+    const by = handle === 0
+      ? "a producer that recorded no claim"
+      : `producer ${handle}`;
+    return new StalledError(
+      `${POP}: position ${position} was claimed by ${by} and not published for ${ms} ms`,
+      { position, handle },
+    );
   }
 
   /** Claims the next position with an item, releasing given-up ones; -1 if none. */

@@ -70,6 +70,22 @@ export function remaining(deadline: number): number {
     : Math.max(0, deadline - performance.now());
 }
 
+/** Throws unless `value` is a number of milliseconds >= 0. */
+function checkMs(value: unknown, name: string, what: string): void {
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    throw new TypeError(
+      `${what}: ${name} must be a number of milliseconds, received ${
+        describeValue(value)
+      }`,
+    );
+  }
+  if (value < 0) {
+    throw new RangeError(
+      `${what}: ${name} must be >= 0 milliseconds, received ${value}`,
+    );
+  }
+}
+
 /**
  * Validates the options of a waiting call (`timeout`, and `signal` where
  * given) and turns the timeout into a deadline.
@@ -80,10 +96,12 @@ export function deadlineOf(options: unknown, what: string): number {
       `${what}: options must be an object, received ${describeValue(options)}`,
     );
   }
-  const { timeout, signal } = options as {
+  const { timeout, signal, stallTimeout } = options as {
     timeout?: unknown;
     signal?: unknown;
+    stallTimeout?: unknown;
   };
+  if (stallTimeout !== undefined) checkMs(stallTimeout, "stallTimeout", what);
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError(
       `${what}: signal must be an AbortSignal, received ${

@@ -5,7 +5,7 @@
 // "may go on" means (`poll`: room for a producer, an item for a consumer; a
 // sequence-ring engine claims its position there).
 import { ClosedError, TimeoutError } from "../errors.ts";
-import type { PushAsyncOptions } from "../options.ts";
+import type { PopOptions, PushAsyncOptions } from "../options.ts";
 import type { HandleLock } from "../_shm/attachment.ts";
 import { W_CONSUMER_WAITING, W_PRODUCER_WAITING } from "../_shm/layout.ts";
 import { remaining, sleepUntilChanged, SPIN_CHECKS } from "./signal.ts";
@@ -115,19 +115,61 @@ export abstract class Waiter {
   }
 
   /**
+   * A consumer's hole: the position its wait is stuck behind, claimed by a
+   * producer and not published; -1 when none (the default: only a sequence
+   * ring has holes).
+   */
+  hole(): number {
+    return -1;
+  }
+
+  /** The error of a wait stuck behind hole `position` for `ms` ms. */
+  stalled(position: number, ms: number): Error {
+    return new Error(`Cannot pop item: stuck at ${position} for ${ms} ms`);
+  }
+
+  /**
+   * With a `stallTimeout` (`ms`): throws once the wait has been stuck
+   * behind the same hole that long; else returns how long it may sleep
+   * before looking again (Infinity without a hole).
+   */
+  #stall(watch: { at: number; since: number }, ms: number): number {
+    if (ms === Infinity) return Infinity;
+    const p = this.hole();
+    if (p < 0) {
+      watch.at = -1;
+      return Infinity;
+    }
+    const now = performance.now();
+    if (p !== watch.at) {
+      watch.at = p;
+      watch.since = now;
+    }
+    const left = watch.since + ms - now;
+    if (left <= 0) throw this.stalled(p, ms);
+    return left;
+  }
+
+  /**
    * Blocks the thread with `Atomics.wait` until the call may go on. The
    * caller's fast path has just found the ring full (empty).
    */
-  waitSync(deadline: number, timeout: number | undefined): void {
+  waitSync(
+    deadline: number,
+    timeout: number | undefined,
+    stallTimeout = Infinity,
+  ): void {
     if (this.#spin()) return;
     const gate = this.#gate;
+    const watch = { at: -1, since: 0 };
     while (true) {
       const value = gate.arm();
       try {
         if (this.poll() || this.#end()) return;
         const ms = remaining(deadline);
         if (ms === 0) throw this.#timeout(timeout);
-        Atomics.wait(gate.words, gate.futex, value, ms);
+        const stall = this.#stall(watch, stallTimeout);
+        Atomics.wait(gate.words, gate.futex, value, Math.min(ms, stall));
       } finally {
         gate.disarm();
       }
@@ -165,6 +207,8 @@ export abstract class Waiter {
   ): Promise<R> {
     const { signal } = options;
     const gate = this.#gate;
+    const stallTimeout = (options as PopOptions).stallTimeout ?? Infinity;
+    const watch = { at: -1, since: 0 };
     while (true) {
       this.ready();
       const value = gate.arm();
@@ -175,9 +219,10 @@ export abstract class Waiter {
           signal?.throwIfAborted();
           const ms = remaining(deadline);
           if (ms === 0) throw this.#timeout(options.timeout);
+          const stall = this.#stall(watch, stallTimeout);
           await sleepUntilChanged(gate.words, gate.futex, {
             value,
-            ms,
+            ms: Math.min(ms, stall),
             signal,
           });
           signal?.throwIfAborted();
