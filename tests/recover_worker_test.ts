@@ -1,0 +1,222 @@
+// Real Workers that die: a producer Worker throws out of its module at a
+// random point (seeded) — between pushes, holding a written reservation, or
+// inside a batch copy after the claim — and the main thread, its supervisor,
+// gets the Worker's error event, recovers the ring with the dead handle's id
+// and starts a replacement that continues the same stream. The consumer
+// (popAsync on the main thread) must receive every item exactly once and in
+// order, except the items the dead producers had not published.
+//
+// Deaths here are throws: `worker.terminate()` does not stop a Worker
+// blocked in Atomics.wait or spinning, so a supervisor that must stop a
+// Worker closes the ring (or notifies it) first, or lets the Worker throw.
+import assert from "node:assert/strict";
+import {
+  ClosedError,
+  closeRing,
+  closeUnbounded,
+  Consumer,
+  createRing,
+  createUnbounded,
+  recoverRing,
+  recoverUnbounded,
+  type Recovery,
+  UnboundedConsumer,
+} from "../mod.ts";
+import type { CrashJob, Death } from "./_workers/crash_producer.ts";
+import { propertySeed } from "./_helpers.ts";
+
+/** A small seeded PRNG (mulberry32): [0, 1). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+interface Config {
+  readonly name: string;
+  readonly kind: "ring" | "unbounded";
+  readonly deaths: readonly Death[];
+  make(size: number): SharedArrayBuffer;
+}
+
+const CONFIGS: readonly Config[] = [
+  {
+    name: "textbook",
+    kind: "ring",
+    deaths: ["between", "reserve", "batch"],
+    make: (slots) => createRing({ slots, item: "int32" }),
+  },
+  {
+    name: "counter",
+    kind: "ring",
+    deaths: ["between", "reserve", "batch"],
+    make: (slots) => createRing({ slots, item: "int32", scheme: "counter" }),
+  },
+  {
+    name: "sequence, one producer",
+    kind: "ring",
+    deaths: ["between", "reserve", "batch"],
+    make: (slots) => createRing({ slots, item: "int32", scheme: "sequence" }),
+  },
+  {
+    name: "sequence, many producers and consumers",
+    kind: "ring",
+    deaths: ["between", "reserve", "batch"],
+    make: (slots) =>
+      createRing({
+        slots,
+        item: "int32",
+        producers: "many",
+        consumers: "many",
+      }),
+  },
+  {
+    name: "unbounded",
+    kind: "unbounded",
+    deaths: ["between", "reserve"],
+    make: (segmentSlots) =>
+      createUnbounded({ item: "int32", segmentSlots, maxBytes: 1 << 20 }),
+  },
+];
+
+const SIZES = [2, 3, 5, 16];
+/** Items per stream, and the most a producer pushes before it dies. */
+const TOTAL = 160;
+const MAX_RUN = 30;
+
+function startWorker(): Promise<Worker> {
+  const worker = new Worker(
+    new URL("./_workers/crash_producer.ts", import.meta.url),
+    { type: "module" },
+  );
+  return new Promise((resolve, reject) => {
+    worker.onmessage = () => resolve(worker);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      reject(new Error(`crash worker failed to start: ${event.message}`));
+    };
+  });
+}
+
+/** Runs one producer Worker to its death (or the end of the stream). */
+async function runProducer(
+  job: CrashJob,
+): Promise<{ id: number; died: boolean }> {
+  const worker = await startWorker();
+  try {
+    let gotId: (id: number) => void = () => {};
+    const id = new Promise<number>((resolve) => (gotId = resolve));
+    const end = new Promise<boolean>((resolve) => {
+      worker.onmessage = ({ data }) => {
+        if (data === "done") resolve(false);
+        else gotId(data.id);
+      };
+      worker.onerror = (event) => {
+        event.preventDefault(); // the Worker dies; the test goes on
+        resolve(true);
+      };
+    });
+    worker.postMessage(job);
+    const died = await end;
+    return { id: await id, died };
+  } finally {
+    worker.terminate();
+  }
+}
+
+/** One stream through `config` of `size`, with producers dying at random. */
+async function stream(
+  config: Config,
+  size: number,
+  rand: () => number,
+): Promise<number> {
+  const sab = config.make(size);
+  const consumer = config.kind === "ring"
+    ? new Consumer<number>(sab)
+    : new UnboundedConsumer<number>(sab);
+  const recover: (b: SharedArrayBuffer, o: { handle: number }) => Recovery =
+    config.kind === "ring" ? recoverRing : recoverUnbounded;
+  const lost = new Set<number>();
+  const received: number[] = [];
+  // Pops until the ring is closed (after the last producer) and drained.
+  const drain = (async () => {
+    while (true) {
+      try {
+        received.push(await consumer.popAsync({ timeout: 60_000 }));
+      } catch (error) {
+        if (error instanceof ClosedError) return;
+        throw error;
+      }
+    }
+  })();
+  let deaths = 0;
+  for (let next = 0; next < TOTAL;) {
+    const dieAt = next + Math.floor(rand() * MAX_RUN);
+    const death = config.deaths[Math.floor(rand() * config.deaths.length)]!;
+    const batch = Math.min(1 + Math.floor(rand() * 4), TOTAL - dieAt);
+    const { id, died } = await runProducer({
+      sab,
+      kind: config.kind,
+      from: next,
+      to: TOTAL,
+      dieAt,
+      death,
+      batch,
+    });
+    if (!died) break;
+    deaths++;
+    const recovery = recover(sab, { handle: id });
+    const label = `${config.name}, size ${size}, ${death} at ${dieAt}`;
+    assert.equal(recovery.released, true, label);
+    assert.equal(recovery.role, "producer", label);
+    assert.equal(recovery.freed, 0, label);
+    const sequence = config.name.startsWith("sequence");
+    if (death === "between") {
+      assert.equal(recovery.skipped, 0, label);
+      next = dieAt;
+    } else if (death === "reserve") {
+      // The reservation was claimed: a sequence ring has a hole to skip.
+      assert.equal(recovery.skipped, sequence ? 1 : 0, label);
+      lost.add(dieAt);
+      next = dieAt + 1;
+    } else {
+      // The batch's claim (if the ring had room) was never published.
+      assert.ok(recovery.skipped <= (sequence ? batch : 0), label);
+      for (let i = 0; i < batch; i++) lost.add(dieAt + i);
+      next = dieAt + batch;
+    }
+  }
+  (config.kind === "ring" ? closeRing : closeUnbounded)(sab);
+  await drain;
+  const expected = Array.from({ length: TOTAL }, (_, i) => i)
+    .filter((v) => !lost.has(v));
+  assert.deepEqual(received, expected, `${config.name}, size ${size}`);
+  return deaths;
+}
+
+Deno.test("recoverRing() and recoverUnbounded() let replacement producer Workers finish a stream whose producers die at random", async (t) => {
+  const seed = propertySeed();
+  const rand = random(seed);
+  let total = 0;
+  for (const config of CONFIGS) {
+    await t.step(config.name, async () => {
+      for (const size of SIZES) {
+        try {
+          total += await stream(config, size, rand);
+        } catch (error) {
+          throw new Error(`seed ${seed}: ${String(error)}`, { cause: error });
+        }
+      }
+    });
+  }
+  // Each stream of TOTAL items sees about TOTAL / (MAX_RUN / 2) deaths.
+  assert.ok(total >= CONFIGS.length * SIZES.length * 4, `${total} deaths`);
+  console.log(
+    `${total} producer Workers died and were recovered (seed ${seed})`,
+  );
+});
