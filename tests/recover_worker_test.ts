@@ -1,10 +1,12 @@
-// Real Workers that die: a producer Worker throws out of its module at a
+// Real Workers that die. A producer Worker throws out of its module at a
 // random point (seeded) — between pushes, holding a written reservation, or
 // inside a batch copy after the claim — and the main thread, its supervisor,
 // gets the Worker's error event, recovers the ring with the dead handle's id
 // and starts a replacement that continues the same stream. The consumer
 // (popAsync on the main thread) must receive every item exactly once and in
-// order, except the items the dead producers had not published.
+// order, except the items the dead producers had not published. Likewise a
+// consumer Worker throws between pops or holding a peeked item, and its
+// replacements finish the stream.
 //
 // Deaths here are throws: `worker.terminate()` does not stop a Worker
 // blocked in Atomics.wait or spinning, so a supervisor that must stop a
@@ -17,11 +19,14 @@ import {
   Consumer,
   createRing,
   createUnbounded,
+  Producer,
   recoverRing,
   recoverUnbounded,
   type Recovery,
   UnboundedConsumer,
+  UnboundedProducer,
 } from "../mod.ts";
+import type { CrashConsumerJob } from "./_workers/crash_consumer.ts";
 import type { CrashJob, Death } from "./_workers/crash_producer.ts";
 import { propertySeed } from "./_helpers.ts";
 
@@ -218,5 +223,120 @@ Deno.test("recoverRing() and recoverUnbounded() let replacement producer Workers
   assert.ok(total >= CONFIGS.length * SIZES.length * 4, `${total} deaths`);
   console.log(
     `${total} producer Workers died and were recovered (seed ${seed})`,
+  );
+});
+
+function startConsumerWorker(): Promise<Worker> {
+  const worker = new Worker(
+    new URL("./_workers/crash_consumer.ts", import.meta.url),
+    { type: "module" },
+  );
+  return new Promise((resolve, reject) => {
+    worker.onmessage = () => resolve(worker);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      reject(new Error(`crash worker failed to start: ${event.message}`));
+    };
+  });
+}
+
+/** Items per consumer stream (its producer waits with pushAsync: slower). */
+const CONSUMER_TOTAL = 100;
+
+/** One stream with the producer on the main thread and consumers dying. */
+async function consumerStream(
+  config: Config,
+  size: number,
+  rand: () => number,
+): Promise<number> {
+  const sab = config.make(size);
+  const ring = config.kind === "ring";
+  const recover = ring ? recoverRing : recoverUnbounded;
+  const producer = ring
+    ? new Producer<number>(sab)
+    : new UnboundedProducer<number>(sab);
+  const produce = (async () => {
+    for (let v = 0; v < CONSUMER_TOTAL; v++) {
+      if (producer instanceof Producer) await producer.pushAsync(v);
+      else assert.ok(producer.tryPush(v));
+    }
+    producer.close();
+  })();
+  const sequence = config.name.startsWith("sequence");
+  const received: number[] = [];
+  const seenByDead: number[] = [];
+  let deaths = 0;
+  while (true) {
+    const worker = await startConsumerWorker();
+    const death = rand() < 0.5 ? "between" : "peek";
+    let id = 0;
+    let peeked = -1;
+    let lastMessage: () => void = () => {};
+    const dying = new Promise<void>((resolve) => (lastMessage = resolve));
+    const died = await new Promise<boolean>((resolve) => {
+      worker.onmessage = ({ data }) => {
+        if (data === "done") resolve(false);
+        else if (data === "dying") lastMessage();
+        else if ("id" in data) id = data.id;
+        else if ("item" in data) received.push(data.item);
+        else peeked = data.peeked;
+      };
+      worker.onerror = (event) => {
+        event.preventDefault();
+        resolve(true);
+      };
+      const job: CrashConsumerJob = {
+        sab,
+        kind: config.kind,
+        dieAfter: Math.floor(rand() * MAX_RUN),
+        death,
+      };
+      worker.postMessage(job);
+    });
+    if (died) await dying;
+    worker.terminate();
+    if (!died) break;
+    deaths++;
+    const recovery = recover(sab, { handle: id });
+    const label = `${config.name}, size ${size}, ${death}`;
+    assert.equal(recovery.released, true, label);
+    assert.equal(recovery.role, "consumer", label);
+    if (death === "peek" && sequence) {
+      // Claimed by the dead consumer: released as delivered to it.
+      assert.equal(recovery.freed, 1, label);
+      seenByDead.push(peeked);
+    } else assert.equal(recovery.freed, 0, label);
+  }
+  await produce;
+  // Every item exactly once, in order: to a live consumer, or (sequence
+  // ring) to the dead consumer that had claimed it.
+  const all = [...received, ...seenByDead].sort((a, b) => a - b);
+  assert.deepEqual(
+    all,
+    Array.from({ length: CONSUMER_TOTAL }, (_, i) => i),
+    config.name,
+  );
+  assert.deepEqual(received, [...received].sort((a, b) => a - b));
+  return deaths;
+}
+
+Deno.test("recoverRing() and recoverUnbounded() let replacement consumer Workers finish a stream whose consumers die at random", async (t) => {
+  const seed = propertySeed();
+  const rand = random(seed + 1);
+  let total = 0;
+  for (const config of CONFIGS) {
+    await t.step(config.name, async () => {
+      for (const size of [3, 16]) {
+        try {
+          total += await consumerStream(config, size, rand);
+        } catch (error) {
+          throw new Error(`seed ${seed}: ${String(error)}`, { cause: error });
+        }
+      }
+    });
+  }
+  assert.ok(total >= CONFIGS.length * 2 * 4, `${total} deaths`);
+  console.log(
+    `${total} consumer Workers died and were recovered (seed ${seed})`,
   );
 });
