@@ -90,8 +90,21 @@ const CONFIGS: readonly Config[] = [
 ];
 
 const SIZES = [2, 3, 5, 16];
+/**
+ * RINGPROOF_CRASH_SCALE (default 1) multiplies the streams' lengths, and so
+ * the deaths: 10 gives about two thousand.
+ */
+function crashScale(): number {
+  try {
+    const raw = Number(Deno.env.get("RINGPROOF_CRASH_SCALE") ?? 1);
+    return Number.isInteger(raw) && raw >= 1 ? raw : 1;
+  } catch {
+    return 1; // no --allow-env
+  }
+}
+
 /** Items per stream, and the most a producer pushes before it dies. */
-const TOTAL = 160;
+const TOTAL = 130 * crashScale();
 const MAX_RUN = 30;
 
 function startWorker(): Promise<Worker> {
@@ -241,7 +254,7 @@ function startConsumerWorker(): Promise<Worker> {
 }
 
 /** Items per consumer stream (its producer waits with pushAsync: slower). */
-const CONSUMER_TOTAL = 100;
+const CONSUMER_TOTAL = 100 * crashScale();
 
 /** One stream with the producer on the main thread and consumers dying. */
 async function consumerStream(
