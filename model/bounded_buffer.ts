@@ -8,7 +8,7 @@
  */
 
 import type { Model, PackedModel } from "./types.ts";
-import { type Config, Machine, positionLimit } from "./_machine.ts";
+import { type Config, Machine, positionLimit } from "./_machine/machine.ts";
 
 /**
  * How `in` and `out` are kept: `"textbook"` (indices in `[0, BUFFER_SIZE)`,

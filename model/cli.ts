@@ -17,7 +17,7 @@ import {
   SYNCS,
 } from "./bounded_buffer.ts";
 import { explore } from "./explore.ts";
-import { againstProduction } from "./_against_production.ts";
+import { againstProduction } from "./_cli/against_production.ts";
 import {
   bufferProof,
   type ProofProblem,

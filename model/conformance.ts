@@ -24,10 +24,10 @@ import {
   granularityOf,
   ringFactory,
   stepLimit,
-} from "./_check_options.ts";
+} from "./_lockstep/check_options.ts";
 import { explore } from "./explore.ts";
-import { runLockstep } from "./_lockstep_explore.ts";
-import { productionUnbounded } from "./_unbounded_ring.ts";
+import { runLockstep } from "./_lockstep/driver.ts";
+import { productionUnbounded } from "./_lockstep/unbounded_ring.ts";
 
 /**
  * What the abstraction function reads from a ring: the textbook's `in` and

@@ -35,9 +35,9 @@ import {
   ringFactory,
   stepLimit,
   WHAT,
-} from "./_check_options.ts";
+} from "./_lockstep/check_options.ts";
 import { explore } from "./explore.ts";
-import { runSequenceLockstep } from "./_lockstep_sequence.ts";
+import { runSequenceLockstep } from "./_lockstep/sequence.ts";
 
 /** Which shared position a step works on: `in` (producers) or `out` (consumers). */
 export type SequenceSide = "in" | "out";

@@ -15,7 +15,7 @@ import {
   type BufferOptions,
   type BufferState,
 } from "./bounded_buffer.ts";
-import { Machine } from "./_machine.ts";
+import { Machine } from "./_machine/machine.ts";
 
 /** What {@linkcode prove} checks. */
 export interface ProofProblem<S, A> {

@@ -5,7 +5,7 @@
 // arguments).
 import assert from "node:assert/strict";
 import { main } from "../model/cli.ts";
-import { againstProduction } from "../model/_against_production.ts";
+import { againstProduction } from "../model/_cli/against_production.ts";
 import { plainRing } from "./_broken_rings.ts";
 import { plainSequenceRing } from "./_broken_sequence_rings.ts";
 

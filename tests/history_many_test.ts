@@ -1,4 +1,4 @@
-// Histories of several producers and consumers (model/_history_many.ts):
+// Histories of several producers and consumers (model/_history/many.ts):
 // the checker accepts what the sequence ring really does — under Workers,
 // with no controlled schedule, and simulated in one thread with calls whose
 // intervals overlap — and rejects doctored histories, naming the property
@@ -14,8 +14,8 @@ import {
   inspectRing,
   Producer,
 } from "../mod.ts";
-import type { Operation } from "../model/_history.ts";
-import { checkManyHistory, type ManyHistory } from "../model/_history_many.ts";
+import type { Operation } from "../model/_history/history.ts";
+import { checkManyHistory, type ManyHistory } from "../model/_history/many.ts";
 import { assertProperty, propertySeed } from "./_helpers.ts";
 import { type TestWorker, withRun } from "./_workers/harness.ts";
 import {

@@ -2,7 +2,7 @@
 // reachable model state and every step out of it (and, for a small
 // configuration, every maximal interleaving) performed as calls on real
 // UnboundedProducer/UnboundedConsumer handles, compared after each step
-// through the abstraction function (model/_unbounded_ring.ts). Broken
+// through the abstraction function (model/_lockstep/unbounded_ring.ts). Broken
 // variants must be caught.
 import assert from "node:assert/strict";
 import {
@@ -14,7 +14,7 @@ import {
   type RingFactory,
   type RingUnderTest,
 } from "../model/mod.ts";
-import { unboundedUnderTest } from "../model/_unbounded_ring.ts";
+import { unboundedUnderTest } from "../model/_lockstep/unbounded_ring.ts";
 import { createUnbounded, inspectUnbounded } from "../mod.ts";
 import { W_FREE } from "../src/_unbounded_layout.ts";
 import { linkOffset } from "./_unbounded_helpers.ts";

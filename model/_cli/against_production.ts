@@ -6,27 +6,27 @@
 // of them, with per-configuration figures for both sides and the verdict.
 // Without `--sync` and without configuration flags it runs both grids.
 
-import type { CliIo } from "./cli.ts";
+import type { CliIo } from "../cli.ts";
 import {
   checkRing,
   type CheckRingOptions,
   productionRing,
   type RingCheckReport,
   type RingFactory,
-} from "./conformance.ts";
+} from "../conformance.ts";
 import type {
   SequenceCheckReport,
   SequenceRingFactory,
-} from "./conformance_sequence.ts";
+} from "../conformance_sequence.ts";
 import {
   checkSequenceConfigurations,
   SEQUENCE_HEADER,
   sequenceConfigurations,
   sequenceFailureText,
   sequenceRow,
-} from "./_against_sequence.ts";
-import { integerFlag, usage, withFlagNames } from "./_cli_flags.ts";
-import { table } from "./_lockstep_table.ts";
+} from "./against_sequence.ts";
+import { integerFlag, usage, withFlagNames } from "./flags.ts";
+import { table } from "../_lockstep/table.ts";
 
 /** Flags of the model mode that mean nothing here. */
 const NOT_HERE = [

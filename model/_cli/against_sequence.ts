@@ -10,9 +10,9 @@ import {
   productionSequenceRing,
   type SequenceCheckReport,
   type SequenceRingFactory,
-} from "./conformance_sequence.ts";
-import { positionLimit } from "./_machine.ts";
-import { integerFlag, usage } from "./_cli_flags.ts";
+} from "../conformance_sequence.ts";
+import { positionLimit } from "../_machine/machine.ts";
+import { integerFlag, usage } from "./flags.ts";
 
 /**
  * The configurations to check: the flags given, a grid for the rest — two

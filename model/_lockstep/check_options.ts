@@ -6,7 +6,7 @@ import {
   boundedBuffer,
   type BufferModel,
   type BufferOptions,
-} from "./bounded_buffer.ts";
+} from "../bounded_buffer.ts";
 
 /** The prefix of every option error of the lockstep checks. */
 export const WHAT = "Cannot check ring";

@@ -13,20 +13,20 @@ import {
   rawName,
   recordRead,
   type Shadow,
-} from "./_abstraction.ts";
+} from "./abstraction.ts";
 import type {
   BufferAction,
   BufferModel,
   BufferState,
-} from "./bounded_buffer.ts";
+} from "../bounded_buffer.ts";
 import type {
   RingConfig,
   RingFactory,
   RingObservation,
   RingStep,
   RingUnderTest,
-} from "./conformance.ts";
-import { describeStep } from "./trace.ts";
+} from "../conformance.ts";
+import { describeStep } from "../trace.ts";
 
 /** The model's answer to a step: `null` when the step is blocked. */
 export interface Expected {

@@ -10,16 +10,16 @@ import type {
   BufferModel,
   BufferState,
   Item,
-} from "./bounded_buffer.ts";
+} from "../bounded_buffer.ts";
 import type {
   SequenceCheckReport,
   SequenceFailure,
   SequenceObservation,
   SequenceRingUnderTest,
   SequenceRow,
-} from "./conformance_sequence.ts";
-import { describeStep } from "./trace.ts";
-import { itemName } from "./bounded_buffer.ts";
+} from "../conformance_sequence.ts";
+import { describeStep } from "../trace.ts";
+import { itemName } from "../bounded_buffer.ts";
 
 export interface SequenceContext {
   readonly model: BufferModel;

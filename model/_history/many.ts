@@ -5,7 +5,7 @@
 // "aspects" (CONCUR 2013): necessary conditions, each checked in
 // O(n log n), rather than a search for one joint linearization.
 //
-// Operations carry logical timestamps as in `_history.ts`: one shared
+// Operations carry logical timestamps as in `history.ts`: one shared
 // counter, read when a call was invoked and when it returned. A call takes
 // effect somewhere in between; "a before b" means a returned before b was
 // invoked. The conditions:
@@ -44,7 +44,7 @@ import {
   formatOperation,
   type HistoryReport,
   type Operation,
-} from "./_history.ts";
+} from "./history.ts";
 
 /** A recorded history: every process's operations in program order. */
 export interface ManyHistory {

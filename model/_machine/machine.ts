@@ -1,10 +1,10 @@
 // Copyright 2025 the ringproof authors. MIT license.
 // The bounded buffer as a packed state machine: the semantics behind
-// `boundedBuffer()`. Every state is a few 32-bit words (see _layout.ts); every
+// `boundedBuffer()`. Every state is a few 32-bit words (see layout.ts); every
 // step reads the fields it needs and writes a copy with a few fields changed,
 // so the explorer's hot loop allocates nothing.
 
-import { Layout } from "./_layout.ts";
+import { Layout } from "./layout.ts";
 import type {
   BufferAction,
   BufferState,
@@ -14,7 +14,7 @@ import type {
   ProducerOp,
   Scheme,
   Sync,
-} from "./bounded_buffer.ts";
+} from "../bounded_buffer.ts";
 
 /** The resolved parameters of one bounded-buffer model. */
 export interface Config {

@@ -2,15 +2,15 @@
 // Tables a student can read: the model and the ring side by side (with the
 // ring's values that differ marked ≠), and the ring on its own.
 
-import { rawName } from "./_abstraction.ts";
-import type { BufferState } from "./bounded_buffer.ts";
+import { rawName } from "./abstraction.ts";
+import type { BufferState } from "../bounded_buffer.ts";
 import type {
   LockstepRow,
   RingConfig,
   RingObservation,
   RingRow,
   RingStep,
-} from "./conformance.ts";
+} from "../conformance.ts";
 
 type Scheme = RingConfig["scheme"];
 

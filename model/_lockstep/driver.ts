@@ -4,7 +4,7 @@
 // performed on a fresh ring with its path replayed, and — on a disagreement —
 // the side-by-side trace and an exploration of the ring on its own.
 
-import { abstractState } from "./_abstraction.ts";
+import { abstractState } from "./abstraction.ts";
 import {
   candidates,
   type Checked,
@@ -12,9 +12,9 @@ import {
   Oracle,
   replay,
   Run,
-} from "./_lockstep.ts";
-import { ringTable, sideBySide } from "./_lockstep_table.ts";
-import type { BufferModel, BufferState } from "./bounded_buffer.ts";
+} from "./oracle.ts";
+import { ringTable, sideBySide } from "./table.ts";
+import type { BufferModel, BufferState } from "../bounded_buffer.ts";
 import type {
   LockstepRow,
   RingCheckReport,
@@ -24,7 +24,7 @@ import type {
   RingFailure,
   RingRow,
   RingStep,
-} from "./conformance.ts";
+} from "../conformance.ts";
 
 export interface LockstepContext {
   readonly model: BufferModel;
