@@ -28,17 +28,8 @@ import { formatTrace, reportToJson, traceToMermaid } from "./trace.ts";
 import type { BufferAction, BufferState } from "./bounded_buffer.ts";
 import type { ExploreOptions, Progress, Report } from "./types.ts";
 
-/** Where {@linkcode main} writes. */
-export interface CliIo {
-  /** Writes to standard output. */
-  out(text: string): void;
-  /** Writes to standard error (progress, errors). */
-  err(text: string): void;
-  /** Whether standard error is a terminal (progress then redraws one line). */
-  errIsTerminal: boolean;
-  /** Seconds a run must last before progress appears (default 1). */
-  progressAfter?: number;
-}
+import type { CliIo } from "./_cli/io.ts";
+export type { CliIo } from "./_cli/io.ts";
 
 /** Bad command-line arguments: exit code 2. */
 class UsageError extends Error {

@@ -6,7 +6,7 @@
 // of them, with per-configuration figures for both sides and the verdict.
 // Without `--sync` and without configuration flags it runs both grids.
 
-import type { CliIo } from "../cli.ts";
+import type { CliIo } from "./io.ts";
 import {
   checkRing,
   type CheckRingOptions,

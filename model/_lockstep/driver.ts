@@ -24,7 +24,7 @@ import type {
   RingFailure,
   RingRow,
   RingStep,
-} from "../conformance.ts";
+} from "./ring_types.ts";
 
 export interface LockstepContext {
   readonly model: BufferModel;

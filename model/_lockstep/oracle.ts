@@ -25,7 +25,7 @@ import type {
   RingObservation,
   RingStep,
   RingUnderTest,
-} from "../conformance.ts";
+} from "./ring_types.ts";
 import { describeStep } from "../trace.ts";
 
 /** The model's answer to a step: `null` when the step is blocked. */

@@ -17,7 +17,7 @@ import type {
   SequenceObservation,
   SequenceRingUnderTest,
   SequenceRow,
-} from "../conformance_sequence.ts";
+} from "./sequence_types.ts";
 import { describeStep } from "../trace.ts";
 import { itemName } from "../bounded_buffer.ts";
 

@@ -10,7 +10,7 @@ import type {
   RingObservation,
   RingRow,
   RingStep,
-} from "../conformance.ts";
+} from "./ring_types.ts";
 
 type Scheme = RingConfig["scheme"];
 

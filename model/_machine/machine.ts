@@ -14,7 +14,7 @@ import type {
   ProducerOp,
   Scheme,
   Sync,
-} from "../bounded_buffer.ts";
+} from "./types.ts";
 
 /** The resolved parameters of one bounded-buffer model. */
 export interface Config {
