@@ -15,7 +15,7 @@
 
 import { Consumer, createRing, inspectRing, Producer } from "../mod.ts";
 import type { SlotView } from "../mod.ts";
-import type { BufferModel, BufferState } from "./bounded_buffer.ts";
+import type { BufferModel } from "./bounded_buffer.ts";
 import {
   assertNumbers,
   assertOptionsObject,
