@@ -26,7 +26,7 @@ import {
   stepLimit,
 } from "./_lockstep/check_options.ts";
 import { explore } from "./explore.ts";
-import { runLockstep } from "./_lockstep/driver.ts";
+import { runLockstep } from "./_lockstep/ring_adapter.ts";
 import { productionUnbounded } from "./_lockstep/unbounded_ring.ts";
 
 import type {
