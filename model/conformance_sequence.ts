@@ -31,13 +31,14 @@ import {
   assertNumbers,
   assertOptionsObject,
   checkedModel,
+  choice,
   granularityOf,
   ringFactory,
   stepLimit,
   WHAT,
 } from "./_lockstep/check_options.ts";
 import { explore } from "./explore.ts";
-import { runSequenceLockstep } from "./_lockstep/sequence.ts";
+import { runSequenceLockstep } from "./_lockstep/sequence_adapter.ts";
 
 import type {
   CheckSequenceRingOptions,
@@ -158,7 +159,8 @@ function modelOf(options: CheckSequenceRingOptions): BufferModel {
  * model's `sync: "sequence"` variant, in lockstep.
  *
  * The model ({@linkcode boundedBuffer} with `sync: "sequence"`) is explored
- * breadth-first; from every reachable state, every process's next step —
+ * breadth-first (`coverage: "states"`, the default) or along every maximal
+ * interleaving (`coverage: "paths"`); from every reachable state, every process's next step —
  * the one-access step of its program (`granularity: "fine"`), a whole
  * `tryPush`/`tryPop` (`"coarse"`), or both (`"mixed"`) — is also performed
  * on the ring under test, blocked steps included (where the model's `wait`
@@ -175,9 +177,11 @@ function modelOf(options: CheckSequenceRingOptions): BufferModel {
  *
  * The ring is explored by snapshot and restore
  * ({@linkcode SequenceRingUnderTest.save}): each state's ring is saved once
- * and restored before each step out of it.
+ * and restored before each step out of it; a restored ring must show what
+ * it showed when the state was reached (`property: "replay"` otherwise: the
+ * ring is not deterministic).
  *
- * @param options The configuration and the ring.
+ * @param options The configuration, the ring, the coverage.
  * @returns The verdict, the figures on both sides and, on failure, the trace.
  * @throws {RangeError} When a number is out of range.
  * @throws {TypeError} When an option has the wrong type.
@@ -192,6 +196,22 @@ function modelOf(options: CheckSequenceRingOptions): BufferModel {
  * assert.equal(report.model.states, report.explored.states); // every state…
  * assert.equal(report.model.transitions, report.explored.transitions); // …and step
  * ```
+ *
+ * @example Every interleaving, one producer and two consumers
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkSequenceRing } from "@ringproof/ring/model";
+ *
+ * const report = checkSequenceRing({
+ *   slots: 2,
+ *   items: 1,
+ *   producers: 1,
+ *   consumers: 2,
+ *   coverage: "paths",
+ * });
+ * assert.equal(report.verdict, "pass");
+ * assert.ok(report.paths! > 1);
+ * ```
  */
 export function checkSequenceRing(
   options: CheckSequenceRingOptions,
@@ -200,6 +220,10 @@ export function checkSequenceRing(
   const model = modelOf(options);
   const { slots, items, producers, consumers, start } = model.config;
   const granularity = granularityOf(options.granularity);
+  const coverage = choice({ coverage: options.coverage ?? "states" }, [
+    "states",
+    "paths",
+  ]);
   const maxSteps = stepLimit(options.maxSteps, 2_000_000);
   const factory = ringFactory(options.ring, {
     fallback: productionSequenceRing,
@@ -210,11 +234,20 @@ export function checkSequenceRing(
     model,
     ring: factory({ slots, start, producers, consumers }),
     granularity,
+    coverage,
     maxSteps,
   });
   return {
     ...result,
-    config: { slots, items, producers, consumers, start, granularity },
+    config: {
+      slots,
+      items,
+      producers,
+      consumers,
+      start,
+      coverage,
+      granularity,
+    },
     explored: { states: explored.states, transitions: explored.transitions },
   };
 }

@@ -95,6 +95,12 @@ export interface CheckSequenceRingOptions {
   /** The positions' initial value, e.g. just below their wrap. Default 0. */
   start?: number;
   /**
+   * `"states"` (default): every reachable model state and every step out of
+   * it. `"paths"`: every maximal interleaving, one by one (grows
+   * exponentially with `items`; meant for 1 or 2 items).
+   */
+  coverage?: "states" | "paths";
+  /**
    * `"fine"`: the model's one-access steps; `"coarse"`: only
    * `tryPush`/`tryPop`; `"mixed"` (default): both, at every state.
    */
@@ -148,6 +154,7 @@ export interface SequenceCheckReport {
     producers: number;
     consumers: number;
     start: number;
+    coverage: "states" | "paths";
     granularity: "fine" | "coarse" | "mixed";
   };
   /**
@@ -159,6 +166,8 @@ export interface SequenceCheckReport {
   explored: { states: number; transitions: number };
   /** The ring side: steps performed and checked, of which blocked. */
   production: { steps: number; blocked: number };
+  /** `coverage: "paths"`: maximal interleavings performed. */
+  paths?: number;
   /** Wall-clock seconds. */
   seconds: number;
   /** On `"fail"`. */
