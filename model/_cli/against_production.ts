@@ -4,28 +4,19 @@
 // (checkRing, `--sync none`) and the many-producer/many-consumer ring
 // (checkSequenceRing, `--sync sequence`) — for one configuration or a grid
 // of them, with per-configuration figures for both sides and the verdict.
-// Without `--sync` and without configuration flags it runs both grids.
+// Without `--sync` and without configuration flags it runs both grids. Every
+// ring kind (against_rings.ts) goes through the same path.
 
 import type { CliIo } from "./io.ts";
+import type { RingFactory } from "../conformance.ts";
+import type { SequenceRingFactory } from "../conformance_sequence.ts";
 import {
-  checkRing,
-  type CheckRingOptions,
-  productionRing,
-  type RingCheckReport,
-  type RingFactory,
-} from "../conformance.ts";
-import type {
-  SequenceCheckReport,
-  SequenceRingFactory,
-} from "../conformance_sequence.ts";
-import {
-  checkSequenceConfigurations,
-  SEQUENCE_HEADER,
-  sequenceConfigurations,
-  sequenceFailureText,
-  sequenceRow,
-} from "./against_sequence.ts";
-import { integerFlag, usage, withFlagNames } from "./flags.ts";
+  type AnyReport,
+  ONE_PRODUCER,
+  type RingKind,
+  SEQUENCE,
+} from "./against_rings.ts";
+import { usage, withFlagNames } from "./args.ts";
 import { table } from "../_lockstep/table.ts";
 
 /** Flags of the model mode that mean nothing here. */
@@ -50,85 +41,8 @@ const CONFIG_FLAGS = [
   "consumers",
 ];
 
-/** Near the counters' wrap: the grid crosses 2^32 within six items. */
-const NEAR_WRAP = 2 ** 32 - 3;
-
-/** The configurations to check: the flags given, a grid for the rest. */
-export function configurations(
-  values: ReadonlyMap<string, string>,
-): CheckRingOptions[] {
-  const scheme = values.get("scheme");
-  if (scheme !== undefined && scheme !== "textbook" && scheme !== "counter") {
-    usage(
-      `Bad value for --scheme: the production ring has schemes textbook and counter, received ${scheme}`,
-    );
-  }
-  const slots = integerFlag(values, "slots");
-  const items = integerFlag(values, "items");
-  const start = integerFlag(values, "start");
-  const schemes = scheme === undefined
-    ? ["textbook", "counter"] as const
-    : [scheme] as const;
-  const out: CheckRingOptions[] = [];
-  for (const s of schemes) {
-    const starts = s === "textbook"
-      ? [start ?? 0]
-      : start === undefined
-      ? [0, NEAR_WRAP]
-      : [start];
-    for (const from of starts) {
-      for (const n of slots === undefined ? [2, 3, 4] : [slots]) {
-        out.push({ scheme: s, slots: n, items: items ?? 6, start: from });
-      }
-    }
-  }
-  return out;
-}
-
-function fmt(n: number): string {
-  return n.toLocaleString("en-US");
-}
-
-/** One row of the summary table. */
-function row(report: RingCheckReport): string[] {
-  const { config: c, model, production: p } = report;
-  return [
-    report.verdict.toUpperCase(),
-    c.scheme,
-    String(c.start),
-    String(c.slots),
-    String(c.items),
-    fmt(model.states),
-    fmt(model.transitions),
-    fmt(model.coarse),
-    fmt(p.states),
-    fmt(p.transitions),
-    fmt(p.probes),
-    fmt(p.calls),
-    fmt(p.rings),
-    report.seconds.toFixed(2),
-  ];
-}
-
-const HEADER = [
-  "verdict",
-  "scheme",
-  "start",
-  "slots",
-  "items",
-  "model states",
-  "model steps",
-  "coarse",
-  "ring states",
-  "ring steps",
-  "blocked",
-  "calls",
-  "rings",
-  "seconds",
-];
-
 /** One run of either lockstep check as JSON. */
-function toJson(report: RingCheckReport | SequenceCheckReport) {
+function toJson(report: AnyReport) {
   const f = report.failure;
   const consequence = f !== undefined && "consequence" in f
     ? f.consequence
@@ -166,8 +80,8 @@ export interface AgainstOptions {
   readonly sequenceRing?: SequenceRingFactory;
 }
 
-/** Which lockstep checks the flags ask for. */
-function modes(flags: AgainstFlags): { spsc: boolean; sequence: boolean } {
+/** Which ring kinds the flags ask for. */
+function kinds(flags: AgainstFlags): RingKind[] {
   const { values, switches } = flags;
   for (const flag of NOT_HERE) {
     if (values.has(flag) || switches.has(flag)) {
@@ -191,12 +105,10 @@ function modes(flags: AgainstFlags): { spsc: boolean; sequence: boolean } {
       }
     }
   }
-  if (sync !== undefined) {
-    return { spsc: sync === "none", sequence: sync === "sequence" };
-  }
-  // The default grid has both; a configuration flag picks an SPSC one.
+  if (sync !== undefined) return [sync === "none" ? ONE_PRODUCER : SEQUENCE];
+  // The default grid has both; a configuration flag picks a one-producer one.
   const configured = CONFIG_FLAGS.some((flag) => values.has(flag));
-  return { spsc: true, sequence: !configured };
+  return configured ? [ONE_PRODUCER] : [ONE_PRODUCER, SEQUENCE];
 }
 
 /**
@@ -209,41 +121,30 @@ export function againstProduction(
   options: AgainstOptions,
 ): number {
   const { values, switches } = flags;
-  const { io, ring = productionRing } = options;
-  const mode = modes(flags);
-  const reports: RingCheckReport[] = mode.spsc
-    ? configurations(values).map((config) =>
-      withFlagNames(() => checkRing({ ...config, ring }))
-    )
-    : [];
-  const sequences: SequenceCheckReport[] = mode.sequence
-    ? withFlagNames(() =>
-      checkSequenceConfigurations(
-        sequenceConfigurations(values),
-        options.sequenceRing,
-      )
-    )
-    : [];
-  const all = [...reports, ...sequences];
+  const { io } = options;
+  const runs = kinds(flags).map((kind) => ({
+    kind,
+    reports: withFlagNames(() =>
+      kind.configurations(values).map((config) => kind.check(config, options))
+    ),
+  }));
+  const all = runs.flatMap((run) => run.reports);
   const passed = all.every((r) => r.verdict === "pass");
   if (switches.has("json")) {
-    io.out(
-      JSON.stringify(
-        {
-          schema: "ringproof.against/1",
-          passed,
-          runs: reports.map(toJson),
-          sequence: sequences.map(toJson),
-        },
-        null,
-        2,
-      ) + "\n",
-    );
+    const json: Record<string, unknown> = {
+      schema: "ringproof.against/1",
+      passed,
+      runs: [],
+      sequence: [],
+    };
+    for (const { kind, reports } of runs) json[kind.json] = reports.map(toJson);
+    io.out(JSON.stringify(json, null, 2) + "\n");
     return passed ? 0 : 1;
   }
   const lines: string[] = [];
-  if (mode.spsc) lines.push(...spscText(reports), "");
-  if (mode.sequence) lines.push(...sequenceText(sequences), "");
+  for (const { kind, reports } of runs) {
+    lines.push(...text(kind, reports), "");
+  }
   const complete = all.every((r) =>
     r.model.states === r.explored.states &&
     r.model.transitions === r.explored.transitions
@@ -263,38 +164,12 @@ export function againstProduction(
   return passed ? 0 : 1;
 }
 
-function spscText(reports: readonly RingCheckReport[]): string[] {
-  const lines = [
-    "against: the production ring (Producer/Consumer on a SharedArrayBuffer) in lockstep",
-    "with the model: every reachable state and every step, tryPush/tryPop (coarse) too,",
-    "blocked steps probed; each step on a fresh ring with its path replayed",
-    "",
-    table([HEADER, ...reports.map(row)]),
-  ];
-  for (const report of reports) {
-    const failure = report.failure;
-    if (failure === undefined) continue;
-    const c = report.config;
-    lines.push(
-      "",
-      `${c.scheme} from ${c.start}, slots ${c.slots}, ${c.items} items: the ring disagrees with the model`,
-      failure.table,
-    );
-    if (failure.consequence !== undefined) {
-      lines.push("", failure.consequence.table);
-    }
-  }
-  return lines;
-}
-
-function sequenceText(reports: readonly SequenceCheckReport[]): string[] {
+/** A ring kind's part of the text report: the intro, the table, the disagreements. */
+function text(kind: RingKind, reports: readonly AnyReport[]): string[] {
   return [
-    'against: the production sequence ring (producers and consumers "many") in lockstep',
-    "with the model's sync sequence: every reachable state and every one-access step",
-    "(load, wait, claim, write/read, publish/release), tryPush/tryPop (coarse) too, blocked",
-    "steps probed; the ring saved and restored at each state",
+    ...kind.intro,
     "",
-    table([SEQUENCE_HEADER, ...reports.map(sequenceRow)]),
-    ...reports.flatMap(sequenceFailureText),
+    table([kind.header, ...reports.map((r) => kind.row(r))]),
+    ...reports.flatMap((r) => kind.failureText(r)),
   ];
 }
