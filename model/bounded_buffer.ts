@@ -8,7 +8,17 @@
  */
 
 import type { Model, PackedModel } from "./types.ts";
-import { type Config, Machine, positionLimit } from "./_machine/machine.ts";
+import { type Config, MachineState, positionLimit } from "./_machine/state.ts";
+import { step, successors } from "./_machine/steps.ts";
+import {
+  factNames,
+  facts as factBits,
+  invariantNames,
+  isEnd,
+  violations,
+} from "./_machine/invariants.ts";
+import { canonicalize, independentStep } from "./_machine/reductions.ts";
+import { action as actionOf, decode, encode } from "./_machine/codec.ts";
 import type {
   BufferAction,
   BufferState,
@@ -271,7 +281,7 @@ function checkSequence(config: Config): void {
   }
 }
 
-function processIndex(machine: Machine, process: string): number {
+function processIndex(machine: MachineState, process: string): number {
   const { producers, consumers } = machine.config;
   const match = /^([PC])(\d+)$/.exec(process);
   const n = match === null ? -1 : Number(match[2]);
@@ -314,69 +324,70 @@ function processIndex(machine: Machine, process: string): number {
  */
 export function boundedBuffer(options: BufferOptions = {}): BufferModel {
   const config = resolve(options);
-  const machine = new Machine(config);
+  const machine = new MachineState(config);
   const words = machine.words;
   const pack = (state: BufferState): Int32Array => {
     const out = new Int32Array(words);
-    machine.encode(state, out, 0);
+    encode(machine, state, out, 0);
     return out;
   };
   const invariants: Record<string, (state: BufferState) => boolean> = {};
-  machine.invariantNames.forEach((name, i) => {
+  invariantNames(machine).forEach((name, i) => {
     invariants[name] = (state) =>
-      ((machine.violations(pack(state), 0) >>> i) & 1) === 0;
+      ((violations(machine, pack(state), 0) >>> i) & 1) === 0;
   });
   const facts: Record<string, (state: BufferState) => boolean> = {};
-  machine.factNames.forEach((name, i) => {
-    facts[name] = (state) => ((machine.facts(pack(state), 0) >>> i) & 1) === 1;
+  factNames(machine).forEach((name, i) => {
+    facts[name] = (state) =>
+      ((factBits(machine, pack(state), 0) >>> i) & 1) === 1;
   });
   const packed: PackedModel<BufferState, BufferAction> = {
     words,
     maxSuccessors: machine.maxSuccessors,
-    invariantNames: machine.invariantNames,
-    factNames: machine.factNames,
+    invariantNames: invariantNames(machine),
+    factNames: factNames(machine),
     initial: () => machine.initial(),
     successors: (state, offset, out, actions) =>
-      machine.successors(state, offset, out, actions),
-    violations: (state, offset) => machine.violations(state, offset),
-    facts: (state, offset) => machine.facts(state, offset),
-    isEnd: (state, offset) => machine.isEnd(state, offset),
-    decode: (state, offset) => machine.decode(state, offset),
-    action: (code, state, offset) => machine.action(code, state, offset),
-    independentStep: (state, offset) => machine.independentStep(state, offset),
+      successors(machine, state, offset, out, actions),
+    violations: (state, offset) => violations(machine, state, offset),
+    facts: (state, offset) => factBits(machine, state, offset),
+    isEnd: (state, offset) => isEnd(machine, state, offset),
+    decode: (state, offset) => decode(machine, state, offset),
+    action: (code, state, offset) => actionOf(machine, code, state, offset),
+    independentStep: (state, offset) => independentStep(machine, state, offset),
   };
   if (machine.hasSymmetry) {
     packed.canonicalize = (state, offset) =>
-      machine.canonicalize(state, offset);
+      canonicalize(machine, state, offset);
   }
   return {
     config: { ...config },
     capacity: machine.capacity,
     packed,
-    initial: () => [machine.decode(machine.initial(), 0)],
+    initial: () => [decode(machine, machine.initial(), 0)],
     *actions(state) {
       const src = pack(state);
       const out = new Int32Array(machine.maxSuccessors * words);
       const acts = new Int32Array(machine.maxSuccessors);
-      const n = machine.successors(src, 0, out, acts);
-      for (let i = 0; i < n; i++) yield machine.action(acts[i]!, src, 0);
+      const n = successors(machine, src, 0, out, acts);
+      for (let i = 0; i < n; i++) yield actionOf(machine, acts[i]!, src, 0);
     },
     step(state, action) {
       const src = pack(state);
       const proc = processIndex(machine, action.process);
-      const current = machine.action(proc, src, 0);
+      const current = actionOf(machine, proc, src, 0);
       const out = new Int32Array(words);
-      if (current.op !== action.op || !machine.step(proc, src, 0, out, 0)) {
+      if (current.op !== action.op || !step(machine, proc, src, 0, out, 0)) {
         throw new RangeError(
           `Cannot step: ${action.process} ${action.op} is not enabled (its next step is ${current.op})`,
         );
       }
-      return machine.decode(out, 0);
+      return decode(machine, out, 0);
     },
     encode: pack,
     invariants,
     facts,
-    isEnd: (state) => machine.isEnd(pack(state), 0),
+    isEnd: (state) => isEnd(machine, pack(state), 0),
     describe: (action) => `${action.process} ${action.op}`,
   };
 }

@@ -20,6 +20,7 @@ import {
   type Found as SearchFound,
   lockstep,
   type LockstepAdapter,
+  verdictOf,
 } from "./search.ts";
 import type { BufferModel, BufferState } from "../bounded_buffer.ts";
 import type {
@@ -251,11 +252,7 @@ export function runLockstep(ctx: LockstepContext): Result {
     if (ctx.consequences) failure.consequence = alone(ctx, oracle);
   }
   const result: Result = {
-    verdict: found === null
-      ? "pass"
-      : found === "incomplete"
-      ? "incomplete"
-      : "fail",
+    verdict: verdictOf(found),
     model: {
       states: tally.modelStates.size,
       transitions: tally.modelSteps.size,

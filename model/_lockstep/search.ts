@@ -154,3 +154,14 @@ function depthFirst<N, S, H>(
   const found = visit(root);
   return { found, paths };
 }
+
+/** The report's verdict for what the search found. */
+export function verdictOf(
+  found: Found<unknown> | "incomplete" | null,
+): "pass" | "fail" | "incomplete" {
+  return found === null
+    ? "pass"
+    : found === "incomplete"
+    ? "incomplete"
+    : "fail";
+}

@@ -22,7 +22,12 @@ import {
   type Shadow,
   type Step,
 } from "./sequence_driver.ts";
-import { type Found, lockstep, type LockstepAdapter } from "./search.ts";
+import {
+  type Found,
+  lockstep,
+  type LockstepAdapter,
+  verdictOf,
+} from "./search.ts";
 import { table as columns } from "./table.ts";
 
 type Result = Omit<SequenceCheckReport, "config" | "explored">;
@@ -214,11 +219,7 @@ export function runSequenceLockstep(ctx: SequenceContext): Result {
     },
   }, ctx);
   const result: Result = {
-    verdict: found === null
-      ? "pass"
-      : found === "incomplete"
-      ? "incomplete"
-      : "fail",
+    verdict: verdictOf(found),
     model: {
       states: states.size,
       transitions: driver.fine,

@@ -23,6 +23,23 @@ import {
 } from "./state.ts";
 import { ADVANCE, RETRY, sequenceStep } from "./sequence_steps.ts";
 
+/** Every enabled step from `src`: successors to `out`, process indices to `acts`; returns how many. */
+export function successors(
+  ms: MachineState,
+  src: Int32Array,
+  so: number,
+  out: Int32Array,
+  acts: Int32Array,
+): number {
+  const words = ms.words;
+  const procs = ms.maxSuccessors;
+  let n = 0;
+  for (let proc = 0; proc < procs; proc++) {
+    if (step(ms, proc, src, so, out, n * words)) acts[n++] = proc;
+  }
+  return n;
+}
+
 /** Process `proc`'s step from `src`; writes the result to `dst` and returns true when enabled. */
 export function step(
   ms: MachineState,
