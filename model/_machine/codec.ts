@@ -162,7 +162,7 @@ function index(
   return v;
 }
 
-/** The inverse of {@linkcode Machine.decode}; derived fields are ignored. */
+/** The inverse of {@linkcode decode}; derived fields are ignored. */
 export function encode(
   ms: MachineState,
   state: BufferState,
@@ -290,7 +290,7 @@ export function* domain(ms: MachineState): Generator<Int32Array> {
   }
 }
 
-/** How many states {@linkcode Machine.domain} yields. */
+/** How many states {@linkcode domain} yields. */
 export function domainSize(ms: MachineState): number {
   let n = 1;
   for (const max of ms.layout.maxes) n *= max + 1;
