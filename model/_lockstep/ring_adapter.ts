@@ -1,5 +1,5 @@
 // Copyright 2025 the ringproof authors. MIT license.
-// The one-producer rings' adapter to the lockstep driver (search.ts), behind
+// The one-producer rings' adapter to the lockstep driver (driver.ts), behind
 // checkRing(): each step performed on a fresh ring with its path replayed
 // (or, walking paths, on the ring that arrived), and — on a disagreement —
 // the side-by-side trace and an exploration of the ring on its own
@@ -21,7 +21,7 @@ import {
   lockstep,
   type LockstepAdapter,
   verdictOf,
-} from "./search.ts";
+} from "./driver.ts";
 import type { BufferModel, BufferState } from "../bounded_buffer.ts";
 import type {
   LockstepRow,

@@ -1,9 +1,9 @@
 // Copyright 2025 the ringproof authors. MIT license.
-// The sequence ring's adapter to the lockstep driver (search.ts), behind
+// The sequence ring's adapter to the lockstep driver (driver.ts), behind
 // checkSequenceRing(): the model's state graph on its packed fast path; from
 // each node every process's next step taken on the model and, after
 // restoring the ring's saved state, performed on the ring; the ring's state
-// mapped through the abstraction function (sequence_driver.ts) and compared
+// mapped through the abstraction function (sequence_side.ts) and compared
 // with the model's, packed word for word.
 
 import type { BufferState } from "../bounded_buffer.ts";
@@ -21,13 +21,13 @@ import {
   type SequenceContext,
   type Shadow,
   type Step,
-} from "./sequence_driver.ts";
+} from "./sequence_side.ts";
 import {
   type Found,
   lockstep,
   type LockstepAdapter,
   verdictOf,
-} from "./search.ts";
+} from "./driver.ts";
 import { table as columns } from "./table.ts";
 
 type Result = Omit<SequenceCheckReport, "config" | "explored">;
