@@ -50,6 +50,7 @@ import type {
 export type {
   CheckSequenceRingOptions,
   SequenceCheckReport,
+  SequenceConsequence,
   SequenceFailure,
   SequenceObservation,
   SequenceProbe,
@@ -235,6 +236,7 @@ export function checkSequenceRing(
     ring: factory({ slots, start, producers, consumers }),
     granularity,
     coverage,
+    consequences: options.consequences ?? true,
     maxSteps,
   });
   return {

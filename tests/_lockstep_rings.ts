@@ -15,6 +15,7 @@ import {
   type RingUnderTest,
   type SequenceRingFactory,
 } from "../model/mod.ts";
+import { plainRing, plainSequenceRing } from "./_broken_rings.ts";
 
 /** What a suite reads from either check's report. */
 export interface LockstepOutcome {
@@ -22,6 +23,8 @@ export interface LockstepOutcome {
   readonly paths?: number;
   readonly property?: string;
   readonly table?: string;
+  /** What the ring alone breaks after a disagreement. */
+  readonly consequence?: string | null | undefined;
 }
 
 /** One ring kind: its model and its check. */
@@ -29,11 +32,18 @@ export interface RingKind {
   readonly name: string;
   /** The model the check compares with (for counting its paths). */
   readonly model: BufferOptions;
-  /** Runs the lockstep check; `broken`: a ring that is not deterministic. */
+  /**
+   * Runs the lockstep check; `broken`: a ring that is not deterministic;
+   * `buggy`: a ring whose full test is wrong (none for "unbounded", which
+   * has no full test).
+   */
   check(options: {
     coverage: "states" | "paths";
     broken?: boolean;
+    buggy?: boolean;
   }): LockstepOutcome;
+  /** Whether the kind has a ring with a wrong full test. */
+  readonly buggy: boolean;
 }
 
 /**
@@ -72,12 +82,16 @@ function oneProducer(scheme: "textbook" | "counter" | "unbounded"): RingKind {
   return {
     name: `checkRing() scheme ${scheme}`,
     model,
-    check({ coverage, broken }) {
+    buggy: scheme !== "unbounded",
+    check({ coverage, broken, buggy }) {
       const report = checkRing({
         ...model,
+        // Enough items to overfill the ring when the full test is wrong.
+        ...(buggy ? { items: 4 } : {}),
         coverage,
         granularity: "fine",
         ...(broken ? { ring: drifting(), consequences: false } : {}),
+        ...(buggy ? { ring: plainRing("wrong-full-test") } : {}),
       });
       return {
         verdict: report.verdict,
@@ -85,6 +99,7 @@ function oneProducer(scheme: "textbook" | "counter" | "unbounded"): RingKind {
         ...(report.failure === undefined ? {} : {
           property: report.failure.property,
           table: report.failure.table,
+          consequence: report.failure.consequence?.property,
         }),
       };
     },
@@ -107,13 +122,17 @@ export const RING_KINDS: readonly RingKind[] = [
   {
     name: "checkSequenceRing()",
     model: SEQUENCE_MODEL,
-    check({ coverage, broken }) {
+    buggy: true,
+    check({ coverage, broken, buggy }) {
       const { sync: _, ...config } = SEQUENCE_MODEL;
       const report = checkSequenceRing({
         ...config,
+        // Two producers with two items each lap the one consumer.
+        ...(buggy ? { producers: 2, consumers: 1, items: 2 } : {}),
         coverage,
         granularity: "fine",
-        ...(broken ? { ring: forgetful() } : {}),
+        ...(broken ? { ring: forgetful(), consequences: false } : {}),
+        ...(buggy ? { ring: plainSequenceRing("ignore-lap") } : {}),
       });
       return {
         verdict: report.verdict,
@@ -121,6 +140,7 @@ export const RING_KINDS: readonly RingKind[] = [
         ...(report.failure === undefined ? {} : {
           property: report.failure.property,
           table: report.failure.table,
+          consequence: report.failure.consequence?.property,
         }),
       };
     },

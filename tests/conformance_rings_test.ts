@@ -1,6 +1,6 @@
 // The same lockstep behaviour over every ring kind (tests/_lockstep_rings.ts):
-// the one lockstep driver gives each of them coverage "paths" and the
-// determinism check.
+// the one lockstep driver gives each of them coverage "paths", the
+// determinism check and the consequences of a disagreement.
 import assert from "node:assert/strict";
 import { countPaths, RING_KINDS } from "./_lockstep_rings.ts";
 
@@ -26,5 +26,17 @@ Deno.test("checkRing() and checkSequenceRing() report a ring that does not come 
         assert.equal(report.property, "replay", report.table);
       });
     }
+  }
+});
+
+Deno.test("checkRing() and checkSequenceRing() explore what a disagreement leads to, every ring kind with a full test", async (t) => {
+  for (const kind of RING_KINDS.filter((k) => k.buggy)) {
+    await t.step(kind.name, () => {
+      const report = kind.check({ coverage: "states", buggy: true });
+      assert.equal(report.verdict, "fail");
+      // A producer that overwrites an unconsumed item: on its own, the ring
+      // holds more than it may.
+      assert.equal(report.consequence, "bound", report.table);
+    });
   }
 });

@@ -200,6 +200,9 @@ function sequenceFailureText(report: SequenceCheckReport): string[] {
       c.items === 1 ? "" : "s"
     }: the ring disagrees with the model`,
     failure.table,
+    ...(failure.consequence === undefined
+      ? []
+      : ["", failure.consequence.table]),
   ];
 }
 

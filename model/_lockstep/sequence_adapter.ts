@@ -29,6 +29,7 @@ import {
   verdictOf,
 } from "./driver.ts";
 import { table as columns } from "./table.ts";
+import { sequenceAlone } from "./sequence_alone.ts";
 
 type Result = Omit<SequenceCheckReport, "config" | "explored">;
 
@@ -238,8 +239,13 @@ export function runSequenceLockstep(ctx: SequenceContext): Result {
         shown: "",
         saved: ctx.ring.save(),
       };
-      result.failure = failureOf(driver, node, found);
-    } else result.failure = failureOf(driver, root, found);
+      root = node;
+    }
+    const failure: SequenceFailure = failureOf(driver, root, found);
+    if (ctx.consequences) {
+      failure.consequence = sequenceAlone(driver, root.saved);
+    }
+    result.failure = failure;
   }
   return result;
 }

@@ -22,6 +22,7 @@ export interface SequenceContext {
   readonly ring: SequenceRingUnderTest;
   readonly granularity: "fine" | "coarse" | "mixed";
   readonly coverage: "states" | "paths";
+  readonly consequences: boolean;
   readonly maxSteps: number;
 }
 

@@ -109,6 +109,11 @@ export interface CheckSequenceRingOptions {
   ring?: SequenceRingFactory;
   /** Stop with verdict `"incomplete"` after this many checked steps. Default 2,000,000. */
   maxSteps?: number;
+  /**
+   * On a disagreement, also explore the ring on its own (no model in
+   * control) for the first model invariant it breaks. Default `true`.
+   */
+  consequences?: boolean;
 }
 
 /** One row of a side-by-side trace. */
@@ -141,6 +146,22 @@ export interface SequenceFailure {
   readonly trace: readonly SequenceRow[];
   /** The trace as a side-by-side table, ending with the message. */
   readonly table: string;
+  /** What the ring breaks on its own, when `consequences` is on. */
+  consequence?: SequenceConsequence;
+}
+
+/** What the sequence ring breaks when it runs on its own: see {@linkcode SequenceFailure.consequence}. */
+export interface SequenceConsequence {
+  /** The first model invariant broken (or `"deadlock-free"`, `"error"`), or `null` when none within the bound. */
+  property: string | null;
+  /** A sentence saying what happened. */
+  message: string;
+  /** A shortest trace of the ring alone to the violation (empty when none); `model` is empty. */
+  trace: SequenceRow[];
+  /** The trace as a table. */
+  table: string;
+  /** Ring states explored on its own. */
+  states: number;
 }
 
 /** What {@linkcode checkSequenceRing} reports. */
