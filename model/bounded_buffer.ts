@@ -27,18 +27,7 @@ import type {
   Scheme,
   Sync,
 } from "./_machine/types.ts";
-export type {
-  BufferAction,
-  BufferState,
-  ConsumerOp,
-  ConsumerView,
-  Item,
-  Mutant,
-  ProducerOp,
-  ProducerView,
-  Scheme,
-  Sync,
-} from "./_machine/types.ts";
+export type * from "./_machine/types.ts";
 
 /**
  * Every mutant, with what it changes:

@@ -13,7 +13,7 @@ import { parse, UsageError } from "./_cli/args.ts";
 import { TARGETS } from "./_cli/targets.ts";
 import { USAGE } from "./_cli/usage.ts";
 import type { CliIo } from "./_cli/io.ts";
-export type { CliIo } from "./_cli/io.ts";
+export type * from "./_cli/io.ts";
 
 /**
  * Runs the model checker's command line.

@@ -35,19 +35,7 @@ import type {
   RingConfig,
   RingUnderTest,
 } from "./_lockstep/ring_types.ts";
-export type {
-  CheckRingOptions,
-  LockstepRow,
-  RingCheckReport,
-  RingConfig,
-  RingConsequence,
-  RingFactory,
-  RingFailure,
-  RingObservation,
-  RingRow,
-  RingStep,
-  RingUnderTest,
-} from "./_lockstep/ring_types.ts";
+export type * from "./_lockstep/ring_types.ts";
 
 /**
  * The production ring as a {@linkcode RingUnderTest}: an int32

@@ -47,19 +47,7 @@ import type {
   SequenceRingConfig,
   SequenceRingUnderTest,
 } from "./_lockstep/sequence_types.ts";
-export type {
-  CheckSequenceRingOptions,
-  SequenceCheckReport,
-  SequenceConsequence,
-  SequenceFailure,
-  SequenceObservation,
-  SequenceProbe,
-  SequenceRingConfig,
-  SequenceRingFactory,
-  SequenceRingUnderTest,
-  SequenceRow,
-  SequenceSide,
-} from "./_lockstep/sequence_types.ts";
+export type * from "./_lockstep/sequence_types.ts";
 
 const SIDES = { in: PRODUCERS, out: CONSUMERS } as const;
 

@@ -15,7 +15,7 @@ import {
   Run,
 } from "./oracle.ts";
 import { sideBySide } from "./table.ts";
-import { alone } from "./alone.ts";
+import { ringAlone } from "./alone_sides.ts";
 import {
   type Found as SearchFound,
   lockstep,
@@ -249,7 +249,7 @@ export function runLockstep(ctx: LockstepContext): Result {
         sideBySide(trace, ctx.items, ctx.config.scheme)
       }\n${found.property}: ${found.message}`,
     };
-    if (ctx.consequences) failure.consequence = alone(ctx, oracle);
+    if (ctx.consequences) failure.consequence = ringAlone(ctx, oracle);
   }
   const result: Result = {
     verdict: verdictOf(found),

@@ -29,7 +29,7 @@ import {
   verdictOf,
 } from "./driver.ts";
 import { table as columns } from "./table.ts";
-import { sequenceAlone } from "./sequence_alone.ts";
+import { sequenceAlone } from "./alone_sides.ts";
 
 type Result = Omit<SequenceCheckReport, "config" | "explored">;
 
