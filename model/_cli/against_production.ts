@@ -12,6 +12,7 @@ import type { RingFactory } from "../conformance.ts";
 import type { SequenceRingFactory } from "../conformance_sequence.ts";
 import {
   type AnyReport,
+  failureText,
   ONE_PRODUCER,
   type RingKind,
   SEQUENCE,
@@ -169,7 +170,10 @@ function text(kind: RingKind, reports: readonly AnyReport[]): string[] {
   return [
     ...kind.intro,
     "",
-    table([kind.header, ...reports.map((r) => kind.row(r))]),
-    ...reports.flatMap((r) => kind.failureText(r)),
+    table([
+      kind.columns.map((column) => column.header),
+      ...reports.map((r) => kind.columns.map((column) => column.cell(r))),
+    ]),
+    ...reports.flatMap((r) => failureText(kind, r)),
   ];
 }

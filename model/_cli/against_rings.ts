@@ -40,11 +40,52 @@ export interface RingKind<R extends AnyReport = AnyReport> {
   check(config: unknown, rings: Rings): R;
   /** What the text report says first. */
   readonly intro: readonly string[];
-  /** The summary table's header and a report's row. */
-  readonly header: readonly string[];
-  row(report: R): string[];
-  /** A disagreement: the configuration, the trace, what it leads to. */
-  failureText(report: R): string[];
+  /** The summary table's columns. */
+  readonly columns: readonly Column<R>[];
+  /** A configuration, as a disagreement's heading names it. */
+  describe(report: R): string;
+}
+
+/** A column of the summary table: its header and a report's cell. */
+export interface Column<R> {
+  readonly header: string;
+  cell(report: R): string;
+}
+
+type Cell<R> = readonly [string, (report: R) => string];
+
+/** The columns every kind's table has: the verdict first, the figures last. */
+function figures<R extends AnyReport>(
+  config: readonly Cell<R>[],
+  production: readonly Cell<R>[],
+): Column<R>[] {
+  const cells: Cell<R>[] = [
+    ["verdict", (r) => r.verdict.toUpperCase()],
+    ...config,
+    ["model states", (r) => fmt(r.model.states)],
+    ["model steps", (r) => fmt(r.model.transitions)],
+    ["coarse", (r) => fmt(r.model.coarse)],
+    ...production,
+    ["seconds", (r) => r.seconds.toFixed(2)],
+  ];
+  return cells.map(([header, cell]) => ({ header, cell }));
+}
+
+/** A disagreement as the text report prints it: the configuration, the trace, what it leads to. */
+export function failureText<R extends AnyReport>(
+  kind: RingKind<R>,
+  report: R,
+): string[] {
+  const failure = report.failure;
+  if (failure === undefined) return [];
+  return [
+    "",
+    `${kind.describe(report)}: the ring disagrees with the model`,
+    failure.table,
+    ...(failure.consequence === undefined
+      ? []
+      : ["", failure.consequence.table]),
+  ];
 }
 
 function fmt(n: number): string {
@@ -86,44 +127,6 @@ function configurations(
   return out;
 }
 
-/** One row of the summary table. */
-function spscRow(report: RingCheckReport): string[] {
-  const { config: c, model, production: p } = report;
-  return [
-    report.verdict.toUpperCase(),
-    c.scheme,
-    String(c.start),
-    String(c.slots),
-    String(c.items),
-    fmt(model.states),
-    fmt(model.transitions),
-    fmt(model.coarse),
-    fmt(p.states),
-    fmt(p.transitions),
-    fmt(p.probes),
-    fmt(p.calls),
-    fmt(p.rings),
-    report.seconds.toFixed(2),
-  ];
-}
-
-const HEADER: readonly string[] = [
-  "verdict",
-  "scheme",
-  "start",
-  "slots",
-  "items",
-  "model states",
-  "model steps",
-  "coarse",
-  "ring states",
-  "ring steps",
-  "blocked",
-  "calls",
-  "rings",
-  "seconds",
-];
-
 /**
  * The configurations to check: the flags given, a grid for the rest — two
  * producers and two consumers, one item each, slots 2 and 3, positions from
@@ -154,72 +157,6 @@ function sequenceConfigurations(
   return out;
 }
 
-/** The summary table's header. */
-const SEQUENCE_HEADER: readonly string[] = [
-  "verdict",
-  "producers",
-  "consumers",
-  "start",
-  "slots",
-  "items",
-  "model states",
-  "model steps",
-  "coarse",
-  "ring steps",
-  "blocked",
-  "seconds",
-];
-
-/** One row of the summary table. */
-function sequenceRow(report: SequenceCheckReport): string[] {
-  const { config: c, model, production: p } = report;
-  return [
-    report.verdict.toUpperCase(),
-    String(c.producers),
-    String(c.consumers),
-    String(c.start),
-    String(c.slots),
-    String(c.items),
-    fmt(model.states),
-    fmt(model.transitions),
-    fmt(model.coarse),
-    fmt(p.steps),
-    fmt(p.blocked),
-    report.seconds.toFixed(2),
-  ];
-}
-
-/** How a disagreement is printed: the configuration, then the trace. */
-function sequenceFailureText(report: SequenceCheckReport): string[] {
-  const failure = report.failure;
-  if (failure === undefined) return [];
-  const c = report.config;
-  return [
-    "",
-    `${c.producers}×${c.consumers} from ${c.start}, slots ${c.slots}, ${c.items} item${
-      c.items === 1 ? "" : "s"
-    }: the ring disagrees with the model`,
-    failure.table,
-    ...(failure.consequence === undefined
-      ? []
-      : ["", failure.consequence.table]),
-  ];
-}
-
-function spscFailureText(report: RingCheckReport): string[] {
-  const failure = report.failure;
-  if (failure === undefined) return [];
-  const c = report.config;
-  return [
-    "",
-    `${c.scheme} from ${c.start}, slots ${c.slots}, ${c.items} items: the ring disagrees with the model`,
-    failure.table,
-    ...(failure.consequence === undefined
-      ? []
-      : ["", failure.consequence.table]),
-  ];
-}
-
 /** The one-producer/one-consumer ring (checkRing, `--sync none`). */
 export const ONE_PRODUCER: RingKind<RingCheckReport> = {
   json: "runs",
@@ -234,9 +171,20 @@ export const ONE_PRODUCER: RingKind<RingCheckReport> = {
     "with the model: every reachable state and every step, tryPush/tryPop (coarse) too,",
     "blocked steps probed; each step on a fresh ring with its path replayed",
   ],
-  header: HEADER,
-  row: spscRow,
-  failureText: spscFailureText,
+  columns: figures<RingCheckReport>([
+    ["scheme", (r) => r.config.scheme],
+    ["start", (r) => String(r.config.start)],
+    ["slots", (r) => String(r.config.slots)],
+    ["items", (r) => String(r.config.items)],
+  ], [
+    ["ring states", (r) => fmt(r.production.states)],
+    ["ring steps", (r) => fmt(r.production.transitions)],
+    ["blocked", (r) => fmt(r.production.probes)],
+    ["calls", (r) => fmt(r.production.calls)],
+    ["rings", (r) => fmt(r.production.rings)],
+  ]),
+  describe: ({ config: c }) =>
+    `${c.scheme} from ${c.start}, slots ${c.slots}, ${c.items} items`,
 };
 
 /** The many-producer/many-consumer ring (checkSequenceRing, `--sync sequence`). */
@@ -254,7 +202,18 @@ export const SEQUENCE: RingKind<SequenceCheckReport> = {
     "(load, wait, claim, write/read, publish/release), tryPush/tryPop (coarse) too, blocked",
     "steps probed; the ring saved and restored at each state",
   ],
-  header: SEQUENCE_HEADER,
-  row: sequenceRow,
-  failureText: sequenceFailureText,
+  columns: figures<SequenceCheckReport>([
+    ["producers", (r) => String(r.config.producers)],
+    ["consumers", (r) => String(r.config.consumers)],
+    ["start", (r) => String(r.config.start)],
+    ["slots", (r) => String(r.config.slots)],
+    ["items", (r) => String(r.config.items)],
+  ], [
+    ["ring steps", (r) => fmt(r.production.steps)],
+    ["blocked", (r) => fmt(r.production.blocked)],
+  ]),
+  describe: ({ config: c }) =>
+    `${c.producers}×${c.consumers} from ${c.start}, slots ${c.slots}, ${c.items} item${
+      c.items === 1 ? "" : "s"
+    }`,
 };

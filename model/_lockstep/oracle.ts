@@ -121,18 +121,6 @@ export class Oracle {
       throw error;
     }
   }
-
-  /** Whether `state` is a proper end state; `false` outside the domain. */
-  isEnd(state: BufferState): boolean {
-    try {
-      return this.model.isEnd?.(state) ?? false;
-    } catch (error) {
-      if (error instanceof RangeError || error instanceof TypeError) {
-        return false;
-      }
-      throw error;
-    }
-  }
 }
 
 /** What a call on the ring did. */
