@@ -146,6 +146,7 @@ function shown(o: SequenceObservation): string {
 function sequenceAdapter(
   driver: Driver,
   states: Set<string>,
+  first: { node?: SequenceNode },
 ): LockstepAdapter<SequenceNode, Step, Shadow> {
   const { ring } = driver.ctx;
   const P = driver.P + driver.C;
@@ -155,8 +156,9 @@ function sequenceAdapter(
         packed: driver.ctx.model.packed.initial(),
         shadow: driver.initialShadow(),
         shown: shown(ring.observe()),
-        saved: undefined,
+        saved: ring.save(),
       };
+      first.node = node;
       const bad = check0(driver, node);
       if (bad !== null) return bad;
       states.add(node.packed.join());
@@ -199,7 +201,7 @@ function sequenceAdapter(
     },
     key: (node) => node.packed.join(),
     keep(node) {
-      node.saved = ring.save();
+      node.saved ??= ring.save();
     },
   };
 }
@@ -209,16 +211,11 @@ export function runSequenceLockstep(ctx: SequenceContext): Result {
   const begin = performance.now();
   const driver = new Driver(ctx);
   const states = new Set<string>();
-  const adapter = sequenceAdapter(driver, states);
-  let root: SequenceNode | undefined;
-  const { found, paths } = lockstep({
-    ...adapter,
-    root() {
-      const node = adapter.root();
-      if ("packed" in node) root = node;
-      return node;
-    },
-  }, ctx);
+  const first: { node?: SequenceNode } = {};
+  const { found, paths } = lockstep(
+    sequenceAdapter(driver, states, first),
+    ctx,
+  );
   const result: Result = {
     verdict: verdictOf(found),
     model: {
@@ -231,16 +228,7 @@ export function runSequenceLockstep(ctx: SequenceContext): Result {
   };
   if (ctx.coverage === "paths") result.paths = paths;
   if (found !== null && found !== "incomplete") {
-    if (root === undefined) {
-      // The fresh ring already differs: the trace is the new ring alone.
-      const node = {
-        packed: ctx.model.packed.initial(),
-        shadow: driver.initialShadow(),
-        shown: "",
-        saved: ctx.ring.save(),
-      };
-      root = node;
-    }
+    const root = first.node!;
     const failure: SequenceFailure = failureOf(driver, root, found);
     if (ctx.consequences) {
       failure.consequence = sequenceAlone(driver, root.saved);
