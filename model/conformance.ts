@@ -21,6 +21,7 @@ import {
   assertOptionsObject,
   checkedModel,
   choice,
+  coverageOf,
   granularityOf,
   ringFactory,
   stepLimit,
@@ -197,10 +198,7 @@ export function checkRing(options: CheckRingOptions): RingCheckReport {
     scheme: "textbook" | "counter" | "unbounded";
     start: number;
   };
-  const coverage = choice({ coverage: options.coverage ?? "states" }, [
-    "states",
-    "paths",
-  ]);
+  const coverage = coverageOf(options.coverage);
   let granularity = granularityOf(options.granularity);
   const maxSteps = stepLimit(options.maxSteps, 5_000_000);
   const factory = ringFactory(options.ring, {

@@ -31,7 +31,7 @@ import {
   assertNumbers,
   assertOptionsObject,
   checkedModel,
-  choice,
+  coverageOf,
   granularityOf,
   ringFactory,
   stepLimit,
@@ -209,10 +209,7 @@ export function checkSequenceRing(
   const model = modelOf(options);
   const { slots, items, producers, consumers, start } = model.config;
   const granularity = granularityOf(options.granularity);
-  const coverage = choice({ coverage: options.coverage ?? "states" }, [
-    "states",
-    "paths",
-  ]);
+  const coverage = coverageOf(options.coverage);
   const maxSteps = stepLimit(options.maxSteps, 2_000_000);
   const factory = ringFactory(options.ring, {
     fallback: productionSequenceRing,

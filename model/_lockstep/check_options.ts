@@ -74,6 +74,13 @@ export function checkedModel(options: BufferOptions): BufferModel {
   }
 }
 
+/** The `coverage` option, `"states"` when absent; a TypeError when unknown. */
+export function coverageOf(
+  coverage: "states" | "paths" | undefined,
+): "states" | "paths" {
+  return choice({ coverage: coverage ?? "states" }, ["states", "paths"]);
+}
+
 /** `maxSteps`, or `fallback` when absent; a RangeError unless positive. */
 export function stepLimit(
   maxSteps: number | undefined,

@@ -89,25 +89,16 @@ function checkInitial(
   oracle: Oracle,
   run: Run,
   initial: BufferState,
-): Found | null {
-  const abstracted = abstractState(run.observe(), run.shadow, oracle.items);
-  if (abstracted.state === undefined) {
-    return {
-      path: [],
-      step: null,
-      property: "cells",
-      message: `the new ring: ${abstracted.problem}`,
-    };
+): { property: string; message: string } | null {
+  const { problem } = abstractState(run.observe(), run.shadow, oracle.items);
+  if (problem !== undefined) {
+    return { property: "cells", message: `the new ring: ${problem}` };
   }
-  const row = initialRow(oracle, run, initial);
-  if (row.differing.length === 0) return null;
-  const field = row.differing[0]!;
-  return {
-    path: [],
-    step: null,
-    property: field,
+  const { differing } = initialRow(oracle, run, initial);
+  return differing.length === 0 ? null : {
+    property: differing[0]!,
     message: `the new ring differs from the model's initial state in ${
-      row.differing.join(", ")
+      differing.join(", ")
     }`,
   };
 }
@@ -144,7 +135,7 @@ function begin(
   ctx: LockstepContext,
   oracle: Oracle,
   tally: Tally,
-): Found | { initial: BufferState; root: Run } {
+): { property: string; message: string } | { initial: BufferState; root: Run } {
   const initial = oracle.initial();
   const root = tally.replay(ctx, []);
   const bad = checkInitial(oracle, root, initial);

@@ -316,22 +316,10 @@ function sideBySide(
       ? itemName({ producer: p, seq: id - p * items })
       : `?${v}`;
   };
-  const table: string[][] = [[
-    "step",
-    "process",
-    "model",
-    "in",
-    "out",
-    "seq",
-    "cells",
-    "|",
-    "ring",
-    "in",
-    "out",
-    "seq",
-    "cells",
-    "differs",
-  ]];
+  const table = [
+    "step process model in out seq cells | ring in out seq cells differs"
+      .split(" "),
+  ];
   rows.forEach((row, i) => {
     const m = states[i]!;
     const o = row.observation;

@@ -52,13 +52,8 @@ export function sideBySide(
   items: number,
   scheme: Scheme,
 ): string {
-  const out: string[][] = [[
-    "step",
-    "process",
-    ...sideHeader("model", scheme),
-    "|",
-    ...sideHeader("ring", scheme),
-  ]];
+  const model = ["step", "process", ...sideHeader("model", scheme)];
+  const out: string[][] = [[...model, "|", ...sideHeader("ring", scheme)]];
   for (const row of rows) {
     const m = row.modelState;
     const o = row.observation;
@@ -101,14 +96,8 @@ export function ringTable(
   items: number,
   scheme: Scheme,
 ): string {
-  const out: string[][] = [[
-    "step",
-    "process",
-    ...sideHeader("ring", scheme),
-    "pcs",
-    "produced",
-    "consumed",
-  ]];
+  const head = ["step", "process", ...sideHeader("ring", scheme)];
+  const out: string[][] = [[...head, "pcs", "produced", "consumed"]];
   for (const row of rows) {
     const o = row.observation;
     const s = row.state;

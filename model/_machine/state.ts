@@ -33,17 +33,8 @@ export const RELEASE = 6;
 // Only with sync "sequence": copy the shared position, claim it by CAS.
 export const LOAD = 7;
 export const CLAIM = 8;
-export const OP_NAMES = [
-  "lock",
-  "wait",
-  "write",
-  "publish",
-  "unlock",
-  "read",
-  "release",
-  "load",
-  "claim",
-] as const;
+export const OP_NAMES: readonly string[] =
+  "lock wait write publish unlock read release load claim".split(" ");
 
 // Ghost flags, set by the step that breaks the property (history variables).
 export const FLAG_UNPRODUCED = 1;
