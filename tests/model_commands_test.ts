@@ -9,7 +9,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { boundedBuffer, type BufferState } from "../model/mod.ts";
-import { checkStep, Oracle, Run } from "../model/_lockstep/oracle.ts";
+import { checkStep, Oracle } from "../model/_lockstep/oracle.ts";
+import { Run } from "../model/_lockstep/run.ts";
 import { productionRing, type RingStep } from "../model/conformance.ts";
 import { assertProperty } from "./_helpers.ts";
 

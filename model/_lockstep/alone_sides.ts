@@ -4,7 +4,8 @@
 // the sequence ring (saved and restored).
 
 import { abstractState } from "./abstraction.ts";
-import { candidates, type Oracle, replay, Run } from "./oracle.ts";
+import type { Oracle } from "./oracle.ts";
+import { candidates, replay, Run } from "./run.ts";
 import { ringTable } from "./table.ts";
 import { type AloneMove, exploreAlone } from "./alone.ts";
 import type {

@@ -6,14 +6,8 @@
 // (alone.ts).
 
 import { abstractState } from "./abstraction.ts";
-import {
-  candidates,
-  type Checked,
-  checkStep,
-  Oracle,
-  replay,
-  Run,
-} from "./oracle.ts";
+import { type Checked, checkStep, Oracle } from "./oracle.ts";
+import { candidates, replay, Run } from "./run.ts";
 import { sideBySide } from "./table.ts";
 import { ringAlone } from "./alone_sides.ts";
 import {
