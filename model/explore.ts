@@ -14,8 +14,8 @@ import type {
   Report,
   Step,
 } from "./types.ts";
-import { ByteStore, PackedStore } from "./_visited.ts";
-import { checkedNames, Search } from "./_search.ts";
+import { ByteStore, PackedStore } from "./_explore/visited.ts";
+import { checkedNames, Search } from "./_explore/search.ts";
 
 /**
  * Explores every reachable state of `model` and checks its invariants.

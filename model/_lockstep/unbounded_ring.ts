@@ -20,12 +20,12 @@ import {
   type SlotView,
   UnboundedConsumer,
   UnboundedProducer,
-} from "../mod.ts";
+} from "../../mod.ts";
 import type {
   RingConfig,
   RingObservation,
   RingUnderTest,
-} from "./conformance.ts";
+} from "./ring_types.ts";
 
 /** Far more than the segments a check with at most 31 items needs. */
 const MAX_BYTES = 1 << 16;

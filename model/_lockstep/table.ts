@@ -2,15 +2,15 @@
 // Tables a student can read: the model and the ring side by side (with the
 // ring's values that differ marked ≠), and the ring on its own.
 
-import { rawName } from "./_abstraction.ts";
-import type { BufferState } from "./bounded_buffer.ts";
+import { rawName } from "./abstraction.ts";
+import type { BufferState } from "../bounded_buffer.ts";
 import type {
   LockstepRow,
   RingConfig,
   RingObservation,
   RingRow,
   RingStep,
-} from "./conformance.ts";
+} from "./ring_types.ts";
 
 type Scheme = RingConfig["scheme"];
 
@@ -52,13 +52,8 @@ export function sideBySide(
   items: number,
   scheme: Scheme,
 ): string {
-  const out: string[][] = [[
-    "step",
-    "process",
-    ...sideHeader("model", scheme),
-    "|",
-    ...sideHeader("ring", scheme),
-  ]];
+  const model = ["step", "process", ...sideHeader("model", scheme)];
+  const out: string[][] = [[...model, "|", ...sideHeader("ring", scheme)]];
   for (const row of rows) {
     const m = row.modelState;
     const o = row.observation;
@@ -101,14 +96,8 @@ export function ringTable(
   items: number,
   scheme: Scheme,
 ): string {
-  const out: string[][] = [[
-    "step",
-    "process",
-    ...sideHeader("ring", scheme),
-    "pcs",
-    "produced",
-    "consumed",
-  ]];
+  const head = ["step", "process", ...sideHeader("ring", scheme)];
+  const out: string[][] = [[...head, "pcs", "produced", "consumed"]];
   for (const row of rows) {
     const o = row.observation;
     const s = row.state;

@@ -6,7 +6,7 @@ import {
   boundedBuffer,
   type BufferModel,
   type BufferOptions,
-} from "./bounded_buffer.ts";
+} from "../bounded_buffer.ts";
 
 /** The prefix of every option error of the lockstep checks. */
 export const WHAT = "Cannot check ring";
@@ -72,6 +72,13 @@ export function checkedModel(options: BufferOptions): BufferModel {
     }
     throw error;
   }
+}
+
+/** The `coverage` option, `"states"` when absent; a TypeError when unknown. */
+export function coverageOf(
+  coverage: "states" | "paths" | undefined,
+): "states" | "paths" {
+  return choice({ coverage: coverage ?? "states" }, ["states", "paths"]);
 }
 
 /** `maxSteps`, or `fallback` when absent; a RangeError unless positive. */

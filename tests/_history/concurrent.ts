@@ -1,11 +1,12 @@
 // Copyright 2025 the ringproof authors. MIT license.
-// Checking a history of several producers and several consumers of a bounded
+// The rules for several producers or consumers (check.ts picks them): a
+// history of several producers and several consumers of a bounded
 // FIFO queue, recorded under real concurrency (Workers, no controlled
 // schedule), in the spirit of Henzinger, Sezgin and Vafeiadis's queue
 // "aspects" (CONCUR 2013): necessary conditions, each checked in
 // O(n log n), rather than a search for one joint linearization.
 //
-// Operations carry logical timestamps as in `_history.ts`: one shared
+// Operations carry logical timestamps as in `sequential.ts`: one shared
 // counter, read when a call was invoked and when it returned. A call takes
 // effect somewhere in between; "a before b" means a returned before b was
 // invoked. The conditions:
@@ -43,21 +44,9 @@ import {
   Fault,
   formatOperation,
   type HistoryReport,
+  type ManyHistory,
   type Operation,
-} from "./_history.ts";
-
-/** A recorded history: every process's operations in program order. */
-export interface ManyHistory {
-  /** Each producer's operations (all `"push"`). */
-  readonly producers: readonly (readonly Operation[])[];
-  /** Each consumer's operations (all `"pop"`). */
-  readonly consumers: readonly (readonly Operation[])[];
-  /**
-   * Whether the consumers drained the queue after every producer finished,
-   * every call recorded: then an item never popped was lost.
-   */
-  readonly complete: boolean;
-}
+} from "./operations.ts";
 
 /** An operation and where it stands: its process (`P0`, `C1`) and index. */
 interface Call {
@@ -298,7 +287,7 @@ function checkAnswers(
  * FIFO queue of `capacity` items, by necessary conditions; reports the
  * first violation with the offending operations (`P1 push #3 …`).
  */
-export function checkManyHistory(
+export function checkConcurrent(
   history: ManyHistory,
   options: { capacity: number },
 ): HistoryReport {

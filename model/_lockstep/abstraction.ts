@@ -6,8 +6,8 @@
 // to the model's `BufferState`. The model's invariants can then be evaluated
 // on the production state itself.
 
-import type { BufferState, Item } from "./bounded_buffer.ts";
-import type { RingObservation } from "./conformance.ts";
+import type { BufferState, Item } from "../bounded_buffer.ts";
+import type { RingObservation } from "./ring_types.ts";
 
 /** The producer's program counter, as in the model (`sync: "none"`). */
 export type ProducerPc = "wait" | "write" | "publish" | "done";

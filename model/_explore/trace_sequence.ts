@@ -6,7 +6,7 @@ import {
   type BufferAction,
   type BufferState,
   itemName,
-} from "./bounded_buffer.ts";
+} from "../bounded_buffer.ts";
 
 /**
  * Describes one step of a sync "sequence" state machine, e.g.

@@ -1,37 +1,33 @@
 // Copyright 2025 the ringproof authors. MIT license.
-// The lockstep exploration behind checkSequenceRing(): the model's state
-// graph walked breadth-first on its packed fast path; from each state every
-// process's next step taken on the model and, after restoring the ring's
-// saved state, performed on the ring; the ring's state mapped through the
-// abstraction function and compared with the model's, packed word for word.
+// The sequence ring's side of the lockstep check: the processes' program
+// counters and ghost history as the driver tracks them (Shadow), the model's
+// expected step on its packed fast path, the step performed on the ring, and
+// the abstraction function from the ring's observation to a model state.
 
 import type {
   BufferAction,
   BufferModel,
   BufferState,
   Item,
-} from "./bounded_buffer.ts";
+} from "../bounded_buffer.ts";
 import type {
-  SequenceCheckReport,
-  SequenceFailure,
   SequenceObservation,
   SequenceRingUnderTest,
-  SequenceRow,
-} from "./conformance_sequence.ts";
-import { describeStep } from "./trace.ts";
-import { itemName } from "./bounded_buffer.ts";
+} from "./sequence_types.ts";
+import { describeStep } from "../trace.ts";
+import { itemName } from "../bounded_buffer.ts";
 
 export interface SequenceContext {
   readonly model: BufferModel;
   readonly ring: SequenceRingUnderTest;
   readonly granularity: "fine" | "coarse" | "mixed";
+  readonly coverage: "states" | "paths";
+  readonly consequences: boolean;
   readonly maxSteps: number;
 }
 
-type Result = Omit<SequenceCheckReport, "config" | "explored">;
-
 /** A process's program counter and locals, as the driver tracks them. */
-interface Proc {
+export interface Proc {
   pc: string;
   position: number;
   produced: number;
@@ -43,7 +39,7 @@ interface Proc {
  * What the driver knows beyond the ring's memory: the processes, and ghost
  * history computed from the ring's answers by the model's rules.
  */
-interface Shadow {
+export interface Shadow {
   procs: Proc[];
   /** `mask[p]`: bit s when item s of producer p was read (2+ consumers). */
   mask: number[];
@@ -55,25 +51,17 @@ interface Shadow {
 }
 
 /** A step: process index (producers first) and operation. */
-interface Step {
+export interface Step {
   readonly proc: number;
   readonly op: string;
 }
 
-interface Node {
-  readonly packed: Int32Array;
-  readonly saved: unknown;
-  readonly shadow: Shadow;
-  readonly parent: number;
-  readonly step: Step | null;
-}
-
-const FINE: Record<string, readonly string[]> = {
+export const FINE: Record<string, readonly string[]> = {
   tryPush: ["load", "wait", "claim", "write", "publish"],
   tryPop: ["load", "wait", "claim", "read", "release"],
 };
 
-function cloneShadow(s: Shadow): Shadow {
+export function cloneShadow(s: Shadow): Shadow {
   return {
     procs: s.procs.map((p) => ({ ...p })),
     mask: [...s.mask],
@@ -84,7 +72,7 @@ function cloneShadow(s: Shadow): Shadow {
 }
 
 /** Everything the exploration needs about one configuration. */
-class Driver {
+export class Driver {
   readonly ctx: SequenceContext;
   readonly P: number;
   readonly C: number;
@@ -409,309 +397,4 @@ class Driver {
     });
     return out.length > 0 ? out : ["ghost"];
   }
-}
-
-function same(a: Int32Array, b: Int32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** One step checked on both sides. */
-interface Checked {
-  readonly after: Int32Array | null;
-  readonly call: string;
-  readonly observation?: SequenceObservation;
-  readonly differing: readonly string[];
-  readonly failure?: { property: string; message: string };
-}
-
-function check(
-  driver: Driver,
-  packed: Int32Array,
-  shadow: Shadow,
-  step: Step,
-): Checked {
-  const { model, ring } = driver.ctx;
-  const label = `${driver.name(step.proc)} ${step.op}`;
-  const after = driver.expect(packed, step);
-  let outcome: { enabled: boolean; call: string };
-  try {
-    outcome = driver.perform(shadow, step);
-  } catch (error) {
-    const why = error instanceof Error
-      ? `${error.name}: ${error.message}`
-      : String(error);
-    return {
-      after,
-      call: `threw ${why}`,
-      differing: [],
-      failure: {
-        property: "error",
-        message: `the ring threw on ${label}: ${why}`,
-      },
-    };
-  }
-  const observation = ring.observe();
-  const base = { after, call: outcome.call, observation };
-  if ((after === null) === outcome.enabled) {
-    const message = after === null
-      ? `the model blocks ${label}, but the ring's ${outcome.call}`
-      : `the model takes ${label} (${
-        driver.describe(packed, step)
-      }), but the ring's ${outcome.call}`;
-    return {
-      ...base,
-      differing: [],
-      failure: { property: "enabled", message },
-    };
-  }
-  const state = driver.abstract(observation, shadow);
-  if (typeof state === "string") {
-    return {
-      ...base,
-      differing: ["cells"],
-      failure: { property: "cells", message: `after ${label}: ${state}` },
-    };
-  }
-  let mine: Int32Array;
-  try {
-    mine = model.encode(state) as Int32Array;
-  } catch (error) {
-    return {
-      ...base,
-      differing: ["domain"],
-      failure: {
-        property: "domain",
-        message: `after ${label} the ring left the model's domain: ${
-          (error as Error).message
-        }`,
-      },
-    };
-  }
-  const pm = model.packed;
-  const broken = pm.invariantNames.filter((_, i) =>
-    (pm.violations(mine, 0) >>> i) & 1
-  );
-  const expected = after ?? packed;
-  if (broken.length > 0 || !same(mine, expected)) {
-    const differing = driver.differing(pm.decode(expected, 0), state);
-    const property = broken[0] ?? differing[0]!;
-    const message = broken.length > 0
-      ? `after ${label} the ring's state violates ${broken.join(", ")}`
-      : `after ${label} the ring differs from the model in ${
-        differing.join(", ")
-      }`;
-    return { ...base, differing, failure: { property, message } };
-  }
-  return { ...base, differing: [] };
-}
-
-/** Runs the lockstep check. */
-export function runSequenceLockstep(ctx: SequenceContext): Result {
-  const begin = performance.now();
-  const driver = new Driver(ctx);
-  const pm = ctx.model.packed;
-  const initial = pm.initial();
-  const nodes: Node[] = [{
-    packed: initial,
-    saved: ctx.ring.save(),
-    shadow: driver.initialShadow(),
-    parent: -1,
-    step: null,
-  }];
-  const seen = new Set([initial.join()]);
-  const bad = check0(driver, nodes[0]!);
-  let found:
-    | { node: number; step: Step | null; failure: Checked["failure"] }
-    | null = bad === null ? null : { node: 0, step: null, failure: bad };
-  let incomplete = false;
-  for (let head = 0; head < nodes.length && found === null; head++) {
-    const node = nodes[head]!;
-    for (let proc = 0; proc < driver.P + driver.C && found === null; proc++) {
-      for (const op of driver.candidates(node.shadow, proc)) {
-        if (driver.steps >= ctx.maxSteps) {
-          incomplete = true;
-          break;
-        }
-        const step = { proc, op };
-        ctx.ring.restore(node.saved);
-        const shadow = cloneShadow(node.shadow);
-        const checked = check(driver, node.packed, shadow, step);
-        driver.steps++;
-        if (checked.failure !== undefined) {
-          found = { node: head, step, failure: checked.failure };
-          break;
-        }
-        if (checked.after === null) {
-          driver.blocked++;
-          continue;
-        }
-        if (op in FINE) driver.coarse++;
-        else driver.fine++;
-        const key = checked.after.join();
-        if (seen.has(key)) continue;
-        seen.add(key);
-        nodes.push({
-          packed: checked.after,
-          saved: ctx.ring.save(),
-          shadow,
-          parent: head,
-          step,
-        });
-      }
-      if (incomplete) break;
-    }
-    if (incomplete) break;
-  }
-  const result: Result = {
-    verdict: found !== null ? "fail" : incomplete ? "incomplete" : "pass",
-    model: {
-      states: seen.size,
-      transitions: driver.fine,
-      coarse: driver.coarse,
-    },
-    production: { steps: driver.steps, blocked: driver.blocked },
-    seconds: (performance.now() - begin) / 1000,
-  };
-  if (found !== null) {
-    result.failure = failureOf(
-      driver,
-      nodes,
-      found.node,
-      found.step,
-      found.failure!,
-    );
-  }
-  return result;
-}
-
-/** Compares a fresh ring with the model's initial state. */
-function check0(
-  driver: Driver,
-  node: Node,
-): { property: string; message: string } | null {
-  const state = driver.abstract(driver.ctx.ring.observe(), node.shadow);
-  if (typeof state === "string") {
-    return { property: "cells", message: `the new ring: ${state}` };
-  }
-  const mine = driver.ctx.model.encode(state) as Int32Array;
-  if (same(mine, node.packed)) return null;
-  const differing = driver.differing(
-    driver.ctx.model.packed.decode(node.packed, 0),
-    state,
-  );
-  return {
-    property: differing[0]!,
-    message: `the new ring differs from the model's initial state in ${
-      differing.join(", ")
-    }`,
-  };
-}
-
-/** Replays the path to the failure with every step checked, for the trace. */
-function failureOf(
-  driver: Driver,
-  nodes: readonly Node[],
-  at: number,
-  last: Step | null,
-  failure: { property: string; message: string },
-): SequenceFailure {
-  const steps: Step[] = last === null ? [] : [last];
-  for (let i = at; nodes[i]!.step !== null; i = nodes[i]!.parent) {
-    steps.unshift(nodes[i]!.step!);
-  }
-  const { ring } = driver.ctx;
-  ring.restore(nodes[0]!.saved);
-  const shadow = driver.initialShadow();
-  let packed = nodes[0]!.packed;
-  const rows: SequenceRow[] = [{
-    step: 0,
-    process: "-",
-    model: "initial state",
-    call: "new ring",
-    observation: ring.observe(),
-    differing: [],
-  }];
-  const states = [driver.ctx.model.packed.decode(packed, 0)];
-  for (const step of steps) {
-    const model = driver.describe(packed, step);
-    const checked = check(driver, packed, shadow, step);
-    rows.push({
-      step: rows.length,
-      process: driver.name(step.proc),
-      model,
-      call: checked.call,
-      ...(checked.observation ? { observation: checked.observation } : {}),
-      differing: checked.differing,
-    });
-    packed = checked.after ?? packed;
-    states.push(driver.ctx.model.packed.decode(packed, 0));
-  }
-  const table = `${
-    sideBySide(rows, states, driver.items)
-  }\n${failure.property}: ${failure.message}`;
-  return { ...failure, trace: rows, table };
-}
-
-/** The model and the ring side by side; `≠` marks the ring's differing values. */
-function sideBySide(
-  rows: readonly SequenceRow[],
-  states: readonly BufferState[],
-  items: number,
-): string {
-  const raw = (v: number) => {
-    if (v === 0) return "·";
-    const id = v - 1;
-    const p = Math.floor(id / items);
-    return p >= 0 && p < 26
-      ? itemName({ producer: p, seq: id - p * items })
-      : `?${v}`;
-  };
-  const table: string[][] = [[
-    "step",
-    "process",
-    "model",
-    "in",
-    "out",
-    "seq",
-    "cells",
-    "|",
-    "ring",
-    "in",
-    "out",
-    "seq",
-    "cells",
-    "differs",
-  ]];
-  rows.forEach((row, i) => {
-    const m = states[i]!;
-    const o = row.observation;
-    const d = new Set(row.differing);
-    const mark = (text: string | number, field: string) =>
-      `${text}${d.has(field) ? "≠" : ""}`;
-    table.push([
-      String(row.step),
-      row.process,
-      row.model,
-      String(m.in),
-      String(m.out),
-      `[${m.sequences!.join(" ")}]`,
-      `[${m.cells.map((c) => itemName(c)).join(" ")}]`,
-      "|",
-      row.call,
-      o ? mark(o.in, "in") : "",
-      o ? mark(o.out, "out") : "",
-      o ? `[${o.sequences.map((q, j) => mark(q, `seq[${j}]`)).join(" ")}]` : "",
-      o
-        ? `[${o.cells.map((v, j) => mark(raw(v), `cells[${j}]`)).join(" ")}]`
-        : "",
-      row.differing.join(" "),
-    ]);
-  });
-  const widths = table[0]!.map((_, col) =>
-    Math.max(...table.map((r) => [...r[col]!].length))
-  );
-  return table.map((r) =>
-    r.map((cell, col) => cell.padEnd(widths[col]!)).join("  ").trimEnd()
-  ).join("\n") + "\n(≠: the ring differs from the model)";
 }

@@ -9,8 +9,8 @@ import type {
   Report,
   Step,
   Verdict,
-} from "./types.ts";
-import { MAX_STATES } from "./_visited.ts";
+} from "../types.ts";
+import { MAX_STATES } from "./visited.ts";
 
 /** How often (in expanded states) the clock is read. */
 const CLOCK_EVERY = 4096;
