@@ -22,20 +22,6 @@ import { fileURLToPath } from "node:url";
 const ROOT = normalize(join(dirname(fileURLToPath(import.meta.url)), ".."));
 const CHECKED = ["mod.ts", "model", "src"];
 
-// Known exceptions on this branch, to be emptied when src/ is restructured
-// (issue 10, src/ side): the sequence-ring conformance adapter reaches into
-// two src/ internals until src/ declares one step interface, and src/ still
-// has the import cycles listed below.
-const ALLOWED_PRIVATE_IMPORTS: readonly string[] = [
-  "model/conformance_sequence.ts -> src/_header.ts",
-  "model/conformance_sequence.ts -> src/_mpmc.ts",
-];
-const ALLOWED_CYCLES: readonly string[] = [
-  "src/_header.ts src/_mpmc_positions.ts",
-  "src/_mpmc_consumer.ts src/consumer.ts",
-  "src/_mpmc_producer.ts src/producer.ts",
-];
-
 const IMPORT = new RegExp(
   String.raw`^\s*(?:import|export)\b[^;'"]*?(?:\bfrom\s*)?["']([^"']+)["']` +
     String.raw`|\bimport\(\s*["']([^"']+)["']\s*\)`,
@@ -197,10 +183,7 @@ Deno.test("model/, src/ and mod.ts import no other folder's private file", () =>
       found.length === 0 ? "none" : "\n  " + found.join("\n  ")
     }`,
   );
-  assert.deepEqual(
-    found.filter((edge) => !ALLOWED_PRIVATE_IMPORTS.includes(edge)),
-    [],
-  );
+  assert.deepEqual(found, []);
 });
 
 Deno.test("model/, src/ and mod.ts have no import cycles", () => {
@@ -210,10 +193,5 @@ Deno.test("model/, src/ and mod.ts have no import cycles", () => {
       found.length === 0 ? "none" : "\n  " + found.join("\n  ")
     }`,
   );
-  assert.deepEqual(found.filter((c) => !ALLOWED_CYCLES.includes(c)), []);
-  assert.equal(
-    found.filter((c) => c.startsWith("model/") || c.includes(" model/"))
-      .length,
-    0,
-  );
+  assert.deepEqual(found, []);
 });
