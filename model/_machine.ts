@@ -104,6 +104,16 @@ function permutations(n: number): number[][] {
   return out;
 }
 
+/**
+ * Most relabellings symmetry reduction enumerates, once per state: 8! (e.g. 5
+ * producers and 5 consumers have 14,400; 6 and 6 have 518,400).
+ */
+const MAX_SYMMETRIES = 40_320;
+
+function factorial(n: number): number {
+  return n <= 1 ? 1 : n * factorial(n - 1);
+}
+
 function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
@@ -154,7 +164,7 @@ export class Machine {
   readonly #prodSlotLocal: boolean;
   readonly #consSlotLocal: boolean;
   readonly #sequence: boolean;
-  readonly #perms: { p: number[]; c: number[] }[];
+  #perms: { p: number[]; c: number[] }[] | undefined;
   readonly #fields: Int32Array;
   readonly #permuted: Int32Array;
   readonly #candidate: Int32Array;
@@ -250,12 +260,6 @@ export class Machine {
     this.words = this.layout.words;
     this.fieldCount = maxes.length;
 
-    const perms: { p: number[]; c: number[] }[] = [];
-    for (const p of permutations(P)) {
-      for (const c of permutations(C)) perms.push({ p, c });
-    }
-    const identity = (perm: number[]) => perm.every((to, from) => to === from);
-    this.#perms = perms.filter(({ p, c }) => !(identity(p) && identity(c)));
     this.#fields = new Int32Array(this.fieldCount);
     this.#permuted = new Int32Array(this.fieldCount);
     this.#candidate = new Int32Array(this.words);
@@ -267,7 +271,30 @@ export class Machine {
   }
 
   get hasSymmetry(): boolean {
-    return this.#perms.length > 0;
+    return this.config.producers > 1 || this.config.consumers > 1;
+  }
+
+  /**
+   * The relabellings of identical processes, built on first use: P!·C! of
+   * them (8 producers and 8 consumers: 1.6e9), so building them eagerly ran
+   * out of memory; beyond MAX_SYMMETRIES symmetry reduction is refused.
+   */
+  get #symmetries(): { p: number[]; c: number[] }[] {
+    if (this.#perms !== undefined) return this.#perms;
+    const { producers: P, consumers: C } = this.config;
+    const count = factorial(P) * factorial(C);
+    if (count > MAX_SYMMETRIES) {
+      throw new RangeError(
+        `Cannot use symmetry reduction: ${P} producers and ${C} consumers have ${count} relabellings, at most ${MAX_SYMMETRIES} are supported`,
+      );
+    }
+    const perms: { p: number[]; c: number[] }[] = [];
+    for (const p of permutations(P)) {
+      for (const c of permutations(C)) perms.push({ p, c });
+    }
+    const identity = (perm: number[]) => perm.every((to, from) => to === from);
+    this.#perms = perms.filter(({ p, c }) => !(identity(p) && identity(c)));
+    return this.#perms;
   }
 
   /** The physical slot for index value `v` of `in` or `out`. */
@@ -726,7 +753,7 @@ export class Machine {
       const q = ((v - 1) / items) | 0;
       return pi[q]! * items + (v - 1 - q * items) + 1;
     };
-    for (const { p: pi, c: sigma } of this.#perms) {
+    for (const { p: pi, c: sigma } of this.#symmetries) {
       g.set(f);
       for (let i = 0; i < this.cells; i++) {
         g[F_CELLS + i] = relabel(f[F_CELLS + i]!, pi);
