@@ -111,15 +111,43 @@ function pointer(
     },
     s("title", {}, `${name} points at cell ${slot}${moved ? " (moved)" : ""}`),
     s("path", { d: arrow(tip, base, degrees) }),
-    text(`${name}${moved ? "✱" : ""}`, polar(label, degrees), {
-      class: "pointer-label",
-    }),
+    text(name, polar(label, degrees), { class: "pointer-label" }),
+    // A moved pointer says so in a word on its own line, away from the arrow.
+    ...(moved
+      ? [
+        text("moved", polar(outside ? label + 15 : label - 15, degrees), {
+          class: "pointer-moved",
+        }),
+      ]
+      : []),
   );
 }
 
 /** A sequence number short enough for a cell: `#3`, or `#…646` near the wrap. */
 function seqText(seq: number): string {
   return seq < 10_000 ? `#${seq}` : `#…${String(seq).slice(-3)}`;
+}
+
+/** Words for a cell's kind. */
+const KIND_WORDS: Readonly<Record<CellView["kind"], string>> = {
+  item: "item",
+  unpublished: "written, not yet published",
+  stale: "stale",
+  empty: "empty",
+};
+
+/**
+ * A cell's text and font size so that it fits the cell's arc: smaller type
+ * first, then the last digits after an ellipsis (`…3456`).
+ */
+function fit(content: string, font: number, arc: number): [string, number] {
+  const width = (chars: number, size: number) => chars * size * 0.62;
+  const room = arc * 0.86;
+  if (width(content.length, font) <= room) return [content, font];
+  const size = Math.max(8, room / (0.62 * content.length));
+  if (width(content.length, size) <= room) return [content, size];
+  const keep = Math.max(1, Math.floor(room / (0.62 * 8)) - 1);
+  return [`…${content.slice(-keep)}`, 8];
 }
 
 /** The cell's tooltip and accessible description. */
@@ -129,9 +157,9 @@ function cellTitle(cell: CellView, i: number, holders: string[]): string {
   const claimed = holders.length === 0
     ? ""
     : `, claimed by ${holders.join(" and ")}`;
-  return `cell ${i}: ${content} (${cell.kind})${seq}${claimed}${
+  return `cell ${i}: ${content} (${KIND_WORDS[cell.kind]})${seq}${claimed}${
     cell.changed ? ", changed by this step" : ""
-  }`;
+  }${cell.read ? ", read by this step" : ""}`;
 }
 
 /**
@@ -153,12 +181,22 @@ export function drawRing(svg: SVGSVGElement, view: RingView): void {
     const degrees = angleOf(i, n);
     const holders = holdersOf(i);
     const small = Math.max(7, font * 0.55).toFixed(1);
+    const [label, size] = fit(
+      `${cell.changed ? "✱" : ""}${cell.text}`,
+      font,
+      arc,
+    );
+    const inner = [
+      ...(cell.seq === undefined ? [] : [seqText(cell.seq), ...holders]),
+      ...(cell.read ? ["read"] : []),
+    ];
     return s(
       "g",
       {
         class: `cell cell-${cell.kind}${cell.changed ? " changed" : ""}${
           holders.length > 0 ? " claimed" : ""
-        }`,
+        }${cell.read ? " read" : ""}`,
+        "data-read": cell.read ? "true" : null,
         "data-cell": i,
         "data-kind": cell.kind,
         "data-text": cell.text,
@@ -168,9 +206,9 @@ export function drawRing(svg: SVGSVGElement, view: RingView): void {
       s("title", {}, cellTitle(cell, i, holders)),
       s("path", { d: sector(i, n), class: "cell-shape" }),
       text(
-        `${cell.changed ? "✱" : ""}${cell.text}`,
+        label,
         polar((OUTER + INNER) / 2 - (showIndex ? 4 : 0), degrees),
-        { class: "cell-text", "font-size": font.toFixed(1) },
+        { class: "cell-text", "font-size": size.toFixed(1) },
       ),
       ...(showIndex
         ? [
@@ -180,9 +218,9 @@ export function drawRing(svg: SVGSVGElement, view: RingView): void {
           }),
         ]
         : []),
-      ...(cell.seq === undefined ? [] : [
+      ...(inner.length === 0 ? [] : [
         text(
-          [seqText(cell.seq), ...holders].join(" "),
+          inner.join(" "),
           polar(INNER + 9, degrees),
           { class: "cell-seq", "font-size": small },
         ),
@@ -207,9 +245,9 @@ export function drawRing(svg: SVGSVGElement, view: RingView): void {
     "aria-label",
     `Ring of ${n} cells. ${view.inText}, ${view.outText}. Cells: ${
       view.cells.map((c, i) =>
-        `${i} ${c.kind === "empty" ? "empty" : `${c.text} ${c.kind}`}${
-          c.seq === undefined ? "" : ` seq ${c.seq}`
-        }`
+        `${i} ${
+          c.kind === "empty" ? "empty" : `${c.text} ${KIND_WORDS[c.kind]}`
+        }${c.seq === undefined ? "" : ` seq ${c.seq}`}`
       )
         .join("; ")
     }.${
