@@ -65,7 +65,8 @@ export const PRESETS: readonly Preset[] = [
   },
   {
     id: "two-producers",
-    title: "8. Two producers without a lock lose an item",
+    title:
+      "8. Two producers without a lock write the same cell: a read finds nothing",
     query:
       "?slots=3&items=1&scheme=textbook&producers=2&consumers=1&sync=none&path=P0.P0.P1.P1.P0.P1.C0.C0.C0.C0.C0&step=11",
   },
