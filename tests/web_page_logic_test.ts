@@ -6,6 +6,7 @@ import { boundedBuffer, explore } from "../model/mod.ts";
 import { blockedSteps } from "../web/page/blocked.ts";
 import { fillLevels } from "../web/page/fill.ts";
 import { checkPageOptions, OptionError } from "../web/page/limits.ts";
+import { liveRingView, niceCeil } from "../web/page/live_view.ts";
 import { MUTANT_INFO } from "../web/page/mutants.ts";
 import { PRESETS } from "../web/page/presets.ts";
 import { parseTraceFile } from "../web/page/trace_file.ts";
@@ -244,4 +245,45 @@ Deno.test("MUTANT_INFO's suggested setups show the defect they describe", () => 
       );
     }
   }
+});
+
+Deno.test("liveRingView tells published, unpublished and consumed values apart", () => {
+  // 4 cells; items 0..5 pushed, 5 of them published, out at item 3.
+  const snapshot = {
+    slots: 4,
+    size: 2,
+    in: 5,
+    out: 3,
+    inSlot: 1,
+    outSlot: 3,
+    capacity: 4,
+  };
+  const view = liveRingView([4, 5, 2, 3], snapshot, 5);
+  assert.deepEqual(view.cells.map((c) => [c.text, c.kind]), [
+    ["4", "item"],
+    ["5", "unpublished"],
+    ["2", "stale"],
+    ["3", "item"],
+  ]);
+  const fresh = liveRingView([0, 0, 0, 0], {
+    ...snapshot,
+    size: 0,
+    in: 0,
+    out: 0,
+    inSlot: 0,
+    outSlot: 0,
+  }, 0);
+  assert.deepEqual(fresh.cells.map((c) => c.kind), [
+    "unpublished",
+    "empty",
+    "empty",
+    "empty",
+  ]);
+});
+
+Deno.test("niceCeil rounds the plot's scale up to 1, 2 or 5 times a power of ten", () => {
+  assert.deepEqual(
+    [3, 11, 180, 201, 999, 4_200_000].map(niceCeil),
+    [10, 20, 200, 500, 1000, 5_000_000],
+  );
 });
