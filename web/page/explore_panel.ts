@@ -258,7 +258,7 @@ export function setupExplorePanel(): void {
       }
       status.dataset.state = "error";
       status.textContent = `${message(caught)} (fix the field above)`;
-      status.scrollIntoView({ block: "nearest" });
+      status.scrollIntoView({ block: "center" });
       return;
     }
     let model;
@@ -269,7 +269,7 @@ export function setupExplorePanel(): void {
     } catch (caught) {
       status.dataset.state = "error";
       status.textContent = message(caught);
-      status.scrollIntoView({ block: "nearest" });
+      status.scrollIntoView({ block: "center" });
       return;
     }
     const order = byId("order", HTMLSelectElement).value as "bfs" | "dfs";
