@@ -433,6 +433,8 @@ Deno.test({
         })),
         { page: true, tables: true },
       );
+      // The phone screenshot: the ring and the step buttons on one screen.
+      await page.locator("#ring").evaluate((e) => e.scrollIntoView());
       const screenshot = screenshotPath("page_phone.png");
       await page.screenshot({ path: screenshot.pathname });
       assert.ok((await Deno.stat(screenshot)).size > 10_000);

@@ -239,12 +239,15 @@ export function renderSession(
   });
   drawRing(byId("ring", SVGSVGElement), view);
   byId("legend-sequence", HTMLElement).hidden = state.sequences === undefined;
+  const checks = session.checks();
+  // The broken invariants under the ring too: on a phone the list is a
+  // screen further down.
+  const broken = checks.filter((c) => !c.holds).map((c) => c.name);
   byId("ring-caption", HTMLElement).textContent =
     `Step ${session.cursor}: ${view.inText}, ${view.outText}; ${
       view.centre.join(", ")
-    }.`;
+    }.${broken.length === 0 ? "" : ` ✗ ${broken.join(", ")} BROKEN.`}`;
 
-  const checks = session.checks();
   byId("invariants", HTMLUListElement).replaceChildren(
     ...checks.map((check) => {
       const status = check.holds
