@@ -115,12 +115,16 @@ function pointer(
     // A moved pointer says so in a word on its own line, away from the arrow.
     ...(moved
       ? [
-        text("moved", polar(outside ? label + 15 : label - 15, degrees), {
+        text("moved", below(polar(label, degrees), 13), {
           class: "pointer-moved",
         }),
       ]
       : []),
   );
+}
+
+function below([x, y]: [number, number], dy: number): [number, number] {
+  return [x, y + dy];
 }
 
 /** A sequence number short enough for a cell: `#3`, or `#…646` near the wrap. */
@@ -163,7 +167,8 @@ function cellTitle(cell: CellView, i: number, holders: string[]): string {
 }
 
 /**
- * Redraws `svg` (viewBox `0 0 400 400`) as the ring `view`.
+ * Redraws `svg` as the ring `view` (the circle is drawn in a 400 × 400
+ * square; the viewBox adds room for the pointers' labels).
  *
  * @param svg The drawing, emptied first.
  * @param view The cells and pointers.
@@ -232,6 +237,8 @@ export function drawRing(svg: SVGSVGElement, view: RingView): void {
       class: i === 0 ? "centre centre-main" : "centre",
     })
   );
+  // Room around the circle for the pointers' labels, on every side.
+  svg.setAttribute("viewBox", "-24 -4 448 424");
   svg.replaceChildren(
     defs(),
     ...cells,
