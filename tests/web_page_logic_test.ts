@@ -17,6 +17,7 @@ import {
   sessionState,
 } from "../web/page/url_state.ts";
 import { verdictOf } from "../web/page/verdict.ts";
+import { fitCellText } from "../web/page/state_view.ts";
 import { cliJson } from "./_e2e_page.ts";
 
 function rejects(fn: () => unknown, field: string, message: string): void {
@@ -286,4 +287,25 @@ Deno.test("niceCeil rounds the plot's scale up to 1, 2 or 5 times a power of ten
     [3, 11, 180, 201, 999, 4_200_000].map(niceCeil),
     [10, 20, 200, 500, 1000, 5_000_000],
   );
+});
+
+Deno.test("fitCellText shrinks a long value, turns it along the radius, then keeps its last digits", () => {
+  const room = (arc: number) => ({ arc, depth: 36 });
+  assert.deepEqual(fitCellText("a0", 18, room(100)), {
+    text: "a0",
+    size: 18,
+    radial: false,
+  });
+  const across = fitCellText("12345", 18, room(60));
+  assert.equal(across.text, "12345");
+  assert.equal(across.radial, false);
+  assert.ok(across.size < 18 && across.size >= 8);
+  // 64 cells of the live ring: about 12 units wide, 36 deep.
+  const along = fitCellText("123456", 18, room(12));
+  assert.equal(along.text, "123456");
+  assert.equal(along.radial, true);
+  assert.ok(6 * along.size * 0.62 <= 36 * 0.8 + 1e-9);
+  const cut = fitCellText("1234567890", 18, room(12));
+  assert.equal(cut.radial, true);
+  assert.match(cut.text, /^…\d+0$/);
 });

@@ -12,7 +12,7 @@
  */
 
 import { s } from "./_dom.ts";
-import type { CellView, RingView } from "./state_view.ts";
+import { type CellView, fitCellText, type RingView } from "./state_view.ts";
 
 const C = 200;
 const OUTER = 150;
@@ -140,20 +140,6 @@ const KIND_WORDS: Readonly<Record<CellView["kind"], string>> = {
   empty: "empty",
 };
 
-/**
- * A cell's text and font size so that it fits the cell's arc: smaller type
- * first, then the last digits after an ellipsis (`…3456`).
- */
-function fit(content: string, font: number, arc: number): [string, number] {
-  const width = (chars: number, size: number) => chars * size * 0.62;
-  const room = arc * 0.86;
-  if (width(content.length, font) <= room) return [content, font];
-  const size = Math.max(8, room / (0.62 * content.length));
-  if (width(content.length, size) <= room) return [content, size];
-  const keep = Math.max(1, Math.floor(room / (0.62 * 8)) - 1);
-  return [`…${content.slice(-keep)}`, 8];
-}
-
 /** The cell's tooltip and accessible description. */
 function cellTitle(cell: CellView, i: number, holders: string[]): string {
   const content = cell.kind === "empty" ? "empty" : cell.text;
@@ -186,11 +172,16 @@ export function drawRing(svg: SVGSVGElement, view: RingView): void {
     const degrees = angleOf(i, n);
     const holders = holdersOf(i);
     const small = Math.max(7, font * 0.55).toFixed(1);
-    const [label, size] = fit(
+    const label = fitCellText(
       `${cell.changed ? "✱" : ""}${cell.text}`,
       font,
-      arc,
+      { arc, depth: OUTER - INNER - (showIndex ? 14 : 0) },
     );
+    const at = polar((OUTER + INNER) / 2 - (showIndex ? 4 : 0), degrees);
+    // Along the radius, upright: the left half of the ring reads inwards.
+    const turn = Math.cos((degrees * Math.PI) / 180) < 0
+      ? degrees + 180
+      : degrees;
     const inner = [
       ...(cell.seq === undefined ? [] : [seqText(cell.seq), ...holders]),
       ...(cell.read ? ["read"] : []),
@@ -210,11 +201,17 @@ export function drawRing(svg: SVGSVGElement, view: RingView): void {
       },
       s("title", {}, cellTitle(cell, i, holders)),
       s("path", { d: sector(i, n), class: "cell-shape" }),
-      text(
-        label,
-        polar((OUTER + INNER) / 2 - (showIndex ? 4 : 0), degrees),
-        { class: "cell-text", "font-size": size.toFixed(1) },
-      ),
+      text(label.text, at, {
+        class: "cell-text",
+        "font-size": label.size.toFixed(1),
+        ...(label.radial
+          ? {
+            transform: `rotate(${turn.toFixed(1)} ${at[0].toFixed(2)} ${
+              at[1].toFixed(2)
+            })`,
+          }
+          : {}),
+      }),
       ...(showIndex
         ? [
           text(String(i), polar(OUTER - 9, degrees), {

@@ -204,3 +204,43 @@ function claimsOf(state: BufferState, n: number): ClaimView[] {
       : []
   );
 }
+
+/** How a cell's text is drawn: the text, its font size, and whether along the radius. */
+export interface CellText {
+  /** The text (perhaps shortened to its last characters after `…`). */
+  readonly text: string;
+  /** The font size. */
+  readonly size: number;
+  /** Whether it is drawn along the radius (a narrow cell of a large ring). */
+  readonly radial: boolean;
+}
+
+/**
+ * A cell's text and font size so that it fits: across the cell in smaller
+ * type first (down to 8), then along the radius (the cell's depth), then
+ * the last characters after an ellipsis (`…3456`).
+ *
+ * @param content The text.
+ * @param font The preferred font size.
+ * @param room The cell's width along the ring and its depth, in the same units.
+ * @returns How to draw it.
+ */
+export function fitCellText(
+  content: string,
+  font: number,
+  room: { arc: number; depth: number },
+): CellText {
+  const width = (chars: number, size: number) => chars * size * 0.62;
+  const across = room.arc * 0.86;
+  const n = content.length;
+  if (width(n, font) <= across) {
+    return { text: content, size: font, radial: false };
+  }
+  const size = Math.max(8, across / (0.62 * n));
+  if (width(n, size) <= across) return { text: content, size, radial: false };
+  const along = room.depth * 0.8;
+  const radialSize = Math.min(font, along / (0.62 * n), room.arc * 0.8);
+  if (radialSize >= 7) return { text: content, size: radialSize, radial: true };
+  const keep = Math.max(1, Math.floor(along / (0.62 * 7)) - 1);
+  return { text: `…${content.slice(-keep)}`, size: 7, radial: true };
+}
