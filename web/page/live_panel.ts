@@ -20,6 +20,7 @@ import { byId, count } from "./_dom.ts";
 import { CONTROL, type RingJob, type RingMessage } from "./_protocol.ts";
 import { drawPlot } from "./plot.ts";
 import { drawRing } from "./ring_view.ts";
+import { checkInteger } from "./limits.ts";
 import { liveRingView, niceCeil } from "./live_view.ts";
 
 const SAMPLE_MS = 100;
@@ -150,10 +151,22 @@ export function setupLivePanel(): void {
       return;
     }
     const data = new FormData(form);
-    const ring = createRing({
-      slots: Number(data.get("slots")),
-      scheme: data.get("scheme") as "textbook" | "counter",
-    });
+    let ring: SharedArrayBuffer;
+    try {
+      ring = createRing({
+        slots: checkInteger("slots", data.get("slots"), {
+          min: 2,
+          max: 64,
+          fromText: true,
+        }),
+        scheme: data.get("scheme") as "textbook" | "counter",
+      });
+    } catch (caught) {
+      byId("live-status", HTMLElement).textContent = `✗ ${
+        (caught as Error).message
+      }`;
+      return;
+    }
     const controlBuffer = new SharedArrayBuffer(CONTROL.length * 4);
     const control = new Int32Array(controlBuffer);
     const started = (["consumer", "producer"] as const).map((role) =>
