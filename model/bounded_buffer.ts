@@ -188,6 +188,14 @@ function integerIn(
   min: number,
   max: number,
 ): number {
+  if (typeof value !== "number") {
+    // A trace file may hold "3": say it is a string, not "received 3".
+    throw new TypeError(
+      `Cannot create model: ${name} must be an integer from ${min} to ${max}, received ${typeof value} ${
+        JSON.stringify(value)
+      }`,
+    );
+  }
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new RangeError(
       `Cannot create model: ${name} must be an integer from ${min} to ${max}, received ${value}`,
@@ -288,7 +296,8 @@ function processIndex(machine: MachineState, process: string): number {
  * @param options Slots, items, scheme, processes, sync variant, mutant.
  * @returns A {@linkcode BufferModel} for {@linkcode explore}.
  * @throws {RangeError} When a number is out of range or a mutant does not apply.
- * @throws {TypeError} When a scheme, sync variant or mutant name is unknown.
+ * @throws {TypeError} When a number is not a number, or a scheme, sync
+ * variant or mutant name is unknown.
  *
  * @example Checking the textbook buffer, one producer and one consumer
  * ```ts

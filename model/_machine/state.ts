@@ -57,6 +57,16 @@ export function positionLimit(slots: number): number {
   return 2 ** 31 - 2 ** 31 % slots;
 }
 
+/**
+ * Most relabellings symmetry reduction enumerates, once per state: 8! (e.g. 5
+ * producers and 5 consumers have 14,400; 6 and 6 have 518,400).
+ */
+const MAX_SYMMETRIES = 40_320;
+
+function factorial(n: number): number {
+  return n <= 1 ? 1 : n * factorial(n - 1);
+}
+
 function permutations(n: number): number[][] {
   if (n === 1) return [[0]];
   const out: number[][] = [];
@@ -110,8 +120,7 @@ export class MachineState {
   readonly prodSlotLocal: boolean;
   readonly consSlotLocal: boolean;
   readonly sequence: boolean;
-  /** The non-identity permutations of producers and consumers (symmetry). */
-  readonly perms: { p: number[]; c: number[] }[];
+  #perms: { p: number[]; c: number[] }[] | undefined;
   // Scratch buffers for canonicalize (reductions.ts).
   readonly fields: Int32Array;
   readonly permuted: Int32Array;
@@ -200,12 +209,6 @@ export class MachineState {
     this.words = this.layout.words;
     this.fieldCount = maxes.length;
 
-    const perms: { p: number[]; c: number[] }[] = [];
-    for (const p of permutations(P)) {
-      for (const c of permutations(C)) perms.push({ p, c });
-    }
-    const identity = (perm: number[]) => perm.every((to, from) => to === from);
-    this.perms = perms.filter(({ p, c }) => !(identity(p) && identity(c)));
     this.fields = new Int32Array(this.fieldCount);
     this.permuted = new Int32Array(this.fieldCount);
     this.candidate = new Int32Array(this.words);
@@ -217,7 +220,31 @@ export class MachineState {
   }
 
   get hasSymmetry(): boolean {
-    return this.perms.length > 0;
+    return this.config.producers > 1 || this.config.consumers > 1;
+  }
+
+  /**
+   * The non-identity relabellings of identical processes (symmetry), built on
+   * first use: P!·C! of them (8 producers and 8 consumers: 1.6e9), so building
+   * them eagerly ran out of memory; beyond MAX_SYMMETRIES symmetry reduction
+   * is refused.
+   */
+  get perms(): { p: number[]; c: number[] }[] {
+    if (this.#perms !== undefined) return this.#perms;
+    const { producers: P, consumers: C } = this.config;
+    const count = factorial(P) * factorial(C);
+    if (count > MAX_SYMMETRIES) {
+      throw new RangeError(
+        `Cannot use symmetry reduction: ${P} producers and ${C} consumers have ${count} relabellings, at most ${MAX_SYMMETRIES} are supported`,
+      );
+    }
+    const perms: { p: number[]; c: number[] }[] = [];
+    for (const p of permutations(P)) {
+      for (const c of permutations(C)) perms.push({ p, c });
+    }
+    const identity = (perm: number[]) => perm.every((to, from) => to === from);
+    this.#perms = perms.filter(({ p, c }) => !(identity(p) && identity(c)));
+    return this.#perms;
   }
 
   /** The physical slot for index value `v` of `in` or `out`. */
