@@ -17,6 +17,7 @@ import {
   SYNCS,
 } from "./bounded_buffer.ts";
 import { explore } from "./explore.ts";
+import { bufferSource, exploreParallel } from "./explore_parallel.ts";
 import { againstProduction } from "./_against_production.ts";
 import {
   bufferProof,
@@ -61,6 +62,7 @@ Exploration:
   --max-states N     stop after N states (verdict incomplete, exit 1)
   --symmetry         symmetry reduction over identical producers/consumers
   --por              partial-order reduction (traces valid, not always shortest)
+  --workers N        breadth-first on N Workers sharing the visited set
   --ignore NAMES     comma-separated invariants not to check
   --against TARGET   what to check: model (default), or production: the
                      production rings in lockstep with the model. --sync none:
@@ -97,6 +99,7 @@ const VALUE_FLAGS = [
   "max-states",
   "ignore",
   "against",
+  "workers",
 ] as const;
 const SWITCHES = ["dfs", "symmetry", "por", "proof", "json", "mermaid", "help"];
 
@@ -318,7 +321,7 @@ function checkText(
   return lines.join("\n") + "\n";
 }
 
-function runCheck(parsed: Parsed, io: CliIo): number {
+function runCheck(parsed: Parsed, io: CliIo): number | Promise<number> {
   let model: BufferModel;
   try {
     model = boundedBuffer(bufferOptions(parsed, false));
@@ -354,7 +357,32 @@ function runCheck(parsed: Parsed, io: CliIo): number {
     }
     options.maxStates = maxStates;
   }
-  const report = explore(model, options);
+  const workers = integer(parsed, "workers");
+  if (workers !== undefined) {
+    if (workers < 1 || options.order === "dfs" || options.reduction === "por") {
+      throw new UsageError(
+        "Flag --workers needs N >= 1, without --dfs or --por",
+      );
+    }
+    return exploreParallel<BufferState, BufferAction>(
+      bufferSource(bufferOptions(parsed, false)),
+      {
+        ...options,
+        workers,
+      },
+    ).then((report) => finishCheck(parsed, io, model, report, progress));
+  }
+  return finishCheck(parsed, io, model, explore(model, options), progress);
+}
+
+function finishCheck(
+  parsed: Parsed,
+  io: CliIo,
+  model: BufferModel,
+  report: Report<BufferState, BufferAction>,
+  progress: { done(): void },
+): number {
+  const ignore = parsed.values.get("ignore")?.split(",").filter((x) => x) ?? [];
   progress.done();
   const ok = report.verdict === "pass" &&
     report.facts.every((fact) => fact.witnessed);
@@ -494,7 +522,7 @@ function runProof(parsed: Parsed, io: CliIo): number {
  *
  * @param args The arguments after `--`.
  * @param io Where to write.
- * @returns The exit status: 0, 1 or 2.
+ * @returns The exit status: 0, 1 or 2 (a Promise of it with `--workers`).
  *
  * @example Checking the textbook buffer
  * ```ts
@@ -507,7 +535,10 @@ function runProof(parsed: Parsed, io: CliIo): number {
  * assert.match(out, /verdict: PASS/);
  * ```
  */
-export function main(args: readonly string[], io: CliIo): number {
+export function main(
+  args: readonly string[],
+  io: CliIo,
+): number | Promise<number> {
   try {
     const parsed = parse(args);
     if (parsed.switches.has("help")) {
@@ -550,9 +581,11 @@ if (import.meta.main) {
       at += stream.writeSync(bytes.subarray(at));
     }
   };
-  Deno.exit(main(Deno.args, {
-    out: (text) => write(Deno.stdout, text),
-    err: (text) => write(Deno.stderr, text),
-    errIsTerminal: Deno.stderr.isTerminal(),
-  }));
+  Deno.exit(
+    await main(Deno.args, {
+      out: (text) => write(Deno.stdout, text),
+      err: (text) => write(Deno.stderr, text),
+      errIsTerminal: Deno.stderr.isTerminal(),
+    }),
+  );
 }

@@ -18,6 +18,7 @@ import {
   type Step,
   type Sync,
 } from "../model/mod.ts";
+import { main } from "../model/cli.ts";
 
 const SYNCS: readonly Sync[] = ["none", "mutex", "sequence"];
 
@@ -223,4 +224,33 @@ Deno.test("exploreParallel() rejects bad options and models without a packed pat
     () => exploreParallel(bufferSource(), { ignore: ["no-such-invariant"] }),
     RangeError,
   );
+});
+
+Deno.test("main() --workers N runs the check on Workers with the same verdict and counterexample length", async () => {
+  const run = async (args: string[]) => {
+    let out = "";
+    let err = "";
+    const code = await main(args, {
+      out: (text) => {
+        out += text;
+      },
+      err: (text) => {
+        err += text;
+      },
+      errIsTerminal: false,
+    });
+    return { code, out, err };
+  };
+  const args = ["--producers", "2", "--items", "2"];
+  const single = await run(args);
+  const parallel = await run([...args, "--workers", "2"]);
+  assert.equal(parallel.code, 1);
+  assert.equal(parallel.code, single.code);
+  const steps = (out: string) =>
+    /counterexample: (\d+) steps \(shortest\)/.exec(out)?.[1];
+  assert.ok(steps(single.out) !== undefined);
+  assert.equal(steps(parallel.out), steps(single.out));
+  const bad = await run([...args, "--workers", "2", "--dfs"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--workers/);
 });
