@@ -95,8 +95,19 @@ export function ringBlockingConsumer(task: Task): Run {
 /** Pushes 0…count-1 in batches with `pushMany`, spinning while full. */
 export function ringBatchProducer(task: Task): Run {
   const ring = producer(task);
+  // The view of a partly sent chunk is kept while the ring is full, so the
+  // spin allocates nothing (the chunk is one array, refilled per batch).
+  let rest: Int32Array = new Int32Array(0);
+  let restFrom = -1;
   return produceBatches(
-    (chunk, from) => ring.pushMany(from === 0 ? chunk : chunk.subarray(from)),
+    (chunk, from) => {
+      if (from === 0) return ring.pushMany(chunk);
+      if (from !== restFrom) {
+        rest = chunk.subarray(from);
+        restFrom = from;
+      }
+      return ring.pushMany(rest);
+    },
     task.count,
     task.batch,
   );
@@ -117,8 +128,13 @@ export function ringBulkProducer(task: Task): Run {
   const source = bulkSource(task.count);
   const { batch, count } = task;
   return () => {
+    // A new view only after progress: spinning on a full ring allocates nothing.
+    let view = source.subarray(0, Math.min(batch, count));
     for (let at = 0; at < count;) {
-      at += ring.pushMany(source.subarray(at, Math.min(at + batch, count)));
+      const sent = ring.pushMany(view);
+      if (sent === 0) continue;
+      at += sent;
+      view = source.subarray(at, Math.min(at + batch, count));
     }
     return { count, checksum: null };
   };
@@ -133,9 +149,14 @@ export function ringBulkConsumer(task: Task): Run {
   const { batch, count } = task;
   const sink = new Int32Array(count);
   return () => {
+    // A new view only after progress: spinning on an empty ring allocates nothing.
+    let view = sink.subarray(0, Math.min(batch, count));
     let got = 0;
     while (got < count) {
-      got += ring.popMany(sink.subarray(got, Math.min(got + batch, count)));
+      const k = ring.popMany(view);
+      if (k === 0) continue;
+      got += k;
+      view = sink.subarray(got, Math.min(got + batch, count));
     }
     return bulkResult(sink, got);
   };
