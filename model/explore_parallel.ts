@@ -306,7 +306,8 @@ export async function exploreParallel<S, A>(
   Atomics.store(ctl, HEAD, 0);
 
   let transitions = 0;
-  if (Atomics.load(ctl, STOP) === NONE) {
+  const searched = Atomics.load(ctl, STOP) === NONE;
+  if (searched) {
     transitions = await runWorkers(source, buffers, plan, options, store);
     store.refresh(); // the Workers grew the arena
   }
@@ -333,7 +334,9 @@ export async function exploreParallel<S, A>(
       : "pass",
     states,
     transitions,
-    depth: deadlock < 0 && violation >= 0 && states > 1 ? level + 1 : level,
+    // A violation found while expanding level L is at depth L + 1, unless
+    // a root violates (the Workers never ran).
+    depth: deadlock < 0 && violation >= 0 && searched ? level + 1 : level,
     seconds,
     statesPerSecond: seconds > 0 ? states / seconds : states,
     bytesPerState: store.bytesPerState(),
