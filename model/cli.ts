@@ -20,7 +20,8 @@ export type * from "./_cli/io.ts";
  *
  * @param args The arguments after `--`.
  * @param io Where to write.
- * @returns The exit status: 0, 1 or 2.
+ * @returns The exit status: 0, 1 or 2; a Promise of it for the modes that
+ * run on Workers or a solver (`--workers`, `--all-sizes`, `--against code`).
  *
  * @example Checking the textbook buffer
  * ```ts
@@ -33,7 +34,15 @@ export type * from "./_cli/io.ts";
  * assert.match(out, /verdict: PASS/);
  * ```
  */
-export function main(args: readonly string[], io: CliIo): number {
+export function main(
+  args: readonly string[],
+  io: CliIo,
+): number | Promise<number> {
+  const usageError = (error: unknown): number => {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`ringproof check: ${error.message}\n`);
+    return 2;
+  };
   try {
     const parsed = parse(args);
     if (parsed.switches.has("help")) {
@@ -52,13 +61,10 @@ export function main(args: readonly string[], io: CliIo): number {
         }, received ${against}`,
       );
     }
-    return target(parsed, io);
+    const code = target(parsed, io);
+    return typeof code === "number" ? code : code.catch(usageError);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`ringproof check: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
+    return usageError(error);
   }
 }
 
@@ -73,9 +79,11 @@ if (import.meta.main) {
       at += stream.writeSync(bytes.subarray(at));
     }
   };
-  Deno.exit(main(Deno.args, {
-    out: (text) => write(Deno.stdout, text),
-    err: (text) => write(Deno.stderr, text),
-    errIsTerminal: Deno.stderr.isTerminal(),
-  }));
+  Deno.exit(
+    await main(Deno.args, {
+      out: (text) => write(Deno.stdout, text),
+      err: (text) => write(Deno.stderr, text),
+      errIsTerminal: Deno.stderr.isTerminal(),
+    }),
+  );
 }

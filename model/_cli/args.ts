@@ -25,6 +25,7 @@ export const FLAGS: Readonly<Record<string, "value" | "switch">> = {
   "max-states": "value",
   ignore: "value",
   against: "value",
+  workers: "value",
   dfs: "switch",
   symmetry: "switch",
   por: "switch",

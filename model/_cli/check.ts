@@ -5,6 +5,7 @@
 import { boundedBuffer, type BufferModel } from "../bounded_buffer.ts";
 import type { BufferAction, BufferState } from "../bounded_buffer.ts";
 import { explore } from "../explore.ts";
+import { bufferSource, exploreParallel } from "../explore_parallel.ts";
 import { formatTrace, reportToJson, traceToMermaid } from "../trace.ts";
 import type { ExploreOptions, Progress, Report } from "../types.ts";
 import type { CliIo } from "./io.ts";
@@ -143,7 +144,10 @@ function checkText(
   return lines.join("\n") + "\n";
 }
 
-export function runCheck(parsed: Parsed, io: CliIo): number {
+export function runCheck(
+  parsed: Parsed,
+  io: CliIo,
+): number | Promise<number> {
   let model: BufferModel;
   try {
     model = boundedBuffer(bufferOptions(parsed, false));
@@ -179,8 +183,36 @@ export function runCheck(parsed: Parsed, io: CliIo): number {
     }
     options.maxStates = maxStates;
   }
+  const workers = integer(parsed, "workers");
+  if (workers !== undefined) {
+    if (workers < 1 || options.order === "dfs" || options.reduction === "por") {
+      throw new UsageError(
+        "Flag --workers needs N >= 1, without --dfs or --por",
+      );
+    }
+    return exploreParallel<BufferState, BufferAction>(
+      bufferSource(bufferOptions(parsed, false)),
+      { ...options, workers },
+    ).then((report) => {
+      progress.done();
+      return printCheck(parsed, io, { model, report, ignore });
+    });
+  }
   const report = explore(model, options);
   progress.done();
+  return printCheck(parsed, io, { model, report, ignore });
+}
+
+/** Prints a check's report as asked (text, JSON or Mermaid): the exit code. */
+function printCheck(
+  parsed: Parsed,
+  io: CliIo,
+  { model, report, ignore }: {
+    model: BufferModel;
+    report: Report<BufferState, BufferAction>;
+    ignore: readonly string[];
+  },
+): number {
   const ok = report.verdict === "pass" &&
     report.facts.every((fact) => fact.witnessed);
   if (parsed.switches.has("json")) {

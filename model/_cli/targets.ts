@@ -9,8 +9,11 @@ import { runCheck } from "./check.ts";
 import { runProof } from "./proof.ts";
 import { againstProduction } from "./against_production.ts";
 
-/** A target of `--against`: runs with the parsed flags, returns the exit code. */
-export type Target = (parsed: Parsed, io: CliIo) => number;
+/**
+ * A target of `--against`: runs with the parsed flags, returns the exit code
+ * (a Promise of it when the target runs on Workers or a solver).
+ */
+export type Target = (parsed: Parsed, io: CliIo) => number | Promise<number>;
 
 /** The targets, by the value of `--against`; the first is the default. */
 export const TARGETS: Readonly<Record<string, Target>> = {

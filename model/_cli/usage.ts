@@ -20,6 +20,7 @@ Exploration:
   --max-states N     stop after N states (verdict incomplete, exit 1)
   --symmetry         symmetry reduction over identical producers/consumers
   --por              partial-order reduction (traces valid, not always shortest)
+  --workers N        breadth-first on N Workers sharing the visited set
   --ignore NAMES     comma-separated invariants not to check
   --against TARGET   what to check: model (default), or production: the
                      production rings in lockstep with the model. --sync none:
