@@ -5,7 +5,7 @@
 // two states that hash alike are taken for one, so a state may be omitted;
 // each reports the estimate of that probability SPIN's users rely on.
 
-import { hashWords } from "./shared_store.ts";
+import { hashWords } from "./visited.ts";
 
 /** Seeds of the two independent 32-bit hashes every store starts from. */
 const SEED_A = 0x9747b28c;

@@ -4,6 +4,7 @@
 // each level the successor whose representative is the stored one is taken.
 
 import type { PackedModel, Step } from "../types.ts";
+import { checkedNames } from "./search.ts";
 
 /**
  * The steps from `path[0]` (an initial state, or its representative) to the
@@ -55,17 +56,9 @@ export function checkMaskOf(
   names: readonly string[],
   ignore: readonly string[],
 ): number {
-  for (const name of ignore) {
-    if (!names.includes(name)) {
-      throw new RangeError(
-        `Cannot explore: no invariant named ${name} to ignore (the model has ${
-          names.join(", ")
-        })`,
-      );
-    }
-  }
+  const checked = checkedNames(names, { ignore });
   return names.reduce(
-    (mask, name, i) => ignore.includes(name) ? mask : mask | (1 << i),
+    (mask, name, i) => checked.has(name) ? mask | (1 << i) : mask,
     0,
   );
 }

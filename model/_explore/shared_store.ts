@@ -12,6 +12,7 @@
 // when every Worker waits at the barrier.
 
 /** Control words (Int32Array indices of the control buffer). */
+import { hashWords } from "./visited.ts";
 export const COUNT = 0; // indices reserved (states + holes)
 export const HOLES = 1;
 export const HEAD = 2; // next index to expand in the current level
@@ -53,29 +54,6 @@ const MIN_TABLE_BITS = 12;
  * instead of per state (the counter's cache line would bounce per state).
  */
 export const BLOCK = 64;
-
-/** Mixes 32-bit words into a 32-bit hash (murmur3-style), from `seed`. */
-export function hashWords(
-  src: Int32Array,
-  offset: number,
-  words: number,
-  seed = 0x9747b28c,
-): number {
-  let h = seed;
-  for (let i = 0; i < words; i++) {
-    let k = Math.imul(src[offset + i]!, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  h ^= words;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
 
 /** The shared buffers of one parallel search, as posted to each Worker. */
 export interface SharedBuffers {

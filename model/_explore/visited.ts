@@ -20,8 +20,9 @@ export function hashWords(
   src: Int32Array,
   offset: number,
   words: number,
+  seed = 0x9747b28c,
 ): number {
-  let h = 0x9747b28c;
+  let h = seed;
   for (let i = 0; i < words; i++) {
     let k = Math.imul(src[offset + i]!, 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);
