@@ -212,15 +212,56 @@ function batchCase(sizes: Sizes): BenchCase {
         count,
         ringbufOf(slots),
       ),
-      {
-        side: "copy ceiling",
-        label: "TypedArray.set, 1 thread",
-        roles: [{ role: "copy.ceiling", checked: true }],
-        count: scaled(512 * 2 ** 20, sizes, BATCH),
-        buffers: noBuffers,
-        channel: false,
-        expected: (count) => copyChecksum(slots, BATCH, count),
-      },
+      copyCeiling(slots, sizes),
+    ],
+  };
+}
+
+/** The physical ceiling of the batch cases: one thread copying the same bytes. */
+function copyCeiling(slots: number, sizes: Sizes): Contender {
+  return {
+    side: "copy ceiling",
+    label: "TypedArray.set, 1 thread",
+    roles: [{ role: "copy.ceiling", checked: true }],
+    count: scaled(512 * 2 ** 20, sizes, BATCH),
+    buffers: noBuffers,
+    channel: false,
+    expected: (count) => copyChecksum(slots, BATCH, count),
+  };
+}
+
+/**
+ * Batches between whole arrays (the producer's data made before the run, the
+ * consumer's array checked after it): what the ring itself moves, against
+ * the copy ceiling; the order-sensitive checksum is outside the timed region.
+ */
+function bulkCase(sizes: Sizes): BenchCase {
+  const slots = 4096;
+  // 8 Mi items: a 32 MiB source and a 32 MiB sink per run.
+  const count = scaled(8 * 2 ** 20, sizes, BATCH);
+  return {
+    id: `batch-bulk-${slots}`,
+    title:
+      `int32, batches of ${BATCH} from and into whole arrays, checked after the timed region, ${slots} slots`,
+    unit: "items",
+    slots,
+    batch: BATCH,
+    contenders: [
+      onShared(
+        "ring",
+        "pushMany / popMany of subarrays",
+        pair("ring.bulk.producer", "ring.bulk.consumer"),
+        count,
+        ringOf(slots),
+      ),
+      onShared(
+        "ringbuf.js",
+        "push / pop (array, length, offset)",
+        pair("ringbuf.bulk.producer", "ringbuf.bulk.consumer"),
+        count,
+        ringbufOf(slots),
+      ),
+      copyCeiling(slots, sizes),
     ],
   };
 }
@@ -288,8 +329,10 @@ function pingCase(sizes: Sizes): BenchCase {
 export function buildCases(sizes: Sizes): BenchCase[] {
   return [
     spinCase(4096, sizes),
+    spinCase(1024, sizes),
     spinCase(16, sizes),
     batchCase(sizes),
+    bulkCase(sizes),
     waitingCase("blocking", 4096, sizes),
     waitingCase("blocking", 16, sizes),
     structCase(sizes),

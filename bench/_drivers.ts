@@ -3,9 +3,13 @@
 // own, so each loop's calls stay monomorphic (one contender per Worker).
 import { Fletcher } from "./_checksum.ts";
 import type { RoleResult } from "./_protocol.ts";
+import { Untimed } from "./_worker_loop.ts";
 
-/** A role's timed part. */
-export type Run = () => RoleResult | Promise<RoleResult>;
+/** A role's timed part; an Untimed result is checked after the clock stops. */
+export type Run = () =>
+  | RoleResult
+  | Untimed<RoleResult>
+  | Promise<RoleResult | Untimed<RoleResult>>;
 
 function sent(count: number): RoleResult {
   return { count, checksum: null };
@@ -149,4 +153,23 @@ export function consumeBatches(
     }
     return { count: got, checksum: sum.text() };
   };
+}
+
+/** The items a bulk producer sends: 0, 1, …, count - 1, made before the run. */
+export function bulkSource(count: number): Int32Array {
+  const source = new Int32Array(count);
+  for (let i = 0; i < count; i++) source[i] = i;
+  return source;
+}
+
+/**
+ * A bulk consumer's result: the count it received and, worked out after the
+ * clock stopped, the checksum of everything it wrote into `sink`, in order.
+ */
+export function bulkResult(sink: Int32Array, got: number): Untimed<RoleResult> {
+  return new Untimed(() => {
+    const sum = new Fletcher();
+    sum.addAll(sink, got);
+    return { count: got, checksum: sum.text() };
+  });
 }

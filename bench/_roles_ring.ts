@@ -1,7 +1,10 @@
 // This ring's roles: Producer and Consumer calls plugged into the shared
 // loops. Each factory attaches during setup (untimed) and returns the run.
 import { Consumer, Producer } from "../mod.ts";
+import { formatChecksum } from "./_checksum.ts";
 import {
+  bulkResult,
+  bulkSource,
   consume,
   consumeAsync,
   consumeBatches,
@@ -42,14 +45,39 @@ function spinPop(ring: Consumer<number>): () => number {
   return spinReceive(() => ring.tryPop());
 }
 
-/** Pushes 0…count-1 one at a time, spinning on `tryPush` while full. */
+/**
+ * Pushes 0…count-1 one at a time, spinning on `tryPush` while full: the loop
+ * a user writes, with no harness call between the items.
+ */
 export function ringSpinProducer(task: Task): Run {
-  return produce(spinPush(producer(task)), same, task.count);
+  const ring = producer(task);
+  const n = task.count;
+  return () => {
+    for (let i = 0; i < n; i++) {
+      while (!ring.tryPush(i)) { /* spin: full */ }
+    }
+    return { count: n, checksum: null };
+  };
 }
 
-/** Pops `count` items one at a time, spinning on `tryPop` while empty. */
+/**
+ * Pops `count` items one at a time, spinning on `tryPop` while empty; the
+ * run checksum in locals (two additions per item, as for every peer).
+ */
 export function ringSpinConsumer(task: Task): Run {
-  return consume(spinPop(consumer(task)), same, task.count);
+  const ring = consumer(task);
+  const n = task.count;
+  return () => {
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < n; i++) {
+      let item = ring.tryPop();
+      while (item === undefined) item = ring.tryPop();
+      a = (a + item) | 0;
+      b = (b + a) | 0;
+    }
+    return { count: n, checksum: formatChecksum(a, b) };
+  };
 }
 
 /** Pushes 0…count-1 with the blocking `push`. */
@@ -67,8 +95,19 @@ export function ringBlockingConsumer(task: Task): Run {
 /** Pushes 0…count-1 in batches with `pushMany`, spinning while full. */
 export function ringBatchProducer(task: Task): Run {
   const ring = producer(task);
+  // The view of a partly sent chunk is kept while the ring is full, so the
+  // spin allocates nothing (the chunk is one array, refilled per batch).
+  let rest: Int32Array = new Int32Array(0);
+  let restFrom = -1;
   return produceBatches(
-    (chunk, from) => ring.pushMany(from === 0 ? chunk : chunk.subarray(from)),
+    (chunk, from) => {
+      if (from === 0) return ring.pushMany(chunk);
+      if (from !== restFrom) {
+        rest = chunk.subarray(from);
+        restFrom = from;
+      }
+      return ring.pushMany(rest);
+    },
     task.count,
     task.batch,
   );
@@ -78,6 +117,49 @@ export function ringBatchProducer(task: Task): Run {
 export function ringBatchConsumer(task: Task): Run {
   const ring = consumer(task);
   return consumeBatches((chunk) => ring.popMany(chunk), task.count, task.batch);
+}
+
+/**
+ * Pushes a ready array of 0…count-1 with `pushMany`, `batch` items at a
+ * time, spinning while full (the bulk case: nothing but the ring is timed).
+ */
+export function ringBulkProducer(task: Task): Run {
+  const ring = producer(task);
+  const source = bulkSource(task.count);
+  const { batch, count } = task;
+  return () => {
+    // A new view only after progress: spinning on a full ring allocates nothing.
+    let view = source.subarray(0, Math.min(batch, count));
+    for (let at = 0; at < count;) {
+      const sent = ring.pushMany(view);
+      if (sent === 0) continue;
+      at += sent;
+      view = source.subarray(at, Math.min(at + batch, count));
+    }
+    return { count, checksum: null };
+  };
+}
+
+/**
+ * Pops `count` items with `popMany` straight into one array, `batch` at a
+ * time; its checksum is worked out after the clock stops.
+ */
+export function ringBulkConsumer(task: Task): Run {
+  const ring = consumer(task);
+  const { batch, count } = task;
+  const sink = new Int32Array(count);
+  return () => {
+    // A new view only after progress: spinning on an empty ring allocates nothing.
+    let view = sink.subarray(0, Math.min(batch, count));
+    let got = 0;
+    while (got < count) {
+      const k = ring.popMany(view);
+      if (k === 0) continue;
+      got += k;
+      view = sink.subarray(got, Math.min(got + batch, count));
+    }
+    return bulkResult(sink, got);
+  };
 }
 
 /** Pushes `{ id: i, value: i / 2 }` with the blocking `push`. */

@@ -9,8 +9,21 @@ export interface ControlledTask {
   readonly control: SharedArrayBuffer;
 }
 
+/**
+ * A run's result that is worked out after the Worker bumped DONE, so outside
+ * the timed region (e.g. the checksum of everything received).
+ */
+export class Untimed<R> {
+  readonly finish: () => R;
+  constructor(finish: () => R) {
+    this.finish = finish;
+  }
+}
+
 /** Sets a role up for one Task and returns its timed part. */
-export type SetUp<T, R> = (task: T) => () => R | Promise<R>;
+export type SetUp<T, R> = (
+  task: T,
+) => () => R | Untimed<R> | Promise<R | Untimed<R>>;
 
 /** Options for {@linkcode serveTasks}. */
 export interface ServeOptions<T> {
@@ -36,7 +49,7 @@ async function play<T extends ControlledTask, R>(
 ): Promise<void> {
   const post = (message: WorkerMessage<R>) => scope.postMessage(message);
   const control = new Int32Array(task.control);
-  let result: { value: R } | undefined;
+  let result: { value: R | Untimed<R> } | undefined;
   let failure: unknown;
   let armed = false;
   try {
@@ -55,9 +68,18 @@ async function play<T extends ControlledTask, R>(
     Atomics.notify(control, DONE);
     after?.(task);
   }
+  if (result !== undefined && result.value instanceof Untimed) {
+    // The clock has stopped once every Worker bumped DONE.
+    try {
+      result = { value: result.value.finish() };
+    } catch (error) {
+      result = undefined;
+      failure = error;
+    }
+  }
   post(
     result !== undefined
-      ? { type: "result", result: result.value }
+      ? { type: "result", result: result.value as R }
       : { type: "error", message: errorText(failure) },
   );
 }

@@ -3,7 +3,8 @@
  * The model checker's speed: the explorer on the 2-producer/2-consumer mutex
  * model (`slots` 4, 6 items per producer), single-threaded.
  *
- * `deno run --allow-read bench/explorer.ts [--runs N]` prints the figures;
+ * `deno run --allow-read bench/explorer.ts [--runs N]` prints the figures
+ * (single thread, on 2 Workers side by side, bitstate and hash compaction);
  * `bench/run.ts` calls {@linkcode runExplorerBench} (through
  * `bench/explorer_bench.ts`) for its report.
  *
@@ -16,7 +17,14 @@
  */
 
 import process from "node:process";
-import { boundedBuffer, explore } from "../model/mod.ts";
+import {
+  boundedBuffer,
+  bufferSource,
+  explore,
+  exploreBitstate,
+  exploreParallel,
+  ExplorerPool,
+} from "../model/mod.ts";
 
 /** The bench model's parameters. */
 export const BENCH_MODEL = {
@@ -56,6 +64,32 @@ export interface ExplorerFigures {
    * states are cut under the mutex (only the lock holder can move).
    */
   por: { states: number; seconds: number; statesPerSecond: number };
+  /**
+   * The same model on Workers (`exploreParallel`, warm pool), run in
+   * alternation with the single-thread runs above: medians of each, and the
+   * single-thread median wall time ÷ the parallel one.
+   */
+  parallel: {
+    workers: number;
+    states: number;
+    seconds: number;
+    statesPerSecond: number;
+    /** CPU seconds of the median run, all threads of this process. */
+    cpuSeconds: number | null;
+    /** Single-thread median seconds ÷ parallel median seconds. */
+    speedup: number;
+    bytesPerState: number;
+  };
+  /** The same model with the approximate stores (`exploreBitstate`), one run each. */
+  approximate: {
+    mode: "bitstate" | "hashcompact";
+    states: number;
+    seconds: number;
+    statesPerSecond: number;
+    bytesPerState: number;
+    hashFactor: number;
+    omissionProbability: number;
+  }[];
 }
 
 function cpuNow(): number | null {
@@ -80,8 +114,10 @@ function timed(symmetry: boolean, reduction: "none" | "por" = "none") {
 /**
  * Runs the explorer benchmark.
  *
- * @param options `runs`: measured runs after the warm-up (default 5).
- * @returns The figures of the median run, plus the symmetry-reduced run.
+ * @param options `runs`: measured runs after the warm-up (default 5) of each
+ *   of the single-thread and the parallel search, alternating; `workers`:
+ *   the parallel search's Workers (default 2).
+ * @returns The figures of the median runs, plus the reduced and approximate runs.
  *
  * @example A quick run
  * ```ts ignore
@@ -91,17 +127,49 @@ function timed(symmetry: boolean, reduction: "none" | "por" = "none") {
  * console.log(figures.statesPerSecond);
  * ```
  */
-export function runExplorerBench(
-  options: { runs?: number } = {},
+export async function runExplorerBench(
+  options: { runs?: number; workers?: number } = {},
 ): Promise<ExplorerFigures> {
   const runs = options.runs ?? 5;
+  const workers = options.workers ?? 2;
   const cold = timed(false);
-  const measured = Array.from({ length: runs }, () => timed(false));
+  const pool = new ExplorerPool(workers);
+  const measured: ReturnType<typeof timed>[] = [];
+  const parallelRuns: Awaited<ReturnType<typeof timedParallel>>[] = [];
+  try {
+    await timedParallel(pool); // warm-up: the Workers compile the model
+    // Alternate, so both see the same load.
+    for (let i = 0; i < runs; i++) {
+      if (i % 2 === 0) {
+        measured.push(timed(false));
+        parallelRuns.push(await timedParallel(pool));
+      } else {
+        parallelRuns.push(await timedParallel(pool));
+        measured.push(timed(false));
+      }
+    }
+  } finally {
+    pool.close();
+  }
   measured.sort((a, b) => a.report.seconds - b.report.seconds);
+  parallelRuns.sort((a, b) => a.report.seconds - b.report.seconds);
   const { report, cpu } = measured[Math.floor(runs / 2)]!;
+  const middle = parallelRuns[Math.floor(runs / 2)]!;
   const reduced = timed(true).report;
   const por = timed(false, "por").report;
-  return Promise.resolve({
+  const approximate = (["bitstate", "hashcompact"] as const).map((mode) => {
+    const r = exploreBitstate(boundedBuffer(BENCH_MODEL), { mode });
+    return {
+      mode,
+      states: r.states,
+      seconds: r.seconds,
+      statesPerSecond: r.statesPerSecond,
+      bytesPerState: r.bytesPerState,
+      hashFactor: r.hashFactor,
+      omissionProbability: r.omissionProbability,
+    };
+  });
+  return {
     model: "2 producers, 2 consumers, mutex, textbook, slots 4, 6 items each",
     states: report.states,
     transitions: report.transitions,
@@ -122,7 +190,27 @@ export function runExplorerBench(
       seconds: por.seconds,
       statesPerSecond: por.statesPerSecond,
     },
-  });
+    parallel: {
+      workers,
+      states: middle.report.states,
+      seconds: middle.report.seconds,
+      statesPerSecond: middle.report.statesPerSecond,
+      cpuSeconds: middle.cpu,
+      speedup: report.seconds / middle.report.seconds,
+      bytesPerState: middle.report.bytesPerState,
+    },
+    approximate,
+  };
+}
+
+async function timedParallel(pool: ExplorerPool) {
+  const cpu = cpuNow();
+  const report = await exploreParallel(bufferSource(BENCH_MODEL), { pool });
+  const after = cpuNow();
+  if (report.verdict !== "pass") {
+    throw new Error(`The bench model must pass, got ${report.verdict}`);
+  }
+  return { report, cpu: cpu === null || after === null ? null : after - cpu };
 }
 
 if (import.meta.main) {
@@ -155,6 +243,25 @@ if (import.meta.main) {
       f.symmetry.seconds.toFixed(3)
     } s, ${n(f.symmetry.statesPerSecond)} states/s`,
   );
+  const p = f.parallel;
+  console.log(
+    `on ${p.workers} Workers (alternating with the runs above): ${
+      n(p.states)
+    } states, ${p.seconds.toFixed(3)} s wall, ${
+      n(p.statesPerSecond)
+    } states/s, ${p.speedup.toFixed(2)}x the single thread${
+      p.cpuSeconds === null ? "" : `; ${p.cpuSeconds.toFixed(3)} s CPU`
+    }, ${p.bytesPerState.toFixed(1)} bytes/state`,
+  );
+  for (const a of f.approximate) {
+    console.log(
+      `${a.mode}: ${n(a.states)} states, ${a.seconds.toFixed(3)} s, ${
+        n(a.statesPerSecond)
+      } states/s, ${a.bytesPerState.toFixed(1)} bytes/state, hash factor ${
+        a.hashFactor.toPrecision(3)
+      }, probability of omission ${a.omissionProbability.toPrecision(2)}`,
+    );
+  }
   console.log(
     `partial-order reduction: ${n(f.por.states)} states, ${
       f.por.seconds.toFixed(3)

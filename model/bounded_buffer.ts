@@ -8,34 +8,26 @@
  */
 
 import type { Model, PackedModel } from "./types.ts";
-import { type Config, Machine, positionLimit } from "./_machine.ts";
-
-/**
- * How `in` and `out` are kept: `"textbook"` (indices in `[0, BUFFER_SIZE)`,
- * full when `(in + 1) % BUFFER_SIZE == out`), `"counter"` (free-running
- * unsigned 32-bit counters, full when `in - out == BUFFER_SIZE`) or
- * `"unbounded"` (the producer never waits).
- */
-export type Scheme = "textbook" | "counter" | "unbounded";
-
-/**
- * `"none"`: every process runs the single-producer/single-consumer loop.
- * `"mutex"`: one spin lock around each critical section. `"sequence"`:
- * Vyukov's lock-free bounded queue, the production ring's `"sequence"`
- * scheme — each cell carries a sequence number (the position it expects
- * next), and producers (consumers) claim positions with a compareExchange of
- * `in` (`out`); needs the `"counter"` scheme (its default).
- */
-export type Sync = "none" | "mutex" | "sequence";
-
-/** A deliberate bug; see {@linkcode MUTANTS}. */
-export type Mutant =
-  | "publish-before-write"
-  | "release-before-read"
-  | "full-when-equal"
-  | "no-full-check"
-  | "wasted-two"
-  | "modulo-index";
+import { type Config, MachineState, positionLimit } from "./_machine/state.ts";
+import { step, successors } from "./_machine/steps.ts";
+import {
+  factNames,
+  facts as factBits,
+  invariantNames,
+  isEnd,
+  violations,
+} from "./_machine/invariants.ts";
+import { canonicalize, independentStep } from "./_machine/reductions.ts";
+import { action as actionOf, decode, encode } from "./_machine/codec.ts";
+import type {
+  BufferAction,
+  BufferState,
+  Item,
+  Mutant,
+  Scheme,
+  Sync,
+} from "./_machine/types.ts";
+export type * from "./_machine/types.ts";
 
 /**
  * Every mutant, with what it changes:
@@ -178,119 +170,6 @@ export interface BufferOptions {
   start?: number;
 }
 
-/** An item: the `seq`-th item of producer `producer`. */
-export interface Item {
-  /** The producer's index. */
-  producer: number;
-  /** The item's position in that producer's sequence, from 0. */
-  seq: number;
-}
-
-/** A producer's steps: `lock`/`unlock` only with `sync: "mutex"`, `load`/`claim` only with `sync: "sequence"`. */
-export type ProducerOp =
-  | "lock"
-  | "wait"
-  | "write"
-  | "publish"
-  | "unlock"
-  | "load"
-  | "claim";
-
-/** A consumer's steps: `lock`/`unlock` only with `sync: "mutex"`, `load`/`claim` only with `sync: "sequence"`. */
-export type ConsumerOp =
-  | "lock"
-  | "wait"
-  | "read"
-  | "release"
-  | "unlock"
-  | "load"
-  | "claim";
-
-/** A producer's program counter and locals. */
-export interface ProducerView {
-  /** `"P0"`, `"P1"`, … */
-  name: string;
-  /** The step it takes next, or `"done"` after its last item. */
-  pc: ProducerOp | "done";
-  /** Ghost: items it has written so far. */
-  produced: number;
-  /** The textbook's `next_produced` (derived: its `produced`-th item). */
-  nextProduced: Item | null;
-  /** `publish-before-write` only: the slot it published and must still write. */
-  slot: number | null;
-  /** `sync: "sequence"` only: its copy of `in`, the position it claims (or claimed). */
-  position?: number;
-  /** `sync: "sequence"` only, ghost: how many of its items consumers have claimed, in order. */
-  claimed?: number;
-}
-
-/** A consumer's program counter and locals. */
-export interface ConsumerView {
-  /** `"C0"`, `"C1"`, … */
-  name: string;
-  /** The step it takes next. */
-  pc: ConsumerOp;
-  /** The textbook's `next_consumed`, from its read until the end of the iteration. */
-  nextConsumed: Item | null;
-  /** `release-before-read` only: the slot it released and must still read. */
-  slot: number | null;
-  /** Ghost, per producer: one more than the last sequence number it took (0: none yet). */
-  seen: number[];
-  /** `sync: "sequence"` only: its copy of `out`, the position it claims (or claimed). */
-  position?: number;
-}
-
-/**
- * A readable state of the bounded buffer. {@linkcode boundedBuffer}'s model
- * uses it as its state type; it is also the abstraction a production ring can
- * be compared with.
- */
-export interface BufferState {
-  /** The shared `in`: an index in `[0, BUFFER_SIZE)`, a 32-bit counter, or an item count. */
-  in: number;
-  /** The shared `out`. */
-  out: number;
-  /** Derived: the cell `in` designates (`in` itself for `"textbook"`). */
-  inSlot: number;
-  /** Derived: the cell `out` designates. */
-  outSlot: number;
-  /** The buffer cells: the item each holds, or `null` if never written. Reads do not clear cells. */
-  cells: (Item | null)[];
-  /** The spin lock (`sync: "mutex"`; otherwise always `false`). */
-  lock: boolean;
-  /** The producers. */
-  producers: ProducerView[];
-  /** The consumers. */
-  consumers: ConsumerView[];
-  /** Ghost: `consumed[p][s]` when item `s` of producer `p` was read. */
-  consumed: boolean[][];
-  /** Derived ghost: items produced and not yet consumed. */
-  itemsInBuffer: number;
-  /** Ghost flags, set by the step that broke the property. */
-  flags: {
-    /** A consumer read a cell without a produced, not-yet-consumed item (`no-unproduced`). */
-    unproduced: boolean;
-    /** A consumer took a producer's items out of order (`fifo`). */
-    fifo: boolean;
-    /** A consumer took an item already consumed (`no-duplicate`). */
-    duplicate: boolean;
-  };
-  /**
-   * `sync: "sequence"` only: each cell's sequence number, the position it
-   * expects next — `p` free for the producer of position `p`, `p + 1`
-   * holding that producer's item, `p + BUFFER_SIZE` released for the next lap.
-   */
-  sequences?: number[];
-}
-
-/** A step: which process, and which of its operations. */
-export interface BufferAction {
-  /** `"P0"`, …, `"C0"`, … */
-  process: string;
-  /** The operation (the process's `pc` before the step). */
-  op: ProducerOp | ConsumerOp;
-}
-
 /** The model {@linkcode boundedBuffer} returns: generic, with a packed fast path. */
 export interface BufferModel extends Model<BufferState, BufferAction> {
   /** The parameters, defaults filled in. */
@@ -309,6 +188,14 @@ function integerIn(
   min: number,
   max: number,
 ): number {
+  if (typeof value !== "number") {
+    // A trace file may hold "3": say it is a string, not "received 3".
+    throw new TypeError(
+      `Cannot create model: ${name} must be an integer from ${min} to ${max}, received ${typeof value} ${
+        JSON.stringify(value)
+      }`,
+    );
+  }
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new RangeError(
       `Cannot create model: ${name} must be an integer from ${min} to ${max}, received ${value}`,
@@ -391,7 +278,7 @@ function checkSequence(config: Config): void {
   }
 }
 
-function processIndex(machine: Machine, process: string): number {
+function processIndex(machine: MachineState, process: string): number {
   const { producers, consumers } = machine.config;
   const match = /^([PC])(\d+)$/.exec(process);
   const n = match === null ? -1 : Number(match[2]);
@@ -409,7 +296,8 @@ function processIndex(machine: Machine, process: string): number {
  * @param options Slots, items, scheme, processes, sync variant, mutant.
  * @returns A {@linkcode BufferModel} for {@linkcode explore}.
  * @throws {RangeError} When a number is out of range or a mutant does not apply.
- * @throws {TypeError} When a scheme, sync variant or mutant name is unknown.
+ * @throws {TypeError} When a number is not a number, or a scheme, sync
+ * variant or mutant name is unknown.
  *
  * @example Checking the textbook buffer, one producer and one consumer
  * ```ts
@@ -434,69 +322,70 @@ function processIndex(machine: Machine, process: string): number {
  */
 export function boundedBuffer(options: BufferOptions = {}): BufferModel {
   const config = resolve(options);
-  const machine = new Machine(config);
+  const machine = new MachineState(config);
   const words = machine.words;
   const pack = (state: BufferState): Int32Array => {
     const out = new Int32Array(words);
-    machine.encode(state, out, 0);
+    encode(machine, state, out, 0);
     return out;
   };
   const invariants: Record<string, (state: BufferState) => boolean> = {};
-  machine.invariantNames.forEach((name, i) => {
+  invariantNames(machine).forEach((name, i) => {
     invariants[name] = (state) =>
-      ((machine.violations(pack(state), 0) >>> i) & 1) === 0;
+      ((violations(machine, pack(state), 0) >>> i) & 1) === 0;
   });
   const facts: Record<string, (state: BufferState) => boolean> = {};
-  machine.factNames.forEach((name, i) => {
-    facts[name] = (state) => ((machine.facts(pack(state), 0) >>> i) & 1) === 1;
+  factNames(machine).forEach((name, i) => {
+    facts[name] = (state) =>
+      ((factBits(machine, pack(state), 0) >>> i) & 1) === 1;
   });
   const packed: PackedModel<BufferState, BufferAction> = {
     words,
     maxSuccessors: machine.maxSuccessors,
-    invariantNames: machine.invariantNames,
-    factNames: machine.factNames,
+    invariantNames: invariantNames(machine),
+    factNames: factNames(machine),
     initial: () => machine.initial(),
     successors: (state, offset, out, actions) =>
-      machine.successors(state, offset, out, actions),
-    violations: (state, offset) => machine.violations(state, offset),
-    facts: (state, offset) => machine.facts(state, offset),
-    isEnd: (state, offset) => machine.isEnd(state, offset),
-    decode: (state, offset) => machine.decode(state, offset),
-    action: (code, state, offset) => machine.action(code, state, offset),
-    independentStep: (state, offset) => machine.independentStep(state, offset),
+      successors(machine, state, offset, out, actions),
+    violations: (state, offset) => violations(machine, state, offset),
+    facts: (state, offset) => factBits(machine, state, offset),
+    isEnd: (state, offset) => isEnd(machine, state, offset),
+    decode: (state, offset) => decode(machine, state, offset),
+    action: (code, state, offset) => actionOf(machine, code, state, offset),
+    independentStep: (state, offset) => independentStep(machine, state, offset),
   };
   if (machine.hasSymmetry) {
     packed.canonicalize = (state, offset) =>
-      machine.canonicalize(state, offset);
+      canonicalize(machine, state, offset);
   }
   return {
     config: { ...config },
     capacity: machine.capacity,
     packed,
-    initial: () => [machine.decode(machine.initial(), 0)],
+    initial: () => [decode(machine, machine.initial(), 0)],
     *actions(state) {
       const src = pack(state);
       const out = new Int32Array(machine.maxSuccessors * words);
       const acts = new Int32Array(machine.maxSuccessors);
-      const n = machine.successors(src, 0, out, acts);
-      for (let i = 0; i < n; i++) yield machine.action(acts[i]!, src, 0);
+      const n = successors(machine, src, 0, out, acts);
+      for (let i = 0; i < n; i++) yield actionOf(machine, acts[i]!, src, 0);
     },
     step(state, action) {
       const src = pack(state);
       const proc = processIndex(machine, action.process);
-      const current = machine.action(proc, src, 0);
+      const current = actionOf(machine, proc, src, 0);
       const out = new Int32Array(words);
-      if (current.op !== action.op || !machine.step(proc, src, 0, out, 0)) {
+      if (current.op !== action.op || !step(machine, proc, src, 0, out, 0)) {
         throw new RangeError(
           `Cannot step: ${action.process} ${action.op} is not enabled (its next step is ${current.op})`,
         );
       }
-      return machine.decode(out, 0);
+      return decode(machine, out, 0);
     },
     encode: pack,
     invariants,
     facts,
-    isEnd: (state) => machine.isEnd(pack(state), 0),
+    isEnd: (state) => isEnd(machine, pack(state), 0),
     describe: (action) => `${action.process} ${action.op}`,
   };
 }

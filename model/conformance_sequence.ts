@@ -31,175 +31,23 @@ import {
   assertNumbers,
   assertOptionsObject,
   checkedModel,
+  coverageOf,
   granularityOf,
   ringFactory,
   stepLimit,
   WHAT,
-} from "./_check_options.ts";
+} from "./_lockstep/check_options.ts";
 import { explore } from "./explore.ts";
-import { runSequenceLockstep } from "./_lockstep_sequence.ts";
+import { runSequenceLockstep } from "./_lockstep/sequence_adapter.ts";
 
-/** Which shared position a step works on: `in` (producers) or `out` (consumers). */
-export type SequenceSide = "in" | "out";
-
-/** What a slot's sequence number says to the process holding position p. */
-export type SequenceProbe = "ready" | "blocked" | "taken";
-
-/** What the abstraction function reads from a sequence ring. */
-export interface SequenceObservation {
-  /** The producers' shared position. */
-  readonly in: number;
-  /** The consumers' shared position. */
-  readonly out: number;
-  /** Each slot's sequence number. */
-  readonly sequences: readonly number[];
-  /** The raw int32 contents of the slots (0 for a slot never written). */
-  readonly cells: readonly number[];
-}
-
-/** How {@linkcode checkSequenceRing} asks for a fresh ring. */
-export interface SequenceRingConfig {
-  /** The textbook's `BUFFER_SIZE`. */
-  readonly slots: number;
-  /** The positions' initial value. */
-  readonly start: number;
-  /** Producer processes. */
-  readonly producers: number;
-  /** Consumer processes. */
-  readonly consumers: number;
-}
-
-/**
- * A sequence ring driven by {@linkcode checkSequenceRing}, in one thread,
- * one call per step of the model's programs. Items are nonzero int32
- * values; a slot never written reads 0.
- *
- * | model step                      | call                              |
- * | ------------------------------- | --------------------------------- |
- * | `load` (copy `in` / `out`)      | `load(side)`                      |
- * | `wait` (read the slot's number) | `probe(side, p)`                  |
- * | `claim` (compareExchange)       | `claim(side, p)`                  |
- * | producer `write`                | `write(p, item)`                  |
- * | producer `publish`              | `publish(p)`                      |
- * | consumer `read`                 | `read(p)`                         |
- * | consumer `release`              | `release(p)`                      |
- * | a producer's five steps         | `tryPush(process, item)` (optional) |
- * | a consumer's five steps         | `tryPop(process)` (optional)      |
- */
-export interface SequenceRingUnderTest {
-  /** Step `load`: the current `in` (producers) or `out` (consumers). */
-  load(side: SequenceSide): number;
-  /** Step `wait`: what position p's slot says to that side. */
-  probe(side: SequenceSide, p: number): SequenceProbe;
-  /** Step `claim`: compareExchange of `in` (`out`) from p to p + 1; true on success. */
-  claim(side: SequenceSide, p: number): boolean;
-  /** Step `write`: stores the item in p's slot. */
-  write(p: number, item: number): void;
-  /** Step `publish`: hands p's slot to the consumers. */
-  publish(p: number): void;
-  /** Step `read`: the item in p's slot. */
-  read(p: number): number;
-  /** Step `release`: frees p's slot for the next lap. */
-  release(p: number): void;
-  /** A producer process's five steps in one call; false when full. */
-  tryPush?(process: number, item: number): boolean;
-  /** A consumer process's five steps in one call; undefined when empty. */
-  tryPop?(process: number): number | undefined;
-  /** The abstraction function's input: the ring's state now. */
-  observe(): SequenceObservation;
-  /** A copy of the ring's whole state, for {@linkcode SequenceRingUnderTest.restore}. */
-  save(): unknown;
-  /** Puts back a state {@linkcode SequenceRingUnderTest.save} returned. */
-  restore(saved: unknown): void;
-}
-
-/** Makes a fresh, empty {@linkcode SequenceRingUnderTest}. */
-export type SequenceRingFactory = (
-  config: SequenceRingConfig,
-) => SequenceRingUnderTest;
-
-/** Options for {@linkcode checkSequenceRing}. */
-export interface CheckSequenceRingOptions {
-  /** The textbook's `BUFFER_SIZE`, 2 to 64. */
-  slots: number;
-  /** Items each producer produces, 1 to 31. */
-  items: number;
-  /** Producer processes, 1 to 8. Default 2. */
-  producers?: number;
-  /** Consumer processes, 1 to 8. Default 2. */
-  consumers?: number;
-  /** The positions' initial value, e.g. just below their wrap. Default 0. */
-  start?: number;
-  /**
-   * `"fine"`: the model's one-access steps; `"coarse"`: only
-   * `tryPush`/`tryPop`; `"mixed"` (default): both, at every state.
-   */
-  granularity?: "fine" | "coarse" | "mixed";
-  /** Makes the ring under test. Default {@linkcode productionSequenceRing}. */
-  ring?: SequenceRingFactory;
-  /** Stop with verdict `"incomplete"` after this many checked steps. Default 2,000,000. */
-  maxSteps?: number;
-}
-
-/** One row of a side-by-side trace. */
-export interface SequenceRow {
-  /** 0 for the initial state, then 1, 2, … */
-  readonly step: number;
-  /** `"P0"`, `"C1"`, …, or `"-"` for the initial state. */
-  readonly process: string;
-  /** The model's description of the step. */
-  readonly model: string;
-  /** The call on the ring and its result. */
-  readonly call: string;
-  /** The ring's state after the call (absent when it threw). */
-  readonly observation?: SequenceObservation;
-  /** The model state's fields the ring disagrees with. */
-  readonly differing: readonly string[];
-}
-
-/** Where and how the ring disagreed with the model. */
-export interface SequenceFailure {
-  /**
-   * A model invariant broken on the ring's state, `enabled` (one side
-   * blocks a step the other takes), a differing field (`in`, `seq[1]`,
-   * `cells[0]`, `C1.nextConsumed`, …), or `error` (the ring threw).
-   */
-  readonly property: string;
-  /** A sentence naming the step and both sides' values. */
-  readonly message: string;
-  /** The steps from the initial state to the failing one. */
-  readonly trace: readonly SequenceRow[];
-  /** The trace as a side-by-side table, ending with the message. */
-  readonly table: string;
-}
-
-/** What {@linkcode checkSequenceRing} reports. */
-export interface SequenceCheckReport {
-  /** `"pass"`, `"fail"` (see `failure`) or `"incomplete"` (`maxSteps` reached). */
-  verdict: "pass" | "fail" | "incomplete";
-  /** The configuration checked. */
-  config: {
-    slots: number;
-    items: number;
-    producers: number;
-    consumers: number;
-    start: number;
-    granularity: "fine" | "coarse" | "mixed";
-  };
-  /**
-   * The model side: distinct states reached, distinct one-access steps
-   * taken, and distinct coarse steps (`tryPush`/`tryPop`).
-   */
-  model: { states: number; transitions: number; coarse: number };
-  /** The same model explored by {@linkcode explore}, for comparison. */
-  explored: { states: number; transitions: number };
-  /** The ring side: steps performed and checked, of which blocked. */
-  production: { steps: number; blocked: number };
-  /** Wall-clock seconds. */
-  seconds: number;
-  /** On `"fail"`. */
-  failure?: SequenceFailure;
-}
+import type {
+  CheckSequenceRingOptions,
+  SequenceCheckReport,
+  SequenceProbe,
+  SequenceRingConfig,
+  SequenceRingUnderTest,
+} from "./_lockstep/sequence_types.ts";
+export type * from "./_lockstep/sequence_types.ts";
 
 const SIDES = { in: PRODUCERS, out: CONSUMERS } as const;
 
@@ -300,7 +148,8 @@ function modelOf(options: CheckSequenceRingOptions): BufferModel {
  * model's `sync: "sequence"` variant, in lockstep.
  *
  * The model ({@linkcode boundedBuffer} with `sync: "sequence"`) is explored
- * breadth-first; from every reachable state, every process's next step —
+ * breadth-first (`coverage: "states"`, the default) or along every maximal
+ * interleaving (`coverage: "paths"`); from every reachable state, every process's next step —
  * the one-access step of its program (`granularity: "fine"`), a whole
  * `tryPush`/`tryPop` (`"coarse"`), or both (`"mixed"`) — is also performed
  * on the ring under test, blocked steps included (where the model's `wait`
@@ -317,9 +166,11 @@ function modelOf(options: CheckSequenceRingOptions): BufferModel {
  *
  * The ring is explored by snapshot and restore
  * ({@linkcode SequenceRingUnderTest.save}): each state's ring is saved once
- * and restored before each step out of it.
+ * and restored before each step out of it; a restored ring must show what
+ * it showed when the state was reached (`property: "replay"` otherwise: the
+ * ring is not deterministic).
  *
- * @param options The configuration and the ring.
+ * @param options The configuration, the ring, the coverage.
  * @returns The verdict, the figures on both sides and, on failure, the trace.
  * @throws {RangeError} When a number is out of range.
  * @throws {TypeError} When an option has the wrong type.
@@ -334,6 +185,22 @@ function modelOf(options: CheckSequenceRingOptions): BufferModel {
  * assert.equal(report.model.states, report.explored.states); // every state…
  * assert.equal(report.model.transitions, report.explored.transitions); // …and step
  * ```
+ *
+ * @example Every interleaving, one producer and two consumers
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkSequenceRing } from "@ringproof/ring/model";
+ *
+ * const report = checkSequenceRing({
+ *   slots: 2,
+ *   items: 1,
+ *   producers: 1,
+ *   consumers: 2,
+ *   coverage: "paths",
+ * });
+ * assert.equal(report.verdict, "pass");
+ * assert.ok(report.paths! > 1);
+ * ```
  */
 export function checkSequenceRing(
   options: CheckSequenceRingOptions,
@@ -342,6 +209,7 @@ export function checkSequenceRing(
   const model = modelOf(options);
   const { slots, items, producers, consumers, start } = model.config;
   const granularity = granularityOf(options.granularity);
+  const coverage = coverageOf(options.coverage);
   const maxSteps = stepLimit(options.maxSteps, 2_000_000);
   const factory = ringFactory(options.ring, {
     fallback: productionSequenceRing,
@@ -352,11 +220,21 @@ export function checkSequenceRing(
     model,
     ring: factory({ slots, start, producers, consumers }),
     granularity,
+    coverage,
+    consequences: options.consequences ?? true,
     maxSteps,
   });
   return {
     ...result,
-    config: { slots, items, producers, consumers, start, granularity },
+    config: {
+      slots,
+      items,
+      producers,
+      consumers,
+      start,
+      coverage,
+      granularity,
+    },
     explored: { states: explored.states, transitions: explored.transitions },
   };
 }

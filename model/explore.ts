@@ -14,8 +14,9 @@ import type {
   Report,
   Step,
 } from "./types.ts";
-import { ByteStore, PackedStore } from "./_visited.ts";
-import { checkedNames, Search } from "./_search.ts";
+import { ByteStore, PackedStore } from "./_explore/visited.ts";
+import { checkedNames, Search } from "./_explore/search.ts";
+import { replayPath } from "./_explore/replay.ts";
 
 /**
  * Explores every reachable state of `model` and checks its invariants.
@@ -178,49 +179,12 @@ function packedTrace<S, A>(
   canonicalize: ((state: Int32Array, offset: number) => void) | undefined,
 ): Step<S, A>[] {
   const words = pm.words;
-  const path: number[] = [];
-  for (let i = target; i >= 0; i = store.parent(i)) path.push(i);
-  path.reverse();
-  // States are stored as symmetry representatives; replay the real steps and
-  // pick, at each level, the successor whose representative is the stored one.
-  const sameAs = (src: Int32Array, offset: number, index: number): boolean => {
-    const probe = src.slice(offset, offset + words);
-    if (canonicalize !== undefined) canonicalize(probe, 0);
-    const page = store.page(index);
-    const at = store.offset(index);
-    for (let i = 0; i < words; i++) if (probe[i] !== page[at + i]) return false;
-    return true;
-  };
-  const roots = pm.initial();
-  let current: Int32Array | undefined;
-  for (let at = 0; at < roots.length; at += words) {
-    if (sameAs(roots, at, path[0]!)) {
-      current = roots.slice(at, at + words);
-      break;
-    }
+  const path: Int32Array[] = [];
+  for (let i = target; i >= 0; i = store.parent(i)) {
+    const at = store.offset(i);
+    path.push(store.page(i).slice(at, at + words));
   }
-  if (current === undefined) throw new Error("Cannot rebuild trace: no root");
-  const steps: Step<S, A>[] = [{ action: null, state: pm.decode(current, 0) }];
-  const succ = new Int32Array(pm.maxSuccessors * words);
-  const acts = new Int32Array(pm.maxSuccessors);
-  for (let k = 1; k < path.length; k++) {
-    const n = pm.successors(current, 0, succ, acts);
-    let next: Int32Array | undefined;
-    for (let i = 0; i < n && next === undefined; i++) {
-      if (sameAs(succ, i * words, path[k]!)) {
-        steps.push({
-          action: pm.action(acts[i]!, current, 0),
-          state: pm.decode(succ, i * words),
-        });
-        next = succ.slice(i * words, (i + 1) * words);
-      }
-    }
-    if (next === undefined) {
-      throw new Error("Cannot rebuild trace: the model is not deterministic");
-    }
-    current = next;
-  }
-  return steps;
+  return replayPath(pm, path.reverse(), canonicalize);
 }
 
 const utf8 = new TextEncoder();

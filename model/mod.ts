@@ -44,3 +44,5 @@ export * from "./proof.ts";
 export * from "./trace.ts";
 export * from "./conformance.ts";
 export * from "./conformance_sequence.ts";
+export * from "./explore_parallel.ts";
+export * from "./explore_bitstate.ts";

@@ -15,7 +15,8 @@ import {
   type BufferOptions,
   type BufferState,
 } from "./bounded_buffer.ts";
-import { Machine } from "./_machine.ts";
+import { MachineState } from "./_machine/state.ts";
+import { decode, domain, domainSize } from "./_machine/codec.ts";
 
 /** What {@linkcode prove} checks. */
 export interface ProofProblem<S, A> {
@@ -308,7 +309,7 @@ export function bufferProof(
       }`,
     );
   }
-  const machine = new Machine(config);
+  const machine = new MachineState(config);
   const safety: Record<string, (state: BufferState) => boolean> = {
     "bound": (s) => s.itemsInBuffer <= model.capacity,
     "no-unproduced": (s) => !s.flags.unproduced,
@@ -317,9 +318,9 @@ export function bufferProof(
   return {
     model,
     *domain() {
-      for (const words of machine.domain()) yield machine.decode(words, 0);
+      for (const words of domain(machine)) yield decode(machine, words, 0);
     },
-    domainSize: machine.domainSize(),
+    domainSize: domainSize(machine),
     invariantName: kind === "inductive"
       ? "inductive invariant (spscInvariant)"
       : "bare safety: bound ∧ no-unproduced",

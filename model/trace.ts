@@ -13,7 +13,7 @@ import {
   type BufferState,
   itemName,
 } from "./bounded_buffer.ts";
-import { describeSequenceStep } from "./_trace_sequence.ts";
+import { describeSequenceStep } from "./_explore/trace_sequence.ts";
 
 /** A bounded-buffer trace, as {@linkcode explore} returns it. */
 export type BufferTrace = Step<BufferState, BufferAction>[];

@@ -93,3 +93,16 @@ export async function withPage(
     await Deno.remove(profile, { recursive: true });
   }
 }
+
+/**
+ * Where a screenshot goes: the one the docs embed when
+ * RINGPROOF_UPDATE_SCREENSHOT=1, otherwise a temporary file, so a test run
+ * does not leave the checkout modified.
+ *
+ * @param name The file in docs/, e.g. `page.png`.
+ */
+export function screenshotPath(name: string): URL {
+  return Deno.env.get("RINGPROOF_UPDATE_SCREENSHOT") === "1"
+    ? new URL(`../docs/${name}`, import.meta.url)
+    : new URL(`file://${Deno.makeTempDirSync()}/${name}`);
+}

@@ -49,6 +49,33 @@ export async function shown(page: Page, ring = "#ring"): Promise<Shown> {
   }, ring);
 }
 
+/**
+ * Whether cell `i` holds an item written but not yet published: a
+ * producer's next step is `publish`, and the cell is not between `out` and
+ * `in` (nor a cell a consumer released before reading it).
+ */
+function unpublished(
+  model: BufferModel,
+  state: BufferState,
+  i: number,
+): boolean {
+  const publishing = state.producers.filter((p) => p.pc === "publish");
+  if (publishing.length === 0) return false;
+  const n = state.cells.length;
+  if (state.sequences !== undefined) {
+    return publishing.some((p) => (p.position ?? -1) % n === i);
+  }
+  const { scheme } = model.config;
+  const count = scheme === "counter"
+    ? Math.min(n, (state.in - state.out) >>> 0)
+    : scheme === "textbook"
+    ? (state.in - state.out + n) % n
+    : state.in - state.out;
+  const between = (i - state.outSlot + n) % n < count;
+  const released = state.consumers.some((c) => c.slot === i);
+  return !between && !released;
+}
+
 /** What the page should show for `state`, by the model. */
 export function expected(
   model: BufferModel,
@@ -66,12 +93,16 @@ export function expected(
   return {
     inSlot: state.inSlot,
     outSlot: state.outSlot,
-    cells: state.cells.map((cell) =>
+    cells: state.cells.map((cell, i) =>
       cell === null
         ? "empty ·"
-        : `${state.consumed[cell.producer]![cell.seq] ? "stale" : "item"} ${
-          itemName(cell)
-        }`
+        : `${
+          state.consumed[cell.producer]![cell.seq]
+            ? "stale"
+            : unpublished(model, state, i)
+            ? "unpublished"
+            : "item"
+        } ${itemName(cell)}`
     ),
     sequences: state.sequences ?? [],
     invariants,

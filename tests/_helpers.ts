@@ -144,12 +144,13 @@ export function delay(ms: number): Promise<void> {
 
 /**
  * Polls `condition` every millisecond until it holds; fails after `limitMs`
- * (a hang guard, not a speed goal).
+ * (a hang guard, not a speed goal: generous, since a Worker type-checks its
+ * module before it starts, which takes seconds on a loaded machine).
  */
 export async function waitUntil(
   condition: () => boolean,
   what: string,
-  limitMs = 10_000,
+  limitMs = 120_000,
 ): Promise<void> {
   const giveUp = performance.now() + limitMs;
   while (!condition()) {
@@ -167,7 +168,7 @@ export async function waitUntil(
 export async function withinLimit<T>(
   promise: Promise<T>,
   what: string,
-  limitMs = 10_000,
+  limitMs = 120_000,
 ): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const guard = new Promise<never>((_, reject) => {

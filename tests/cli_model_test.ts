@@ -19,6 +19,7 @@ function run(
     errIsTerminal: false,
     ...extra,
   });
+  if (typeof code !== "number") throw new Error("main() went asynchronous");
   return { code, out, err };
 }
 

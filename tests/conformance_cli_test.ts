@@ -5,9 +5,8 @@
 // arguments).
 import assert from "node:assert/strict";
 import { main } from "../model/cli.ts";
-import { againstProduction } from "../model/_against_production.ts";
-import { plainRing } from "./_broken_rings.ts";
-import { plainSequenceRing } from "./_broken_sequence_rings.ts";
+import { againstProduction } from "../model/_cli/against_production.ts";
+import { plainRing, plainSequenceRing } from "./_broken_rings.ts";
 
 function capture(): {
   io: { out(t: string): void; err(t: string): void; errIsTerminal: boolean };

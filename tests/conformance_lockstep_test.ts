@@ -4,8 +4,6 @@
 // compared after each step through the abstraction function.
 import assert from "node:assert/strict";
 import {
-  boundedBuffer,
-  type BufferState,
   checkRing,
   type CheckRingOptions,
   productionRing,
@@ -13,6 +11,7 @@ import {
   type RingFactory,
 } from "../model/mod.ts";
 import { plainRing } from "./_broken_rings.ts";
+import { countPaths } from "./_lockstep_rings.ts";
 import { assertThrowsWith } from "./_helpers.ts";
 
 const SCHEMES = ["textbook", "counter"] as const;
@@ -28,23 +27,6 @@ function assertCovered(report: RingCheckReport, what: string): void {
   assert.equal(report.production.states, report.model.states, what);
   assert.ok(report.production.probes > 0, `${what}: blocked steps probed`);
   assert.ok(report.production.calls >= report.production.transitions, what);
-}
-
-/** Maximal paths of the model's state graph, counted independently of checkRing. */
-function countPaths(options: Parameters<typeof boundedBuffer>[0]): number {
-  const model = boundedBuffer(options);
-  const memo = new Map<string, number>();
-  const count = (state: BufferState): number => {
-    const key = model.encode(state).toString();
-    const known = memo.get(key);
-    if (known !== undefined) return known;
-    const actions = [...model.actions(state)];
-    let n = actions.length === 0 ? 1 : 0;
-    for (const action of actions) n += count(model.step(state, action));
-    memo.set(key, n);
-    return n;
-  };
-  return count([...model.initial()][0]!);
 }
 
 Deno.test("checkRing() agrees with the model in every state and step, both schemes, slots 2 to 4, 1 to 6 items", () => {

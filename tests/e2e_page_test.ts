@@ -11,23 +11,12 @@ import {
   prove,
   type ReportJson,
 } from "../model/mod.ts";
-import { e2eSkipReason, withPage } from "./_e2e_browser.ts";
+import { e2eSkipReason, screenshotPath, withPage } from "./_e2e_browser.ts";
 import { cliJson, configure, expected, shown } from "./_e2e_page.ts";
 
 const skip = e2eSkipReason();
 if (skip !== null) console.log(`e2e tests ignored: ${skip}`);
 const ignore = skip !== null;
-
-/**
- * Where the screenshot goes: the one the docs embed when
- * RINGPROOF_UPDATE_SCREENSHOT=1, otherwise a temporary file, so a test run
- * does not leave the checkout modified.
- */
-function screenshotPath(): URL {
-  return Deno.env.get("RINGPROOF_UPDATE_SCREENSHOT") === "1"
-    ? new URL("../docs/page.png", import.meta.url)
-    : new URL(`file://${Deno.makeTempDirSync()}/page.png`);
-}
 
 Deno.test({
   name:
@@ -40,7 +29,7 @@ Deno.test({
         await page.evaluate(() => typeof SharedArrayBuffer),
         "function",
       );
-      const model = boundedBuffer({ slots: 4, items: 2 });
+      const model = boundedBuffer({ slots: 4, items: 4 });
       const [initial] = model.initial();
       assert.deepEqual(await shown(page), expected(model, initial!));
       assert.match(await page.locator("#isolation").innerText(), /✓/);
@@ -114,7 +103,7 @@ Deno.test({
         await page.locator("#trace tr.current").innerText(),
         new RegExp(`✗ ${report.invariant}`),
       );
-      const screenshot = screenshotPath();
+      const screenshot = screenshotPath("page.png");
       await Deno.mkdir(new URL(".", screenshot), { recursive: true });
       await page.locator("#explore").screenshot({ path: screenshot.pathname });
       assert.ok((await Deno.stat(screenshot)).size > 10_000);
@@ -127,7 +116,7 @@ Deno.test({
   ignore,
   fn: () =>
     withPage(async ({ page }) => {
-      const model = boundedBuffer({ slots: 4, items: 2 });
+      const model = boundedBuffer({ slots: 4, items: 4 });
       let [state] = model.initial();
       await page.locator("body").focus();
       // Take the last enabled step six times with the keyboard (keys 1–9).
@@ -145,6 +134,10 @@ Deno.test({
       await page.keyboard.press("u");
       await page.keyboard.press("u");
       assert.equal(await page.locator("#position").innerText(), "step 4 of 4");
+      // Home moves along the path only when the stepper has focus.
+      await page.keyboard.press("Home");
+      assert.equal(await page.locator("#position").innerText(), "step 4 of 4");
+      await page.locator("#choices button").first().focus();
       await page.keyboard.press("Home");
       assert.equal(await page.locator("#position").innerText(), "step 0 of 4");
 
@@ -169,6 +162,7 @@ Deno.test({
         items: 2,
         mutant: "publish-before-write",
       });
+      await page.locator("#stepper button:not(:disabled)").first().focus();
       await page.keyboard.press("End");
       assert.deepEqual(
         await shown(page),

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { explore, type Model, type PackedModel } from "../model/mod.ts";
-import { PackedStore } from "../model/_visited.ts";
+import { PackedStore } from "../model/_explore/visited.ts";
 
 type Grid = [number, number];
 

@@ -9,7 +9,7 @@ import {
   checkHistory,
   type History,
   type Operation,
-} from "../model/_history.ts";
+} from "./_history/check.ts";
 import { assertProperty } from "./_helpers.ts";
 import { METHODS, popBy, pushBy } from "./_workers/history_protocol.ts";
 

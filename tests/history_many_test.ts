@@ -1,4 +1,4 @@
-// Histories of several producers and consumers (model/_history_many.ts):
+// Histories of several producers and consumers (tests/_history/check.ts):
 // the checker accepts what the sequence ring really does — under Workers,
 // with no controlled schedule, and simulated in one thread with calls whose
 // intervals overlap — and rejects doctored histories, naming the property
@@ -14,8 +14,8 @@ import {
   inspectRing,
   Producer,
 } from "../mod.ts";
-import type { Operation } from "../model/_history.ts";
-import { checkManyHistory, type ManyHistory } from "../model/_history_many.ts";
+import type { Operation } from "./_history/check.ts";
+import { checkHistory, type ManyHistory } from "./_history/check.ts";
 import { assertProperty, propertySeed } from "./_helpers.ts";
 import { type TestWorker, withRun } from "./_workers/harness.ts";
 import {
@@ -121,7 +121,7 @@ const PLANS: readonly MpmcPlan[] = [
   { producers: 3, consumers: 1, slots: 128, items: 20_000, nearWrap: true },
 ];
 
-Deno.test("checkManyHistory() accepts the histories of producer and consumer Workers on sequence rings", async (t) => {
+Deno.test("checkHistory() accepts the histories of producer and consumer Workers on sequence rings", async (t) => {
   const seed = propertySeed();
   let operations = 0;
   for (const plan of PLANS) {
@@ -130,7 +130,7 @@ Deno.test("checkManyHistory() accepts the histories of producer and consumer Wor
     }`;
     await t.step(name, async () => {
       const { history, capacity, label } = await record(plan, seed);
-      const report = checkManyHistory(history, { capacity });
+      const report = checkHistory(history, { capacity });
       assert.ok(
         report.ok,
         `${label}: ${report.violation?.property}: ${report.violation?.message}`,
@@ -353,22 +353,22 @@ const simulationArb = fc.record({
   schedule: fc.array(fc.nat(), { minLength: 1, maxLength: 300 }),
 });
 
-Deno.test("checkManyHistory() accepts correct sequential histories", () => {
+Deno.test("checkHistory() accepts correct sequential histories", () => {
   assertProperty(
     fc.property(sequentialArb, ({ history, capacity }) => {
-      const report = checkManyHistory(history, { capacity });
+      const report = checkHistory(history, { capacity });
       assert.ok(report.ok, report.violation?.message);
     }),
     { numRuns: 300 },
   );
 });
 
-Deno.test("checkManyHistory() accepts the real ring's histories with overlapping calls", () => {
+Deno.test("checkHistory() accepts the real ring's histories with overlapping calls", () => {
   let refusals = 0;
   assertProperty(
     fc.property(simulationArb, (options) => {
       const { history, capacity } = simulate(options);
-      const report = checkManyHistory(history, { capacity });
+      const report = checkHistory(history, { capacity });
       assert.ok(
         report.ok,
         `${report.violation?.property}: ${report.violation?.message}`,
@@ -555,7 +555,7 @@ const DOCTORS: Record<
   ),
 };
 
-Deno.test("checkManyHistory() rejects doctored histories, naming the doctored operation", () => {
+Deno.test("checkHistory() rejects doctored histories, naming the doctored operation", () => {
   const caught = new Map<string, number>();
   assertProperty(
     fc.property(
@@ -565,7 +565,7 @@ Deno.test("checkManyHistory() rejects doctored histories, naming the doctored op
       (sequential, doctor, pick) => {
         const doctored = DOCTORS[doctor]!(sequential, pick);
         fc.pre(doctored !== null);
-        const report = checkManyHistory(doctored.history, {
+        const report = checkHistory(doctored.history, {
           capacity: sequential.capacity,
         });
         assert.equal(report.ok, false, doctor);
@@ -593,7 +593,7 @@ Deno.test("checkManyHistory() rejects doctored histories, naming the doctored op
 
 // --------------------------------------------------------------- examples
 
-Deno.test("checkManyHistory() reports the first offending operations with their processes and timestamps", () => {
+Deno.test("checkHistory() reports the first offending operations with their processes and timestamps", () => {
   // P1 pushed 2 after P0's push of 1 returned; 2 came out first.
   const history: ManyHistory = {
     producers: [[call("push", { value: 1, at: [0, 1], size: 1 })], [
@@ -604,7 +604,7 @@ Deno.test("checkManyHistory() reports the first offending operations with their 
     ]],
     complete: true,
   };
-  const report = checkManyHistory(history, { capacity: 2 });
+  const report = checkHistory(history, { capacity: 2 });
   assert.equal(report.violation?.property, "fifo");
   assert.equal(
     report.violation?.message,
@@ -623,10 +623,10 @@ Deno.test("checkManyHistory() reports the first offending operations with their 
       call("push", { value: 2, at: [2, 3], size: 2 }),
     ]],
   };
-  assert.ok(checkManyHistory(overlapping, { capacity: 2 }).ok);
+  assert.ok(checkHistory(overlapping, { capacity: 2 }).ok);
 });
 
-Deno.test("checkManyHistory() excuses an empty answer only while an earlier push is under way", () => {
+Deno.test("checkHistory() excuses an empty answer only while an earlier push is under way", () => {
   // P0 claims the first position and is slow to publish; P1's item, behind
   // it, is published: the sequence ring's consumer answers empty.
   const slow: ManyHistory = {
@@ -640,7 +640,7 @@ Deno.test("checkManyHistory() excuses an empty answer only while an earlier push
     ]],
     complete: true,
   };
-  assert.ok(checkManyHistory(slow, { capacity: 2 }).ok);
+  assert.ok(checkHistory(slow, { capacity: 2 }).ok);
   // Both pushes returned before the call: no excuse.
   const done = {
     ...slow,
@@ -648,7 +648,7 @@ Deno.test("checkManyHistory() excuses an empty answer only while an earlier push
       call("push", { value: 2, at: [1, 2], size: 2 }),
     ]],
   };
-  const report = checkManyHistory(done, { capacity: 2 });
+  const report = checkHistory(done, { capacity: 2 });
   assert.equal(report.violation?.property, "empty-answer");
   assert.match(
     report.violation!.message,
@@ -656,7 +656,7 @@ Deno.test("checkManyHistory() excuses an empty answer only while an earlier push
   );
 });
 
-Deno.test("checkManyHistory() excuses a full answer only while a pop that can hold the slot is under way", () => {
+Deno.test("checkHistory() excuses a full answer only while a pop that can hold the slot is under way", () => {
   // C0 claims item 1 and is slow to release its slot; C1 pops item 2: the
   // ring holds nothing, but P0 finds its slot still held.
   const pushes = [
@@ -673,7 +673,7 @@ Deno.test("checkManyHistory() excuses a full answer only while a pop that can ho
     ]],
     complete: true,
   };
-  assert.ok(checkManyHistory(slow, { capacity: 2 }).ok);
+  assert.ok(checkHistory(slow, { capacity: 2 }).ok);
   const quick = {
     ...slow,
     consumers: [
@@ -681,12 +681,12 @@ Deno.test("checkManyHistory() excuses a full answer only while a pop that can ho
       slow.consumers[1]!,
     ],
   };
-  const report = checkManyHistory(quick, { capacity: 2 });
+  const report = checkHistory(quick, { capacity: 2 });
   assert.equal(report.violation?.property, "full-answer");
   assert.deepEqual(report.violation?.operations, [pushes[2]]);
 });
 
-Deno.test("checkManyHistory() counts an item never popped against order and loss only in a complete history", () => {
+Deno.test("checkHistory() counts an item never popped against order and loss only in a complete history", () => {
   const history: ManyHistory = {
     producers: [[
       call("push", { value: 1, at: [0, 1], size: 1 }),
@@ -695,13 +695,13 @@ Deno.test("checkManyHistory() counts an item never popped against order and loss
     consumers: [[call("pop", { value: 2, at: [4, 5], size: 1 })]],
     complete: false,
   };
-  assert.ok(checkManyHistory(history, { capacity: 2 }).ok);
-  const complete = checkManyHistory({ ...history, complete: true }, {
+  assert.ok(checkHistory(history, { capacity: 2 }).ok);
+  const complete = checkHistory({ ...history, complete: true }, {
     capacity: 2,
   });
   assert.equal(complete.violation?.property, "fifo");
   assert.match(complete.violation!.message, /item 1, .* never was/);
-  const lost = checkManyHistory({
+  const lost = checkHistory({
     ...history,
     consumers: [[call("pop", { value: 1, at: [4, 5], size: 1 })]],
     complete: true,
@@ -709,7 +709,7 @@ Deno.test("checkManyHistory() counts an item never popped against order and loss
   assert.equal(lost.violation?.property, "no-loss");
 });
 
-Deno.test("checkManyHistory() rejects histories that are not well-formed", () => {
+Deno.test("checkHistory() rejects histories that are not well-formed", () => {
   const cases: [string, ManyHistory][] = [
     ["overlapping calls of one process", {
       producers: [[
@@ -733,7 +733,7 @@ Deno.test("checkManyHistory() rejects histories that are not well-formed", () =>
     }],
   ];
   for (const [name, history] of cases) {
-    const report = checkManyHistory(history, { capacity: 2 });
+    const report = checkHistory(history, { capacity: 2 });
     assert.equal(report.violation?.property, "well-formed", name);
   }
 });

@@ -1,10 +1,10 @@
 // The production ring under real concurrency: a producer Worker and a
 // consumer Worker, no controlled schedule, each logging every operation with
 // logical timestamps from a shared Atomics counter; afterwards the history
-// is checked against the bounded FIFO queue (model/_history.ts).
+// is checked against the bounded FIFO queue (tests/_history/check.ts).
 import assert from "node:assert/strict";
 import { createRing, inspectRing, type Scheme } from "../mod.ts";
-import { checkHistory, type HistoryReport } from "../model/_history.ts";
+import { checkHistory, type HistoryReport } from "./_history/check.ts";
 import {
   type HistoryJob,
   type HistoryMessage,

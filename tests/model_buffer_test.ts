@@ -308,3 +308,45 @@ Deno.test("boundedBuffer() packed canonicalize() picks one representative per or
     }
   }
 });
+
+Deno.test("boundedBuffer() builds 8 producers and 8 consumers, and symmetry reduction refuses what it cannot enumerate", () => {
+  // The relabellings of identical processes (P!·C!, 1.6e9 here) were built
+  // with the model and ran out of memory; now only symmetry reduction needs
+  // them, and it refuses more than 8! of them before allocating.
+  const model = boundedBuffer({ producers: 8, consumers: 8 });
+  const [initial] = model.initial();
+  const steps = [...model.actions(initial!)];
+  assert.equal(steps.length, 8); // each producer may pass its wait
+  const report = explore(model, { maxStates: 50_000 });
+  assert.equal(report.verdict, "violation"); // 8 producers without a lock
+  assert.throws(
+    () => explore(model, { symmetry: true, maxStates: 10 }),
+    (e: unknown) =>
+      e instanceof RangeError &&
+      e.message ===
+        "Cannot use symmetry reduction: 8 producers and 8 consumers have 1625702400 relabellings, at most 40320 are supported",
+  );
+  assert.throws(
+    () =>
+      explore(boundedBuffer({ producers: 6, consumers: 6 }), {
+        symmetry: true,
+      }),
+    RangeError,
+  );
+  const small = explore(boundedBuffer({ producers: 8, items: 1 }), {
+    symmetry: true,
+    maxStates: 500,
+  });
+  assert.equal(small.symmetry, true);
+});
+
+Deno.test("boundedBuffer() reports a number given as a string as a string", () => {
+  assert.throws(
+    // deno-lint-ignore no-explicit-any
+    () => boundedBuffer({ slots: "3" as any }),
+    (e: unknown) =>
+      e instanceof TypeError &&
+      e.message ===
+        'Cannot create model: slots must be an integer from 2 to 64, received string "3"',
+  );
+});

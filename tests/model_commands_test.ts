@@ -3,13 +3,14 @@
 // real Producer/Consumer handles while boundedBuffer()'s step function — not
 // a plain array — says what each step must do. After every command the ring
 // is compared with the model through the abstraction function and the
-// model's invariants are checked on the ring's state (model/_lockstep.ts).
+// model's invariants are checked on the ring's state (model/_lockstep/oracle.ts).
 // Longer and wider than the exhaustive lockstep check: up to 31 items, up to
 // 16 slots, counters starting anywhere.
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { boundedBuffer, type BufferState } from "../model/mod.ts";
-import { checkStep, Oracle, Run } from "../model/_lockstep.ts";
+import { checkStep, Oracle } from "../model/_lockstep/oracle.ts";
+import { Run } from "../model/_lockstep/run.ts";
 import { productionRing, type RingStep } from "../model/conformance.ts";
 import { assertProperty } from "./_helpers.ts";
 

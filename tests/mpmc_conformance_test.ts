@@ -10,7 +10,7 @@ import {
   productionSequenceRing,
   type SequenceRingFactory,
 } from "../model/mod.ts";
-import { plainSequenceRing, SEQUENCE_BUGS } from "./_broken_sequence_rings.ts";
+import { plainSequenceRing, SEQUENCE_BUGS } from "./_broken_rings.ts";
 import { assertThrowsWith } from "./_helpers.ts";
 
 const LIMIT_3 = 2 ** 31 - 2 ** 31 % 3;

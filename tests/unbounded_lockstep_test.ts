@@ -2,22 +2,21 @@
 // reachable model state and every step out of it (and, for a small
 // configuration, every maximal interleaving) performed as calls on real
 // UnboundedProducer/UnboundedConsumer handles, compared after each step
-// through the abstraction function (model/_unbounded_ring.ts). Broken
+// through the abstraction function (model/_lockstep/unbounded_ring.ts). Broken
 // variants must be caught.
 import assert from "node:assert/strict";
 import {
-  boundedBuffer,
-  type BufferState,
   checkRing,
   type RingCheckReport,
   type RingConfig,
   type RingFactory,
   type RingUnderTest,
 } from "../model/mod.ts";
-import { unboundedUnderTest } from "../model/_unbounded_ring.ts";
+import { unboundedUnderTest } from "../model/_lockstep/unbounded_ring.ts";
 import { createUnbounded, inspectUnbounded } from "../mod.ts";
 import { W_FREE } from "../src/_shm/unbounded_layout.ts";
 import { linkOffset } from "./_unbounded_helpers.ts";
+import { countPaths } from "./_lockstep_rings.ts";
 
 /** Checks a passing report's figures against each other and the model's own exploration. */
 function assertCovered(report: RingCheckReport, what: string): void {
@@ -27,35 +26,6 @@ function assertCovered(report: RingCheckReport, what: string): void {
   assert.equal(report.production.states, report.model.states, what);
   // The consumer's empty buffer was probed; the producer is never blocked.
   assert.ok(report.production.probes > 0, what);
-}
-
-/**
- * Maximal paths of the model's state graph, counted forwards layer by layer
- * (every step moves one program counter on, so all paths to a state have the
- * same length and the layers are in topological order).
- */
-function countPaths(items: number): number {
-  const model = boundedBuffer({ scheme: "unbounded", items });
-  let layer = new Map<string, { state: BufferState; paths: number }>();
-  const initial = [...model.initial()][0]!;
-  layer.set(model.encode(initial).toString(), { state: initial, paths: 1 });
-  let total = 0;
-  while (layer.size > 0) {
-    const next = new Map<string, { state: BufferState; paths: number }>();
-    for (const { state, paths } of layer.values()) {
-      const actions = [...model.actions(state)];
-      if (actions.length === 0) total += paths;
-      for (const action of actions) {
-        const after = model.step(state, action);
-        const key = model.encode(after).toString();
-        const entry = next.get(key) ?? { state: after, paths: 0 };
-        entry.paths += paths;
-        next.set(key, entry);
-      }
-    }
-    layer = next;
-  }
-  return total;
 }
 
 /** A factory of buffers under test that keeps every buffer it made. */
@@ -113,7 +83,7 @@ Deno.test("checkRing() performs every maximal interleaving of the unbounded buff
     granularity: "fine",
   });
   assertCovered(report, "segments of 2, paths");
-  assert.equal(report.paths, countPaths(items));
+  assert.equal(report.paths, countPaths({ scheme: "unbounded", items }));
 });
 
 /** The production buffer under test with `bug` applied after each call. */

@@ -10,6 +10,7 @@ import {
 import { cliJson } from "./_e2e_page.ts";
 import { Session } from "../web/page/session.ts";
 import { bufferRingView } from "../web/page/state_view.ts";
+import { replayPath } from "../web/page/url_state.ts";
 import {
   exportPath,
   parseTraceFile,
@@ -101,13 +102,42 @@ Deno.test("bufferRingView tells items, stale cells and empty cells apart", () =>
   });
   assert.deepEqual(view.cells.map((c) => [c.kind, c.text]), [
     ["stale", "a0"],
-    ["item", "a1"],
+    ["unpublished", "a1"],
     ["empty", "·"],
   ]);
   assert.deepEqual(view.cells.map((c) => c.changed), [false, true, false]);
   assert.equal(view.inSlot, session.state.inSlot);
   assert.equal(view.outSlot, session.state.outSlot);
-  assert.equal(view.centre[1], `capacity ${model.capacity}`);
+  // Which count is which: held (written, not read) and published (in − out).
+  assert.deepEqual(view.centre, [`held 1 of ${model.capacity}`, "published 0"]);
+  take("P0"); // publish: now it is an item between out and in
+  const published = bufferRingView(session.state, {
+    before: session.before,
+    capacity: model.capacity,
+  });
+  assert.equal(published.cells[1]!.kind, "item");
+  assert.equal(published.published, 1);
+});
+
+Deno.test("bufferRingView marks the cell a read step read, even an empty one", () => {
+  const options = {
+    slots: 3,
+    items: 2,
+    mutant: "publish-before-write",
+  } as const;
+  const session = replayPath(options, ["P0", "P0", "C0", "C0"], 4);
+  assert.equal(session.path[4]!.action!.op, "read");
+  const view = bufferRingView(session.state, {
+    before: session.before,
+    action: session.path[4]!.action,
+    capacity: session.model.capacity,
+  });
+  assert.deepEqual(view.cells.map((c) => c.read ?? false), [
+    true,
+    false,
+    false,
+  ]);
+  assert.equal(view.cells[0]!.kind, "empty");
 });
 
 Deno.test("bufferRingView shows the sequence variant's numbers and claimed positions", () => {

@@ -1,7 +1,7 @@
 /*
  * The textbook bounded buffer with one spin lock around each critical
  * section: ringproof's boundedBuffer({ sync: "mutex", scheme: "textbook" })
- * (model/_machine.ts) in Promela, for SPIN. Defaults are the bench model:
+ * (model/_machine/) in Promela, for SPIN. Defaults are the bench model:
  * 2 producers, 2 consumers, slots 4, 6 items per producer. Override with
  * `spin -DPRODUCERS=1 -DCONSUMERS=1 -DSLOTS=3 -DITEMS=2 -a ...`.
  *

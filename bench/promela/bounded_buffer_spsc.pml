@@ -1,7 +1,7 @@
 /*
  * The textbook bounded buffer, one producer and one consumer, no lock:
  * ringproof's boundedBuffer({ scheme: "textbook", slots: SLOTS, items: ITEMS })
- * (model/_machine.ts) in Promela, for SPIN. Defaults: slots 3, 4 items.
+ * (model/_machine/) in Promela, for SPIN. Defaults: slots 3, 4 items.
  * Override with `spin -DSLOTS=4 -DITEMS=6 -a ...`.
  *
  * The same encoding as bounded_buffer_mutex.pml (see its comment): explicit

@@ -2,7 +2,7 @@
 // of the operation log it fills (a SharedArrayBuffer, so nothing large is
 // posted), the logical clock, and a seeded PRNG.
 import type { Consumer, Producer } from "../../mod.ts";
-import type { Operation } from "../../model/_history.ts";
+import type { Operation } from "../_history/check.ts";
 
 /** One Worker's job: one side of the ring, logged. */
 export interface HistoryJob {

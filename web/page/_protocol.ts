@@ -11,6 +11,7 @@ import type {
   ProofReport,
   Report,
 } from "../../model/mod.ts";
+import type { FillReport } from "./fill.ts";
 
 /** A request to the model Worker. */
 export type ModelRequest =
@@ -26,7 +27,13 @@ export type ModelRequest =
 export type ModelMessage =
   | { kind: "ready" }
   | { kind: "progress"; progress: Progress }
-  | { kind: "report"; report: Report<BufferState, BufferAction> }
+  | {
+    kind: "report";
+    report: Report<BufferState, BufferAction>;
+    /** On a pass without the bound-tight witness: the fill levels reached. */
+    fill?: FillReport;
+  }
+  | { kind: "proof-progress"; done: number; total: number }
   | { kind: "proof"; reports: ProofReport<BufferState, BufferAction>[] }
   | { kind: "error"; message: string };
 

@@ -17,6 +17,7 @@ import {
   type Sync,
 } from "../../model/mod.ts";
 import { h } from "./_dom.ts";
+import { checkPageOptions, OptionError } from "./limits.ts";
 import { OPTION_NAMES } from "./session.ts";
 
 function field(
@@ -71,27 +72,29 @@ export function syncMutants(form: HTMLFormElement): void {
 }
 
 /**
- * Reads the form. The model checks the ranges when it is built.
+ * Reads the form and checks it against the page's limits (the same ones a
+ * trace file, a link and a preset meet). Marks the field at fault.
  *
  * @param form The configuration form.
  * @returns The parameters for `boundedBuffer`.
+ * @throws {OptionError} When a field is out of the page's limits.
  */
 export function readConfig(form: HTMLFormElement): BufferOptions {
-  const num = (name: string) => Number(field(form, name).value);
-  const options: BufferOptions = {
-    slots: num("slots"),
-    items: num("items"),
-    scheme: field(form, "scheme").value as Scheme,
-    producers: num("producers"),
-    consumers: num("consumers"),
-    sync: field(form, "sync").value as BufferOptions["sync"] & string,
-  };
-  const mutant = field(form, "mutant").value;
-  if (mutant !== "") {
-    options.mutant = mutant as BufferOptions["mutant"] & string;
+  const raw: Record<string, string> = {};
+  for (const name of [...OPTION_NAMES, "mutant"]) {
+    const element = field(form, name);
+    element.removeAttribute("aria-invalid");
+    if (!element.disabled) raw[name] = element.value;
   }
-  if (options.scheme === "counter") options.start = num("start");
-  return options;
+  try {
+    return checkPageOptions(raw, true);
+  } catch (error) {
+    if (error instanceof OptionError) {
+      form.elements.namedItem(error.field) instanceof Element &&
+        field(form, error.field).setAttribute("aria-invalid", "true");
+    }
+    throw error;
+  }
 }
 
 /**

@@ -20,7 +20,8 @@ import { byId, count } from "./_dom.ts";
 import { CONTROL, type RingJob, type RingMessage } from "./_protocol.ts";
 import { drawPlot } from "./plot.ts";
 import { drawRing } from "./ring_view.ts";
-import type { CellView, RingView } from "./state_view.ts";
+import { checkInteger } from "./limits.ts";
+import { liveRingView, niceCeil } from "./live_view.ts";
 
 const SAMPLE_MS = 100;
 const WIDTH = 100;
@@ -53,40 +54,19 @@ function startWorker(
   return { worker, stopped };
 }
 
-/** The drawing of the production ring: the cells between `out` and `in` hold items. */
-function liveRingView(
-  ring: SharedArrayBuffer,
-  snapshot: RingSnapshot,
-  produced: number,
-): RingView {
-  const { slots, stride, offsets } = snapshot;
-  const view = new DataView(ring);
-  const live = new Set<number>();
-  for (let k = 0; k < Math.min(snapshot.size, slots); k++) {
-    live.add((snapshot.outSlot + k) % slots);
-  }
-  const cells = Array.from({ length: slots }, (_, i): CellView => {
-    const written = produced >= slots || i < produced;
-    const value = view.getInt32(offsets.data + i * stride, true);
-    return {
-      text: written ? String(value) : "·",
-      kind: live.has(i) ? "item" : written ? "stale" : "empty",
-      changed: false,
-    };
-  });
-  return {
-    cells,
-    inSlot: snapshot.inSlot,
-    outSlot: snapshot.outSlot,
-    inText: `in = ${snapshot.in}`,
-    outText: `out = ${snapshot.out}`,
-    inChanged: false,
-    outChanged: false,
-    centre: [`${snapshot.size} in ring`, `capacity ${snapshot.capacity}`],
-  };
+/**
+ * Items published so far: the counter itself, or for the textbook's index
+ * the count `produced` (read before the header) rounded up to `in` mod
+ * `slots` — the producer cannot get a whole ring further meanwhile.
+ */
+function publishedCount(snapshot: RingSnapshot, produced: number): number {
+  if (snapshot.scheme === "counter") return snapshot.in;
+  const { slots } = snapshot;
+  return produced + (((snapshot.in - produced) % slots) + slots) % slots;
 }
 
 function sample(run: Run): void {
+  const before = Atomics.load(run.control, CONTROL.produced);
   const snapshot = inspectRing(run.ring);
   const now = performance.now();
   const produced = Atomics.load(run.control, CONTROL.produced);
@@ -105,7 +85,12 @@ function sample(run: Run): void {
   if (run.fill.length > WIDTH) run.fill.shift();
   if (run.rate.length > WIDTH) run.rate.shift();
 
-  const view = liveRingView(run.ring, snapshot, produced);
+  const data = new DataView(run.ring);
+  const values = Array.from(
+    { length: snapshot.slots },
+    (_, i) => data.getInt32(snapshot.offsets.data + i * snapshot.stride, true),
+  );
+  const view = liveRingView(values, snapshot, publishedCount(snapshot, before));
   drawRing(byId("live-ring", SVGSVGElement), view);
   byId("live-caption", HTMLElement).textContent =
     `The production ring: ${view.inText}, ${view.outText}, ${snapshot.size} of ${snapshot.capacity} items.`;
@@ -115,8 +100,10 @@ function sample(run: Run): void {
     unit: "items",
     width: WIDTH,
   });
+  // The scale follows the last 3 seconds, so it comes down when the
+  // consumer is slowed; older, higher samples are clipped at the top.
   drawPlot(byId("rate-plot", SVGSVGElement), run.rate, {
-    max: Math.max(10, ...run.rate) * 1.1,
+    max: niceCeil(Math.max(...run.rate.slice(-30)) * 1.1),
     unit: "items/s",
     width: WIDTH,
   });
@@ -164,10 +151,22 @@ export function setupLivePanel(): void {
       return;
     }
     const data = new FormData(form);
-    const ring = createRing({
-      slots: Number(data.get("slots")),
-      scheme: data.get("scheme") as "textbook" | "counter",
-    });
+    let ring: SharedArrayBuffer;
+    try {
+      ring = createRing({
+        slots: checkInteger("slots", data.get("slots"), {
+          min: 2,
+          max: 64,
+          fromText: true,
+        }),
+        scheme: data.get("scheme") as "textbook" | "counter",
+      });
+    } catch (caught) {
+      byId("live-status", HTMLElement).textContent = `✗ ${
+        (caught as Error).message
+      }`;
+      return;
+    }
     const controlBuffer = new SharedArrayBuffer(CONTROL.length * 4);
     const control = new Int32Array(controlBuffer);
     const started = (["consumer", "producer"] as const).map((role) =>

@@ -17,6 +17,7 @@ import type {
   Report,
 } from "../../model/mod.ts";
 import type { ModelMessage, ModelRequest } from "./_protocol.ts";
+import type { FillReport } from "./fill.ts";
 
 /** Raised by a request that was cancelled. */
 export class CancelledError extends Error {
@@ -47,6 +48,7 @@ export class ModelClient {
   async #request(
     request: ModelRequest,
     onProgress: (progress: Progress) => void,
+    onProofProgress: (done: number, total: number) => void = () => {},
   ): Promise<ModelMessage> {
     if (this.#reject !== null) {
       throw new Error("Cannot start: the model Worker is busy");
@@ -58,6 +60,8 @@ export class ModelClient {
         const message = event.data;
         if (message.kind === "progress") {
           onProgress(message.progress);
+        } else if (message.kind === "proof-progress") {
+          onProofProgress(message.done, message.total);
         } else if (message.kind === "error") {
           this.#reject = null;
           reject(new Error(message.message));
@@ -84,7 +88,8 @@ export class ModelClient {
    *
    * @param options The model's parameters.
    * @param run The order, the state limit and a progress callback.
-   * @returns The explorer's report.
+   * @returns The explorer's report, and on a pass that never filled the
+   * buffer, the fill levels reached.
    */
   async explore(
     options: BufferOptions,
@@ -93,13 +98,17 @@ export class ModelClient {
       maxStates: number;
       onProgress: (progress: Progress) => void;
     },
-  ): Promise<Report<BufferState, BufferAction>> {
+  ): Promise<
+    { report: Report<BufferState, BufferAction>; fill?: FillReport }
+  > {
     const message = await this.#request(
       { kind: "explore", options, order: run.order, maxStates: run.maxStates },
       run.onProgress,
     );
     if (message.kind !== "report") throw new Error("Unexpected reply");
-    return message.report;
+    return message.fill === undefined
+      ? { report: message.report }
+      : { report: message.report, fill: message.fill };
   }
 
   /**
@@ -107,12 +116,18 @@ export class ModelClient {
    * safety property.
    *
    * @param options The model's parameters.
+   * @param onProgress Called with the domain states checked so far and in all.
    * @returns The two proof reports.
    */
   async prove(
     options: BufferOptions,
+    onProgress: (done: number, total: number) => void = () => {},
   ): Promise<ProofReport<BufferState, BufferAction>[]> {
-    const message = await this.#request({ kind: "prove", options }, () => {});
+    const message = await this.#request(
+      { kind: "prove", options },
+      () => {},
+      onProgress,
+    );
     if (message.kind !== "proof") throw new Error("Unexpected reply");
     return message.reports;
   }

@@ -42,7 +42,8 @@ export function drawPlot(
 ): void {
   const max = Math.max(options.max, 1);
   const x = (i: number) => LEFT + ((W - LEFT - 8) * i) / (options.width - 1);
-  const y = (v: number) => TOP + (H - TOP - BOTTOM) * (1 - v / max);
+  const y = (v: number) =>
+    TOP + (H - TOP - BOTTOM) * (1 - Math.min(v, max) / max);
   const shown = samples.slice(-options.width);
   const points = shown.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`);
   const latest = shown[shown.length - 1];
@@ -82,4 +83,5 @@ export function drawPlot(
   svg.replaceChildren(...children);
   svg.dataset.samples = String(shown.length);
   svg.dataset.latest = latest === undefined ? "" : String(latest);
+  svg.dataset.max = String(max);
 }

@@ -19,6 +19,8 @@ import {
   type ProofReport,
 } from "../../model/mod.ts";
 import { byId, count, h, s } from "./_dom.ts";
+import { checkInteger, OptionError } from "./limits.ts";
+import { stateTable } from "./state_table.ts";
 import { CancelledError, ModelClient } from "./model_client.ts";
 import { drawRing } from "./ring_view.ts";
 import { bufferRingView } from "./state_view.ts";
@@ -28,7 +30,11 @@ type BufferObligation = Obligation<BufferState, BufferAction>;
 function ringFigure(
   caption: string,
   state: BufferState,
-  options: { before?: BufferState; capacity: number },
+  options: {
+    before?: BufferState;
+    action?: BufferAction;
+    capacity: number;
+  },
 ): HTMLElement {
   const svg = s("svg", { viewBox: "0 0 400 400", class: "cti-ring" });
   drawRing(svg, bufferRingView(state, options));
@@ -71,8 +77,15 @@ function counterexample(o: BufferObligation, capacity: number): HTMLElement[] {
         h("p", { class: "cti-arrow", "aria-hidden": "true" }, `→ ${step} →`),
         ringFigure("after: violates it", cex.next, {
           before: cex.state,
+          action: cex.action,
           capacity,
         }),
+      ),
+      h(
+        "div",
+        { class: "cti-states table-wrap" },
+        stateTable("The whole state before the step", cex.state, capacity),
+        stateTable("The whole state after it", cex.next, capacity),
       ),
     ];
   }
@@ -82,6 +95,11 @@ function counterexample(o: BufferObligation, capacity: number): HTMLElement[] {
       "div",
       { class: "cti", "data-cti": o.name },
       ringFigure(pcs(cex.state), cex.state, { capacity }),
+    ),
+    h(
+      "div",
+      { class: "cti-states table-wrap" },
+      stateTable("The whole state", cex.state, capacity),
     ),
   ];
 }
@@ -156,29 +174,68 @@ function reportSection(
 export function setupProofPanel(): void {
   const form = byId("proof-config", HTMLFormElement);
   const status = byId("proof-status", HTMLElement);
+  const figures = byId("proof-figures", HTMLElement);
+  const error = byId("proof-error", HTMLElement);
   const progress = byId("proof-progress", HTMLProgressElement);
   const results = byId("proof-results", HTMLElement);
   const button = byId("prove", HTMLButtonElement);
+  const cancel = byId("prove-cancel", HTMLButtonElement);
   const client = new ModelClient();
+  cancel.onclick = () => client.cancel();
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (client.busy) return;
     const data = new FormData(form);
-    const options: BufferOptions = {
-      slots: Number(data.get("slots")),
-      items: Number(data.get("items")),
-      scheme: data.get("scheme") as "textbook" | "counter",
-    };
+    let options: BufferOptions;
+    error.textContent = "";
+    for (const input of form.querySelectorAll("input")) {
+      input.removeAttribute("aria-invalid");
+    }
+    try {
+      options = {
+        slots: checkInteger("slots", data.get("slots"), {
+          min: 2,
+          max: 4,
+          fromText: true,
+        }),
+        items: checkInteger("items", data.get("items"), {
+          min: 1,
+          max: 3,
+          fromText: true,
+        }),
+        scheme: data.get("scheme") as "textbook" | "counter",
+      };
+    } catch (caught) {
+      if (caught instanceof OptionError) {
+        form.querySelector(`[name=${caught.field}]`)?.setAttribute(
+          "aria-invalid",
+          "true",
+        );
+      }
+      error.textContent = `✗ ${(caught as Error).message}`;
+      return;
+    }
     button.disabled = true;
-    progress.removeAttribute("value");
+    cancel.disabled = false;
+    progress.value = 0;
     status.dataset.state = "running";
-    status.textContent = "Checking every state of the bounded domain…";
+    status.textContent =
+      "Checking every state of the bounded domain, for both candidates…";
+    figures.textContent = "";
     results.replaceChildren();
     try {
-      const reports = await client.prove(options);
+      const reports = await client.prove(options, (done, total) => {
+        progress.max = total;
+        progress.value = done;
+        figures.textContent = `${count(done)} of ${
+          count(total)
+        } domain states checked (${Math.floor((100 * done) / total)} %).`;
+      });
       const { capacity } = boundedBuffer(options);
       results.replaceChildren(
         ...reports.map((report) => reportSection(report, capacity)),
       );
+      progress.value = progress.max;
       status.dataset.state = "done";
       status.textContent = `Done: the inductive invariant is ${
         reports[0]!.proved ? "proved" : "NOT proved"
@@ -186,13 +243,17 @@ export function setupProofPanel(): void {
         reports[1]!.proved ? "inductive too" : "not inductive"
       }.`;
     } catch (caught) {
-      status.dataset.state = "error";
+      progress.value = 0;
+      status.dataset.state = caught instanceof CancelledError
+        ? "stopped"
+        : "error";
       status.textContent = caught instanceof CancelledError
         ? "Cancelled."
         : `✗ ${(caught as Error).message}`;
     } finally {
-      progress.value = 1;
+      figures.textContent = "";
       button.disabled = false;
+      cancel.disabled = true;
     }
   });
 }

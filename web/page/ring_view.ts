@@ -12,7 +12,7 @@
  */
 
 import { s } from "./_dom.ts";
-import type { CellView, RingView } from "./state_view.ts";
+import { type CellView, fitCellText, type RingView } from "./state_view.ts";
 
 const C = 200;
 const OUTER = 150;
@@ -111,16 +111,34 @@ function pointer(
     },
     s("title", {}, `${name} points at cell ${slot}${moved ? " (moved)" : ""}`),
     s("path", { d: arrow(tip, base, degrees) }),
-    text(`${name}${moved ? "✱" : ""}`, polar(label, degrees), {
-      class: "pointer-label",
-    }),
+    text(name, polar(label, degrees), { class: "pointer-label" }),
+    // A moved pointer says so in a word on its own line, away from the arrow.
+    ...(moved
+      ? [
+        text("moved", below(polar(label, degrees), 13), {
+          class: "pointer-moved",
+        }),
+      ]
+      : []),
   );
+}
+
+function below([x, y]: [number, number], dy: number): [number, number] {
+  return [x, y + dy];
 }
 
 /** A sequence number short enough for a cell: `#3`, or `#…646` near the wrap. */
 function seqText(seq: number): string {
   return seq < 10_000 ? `#${seq}` : `#…${String(seq).slice(-3)}`;
 }
+
+/** Words for a cell's kind. */
+const KIND_WORDS: Readonly<Record<CellView["kind"], string>> = {
+  item: "item",
+  unpublished: "written, not yet published",
+  stale: "stale",
+  empty: "empty",
+};
 
 /** The cell's tooltip and accessible description. */
 function cellTitle(cell: CellView, i: number, holders: string[]): string {
@@ -129,13 +147,14 @@ function cellTitle(cell: CellView, i: number, holders: string[]): string {
   const claimed = holders.length === 0
     ? ""
     : `, claimed by ${holders.join(" and ")}`;
-  return `cell ${i}: ${content} (${cell.kind})${seq}${claimed}${
+  return `cell ${i}: ${content} (${KIND_WORDS[cell.kind]})${seq}${claimed}${
     cell.changed ? ", changed by this step" : ""
-  }`;
+  }${cell.read ? ", read by this step" : ""}`;
 }
 
 /**
- * Redraws `svg` (viewBox `0 0 400 400`) as the ring `view`.
+ * Redraws `svg` as the ring `view` (the circle is drawn in a 400 × 400
+ * square; the viewBox adds room for the pointers' labels).
  *
  * @param svg The drawing, emptied first.
  * @param view The cells and pointers.
@@ -153,12 +172,27 @@ export function drawRing(svg: SVGSVGElement, view: RingView): void {
     const degrees = angleOf(i, n);
     const holders = holdersOf(i);
     const small = Math.max(7, font * 0.55).toFixed(1);
+    const label = fitCellText(
+      `${cell.changed ? "✱" : ""}${cell.text}`,
+      font,
+      { arc, depth: OUTER - INNER - (showIndex ? 14 : 0) },
+    );
+    const at = polar((OUTER + INNER) / 2 - (showIndex ? 4 : 0), degrees);
+    // Along the radius, upright: the left half of the ring reads inwards.
+    const turn = Math.cos((degrees * Math.PI) / 180) < 0
+      ? degrees + 180
+      : degrees;
+    const inner = [
+      ...(cell.seq === undefined ? [] : [seqText(cell.seq), ...holders]),
+      ...(cell.read ? ["read"] : []),
+    ];
     return s(
       "g",
       {
         class: `cell cell-${cell.kind}${cell.changed ? " changed" : ""}${
           holders.length > 0 ? " claimed" : ""
-        }`,
+        }${cell.read ? " read" : ""}`,
+        "data-read": cell.read ? "true" : null,
         "data-cell": i,
         "data-kind": cell.kind,
         "data-text": cell.text,
@@ -167,11 +201,17 @@ export function drawRing(svg: SVGSVGElement, view: RingView): void {
       },
       s("title", {}, cellTitle(cell, i, holders)),
       s("path", { d: sector(i, n), class: "cell-shape" }),
-      text(
-        `${cell.changed ? "✱" : ""}${cell.text}`,
-        polar((OUTER + INNER) / 2 - (showIndex ? 4 : 0), degrees),
-        { class: "cell-text", "font-size": font.toFixed(1) },
-      ),
+      text(label.text, at, {
+        class: "cell-text",
+        "font-size": label.size.toFixed(1),
+        ...(label.radial
+          ? {
+            transform: `rotate(${turn.toFixed(1)} ${at[0].toFixed(2)} ${
+              at[1].toFixed(2)
+            })`,
+          }
+          : {}),
+      }),
       ...(showIndex
         ? [
           text(String(i), polar(OUTER - 9, degrees), {
@@ -180,9 +220,9 @@ export function drawRing(svg: SVGSVGElement, view: RingView): void {
           }),
         ]
         : []),
-      ...(cell.seq === undefined ? [] : [
+      ...(inner.length === 0 ? [] : [
         text(
-          [seqText(cell.seq), ...holders].join(" "),
+          inner.join(" "),
           polar(INNER + 9, degrees),
           { class: "cell-seq", "font-size": small },
         ),
@@ -194,6 +234,8 @@ export function drawRing(svg: SVGSVGElement, view: RingView): void {
       class: i === 0 ? "centre centre-main" : "centre",
     })
   );
+  // Room around the circle for the pointers' labels, on every side.
+  svg.setAttribute("viewBox", "-24 -4 448 424");
   svg.replaceChildren(
     defs(),
     ...cells,
@@ -207,9 +249,9 @@ export function drawRing(svg: SVGSVGElement, view: RingView): void {
     "aria-label",
     `Ring of ${n} cells. ${view.inText}, ${view.outText}. Cells: ${
       view.cells.map((c, i) =>
-        `${i} ${c.kind === "empty" ? "empty" : `${c.text} ${c.kind}`}${
-          c.seq === undefined ? "" : ` seq ${c.seq}`
-        }`
+        `${i} ${
+          c.kind === "empty" ? "empty" : `${c.text} ${KIND_WORDS[c.kind]}`
+        }${c.seq === undefined ? "" : ` seq ${c.seq}`}`
       )
         .join("; ")
     }.${

@@ -16,6 +16,7 @@ import {
   type ProducerView,
 } from "../../model/mod.ts";
 import { byId, h } from "./_dom.ts";
+import { blockedSteps } from "./blocked.ts";
 import { drawRing } from "./ring_view.ts";
 import type { Session } from "./session.ts";
 import { bufferRingView } from "./state_view.ts";
@@ -187,18 +188,26 @@ function traceRows(
           "aria-label": `show step ${i}`,
         }, String(i)),
       ),
-      h("td", {}, step.action?.process ?? "—"),
+      h("td", { "data-label": "process" }, step.action?.process ?? "—"),
       h(
         "td",
-        {},
+        { "data-label": "action" },
         step.action === null || before === null
           ? "initial state"
           : describeStep(step.action, { before, after: step.state }),
       ),
-      h("td", {}, mark(step.state.in, before?.in)),
-      h("td", {}, mark(step.state.out, before?.out)),
-      h("td", {}, h("code", {}, cellsText(step.state, before))),
-      h("td", {}, broken.length === 0 ? "" : `✗ ${broken.join(", ")}`),
+      h("td", { "data-label": "in" }, mark(step.state.in, before?.in)),
+      h("td", { "data-label": "out" }, mark(step.state.out, before?.out)),
+      h(
+        "td",
+        { "data-label": "cells" },
+        h("code", {}, cellsText(step.state, before)),
+      ),
+      h(
+        "td",
+        { "data-label": broken.length === 0 ? null : "breaks" },
+        broken.length === 0 ? "" : `✗ ${broken.join(", ")}`,
+      ),
     );
   }).map((row, i) => {
     row.querySelector("button")!.addEventListener(
@@ -224,16 +233,21 @@ export function renderSession(
   const { model } = session;
   const view = bufferRingView(state, {
     before,
+    action: session.path[session.cursor]!.action,
     capacity: model.capacity,
+    counter: model.config.scheme === "counter",
   });
   drawRing(byId("ring", SVGSVGElement), view);
   byId("legend-sequence", HTMLElement).hidden = state.sequences === undefined;
+  const checks = session.checks();
+  // The broken invariants under the ring too: on a phone the list is a
+  // screen further down.
+  const broken = checks.filter((c) => !c.holds).map((c) => c.name);
   byId("ring-caption", HTMLElement).textContent =
     `Step ${session.cursor}: ${view.inText}, ${view.outText}; ${
       view.centre.join(", ")
-    }.`;
+    }.${broken.length === 0 ? "" : ` ✗ ${broken.join(", ")} BROKEN.`}`;
 
-  const checks = session.checks();
   byId("invariants", HTMLUListElement).replaceChildren(
     ...checks.map((check) => {
       const status = check.holds
@@ -281,9 +295,13 @@ export function renderSession(
   const produced = state.producers.reduce((n, p) => n + p.produced, 0);
   const consumed = state.consumed.flat().filter((x) => x).length;
   byId("ghost", HTMLElement).textContent =
-    `Ghost counters: produced ${produced}, consumed ${consumed}, in the buffer ${state.itemsInBuffer}${
-      state.lock ? "; the lock is held" : ""
-    }.`;
+    `Ghost counters: produced ${produced}, consumed ${consumed}; held ${state.itemsInBuffer} = written and not yet read (what bound counts against the capacity ${model.capacity})${
+      view.published === undefined
+        ? ""
+        : `; published ${view.published} = in − out${
+          model.config.scheme === "textbook" ? ` mod ${state.cells.length}` : ""
+        } (what the full and empty tests see)`
+    }${state.lock ? "; the lock is held" : ""}.`;
 
   const choices = session.choices();
   byId("choices", HTMLOListElement).replaceChildren(
@@ -302,6 +320,15 @@ export function renderSession(
       button.addEventListener("click", () => handlers.choose(i));
       return h("li", {}, button);
     }),
+    ...blockedSteps(model, state).map((b) =>
+      h(
+        "li",
+        { class: "blocked", "data-process": b.process, "data-op": b.op },
+        h("span", { class: "icon", "aria-hidden": "true" }, "⏸"),
+        `${b.process} ${b.op} — blocked: `,
+        h("code", {}, b.reason),
+      )
+    ),
   );
   byId("choice-status", HTMLElement).textContent = choices.length > 0
     ? ""

@@ -15,6 +15,7 @@ import {
   type ReportJson,
   reportToJson,
 } from "../../model/mod.ts";
+import { checkPageOptions } from "./limits.ts";
 import { type BufferStep, DEADLOCK, OPTION_NAMES, Session } from "./session.ts";
 
 /** A trace read from a file, not yet replayed. */
@@ -46,8 +47,9 @@ function readOptions(config: unknown): BufferOptions {
   if (config.mutant !== null && config.mutant !== undefined) {
     options.mutant = config.mutant;
   }
-  // The model validates each value (names and ranges) when it is built.
-  return options as BufferOptions;
+  // The page's limits, the same as the form's; the model checks the rest
+  // (e.g. whether the mutant applies) when it is built.
+  return checkPageOptions(options, false);
 }
 
 function readSteps(steps: unknown): Pick<TraceFile, "actions" | "states"> {
@@ -84,6 +86,7 @@ function readSteps(steps: unknown): Pick<TraceFile, "actions" | "states"> {
  * @param text The file's text.
  * @returns The configuration and the trace, to replay with {@linkcode replayTrace}.
  * @throws {TypeError} When the text is not such a document.
+ * @throws {RangeError} When its parameters are beyond the page's limits.
  */
 export function parseTraceFile(text: string): TraceFile {
   let data: unknown;

@@ -1,0 +1,206 @@
+// Copyright 2025 the ringproof authors. MIT license.
+// The bookkeeping both explorer paths share: traversal order (a BFS queue is
+// implicit in the visited set's discovery order; DFS keeps an index stack),
+// levels and depth, fact witnesses, the state limit, progress, the outcome.
+
+import type {
+  ExploreOptions,
+  FactResult,
+  Report,
+  Step,
+  Verdict,
+} from "../types.ts";
+import { MAX_STATES } from "./visited.ts";
+
+/** How often (in expanded states) the clock is read. */
+const CLOCK_EVERY = 4096;
+
+export class Search {
+  readonly order: "bfs" | "dfs";
+  readonly maxStates: number;
+  transitions = 0;
+  depth = 0;
+  verdict: Verdict = "pass";
+  /** The state the counterexample ends in, or -1. */
+  target = -1;
+  violated: string[] = [];
+  /** Per fact: index of the first witnessing state, or -1. */
+  readonly witnesses: number[];
+  readonly #started = performance.now();
+  #lastTick = this.#started;
+  #expanded = 0;
+  readonly #options: ExploreOptions;
+  #stack = new Int32Array(1024);
+  #top = 0;
+  #head = 0;
+  #levelEnd = -1;
+  #level = 0;
+
+  constructor(options: ExploreOptions, facts: number) {
+    const order = options.order ?? "bfs";
+    if (order !== "bfs" && order !== "dfs") {
+      throw new TypeError(
+        `Cannot explore: order must be "bfs" or "dfs", received ${
+          JSON.stringify(order)
+        }`,
+      );
+    }
+    const max = options.maxStates ?? MAX_STATES;
+    if (!Number.isInteger(max) || max < 1) {
+      throw new RangeError(
+        `Cannot explore: maxStates must be a positive integer, received ${max}`,
+      );
+    }
+    this.order = order;
+    this.maxStates = Math.min(max, MAX_STATES);
+    this.witnesses = Array.from({ length: facts }, () => -1);
+    const reduction = options.reduction ?? "none";
+    if (reduction !== "none" && reduction !== "por") {
+      throw new TypeError(
+        `Cannot explore: reduction must be "none" or "por", received ${
+          JSON.stringify(reduction)
+        }`,
+      );
+    }
+    if (reduction === "por" && (options.symmetry ?? false)) {
+      throw new RangeError(
+        `Cannot explore: reduction "por" does not combine with symmetry, received symmetry: true`,
+      );
+    }
+    this.#options = options;
+  }
+
+  /** Records the BFS depth of a newly discovered state (call first). */
+  discovered(isRoot: boolean): void {
+    if (this.order === "bfs" && !isRoot) this.depth = this.#level + 1;
+  }
+
+  /**
+   * Queues a newly discovered state that passed its checks; returns false
+   * when exploration must stop (the state limit).
+   */
+  admit(index: number, count: number): boolean {
+    if (this.order === "dfs") {
+      if (this.#top === this.#stack.length) {
+        const bigger = new Int32Array(this.#stack.length * 2);
+        bigger.set(this.#stack);
+        this.#stack = bigger;
+      }
+      this.#stack[this.#top++] = index;
+      if (this.#top > this.depth) this.depth = this.#top;
+    }
+    if (count >= this.maxStates) {
+      this.verdict = "incomplete";
+      return false;
+    }
+    return true;
+  }
+
+  /** Marks a state that violates invariants (or deadlocks): the end of the search. */
+  fail(
+    verdict: "violation" | "deadlock",
+    index: number,
+    names: string[],
+  ): false {
+    this.verdict = verdict;
+    this.target = index;
+    this.violated = names;
+    return false;
+  }
+
+  /** The next state to expand, or -1 when none is left; `count` is the states discovered. */
+  next(count: number): number {
+    if (this.order === "dfs") {
+      return this.#top === 0 ? -1 : this.#stack[--this.#top]!;
+    }
+    if (this.#levelEnd < 0) this.#levelEnd = count; // the roots are level 0
+    if (this.#head >= count) return -1;
+    if (this.#head === this.#levelEnd) {
+      this.#level++;
+      this.#levelEnd = count;
+    }
+    return this.#head++;
+  }
+
+  /**
+   * States with a smaller index were discovered at the current BFS level or
+   * before (under DFS: every state, so any revisit counts).
+   */
+  horizon(): number {
+    return this.order === "bfs" ? this.#levelEnd : MAX_STATES + 1;
+  }
+
+  /** Counts one expansion and reports progress now and then. */
+  expanded(count: number): void {
+    const onProgress = this.#options.onProgress;
+    if (++this.#expanded % CLOCK_EVERY !== 0 || onProgress === undefined) {
+      return;
+    }
+    const now = performance.now();
+    if (now - this.#lastTick < (this.#options.progressSeconds ?? 0.5) * 1000) {
+      return;
+    }
+    this.#lastTick = now;
+    const seconds = (now - this.#started) / 1000;
+    onProgress({
+      states: count,
+      transitions: this.transitions,
+      frontier: this.order === "dfs" ? this.#top : count - this.#head,
+      depth: this.order === "dfs" ? this.#top : this.#level,
+      seconds,
+      statesPerSecond: seconds > 0 ? count / seconds : 0,
+    });
+  }
+
+  report<S, A>(
+    states: number,
+    reductions: { symmetry: boolean; reduction: "none" | "por" },
+    bytesPerState: number,
+    factNames: readonly string[],
+    trace: (index: number) => Step<S, A>[],
+  ): Report<S, A> {
+    const seconds = (performance.now() - this.#started) / 1000;
+    const result: Report<S, A> = {
+      verdict: this.verdict,
+      states,
+      transitions: this.transitions,
+      depth: this.depth,
+      seconds,
+      statesPerSecond: seconds > 0 ? states / seconds : states,
+      bytesPerState,
+      order: this.order,
+      symmetry: reductions.symmetry,
+      reduction: reductions.reduction,
+      facts: factNames.map((name, i): FactResult<S, A> => {
+        const at = this.witnesses[i]!;
+        return at < 0
+          ? { name, witnessed: false }
+          : { name, witnessed: true, witness: trace(at) };
+      }),
+    };
+    if (this.verdict === "violation" || this.verdict === "deadlock") {
+      result.invariant = this.violated[0]!;
+      result.violated = this.violated;
+      result.counterexample = trace(this.target);
+    }
+    return result;
+  }
+}
+
+/** The invariants to check: all but `options.ignore`, which must name real ones. */
+export function checkedNames(
+  names: readonly string[],
+  options: ExploreOptions,
+): Set<string> {
+  const ignore = options.ignore ?? [];
+  for (const name of ignore) {
+    if (!names.includes(name)) {
+      throw new RangeError(
+        `Cannot explore: no invariant named ${name} to ignore (the model has ${
+          names.join(", ")
+        })`,
+      );
+    }
+  }
+  return new Set(names.filter((name) => !ignore.includes(name)));
+}

@@ -1,0 +1,256 @@
+// Copyright 2025 the ringproof authors. MIT license.
+import assert from "node:assert/strict";
+import {
+  boundedBuffer,
+  type BufferAction,
+  type BufferOptions,
+  bufferSource,
+  type BufferState,
+  explore,
+  exploreParallel,
+  ExplorerPool,
+  type Model,
+  type Mutant,
+  mutantApplies,
+  MUTANTS,
+  type Report,
+  SCHEMES,
+  type Step,
+  type Sync,
+} from "../model/mod.ts";
+import { main } from "../model/cli.ts";
+
+const SYNCS: readonly Sync[] = ["none", "mutex", "sequence"];
+
+/** Every scheme × sync × mutant (or none) × 1–2 producers/consumers, small sizes. */
+function configurations(): BufferOptions[] {
+  const out: BufferOptions[] = [];
+  const mutants: (Mutant | undefined)[] = [undefined, ...MUTANTS];
+  for (const scheme of SCHEMES) {
+    for (const sync of SYNCS) {
+      if (sync === "sequence" && scheme !== "counter") continue;
+      for (const mutant of mutants) {
+        if (mutant !== undefined && !mutantApplies(mutant, scheme, { sync })) {
+          continue;
+        }
+        for (const producers of [1, 2]) {
+          for (const consumers of [1, 2]) {
+            const items = producers * consumers === 4 ? 2 : 3;
+            const m = mutant === undefined ? {} : { mutant };
+            out.push({ scheme, sync, ...m, producers, consumers, items });
+            if (scheme !== "unbounded") {
+              out.push({ scheme, sync, ...m, producers, consumers, slots: 2 });
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Throws unless `steps` is a path of `model` from an initial state. */
+function assertPath<S, A>(model: Model<S, A>, steps: Step<S, A>[]): void {
+  const key = (state: S) => String(model.encode(state));
+  const roots = [...model.initial()].map(key);
+  assert.ok(roots.includes(key(steps[0]!.state)), "starts at an initial state");
+  for (let k = 1; k < steps.length; k++) {
+    const from = steps[k - 1]!.state;
+    const next = [...model.actions(from)].map((a) => key(model.step(from, a)));
+    assert.ok(next.includes(key(steps[k]!.state)), `step ${k} is a step`);
+  }
+}
+
+function assertSameOutcome<S, A>(
+  model: Model<S, A>,
+  parallel: Report<S, A>,
+  single: Report<S, A>,
+  label: string,
+): void {
+  assert.equal(parallel.verdict, single.verdict, `${label}: verdict`);
+  assert.equal(
+    parallel.counterexample?.length,
+    single.counterexample?.length,
+    `${label}: counterexample length`,
+  );
+  if (parallel.verdict === "pass") {
+    assert.equal(parallel.states, single.states, `${label}: states`);
+    assert.equal(
+      parallel.transitions,
+      single.transitions,
+      `${label}: transitions`,
+    );
+    assert.equal(parallel.depth, single.depth, `${label}: depth`);
+  }
+  assert.deepEqual(
+    parallel.facts.map((f) => [f.name, f.witnessed, f.witness?.length]),
+    single.facts.map((f) => [f.name, f.witnessed, f.witness?.length]),
+    `${label}: facts and shortest witness lengths`,
+  );
+  if (parallel.counterexample !== undefined) {
+    assertPath(model, parallel.counterexample);
+    const last = parallel.counterexample.at(-1)!.state;
+    if (parallel.verdict === "violation") {
+      for (const name of parallel.violated!) {
+        assert.equal(model.invariants[name]!(last), false, `${label}: ${name}`);
+      }
+    } else {
+      assert.equal([...model.actions(last)].length, 0, `${label}: deadlock`);
+    }
+  }
+}
+
+Deno.test("exploreParallel() agrees with explore() on every small configuration", async (t) => {
+  const pool = new ExplorerPool(2);
+  try {
+    const configs = configurations();
+    await t.step(`${configs.length} configurations on 2 Workers`, async () => {
+      for (const config of configs) {
+        const model = boundedBuffer(config);
+        const single = explore(model);
+        const parallel = await exploreParallel<BufferState, BufferAction>(
+          bufferSource(config),
+          { pool },
+        );
+        assertSameOutcome(model, parallel, single, JSON.stringify(config));
+        assert.equal(parallel.workers, 2);
+      }
+    });
+    await t.step("symmetry reduction: the same state count", async () => {
+      const config = {
+        producers: 2,
+        consumers: 2,
+        items: 2,
+        sync: "mutex",
+      } as const;
+      const single = explore(boundedBuffer(config), { symmetry: true });
+      const parallel = await exploreParallel(bufferSource(config), {
+        pool,
+        symmetry: true,
+      });
+      assert.equal(parallel.verdict, "pass");
+      assert.equal(parallel.symmetry, true);
+      assert.equal(parallel.states, single.states);
+    });
+    await t.step("ignore: the next invariant a mutant breaks", async () => {
+      const config = { mutant: "publish-before-write", items: 3 } as const;
+      const options = { ignore: ["no-unproduced"] };
+      const model = boundedBuffer(config);
+      const single = explore(model, options);
+      const parallel = await exploreParallel<BufferState, BufferAction>(
+        bufferSource(config),
+        { pool, ...options },
+      );
+      assertSameOutcome(model, parallel, single, "ignore");
+      assert.notEqual(parallel.invariant, "no-unproduced");
+    });
+    await t.step(
+      "maxStates: stops incomplete, only when the space is larger",
+      async () => {
+        const config = {
+          producers: 2,
+          consumers: 2,
+          items: 2,
+          sync: "mutex",
+        } as const;
+        const states = explore(boundedBuffer(config)).states;
+        const cut = await exploreParallel(bufferSource(config), {
+          pool,
+          maxStates: 100,
+        });
+        assert.equal(cut.verdict, "incomplete");
+        assert.ok(cut.states >= 100 && cut.states < states);
+        const whole = await exploreParallel(bufferSource(config), {
+          pool,
+          maxStates: states,
+        });
+        assert.equal(whole.verdict, "incomplete"); // explore() too: count >= maxStates
+        const roomy = await exploreParallel(bufferSource(config), {
+          pool,
+          maxStates: states + 1,
+        });
+        assert.equal(roomy.verdict, "pass");
+      },
+    );
+  } finally {
+    pool.close();
+  }
+});
+
+Deno.test("exploreParallel() matches explore() on the benchmark model on 2 Workers, and with 1 and 3", async () => {
+  const config = {
+    producers: 2,
+    consumers: 2,
+    slots: 4,
+    items: 6,
+    sync: "mutex",
+  } as const;
+  const single = explore(boundedBuffer(config));
+  assert.equal(single.states, 584_823);
+  const parallel = await exploreParallel(bufferSource(config), { workers: 2 });
+  assert.equal(parallel.verdict, "pass");
+  assert.equal(parallel.states, single.states);
+  assert.equal(parallel.transitions, single.transitions);
+  assert.equal(parallel.depth, single.depth);
+  const smaller = { ...config, items: 3 };
+  const expected = explore(boundedBuffer(smaller));
+  for (const workers of [1, 3]) {
+    const report = await exploreParallel(bufferSource(smaller), { workers });
+    assert.deepEqual(
+      [report.verdict, report.states, report.transitions, report.depth],
+      [expected.verdict, expected.states, expected.transitions, expected.depth],
+    );
+  }
+});
+
+Deno.test("exploreParallel() rejects bad options and models without a packed path", async () => {
+  await assert.rejects(
+    () => exploreParallel(bufferSource(), { workers: 0 }),
+    RangeError,
+  );
+  await assert.rejects(
+    () => exploreParallel(bufferSource(), { maxStates: 1.5 }),
+    RangeError,
+  );
+  await assert.rejects(
+    () =>
+      exploreParallel({
+        module: new URL("../model/bounded_buffer.ts", import.meta.url).href,
+        factory: "noSuchFactory",
+      }),
+    TypeError,
+  );
+  await assert.rejects(
+    () => exploreParallel(bufferSource(), { ignore: ["no-such-invariant"] }),
+    RangeError,
+  );
+});
+
+Deno.test("main() --workers N runs the check on Workers with the same verdict and counterexample length", async () => {
+  const run = async (args: string[]) => {
+    let out = "";
+    let err = "";
+    const code = await main(args, {
+      out: (text) => {
+        out += text;
+      },
+      err: (text) => {
+        err += text;
+      },
+      errIsTerminal: false,
+    });
+    return { code, out, err };
+  };
+  const args = ["--producers", "2", "--items", "2"];
+  const single = await run(args);
+  const parallel = await run([...args, "--workers", "2"]);
+  assert.equal(parallel.code, 1);
+  assert.equal(parallel.code, single.code);
+  const steps = (out: string) =>
+    /counterexample: (\d+) steps \(shortest\)/.exec(out)?.[1];
+  assert.ok(steps(single.out) !== undefined);
+  assert.equal(steps(parallel.out), steps(single.out));
+  const bad = await run([...args, "--workers", "2", "--dfs"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--workers/);
+});
