@@ -27,6 +27,7 @@ import {
 import { formatTrace, reportToJson, traceToMermaid } from "./trace.ts";
 import type { BufferAction, BufferState } from "./bounded_buffer.ts";
 import type { ExploreOptions, Progress, Report } from "./types.ts";
+import { runCodeCli, wantsCode } from "./_code/cli.ts";
 
 /** Where {@linkcode main} writes. */
 export interface CliIo {
@@ -62,7 +63,9 @@ Exploration:
   --symmetry         symmetry reduction over identical producers/consumers
   --por              partial-order reduction (traces valid, not always shortest)
   --ignore NAMES     comma-separated invariants not to check
-  --against TARGET   what to check: model (default), or production: the
+  --against TARGET   what to check: model (default), code (the production
+                     code under a controlled scheduler: see --against code
+                     --help), or production: the
                      production rings in lockstep with the model. --sync none:
                      the one-producer ring (--slots, --items, --scheme,
                      --start pick a configuration; by default a grid: both
@@ -550,6 +553,17 @@ if (import.meta.main) {
       at += stream.writeSync(bytes.subarray(at));
     }
   };
+  if (wantsCode(Deno.args)) {
+    // --against code: the production code model-checked (model/_code/cli.ts).
+    Deno.exit(
+      await runCodeCli(Deno.args, {
+        out: (text) => write(Deno.stdout, text),
+        err: (text) => write(Deno.stderr, text),
+        readFile: (path) => Deno.readTextFile(path),
+        cwd: Deno.cwd(),
+      }),
+    );
+  }
   Deno.exit(main(Deno.args, {
     out: (text) => write(Deno.stdout, text),
     err: (text) => write(Deno.stderr, text),

@@ -3,7 +3,7 @@
 // the lockstep check uses); at the end, the history of the threads' calls.
 import type { Execution, Step, StepCheck } from "./controller.ts";
 import type { CodeEvent, CodeScenario, RingModule } from "./scenario_types.ts";
-import { itemsOf } from "./scenarios.ts";
+import { itemsOf, prefillOf } from "./scenarios.ts";
 
 /** A failed check. */
 export interface CheckFailure {
@@ -20,14 +20,24 @@ function validItems(
   for (let p = 0; p < scenario.threads.length; p++) {
     for (const item of itemsOf(p, params)) valid.add(item);
   }
+  for (const item of prefillOf(params)) valid.add(item);
   return valid;
 }
 
 /** The items between `out` and `in`, oldest first (rings only). */
-export function ringWindow(ring: RingModule, sab: SharedArrayBuffer): number[] {
+export function ringWindow(
+  ring: RingModule,
+  sab: SharedArrayBuffer,
+  start: number,
+): number[] {
   const s = ring.inspectRing(sab);
   const data = new Int32Array(sab, s.offsets.data, s.slots);
-  const first = s.scheme === "textbook" ? s.out : s.out % s.slots;
+  // Counter scheme: slots start at 0 whatever the counters' start.
+  const first = s.scheme === "textbook"
+    ? s.out
+    : s.scheme === "counter"
+    ? ((s.out - start) >>> 0) % s.slots
+    : ((s.out % s.slots) + s.slots) % s.slots;
   const items: number[] = [];
   for (let k = 0; k < Math.min(s.size, s.slots); k++) {
     items.push(Atomics.load(data, (first + k) % s.slots));
@@ -48,11 +58,12 @@ export function stepCheck(
     if (s.size > s.capacity) {
       return {
         property: "bound",
-        message: `the ring holds ${s.size} items, more than its capacity ${s.capacity} (in ${s.in}, out ${s.out})`,
+        message:
+          `the ring holds ${s.size} items, more than its capacity ${s.capacity} (in ${s.in}, out ${s.out})`,
       };
     }
     if (scenario.engine === "sequence") return null;
-    const window = ringWindow(ring, sab);
+    const window = ringWindow(ring, sab, Number(params.start ?? 0));
     const last = new Map<number, number>();
     for (const [k, item] of window.entries()) {
       if (!valid.has(item)) {
@@ -81,17 +92,20 @@ export function historyCheck(
   ring: RingModule,
   scenario: CodeScenario,
   execution: Execution,
+  params: Record<string, unknown>,
 ): CheckFailure | null {
   const names = scenario.names;
   for (const [t, result] of execution.results.entries()) {
     if (result?.error !== undefined) {
       return {
         property: "exception",
-        message: `${names[t]} threw ${result.error.name}: ${result.error.message}`,
+        message: `${
+          names[t]
+        } threw ${result.error.name}: ${result.error.message}`,
       };
     }
   }
-  const pushed = new Set<number>();
+  const pushed = new Set<number>(prefillOf(params));
   const refused = new Set<number>();
   const popped = new Map<number, string>();
   let drainedBy: string | null = null;
@@ -106,7 +120,9 @@ export function historyCheck(
       if (popped.has(item)) {
         return {
           property: "no-duplicate",
-          message: `${item} was popped twice (by ${popped.get(item)} and ${names[t]})`,
+          message: `${item} was popped twice (by ${popped.get(item)} and ${
+            names[t]
+          })`,
         };
       }
       popped.set(item, names[t]!);
@@ -130,19 +146,23 @@ export function historyCheck(
       };
     }
   }
-  const left = scenario.engine === "ring" ? ringWindow(ring, execution.ring) : [];
+  const left = scenario.engine === "unbounded"
+    ? []
+    : ringWindow(ring, execution.ring, Number(params.start ?? 0));
   for (const item of pushed) {
     if (popped.has(item)) continue;
     if (!left.includes(item)) {
       return {
         property: "no-loss",
-        message: `${item} was pushed (the push returned) but is neither popped nor in the ring`,
+        message:
+          `${item} was pushed (the push returned) but is neither popped nor in the ring`,
       };
     }
     if (drainedBy !== null) {
       return {
         property: "no-loss",
-        message: `${item} was pushed (the push returned true) but ${drainedBy} had concluded the ring closed and drained: nobody will pop it`,
+        message:
+          `${item} was pushed (the push returned true) but ${drainedBy} had concluded the ring closed and drained: nobody will pop it`,
       };
     }
   }

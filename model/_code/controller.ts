@@ -13,6 +13,8 @@ import {
   C_FINITE,
   C_FOLDED,
   C_KIND,
+  C_LOC,
+  C_RESET,
   C_RESULT,
   C_STATE,
   C_TEXT,
@@ -23,6 +25,7 @@ import {
   C_WIDTH,
   CONTROL_BYTES,
   F_TIMEOUT,
+  K_BARRIER,
   K_CAS,
   K_LOAD,
   K_NOTIFY,
@@ -30,6 +33,7 @@ import {
   K_STORE,
   K_WAIT,
   K_WAIT_ASYNC,
+  QUIET_WORDS,
   R_ASYNC,
   R_NOT_EQUAL,
   R_OK,
@@ -41,11 +45,7 @@ import {
   S_RUNNING,
   TEXT_OFFSET,
 } from "./protocol.ts";
-import type {
-  CodeEvent,
-  CodeScenario,
-  RingModule,
-} from "./scenario_types.ts";
+import type { CodeEvent, CodeScenario, RingModule } from "./scenario_types.ts";
 import { RaceDetector, type RaceReport } from "./races.ts";
 
 /** A shared-memory operation a thread is about to perform. */
@@ -79,6 +79,8 @@ export interface Step {
   readonly folded: number;
   /** Step that woke this thread (resume), for happens-before. */
   readonly cause?: number;
+  /** Plain writes to the ring in the step (-1: not recorded). */
+  readonly writes: number;
 }
 
 /** A thread's state as the scheduler sees it. */
@@ -94,7 +96,11 @@ export interface ThreadView {
 export type Outcome =
   | { readonly kind: "done" }
   | { readonly kind: "deadlock"; readonly blocked: readonly number[] }
-  | { readonly kind: "violation"; readonly property: string; readonly message: string }
+  | {
+    readonly kind: "violation";
+    readonly property: string;
+    readonly message: string;
+  }
   | { readonly kind: "pruned" };
 
 /** One thread's result. */
@@ -136,6 +142,12 @@ interface ThreadState {
   nextWaiter: number;
   result: ThreadResult | null;
   locs: string[];
+  /** Words this thread loaded since its last other operation (its spin window). */
+  window: Set<number>;
+  /** Another thread wrote a word of the window: tell the Worker at the next grant. */
+  reset: boolean;
+  /** Whether it passed the scenario's barrier. */
+  passed: boolean;
 }
 
 /** Options of a {@linkcode Controller}. */
@@ -165,6 +177,13 @@ export class Controller {
   #scenarios: Record<string, CodeScenario> = {};
   #decoder = new TextDecoder();
   #locs: string[][] = [];
+  #threads: ThreadState[] = [];
+  /** See Channel.quiet: words loaded and never written, in any execution. */
+  #quiet = new Uint8Array(new SharedArrayBuffer(QUIET_WORDS));
+  #written = new Set<number>();
+  #loaded = new Set<number>();
+  /** Set when a quiet word was written: the search must start over. */
+  quietBroken = false;
   /** Executions and steps run so far. */
   executions = 0;
   steps = 0;
@@ -211,6 +230,7 @@ export class Controller {
         control,
         clock: this.#clock.buffer,
         races: this.options.races,
+        quiet: this.#quiet.buffer,
       });
     }
     await Promise.all(ready);
@@ -240,8 +260,26 @@ export class Controller {
     return this.#scenarios;
   }
 
+  /** Forgets the quiet words (a new ring layout). */
+  resetQuiet(): void {
+    this.#quiet.fill(0);
+    this.#written.clear();
+    this.quietBroken = false;
+  }
+
+  #wrote(addr: number): void {
+    const w = addr >> 2;
+    if (w < 0 || w >= QUIET_WORDS) return;
+    this.#written.add(w);
+    if (this.#quiet[w] === 1) {
+      this.#quiet[w] = 0;
+      this.quietBroken = true;
+    }
+  }
+
   #text(t: number): Record<string, unknown> {
     const n = this.#ctl[t]![C_TEXT]!;
+    if (n === 0) return {};
     const data = JSON.parse(
       this.#decoder.decode(this.#bytes[t]!.slice(0, n)),
     ) as Record<string, unknown>;
@@ -271,6 +309,8 @@ export class Controller {
   }
 
   #grant(t: number): void {
+    this.#ctl[t]![C_RESET] = this.#threads[t]!.reset ? 1 : 0;
+    this.#threads[t]!.reset = false;
     Atomics.store(this.#ctl[t]!, C_STATE, S_RUNNING);
     Atomics.notify(this.#ctl[t]!, C_STATE);
   }
@@ -280,20 +320,38 @@ export class Controller {
     if (op.width === 8) {
       return Number(Atomics.load(new BigInt64Array(ring, op.addr, 1), 0));
     }
-    if (op.width === 4) return Atomics.load(new Int32Array(ring, op.addr, 1), 0);
-    if (op.width === 2) return Atomics.load(new Int16Array(ring, op.addr, 1), 0);
+    if (op.width === 4) {
+      return Atomics.load(new Int32Array(ring, op.addr, 1), 0);
+    }
+    if (op.width === 2) {
+      return Atomics.load(new Int16Array(ring, op.addr, 1), 0);
+    }
     return Atomics.load(new Int8Array(ring, op.addr, 1), 0);
   }
 
   /** Reads thread `t`'s report into its state; returns the new status. */
-  #absorb(t: number, state: ThreadState, races: RaceDetector | null, step: number): void {
+  #absorb(
+    t: number,
+    state: ThreadState,
+    races: RaceDetector | null,
+    step: number,
+  ): number {
     const code = this.#await(t);
     const ctl = this.#ctl[t]!;
     const text = this.#text(t);
-    if (races !== null) {
+    let writes = 0;
+    {
       const n = ctl[C_ACCESSES]!;
       const access = this.#access[t]!;
       for (let i = 0; i < n; i++) {
+        if (access[i * 4] === A_WRITE) {
+          writes++;
+          const last = (access[i * 4 + 2]! - 1) >> 2;
+          for (let w = access[i * 4 + 1]! >> 2; w <= last; w++) {
+            this.#wrote(w * 4);
+          }
+        }
+        if (races === null) continue;
         races.plain(t, {
           write: access[i * 4] === A_WRITE,
           start: access[i * 4 + 1]!,
@@ -312,7 +370,7 @@ export class Controller {
         value2: ctl[C_VALUE2]!,
         width: ctl[C_WIDTH]!,
         timeout: ctl[C_FINITE] ? this.#f64[t]![F_TIMEOUT]! : Infinity,
-        loc: String(text.loc),
+        loc: this.#locs[t]![ctl[C_LOC]!] ?? "?",
       };
     } else if (code === S_DONE) {
       state.status = "done";
@@ -322,11 +380,20 @@ export class Controller {
       state.status = "idle";
       state.op = null;
     }
+    return writes;
   }
 
   #view(s: ThreadState): ThreadView {
     switch (s.status) {
       case "pending":
+        if (s.op!.kind === K_BARRIER) {
+          // Enabled once every thread is at the barrier, past it or done.
+          const open = this.#threads.every((o) =>
+            o.status === "done" || o.passed ||
+            (o.status === "pending" && o.op!.kind === K_BARRIER)
+          );
+          return { status: s.status, op: s.op, action: open ? "op" : null };
+        }
         return { status: s.status, op: s.op, action: "op" };
       case "woken":
         return { status: s.status, op: s.op, action: "resume" };
@@ -341,7 +408,9 @@ export class Controller {
         let any: PendingOp | null = null;
         for (const w of s.waiters.values()) {
           any ??= w.op;
-          if (w.woken >= 0) return { status: s.status, op: w.op, action: "resume" };
+          if (w.woken >= 0) {
+            return { status: s.status, op: w.op, action: "resume" };
+          }
           if (Number.isFinite(w.op.timeout)) timed ??= w.op;
         }
         return timed !== null
@@ -365,6 +434,8 @@ export class Controller {
       check?: StepCheck;
       maxSteps?: number;
       races?: RaceDetector | null;
+      /** Make the words this execution loaded and nobody wrote quiet. */
+      learnQuiet?: boolean;
     },
   ): Execution & { races: RaceReport[] } {
     const scenario = this.scenario(name);
@@ -381,9 +452,17 @@ export class Controller {
     const races = options.races ?? null;
     races?.reset(n);
     const threads: ThreadState[] = [];
+    this.#threads = threads;
     for (let t = 0; t < n; t++) {
+      this.#ctl[t]![C_RESET] = 0;
       Atomics.store(this.#ctl[t]!, C_STATE, S_RUNNING);
-      this.#workers[t]!.postMessage({ gen, ring, scenario: name, thread: t, params });
+      this.#workers[t]!.postMessage({
+        gen,
+        ring,
+        scenario: name,
+        thread: t,
+        params,
+      });
     }
     for (let t = 0; t < n; t++) {
       const state: ThreadState = {
@@ -395,6 +474,9 @@ export class Controller {
         nextWaiter: 0,
         result: null,
         locs: [],
+        window: new Set(),
+        reset: false,
+        passed: false,
       };
       threads.push(state);
       this.#absorb(t, state, races, -1);
@@ -426,7 +508,9 @@ export class Controller {
       }
       const view = views[t]!;
       if (view.action === null) {
-        throw new Error(`Cannot check code: scheduler chose thread ${t}, which cannot move`);
+        throw new Error(
+          `Cannot check code: scheduler chose thread ${t}, which cannot move`,
+        );
       }
       schedule.push(t);
       const step = this.#step(t, threads, view, ring, steps.length, races);
@@ -435,16 +519,32 @@ export class Controller {
       races?.step(step, steps.length - 1);
       const race = races?.first();
       if (race !== undefined) {
-        outcome = { kind: "violation", property: "data-race", message: race.message };
+        outcome = {
+          kind: "violation",
+          property: "data-race",
+          message: race.message,
+        };
         break;
       }
-      const failure = options.check?.(ring, steps);
+      // Loads, waits and notifies change no memory: check after the others.
+      const k = step.op.kind;
+      const quiet = step.action === "op" && step.writes === 0 &&
+        (k === K_LOAD || k === K_WAIT || k === K_WAIT_ASYNC || k === K_NOTIFY);
+      const failure = quiet ? null : options.check?.(ring, steps);
       if (failure) {
         outcome = { kind: "violation", ...failure };
         break;
       }
     }
     this.#abort(threads);
+    if (options.learnQuiet) {
+      for (const w of this.#loaded) {
+        if (w >= 0 && w < QUIET_WORDS && !this.#written.has(w)) {
+          this.#quiet[w] = 1;
+        }
+      }
+    }
+    this.#loaded.clear();
     return {
       steps,
       outcome,
@@ -488,6 +588,7 @@ export class Controller {
     const before = this.#word(ring, op);
     let result: string | undefined;
     let cause: number | undefined;
+    let writes = -1;
     if (s.status === "idle") {
       // Resume (or time out) one async waiter.
       let id = -1;
@@ -502,6 +603,7 @@ export class Controller {
         }
       }
       s.waiters.delete(id);
+      s.window.clear();
       result = view.action === "resume" ? "ok" : "timed-out";
       ctl[C_WAITER] = id;
       ctl[C_RESULT] = view.action === "resume" ? R_OK : R_TIMED_OUT;
@@ -509,8 +611,9 @@ export class Controller {
       Atomics.add(ctl, C_WAKE, 1);
       Atomics.notify(ctl, C_WAKE);
       if (cause !== undefined) races?.acquireWake(t, cause);
-      this.#absorb(t, s, races, index);
+      writes = this.#absorb(t, s, races, index);
     } else if (view.action === "resume" || view.action === "timeout") {
+      s.window.clear();
       result = view.action === "resume" ? "ok" : "timed-out";
       if (view.action === "timeout") {
         this.#clock[0] = Math.max(this.#clock[0]!, s.since + op.timeout);
@@ -520,8 +623,27 @@ export class Controller {
       }
       ctl[C_RESULT] = view.action === "resume" ? R_OK : R_TIMED_OUT;
       this.#grant(t);
-      this.#absorb(t, s, races, index);
+      writes = this.#absorb(t, s, races, index);
+    } else if (op.kind === K_BARRIER) {
+      if (!threads.some((o) => o.passed)) races?.barrier();
+      s.passed = true;
+      s.window.clear();
+      this.#grant(t);
+      writes = this.#absorb(t, s, races, index);
     } else {
+      if (op.kind === K_LOAD) {
+        s.window.add(op.addr);
+        this.#loaded.add(op.addr >> 2);
+      } else s.window.clear();
+      if (op.kind === K_STORE || op.kind === K_RMW || op.kind === K_CAS) {
+        this.#wrote(op.addr);
+        for (const other of threads) {
+          if (other !== s && other.window.has(op.addr)) {
+            other.window.clear();
+            other.reset = true;
+          }
+        }
+      }
       races?.atomic(t, op, index);
       if (op.kind === K_WAIT || op.kind === K_WAIT_ASYNC) {
         if (before !== op.value) {
@@ -534,7 +656,16 @@ export class Controller {
           // Asleep: not granted until a notify or its timeout.
           s.status = "blocked";
           s.since = this.#clock[0]!;
-          return { thread: t, action: "op", op, before, after: before, result: "sleeps", folded: 0 };
+          return {
+            thread: t,
+            action: "op",
+            op,
+            before,
+            after: before,
+            result: "sleeps",
+            folded: 0,
+            writes: 0,
+          };
         } else {
           const id = s.nextWaiter++;
           s.waiters.set(id, { op, since: this.#clock[0]!, woken: -1 });
@@ -567,12 +698,13 @@ export class Controller {
         ctl[C_RESULT] = woken;
       }
       this.#grant(t);
-      this.#absorb(t, s, races, index);
+      writes = this.#absorb(t, s, races, index);
     }
     const after = this.#word(ring, op);
-    const folded = s.status === "pending" || s.status === "done" || s.status === "idle"
-      ? ctl[C_FOLDED]!
-      : 0;
+    const folded =
+      s.status === "pending" || s.status === "done" || s.status === "idle"
+        ? ctl[C_FOLDED]!
+        : 0;
     const step: Step = {
       thread: t,
       action: view.action!,
@@ -580,6 +712,7 @@ export class Controller {
       before,
       after,
       folded,
+      writes,
       ...(result === undefined ? {} : { result }),
       ...(cause === undefined ? {} : { cause }),
     };
@@ -587,4 +720,13 @@ export class Controller {
   }
 }
 
-export { K_CAS, K_LOAD, K_NOTIFY, K_RMW, K_STORE, K_WAIT, K_WAIT_ASYNC };
+export {
+  K_BARRIER,
+  K_CAS,
+  K_LOAD,
+  K_NOTIFY,
+  K_RMW,
+  K_STORE,
+  K_WAIT,
+  K_WAIT_ASYNC,
+};

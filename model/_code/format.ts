@@ -1,6 +1,7 @@
 // Output of a failing execution: a per-thread table a student can follow,
 // JSON that replays it, and a Mermaid sequence diagram.
 import {
+  K_BARRIER,
   K_CAS,
   K_LOAD,
   K_NOTIFY,
@@ -38,6 +39,14 @@ const HEADER_NAMES: Record<number, string> = {
   140: "producerWaiters",
 };
 
+/** The byte offset of a header word named in {@linkcode HEADER_NAMES}. */
+export function headerOffset(name: string): number | undefined {
+  for (const [offset, word] of Object.entries(HEADER_NAMES)) {
+    if (word === name) return Number(offset);
+  }
+  return undefined;
+}
+
 /** The configuration words, read once when a handle attaches. */
 const CONFIG_WORDS = new Set([0, 4, 8, 12, 16, 20, 24, 28, 44]);
 
@@ -60,6 +69,7 @@ export function wordName(addr: number, layout: RingLayout | null): string {
 export function describeStep(step: Step, layout: RingLayout | null): string {
   const op = step.op;
   const word = wordName(op.addr, layout);
+  if (op.kind === K_BARRIER) return "passes the scenario's barrier";
   if (step.action === "resume") return `wakes up from wait on ${word}`;
   if (step.action === "timeout") return `wait on ${word} times out`;
   const spin = step.folded > 0 ? ` (and ${step.folded} more: a spin)` : "";
@@ -128,7 +138,9 @@ function rows(failure: CodeFailure): Row[] {
       thread: step.thread,
       text: describeStep(step, failure.layout),
       loc: step.op.loc,
-      change: step.before === step.after ? "" : `${step.before} → ${step.after}`,
+      change: step.before === step.after
+        ? ""
+        : `${step.before} → ${step.after}`,
     });
   }
   return out;
@@ -221,6 +233,10 @@ export function failureToMermaid(failure: CodeFailure): string {
     const text = `${row.step}: ${row.text} (${row.loc})`.replace(/[;#]/g, " ");
     lines.push(`  ${name}->>M: ${text}`);
   }
-  lines.push(`  Note over M: ${failure.property}: ${failure.message.replace(/[;#]/g, " ")}`);
+  lines.push(
+    `  Note over M: ${failure.property}: ${
+      failure.message.replace(/[;#]/g, " ")
+    }`,
+  );
   return lines.join("\n");
 }

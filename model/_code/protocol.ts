@@ -28,6 +28,17 @@ export const C_WIDTH = 11;
 export const C_ASYNC_ID = 12;
 /** Plain accesses recorded since the last report (see F_ACCESS). */
 export const C_ACCESSES = 13;
+/**
+ * Controller → Worker, with a grant: another thread wrote a word this
+ * thread has loaded since its last other operation, so a re-read of it is
+ * no longer a spin (see the fold in shim.ts).
+ */
+export const C_RESET = 14;
+/** The location id of the operation (its text was sent once, in newLocs). */
+export const C_LOC = 15;
+
+/** Words (of the ring's buffer) the quiet map covers. */
+export const QUIET_WORDS = 1 << 16;
 
 /** Float64 index of a wait's timeout in ms. */
 export const F_TIMEOUT = 8;
@@ -56,6 +67,12 @@ export const K_CAS = 4;
 export const K_WAIT = 5;
 export const K_NOTIFY = 6;
 export const K_WAIT_ASYNC = 7;
+/**
+ * A scenario's barrier (not a ring operation): the thread waits until every
+ * thread has reached it or finished. Scenarios attach their handles before
+ * it, so the handles' setup is not interleaved with the calls under test.
+ */
+export const K_BARRIER = 8;
 
 /** Names of the kinds, for output. */
 export const KIND_NAMES: Record<number, string> = {
@@ -66,6 +83,7 @@ export const KIND_NAMES: Record<number, string> = {
   [K_WAIT]: "wait",
   [K_NOTIFY]: "notify",
   [K_WAIT_ASYNC]: "waitAsync",
+  [K_BARRIER]: "barrier",
 };
 
 /** Wait results, in C_RESULT. */

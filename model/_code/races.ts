@@ -59,6 +59,15 @@ export class RaceDetector {
   #shadow = new Map<number, Shadow>();
   #races: RaceReport[] = [];
   #names: readonly string[] = [];
+  #benign = new Set<number>();
+
+  /**
+   * Bytes where a plain write may race with atomic accesses (a deliberate
+   * mixed access, documented in the code); plain-plain races still count.
+   */
+  allowMixed(bytes: Iterable<number>): void {
+    this.#benign = new Set(bytes);
+  }
 
   /** Thread names for messages. */
   names(names: readonly string[]): void {
@@ -67,8 +76,10 @@ export class RaceDetector {
 
   /** Starts an execution of `n` threads. */
   reset(n: number): void {
-    this.#clocks = Array.from({ length: n }, (_, t) =>
-      Array.from({ length: n }, (_, u) => (u === t ? 1 : 0)));
+    this.#clocks = Array.from(
+      { length: n },
+      (_, t) => Array.from({ length: n }, (_, u) => (u === t ? 1 : 0)),
+    );
     this.#sync.clear();
     this.#released.clear();
     this.#shadow.clear();
@@ -108,6 +119,17 @@ export class RaceDetector {
       step: index,
     }, true);
     if (write) this.#release(t, op.addr, op.kind !== K_STORE);
+  }
+
+  /** Every thread has reached the barrier: each is ordered after all. */
+  barrier(): void {
+    const join = this.#clocks[0]!.map((_, u) =>
+      Math.max(...this.#clocks.map((c) => c[u]!))
+    );
+    for (const [t, clock] of this.#clocks.entries()) {
+      for (let u = 0; u < clock.length; u++) clock[u] = join[u]!;
+      clock[t]!++;
+    }
   }
 
   /** Thread `t` notifies at step `index`: the threads it wakes acquire this. */
@@ -171,6 +193,7 @@ export class RaceDetector {
   }
 
   #report(byte: number, first: Stamp, second: Stamp): void {
+    if (this.#benign.has(byte) && (first.atomic || second.atomic)) return;
     if (this.#races.some((r) => r.byte === byte - 1 || r.byte === byte)) return;
     const name = (a: RaceAccess) =>
       `${this.#names[a.thread] ?? `T${a.thread}`} ${

@@ -37,6 +37,8 @@ export interface CodeRunReport {
   readonly executions: number;
   /** Executions cut short because every thread that could move was asleep (DPOR). */
   readonly redundant: number;
+  /** Times the search started over because a word thought never written was written. */
+  readonly restarts: number;
   readonly steps: number;
   readonly seconds: number;
   readonly complete: boolean;
@@ -53,6 +55,8 @@ export interface RunOptions {
   readonly seed?: number;
   readonly depth?: number;
   readonly races: boolean;
+  /** Byte offsets of words whose plain writes may race with atomic accesses. */
+  readonly allowMixed?: readonly number[];
   readonly maxSteps?: number;
   /** Stop after this many seconds (verdict incomplete). */
   readonly seconds?: number;
@@ -85,15 +89,23 @@ export function runOne(
 ): CodeRunReport {
   const scenario = controller.scenario(options.scenario);
   const check = stepCheck(ring, scenario, options.params);
-  const search = new Search({
+  const searchOptions = {
     mode: options.mode,
     ...(options.bound === undefined ? {} : { bound: options.bound }),
-    ...(options.executions === undefined ? {} : { executions: options.executions }),
+    ...(options.executions === undefined
+      ? {}
+      : { executions: options.executions }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.depth === undefined ? {} : { depth: options.depth }),
-  });
+  };
+  let search = new Search(searchOptions);
+  controller.resetQuiet();
+  let restarts = 0;
   const races = options.races ? new RaceDetector() : null;
   races?.names(scenario.names);
+  races?.allowMixed(
+    (options.allowMixed ?? []).flatMap((a) => [a, a + 1, a + 2, a + 3]),
+  );
   const started = performance.now();
   const steps0 = controller.steps;
   let executions = 0;
@@ -111,14 +123,33 @@ export function runOne(
         : null)
       : search.next();
     if (scheduler === null) break;
-    const execution: Execution = controller.run(options.scenario, options.params, {
-      scheduler,
-      ...(check === undefined ? {} : { check }),
-      ...(options.maxSteps === undefined ? {} : { maxSteps: options.maxSteps }),
-      races,
-    });
+    const execution: Execution = controller.run(
+      options.scenario,
+      options.params,
+      {
+        scheduler,
+        ...(check === undefined ? {} : { check }),
+        ...(options.maxSteps === undefined
+          ? {}
+          : { maxSteps: options.maxSteps }),
+        races,
+        // The first execution learns the words nobody writes; the search
+        // proper starts after it (its steps no longer include their loads).
+        learnQuiet: executions === 0 && replay === undefined,
+      },
+    );
     executions++;
+    if (executions === 1 && replay === undefined) {
+      search = new Search(searchOptions);
+    }
     search.finish(execution.steps.length);
+    if (controller.quietBroken && replay === undefined) {
+      // A word thought never written was written: the loads of it skipped
+      // as scheduling points may matter. Start the search over.
+      controller.quietBroken = false;
+      restarts++;
+      search = new Search(searchOptions);
+    }
     const outcome = execution.outcome;
     let bad: { property: string; message: string } | null = null;
     if (outcome.kind === "pruned") {
@@ -131,15 +162,19 @@ export function runOne(
         property: "deadlock",
         message: `no thread can move and ${
           outcome.blocked.map((t) => scenario.names[t]).join(", ")
-        } ${outcome.blocked.length === 1 ? "has" : "have"} not finished (asleep in ${
+        } ${
+          outcome.blocked.length === 1 ? "has" : "have"
+        } not finished (asleep in ${
           outcome.blocked.map((t) => {
-            const step = [...execution.steps].reverse().find((s) => s.thread === t);
+            const step = [...execution.steps].reverse().find((s) =>
+              s.thread === t
+            );
             return step?.op.loc ?? "?";
           }).join(", ")
         }): a lost wake-up or a deadlock`,
       };
     } else if (outcome.kind === "done") {
-      bad = historyCheck(ring, scenario, execution);
+      bad = historyCheck(ring, scenario, execution, options.params);
     }
     if (bad !== null) {
       const candidate: CodeFailure = {
@@ -177,6 +212,7 @@ export function runOne(
       : "incomplete",
     executions,
     redundant,
+    restarts,
     steps: controller.steps - steps0,
     seconds,
     complete,

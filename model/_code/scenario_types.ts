@@ -35,6 +35,12 @@ export interface ThreadContext {
   readonly params: Record<string, unknown>;
   /** Logs an event for the history check. */
   log(event: CodeEvent): void;
+  /**
+   * Waits until every thread has reached its barrier or finished: attach
+   * handles before it, so that the search does not interleave their setup
+   * with the calls under test (no ring memory is touched).
+   */
+  barrier(): void;
 }
 
 /** A thread's code. */

@@ -19,20 +19,37 @@ function isError(ctx: ThreadContext, error: unknown, name: string): boolean {
     error instanceof (ctx.ring[name] as ErrorConstructor);
 }
 
+/** The items a scenario's setup pushes before the threads start. */
+export function prefillOf(params: Record<string, unknown>): number[] {
+  const n = Number(params.prefill ?? 0);
+  return Array.from({ length: n }, (_, i) => 90 + i + 1);
+}
+
 function ringSetup(
   ring: RingModule,
   params: Record<string, unknown>,
 ): SharedArrayBuffer {
-  return ring.createRing({
+  const sab = ring.createRing({
     slots: Number(params.slots ?? 2),
     item: "int32",
     scheme: String(params.scheme ?? "textbook"),
+    start: Number(params.start ?? 0),
   });
+  const prefill = prefillOf(params);
+  if (prefill.length > 0) {
+    // On the controller's thread, before the threads start: a full ring
+    // makes the producer wait with one item instead of several.
+    const producer = new ring.Producer(sab);
+    producer.pushMany(prefill);
+    producer.detach();
+  }
+  return sab;
 }
 
 /** tryPush each item, retrying once when full; stops at the first refusal. */
 const tryProducer: ThreadBody = (ctx) => {
   const producer = new ctx.ring.Producer(ctx.sab);
+  ctx.barrier();
   for (const item of itemsOf(0, ctx.params)) {
     const ok = producer.tryPush(item) || producer.tryPush(item);
     ctx.log({ op: "push", item, ok });
@@ -43,6 +60,7 @@ const tryProducer: ThreadBody = (ctx) => {
 /** tryPop up to items + 1 times. */
 const tryConsumer: ThreadBody = (ctx) => {
   const consumer = new ctx.ring.Consumer(ctx.sab);
+  ctx.barrier();
   const n = itemsOf(0, ctx.params).length + 1;
   for (let k = 0; k < n; k++) {
     const item = consumer.tryPop();
@@ -54,6 +72,7 @@ const tryConsumer: ThreadBody = (ctx) => {
 function blockingProducer(p: number, close: boolean): ThreadBody {
   return (ctx) => {
     const producer = new ctx.ring.Producer(ctx.sab);
+    ctx.barrier();
     for (const item of itemsOf(p, ctx.params)) {
       try {
         producer.push(item);
@@ -75,6 +94,7 @@ function blockingProducer(p: number, close: boolean): ThreadBody {
 function blockingConsumer(count: number): ThreadBody {
   return (ctx) => {
     const consumer = new ctx.ring.Consumer(ctx.sab);
+    ctx.barrier();
     for (let k = 0; k < count; k++) {
       try {
         ctx.log({ op: "pop", item: consumer.pop() });
@@ -88,16 +108,18 @@ function blockingConsumer(count: number): ThreadBody {
 }
 
 /** pop() until closed and drained. */
-const drainingConsumer: ThreadBody = (ctx) =>
-  blockingConsumer(Infinity)(ctx);
+const drainingConsumer: ThreadBody = (ctx) => blockingConsumer(Infinity)(ctx);
 
 /** pushMany the items in two batches (sleeping-free: retries once). */
 const manyProducer: ThreadBody = (ctx) => {
   const producer = new ctx.ring.Producer(ctx.sab);
+  ctx.barrier();
   let rest = itemsOf(0, ctx.params);
   for (let round = 0; round < 3 && rest.length > 0; round++) {
     const n = producer.pushMany(rest);
-    for (const item of rest.slice(0, n)) ctx.log({ op: "push", item, ok: true });
+    for (const item of rest.slice(0, n)) {
+      ctx.log({ op: "push", item, ok: true });
+    }
     rest = rest.slice(n);
   }
   for (const item of rest) ctx.log({ op: "push", item, ok: false });
@@ -106,6 +128,7 @@ const manyProducer: ThreadBody = (ctx) => {
 /** popMany into a 2-slot target, three times. */
 const manyConsumer: ThreadBody = (ctx) => {
   const consumer = new ctx.ring.Consumer(ctx.sab);
+  ctx.barrier();
   for (let round = 0; round < 3; round++) {
     const target = [0, 0];
     const n = consumer.popMany(target);
@@ -116,6 +139,7 @@ const manyConsumer: ThreadBody = (ctx) => {
 /** reserve, write, commit each item (retrying a full ring once). */
 const zeroCopyProducer: ThreadBody = (ctx) => {
   const producer = new ctx.ring.Producer(ctx.sab);
+  ctx.barrier();
   for (const item of itemsOf(0, ctx.params)) {
     const slot = producer.reserve() ?? producer.reserve();
     if (slot === null) {
@@ -131,6 +155,7 @@ const zeroCopyProducer: ThreadBody = (ctx) => {
 /** peek, read, release up to items + 1 times. */
 const zeroCopyConsumer: ThreadBody = (ctx) => {
   const consumer = new ctx.ring.Consumer(ctx.sab);
+  ctx.barrier();
   const n = itemsOf(0, ctx.params).length + 1;
   for (let k = 0; k < n; k++) {
     const view = consumer.peek();
@@ -147,6 +172,7 @@ const zeroCopyConsumer: ThreadBody = (ctx) => {
 /** pushAsync every item. */
 const asyncProducer: ThreadBody = async (ctx) => {
   const producer = new ctx.ring.Producer(ctx.sab);
+  ctx.barrier();
   for (const item of itemsOf(0, ctx.params)) {
     await producer.pushAsync(item);
     ctx.log({ op: "push", item, ok: true });
@@ -156,7 +182,9 @@ const asyncProducer: ThreadBody = async (ctx) => {
 /** popAsync every item. */
 const asyncConsumer: ThreadBody = async (ctx) => {
   const consumer = new ctx.ring.Consumer(ctx.sab);
-  for (const _ of itemsOf(0, ctx.params)) {
+  ctx.barrier();
+  const n = itemsOf(0, ctx.params).length + prefillOf(ctx.params).length;
+  for (let k = 0; k < n; k++) {
     ctx.log({ op: "pop", item: await consumer.popAsync() });
   }
 };
@@ -164,6 +192,7 @@ const asyncConsumer: ThreadBody = async (ctx) => {
 /** tryPush each item until the ring is closed (ClosedError). */
 const closingRaceProducer: ThreadBody = (ctx) => {
   const producer = new ctx.ring.Producer(ctx.sab);
+  ctx.barrier();
   for (const item of itemsOf(0, ctx.params)) {
     try {
       ctx.log({ op: "push", item, ok: producer.tryPush(item) });
@@ -177,6 +206,7 @@ const closingRaceProducer: ThreadBody = (ctx) => {
 
 /** closeRing(sab) from a third thread. */
 const closer: ThreadBody = (ctx) => {
+  ctx.barrier();
   ctx.ring.closeRing(ctx.sab);
   ctx.log({ op: "close" });
 };
@@ -185,6 +215,7 @@ const closer: ThreadBody = (ctx) => {
 const reattachProducer: ThreadBody = (ctx) => {
   const items = itemsOf(0, ctx.params);
   let producer = new ctx.ring.Producer(ctx.sab);
+  ctx.barrier();
   for (const [i, item] of items.entries()) {
     if (i === Math.ceil(items.length / 2)) {
       producer.detach();
@@ -199,6 +230,7 @@ const reattachProducer: ThreadBody = (ctx) => {
 function sequenceProducer(p: number): ThreadBody {
   return (ctx) => {
     const producer = new ctx.ring.Producer(ctx.sab);
+    ctx.barrier();
     for (const item of itemsOf(p, ctx.params)) {
       producer.push(item);
       ctx.log({ op: "push", item, ok: true });
@@ -206,17 +238,24 @@ function sequenceProducer(p: number): ThreadBody {
   };
 }
 
-/** A consumer of the sequence ring: pop() `share` items. */
-function sequenceConsumer(c: number): ThreadBody {
+/**
+ * A consumer of the sequence ring: pop({ timeout }) until it times out (or
+ * has popped every item), so consumers need not agree on a share. Time is
+ * virtual: a timeout expires only as a choice of the search.
+ */
+function sequenceConsumer(producers: number): ThreadBody {
   return (ctx) => {
     const consumer = new ctx.ring.Consumer(ctx.sab);
-    const producers = Number(ctx.params.producers ?? 1);
-    const consumers = Number(ctx.params.consumers ?? 1);
+    ctx.barrier();
     const total = producers * itemsOf(0, ctx.params).length;
-    const share = Math.floor(total / consumers) +
-      (c < total % consumers ? 1 : 0);
-    for (let k = 0; k < share; k++) {
-      ctx.log({ op: "pop", item: consumer.pop() });
+    for (let k = 0; k < total; k++) {
+      try {
+        ctx.log({ op: "pop", item: consumer.pop({ timeout: 10 }) });
+      } catch (error) {
+        if (!isError(ctx, error, "TimeoutError")) throw error;
+        ctx.log({ op: "empty" });
+        return;
+      }
     }
   };
 }
@@ -226,17 +265,22 @@ function sequenceScenario(producers: number, consumers: number): CodeScenario {
     description:
       `the sequence ring, ${producers} producer(s) x ${consumers} consumer(s): push/pop`,
     engine: "sequence",
-    setup: (ring, params) =>
-      ring.createRing({
-        slots: Number(params.slots ?? 2),
+    setup: (ring, params) => {
+      const slots = Number(params.slots ?? 2);
+      // wrap: start one position below where the positions wrap.
+      const limit = Math.floor(2 ** 31 / slots) * slots;
+      return ring.createRing({
+        slots,
         item: "int32",
         producers: producers > 1 ? "many" : "one",
         consumers: consumers > 1 ? "many" : "one",
-        ...(producers > 1 || consumers > 1 ? {} : { scheme: "sequence" }),
-      }),
+        scheme: "sequence",
+        start: params.wrap ? limit - 1 : Number(params.start ?? 0),
+      });
+    },
     threads: [
       ...Array.from({ length: producers }, (_, p) => sequenceProducer(p)),
-      ...Array.from({ length: consumers }, (_, c) => sequenceConsumer(c)),
+      ...Array.from({ length: consumers }, () => sequenceConsumer(producers)),
     ],
     names: [
       ...Array.from({ length: producers }, (_, p) => `P${p}`),
@@ -248,6 +292,7 @@ function sequenceScenario(producers: number, consumers: number): CodeScenario {
 /** The unbounded buffer: push grows it; pop recycles segments. */
 const unboundedProducer: ThreadBody = (ctx) => {
   const producer = new ctx.ring.UnboundedProducer(ctx.sab);
+  ctx.barrier();
   for (const item of itemsOf(0, ctx.params)) {
     producer.push(item);
     ctx.log({ op: "push", item, ok: true });
@@ -256,6 +301,7 @@ const unboundedProducer: ThreadBody = (ctx) => {
 
 const unboundedConsumer: ThreadBody = (ctx) => {
   const consumer = new ctx.ring.UnboundedConsumer(ctx.sab);
+  ctx.barrier();
   for (const _ of itemsOf(0, ctx.params)) {
     ctx.log({ op: "pop", item: consumer.pop() });
   }
@@ -276,7 +322,10 @@ export const codeScenarios: Record<string, CodeScenario> = {
     setup: ringSetup,
     threads: [
       blockingProducer(0, false),
-      (ctx) => blockingConsumer(itemsOf(0, ctx.params).length)(ctx),
+      (ctx) =>
+        blockingConsumer(
+          itemsOf(0, ctx.params).length + prefillOf(ctx.params).length,
+        )(ctx),
     ],
     names: ["P0", "C0"],
   },
@@ -302,21 +351,24 @@ export const codeScenarios: Record<string, CodeScenario> = {
     names: ["P0", "C0"],
   },
   "close": {
-    description: "one-producer ring: push, then close() by the producer; pop until drained",
+    description:
+      "one-producer ring: push, then close() by the producer; pop until drained",
     engine: "ring",
     setup: ringSetup,
     threads: [blockingProducer(0, true), drainingConsumer],
     names: ["P0", "C0"],
   },
   "close-ring": {
-    description: "one-producer ring: tryPush racing closeRing() from a third thread; pop until drained",
+    description:
+      "one-producer ring: tryPush racing closeRing() from a third thread; pop until drained",
     engine: "ring",
     setup: ringSetup,
     threads: [closingRaceProducer, drainingConsumer, closer],
     names: ["P0", "C0", "X"],
   },
   "reattach": {
-    description: "one-producer ring: push, detach, a new Producer attaches and pushes; pop",
+    description:
+      "one-producer ring: push, detach, a new Producer attaches and pushes; pop",
     engine: "ring",
     setup: ringSetup,
     threads: [

@@ -4,8 +4,8 @@
 // - "dpor": depth-first with dynamic partial-order reduction (Flanagan and
 //   Godefroid's persistent sets, computed from races between dependent
 //   steps, plus sleep sets). Two steps are dependent when they touch the
-//   same word and one of them writes it (a wait, a notify and a timeout
-//   count as writes of their word). Sound for the properties checked on
+//   same word and their order matters: a write against anything but a
+//   notify, a wait against a notify, a notify against a timeout. Sound for the properties checked on
 //   every execution's end state and deadlocks; the data-race check covers
 //   the plain accesses the reduction does not reorder.
 // - "dfs": every interleaving, no reduction.
@@ -16,6 +16,9 @@
 //   (random priorities with `depth - 1` priority change points), from a seed.
 import {
   K_LOAD,
+  K_NOTIFY,
+  K_WAIT,
+  K_WAIT_ASYNC,
   type PendingOp,
   type Scheduler,
   type Step,
@@ -23,14 +26,36 @@ import {
 } from "./controller.ts";
 
 /** The search modes. */
-export const SEARCH_MODES = ["dpor", "dfs", "preemption", "random", "pct"] as const;
+export const SEARCH_MODES = [
+  "dpor",
+  "dfs",
+  "preemption",
+  "random",
+  "pct",
+] as const;
 /** A search mode. */
 export type SearchMode = typeof SEARCH_MODES[number];
 
+/**
+ * The class of a step's access to its word: R a load, W a write (store,
+ * read-modify-write, compareExchange), E entering a wait (reads the word,
+ * may go to sleep), N a notify, T a wait's timeout.
+ */
+type AccessClass = "R" | "W" | "E" | "N" | "T";
+
 interface Access {
   readonly addr: number;
-  readonly write: boolean;
+  readonly cls: AccessClass;
 }
+
+/** Which classes conflict on one word (the order of the two matters). */
+const CONFLICTS: Record<AccessClass, readonly AccessClass[]> = {
+  R: ["W"],
+  W: ["R", "W", "E"],
+  E: ["W", "N"],
+  N: ["E", "T"],
+  T: ["N"],
+};
 
 /** What a thread's next choice touches, for dependence; null: nothing. */
 export function accessOf(
@@ -39,11 +64,21 @@ export function accessOf(
 ): Access | null {
   if (op === null || action === null || op.addr < 0) return null;
   if (action === "resume") return null;
-  return { addr: op.addr, write: action === "timeout" || op.kind !== K_LOAD };
+  if (action === "timeout") return { addr: op.addr, cls: "T" };
+  const cls: AccessClass = op.kind === K_LOAD
+    ? "R"
+    : op.kind === K_WAIT || op.kind === K_WAIT_ASYNC
+    ? "E"
+    : op.kind === K_NOTIFY
+    ? "N"
+    : "W";
+  return { addr: op.addr, cls };
 }
 
-function dependent(a: Access | null, b: Access | null): boolean {
-  return a !== null && b !== null && a.addr === b.addr && (a.write || b.write);
+/** Whether the order of two accesses matters. */
+export function dependent(a: Access | null, b: Access | null): boolean {
+  return a !== null && b !== null && a.addr === b.addr &&
+    CONFLICTS[a.cls].includes(b.cls);
 }
 
 function stepAccess(step: Step): Access | null {
@@ -206,7 +241,11 @@ export class Search {
           const step = steps[j]!;
           const clock = new Array<number>(n).fill(0);
           const join = (c: readonly number[] | undefined) => {
-            if (c) for (let u = 0; u < n; u++) clock[u] = Math.max(clock[u]!, c[u]!);
+            if (c) {
+              for (let u = 0; u < n; u++) {
+                clock[u] = Math.max(clock[u]!, c[u]!);
+              }
+            }
           };
           const prev = last[step.thread];
           if (prev !== undefined) join(clocks[prev]);

@@ -14,6 +14,8 @@ import {
   C_FINITE,
   C_FOLDED,
   C_KIND,
+  C_LOC,
+  C_RESET,
   C_RESULT,
   C_STATE,
   C_TEXT,
@@ -23,6 +25,7 @@ import {
   C_WAKE,
   C_WIDTH,
   F_TIMEOUT,
+  K_BARRIER,
   K_CAS,
   K_LOAD,
   K_NOTIFY,
@@ -74,19 +77,32 @@ export class Channel {
   /** Source directory of the ring module, to shorten locations. */
   #root: string;
   #shimFiles: string[];
-  #lastKey = "";
+  /** Loads (word and call stack) since this thread's last other operation. */
+  #window = new Set<string>();
   #folded = 0;
   #accesses = 0;
   #locIds = new Map<string, number>();
   #newLocs: string[] = [];
   #waiters = new Map<number, (value: string) => void>();
+  /**
+   * Words no thread has written in any execution so far: a load of one
+   * commutes with everything, so it is no scheduling point (the controller
+   * keeps this map and restarts the search if such a word is ever written).
+   */
+  quiet: Uint8Array | null = null;
+  /** Record plain reads and the locations of plain accesses (race check). */
+  races = true;
   /** Real views behind instrumented ones. */
   readonly targets: WeakMap<object, AnyArray> = new WeakMap();
 
   constructor(control: SharedArrayBuffer, root: string, shimFiles: string[]) {
     this.ctl = new Int32Array(control);
     this.f64 = new Float64Array(control, 0, TEXT_OFFSET / 8);
-    this.bytes = new Uint8Array(control, TEXT_OFFSET, ACCESS_OFFSET - TEXT_OFFSET);
+    this.bytes = new Uint8Array(
+      control,
+      TEXT_OFFSET,
+      ACCESS_OFFSET - TEXT_OFFSET,
+    );
     this.access = new Int32Array(control, ACCESS_OFFSET, MAX_ACCESSES * 4);
     this.#root = root;
     this.#shimFiles = shimFiles;
@@ -98,7 +114,7 @@ export class Channel {
     this.gen = gen;
     this.aborting = false;
     this.done = false;
-    this.#lastKey = "";
+    this.#window.clear();
     this.#folded = 0;
     this.#accesses = 0;
     this.#waiters.clear();
@@ -135,7 +151,8 @@ export class Channel {
   /** Records a plain access of bytes [start, end) of the ring's buffer. */
   plain(kind: number, start: number, end: number): void {
     if (this.aborting || this.#accesses >= MAX_ACCESSES) return;
-    const loc = this.#locId(this.#where().loc);
+    if (!this.races && kind !== A_WRITE) return;
+    const loc = this.races ? this.#locId(this.#where().loc) : 0;
     const at = this.#accesses++ * 4;
     this.access[at] = kind;
     this.access[at + 1] = start;
@@ -145,6 +162,10 @@ export class Channel {
 
   /** Writes text (a JSON object) to the text area. */
   #text(value: unknown): void {
+    if (value === null) {
+      this.ctl[C_TEXT] = 0;
+      return;
+    }
     const data = encoder.encode(JSON.stringify(value));
     const n = Math.min(data.length, this.bytes.length);
     this.bytes.set(data.subarray(0, n));
@@ -168,26 +189,38 @@ export class Channel {
       this.aborting = true;
       throw new AbortExecution("execution abandoned by the controller");
     }
+    if (ctl[C_RESET] === 1) this.#window.clear();
   }
 
   /** Asks to perform an operation; returns once granted. */
   request(
     kind: number,
     addr: number,
-    options: { value?: number; value2?: number; width: number; timeout?: number },
+    options: {
+      value?: number;
+      value2?: number;
+      width: number;
+      timeout?: number;
+    },
   ): void {
     if (this.aborting) throw new AbortExecution("execution abandoned");
-    const { loc, stack } = this.#where();
-    const key = `${kind}@${addr}@${stack}`;
-    if (
-      kind === K_LOAD && key === this.#lastKey && this.#folded < FOLD_CAP
-    ) {
-      // The same load from the same call site again (a spin): part of the
-      // step that made the first one.
-      this.#folded++;
+    if (kind === K_LOAD && this.quiet !== null && this.quiet[addr >> 2] === 1) {
       return;
     }
-    this.#lastKey = key;
+    const { loc, stack } = this.#where();
+    const key = `${addr}@${stack}`;
+    if (kind === K_LOAD) {
+      // A thread that only loads, and loads again a word from the same call
+      // stack that nobody else wrote since (the controller says so with
+      // C_RESET), reads the same values as the first time: it spins. Its
+      // iterations differ only in loop counters, so the re-read is part of
+      // the current step, not a scheduling point of its own.
+      if (this.#window.has(key) && this.#folded < FOLD_CAP) {
+        this.#folded++;
+        return;
+      }
+      this.#window.add(key);
+    } else this.#window.clear();
     const ctl = this.ctl;
     ctl[C_KIND] = kind;
     ctl[C_ADDR] = addr;
@@ -197,7 +230,24 @@ export class Channel {
     const timeout = options.timeout ?? Infinity;
     ctl[C_FINITE] = Number.isFinite(timeout) ? 1 : 0;
     this.f64[F_TIMEOUT] = Number.isFinite(timeout) ? Math.max(0, timeout) : 0;
-    this.#text({ loc, newLocs: this.#newLocs.splice(0) });
+    ctl[C_LOC] = this.#locId(loc);
+    this.#text(
+      this.#newLocs.length === 0 ? null : { newLocs: this.#newLocs.splice(0) },
+    );
+    this.#report(S_REQUEST);
+  }
+
+  /** Waits at the scenario's barrier (see K_BARRIER). */
+  barrier(): void {
+    if (this.aborting) throw new AbortExecution("execution abandoned");
+    this.#window.clear();
+    const ctl = this.ctl;
+    ctl[C_KIND] = K_BARRIER;
+    ctl[C_ADDR] = -2;
+    ctl[C_WIDTH] = 0;
+    ctl[C_FINITE] = 0;
+    ctl[C_LOC] = this.#locId(this.#where().loc);
+    this.#text({ newLocs: this.#newLocs.splice(0) });
     this.#report(S_REQUEST);
   }
 
@@ -224,7 +274,7 @@ export class Channel {
       const result = real.load(this.ctl, C_RESULT);
       const resolve = this.#waiters.get(id);
       this.#waiters.delete(id);
-      this.#lastKey = "";
+      this.#window.clear();
       resolve?.(result === R_TIMED_OUT ? "timed-out" : "ok");
       setTimeout(() => this.idle(gen), 0);
     };

@@ -17,6 +17,7 @@ interface Init {
   readonly control: SharedArrayBuffer;
   readonly clock: SharedArrayBuffer;
   readonly races: boolean;
+  readonly quiet: SharedArrayBuffer;
 }
 
 interface Run {
@@ -40,10 +41,14 @@ let scenarios: Record<string, CodeScenario>;
 
 async function init(message: Init): Promise<void> {
   const root = message.ringUrl.replace(/[^/]*$/, "");
-  const here = new URL(".", import.meta.url).href;
-  channel = new Channel(message.control, root, [here]);
+  const checker = ["shim.ts", "worker.ts"].map((f) =>
+    new URL(`./${f}`, import.meta.url).href
+  );
+  channel = new Channel(message.control, root, checker);
+  channel.quiet = new Uint8Array(message.quiet);
+  channel.races = message.races;
   virtualTime(message.clock);
-  if (message.races) instrumentViews(channel);
+  instrumentViews(channel);
   (globalThis as { Atomics: typeof Atomics }).Atomics = atomicsShim(channel);
   ring = await import(message.ringUrl);
   scenarios = (await import(message.scenarioUrl)).codeScenarios;
@@ -68,6 +73,7 @@ async function run(message: Run): Promise<void> {
       if (channel.aborting) throw new AbortExecution("execution abandoned");
       events.push(event);
     },
+    barrier: () => channel.barrier(),
   };
   let error: { name: string; message: string } | undefined;
   try {
