@@ -71,6 +71,11 @@ export interface CheckCodeOptions {
   readonly seconds?: number;
   /** Replay exactly this schedule (with one entry). */
   readonly schedule?: readonly number[];
+  /**
+   * With `schedule`: the words the original search treated as never written
+   * (a failure's `quiet`); their loads are not scheduling points.
+   */
+  readonly quiet?: readonly number[];
   /** Called after each entry. */
   readonly onEntry?: (run: CodeEntryReport) => void;
 }
@@ -97,6 +102,8 @@ export interface CodeFailureReport {
   readonly message: string;
   /** The thread chosen at every step: replays the execution. */
   readonly schedule: readonly number[];
+  /** The words treated as never written (give them back to replay). */
+  readonly quiet: readonly number[];
   /** The steps. */
   readonly steps: readonly CodeStep[];
   /** The per-thread table. */
@@ -156,6 +163,7 @@ function failureReport(run: CodeRunReport, f: CodeFailure): CodeFailureReport {
     property: f.property,
     message: f.message,
     schedule: f.schedule,
+    quiet: f.quiet,
     steps: f.steps.map((s) => ({
       thread: f.names[s.thread]!,
       operation: describeStep(s, f.layout),
@@ -258,6 +266,7 @@ export async function checkCode(
         ...(options.schedule === undefined
           ? {}
           : { schedule: options.schedule }),
+        ...(options.quiet === undefined ? {} : { quiet: options.quiet }),
       });
       const report: CodeEntryReport = {
         scenario: run.scenario,

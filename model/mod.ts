@@ -44,3 +44,4 @@ export * from "./proof.ts";
 export * from "./trace.ts";
 export * from "./conformance.ts";
 export * from "./conformance_sequence.ts";
+export * from "./check_code.ts";

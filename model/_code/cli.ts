@@ -230,13 +230,14 @@ export async function runCodeCli(
     }
     let list: CodeCheckEntry[];
     let schedule: number[] | undefined;
+    let quiet: number[] = [];
     const replay = values.get("replay");
     if (replay !== undefined) {
       let saved: {
         schema?: string;
         scenario?: string;
         params?: Record<string, unknown>;
-        failure?: { schedule?: number[] } | null;
+        failure?: { schedule?: number[]; quiet?: number[] } | null;
       };
       try {
         saved = JSON.parse(await io.readFile(replay));
@@ -255,12 +256,13 @@ export async function runCodeCli(
       }
       list = [{ scenario: saved.scenario, params: saved.params ?? {} }];
       schedule = saved.failure!.schedule;
+      quiet = saved.failure!.quiet ?? [];
     } else list = entries(values);
     const options: CheckCodeOptions = {
       entries: list,
       search,
       races: !switches.has("no-races"),
-      ...(schedule === undefined ? {} : { schedule }),
+      ...(schedule === undefined ? {} : { schedule, quiet }),
       ...(values.has("ring")
         ? { ring: new URL(values.get("ring")!, `file://${io.cwd}/`) }
         : {}),

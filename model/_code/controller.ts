@@ -46,7 +46,7 @@ import {
   TEXT_OFFSET,
 } from "./protocol.ts";
 import type { CodeEvent, CodeScenario, RingModule } from "./scenario_types.ts";
-import { RaceDetector, type RaceReport } from "./races.ts";
+import type { RaceDetector, RaceReport } from "./races.ts";
 
 /** A shared-memory operation a thread is about to perform. */
 export interface PendingOp {
@@ -258,6 +258,21 @@ export class Controller {
   /** The scenarios the scenario module defines. */
   get scenarios(): Record<string, CodeScenario> {
     return this.#scenarios;
+  }
+
+  /** The quiet words (word indexes): a replay needs the same. */
+  quietWords(): number[] {
+    const words: number[] = [];
+    for (let w = 0; w < QUIET_WORDS; w++) {
+      if (this.#quiet[w] === 1) words.push(w);
+    }
+    return words;
+  }
+
+  /** Sets the quiet words (for a replay). */
+  setQuiet(words: readonly number[]): void {
+    this.resetQuiet();
+    for (const w of words) this.#quiet[w] = 1;
   }
 
   /** Forgets the quiet words (a new ring layout). */
@@ -509,7 +524,11 @@ export class Controller {
       const view = views[t]!;
       if (view.action === null) {
         throw new Error(
-          `Cannot check code: scheduler chose thread ${t}, which cannot move`,
+          `Cannot check code: at step ${steps.length} the scheduler chose thread ${t}, which cannot move (${
+            views.map((v, u) => `${u}: ${v.status} ${v.op?.loc ?? ""}`).join(
+              "; ",
+            )
+          })`,
         );
       }
       schedule.push(t);

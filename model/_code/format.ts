@@ -212,6 +212,7 @@ export function reportToJsonObject(report: CodeRunReport): unknown {
       property: f.property,
       message: f.message,
       schedule: f.schedule,
+      quiet: f.quiet,
       steps: f.steps.map((s, i) => ({
         step: i + 1,
         thread: f.names[s.thread],

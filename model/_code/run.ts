@@ -1,6 +1,6 @@
 // One check: a search over the schedules of one scenario, with the step and
 // history checks on every execution.
-import { Controller, type Execution, type Step } from "./controller.ts";
+import type { Controller, Execution, Step } from "./controller.ts";
 import { historyCheck, stepCheck } from "./checks.ts";
 import { RaceDetector } from "./races.ts";
 import { Search, type SearchMode } from "./search.ts";
@@ -17,6 +17,8 @@ export interface CodeFailure {
   readonly events: readonly (readonly CodeEvent[])[];
   /** Byte offsets of `in`, `out` and slot 0, the slot stride and count. */
   readonly layout: RingLayout | null;
+  /** The words the search treated as never written: a replay needs them. */
+  readonly quiet: readonly number[];
 }
 
 /** Where the ring's words are, for naming them in output. */
@@ -62,6 +64,8 @@ export interface RunOptions {
   readonly seconds?: number;
   /** Replay exactly this schedule (one execution). */
   readonly schedule?: readonly number[];
+  /** With `schedule`: the failure's quiet words. */
+  readonly quiet?: readonly number[];
   readonly onProgress?: (executions: number, steps: number) => void;
 }
 
@@ -100,6 +104,7 @@ export function runOne(
   };
   let search = new Search(searchOptions);
   controller.resetQuiet();
+  if (options.schedule !== undefined) controller.setQuiet(options.quiet ?? []);
   let restarts = 0;
   const races = options.races ? new RaceDetector() : null;
   races?.names(scenario.names);
@@ -156,8 +161,15 @@ export function runOne(
       redundant++;
       if (replay === undefined) continue;
     }
-    if (outcome.kind === "violation") bad = outcome;
-    else if (outcome.kind === "deadlock") {
+    if (outcome.kind === "violation") {
+      const last = execution.steps[execution.steps.length - 1];
+      bad = last === undefined || outcome.property === "data-race" ? outcome : {
+        property: outcome.property,
+        message: `${outcome.message} (after ${
+          scenario.names[last.thread]
+        }'s step at ${last.op.loc})`,
+      };
+    } else if (outcome.kind === "deadlock") {
       bad = {
         property: "deadlock",
         message: `no thread can move and ${
@@ -184,6 +196,10 @@ export function runOne(
         names: scenario.names,
         events: execution.results.map((r) => r?.events ?? []),
         layout: layoutOf(ring, execution.ring),
+        // The probe execution ran before any word was quiet.
+        quiet: executions === 1 && replay === undefined
+          ? []
+          : controller.quietWords(),
       };
       failure = candidate;
       break;

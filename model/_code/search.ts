@@ -231,7 +231,6 @@ export class Search {
     const bound = this.options.bound ?? 2;
     const clocks: number[][] = [];
     const last: number[] = [];
-    const search = this;
     return {
       choose(views: readonly ThreadView[], steps: readonly Step[]): number {
         const k = steps.length;
@@ -329,7 +328,6 @@ export class Search {
           previous,
         };
         stack.push(node);
-        search.#replay = stack.length;
         return choice;
       },
     };

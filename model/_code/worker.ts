@@ -35,12 +35,14 @@ interface Scope {
 const scope = globalThis as unknown as Scope;
 
 let channel: Channel;
+let ringRoot = "";
 // deno-lint-ignore no-explicit-any
 let ring: any;
 let scenarios: Record<string, CodeScenario>;
 
 async function init(message: Init): Promise<void> {
   const root = message.ringUrl.replace(/[^/]*$/, "");
+  ringRoot = root;
   const checker = ["shim.ts", "worker.ts"].map((f) =>
     new URL(`./${f}`, import.meta.url).href
   );
@@ -55,9 +57,21 @@ async function init(message: Init): Promise<void> {
 }
 
 function describe(error: unknown): { name: string; message: string } {
-  return error instanceof Error
-    ? { name: error.name, message: error.message }
-    : { name: "Error", message: String(error) };
+  if (!(error instanceof Error)) {
+    return { name: "Error", message: String(error) };
+  }
+  // Where it was thrown: the first frame in the ring's sources.
+  const root = ringRoot;
+  const frame = (error.stack ?? "").split("\n").find((f) => f.includes(root));
+  const at = frame === undefined
+    ? ""
+    : ` (thrown at ${
+      frame.trim().replace(/^.*?\(?(?=file:)/, "").replace(root, "").replace(
+        /:\d+\)?$/,
+        "",
+      )
+    })`;
+  return { name: error.name, message: `${error.message}${at}` };
 }
 
 async function run(message: Run): Promise<void> {
