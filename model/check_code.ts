@@ -43,6 +43,10 @@ export interface CodeCheckEntry {
    * races on them still fail.
    */
   readonly allowRaces?: readonly string[];
+  /** This entry's search, instead of the options' one. */
+  readonly search?: CodeSearch;
+  /** This entry's executions (for a sampling search). */
+  readonly executions?: number;
 }
 
 /** Options of {@linkcode checkCode}. */
@@ -122,6 +126,8 @@ export interface CodeEntryReport {
   readonly params: Readonly<Record<string, unknown>>;
   /** The known bug it stands for, if any. */
   readonly known?: string;
+  /** The search that ran. */
+  readonly search: CodeSearch;
   /** `pass`, `fail`, or `incomplete` (stopped by a bound or the time limit). */
   readonly verdict: "pass" | "fail" | "incomplete";
   /** Executions run. */
@@ -239,10 +245,12 @@ export async function checkCode(
   try {
     await controller.start();
     for (const entry of entries) {
+      const entryMode = options.search ?? entry.search ?? mode;
+      const executions = options.executions ?? entry.executions;
       const run = runOne(controller, ring, {
         scenario: entry.scenario,
         params: { ...entry.params },
-        mode,
+        mode: entryMode,
         races: options.races ?? true,
         allowMixed: (entry.allowRaces ?? []).map((name) => {
           const offset = headerOffset(name);
@@ -254,9 +262,11 @@ export async function checkCode(
           return offset;
         }),
         ...(options.bound === undefined ? {} : { bound: options.bound }),
-        ...(options.executions === undefined
-          ? mode === "random" || mode === "pct" ? { executions: 100 } : {}
-          : { executions: options.executions }),
+        ...(executions === undefined
+          ? entryMode === "random" || entryMode === "pct"
+            ? { executions: 100 }
+            : {}
+          : { executions }),
         ...(options.seed === undefined ? {} : { seed: options.seed }),
         ...(options.depth === undefined ? {} : { depth: options.depth }),
         ...(options.maxSteps === undefined
@@ -271,6 +281,7 @@ export async function checkCode(
       const report: CodeEntryReport = {
         scenario: run.scenario,
         params: run.params,
+        search: run.mode,
         ...(entry.known === undefined ? {} : { known: entry.known }),
         verdict: run.verdict,
         executions: run.executions,

@@ -220,7 +220,8 @@ export async function runCodeCli(
     if (values.get("against") !== "code") {
       throw new UsageError("Flag --against code is required here");
     }
-    const search = (values.get("search") ?? "dpor") as CodeSearch;
+    const chosen = values.get("search") as CodeSearch | undefined;
+    const search = chosen ?? "dpor";
     if (!CODE_SEARCHES.includes(search)) {
       throw new UsageError(
         `Bad value for --search: must be one of ${
@@ -260,7 +261,7 @@ export async function runCodeCli(
     } else list = entries(values);
     const options: CheckCodeOptions = {
       entries: list,
-      search,
+      ...(chosen === undefined ? {} : { search: chosen }),
       races: !switches.has("no-races"),
       ...(schedule === undefined ? {} : { schedule, quiet }),
       ...(values.has("ring")

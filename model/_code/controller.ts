@@ -25,6 +25,7 @@ import {
   C_WIDTH,
   CONTROL_BYTES,
   F_TIMEOUT,
+  FOLD_CAP,
   K_BARRIER,
   K_CAS,
   K_LOAD,
@@ -148,6 +149,8 @@ interface ThreadState {
   reset: boolean;
   /** Whether it passed the scenario's barrier. */
   passed: boolean;
+  /** Busy-waiting (a fold hit FOLD_CAP): not scheduled until a word it reads is written. */
+  spinning: boolean;
 }
 
 /** Options of a {@linkcode Controller}. */
@@ -492,6 +495,7 @@ export class Controller {
         window: new Set(),
         reset: false,
         passed: false,
+        spinning: false,
       };
       threads.push(state);
       this.#absorb(t, state, races, -1);
@@ -501,7 +505,13 @@ export class Controller {
     const maxSteps = options.maxSteps ?? 5000;
     let outcome: Outcome = { kind: "done" };
     while (true) {
-      const views = threads.map((s) => this.#view(s));
+      let views = threads.map((s) => this.#view(s));
+      // A busy-waiting thread goes only when nobody else can.
+      if (views.some((v, t) => v.action !== null && !threads[t]!.spinning)) {
+        views = views.map((v, t) =>
+          threads[t]!.spinning ? { ...v, action: null } : v
+        );
+      }
       const enabled = views.filter((v) => v.action !== null);
       if (enabled.length === 0) {
         const stuck = threads.flatMap((s, t) => s.status === "done" ? [] : [t]);
@@ -660,6 +670,7 @@ export class Controller {
           if (other !== s && other.window.has(op.addr)) {
             other.window.clear();
             other.reset = true;
+            other.spinning = false;
           }
         }
       }
@@ -720,10 +731,8 @@ export class Controller {
       writes = this.#absorb(t, s, races, index);
     }
     const after = this.#word(ring, op);
-    const folded =
-      s.status === "pending" || s.status === "done" || s.status === "idle"
-        ? ctl[C_FOLDED]!
-        : 0;
+    const folded = ctl[C_FOLDED]!;
+    if (folded >= FOLD_CAP && s.status === "pending") s.spinning = true;
     const step: Step = {
       thread: t,
       action: view.action!,

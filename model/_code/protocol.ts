@@ -37,6 +37,14 @@ export const C_RESET = 14;
 /** The location id of the operation (its text was sent once, in newLocs). */
 export const C_LOC = 15;
 
+/**
+ * How many re-reads fold into one step before the Worker reports again (more
+ * than any bounded spin of the ring, e.g. SPIN_CHECKS = 128). A report with
+ * this many folded loads is a busy-wait: the controller does not schedule
+ * the thread again until another thread writes a word it reads.
+ */
+export const FOLD_CAP = 1024;
+
 /** Words (of the ring's buffer) the quiet map covers. */
 export const QUIET_WORDS = 1 << 16;
 

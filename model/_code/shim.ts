@@ -25,6 +25,7 @@ import {
   C_WAKE,
   C_WIDTH,
   F_TIMEOUT,
+  FOLD_CAP,
   K_BARRIER,
   K_CAS,
   K_LOAD,
@@ -53,9 +54,6 @@ export class AbortExecution extends Error {
 
 /** Codes of the read-modify-write methods, in C_VALUE2. */
 export const RMW_NAMES = ["add", "sub", "and", "or", "xor", "exchange"];
-
-/** How many loads of one word from one call site fold into one step. */
-const FOLD_CAP = 4096;
 
 // deno-lint-ignore no-explicit-any
 type AnyArray = any;
