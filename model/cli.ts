@@ -10,7 +10,7 @@
  */
 
 import { parse, UsageError } from "./_cli/args.ts";
-import { TARGETS } from "./_cli/targets.ts";
+import { OWN_FLAGS_MODES, TARGETS } from "./_cli/targets.ts";
 import { USAGE } from "./_cli/usage.ts";
 import type { CliIo } from "./_cli/io.ts";
 export type * from "./_cli/io.ts";
@@ -44,6 +44,8 @@ export function main(
     return 2;
   };
   try {
+    const own = OWN_FLAGS_MODES.find((mode) => mode.wants(args));
+    if (own !== undefined) return own.run(args, io);
     const parsed = parse(args);
     if (parsed.switches.has("help")) {
       io.out(USAGE);
@@ -84,6 +86,8 @@ if (import.meta.main) {
       out: (text) => write(Deno.stdout, text),
       err: (text) => write(Deno.stderr, text),
       errIsTerminal: Deno.stderr.isTerminal(),
+      readFile: (path) => Deno.readTextFile(path),
+      cwd: Deno.cwd(),
     }),
   );
 }

@@ -19,8 +19,14 @@
  *   {@linkcode traceToMermaid} and {@linkcode reportToJson} make traces
  *   readable.
  *
- * Everything here is pure and browser-safe (no `Deno` APIs); the command line
- * is `model/cli.ts` (`deno task check`).
+ * - {@linkcode checkCode} model-checks the production code itself: the
+ *   unmodified ring in Workers under a controlled scheduler, every
+ *   interleaving of its shared-memory operations (it blocks its thread in
+ *   `Atomics.wait`, so it runs in Deno or a Worker, not on a page's main
+ *   thread).
+ *
+ * Everything else here is pure and browser-safe (no `Deno` APIs); the command
+ * line is `model/cli.ts` (`deno task check`).
  *
  * @example Finding the bug in "publish before write"
  * ```ts
@@ -46,3 +52,4 @@ export * from "./conformance.ts";
 export * from "./conformance_sequence.ts";
 export * from "./explore_parallel.ts";
 export * from "./explore_bitstate.ts";
+export * from "./check_code.ts";

@@ -12,4 +12,8 @@ export interface CliIo {
   errIsTerminal: boolean;
   /** Seconds a run must last before progress appears (default 1). */
   progressAfter?: number;
+  /** Reads a file (`--against code --replay FILE`); absent: refused. */
+  readFile?: (path: string) => Promise<string>;
+  /** The working directory, to resolve `--against code --ring PATH` (default "."). */
+  cwd?: string;
 }

@@ -8,6 +8,7 @@ import { asUsage, type Parsed } from "./args.ts";
 import { runCheck } from "./check.ts";
 import { runProof } from "./proof.ts";
 import { againstProduction } from "./against_production.ts";
+import { runCodeCli, wantsCode } from "../_code/cli.ts";
 
 /**
  * A target of `--against`: runs with the parsed flags, returns the exit code
@@ -28,3 +29,31 @@ export const TARGETS: Readonly<Record<string, Target>> = {
     }
   },
 };
+
+/**
+ * A mode with flags of its own (the production code under the controlled
+ * scheduler has scenario and search flags the model does not): `main()` hands
+ * it the raw arguments before the common flags are parsed.
+ */
+export interface OwnFlagsMode {
+  /** Whether the arguments ask for this mode. */
+  wants(args: readonly string[]): boolean;
+  /** Runs it: the exit code. */
+  run(args: readonly string[], io: CliIo): Promise<number>;
+}
+
+/** The modes with flags of their own, one line each. */
+export const OWN_FLAGS_MODES: readonly OwnFlagsMode[] = [
+  {
+    wants: wantsCode,
+    run: (args, io) =>
+      runCodeCli(args, {
+        out: io.out,
+        err: io.err,
+        readFile: io.readFile ??
+          ((path) =>
+            Promise.reject(new Error(`Cannot read ${path}: no file access`))),
+        cwd: io.cwd ?? ".",
+      }),
+  },
+];

@@ -22,7 +22,9 @@ Exploration:
   --por              partial-order reduction (traces valid, not always shortest)
   --workers N        breadth-first on N Workers sharing the visited set
   --ignore NAMES     comma-separated invariants not to check
-  --against TARGET   what to check: model (default), or production: the
+  --against TARGET   what to check: model (default); code: the production
+                     code under a controlled scheduler (its own flags: see
+                     --against code --help); or production: the
                      production rings in lockstep with the model. --sync none:
                      the one-producer ring (--slots, --items, --scheme,
                      --start pick a configuration; by default a grid: both

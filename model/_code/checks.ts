@@ -1,0 +1,170 @@
+// The checks of every execution: after each step, the invariants on the
+// ring's shared state read through inspectRing() (the abstraction function
+// the lockstep check uses); at the end, the history of the threads' calls.
+import type { Execution, Step, StepCheck } from "./controller.ts";
+import type { CodeEvent, CodeScenario, RingModule } from "./scenario_types.ts";
+import { itemsOf, prefillOf } from "./scenarios.ts";
+
+/** A failed check. */
+export interface CheckFailure {
+  readonly property: string;
+  readonly message: string;
+}
+
+/** Every item any producer of the scenario may push. */
+function validItems(
+  scenario: CodeScenario,
+  params: Record<string, unknown>,
+): Set<number> {
+  const valid = new Set<number>();
+  for (let p = 0; p < scenario.threads.length; p++) {
+    for (const item of itemsOf(p, params)) valid.add(item);
+  }
+  for (const item of prefillOf(params)) valid.add(item);
+  return valid;
+}
+
+/** The items between `out` and `in`, oldest first (rings only). */
+export function ringWindow(
+  ring: RingModule,
+  sab: SharedArrayBuffer,
+  start: number,
+): number[] {
+  const s = ring.inspectRing(sab);
+  const data = new Int32Array(sab, s.offsets.data, s.slots);
+  // Counter scheme: slots start at 0 whatever the counters' start.
+  const first = s.scheme === "textbook"
+    ? s.out
+    : s.scheme === "counter"
+    ? ((s.out - start) >>> 0) % s.slots
+    : ((s.out % s.slots) + s.slots) % s.slots;
+  const items: number[] = [];
+  for (let k = 0; k < Math.min(s.size, s.slots); k++) {
+    items.push(Atomics.load(data, (first + k) % s.slots));
+  }
+  return items;
+}
+
+/** The per-step check of a scenario: bound and no-unproduced on the ring. */
+export function stepCheck(
+  ring: RingModule,
+  scenario: CodeScenario,
+  params: Record<string, unknown>,
+): StepCheck | undefined {
+  if (scenario.engine === "unbounded") return undefined;
+  const valid = validItems(scenario, params);
+  return (sab: SharedArrayBuffer, _steps: readonly Step[]) => {
+    const s = ring.inspectRing(sab);
+    if (s.size > s.capacity) {
+      return {
+        property: "bound",
+        message:
+          `the ring holds ${s.size} items, more than its capacity ${s.capacity} (in ${s.in}, out ${s.out})`,
+      };
+    }
+    if (scenario.engine === "sequence") return null;
+    const window = ringWindow(ring, sab, Number(params.start ?? 0));
+    const last = new Map<number, number>();
+    for (const [k, item] of window.entries()) {
+      if (!valid.has(item)) {
+        return {
+          property: "no-unproduced",
+          message: `slot ${
+            (s.out + k) % s.slots
+          } between out and in holds ${item}, which no producer wrote`,
+        };
+      }
+      const p = Math.floor((item - 1) / 10);
+      if ((last.get(p) ?? -Infinity) >= item) {
+        return {
+          property: "fifo",
+          message: `the ring holds ${last.get(p)} before ${item}`,
+        };
+      }
+      last.set(p, item);
+    }
+    return null;
+  };
+}
+
+/** The history check at the end of an execution. */
+export function historyCheck(
+  ring: RingModule,
+  scenario: CodeScenario,
+  execution: Execution,
+  params: Record<string, unknown>,
+): CheckFailure | null {
+  const names = scenario.names;
+  for (const [t, result] of execution.results.entries()) {
+    if (result?.error !== undefined) {
+      return {
+        property: "exception",
+        message: `${
+          names[t]
+        } threw ${result.error.name}: ${result.error.message}`,
+      };
+    }
+  }
+  const pushed = new Set<number>(prefillOf(params));
+  const refused = new Set<number>();
+  const popped = new Map<number, string>();
+  let drainedBy: string | null = null;
+  for (const [t, result] of execution.results.entries()) {
+    const last = new Map<number, number>();
+    for (const event of (result?.events ?? []) as CodeEvent[]) {
+      if (event.op === "push" && event.ok) pushed.add(event.item);
+      if (event.op === "push-closed") refused.add(event.item);
+      if (event.op === "drained") drainedBy = names[t]!;
+      if (event.op !== "pop") continue;
+      const item = event.item;
+      if (popped.has(item)) {
+        return {
+          property: "no-duplicate",
+          message: `${item} was popped twice (by ${popped.get(item)} and ${
+            names[t]
+          })`,
+        };
+      }
+      popped.set(item, names[t]!);
+      const p = Math.floor((item - 1) / 10);
+      if ((last.get(p) ?? -Infinity) > item) {
+        return {
+          property: "fifo",
+          message: `${names[t]} popped ${item} after ${last.get(p)}`,
+        };
+      }
+      last.set(p, item);
+    }
+  }
+  for (const [item, by] of popped) {
+    if (!pushed.has(item)) {
+      return {
+        property: "no-unproduced",
+        message: refused.has(item)
+          ? `${by} popped ${item}, whose push threw ClosedError`
+          : `${by} popped ${item}, which was never pushed`,
+      };
+    }
+  }
+  const left = scenario.engine === "unbounded"
+    ? []
+    : ringWindow(ring, execution.ring, Number(params.start ?? 0));
+  for (const item of pushed) {
+    if (popped.has(item)) continue;
+    if (!left.includes(item)) {
+      return {
+        property: "no-loss",
+        message:
+          `${item} was pushed (the push returned) but is neither popped nor in the ring`,
+      };
+    }
+    if (drainedBy !== null) {
+      return {
+        property: "no-loss",
+        message:
+          `${item} was pushed (the push returned true) but ${drainedBy} had concluded the ring closed and drained: nobody will pop it`,
+      };
+    }
+  }
+  return null;
+}

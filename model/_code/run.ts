@@ -1,0 +1,237 @@
+// One check: a search over the schedules of one scenario, with the step and
+// history checks on every execution.
+import type { Controller, Execution, Step } from "./controller.ts";
+import { historyCheck, stepCheck } from "./checks.ts";
+import { RaceDetector } from "./races.ts";
+import { Search, type SearchMode } from "./search.ts";
+import type { CodeEvent } from "./scenario_types.ts";
+
+/** A failing execution, ready to print or replay. */
+export interface CodeFailure {
+  readonly property: string;
+  readonly message: string;
+  readonly steps: readonly Step[];
+  /** The thread chosen at every step: replays the execution. */
+  readonly schedule: readonly number[];
+  readonly names: readonly string[];
+  readonly events: readonly (readonly CodeEvent[])[];
+  /** Byte offsets of `in`, `out` and slot 0, the slot stride and count. */
+  readonly layout: RingLayout | null;
+  /** The words the search treated as never written: a replay needs them. */
+  readonly quiet: readonly number[];
+}
+
+/** Where the ring's words are, for naming them in output. */
+export interface RingLayout {
+  readonly in: number;
+  readonly out: number;
+  readonly data: number;
+  readonly stride: number;
+  readonly slots: number;
+}
+
+/** The outcome of one check. */
+export interface CodeRunReport {
+  readonly scenario: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly mode: SearchMode;
+  readonly verdict: "pass" | "fail" | "incomplete";
+  readonly executions: number;
+  /** Executions cut short because every thread that could move was asleep (DPOR). */
+  readonly redundant: number;
+  /** Times the search started over because a word thought never written was written. */
+  readonly restarts: number;
+  readonly steps: number;
+  readonly seconds: number;
+  readonly complete: boolean;
+  readonly failure?: CodeFailure;
+}
+
+/** Options of {@linkcode runOne}. */
+export interface RunOptions {
+  readonly scenario: string;
+  readonly params: Record<string, unknown>;
+  readonly mode: SearchMode;
+  readonly bound?: number;
+  readonly executions?: number;
+  readonly seed?: number;
+  readonly depth?: number;
+  readonly races: boolean;
+  /** Byte offsets of words whose plain writes may race with atomic accesses. */
+  readonly allowMixed?: readonly number[];
+  readonly maxSteps?: number;
+  /** Stop after this many seconds (verdict incomplete). */
+  readonly seconds?: number;
+  /** Replay exactly this schedule (one execution). */
+  readonly schedule?: readonly number[];
+  /** With `schedule`: the failure's quiet words. */
+  readonly quiet?: readonly number[];
+  readonly onProgress?: (executions: number, steps: number) => void;
+}
+
+function layoutOf(ring: unknown, sab: SharedArrayBuffer): RingLayout | null {
+  try {
+    // deno-lint-ignore no-explicit-any
+    const s = (ring as any).inspectRing(sab);
+    return {
+      in: s.offsets.in,
+      out: s.offsets.out,
+      data: s.offsets.data,
+      stride: s.stride,
+      slots: s.slots,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** Runs one scenario's search on `controller`. */
+export function runOne(
+  controller: Controller,
+  ring: unknown,
+  options: RunOptions,
+): CodeRunReport {
+  const scenario = controller.scenario(options.scenario);
+  const check = stepCheck(ring, scenario, options.params);
+  const searchOptions = {
+    mode: options.mode,
+    ...(options.bound === undefined ? {} : { bound: options.bound }),
+    ...(options.executions === undefined
+      ? {}
+      : { executions: options.executions }),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.depth === undefined ? {} : { depth: options.depth }),
+  };
+  let search = new Search(searchOptions);
+  controller.resetQuiet();
+  if (options.schedule !== undefined) controller.setQuiet(options.quiet ?? []);
+  let restarts = 0;
+  const races = options.races ? new RaceDetector() : null;
+  races?.names(scenario.names);
+  races?.allowMixed(
+    (options.allowMixed ?? []).flatMap((a) => [a, a + 1, a + 2, a + 3]),
+  );
+  const started = performance.now();
+  const steps0 = controller.steps;
+  let executions = 0;
+  let redundant = 0;
+  let failure: CodeFailure | undefined;
+  let timedOut = false;
+  const replay = options.schedule;
+  while (true) {
+    const scheduler = replay !== undefined
+      ? (executions === 0
+        ? {
+          choose: (_: unknown, steps: readonly Step[]) =>
+            steps.length < replay.length ? replay[steps.length]! : -1,
+        }
+        : null)
+      : search.next();
+    if (scheduler === null) break;
+    const execution: Execution = controller.run(
+      options.scenario,
+      options.params,
+      {
+        scheduler,
+        ...(check === undefined ? {} : { check }),
+        ...(options.maxSteps === undefined
+          ? {}
+          : { maxSteps: options.maxSteps }),
+        races,
+        // The first execution learns the words nobody writes; the search
+        // proper starts after it (its steps no longer include their loads).
+        learnQuiet: executions === 0 && replay === undefined,
+      },
+    );
+    executions++;
+    if (executions === 1 && replay === undefined) {
+      search = new Search(searchOptions);
+    }
+    search.finish(execution.steps.length);
+    if (controller.quietBroken && replay === undefined) {
+      // A word thought never written was written: the loads of it skipped
+      // as scheduling points may matter. Start the search over.
+      controller.quietBroken = false;
+      restarts++;
+      search = new Search(searchOptions);
+    }
+    const outcome = execution.outcome;
+    let bad: { property: string; message: string } | null = null;
+    if (outcome.kind === "pruned") {
+      redundant++;
+      if (replay === undefined) continue;
+    }
+    if (outcome.kind === "violation") {
+      const last = execution.steps[execution.steps.length - 1];
+      bad = last === undefined || outcome.property === "data-race" ? outcome : {
+        property: outcome.property,
+        message: `${outcome.message} (after ${
+          scenario.names[last.thread]
+        }'s step at ${last.op.loc})`,
+      };
+    } else if (outcome.kind === "deadlock") {
+      bad = {
+        property: "deadlock",
+        message: `no thread can move and ${
+          outcome.blocked.map((t) => scenario.names[t]).join(", ")
+        } ${
+          outcome.blocked.length === 1 ? "has" : "have"
+        } not finished (asleep in ${
+          outcome.blocked.map((t) => {
+            const step = [...execution.steps].reverse().find((s) =>
+              s.thread === t
+            );
+            return step?.op.loc ?? "?";
+          }).join(", ")
+        }): a lost wake-up or a deadlock`,
+      };
+    } else if (outcome.kind === "done") {
+      bad = historyCheck(ring, scenario, execution, options.params);
+    }
+    if (bad !== null) {
+      const candidate: CodeFailure = {
+        ...bad,
+        steps: execution.steps,
+        schedule: execution.schedule,
+        names: scenario.names,
+        events: execution.results.map((r) => r?.events ?? []),
+        layout: layoutOf(ring, execution.ring),
+        // The probe execution ran before any word was quiet.
+        quiet: executions === 1 && replay === undefined
+          ? []
+          : controller.quietWords(),
+      };
+      failure = candidate;
+      break;
+    }
+    options.onProgress?.(executions, controller.steps - steps0);
+    if (
+      options.seconds !== undefined &&
+      (performance.now() - started) / 1000 > options.seconds
+    ) {
+      timedOut = true;
+      break;
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const complete = replay === undefined && search.complete && !timedOut &&
+    failure === undefined;
+  return {
+    scenario: options.scenario,
+    params: options.params,
+    mode: options.mode,
+    verdict: failure !== undefined
+      ? "fail"
+      : complete || options.mode === "random" || options.mode === "pct" ||
+          replay !== undefined
+      ? "pass"
+      : "incomplete",
+    executions,
+    redundant,
+    restarts,
+    steps: controller.steps - steps0,
+    seconds,
+    complete,
+    ...(failure === undefined ? {} : { failure }),
+  };
+}

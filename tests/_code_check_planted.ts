@@ -1,0 +1,180 @@
+// Planted bugs for the code check: each copies src/ and mod.ts into a
+// temporary directory, replaces one short snippet (which must occur exactly
+// once in src/, so a planted bug cannot silently vanish when src/ changes)
+// and runs checkCode() on the copy. Run as a subprocess by
+// tests/code_check_planted_test.ts (it needs --allow-write for the copy).
+// Prints one JSON line per bug.
+import { checkCode, type CodeCheckEntry } from "../model/mod.ts";
+
+/** A planted bug: where, what, and the scenario that should catch it. */
+export interface PlantedBug {
+  readonly name: string;
+  /** The bug class (from issue 11). */
+  readonly kind: string;
+  readonly find: string;
+  readonly replace: string;
+  readonly entry: CodeCheckEntry;
+  /** The failure must name a source line whose text contains this. */
+  readonly line: string;
+  readonly property: string;
+}
+
+/** The planted bugs. */
+export const PLANTED: readonly PlantedBug[] = [
+  {
+    name: "publish-before-write",
+    kind: "publishing an index before writing the slot",
+    find:
+      "    if (data !== null) data[this.#inSlot] = item as never;\n    else this.#codec.write(this.#inSlot, item);\n    this.#advance(1);",
+    replace:
+      "    const slot = this.#inSlot;\n    this.#advance(1);\n    if (data !== null) data[slot] = item as never;\n    else this.#codec.write(slot, item);",
+    entry: { scenario: "try", params: { slots: 2, items: 1 } },
+    line: "Atomics.store(words, W_IN",
+    property: "no-unproduced",
+  },
+  {
+    name: "sleep-without-recheck",
+    kind: "a sleeper that raises its flag without re-checking",
+    find:
+      "    if (!this.#isEmpty()) return false;\n    if (this.#ring.isClosed()) {",
+    replace: "    if (this.#ring.isClosed()) {",
+    entry: { scenario: "blocking", params: { slots: 2, items: 1 } },
+    line: "Atomics.wait(",
+    property: "deadlock",
+  },
+  {
+    name: "close-without-wake",
+    kind: "a close that forgets to wake",
+    find:
+      "  for (const flag of flags) {\n    Atomics.store(words, flag, 0);\n    Atomics.notify(words, flag);",
+    replace:
+      "  for (const flag of flags) {\n    Atomics.store(words, flag, 0);",
+    entry: { scenario: "close", params: { slots: 2, items: 1 } },
+    line: "Atomics.wait(",
+    property: "deadlock",
+  },
+  {
+    name: "stale-out",
+    kind: "a stale cached index on one path",
+    find:
+      "    if (next !== this.#out) return false;\n    this.#out = this.#loadOut();",
+    replace: "    if (next !== this.#out) return false;",
+    entry: { scenario: "blocking", params: { slots: 2, items: 1, prefill: 1 } },
+    line: "Atomics.wait(",
+    property: "deadlock",
+  },
+  {
+    name: "claim-load-store",
+    kind: "a claim done with load+store instead of compareExchange",
+    find:
+      "    return Atomics.compareExchange(this.words, side.position, p, to) === p;",
+    replace:
+      "    if (Atomics.load(this.words, side.position) !== p) return false;\n    Atomics.store(this.words, side.position, to);\n    return true;",
+    entry: { scenario: "sequence-2x1", params: { slots: 2, items: 1 } },
+    line: "data[slot] = item",
+    property: "data-race",
+  },
+  {
+    name: "sequence-before-data",
+    kind: "a sequence number published before the data",
+    find:
+      "    if (data !== null) data[slot] = item as never;\n    else this.#codec.write(slot, item);\n    this.#core.publish(p);",
+    replace:
+      "    this.#core.publish(p);\n    if (data !== null) data[slot] = item as never;\n    else this.#codec.write(slot, item);",
+    entry: { scenario: "sequence-1x2", params: { slots: 2, items: 1 } },
+    line: "data[slot] = item",
+    property: "data-race",
+  },
+  {
+    name: "link-after-publish",
+    kind: "an unbounded segment linked after in is published",
+    find: "    this.#segments.link(this.#tail, next);",
+    replace:
+      "    const from = this.#tail;\n    queueMicrotask(() => this.#segments.link(from, next));",
+    entry: { scenario: "unbounded", params: { slots: 1, items: 2 } },
+    line: "CorruptedRingError",
+    property: "exception",
+  },
+];
+
+async function copyTree(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const entry of Deno.readDir(from)) {
+    const source = `${from}/${entry.name}`;
+    const target = `${to}/${entry.name}`;
+    if (entry.isDirectory) await copyTree(source, target);
+    else if (entry.name.endsWith(".ts")) await Deno.copyFile(source, target);
+  }
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const files: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory) files.push(...await filesUnder(path));
+    else if (entry.name.endsWith(".ts")) files.push(path);
+  }
+  return files;
+}
+
+/** Copies the ring with `bug` planted; returns the copy's mod.ts and the patched file. */
+export async function plant(
+  bug: PlantedBug,
+  root: string,
+): Promise<{ mod: string; file: string; matches: number }> {
+  const dir = await Deno.makeTempDir({ prefix: "ringproof_planted_" });
+  await copyTree(`${root}/src`, `${dir}/src`);
+  await Deno.copyFile(`${root}/mod.ts`, `${dir}/mod.ts`);
+  let matches = 0;
+  let patched = "";
+  for (const file of await filesUnder(`${dir}/src`)) {
+    const text = await Deno.readTextFile(file);
+    const count = text.split(bug.find).length - 1;
+    if (count === 0) continue;
+    matches += count;
+    patched = file;
+    await Deno.writeTextFile(file, text.replace(bug.find, bug.replace));
+  }
+  return { mod: `${dir}/mod.ts`, file: patched, matches };
+}
+
+if (import.meta.main) {
+  const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+  const names = Deno.args.length > 0 ? Deno.args : PLANTED.map((b) => b.name);
+  for (const name of names) {
+    const bug = PLANTED.find((b) => b.name === name)!;
+    const { mod, file, matches } = await plant(bug, root);
+    const started = performance.now();
+    const report = await checkCode({
+      entries: [bug.entry],
+      ring: new URL(`file://${mod}`),
+      seconds: 60,
+    });
+    const entry = report.entries[0]!;
+    const failure = entry.failure;
+    // The source lines the failure names, read from the patched copy.
+    const lines: string[] = [];
+    for (
+      const match of (failure?.message ?? "").matchAll(
+        /src\/([\w/]+\.ts):(\d+)/g,
+      )
+    ) {
+      const text = await Deno.readTextFile(
+        `${mod.replace(/mod\.ts$/, "")}src/${match[1]}`,
+      );
+      lines.push(text.split("\n")[Number(match[2]) - 1]!.trim());
+    }
+    console.log(JSON.stringify({
+      name,
+      matches,
+      file: file.replace(/^.*\/src\//, "src/"),
+      verdict: entry.verdict,
+      property: failure?.property ?? null,
+      message: failure?.message ?? null,
+      lines,
+      executions: entry.executions,
+      seconds: (performance.now() - started) / 1000,
+    }));
+    await Deno.remove(mod.replace(/\/mod\.ts$/, ""), { recursive: true });
+  }
+}
