@@ -1,0 +1,375 @@
+// Copyright 2025 the ringproof authors. MIT license.
+// The proof obligations and how each is put to the solver: Init ⇒ Inv,
+// Inv ∧ step ⇒ Inv′ for every step, Inv ⇒ each safety property, plus the
+// lemmas the step obligations rely on. A failed obligation is searched again
+// with Z3's real `mod` and `bv2int` for a small concrete counterexample.
+
+import type { ConsumerOp, ProducerOp } from "../bounded_buffer.ts";
+import { type Assignment, readState } from "./concrete.ts";
+import { invariant, type Named, safety } from "./invariant.ts";
+import { LEMMAS } from "./lemmas.ts";
+import { actions, initialState } from "./relation.ts";
+import { freshState, type SymState, type System, system } from "./state.ts";
+import { consumerProgram, producerProgram, type Variant } from "./variant.ts";
+import type { Formula, Int, Word, Z3 } from "./z3.ts";
+
+/** Which candidate invariant the obligations are about. */
+export type Candidate = "inductive" | "safety";
+
+/** The outcome of one obligation. */
+export interface Outcome {
+  kind: "lemma" | "init" | "step" | "safety";
+  /** `lemma mod-succ`, `init`, `P0 write`, `bound`. */
+  name: string;
+  /** The obligation in symbols. */
+  statement: string;
+  /** For a step: the action. */
+  action?: { process: "P0" | "C0"; op: ProducerOp | ConsumerOp };
+  /** For a safety obligation: the property. */
+  property?: string;
+  /**
+   * `proved` (unsat), `failed` (a counterexample), `unknown` (the solver gave
+   * up), `definition` (a lemma that is the SMT-LIB definition of bit-vectors).
+   */
+  status: "proved" | "failed" | "unknown" | "definition";
+  /** Solver seconds (both searches when a counterexample was looked for). */
+  seconds: number;
+  /** The conjuncts (or the property) the counterexample breaks. */
+  broken?: string[];
+  /** The counterexample's state: before the step, or the state itself. */
+  state?: Assignment;
+  /** For a failed step: the state after it. */
+  next?: Assignment;
+}
+
+/** Options of {@linkcode discharge}. */
+export interface DischargeOptions {
+  /** The candidate invariant. Default `"inductive"`. */
+  candidate?: Candidate;
+  /** Extra assumptions on the parameters (e.g. BUFFER_SIZE divides 2^32). */
+  assume?: (sys: System) => Formula;
+  /** Per-query timeout in milliseconds. Default 30000. */
+  timeout?: number;
+  /** Largest BUFFER_SIZE and item count a counterexample is first looked for in. Default 6. */
+  small?: number;
+}
+
+type Goal = {
+  named: Named[];
+  conjuncts: (sys: System, s: SymState) => Named[];
+};
+
+function conjunctsOf(candidate: Candidate) {
+  return candidate === "inductive" ? invariant : safety;
+}
+
+/** The lemma instances the obligations about state `s` may need. */
+function instances(sys: System, s: SymState): Formula[] {
+  const { z } = sys;
+  const ints: Int[] = [];
+  for (const x of [s.c, s.p]) {
+    for (const d of [-2, -1, 0, 1]) ints.push(x.add(d));
+  }
+  const words: Word[] = [];
+  if (sys.variant.scheme === "counter") {
+    const inW = s.in as Word;
+    const outW = s.out as Word;
+    words.push(inW, outW, sys.S, inW.sub(outW), inW.sub(outW).add(1));
+  }
+  return LEMMAS.flatMap((lemma) =>
+    lemma.about === "ground"
+      ? [lemma.at(sys, z.Int.val(0))]
+      : lemma.about === "mod"
+      ? ints.map((x) => lemma.at(sys, x))
+      : words.map((x) => lemma.at(sys, x))
+  );
+}
+
+/** How a query treats `∀j`: instances (a proof), `j < small`, or as is. */
+type Mode = "proof" | "any" | number;
+
+/** A conjunction of named formulas, with `∀j` conjuncts instantiated at `terms` (if given). */
+function instantiated(
+  sys: System,
+  named: Named[],
+  terms: Int[] | undefined,
+): Formula {
+  return sys.z.And(
+    ...named.flatMap((n) =>
+      n.at === undefined || terms === undefined
+        ? [n.formula]
+        : terms.map((t) => n.at!(t))
+    ),
+  );
+}
+
+function goalAt(sys: System, named: Named[], j: Int): Formula {
+  return sys.z.And(
+    ...named.map((n) => n.at === undefined ? n.formula : n.at(j)),
+  );
+}
+
+interface Query {
+  outcome: Omit<Outcome, "status" | "seconds">;
+  /** Builds the query over a system: hypotheses and the negated goal. */
+  build(sys: System, mode: Mode): {
+    formula: Formula;
+    state: SymState;
+    next?: SymState;
+    goal: (s: SymState) => Named[];
+  };
+}
+
+async function check(
+  z: Z3,
+  formula: Formula,
+  timeout: number,
+): Promise<
+  {
+    result: "sat" | "unsat" | "unknown";
+    solver: InstanceType<Z3["Solver"]>;
+    seconds: number;
+  }
+> {
+  const solver = new z.Solver();
+  solver.set("timeout", timeout);
+  solver.add(formula);
+  const started = performance.now();
+  const result = await solver.check();
+  return { result, solver, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Bounds on a counterexample's size, and its cells and locals typed. */
+function smallBounds(sys: System, s: SymState, small: number): Formula {
+  const { z, N, K } = sys;
+  const cells = Array.from({ length: small }, (_, k) => {
+    const v = s.cells.select(z.Int.val(k)) as Int;
+    return z.Implies(N.gt(k), z.And(v.ge(-1), v.lt(K)));
+  });
+  return z.And(
+    N.le(small),
+    K.le(small),
+    ...cells,
+    s.nc.ge(-1),
+    s.nc.lt(K),
+    s.slotP.ge(0),
+    s.slotP.lt(N),
+    s.slotC.ge(0),
+    s.slotC.lt(N),
+  );
+}
+
+function queries(variant: Variant, candidate: Candidate): Query[] {
+  const conj = conjunctsOf(candidate);
+  const terms = (sys: System, mode: Mode) => {
+    const { z } = sys;
+    const j0 = z.Int.const("j0");
+    // "proof": instances of ∀j (sound: implied by it); "small": every j
+    // below the item bound (exact there: j < K); "any": ∀j itself.
+    return {
+      j0,
+      hyp: mode === "proof"
+        ? [z.Int.val(0), j0.sub(1), j0, j0.add(1)]
+        : mode === "any"
+        ? undefined
+        : Array.from({ length: mode }, (_, k) => z.Int.val(k)),
+    };
+  };
+  const base = (sys: System, s: SymState, mode: Mode) =>
+    sys.z.And(
+      sys.params,
+      ...(mode === "proof"
+        ? instances(sys, s)
+        : mode === "any"
+        ? []
+        : [smallBounds(sys, s, mode)]),
+    );
+  const list: Query[] = [{
+    outcome: { kind: "init", name: "init", statement: "Init ⇒ Inv" },
+    build(sys, mode) {
+      const s = initialState(sys);
+      const { j0 } = terms(sys, mode);
+      return {
+        formula: sys.z.And(
+          base(sys, s, mode),
+          sys.z.Not(goalAt(sys, conj(sys, s), j0)),
+        ),
+        state: s,
+        goal: (x) => conj(sys, x),
+      };
+    },
+  }];
+  for (const [index, label] of actionLabels(variant).entries()) {
+    list.push({
+      outcome: {
+        kind: "step",
+        name: `${label.process} ${label.op}`,
+        statement: `Inv ∧ ${label.process} ${label.op} ⇒ Inv′`,
+        action: label,
+      },
+      build(sys, mode) {
+        const s = freshState(sys);
+        const action = actions(sys, s)[index]!;
+        const { j0, hyp } = terms(sys, mode);
+        return {
+          formula: sys.z.And(
+            base(sys, s, mode),
+            instantiated(sys, conj(sys, s), hyp),
+            action.guard,
+            sys.z.Not(goalAt(sys, conj(sys, action.next), j0)),
+          ),
+          state: s,
+          next: action.next,
+          goal: (x) => conj(sys, x),
+        };
+      },
+    });
+  }
+  for (const property of ["bound", "no-unproduced", "fifo"]) {
+    list.push({
+      outcome: {
+        kind: "safety",
+        name: property,
+        statement: `Inv ⇒ ${property}`,
+        property,
+      },
+      build(sys, mode) {
+        const s = freshState(sys);
+        const { hyp } = terms(sys, mode);
+        const prop = safety(sys, s).find((p) => p.name === property)!;
+        return {
+          formula: sys.z.And(
+            base(sys, s, mode),
+            instantiated(sys, conj(sys, s), hyp),
+            sys.z.Not(prop.formula),
+          ),
+          state: s,
+          goal: (x) => safety(sys, x).filter((p) => p.name === property),
+        };
+      },
+    });
+  }
+  return list;
+}
+
+/** The processes' steps of a variant, in the relation's order. */
+export function actionLabels(
+  variant: Variant,
+): { process: "P0" | "C0"; op: ProducerOp | ConsumerOp }[] {
+  // The relation lists the producer's program, then the consumer's.
+  return [
+    ...producerLabels(variant),
+    ...consumerLabels(variant),
+  ];
+}
+
+function producerLabels(variant: Variant) {
+  return producerProgram(variant).map((op) => ({ process: "P0" as const, op }));
+}
+
+function consumerLabels(variant: Variant) {
+  return consumerProgram(variant).map((op) => ({ process: "C0" as const, op }));
+}
+
+/** The lemmas' obligations, proved with Z3's real `mod` and `bv2int`. */
+async function proveLemmas(
+  z: Z3,
+  variant: Variant,
+  timeout: number,
+): Promise<Outcome[]> {
+  const sys = system(z, variant, "mod");
+  const out: Outcome[] = [];
+  for (const lemma of LEMMAS) {
+    const words = lemma.about === "word" || lemma.name === "word-zero";
+    if (words && variant.scheme !== "counter") continue;
+    if (lemma.by === "definition") {
+      out.push({
+        kind: "lemma",
+        name: `lemma ${lemma.name}`,
+        statement: lemma.statement,
+        status: "definition",
+        seconds: 0,
+      });
+      continue;
+    }
+    const x = lemma.about === "word"
+      ? z.BitVec.const("w", 32)
+      : z.Int.const("x");
+    const { result, seconds } = await check(
+      z,
+      z.And(sys.N.ge(2), z.Not(lemma.at(sys, x))),
+      timeout,
+    );
+    out.push({
+      kind: "lemma",
+      name: `lemma ${lemma.name}`,
+      statement: lemma.statement,
+      status: result === "unsat" ? "proved" : "unknown",
+      seconds,
+    });
+  }
+  return out;
+}
+
+/**
+ * Discharges every obligation of a variant's candidate invariant, for every
+ * BUFFER_SIZE and item count (and, for counters, every start).
+ */
+export async function discharge(
+  z: Z3,
+  variant: Variant,
+  options: DischargeOptions = {},
+): Promise<Outcome[]> {
+  const candidate = options.candidate ?? "inductive";
+  const timeout = options.timeout ?? 30_000;
+  const small = options.small ?? 6;
+  const outcomes = await proveLemmas(z, variant, timeout);
+  const lemmaSys = system(z, variant, "lemmas");
+  const realSys = system(z, variant, "mod");
+  for (const query of queries(variant, candidate)) {
+    const assume = (sys: System) =>
+      options.assume?.(sys) ?? sys.z.Bool.val(true);
+    const first = query.build(lemmaSys, "proof");
+    const proof = await check(
+      z,
+      z.And(first.formula, assume(lemmaSys)),
+      timeout,
+    );
+    let seconds = proof.seconds;
+    if (proof.result === "unsat") {
+      outcomes.push({ ...query.outcome, status: "proved", seconds });
+      continue;
+    }
+    // Look for a real counterexample: small first, then any size.
+    let found: Outcome | undefined;
+    for (const mode of [small, "any"] as const) {
+      const built = query.build(realSys, mode);
+      const search = await check(
+        z,
+        z.And(built.formula, assume(realSys)),
+        timeout,
+      );
+      seconds += search.seconds;
+      if (search.result !== "sat") continue;
+      const model = search.solver.model();
+      const j = z.Int.const("j0");
+      const after = built.next ?? built.state;
+      const broken = built.goal(after).filter((n) =>
+        !z.isTrue(model.eval(n.at === undefined ? n.formula : n.at(j), true))
+      ).map((n) => n.name);
+      found = {
+        ...query.outcome,
+        status: "failed",
+        seconds,
+        broken,
+        state: readState(realSys, model, built.state),
+        ...(built.next === undefined
+          ? {}
+          : { next: readState(realSys, model, built.next) }),
+      };
+      break;
+    }
+    outcomes.push(found ?? { ...query.outcome, status: "unknown", seconds });
+  }
+  return outcomes;
+}
