@@ -52,14 +52,22 @@ export function readState(
 ): Assignment {
   const { z } = sys;
   const num = (t: Int | Word) => number(z, model.eval(t, true));
+  // A word is read through `toInt`: with the lemmas' uninterpreted
+  // function, the value the solver reasoned about.
+  const word = (t: Int | Word) =>
+    sys.variant.scheme === "counter" ? num(sys.toInt(t as Word)) : num(t);
   const bool = (t: Formula) => z.isTrue(model.eval(t, true));
   const N = num(sys.N);
   return {
     N,
     K: num(sys.K),
-    start: sys.variant.scheme === "counter" ? num(sys.S) : 0,
-    in: num(s.in),
-    out: num(s.out),
+    start: sys.variant.scheme === "counter" ? word(sys.S) : 0,
+    // `in` as `out` plus the count: what the invariant (and the lemmas)
+    // pin down; the same value when the functions are the real ones.
+    in: sys.variant.scheme === "counter"
+      ? (word(s.out) + word((s.in as Word).sub(s.out as Word))) % 2 ** 32
+      : num(s.in),
+    out: word(s.out),
     inSlot: num(s.inSlot),
     outSlot: num(s.outSlot),
     cells: Array.from(

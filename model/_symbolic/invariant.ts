@@ -5,7 +5,7 @@
 
 import type { SymState, System } from "./state.ts";
 import { wrap } from "./relation.ts";
-import { consumerCode, producerCode } from "./variant.ts";
+import { consumerCode, producerCode, producerProgram } from "./variant.ts";
 import type { Formula, Int, Word } from "./z3.ts";
 
 /** A named conjunct (or property). */
@@ -18,15 +18,6 @@ export interface Named {
 
 const TWO_32 = 2n ** 32n;
 
-/** The slot item `i` belongs in: `i mod N` (modulo-index: `(start + i) mod 2^32 mod N`). */
-export function slotOfItem(sys: System, i: Int): Int {
-  const { S, variant } = sys;
-  if (variant.mutant === "modulo-index") {
-    return sys.modN(sys.toInt(S).add(i).mod(TWO_32));
-  }
-  return sys.modN(i);
-}
-
 /**
  * Most items the producer can have in the buffer when it passes its wait,
  * plus one: the capacity, or what a mutated full test lets through
@@ -37,6 +28,34 @@ export function usable(sys: System): Int {
   if (variant.mutant === "full-when-equal") return z.Int.val(0);
   if (variant.mutant === "wasted-two") return N.sub(2);
   return sys.capacity;
+}
+
+/**
+ * The domain: every variable in its range, as in the explicit model's
+ * domain (pcs at a step of their program, counts in `[0, K]`, indices and
+ * slots in `[0, N)`). Cells are left free.
+ */
+export function types(sys: System, s: SymState): Named {
+  const { z, N, K, variant } = sys;
+  const within = (x: Int, lo: Int | number, hi: Int | number) =>
+    z.And(x.ge(lo), x.lt(hi));
+  const pcs = [...producerProgram(variant), "done" as const].map((op) =>
+    s.pcP.eq(producerCode(op))
+  );
+  return {
+    name: "types",
+    formula: z.And(
+      z.Or(...pcs),
+      within(s.pcC, 0, 3),
+      within(s.p, 0, K.add(1)),
+      within(s.c, 0, K.add(1)),
+      within(s.nc, -1, K),
+      within(s.inSlot, 0, N),
+      within(s.outSlot, 0, N),
+      within(s.slotP, 0, N),
+      within(s.slotC, 0, N),
+    ),
+  };
 }
 
 /** The invariant's conjuncts over state `s`, named as in docs/proof.md. */
@@ -65,18 +84,28 @@ export function invariant(sys: System, s: SymState): Named[] {
       s.outSlot.eq(sys.modN(rel)),
       s.inSlot.eq(wrap(sys, s.outSlot.add(count))),
     );
+  // modulo-index: the slots the program uses are the counters mod N; `in`'s
+  // must stay `count` slots ahead of `out`'s. Across the 2^32 wrap that
+  // holds only when N divides 2^32.
+  const modulo = variant.mutant === "modulo-index";
+  const outSlot = modulo ? sys.modN(sys.toInt(s.out as Word)) : s.outSlot;
+  const slots = modulo
+    ? [{
+      name: "modulo-slots",
+      formula: sys.modN(sys.toInt(s.in as Word)).eq(
+        wrap(sys, outSlot.add(count)),
+      ),
+    }]
+    : [];
   const j = z.Int.const("j");
   const cells = (k: Int) =>
     z.Implies(
       z.And(k.ge(0), s.c.le(rel.add(k)), rel.add(k).lt(s.p)),
-      (s.cells.select(
-        variant.mutant === "modulo-index"
-          ? slotOfItem(sys, rel.add(k))
-          : wrap(sys, s.outSlot.add(k)),
-      ) as Int).eq(rel.add(k)),
+      (s.cells.select(wrap(sys, outSlot.add(k))) as Int).eq(rel.add(k)),
     );
   const passedFull = z.Or(atP("write"), atP("publish"));
   return [
+    types(sys, s),
     { name: "flags", formula: z.Not(z.Or(s.fU, s.fF, s.fD)) },
     {
       name: "counts",
@@ -91,6 +120,7 @@ export function invariant(sys: System, s: SymState): Named[] {
       ),
     },
     { name: "indices", formula: indices },
+    ...slots,
     {
       name: "occupancy",
       formula: z.And(
@@ -101,7 +131,7 @@ export function invariant(sys: System, s: SymState): Named[] {
       ),
     },
     {
-      // Item rel + j is j slots after out's (modulo-index: in its slot).
+      // Item rel + j is j slots after out's.
       name: "cells",
       formula: z.ForAll([j], cells(j)),
       at: cells,
@@ -111,6 +141,11 @@ export function invariant(sys: System, s: SymState): Named[] {
       formula: z.If(atC("release"), s.nc.eq(s.c.sub(1)), s.nc.eq(-1)),
     },
   ];
+}
+
+/** The bare safety property as a candidate invariant: the domain, `bound`, `no-unproduced`, `fifo`. */
+export function bareSafety(sys: System, s: SymState): Named[] {
+  return [types(sys, s), ...safety(sys, s)];
 }
 
 /** The safety properties: `bound`, `no-unproduced`, `fifo`. */

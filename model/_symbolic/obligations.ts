@@ -6,7 +6,8 @@
 
 import type { ConsumerOp, ProducerOp } from "../bounded_buffer.ts";
 import { type Assignment, readState } from "./concrete.ts";
-import { invariant, type Named, safety } from "./invariant.ts";
+import { type ConcreteSystem, concreteSystem } from "./concrete_check.ts";
+import { bareSafety, invariant, type Named, safety } from "./invariant.ts";
 import { LEMMAS } from "./lemmas.ts";
 import { actions, initialState } from "./relation.ts";
 import { freshState, type SymState, type System, system } from "./state.ts";
@@ -60,11 +61,14 @@ type Goal = {
 };
 
 function conjunctsOf(candidate: Candidate) {
-  return candidate === "inductive" ? invariant : safety;
+  return candidate === "inductive" ? invariant : bareSafety;
 }
 
-/** The lemma instances the obligations about state `s` may need. */
-function instances(sys: System, s: SymState): Formula[] {
+/** The terms the lemmas are instantiated at, for state `s`. */
+function instanceTerms(
+  sys: System,
+  s: SymState,
+): { ints: Int[]; words: Word[] } {
   const { z } = sys;
   const ints: Int[] = [];
   for (const x of [s.c, s.p]) {
@@ -75,7 +79,18 @@ function instances(sys: System, s: SymState): Formula[] {
     const inW = s.in as Word;
     const outW = s.out as Word;
     words.push(inW, outW, sys.S, inW.sub(outW), inW.sub(outW).add(1));
+    if (sys.variant.mutant === "modulo-index") {
+      // The slots are the counters' values mod N, also at the wrap.
+      ints.push(sys.toInt(inW), sys.toInt(outW), z.Int.val(2n ** 32n - 1n));
+    }
   }
+  return { ints, words };
+}
+
+/** The lemma instances the obligations about state `s` may need. */
+function instances(sys: System, s: SymState): Formula[] {
+  const { z } = sys;
+  const { ints, words } = instanceTerms(sys, s);
   return LEMMAS.flatMap((lemma) =>
     lemma.about === "ground"
       ? [lemma.at(sys, z.Int.val(0))]
@@ -178,11 +193,8 @@ function queries(variant: Variant, candidate: Candidate): Query[] {
   const base = (sys: System, s: SymState, mode: Mode) =>
     sys.z.And(
       sys.params,
-      ...(mode === "proof"
-        ? instances(sys, s)
-        : mode === "any"
-        ? []
-        : [smallBounds(sys, s, mode)]),
+      ...(mode === "any" ? [] : instances(sys, s)),
+      ...(typeof mode === "number" ? [smallBounds(sys, s, mode)] : []),
     );
   const list: Query[] = [{
     outcome: { kind: "init", name: "init", statement: "Init ⇒ Inv" },
@@ -271,6 +283,52 @@ function consumerLabels(variant: Variant) {
   return consumerProgram(variant).map((op) => ({ process: "C0" as const, op }));
 }
 
+const lemmaCache = new Map<string, Promise<Outcome[]>>();
+const concreteCache = new Map<string, ConcreteSystem>();
+
+function concreteOf(z: Z3, variant: Variant): ConcreteSystem {
+  const key = `${variant.scheme} ${variant.mutant}`;
+  let found = concreteCache.get(key);
+  if (found === undefined) {
+    found = concreteSystem(z, variant);
+    concreteCache.set(key, found);
+  }
+  return found;
+}
+
+/** The outcome for a candidate counterexample, if it is one on the concrete state. */
+function confirmed(
+  query: Query,
+  concrete: ConcreteSystem,
+  candidate: Candidate,
+  state: Assignment,
+  seconds: number,
+): Outcome | undefined {
+  const { kind } = query.outcome;
+  const base = { ...query.outcome, status: "failed" as const, seconds };
+  if (kind === "init") {
+    const init = concrete.initial(state);
+    const broken = concrete.broken(init, candidate);
+    return broken.length > 0 ? { ...base, broken, state: init } : undefined;
+  }
+  if (concrete.broken(state, candidate).length > 0) return undefined;
+  if (kind === "safety") {
+    const property = query.outcome.property!;
+    return concrete.unsafe(state).includes(property)
+      ? { ...base, broken: [property], state }
+      : undefined;
+  }
+  const { process, op } = query.outcome.action!;
+  const move = concrete.successors(state).find((m) =>
+    m.process === process && m.op === op
+  );
+  if (move?.next == null) return undefined;
+  const broken = concrete.broken(move.next, candidate);
+  return broken.length > 0
+    ? { ...base, broken, state, next: move.next }
+    : undefined;
+}
+
 /** The lemmas' obligations, proved with Z3's real `mod` and `bv2int`. */
 async function proveLemmas(
   z: Z3,
@@ -322,10 +380,17 @@ export async function discharge(
 ): Promise<Outcome[]> {
   const candidate = options.candidate ?? "inductive";
   const timeout = options.timeout ?? 30_000;
-  const small = options.small ?? 6;
-  const outcomes = await proveLemmas(z, variant, timeout);
+  const smallSize = options.small ?? 6;
+  // The lemmas depend only on the scheme: proved once per run.
+  const key = variant.scheme;
+  let lemmas = lemmaCache.get(key);
+  if (lemmas === undefined) {
+    lemmas = proveLemmas(z, variant, timeout);
+    lemmaCache.set(key, lemmas);
+  }
+  const outcomes = [...await lemmas];
   const lemmaSys = system(z, variant, "lemmas");
-  const realSys = system(z, variant, "mod");
+  const realSys = system(z, variant, "bits");
   for (const query of queries(variant, candidate)) {
     const assume = (sys: System) =>
       options.assume?.(sys) ?? sys.z.Bool.val(true);
@@ -340,14 +405,43 @@ export async function discharge(
       outcomes.push({ ...query.outcome, status: "proved", seconds });
       continue;
     }
-    // Look for a real counterexample: small first, then any size.
+    // Look for a small counterexample with the lemmas, checked exactly on
+    // the concrete state; then with Z3's real functions, small, then any size.
     let found: Outcome | undefined;
-    for (const mode of [small, "any"] as const) {
-      const built = query.build(realSys, mode);
+    const concrete = concreteOf(z, variant);
+    // One size at a time, `modN` pinned to the real `mod` at the terms it
+    // is used at (linear for a fixed N).
+    for (let size = 2; size <= smallSize && found === undefined; size++) {
+      const small = query.build(lemmaSys, smallSize);
+      const { ints } = instanceTerms(lemmaSys, small.state);
+      const exact = ints.map((x) => lemmaSys.modN(x).eq(x.mod(size)));
+      const quick = await check(
+        z,
+        z.And(small.formula, assume(lemmaSys), lemmaSys.N.eq(size), ...exact),
+        Math.min(timeout, 5000),
+      );
+      seconds += quick.seconds;
+      if (quick.result !== "sat") continue;
+      const model = quick.solver.model();
+      const state = readState(lemmaSys, model, small.state);
+      found = confirmed(query, concrete, candidate, state, seconds);
+    }
+    // With BUFFER_SIZE fixed, `mod N` is linear: one search per size.
+    const sizes = Array.from({ length: smallSize - 1 }, (_, k) => k + 2);
+    for (const size of [...sizes, undefined]) {
+      if (found !== undefined) break;
+      const built = query.build(
+        realSys,
+        size === undefined ? "any" : smallSize,
+      );
       const search = await check(
         z,
-        z.And(built.formula, assume(realSys)),
-        timeout,
+        z.And(
+          built.formula,
+          assume(realSys),
+          size === undefined ? z.Bool.val(true) : realSys.N.eq(size),
+        ),
+        size === undefined ? timeout : Math.min(timeout, 5000),
       );
       seconds += search.seconds;
       if (search.result !== "sat") continue;
@@ -367,7 +461,6 @@ export async function discharge(
           ? {}
           : { next: readState(realSys, model, built.next) }),
       };
-      break;
     }
     outcomes.push(found ?? { ...query.outcome, status: "unknown", seconds });
   }

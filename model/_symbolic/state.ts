@@ -70,8 +70,13 @@ export interface System {
   toInt: (x: Word) => Int;
 }
 
-/** How {@linkcode system} writes `x mod N`. */
-export type ModForm = "mod" | "lemmas";
+/**
+ * How {@linkcode system} writes `x mod N` and a word's value: Z3's `mod` and
+ * `bv2int` ("mod"), uninterpreted functions ("lemmas"), or Z3's `mod` and
+ * the sum of the word's bits ("bits": the definition of bv2nat, which Z3
+ * searches for models with far better than `bv2int`).
+ */
+export type ModForm = "mod" | "lemmas" | "bits";
 
 /** The system for a variant, with fresh parameter constants. */
 export function system(
@@ -98,9 +103,19 @@ export function system(
     S,
     params,
     capacity: counter ? N : N.sub(1),
-    modN: form === "mod" ? (x) => x.mod(N) : (x) => modFn.call(x) as Int,
+    modN: form === "lemmas" ? (x) => modFn.call(x) as Int : (x) => x.mod(N),
     toInt: form === "mod"
       ? (x) => z.BV2Int(x, false)
+      : form === "bits"
+      ? (x) => {
+        const bits = Array.from({ length: 32 }, (_, i) =>
+          z.If(
+            x.extract(i, i).eq(z.BitVec.val(1, 1)),
+            z.Int.val(2n ** BigInt(i)),
+            z.Int.val(0),
+          ) as Int);
+        return bits.reduce((sum, bit) => sum.add(bit));
+      }
       : (x) => intFn.call(x) as Int,
   };
 }
