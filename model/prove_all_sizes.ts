@@ -23,7 +23,7 @@ import {
   type TraceStepJson,
   traceToJson,
 } from "./trace.ts";
-import { type Assignment, toBufferState } from "./_symbolic/concrete.ts";
+import { toBufferState } from "./_symbolic/concrete.ts";
 import { concreteSystem } from "./_symbolic/concrete_check.ts";
 import { wrapAnalysis } from "./_symbolic/modulo.ts";
 import { discharge, type Outcome } from "./_symbolic/obligations.ts";
