@@ -25,6 +25,7 @@ import {
   prove,
 } from "./proof.ts";
 import { formatTrace, reportToJson, traceToMermaid } from "./trace.ts";
+import { ALL_SIZES_USAGE, allSizesMain } from "./_symbolic/cli.ts";
 import type { BufferAction, BufferState } from "./bounded_buffer.ts";
 import type { ExploreOptions, Progress, Report } from "./types.ts";
 
@@ -76,6 +77,7 @@ Proof:
   --proof            prove bound and no-unproduced with the inductive invariant
                      (1 producer, 1 consumer, sync none, no mutant; default
                      --slots 3 --items 2) and show bare safety is not inductive
+${ALL_SIZES_USAGE}
 Output:
   --json             the report as JSON (schema ringproof.check/1 or ringproof.proof/1)
   --mermaid          a mermaid sequence diagram of the counterexample (or witness)
@@ -550,9 +552,15 @@ if (import.meta.main) {
       at += stream.writeSync(bytes.subarray(at));
     }
   };
-  Deno.exit(main(Deno.args, {
-    out: (text) => write(Deno.stdout, text),
-    err: (text) => write(Deno.stderr, text),
+  const io = {
+    out: (text: string) => write(Deno.stdout, text),
+    err: (text: string) => write(Deno.stderr, text),
     errIsTerminal: Deno.stderr.isTerminal(),
-  }));
+  };
+  // --all-sizes runs the Z3 prover, which answers asynchronously.
+  Deno.exit(
+    Deno.args.includes("--all-sizes")
+      ? await allSizesMain(Deno.args, io)
+      : main(Deno.args, io),
+  );
 }
