@@ -47,6 +47,7 @@ export async function wrapAnalysis(
     [N.ge(2), z.Not(z.Eq(divides, forward))],
     timeout,
   );
+  exactRun.solver.release();
   const exact: Outcome = {
     kind: "lemma",
     name: "lemma wrap-forward",
@@ -57,9 +58,11 @@ export async function wrapAnalysis(
   // A small N first, for a readable trace; the explorer handles up to 64.
   let witnessRun = await solve(z, [N.ge(2), N.le(6), z.Not(divides)], timeout);
   if (witnessRun.result !== "sat") {
+    witnessRun.solver.release();
     witnessRun = await solve(z, [N.ge(2), N.le(64), z.Not(divides)], timeout);
   }
   if (witnessRun.result !== "sat") {
+    witnessRun.solver.release();
     return {
       exact,
       witness: {

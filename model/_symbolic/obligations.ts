@@ -5,7 +5,7 @@
 // with Z3's real `mod` and `bv2int` for a small concrete counterexample.
 
 import type { ConsumerOp, ProducerOp } from "../bounded_buffer.ts";
-import { type Assignment, readState } from "./concrete.ts";
+import { type Assignment, type Evaluator, readState } from "./concrete.ts";
 import { type ConcreteSystem, concreteSystem } from "./concrete_check.ts";
 import { bareSafety, invariant, type Named, safety } from "./invariant.ts";
 import { LEMMAS } from "./lemmas.ts";
@@ -135,23 +135,36 @@ interface Query {
   };
 }
 
-async function check(
+/**
+ * Runs one query on a fresh solver; `read` sees the model when it is
+ * satisfiable. The solver is released at once: Z3's WebAssembly memory is
+ * bounded (2 GiB) and a run makes hundreds of queries.
+ */
+async function check<T>(
   z: Z3,
   formula: Formula,
   timeout: number,
+  read?: (model: Evaluator) => T,
 ): Promise<
-  {
-    result: "sat" | "unsat" | "unknown";
-    solver: InstanceType<Z3["Solver"]>;
-    seconds: number;
-  }
+  { result: "sat" | "unsat" | "unknown"; seconds: number; value?: T }
 > {
   const solver = new z.Solver();
-  solver.set("timeout", timeout);
-  solver.add(formula);
-  const started = performance.now();
-  const result = await solver.check();
-  return { result, solver, seconds: (performance.now() - started) / 1000 };
+  try {
+    solver.set("timeout", timeout);
+    solver.add(formula);
+    const started = performance.now();
+    const result = await solver.check();
+    const seconds = (performance.now() - started) / 1000;
+    if (result !== "sat" || read === undefined) return { result, seconds };
+    const model = solver.model();
+    try {
+      return { result, seconds, value: read(model) };
+    } finally {
+      model.release();
+    }
+  } finally {
+    solver.release();
+  }
 }
 
 /** Bounds on a counterexample's size, and its cells and locals typed. */
@@ -419,48 +432,24 @@ export async function discharge(
         z,
         z.And(small.formula, assume(lemmaSys), lemmaSys.N.eq(size), ...exact),
         Math.min(timeout, 5000),
+        (model) => readState(lemmaSys, model, small.state),
       );
       seconds += quick.seconds;
-      if (quick.result !== "sat") continue;
-      const model = quick.solver.model();
-      const state = readState(lemmaSys, model, small.state);
-      found = confirmed(query, concrete, candidate, state, seconds);
+      if (quick.value === undefined) continue;
+      found = confirmed(query, concrete, candidate, quick.value, seconds);
     }
-    // With BUFFER_SIZE fixed, `mod N` is linear: one search per size.
-    const sizes = Array.from({ length: smallSize - 1 }, (_, k) => k + 2);
-    for (const size of [...sizes, undefined]) {
-      if (found !== undefined) break;
-      const built = query.build(
-        realSys,
-        size === undefined ? "any" : smallSize,
-      );
+    // With Z3's real `mod` and the words' bits, one size at a time.
+    for (let size = 2; size <= smallSize && found === undefined; size++) {
+      const built = query.build(realSys, smallSize);
       const search = await check(
         z,
-        z.And(
-          built.formula,
-          assume(realSys),
-          size === undefined ? z.Bool.val(true) : realSys.N.eq(size),
-        ),
-        size === undefined ? timeout : Math.min(timeout, 5000),
+        z.And(built.formula, assume(realSys), realSys.N.eq(size)),
+        Math.min(timeout, 5000),
+        (model) => readState(realSys, model, built.state),
       );
       seconds += search.seconds;
-      if (search.result !== "sat") continue;
-      const model = search.solver.model();
-      const j = z.Int.const("j0");
-      const after = built.next ?? built.state;
-      const broken = built.goal(after).filter((n) =>
-        !z.isTrue(model.eval(n.at === undefined ? n.formula : n.at(j), true))
-      ).map((n) => n.name);
-      found = {
-        ...query.outcome,
-        status: "failed",
-        seconds,
-        broken,
-        state: readState(realSys, model, built.state),
-        ...(built.next === undefined
-          ? {}
-          : { next: readState(realSys, model, built.next) }),
-      };
+      if (search.value === undefined) continue;
+      found = confirmed(query, concrete, candidate, search.value, seconds);
     }
     outcomes.push(found ?? { ...query.outcome, status: "unknown", seconds });
   }
