@@ -324,16 +324,28 @@ export interface AllSizesJson {
  * @param report What {@linkcode proveAllSizes} returned.
  * @returns Plain data, ready for `JSON.stringify`.
  *
- * @example The bare safety property's counterexample to induction
+ * @example A report in its JSON form
  * ```ts
  * import assert from "node:assert/strict";
- * import { allSizesToJson, proveAllSizes } from "@ringproof/ring/model";
+ * import { allSizesToJson, type AllSizesReport } from "@ringproof/ring/model";
  *
- * const report = await proveAllSizes({ candidate: "safety", confirm: false });
+ * // A report as proveAllSizes() returns it (here written out by hand).
+ * const report: AllSizesReport = {
+ *   scheme: "textbook",
+ *   mutant: null,
+ *   candidate: "inductive",
+ *   verdict: "proved",
+ *   provedWhen: null,
+ *   obligations: [{
+ *     kind: "init", name: "init", statement: "Init ⇒ Inv", status: "proved",
+ *     seconds: 0.02, broken: [], counterexample: null, size: null,
+ *   }],
+ *   confirmation: null,
+ *   seconds: 1.5,
+ * };
  * const json = allSizesToJson(report);
  * assert.equal(json.schema, "ringproof.proof-all-sizes/1");
- * const cti = json.obligations.find((o) => o.status === "failed");
- * assert.equal(cti?.counterexample?.length, 2); // a state and the step out of it
+ * assert.equal(json.obligations[0]?.counterexample, null);
  * ```
  */
 export function allSizesToJson(report: AllSizesReport): AllSizesJson {
@@ -370,12 +382,27 @@ export function allSizesToJson(report: AllSizesReport): AllSizesJson {
  * @param report What {@linkcode proveAllSizes} returned.
  * @returns The text, ending in a newline.
  *
- * @example Printing a proof
+ * @example Printing a report
  * ```ts
  * import assert from "node:assert/strict";
- * import { formatAllSizes, proveAllSizes } from "@ringproof/ring/model";
+ * import { type AllSizesReport, formatAllSizes } from "@ringproof/ring/model";
  *
- * const text = formatAllSizes(await proveAllSizes({ scheme: "counter" }));
+ * // A report as proveAllSizes() returns it (here written out by hand).
+ * const report: AllSizesReport = {
+ *   scheme: "counter",
+ *   mutant: null,
+ *   candidate: "inductive",
+ *   verdict: "proved",
+ *   provedWhen: null,
+ *   obligations: [{
+ *     kind: "step", name: "P0 publish", statement: "Inv ∧ P0 publish ⇒ Inv′",
+ *     status: "proved", seconds: 0.13, broken: [], counterexample: null,
+ *     size: null,
+ *   }],
+ *   confirmation: null,
+ *   seconds: 3.2,
+ * };
+ * const text = formatAllSizes(report);
  * assert.match(text, /Inv ∧ P0 publish ⇒ Inv′ +proved/);
  * assert.match(text, /=> proved for every BUFFER_SIZE/);
  * ```
