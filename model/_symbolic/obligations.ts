@@ -100,20 +100,14 @@ function instances(sys: System, s: SymState): Formula[] {
   );
 }
 
-/** How a query treats `∀j`: instances (a proof), `j < small`, or as is. */
-type Mode = "proof" | "any" | number;
+/** How a query treats `∀j`: instances (a proof), or every `j < small` (a search). */
+type Mode = "proof" | number;
 
-/** A conjunction of named formulas, with `∀j` conjuncts instantiated at `terms` (if given). */
-function instantiated(
-  sys: System,
-  named: Named[],
-  terms: Int[] | undefined,
-): Formula {
+/** A conjunction of named formulas, with `∀j` conjuncts instantiated at `terms`. */
+function instantiated(sys: System, named: Named[], terms: Int[]): Formula {
   return sys.z.And(
     ...named.flatMap((n) =>
-      n.at === undefined || terms === undefined
-        ? [n.formula]
-        : terms.map((t) => n.at!(t))
+      n.at === undefined ? [n.formula] : terms.map((t) => n.at!(t))
     ),
   );
 }
@@ -192,21 +186,19 @@ function queries(variant: Variant, candidate: Candidate): Query[] {
   const terms = (sys: System, mode: Mode) => {
     const { z } = sys;
     const j0 = z.Int.const("j0");
-    // "proof": instances of ∀j (sound: implied by it); "small": every j
-    // below the item bound (exact there: j < K); "any": ∀j itself.
+    // "proof": instances of ∀j (sound: implied by it); a search: every j
+    // below the item bound (exact there: j < K).
     return {
       j0,
       hyp: mode === "proof"
         ? [z.Int.val(0), j0.sub(1), j0, j0.add(1)]
-        : mode === "any"
-        ? undefined
         : Array.from({ length: mode }, (_, k) => z.Int.val(k)),
     };
   };
   const base = (sys: System, s: SymState, mode: Mode) =>
     sys.z.And(
       sys.params,
-      ...(mode === "any" ? [] : instances(sys, s)),
+      ...instances(sys, s),
       ...(typeof mode === "number" ? [smallBounds(sys, s, mode)] : []),
     );
   const list: Query[] = [{
