@@ -84,30 +84,3 @@ Deno.test("allSizesMain() exits 2 on bad arguments", async () => {
     assert.match(err, message);
   }
 });
-
-Deno.test("deno task check -- --proof --all-sizes runs with the task's permissions", async () => {
-  const config = JSON.parse(
-    await Deno.readTextFile(new URL("../deno.json", import.meta.url)),
-  ) as { tasks: { check: string } };
-  // The task's own flags: deno run --allow-read --allow-run model/cli.ts
-  const flags = config.tasks.check.split(" ").filter((f) => f.startsWith("--"));
-  const { code, stdout } = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      ...flags,
-      "model/cli.ts",
-      "--proof",
-      "--all-sizes",
-      "--scheme",
-      "textbook",
-    ],
-    cwd: new URL("..", import.meta.url),
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(code, 0);
-  assert.match(
-    new TextDecoder().decode(stdout),
-    /proved for every BUFFER_SIZE/,
-  );
-});
