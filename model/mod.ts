@@ -15,6 +15,8 @@
  * - {@linkcode prove} checks an inductive invariant over every state of a
  *   bounded domain; {@linkcode bufferProof} and {@linkcode spscInvariant}
  *   prove `bound` and `no-unproduced` for one producer and one consumer.
+ * - {@linkcode proveAllSizes} proves them (and `fifo`) for **every**
+ *   BUFFER_SIZE with the Z3 SMT solver, loaded on first use only.
  * - {@linkcode formatTrace}, {@linkcode traceToJson},
  *   {@linkcode traceToMermaid} and {@linkcode reportToJson} make traces
  *   readable.
@@ -47,6 +49,7 @@ export * from "./types.ts";
 export * from "./explore.ts";
 export * from "./bounded_buffer.ts";
 export * from "./proof.ts";
+export * from "./prove_all_sizes.ts";
 export * from "./trace.ts";
 export * from "./conformance.ts";
 export * from "./conformance_sequence.ts";

@@ -9,6 +9,7 @@ import { runCheck } from "./check.ts";
 import { runProof } from "./proof.ts";
 import { againstProduction } from "./against_production.ts";
 import { runCodeCli, wantsCode } from "../_code/cli.ts";
+import { allSizesMain } from "../_symbolic/cli.ts";
 
 /**
  * A target of `--against`: runs with the parsed flags, returns the exit code
@@ -42,8 +43,11 @@ export interface OwnFlagsMode {
   run(args: readonly string[], io: CliIo): Promise<number>;
 }
 
-/** The modes with flags of their own, one line each. */
+/** The modes with flags of their own, one entry each. */
 export const OWN_FLAGS_MODES: readonly OwnFlagsMode[] = [
+  // `--proof --all-sizes`: the Z3 prover, for every BUFFER_SIZE.
+  { wants: (args) => args.includes("--all-sizes"), run: allSizesMain },
+  // `--against code`: the production code under the controlled scheduler.
   {
     wants: wantsCode,
     run: (args, io) =>

@@ -2,6 +2,7 @@
 // The command line's usage text (`--help`).
 
 import { MUTANTS, SCHEMES, SYNCS } from "../bounded_buffer.ts";
+import { ALL_SIZES_USAGE } from "../_symbolic/cli.ts";
 
 /** What `--help` prints. */
 export const USAGE: string = `Usage: deno task check -- [options]
@@ -38,6 +39,7 @@ Proof:
   --proof            prove bound and no-unproduced with the inductive invariant
                      (1 producer, 1 consumer, sync none, no mutant; default
                      --slots 3 --items 2) and show bare safety is not inductive
+${ALL_SIZES_USAGE}
 Output:
   --json             the report as JSON (schema ringproof.check/1 or ringproof.proof/1)
   --mermaid          a mermaid sequence diagram of the counterexample (or witness)
