@@ -13,7 +13,7 @@ import {
   K_WAIT,
   K_WAIT_ASYNC,
 } from "./protocol.ts";
-import type { PendingOp, Step } from "./controller.ts";
+import type { PendingOp, Step } from "./step_types.ts";
 
 /** One side of a race. */
 export interface RaceAccess {
