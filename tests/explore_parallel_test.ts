@@ -3,51 +3,17 @@ import assert from "node:assert/strict";
 import {
   boundedBuffer,
   type BufferAction,
-  type BufferOptions,
   bufferSource,
   type BufferState,
   explore,
   exploreParallel,
   ExplorerPool,
   type Model,
-  type Mutant,
-  mutantApplies,
-  MUTANTS,
   type Report,
-  SCHEMES,
   type Step,
-  type Sync,
 } from "../model/mod.ts";
+import { configurations } from "./_configurations.ts";
 import { main } from "../model/cli.ts";
-
-const SYNCS: readonly Sync[] = ["none", "mutex", "sequence"];
-
-/** Every scheme × sync × mutant (or none) × 1–2 producers/consumers, small sizes. */
-function configurations(): BufferOptions[] {
-  const out: BufferOptions[] = [];
-  const mutants: (Mutant | undefined)[] = [undefined, ...MUTANTS];
-  for (const scheme of SCHEMES) {
-    for (const sync of SYNCS) {
-      if (sync === "sequence" && scheme !== "counter") continue;
-      for (const mutant of mutants) {
-        if (mutant !== undefined && !mutantApplies(mutant, scheme, { sync })) {
-          continue;
-        }
-        for (const producers of [1, 2]) {
-          for (const consumers of [1, 2]) {
-            const items = producers * consumers === 4 ? 2 : 3;
-            const m = mutant === undefined ? {} : { mutant };
-            out.push({ scheme, sync, ...m, producers, consumers, items });
-            if (scheme !== "unbounded") {
-              out.push({ scheme, sync, ...m, producers, consumers, slots: 2 });
-            }
-          }
-        }
-      }
-    }
-  }
-  return out;
-}
 
 /** Throws unless `steps` is a path of `model` from an initial state. */
 function assertPath<S, A>(model: Model<S, A>, steps: Step<S, A>[]): void {
@@ -103,7 +69,7 @@ function assertSameOutcome<S, A>(
 Deno.test("exploreParallel() agrees with explore() on every small configuration", async (t) => {
   const pool = new ExplorerPool(2);
   try {
-    const configs = configurations();
+    const configs = configurations({ twoSlots: {} });
     await t.step(`${configs.length} configurations on 2 Workers`, async () => {
       for (const config of configs) {
         const model = boundedBuffer(config);

@@ -3,54 +3,13 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
   boundedBuffer,
-  type BufferOptions,
   explore,
   type Model,
   type Mutant,
-  mutantApplies,
-  MUTANTS,
   type Report,
   type Scheme,
-  SCHEMES,
-  type Sync,
 } from "../model/mod.ts";
-
-const SYNCS: readonly Sync[] = ["none", "mutex", "sequence"];
-
-/** Every scheme × sync × mutant (or none) × 1–2 producers/consumers, small sizes. */
-function configurations(): BufferOptions[] {
-  const out: BufferOptions[] = [];
-  const mutants: (Mutant | undefined)[] = [undefined, ...MUTANTS];
-  for (const scheme of SCHEMES) {
-    for (const sync of SYNCS) {
-      if (sync === "sequence" && scheme !== "counter") continue;
-      for (const mutant of mutants) {
-        if (mutant !== undefined && !mutantApplies(mutant, scheme, { sync })) {
-          continue;
-        }
-        for (const producers of [1, 2]) {
-          for (const consumers of [1, 2]) {
-            const items = producers * consumers === 4 ? 2 : 3;
-            const m = mutant === undefined ? {} : { mutant };
-            out.push({ scheme, sync, ...m, producers, consumers, items });
-            if (scheme !== "unbounded") {
-              out.push({
-                scheme,
-                sync,
-                ...m,
-                producers,
-                consumers,
-                items: 2,
-                slots: 2,
-              });
-            }
-          }
-        }
-      }
-    }
-  }
-  return out;
-}
+import { configurations } from "./_configurations.ts";
 
 function summary<S, A>(report: Report<S, A>) {
   return {
@@ -79,7 +38,7 @@ function replay<S, A>(
 }
 
 Deno.test("explore() with reduction por keeps every verdict, invariant and fact", async (t) => {
-  const configs = configurations();
+  const configs = configurations({ twoSlots: { items: 2 } });
   let reduced = 0;
   for (const order of ["bfs", "dfs"] as const) {
     await t.step(`${order}, ${configs.length} configurations`, () => {
@@ -110,7 +69,7 @@ Deno.test("explore() with reduction por agrees with one invariant checked at a t
   // Ignoring the others, the search runs on past their violations, into
   // deeper (and possibly cyclic) parts of the state space.
   let runs = 0;
-  for (const config of configurations()) {
+  for (const config of configurations({ twoSlots: { items: 2 } })) {
     if (config.producers !== 1) continue; // elsewhere nothing is reduced
     const model = boundedBuffer(config);
     const names = Object.keys(model.invariants);
@@ -129,7 +88,7 @@ Deno.test("explore() with reduction por agrees with one invariant checked at a t
 
 Deno.test("explore() with reduction por returns counterexamples that replay", () => {
   let checked = 0;
-  for (const config of configurations()) {
+  for (const config of configurations({ twoSlots: { items: 2 } })) {
     const model = boundedBuffer(config);
     for (const order of ["bfs", "dfs"] as const) {
       const report = explore(model, { order, reduction: "por" });
