@@ -47,6 +47,8 @@ export interface CodeCheckEntry {
   readonly search?: CodeSearch;
   /** This entry's executions (for a sampling search). */
   readonly executions?: number;
+  /** This entry's preemption bound (for the `preemption` search). */
+  readonly bound?: number;
 }
 
 /** Options of {@linkcode checkCode}. */
@@ -247,6 +249,7 @@ export async function checkCode(
     for (const entry of entries) {
       const entryMode = options.search ?? entry.search ?? mode;
       const executions = options.executions ?? entry.executions;
+      const bound = options.bound ?? entry.bound;
       const run = runOne(controller, ring, {
         scenario: entry.scenario,
         params: { ...entry.params },
@@ -261,7 +264,7 @@ export async function checkCode(
           }
           return offset;
         }),
-        ...(options.bound === undefined ? {} : { bound: options.bound }),
+        ...(bound === undefined ? {} : { bound }),
         ...(executions === undefined
           ? entryMode === "random" || entryMode === "pct"
             ? { executions: 100 }

@@ -14,6 +14,8 @@ export interface PlantedBug {
   readonly find: string;
   readonly replace: string;
   readonly entry: CodeCheckEntry;
+  /** The file the snippet is in. */
+  readonly file: string;
   /** The failure must name a source line whose text contains this. */
   readonly line: string;
   readonly property: string;
@@ -25,20 +27,21 @@ export const PLANTED: readonly PlantedBug[] = [
     name: "publish-before-write",
     kind: "publishing an index before writing the slot",
     find:
-      "    if (data !== null) data[this.#inSlot] = item as never;\n    else this.#codec.write(this.#inSlot, item);\n    this.#advance(1);",
+      "    if (data !== null) data[this.#inSlot] = item as never;\n    else this.#codec.write(this.#inSlot, item);\n    this.#publish(1, PUSH);",
     replace:
-      "    const slot = this.#inSlot;\n    this.#advance(1);\n    if (data !== null) data[slot] = item as never;\n    else this.#codec.write(slot, item);",
+      "    const slot = this.#inSlot;\n    this.#publish(1, PUSH);\n    if (data !== null) data[slot] = item as never;\n    else this.#codec.write(slot, item);",
     entry: { scenario: "try", params: { slots: 2, items: 1 } },
+    file: "src/_engine/spsc.ts",
     line: "Atomics.store(words, W_IN",
     property: "no-unproduced",
   },
   {
     name: "sleep-without-recheck",
     kind: "a sleeper that raises its flag without re-checking",
-    find:
-      "    if (!this.#isEmpty()) return false;\n    if (this.#ring.isClosed()) {",
-    replace: "    if (this.#ring.isClosed()) {",
+    find: "        if (this.poll() || this.#end()) return;",
+    replace: "        if (this.#end()) return;",
     entry: { scenario: "blocking", params: { slots: 2, items: 1 } },
+    file: "src/_wait/wait.ts",
     line: "Atomics.wait(",
     property: "deadlock",
   },
@@ -46,20 +49,23 @@ export const PLANTED: readonly PlantedBug[] = [
     name: "close-without-wake",
     kind: "a close that forgets to wake",
     find:
-      "  for (const flag of flags) {\n    Atomics.store(words, flag, 0);\n    Atomics.notify(words, flag);",
-    replace:
-      "  for (const flag of flags) {\n    Atomics.store(words, flag, 0);",
+      "  Atomics.store(words, W_CLOSED, 1);\n  for (const flag of marks.flags) Atomics.notify(words, flag);",
+    replace: "  Atomics.store(words, W_CLOSED, 1);",
     entry: { scenario: "close", params: { slots: 2, items: 1 } },
+    file: "src/_wait/signal.ts",
     line: "Atomics.wait(",
     property: "deadlock",
   },
   {
     name: "stale-out",
     kind: "a stale cached index on one path",
-    find:
-      "    if (next !== this.#out) return false;\n    this.#out = this.#loadOut();",
-    replace: "    if (next !== this.#out) return false;",
+    // The blocked producer's re-check uses its cached `out` and never
+    // re-reads it; the fast path still does.
+    find: "  poll(): boolean {\n    return !this.#isFull();\n  }",
+    replace:
+      "  poll(): boolean {\n    return used(this.#in, this.#out, this.#limit) !== this.#capacity;\n  }",
     entry: { scenario: "blocking", params: { slots: 2, items: 1, prefill: 1 } },
+    file: "src/_engine/spsc.ts",
     line: "Atomics.wait(",
     property: "deadlock",
   },
@@ -67,10 +73,11 @@ export const PLANTED: readonly PlantedBug[] = [
     name: "claim-load-store",
     kind: "a claim done with load+store instead of compareExchange",
     find:
-      "    return Atomics.compareExchange(this.words, side.position, p, to) === p;",
+      "    if (Atomics.compareExchange(this.words, side.position, p, to) !== p) {\n      return false;\n    }",
     replace:
-      "    if (Atomics.load(this.words, side.position) !== p) return false;\n    Atomics.store(this.words, side.position, to);\n    return true;",
+      "    if (Atomics.load(this.words, side.position) !== p) return false;\n    Atomics.store(this.words, side.position, to);",
     entry: { scenario: "sequence-2x1", params: { slots: 2, items: 1 } },
+    file: "src/_engine/sequence_steps.ts",
     line: "data[slot] = item",
     property: "data-race",
   },
@@ -78,10 +85,11 @@ export const PLANTED: readonly PlantedBug[] = [
     name: "sequence-before-data",
     kind: "a sequence number published before the data",
     find:
-      "    if (data !== null) data[slot] = item as never;\n    else this.#codec.write(slot, item);\n    this.#core.publish(p);",
+      "    if (data !== null) data[slot] = item as never;\n    else this.#codec.write(slot, item);\n    // A close that raced the push: the item may be popped, or not.\n    if (this.#core.publish(p)) throw this.#ring.closedError(PUSH);",
     replace:
-      "    this.#core.publish(p);\n    if (data !== null) data[slot] = item as never;\n    else this.#codec.write(slot, item);",
+      "    const closed = this.#core.publish(p);\n    if (data !== null) data[slot] = item as never;\n    else this.#codec.write(slot, item);\n    if (closed) throw this.#ring.closedError(PUSH);",
     entry: { scenario: "sequence-1x2", params: { slots: 2, items: 1 } },
+    file: "src/_engine/sequence.ts",
     line: "data[slot] = item",
     property: "data-race",
   },
@@ -92,8 +100,24 @@ export const PLANTED: readonly PlantedBug[] = [
     replace:
       "    const from = this.#tail;\n    queueMicrotask(() => this.#segments.link(from, next));",
     entry: { scenario: "unbounded", params: { slots: 1, items: 2 } },
+    file: "src/_engine/segment.ts",
     line: "CorruptedRingError",
     property: "exception",
+  },
+  {
+    name: "close-race",
+    kind:
+      "a push racing closeRing() that ignores the close mark it reads after publishing",
+    // Reverts the producer's half of the close fix (issue 11): the push
+    // returns true although the consumer may already have concluded
+    // "closed and drained".
+    find:
+      "    if (wakeIfWaiting(words, W_CONSUMER_WAITING)) {\n      throw this.#ring.closedError(what);\n    }",
+    replace: "    wakeIfWaiting(words, W_CONSUMER_WAITING);",
+    entry: { scenario: "close-ring", params: { slots: 2, items: 1 } },
+    file: "src/_engine/spsc.ts",
+    line: "Atomics.store(words, W_IN",
+    property: "no-loss",
   },
 ];
 

@@ -8,6 +8,7 @@ import { PLANTED } from "./_code_check_planted.ts";
 interface Outcome {
   name: string;
   matches: number;
+  file: string;
   verdict: string;
   property: string | null;
   message: string | null;
@@ -35,6 +36,7 @@ Deno.test("checkCode() catches every planted bug and names its source line", asy
         1,
         `${bug.name}: the snippet must match once`,
       );
+      assert.equal(outcome.file, bug.file);
       assert.equal(outcome.verdict, "fail", outcome.message ?? "");
       assert.equal(outcome.property, bug.property, outcome.message ?? "");
       assert.ok(

@@ -117,9 +117,27 @@ interface ThreadState {
   reset: boolean;
   /** Whether it passed the scenario's barrier. */
   passed: boolean;
-  /** Busy-waiting (a fold hit FOLD_CAP): not scheduled until a word it reads is written. */
+  /**
+   * Busy-waiting (a fold hit FOLD_CAP, or SPIN_STEPS re-reads): not
+   * scheduled until a word it reads is written.
+   */
   spinning: boolean;
+  /** Read-only steps since the window was last cleared, as `addr@loc`. */
+  reads: Set<string>;
+  /** How many of those repeated one before it (same word, same line). */
+  rereads: number;
 }
+
+/**
+ * Read-only steps (a load, a failed compareExchange, a wait on a changed
+ * value) that repeat an earlier one of the thread (same word, same source
+ * line) with nobody writing its words meanwhile, after which the thread is
+ * busy-waiting: a loop of such steps (e.g. re-arming a flag that a close
+ * marked, until the close sets closed) sees the same values each time. The
+ * shim folds only re-reads by loads from one call stack; this catches loops
+ * of several kinds of steps. Two rounds of such a loop are enough.
+ */
+const SPIN_STEPS = 8;
 
 /** Options of a {@linkcode Controller}. */
 export interface ControllerOptions {
@@ -464,6 +482,8 @@ export class Controller {
         reset: false,
         passed: false,
         spinning: false,
+        reads: new Set(),
+        rereads: 0,
       };
       threads.push(state);
       this.#absorb(t, state, races, -1);
@@ -600,7 +620,7 @@ export class Controller {
         }
       }
       s.waiters.delete(id);
-      s.window.clear();
+      calm(s);
       result = view.action === "resume" ? "ok" : "timed-out";
       ctl[C_WAITER] = id;
       ctl[C_RESULT] = view.action === "resume" ? R_OK : R_TIMED_OUT;
@@ -610,7 +630,7 @@ export class Controller {
       if (cause !== undefined) races?.acquireWake(t, cause);
       writes = this.#absorb(t, s, races, index);
     } else if (view.action === "resume" || view.action === "timeout") {
-      s.window.clear();
+      calm(s);
       result = view.action === "resume" ? "ok" : "timed-out";
       if (view.action === "timeout") {
         this.#clock[0] = Math.max(this.#clock[0]!, s.since + op.timeout);
@@ -624,19 +644,28 @@ export class Controller {
     } else if (op.kind === K_BARRIER) {
       if (!threads.some((o) => o.passed)) races?.barrier();
       s.passed = true;
-      s.window.clear();
+      calm(s);
       this.#grant(t);
       writes = this.#absorb(t, s, races, index);
     } else {
-      if (op.kind === K_LOAD) {
+      // A failed compareExchange, and a wait on a value that changed, only
+      // read their word.
+      const failedCas = op.kind === K_CAS && before !== op.value;
+      const readOnly = op.kind === K_LOAD || failedCas ||
+        ((op.kind === K_WAIT || op.kind === K_WAIT_ASYNC) &&
+          before !== op.value);
+      if (readOnly) {
+        const key = `${op.addr}@${op.loc}`;
+        if (s.reads.has(key)) s.rereads++;
+        s.reads.add(key);
         s.window.add(op.addr);
-        this.#loaded.add(op.addr >> 2);
-      } else s.window.clear();
+        if (op.kind === K_LOAD) this.#loaded.add(op.addr >> 2);
+      } else calm(s);
       if (op.kind === K_STORE || op.kind === K_RMW || op.kind === K_CAS) {
         this.#wrote(op.addr);
         for (const other of threads) {
-          if (other !== s && other.window.has(op.addr)) {
-            other.window.clear();
+          if (!failedCas && other !== s && other.window.has(op.addr)) {
+            calm(other);
             other.reset = true;
             other.spinning = false;
           }
@@ -700,7 +729,10 @@ export class Controller {
     }
     const after = this.#word(ring, op);
     const folded = ctl[C_FOLDED]!;
-    if (folded >= FOLD_CAP && s.status === "pending") s.spinning = true;
+    if (writes > 0) s.rereads = 0;
+    if (
+      (folded >= FOLD_CAP || s.rereads >= SPIN_STEPS) && s.status === "pending"
+    ) s.spinning = true;
     const step: Step = {
       thread: t,
       action: view.action!,
@@ -714,6 +746,13 @@ export class Controller {
     };
     return step;
   }
+}
+
+/** Forgets a thread's spin window: it did something else than re-read. */
+function calm(s: ThreadState): void {
+  s.window.clear();
+  s.reads.clear();
+  s.rereads = 0;
 }
 
 export {
