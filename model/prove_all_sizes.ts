@@ -228,7 +228,7 @@ async function moduloIndex(
  * @throws {RangeError} For a mutant that does not apply to the scheme.
  *
  * @example Proving the textbook buffer for every BUFFER_SIZE
- * ```ts
+ * ```ts ignore
  * import assert from "node:assert/strict";
  * import { proveAllSizes } from "@ringproof/ring/model";
  *
