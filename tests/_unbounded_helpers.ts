@@ -24,6 +24,14 @@ export function openUnbounded(options: CreateUnboundedOptions<"int32"> = {}): {
   };
 }
 
+/** The bytes of a buffer with `segments` segments of `segmentSlots` int32s. */
+export function bytesFor(segments: number, segmentSlots: number): number {
+  const { offsets, segmentBytes } = inspectUnbounded(
+    createUnbounded({ segmentSlots }),
+  );
+  return offsets.data + segments * segmentBytes;
+}
+
 /** Byte offset of segment `index`'s link word. */
 export function linkOffset(sab: SharedArrayBuffer, index: number): number {
   const { offsets, segmentBytes } = inspectUnbounded(sab);

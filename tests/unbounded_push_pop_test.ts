@@ -35,25 +35,6 @@ Deno.test("UnboundedProducer.push grows the buffer one segment at a time", async
   });
 });
 
-Deno.test("UnboundedProducer.tryPush returns false at maxBytes, having written nothing", () => {
-  const { sab, producer, consumer } = openUnbounded({
-    segmentSlots: 4,
-    maxBytes: bytesFor(2, 4),
-  });
-  for (const i of range(0, 8)) assert.equal(producer.tryPush(i), true);
-  const image = unboundedImage(sab);
-  assert.equal(producer.tryPush(8), false);
-  assertUnchanged(sab, image);
-  // The consumer leaves segment 0 once it reads item 4: then it is reused.
-  assert.deepEqual(
-    range(0, 5).map(() => consumer.tryPop()),
-    range(0, 5),
-  );
-  assert.equal(producer.tryPush(8), true);
-  assert.equal(producer.segments, 2);
-  assert.deepEqual(drain(consumer), range(5, 9));
-});
-
 Deno.test("UnboundedProducer.push throws RangeError at maxBytes, losing nothing", () => {
   const maxBytes = bytesFor(2, 4);
   const { sab, producer, consumer } = openUnbounded({
@@ -70,48 +51,6 @@ Deno.test("UnboundedProducer.push throws RangeError at maxBytes, losing nothing"
   ]);
   assertUnchanged(sab, image);
   assert.deepEqual(drain(consumer), range(0, 8));
-});
-
-Deno.test("UnboundedProducer.pushMany pushes all or nothing", async (t) => {
-  const maxBytes = bytesFor(3, 4);
-  const { sab, producer, consumer } = openUnbounded({
-    segmentSlots: 4,
-    maxBytes,
-  });
-  await t.step("too many for maxBytes: RangeError, nothing written", () => {
-    producer.push(-1);
-    const image = unboundedImage(sab);
-    assertThrowsWith(() => producer.pushMany(range(0, 12)), RangeError, [
-      `Cannot push items: the unbounded buffer would exceed maxBytes ${maxBytes}`,
-    ]);
-    assertUnchanged(sab, image);
-  });
-  await t.step("a bad item: nothing written", () => {
-    const image = unboundedImage(sab);
-    const items = [...range(0, 9), 0.5];
-    assertThrowsWith(() => producer.pushMany(items), RangeError, [
-      "items[9] must be an integer",
-    ]);
-    assertThrowsWith(
-      () => producer.pushMany(["x"] as unknown as number[]),
-      TypeError,
-      ["items[0] must be a number"],
-    );
-    assertUnchanged(sab, image);
-  });
-  await t.step("exactly what fits: every item, one publication", () => {
-    assert.equal(producer.pushMany(range(0, 11)), 11);
-    assert.equal(producer.segments, 3);
-    assert.deepEqual(drain(consumer), [-1, ...range(0, 11)]);
-  });
-  await t.step("not an array-like: TypeError", () => {
-    assertThrowsWith(
-      () => producer.pushMany(7 as unknown as number[]),
-      TypeError,
-      ["Cannot push items: items must be an array-like"],
-    );
-    assert.equal(producer.pushMany([]), 0);
-  });
 });
 
 Deno.test("UnboundedConsumer recycles segments so memory stays bounded", async (t) => {
@@ -265,23 +204,6 @@ Deno.test("UnboundedConsumer.peek and release read in place, across segments", (
   assertThrowsWith(() => consumer.release(), RingStateError, [
     "Cannot release: no item is peeked (call peek() first)",
   ]);
-});
-
-Deno.test("UnboundedConsumer.popMany pops what there is, into any array-like", () => {
-  const { producer, consumer } = openUnbounded({ segmentSlots: 3 });
-  producer.pushMany(range(0, 7));
-  const plain: number[] = [];
-  plain.length = 4;
-  assert.equal(consumer.popMany(plain), 4);
-  assert.deepEqual(plain, range(0, 4));
-  const typed = new Int32Array(8);
-  assert.equal(consumer.popMany(typed), 3);
-  assert.deepEqual([...typed.subarray(0, 3)], range(4, 7));
-  assertThrowsWith(
-    () => consumer.popMany(null as unknown as number[]),
-    TypeError,
-    ["Cannot pop items: target must be an array or typed array"],
-  );
 });
 
 Deno.test("UnboundedHandle getters report shape and state", () => {

@@ -1,7 +1,11 @@
+// Closing, over every engine: what a closed ring refuses, how the consumer
+// drains what was committed before ClosedError, and how a close wakes every
+// waiter (async calls, and Workers blocked in Atomics.wait).
 import assert from "node:assert/strict";
 import {
   ClosedError,
   closeRing,
+  closeUnbounded,
   Consumer,
   createRing,
   inspectRing,
@@ -17,11 +21,13 @@ import {
   drain,
   imageOf,
   openRing,
-  SCHEMES,
   startRingWorker,
   waitUntil,
   withinLimit,
 } from "./_helpers.ts";
+import { eachEngine, ONE_PRODUCER, openEngine, RINGS } from "./_engines.ts";
+import { MANY, openMany } from "./_sequence_helpers.ts";
+import { openUnbounded, range } from "./_unbounded_helpers.ts";
 
 /** Waits until `side` has raised its waiting flag, then closes the ring. */
 async function closeOnceAsleep(
@@ -58,9 +64,9 @@ Deno.test("Producer.tryPush() after its own close() throws ClosedError", () => {
   assert.equal(inspectRing(sab).size, 0);
 });
 
-Deno.test("Producer methods throw ClosedError after closeRing() and change nothing", async () => {
-  for (const scheme of SCHEMES) {
-    const sab = createRing({ slots: 4, scheme });
+Deno.test("Producer methods throw ClosedError after closeRing() and change nothing", async (t) => {
+  await eachEngine(t, RINGS, async (engine) => {
+    const sab = createRing({ slots: 4, ...engine.options });
     const producer = new Producer<number>(sab);
     producer.tryPush(1);
     closeRing(sab);
@@ -77,7 +83,27 @@ Deno.test("Producer methods throw ClosedError after closeRing() and change nothi
     }
     await assertRejectsWith(producer.pushAsync(2), ClosedError, ["closed"]);
     assertUnchanged(sab, before);
-  }
+  });
+  await t.step("unbounded, with a reservation", () => {
+    const { sab, producer } = openUnbounded();
+    const slot = producer.reserve();
+    slot[0] = 1;
+    closeUnbounded(sab);
+    assertThrowsWith(() => producer.commit(), ClosedError, [
+      "Cannot commit: buffer is closed",
+    ]);
+    for (
+      const call of [
+        () => producer.push(1),
+        () => producer.tryPush(1),
+        () => producer.pushMany([1]),
+        () => producer.reserve(),
+      ]
+    ) assertThrowsWith(call, ClosedError, ["buffer is closed"]);
+    assert.equal(producer.size, 0); // the reserved item was dropped
+    producer.close(); // after a close by someone else: detaches only
+    assertThrowsWith(() => producer.push(1), ClosedError);
+  });
 });
 
 Deno.test("closeRing() is harmless twice and after Producer.close()", () => {
@@ -92,12 +118,11 @@ Deno.test("closeRing() is harmless twice and after Producer.close()", () => {
   assertThrowsWith(() => consumer.pop(), ClosedError);
 });
 
-Deno.test("Consumer.pop() drains every committed item of a closed ring, then throws ClosedError", () => {
-  for (const scheme of SCHEMES) {
+Deno.test("Consumer.pop() drains every committed item of a closed ring, then throws ClosedError", async (t) => {
+  await eachEngine(t, RINGS, (engine) => {
     for (const closer of ["producer", "closeRing"] as const) {
-      const { sab, producer, consumer } = openRing({
+      const { sab, producer, consumer } = openEngine(engine, {
         slots: 5,
-        scheme,
         start: 3,
       });
       const items = [10, 11, 12, 13].slice(0, producer.capacity);
@@ -105,7 +130,7 @@ Deno.test("Consumer.pop() drains every committed item of a closed ring, then thr
       if (closer === "producer") producer.close();
       else closeRing(sab);
       const drained = items.map(() => consumer.pop({ timeout: 10_000 }));
-      assert.deepEqual(drained, items, `${scheme} ${closer}`);
+      assert.deepEqual(drained, items, closer);
       assertThrowsWith(() => consumer.pop(), ClosedError, [
         "Cannot pop item",
         "closed and drained",
@@ -114,7 +139,42 @@ Deno.test("Consumer.pop() drains every committed item of a closed ring, then thr
       assertThrowsWith(() => consumer.pop({ timeout: 10 }), ClosedError);
       assert.equal(inspectRing(sab).consumerWaiting, false);
     }
-  }
+  });
+  await t.step(
+    "sequence, two handles a side: a reservation is dropped",
+    async () => {
+      const { sab, producers, consumers } = openMany({ slots: 4 });
+      producers[0]!.tryPush(1);
+      producers[1]!.reserve()![0] = 2; // committed after the close: dropped
+      producers[0]!.tryPush(3);
+      closeRing(sab);
+      assertThrowsWith(() => producers[1]!.commit(), ClosedError);
+      assertThrowsWith(() => producers[0]!.tryPush(4), ClosedError);
+      assert.equal(consumers[1]!.pop(), 1);
+      assert.equal(await consumers[0]!.popAsync(), 3);
+      assertThrowsWith(() => consumers[0]!.pop(), ClosedError, [
+        "ring is closed and drained",
+      ]);
+      await assertRejectsWith(consumers[1]!.popAsync(), ClosedError);
+      const seen: number[] = [];
+      for await (const item of consumers[1]!) seen.push(item);
+      assert.deepEqual(seen, []);
+    },
+  );
+  await t.step("unbounded: pop, popAsync and tryPop", async () => {
+    const { producer, consumer } = openUnbounded({ segmentSlots: 2 });
+    producer.pushMany([1, 2, 3]);
+    producer.close();
+    assert.equal(consumer.closed, true);
+    assert.equal(consumer.pop(), 1);
+    assert.equal(await consumer.popAsync(), 2);
+    assert.equal(consumer.tryPop(), 3);
+    assert.equal(consumer.tryPop(), undefined); // never ClosedError
+    assertThrowsWith(() => consumer.pop(), ClosedError, [
+      "Cannot pop item: buffer is closed and drained",
+    ]);
+    await assertRejectsWith(consumer.popAsync(), ClosedError);
+  });
 });
 
 Deno.test("Consumer.tryPop() and popMany() on a closed, drained ring return empty-handed", () => {
@@ -142,10 +202,10 @@ Deno.test("Consumer.popAsync() drains a closed ring, then rejects with ClosedErr
   await assertRejectsWith(consumer.popAsync({ timeout: 10 }), ClosedError);
 });
 
-Deno.test("closeRing() wakes a pending popAsync() or pushAsync() promptly", async () => {
-  for (const scheme of SCHEMES) {
+Deno.test("closeRing() wakes a pending popAsync() or pushAsync() promptly", async (t) => {
+  await eachEngine(t, RINGS, async (engine) => {
     for (const side of ["consumer", "producer"] as const) {
-      const { sab, producer, consumer } = openRing({ slots: 2, scheme });
+      const { sab, producer, consumer } = openEngine(engine, { slots: 2 });
       if (side === "producer") { while (producer.tryPush(1)); }
       const before = inspectRing(sab).size;
       // No timeout: only the close can end this wait.
@@ -159,13 +219,21 @@ Deno.test("closeRing() wakes a pending popAsync() or pushAsync() promptly", asyn
       );
       assert.equal(inspectRing(sab).size, before);
     }
-  }
+  });
+  await t.step("unbounded: a waiting popAsync", async () => {
+    const { sab, consumer } = openUnbounded();
+    const waiting = consumer.popAsync();
+    await delay(5);
+    closeUnbounded(sab);
+    await assertRejectsWith(withinLimit(waiting, "the wake-up"), ClosedError);
+    closeUnbounded(sab); // twice is harmless
+  });
 });
 
-Deno.test("closeRing() wakes a Worker blocked in Consumer.pop() or Producer.push()", async () => {
-  for (const scheme of SCHEMES) {
+Deno.test("closeRing() wakes a Worker blocked in Consumer.pop() or Producer.push()", async (t) => {
+  await eachEngine(t, ONE_PRODUCER, async (engine) => {
     for (const side of ["consumer", "producer"] as const) {
-      const sab = createRing({ slots: 2, scheme });
+      const sab = createRing({ slots: 2, ...engine.options });
       const filler = new Producer(sab);
       if (side === "producer") { while (filler.tryPush(7)); }
       filler.detach();
@@ -191,7 +259,77 @@ Deno.test("closeRing() wakes a Worker blocked in Consumer.pop() or Producer.push
         worker.terminate();
       }
     }
-  }
+  });
+  await t.step(
+    "sequence: two sleeping consumers take every item pushed, then wake",
+    async () => {
+      const sab = createRing({ slots: 4, ...MANY });
+      const workers = [await startRingWorker(), await startRingWorker()];
+      try {
+        const jobs = workers.map((w) =>
+          w.run({ ring: sab, op: "pop", count: 2 })
+        );
+        await waitUntil(
+          () => inspectRing(sab).sequence!.consumerWaiters === 2,
+          "both consumers to sleep",
+        );
+        // Pushed one at a time to two sleepers: no wake-up may be lost.
+        const producer = new Producer<number>(sab);
+        producer.push(1);
+        producer.push(2);
+        await waitUntil(
+          () => inspectRing(sab).out === 2,
+          "both items to be taken",
+        );
+        closeRing(sab);
+        const results = await Promise.all(jobs);
+        assert.deepEqual(results.flatMap((r) => r.items).toSorted(), [1, 2]);
+        for (const result of results) {
+          // A Worker that got fewer than its 2 items was still waiting: woken by the close.
+          const closed = result.items.length < 2;
+          assert.equal(result.error?.name, closed ? "ClosedError" : undefined);
+        }
+      } finally {
+        for (const worker of workers) worker.terminate();
+      }
+    },
+  );
+  await t.step(
+    "sequence: two sleeping producers fill the room made, then wake",
+    async () => {
+      const sab = createRing({ slots: 2, ...MANY });
+      const consumer = new Consumer<number>(sab);
+      new Producer<number>(sab).pushMany([1, 2]);
+      const workers = [await startRingWorker(), await startRingWorker()];
+      try {
+        const jobs = workers.map((w, i) =>
+          w.run({ ring: sab, op: "push", items: [10 + i, 20 + i] })
+        );
+        await waitUntil(
+          () => inspectRing(sab).sequence!.producerWaiters === 2,
+          "both producers to sleep",
+        );
+        assert.equal(consumer.tryPop(), 1);
+        assert.equal(consumer.tryPop(), 2);
+        // Two slots freed: sleepers take both (which of them, is theirs to race).
+        await waitUntil(() => inspectRing(sab).in === 4, "two more items");
+        closeRing(sab);
+        const results = await Promise.all(jobs);
+        const pushed = results.flatMap((r) => r.items);
+        assert.equal(pushed.length, 2);
+        results.forEach((result, i) => {
+          // Each Worker pushed a prefix of its items; a short one saw the close.
+          const all = [10 + i, 20 + i];
+          assert.deepEqual(result.items, all.slice(0, result.items.length));
+          const closed = result.items.length < all.length;
+          assert.equal(result.error?.name, closed ? "ClosedError" : undefined);
+        });
+        assert.deepEqual(drain(consumer).toSorted(), pushed.toSorted());
+      } finally {
+        for (const worker of workers) worker.terminate();
+      }
+    },
+  );
 });
 
 Deno.test("Consumer.pop() in a Worker gets every item pushed before the close", async () => {
@@ -212,9 +350,9 @@ Deno.test("Consumer.pop() in a Worker gets every item pushed before the close", 
   }
 });
 
-Deno.test("Consumer[Symbol.asyncIterator]() yields every item, ending once closed and drained", async () => {
-  for (const scheme of SCHEMES) {
-    const { producer, consumer } = openRing({ slots: 3, scheme });
+Deno.test("Consumer[Symbol.asyncIterator]() yields every item, ending once closed and drained", async (t) => {
+  await eachEngine(t, RINGS, async (engine) => {
+    const { producer, consumer } = openEngine(engine, { slots: 3 });
     const items = Array.from({ length: 12 }, (_, i) => i * i);
     const feeding = (async () => {
       for (const item of items) {
@@ -228,8 +366,20 @@ Deno.test("Consumer[Symbol.asyncIterator]() yields every item, ending once close
       for await (const item of consumer) seen.push(item);
     })();
     await withinLimit(Promise.all([feeding, iterating]), "the iterator to end");
-    assert.deepEqual(seen, items, scheme);
-  }
+    assert.deepEqual(seen, items);
+  });
+  await t.step("unbounded", async () => {
+    const { producer, consumer } = openUnbounded({ segmentSlots: 2 });
+    producer.pushMany(range(0, 5));
+    const seen: number[] = [];
+    const drained = (async () => {
+      for await (const item of consumer) seen.push(item);
+    })();
+    await waitUntil(() => seen.length === 5, "the iterator's five items");
+    producer.close();
+    await withinLimit(drained, "the end of the iteration");
+    assert.deepEqual(seen, range(0, 5));
+  });
 });
 
 Deno.test("Consumer[Symbol.asyncIterator]() ends at once on a closed empty ring", async () => {
