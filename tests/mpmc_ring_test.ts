@@ -5,14 +5,12 @@
 import assert from "node:assert/strict";
 import {
   AlreadyAttachedError,
-  ClosedError,
   Consumer,
   CorruptedRingError,
   createRing,
   type CreateRingOptions,
   inspectRing,
   Producer,
-  RingStateError,
 } from "../mod.ts";
 import { alignUp, LINE, W_SIDES } from "../src/_shm/layout.ts";
 import {
@@ -129,44 +127,6 @@ Deno.test("Producer.tryPush() checks the item before claiming a slot", () => {
   assertUnchanged(sab, image);
 });
 
-Deno.test("Producer.reserve() and Consumer.peek() claim a slot each, zero-copy", () => {
-  const { sab, producers, consumers } = openMany({ slots: 3 });
-  const a = producers[0]!.reserve()!;
-  const b = producers[1]!.reserve()!;
-  assert.notEqual((a as Int32Array).byteOffset, (b as Int32Array).byteOffset);
-  assert.equal(producers[0]!.reserve(), a); // the same slot again
-  b[0] = 20;
-  producers[1]!.commit();
-  // Position 0 is claimed but not committed: consumers wait for it.
-  assert.equal(consumers[0]!.peek(), null);
-  a[0] = 10;
-  producers[0]!.commit();
-  assert.equal(consumers[0]!.peek()![0], 10);
-  assert.equal(consumers[1]!.peek()![0], 20);
-  assertThrowsWith(() => consumers[0]!.tryPop(), RingStateError, [
-    "a peeked item is not released yet",
-  ]);
-  consumers[0]!.release();
-  consumers[1]!.release();
-  assertThrowsWith(() => consumers[1]!.release(), RingStateError);
-  assertThrowsWith(() => producers[0]!.commit(), RingStateError);
-  assert.equal(inspectRing(sab).size, 0);
-});
-
-Deno.test("Producer.detach() with a reservation hands the position on, without an item", () => {
-  const { sab, producers, consumers } = openMany({ slots: 3 });
-  producers[0]!.reserve()![0] = -1; // never committed
-  producers[1]!.tryPush(2);
-  producers[0]!.detach();
-  // Consumers skip the given-up position and get the item behind it.
-  assert.equal(consumers[0]!.tryPop(), 2);
-  assert.equal(consumers[1]!.tryPop(), undefined);
-  assert.equal(inspectRing(sab).size, 0);
-  // The skipped slot is free again for the next lap.
-  assert.equal(producers[1]!.pushMany([3, 4, 5]), 3);
-  assert.deepEqual(drain(consumers[1]!), [3, 4, 5]);
-});
-
 Deno.test("Consumer.detach() while peeking releases the item as consumed", () => {
   const { producers, consumers } = openMany({ slots: 2 });
   producers[0]!.pushMany([1, 2]);
@@ -174,15 +134,6 @@ Deno.test("Consumer.detach() while peeking releases the item as consumed", () =>
   consumers[0]!.detach();
   assert.equal(consumers[1]!.tryPop(), 2);
   assert.equal(producers[0]!.pushMany([3, 4]), 2);
-});
-
-Deno.test("Producer.close() with a reservation still lets consumers drain past it", () => {
-  const { producers, consumers } = openMany({ slots: 4 });
-  producers[0]!.reserve();
-  producers[1]!.tryPush(7);
-  producers[0]!.close();
-  assert.equal(consumers[0]!.pop({ timeout: 1000 }), 7);
-  assertThrowsWith(() => consumers[1]!.pop({ timeout: 1000 }), ClosedError);
 });
 
 Deno.test("Producer and Consumer keep FIFO across the wrap of positions", async (t) => {
