@@ -1,14 +1,22 @@
+// Attaching and detaching handles, over every engine: what a handle refuses
+// to attach to (the wrong buffer, a damaged header), how many live handles a
+// side may have, and what detach(), dispose and close() leave behind.
 import assert from "node:assert/strict";
 import {
   AlreadyAttachedError,
   closeRing,
+  closeUnbounded,
   Consumer,
   CorruptedRingError,
   createRing,
+  createUnbounded,
   inspectRing,
+  inspectUnbounded,
   Producer,
   RingHandle,
   RingStateError,
+  UnboundedConsumer,
+  UnboundedProducer,
 } from "../mod.ts";
 import {
   DESCRIPTOR_OFFSET,
@@ -25,10 +33,13 @@ import {
   assertError,
   assertThrowsWith,
   copyRing,
+  drain,
   type ErrorClass,
   readWord,
   scribble,
 } from "./_helpers.ts";
+import { openMany } from "./_sequence_helpers.ts";
+import { openUnbounded, range } from "./_unbounded_helpers.ts";
 
 type HandleClass = new (buffer: SharedArrayBuffer) => Producer | Consumer;
 const ROLES: readonly [string, HandleClass][] = [
@@ -58,13 +69,44 @@ function ringWithWord(word: number, value: number): SharedArrayBuffer {
   return sab;
 }
 
-Deno.test("Producer() and Consumer() refuse a buffer that is not a SharedArrayBuffer", () => {
-  assertBothRefuse(new ArrayBuffer(4096), TypeError, [
-    "SharedArrayBuffer",
-    "ArrayBuffer",
-  ]);
-  assertBothRefuse(undefined, TypeError, ["received undefined"]);
-  assertBothRefuse(new Int32Array(64), TypeError, ["Int32Array"]);
+Deno.test("Producer() and Consumer() refuse a buffer that is not a SharedArrayBuffer", async (t) => {
+  await t.step("ring", () => {
+    assertBothRefuse(new ArrayBuffer(4096), TypeError, [
+      "SharedArrayBuffer",
+      "ArrayBuffer",
+    ]);
+    assertBothRefuse(undefined, TypeError, ["received undefined"]);
+    assertBothRefuse(new Int32Array(64), TypeError, ["Int32Array"]);
+  });
+  await t.step("unbounded: nor a ring for an unbounded buffer, or back", () => {
+    const ring = createRing({ slots: 4 });
+    const fixed = new SharedArrayBuffer(4096);
+    for (const Handle of [UnboundedProducer, UnboundedConsumer]) {
+      const role = Handle === UnboundedProducer ? "producer" : "consumer";
+      assertThrowsWith(() => new Handle(ring), TypeError, [
+        `Cannot attach ${role}: buffer is not an unbounded buffer`,
+        "not growable",
+      ]);
+      assertThrowsWith(() => new Handle(fixed), TypeError, [
+        "magic 0x00000000",
+      ]);
+      assertThrowsWith(
+        () => new Handle(new ArrayBuffer(8) as unknown as SharedArrayBuffer),
+        TypeError,
+        ["buffer must be a SharedArrayBuffer made by createUnbounded(), received an ArrayBuffer"],
+      );
+    }
+    // Neither kind of buffer passes for the other.
+    const unbounded = createUnbounded();
+    assertThrowsWith(() => new Producer(unbounded), TypeError, ["not a ring"]);
+    assertThrowsWith(() => closeRing(unbounded), TypeError);
+    assertThrowsWith(() => closeUnbounded(ring), TypeError, [
+      "Cannot close unbounded buffer: buffer is not an unbounded buffer",
+    ]);
+    assertThrowsWith(() => inspectUnbounded(ring), TypeError, [
+      "Cannot inspect unbounded buffer",
+    ]);
+  });
 });
 
 Deno.test("Producer() and Consumer() refuse a SharedArrayBuffer smaller than a header", () => {
@@ -152,23 +194,83 @@ Deno.test("Producer() and Consumer() refuse a corrupted header", async (t) => {
   });
 });
 
-Deno.test("Producer() refuses a second live producer and Consumer() a second live consumer", () => {
-  for (const [role, Handle] of ROLES) {
-    const sab = createRing({ slots: 4 });
-    const first = new Handle(sab);
-    assertThrowsWith(() => new Handle(sab), AlreadyAttachedError, [
-      `Cannot attach ${role}`,
-      `already has a live ${role}`,
-    ]);
-    // The refusal did not disturb the live handle.
-    assert.equal(first.size, 0);
-    assert.equal(
-      role === "producer"
-        ? inspectRing(sab).producerAttached
-        : inspectRing(sab).consumerAttached,
-      true,
-    );
-  }
+Deno.test("Producer() refuses a second live producer and Consumer() a second live consumer", async (t) => {
+  await t.step("one-producer", () => {
+    for (const [role, Handle] of ROLES) {
+      const sab = createRing({ slots: 4 });
+      const first = new Handle(sab);
+      assertThrowsWith(() => new Handle(sab), AlreadyAttachedError, [
+        `Cannot attach ${role}`,
+        `already has a live ${role}`,
+      ]);
+      // The refusal did not disturb the live handle.
+      assert.equal(first.size, 0);
+      assert.equal(
+        role === "producer"
+          ? inspectRing(sab).producerAttached
+          : inspectRing(sab).consumerAttached,
+        true,
+      );
+    }
+  });
+  await t.step(
+    "sequence: many times to a many side, once to a one side",
+    () => {
+      const sab = createRing({ slots: 4, producers: "one", consumers: "many" });
+      const producer = new Producer(sab);
+      assertThrowsWith(() => new Producer(sab), AlreadyAttachedError);
+      const consumers = [
+        new Consumer(sab),
+        new Consumer(sab),
+        new Consumer(sab),
+      ];
+      assert.equal(inspectRing(sab).sequence!.consumerHandles, 3);
+      assert.deepEqual(
+        [producer.producers, producer.consumers],
+        ["one", "many"],
+      );
+      for (const consumer of consumers) consumer.detach();
+      assert.equal(inspectRing(sab).sequence!.consumerHandles, 0);
+      assert.equal(inspectRing(sab).consumerAttached, false);
+    },
+  );
+  await t.step("unbounded: then detach() lets a new one resume", async (t) => {
+    const { sab, producer, consumer } = openUnbounded({ segmentSlots: 2 });
+    await t.step("a second handle: AlreadyAttachedError", () => {
+      assertThrowsWith(() => new UnboundedProducer(sab), AlreadyAttachedError, [
+        "Cannot attach producer: the unbounded buffer already has a live producer (call detach() or close() on it first)",
+      ]);
+      assertThrowsWith(() => new UnboundedConsumer(sab), AlreadyAttachedError, [
+        "Cannot attach consumer",
+      ]);
+    });
+    await t.step("a detached handle: RingStateError; a new one resumes", () => {
+      producer.pushMany(range(0, 5));
+      assert.equal(consumer.tryPop(), 0);
+      consumer.detach();
+      consumer.detach(); // idempotent
+      for (
+        const call of [
+          () => consumer.tryPop(),
+          () => consumer.pop(),
+          () => consumer.popMany([]),
+          () => consumer.peek(),
+        ]
+      ) {
+        assertThrowsWith(call, RingStateError, ["this consumer was detached"]);
+      }
+      {
+        using next = new UnboundedConsumer<number>(sab);
+        assert.equal(next.tryPop(), 1);
+      }
+      // `using` detached it: one more consumer may attach.
+      assert.deepEqual(drain(new UnboundedConsumer<number>(sab)), [
+        2,
+        3,
+        4,
+      ]);
+    });
+  });
 });
 
 Deno.test("Producer() and Consumer() attach one of each to the same ring", () => {
@@ -217,13 +319,23 @@ Deno.test("Consumer.detach() lets another consumer attach and continue the strea
   assert.deepEqual([second.tryPop(), second.tryPop()], [2, 3]);
 });
 
-Deno.test("Consumer.detach() leaves a peeked item in the ring", () => {
-  const sab = createRing({ slots: 4 });
-  new Producer(sab).tryPush(8);
-  const first = new Consumer(sab);
-  assert.equal(first.peek()?.[0], 8);
-  first.detach();
-  assert.equal(new Consumer(sab).tryPop(), 8);
+Deno.test("Consumer.detach() with an item peeked leaves it to the next consumer or, on a sequence ring, consumes it", async (t) => {
+  await t.step("one-producer: leaves it in the ring", () => {
+    const sab = createRing({ slots: 4 });
+    new Producer(sab).tryPush(8);
+    const first = new Consumer(sab);
+    assert.equal(first.peek()?.[0], 8);
+    first.detach();
+    assert.equal(new Consumer(sab).tryPop(), 8);
+  });
+  await t.step("sequence: releases it as consumed", () => {
+    const { producers, consumers } = openMany({ slots: 2 });
+    producers[0]!.pushMany([1, 2]);
+    assert.equal(consumers[0]!.peek()![0], 1);
+    consumers[0]!.detach();
+    assert.equal(consumers[1]!.tryPop(), 2);
+    assert.equal(producers[0]!.pushMany([3, 4]), 2);
+  });
 });
 
 Deno.test("Producer methods throw RingStateError after detach()", () => {
