@@ -2,13 +2,14 @@
 // attached, images of it, and raw access to its links for scribbling
 // (draining and "unchanged" checks are the ring's: see `_helpers.ts`).
 import {
+  CorruptedRingError,
   createUnbounded,
   type CreateUnboundedOptions,
   inspectUnbounded,
   UnboundedConsumer,
   UnboundedProducer,
 } from "../mod.ts";
-import { type Image, imageOf } from "./_helpers.ts";
+import { assertThrowsWith, type Image, imageOf } from "./_helpers.ts";
 
 /** A fresh int32 unbounded buffer with a producer and a consumer attached. */
 export function openUnbounded(options: CreateUnboundedOptions<"int32"> = {}): {
@@ -30,6 +31,31 @@ export function bytesFor(segments: number, segmentSlots: number): number {
     createUnbounded({ segmentSlots }),
   );
   return offsets.data + segments * segmentBytes;
+}
+
+/** What an unbounded buffer's CorruptedRingError messages say. */
+export const CORRUPTED = "unbounded buffer is corrupted";
+
+/** A buffer of int32 items, segments of `segmentSlots`, with `items` pushed and no handle attached. */
+export function filled(segmentSlots: number, items: number): SharedArrayBuffer {
+  const sab = createUnbounded({ segmentSlots });
+  const producer = new UnboundedProducer<number>(sab);
+  producer.pushMany(range(0, items));
+  producer.detach();
+  return sab;
+}
+
+/** Expects both roles to refuse attaching to `sab`, with CorruptedRingError. */
+export function assertUnboundedRefused(
+  sab: SharedArrayBuffer,
+  fragments: readonly string[],
+): void {
+  for (const Handle of [UnboundedProducer, UnboundedConsumer]) {
+    assertThrowsWith(() => new Handle(sab), CorruptedRingError, [
+      CORRUPTED,
+      ...fragments,
+    ]);
+  }
 }
 
 /** Byte offset of segment `index`'s link word. */

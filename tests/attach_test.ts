@@ -39,7 +39,19 @@ import {
   scribble,
 } from "./_helpers.ts";
 import { openMany } from "./_sequence_helpers.ts";
-import { openUnbounded, range } from "./_unbounded_helpers.ts";
+import {
+  assertUnboundedRefused,
+  filled,
+  openUnbounded,
+  range,
+} from "./_unbounded_helpers.ts";
+import {
+  W_DESCRIPTOR_BYTES as U_DESCRIPTOR_BYTES,
+  W_MAX_BYTES,
+  W_SEGMENT_SLOTS,
+  W_STRIDE as U_STRIDE,
+  W_VERSION as U_VERSION,
+} from "../src/_shm/unbounded_layout.ts";
 
 type HandleClass = new (buffer: SharedArrayBuffer) => Producer | Consumer;
 const ROLES: readonly [string, HandleClass][] = [
@@ -191,6 +203,37 @@ Deno.test("Producer() and Consumer() refuse a corrupted header", async (t) => {
       new TextEncoder().encode('"int99"'),
     );
     assertBothRefuse(sab, CorruptedRingError, ["item descriptor"]);
+  });
+  await t.step("unbounded: a damaged header", async (t) => {
+    await t.step("segmentSlots", () => {
+      const sab = filled(4, 0);
+      scribble(sab, W_SEGMENT_SLOTS * 4, 0);
+      assertUnboundedRefused(sab, ["segmentSlots is 0"]);
+    });
+    await t.step("stride", () => {
+      const sab = filled(4, 0);
+      scribble(sab, U_STRIDE * 4, 8);
+      assertUnboundedRefused(sab, ["layout does not add up"]);
+    });
+    await t.step("maxBytes", () => {
+      const sab = filled(4, 0);
+      scribble(sab, W_MAX_BYTES * 4, sab.maxByteLength - 8);
+      assertUnboundedRefused(sab, ["layout does not add up"]);
+    });
+    await t.step("item descriptor", () => {
+      const sab = filled(4, 0);
+      const { offsets } = inspectUnbounded(sab);
+      new Uint8Array(sab, offsets.data - 8, 8).fill(0x7b); // "{{{{"
+      scribble(sab, U_DESCRIPTOR_BYTES * 4, offsets.data - 192);
+      assertUnboundedRefused(sab, ["item descriptor is unreadable"]);
+    });
+    await t.step("layout version: RangeError", () => {
+      const sab = filled(4, 0);
+      scribble(sab, U_VERSION * 4, 9);
+      assertThrowsWith(() => new UnboundedConsumer(sab), RangeError, [
+        "Cannot attach consumer: unbounded buffer layout version 9 is not supported, expected 1",
+      ]);
+    });
   });
 });
 
