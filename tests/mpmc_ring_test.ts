@@ -10,7 +10,6 @@ import {
   inspectRing,
   Producer,
 } from "../mod.ts";
-import { alignUp, LINE } from "../src/_shm/layout.ts";
 import {
   assertThrowsWith,
   assertUnchanged,
@@ -40,66 +39,6 @@ function sequencesOf(sab: SharedArrayBuffer): Int32Array {
   const { slots, sequence } = inspectRing(sab);
   return new Int32Array(sab, sequence!.offset, slots);
 }
-
-Deno.test("createRing() with many producers or consumers makes a sequence ring of all slots", () => {
-  for (
-    const sides of [
-      { producers: "many" },
-      { consumers: "many" },
-      MANY,
-      { scheme: "sequence" },
-    ] as const
-  ) {
-    const snapshot = inspectRing(createRing({ slots: 5, ...sides }));
-    const label = JSON.stringify(sides);
-    assert.equal(snapshot.scheme, "sequence", label);
-    assert.equal(snapshot.capacity, 5, label);
-    assert.equal(snapshot.sequence?.producers, sides.producers ?? "one");
-    assert.equal(snapshot.sequence?.consumers, sides.consumers ?? "one");
-    assert.equal(snapshot.sequence?.limit, limitOf(5));
-  }
-  // The textbook and counter rings are unchanged: no sequence part.
-  assert.equal(inspectRing(createRing({ slots: 5 })).sequence, undefined);
-});
-
-Deno.test("createRing() lays the sequence numbers out after the slots, on their own line", () => {
-  const sab = createRing({ slots: 7, item: { bytes: 3 }, ...MANY });
-  const { offsets, stride, sequence } = inspectRing(sab);
-  assert.equal(sequence!.offset % LINE, 0);
-  assert.ok(sequence!.offset >= offsets.data + 7 * stride);
-  // Then, on a fresh line, one 64-byte record per handle that may attach.
-  assert.equal(
-    sab.byteLength,
-    alignUp(sequence!.offset + 7 * 4, LINE) + 64 * 64,
-  );
-  // Each slot expects its own position first.
-  assert.deepEqual([...sequencesOf(sab)], [0, 1, 2, 3, 4, 5, 6]);
-});
-
-Deno.test("createRing() refuses bad sides and schemes that cannot have many handles", () => {
-  assertThrowsWith(
-    () => createRing({ slots: 4, producers: "lots" as "many" }),
-    TypeError,
-    ['Cannot create ring: producers must be "one" or "many", received "lots"'],
-  );
-  assertThrowsWith(
-    () => createRing({ slots: 4, consumers: 2 as unknown as "many" }),
-    TypeError,
-    ['consumers must be "one" or "many", received 2'],
-  );
-  assertThrowsWith(
-    () => createRing({ slots: 4, scheme: "counter", consumers: "many" }),
-    TypeError,
-    [
-      'scheme must be "sequence" when producers or consumers is "many", received "counter"',
-    ],
-  );
-  assertThrowsWith(
-    () => createRing({ slots: 3, start: limitOf(3), ...MANY }),
-    RangeError,
-    [`start must be an integer in [0, ${limitOf(3)}) for the sequence scheme`],
-  );
-});
 
 Deno.test("Producer.tryPush() checks the item before claiming a slot", () => {
   const { sab, producers } = openMany({ slots: 3 });

@@ -150,19 +150,3 @@ Deno.test("UnboundedProducer and UnboundedConsumer count across the 2^32 wrap", 
   assert.equal(s.out, 3);
   assert.equal(s.size, 0);
 });
-
-Deno.test("UnboundedHandle getters report shape and state", () => {
-  const { sab, producer, consumer } = openUnbounded({
-    segmentSlots: 8,
-    maxBytes: 8192,
-  });
-  for (const handle of [producer, consumer]) {
-    assert.equal(handle.segmentSlots, 8);
-    assert.equal(handle.maxBytes, 8192);
-  }
-  producer.pushMany(range(0, 9));
-  assert.equal(consumer.size, 9);
-  assert.equal(producer.segments, 2);
-  assert.equal(consumer.segments, inspectUnbounded(sab).segments);
-  assert.equal(consumer.closed, false);
-});
