@@ -1,18 +1,26 @@
+// Items over every engine: each numeric kind, byte records and structs
+// round-trip, bad items are refused before anything is written.
 import assert from "node:assert/strict";
 import {
   Consumer,
   createRing,
+  createUnbounded,
   type ItemSpec,
   type NumericKind,
   Producer,
+  UnboundedConsumer,
+  UnboundedProducer,
 } from "../mod.ts";
 import {
   assertRejectsWith,
   assertThrowsWith,
   assertUnchanged,
+  drain,
   type ErrorClass,
   imageOf,
 } from "./_helpers.ts";
+import { openMany } from "./_sequence_helpers.ts";
+import { openUnbounded, range } from "./_unbounded_helpers.ts";
 
 /** Each numeric kind with values at and inside its limits. */
 const LIMITS: readonly [NumericKind, readonly (number | bigint)[]][] = [
@@ -273,57 +281,128 @@ Deno.test("Producer.tryPush() refuses a bad struct and leaves the ring unchanged
   await assertRefused(spec, 5, TypeError, "", ["received 5"]);
 });
 
-Deno.test("Producer.pushMany() with one bad item pushes nothing and names its index", () => {
-  const sab = createRing({ slots: 8 });
-  const producer = new Producer(sab);
-  const before = imageOf(sab);
-  assertThrowsWith(
-    () => producer.pushMany([1, 2, 3, 2 ** 31, 5]),
-    RangeError,
-    ["Cannot push", "items[3]", `received ${2 ** 31}`],
-  );
-  assertUnchanged(sab, before);
-  assertThrowsWith(
-    () => producer.pushMany([1, "2"] as unknown as number[]),
-    TypeError,
-    ["items[1]"],
-  );
-  assertUnchanged(sab, before);
-  // A wrong-kind typed array goes through the checked path too.
-  assertThrowsWith(
-    () => producer.pushMany(new Float64Array([1, 2.5])),
-    RangeError,
-    ["items[1]", "2.5"],
-  );
-  assertUnchanged(sab, before);
-  assert.equal(new Consumer(sab).tryPop(), undefined);
+Deno.test("Producer.pushMany() with one bad item pushes nothing and names its index", async (t) => {
+  await t.step("textbook", () => {
+    const sab = createRing({ slots: 8 });
+    const producer = new Producer(sab);
+    const before = imageOf(sab);
+    assertThrowsWith(
+      () => producer.pushMany([1, 2, 3, 2 ** 31, 5]),
+      RangeError,
+      ["Cannot push", "items[3]", `received ${2 ** 31}`],
+    );
+    assertUnchanged(sab, before);
+    assertThrowsWith(
+      () => producer.pushMany([1, "2"] as unknown as number[]),
+      TypeError,
+      ["items[1]"],
+    );
+    assertUnchanged(sab, before);
+    // A wrong-kind typed array goes through the checked path too.
+    assertThrowsWith(
+      () => producer.pushMany(new Float64Array([1, 2.5])),
+      RangeError,
+      ["items[1]", "2.5"],
+    );
+    assertUnchanged(sab, before);
+    assert.equal(new Consumer(sab).tryPop(), undefined);
+  });
+  await t.step("sequence: the item is checked before a slot is claimed", () => {
+    const { sab, producers } = openMany({ slots: 3 });
+    const image = imageOf(sab);
+    assertThrowsWith(() => producers[0]!.tryPush(1.5), RangeError);
+    assertThrowsWith(
+      () => producers[0]!.pushMany([1, "x" as never]),
+      TypeError,
+    );
+    assertUnchanged(sab, image);
+  });
 });
 
-Deno.test("Producer.pushMany() and Consumer.popMany() carry every item format", () => {
-  const formats: [ItemSpec, unknown[]][] = [
-    ["int8", [-128, 0, 127]],
-    ["biguint64", [0n, 2n ** 64n - 1n, 5n]],
-    ["float64", [-0, 1.25, Infinity]],
-    [{ bytes: 2 }, [Uint8Array.of(1, 2), Uint8Array.of(3, 4)]],
-    [{ struct: { a: "int8", b: "float64" } }, [{ a: 1, b: 2 }, {
-      a: -1,
-      b: -2,
-    }]],
-  ];
-  for (const [spec, items] of formats) {
-    const sab = createRing({ slots: 3, scheme: "counter", item: spec });
-    const producer = new Producer<unknown>(sab);
-    const consumer = new Consumer<unknown>(sab);
-    // Move the indices so the batch wraps past the end of the slots.
-    producer.pushMany(items.slice(0, 2));
-    consumer.popMany(new Array(2));
-    assert.equal(producer.pushMany(items), items.length);
-    const target = new Array<unknown>(items.length + 1);
-    assert.equal(consumer.popMany(target), items.length);
-    assert.deepEqual(
-      target.slice(0, items.length),
-      items,
-      JSON.stringify(spec),
-    );
-  }
+Deno.test("Producer.pushMany() and Consumer.popMany() carry every item format", async (t) => {
+  await t.step("counter", () => {
+    const formats: [ItemSpec, unknown[]][] = [
+      ["int8", [-128, 0, 127]],
+      ["biguint64", [0n, 2n ** 64n - 1n, 5n]],
+      ["float64", [-0, 1.25, Infinity]],
+      [{ bytes: 2 }, [Uint8Array.of(1, 2), Uint8Array.of(3, 4)]],
+      [{ struct: { a: "int8", b: "float64" } }, [{ a: 1, b: 2 }, {
+        a: -1,
+        b: -2,
+      }]],
+    ];
+    for (const [spec, items] of formats) {
+      const sab = createRing({ slots: 3, scheme: "counter", item: spec });
+      const producer = new Producer<unknown>(sab);
+      const consumer = new Consumer<unknown>(sab);
+      // Move the indices so the batch wraps past the end of the slots.
+      producer.pushMany(items.slice(0, 2));
+      consumer.popMany(new Array(2));
+      assert.equal(producer.pushMany(items), items.length);
+      const target = new Array<unknown>(items.length + 1);
+      assert.equal(consumer.popMany(target), items.length);
+      assert.deepEqual(
+        target.slice(0, items.length),
+        items,
+        JSON.stringify(spec),
+      );
+    }
+  });
+  await t.step("unbounded: across segments", async (t) => {
+    await t.step("structs", () => {
+      const sab = createUnbounded({
+        segmentSlots: 3,
+        item: { struct: { id: "uint32", big: "bigint64", x: "float32" } },
+      });
+      const producer = new UnboundedProducer(sab);
+      const consumer = new UnboundedConsumer(sab);
+      const items = range(0, 7).map((i) => ({
+        id: i,
+        big: BigInt(i) << 40n,
+        x: i / 4,
+      }));
+      assert.equal(producer.pushMany(items.slice(0, 5)), 5);
+      producer.push(items[5]!);
+      assert.ok(producer.tryPush(items[6]!));
+      const target = new Array(7);
+      assert.equal(consumer.popMany(target), 7);
+      assert.deepEqual(target, items);
+    });
+    await t.step("byte records", () => {
+      const sab = createUnbounded({ segmentSlots: 2, item: { bytes: 5 } });
+      const producer = new UnboundedProducer(sab);
+      const consumer = new UnboundedConsumer(sab);
+      const items = range(0, 5).map((i) => new Uint8Array(5).fill(i + 1));
+      producer.pushMany(items);
+      assert.deepEqual(drain(consumer), items);
+      assertThrowsWith(() => producer.push(new Uint8Array(4)), RangeError, [
+        "item must be exactly 5 bytes long",
+      ]);
+    });
+    await t.step("numbers in bulk: typed arrays of the item kind", () => {
+      const sab = createUnbounded({ segmentSlots: 4, item: "float64" });
+      const producer = new UnboundedProducer<number>(sab);
+      const consumer = new UnboundedConsumer<number>(sab);
+      const items = new Float64Array(range(0, 11).map((i) => i + 0.25));
+      assert.equal(producer.pushMany(items), 11);
+      const target = new Float64Array(13);
+      assert.equal(consumer.popMany(target), 11);
+      assert.deepEqual([...target.subarray(0, 11)], [...items]);
+      assert.equal(consumer.popMany(target), 0);
+    });
+    await t.step("a bad item: TypeError or RangeError, nothing pushed", () => {
+      const { producer } = openUnbounded();
+      assertThrowsWith(
+        () => producer.push("1" as unknown as number),
+        TypeError,
+        [
+          "Cannot push item: item must be a number for int32",
+        ],
+      );
+      assertThrowsWith(() => producer.tryPush(2 ** 31), RangeError, [
+        "item must be an integer in [-2147483648, 2147483647] for int32",
+      ]);
+      assert.equal(producer.size, 0);
+    });
+  });
 });
