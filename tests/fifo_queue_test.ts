@@ -1,19 +1,28 @@
-// A model-based test of the ring's sequential API: fast-check runs random
-// command sequences against a real ring and against a plain queue of at
-// most `capacity` items, and checks after every command that the two agree
-// (FIFO, sizes, full/empty answers, batch counts, and where `in` and `out`
-// should be). The concurrent interleavings are the model checker's job.
+// A model-based test of every engine's sequential API: fast-check runs
+// random command sequences against a real ring and against a plain queue of
+// at most `capacity` items, and checks after every command that the two
+// agree (FIFO, sizes, full/empty answers, batch counts, and where `in` and
+// `out` should be); the unbounded buffer runs random operation sequences
+// with a small maxBytes against a plain array queue. The concurrent
+// interleavings are the model checker's job.
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
   Consumer,
   createRing,
+  createUnbounded,
   inspectRing,
+  inspectUnbounded,
   Producer,
   type Scheme,
   TimeoutError,
+  UnboundedConsumer,
+  UnboundedProducer,
 } from "../mod.ts";
-import { assertError, assertProperty, SCHEMES } from "./_helpers.ts";
+import { assertError, assertProperty, assertUnchanged } from "./_helpers.ts";
+import { eachEngine, RINGS } from "./_engines.ts";
+import { limitOf } from "./_sequence_helpers.ts";
+import { unboundedImage } from "./_unbounded_helpers.ts";
 
 const WRAP = 2 ** 32;
 
@@ -37,9 +46,14 @@ interface Model {
 
 /** Where `in` (after `n` pushes) or `out` (after `n` pops) must be. */
 function indexAfter(model: Model, n: number): number {
-  return model.scheme === "textbook"
-    ? (model.start + n) % model.slots
-    : (model.start + n) % WRAP;
+  switch (model.scheme) {
+    case "textbook":
+      return (model.start + n) % model.slots;
+    case "counter":
+      return (model.start + n) % WRAP;
+    case "sequence":
+      return (model.start + n) % limitOf(model.slots);
+  }
 }
 
 /** Checks that the ring and the model agree on everything observable. */
@@ -52,8 +66,9 @@ function assertAgree(model: Model, real: Real): void {
   assert.equal(snapshot.size, size, "inspectRing().size");
   assert.equal(snapshot.in, indexAfter(model, model.pushed), "in");
   assert.equal(snapshot.out, indexAfter(model, model.popped), "out");
-  // Counter scheme: the physical slots start at 0 whatever the counters.
-  const base = model.scheme === "textbook" ? model.start : 0;
+  // Counter scheme: the physical slots start at 0 whatever the counters;
+  // sequence scheme: a position's slot is position mod slots.
+  const base = model.scheme === "counter" ? 0 : model.start;
   assert.equal(snapshot.inSlot, (base + model.pushed) % model.slots, "inSlot");
   assert.equal(
     snapshot.outSlot,
@@ -190,7 +205,15 @@ class ReserveCommit implements RingCommand {
     assert.equal(slot === null, model.items.length === model.capacity);
     if (slot !== null) {
       slot[0] = this.item;
-      assert.equal(real.consumer.size, model.items.length, "not yet visible");
+      if (model.scheme === "sequence") {
+        // size counts the claimed position; a consumer still cannot see it.
+        assert.equal(real.consumer.size, model.items.length + 1, "claimed");
+        if (model.items.length === 0) {
+          assert.equal(real.consumer.peek(), null, "not yet visible");
+        }
+      } else {
+        assert.equal(real.consumer.size, model.items.length, "not yet visible");
+      }
       real.producer.commit();
       pushToModel(model, [this.item]);
     }
@@ -260,48 +283,144 @@ const COMMANDS = [
   fc.boolean().map((producer) => new Reattach(producer)),
 ];
 
-/** slots in 2..9 and a start: a slot for textbook, often near 2^32 for counter. */
+/**
+ * slots in 2..9 and a start: a slot for textbook, often near the wrap for
+ * counter (2^32) and sequence (the multiple of slots below 2^31).
+ */
 function ringOptions(
   scheme: Scheme,
 ): fc.Arbitrary<{ scheme: Scheme; slots: number; start: number }> {
-  return fc.integer({ min: 2, max: 9 }).chain((slots) =>
-    (scheme === "textbook" ? fc.nat({ max: slots - 1 }) : fc.oneof(
+  return fc.integer({ min: 2, max: 9 }).chain((slots) => {
+    const wrap = scheme === "sequence" ? limitOf(slots) : WRAP;
+    return (scheme === "textbook" ? fc.nat({ max: slots - 1 }) : fc.oneof(
       fc.constant(0),
-      fc.integer({ min: WRAP - 3 * slots, max: WRAP - 1 }),
-      fc.nat({ max: WRAP - 1 }),
-    )).map((start) => ({ scheme, slots, start }))
-  );
+      fc.integer({ min: wrap - 3 * slots, max: wrap - 1 }),
+      fc.nat({ max: wrap - 1 }),
+    )).map((start) => ({ scheme, slots, start }));
+  });
 }
 
-Deno.test("Producer and Consumer behave like a bounded FIFO queue (fc.commands)", async (t) => {
-  for (const scheme of SCHEMES) {
-    await t.step(scheme, () => {
-      assertProperty(
-        fc.property(
-          ringOptions(scheme),
-          fc.commands(COMMANDS, { maxCommands: 80, size: "max" }),
-          (options, commands) => {
-            const sab = createRing(options);
-            const real: Real = {
-              sab,
-              producer: new Producer<number>(sab),
-              consumer: new Consumer<number>(sab),
-            };
-            const model: Model = {
-              ...options,
-              capacity: scheme === "textbook"
-                ? options.slots - 1
-                : options.slots,
-              items: [],
-              pushed: 0,
-              popped: 0,
-            };
-            assert.equal(real.producer.capacity, model.capacity);
-            fc.modelRun(() => ({ model, real }), commands);
-          },
-        ),
-        { numRuns: 300 },
-      );
-    });
-  }
+// The unbounded buffer's operations, as random sequences.
+type Op =
+  | { readonly kind: "push" | "tryPush" | "reserve" | "tryPop" | "peek" }
+  | { readonly kind: "pushMany" | "popMany"; readonly n: number };
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  fc.constantFrom(
+    ...(["push", "tryPush", "reserve", "tryPop", "peek"] as const).map((
+      kind,
+    ) => ({ kind })),
+  ),
+  fc.record({
+    kind: fc.constantFrom("pushMany" as const, "popMany" as const),
+    n: fc.integer({ min: 0, max: 12 }),
+  }),
+);
+
+/** Whether pushing `n` items must be refused at maxBytes, by the layout's arithmetic. */
+function mustRefuse(sab: SharedArrayBuffer, n: number): boolean {
+  const s = inspectUnbounded(sab);
+  const room = s.segmentSlots - s.inSlot;
+  if (n <= room) return false;
+  const needed = Math.ceil((n - room) / s.segmentSlots);
+  const growable = Math.floor((s.maxBytes - s.byteLength) / s.segmentBytes);
+  return needed > s.free.length + growable;
+}
+
+Deno.test("Producer and Consumer behave like a FIFO queue bounded by their capacity (fc.commands) or maxBytes", async (t) => {
+  await eachEngine(t, RINGS, ({ name: scheme, options: sides }) => {
+    assertProperty(
+      fc.property(
+        ringOptions(scheme),
+        fc.commands(COMMANDS, { maxCommands: 80, size: "max" }),
+        (options, commands) => {
+          const sab = createRing({ ...options, ...sides });
+          const real: Real = {
+            sab,
+            producer: new Producer<number>(sab),
+            consumer: new Consumer<number>(sab),
+          };
+          const model: Model = {
+            ...options,
+            capacity: scheme === "textbook" ? options.slots - 1 : options.slots,
+            items: [],
+            pushed: 0,
+            popped: 0,
+          };
+          assert.equal(real.producer.capacity, model.capacity);
+          fc.modelRun(() => ({ model, real }), commands);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+  // No capacity: a push is refused (RangeError, or tryPush false) exactly
+  // when the free segments and the room left under maxBytes cannot hold it,
+  // and then not one byte changed.
+  await t.step("unbounded", () => {
+    assertProperty(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(opArb, { maxLength: 120 }),
+        (segmentSlots, segments, ops) => {
+          const probe = inspectUnbounded(createUnbounded({ segmentSlots }));
+          const maxBytes = probe.offsets.data + segments * probe.segmentBytes;
+          const sab = createUnbounded({ segmentSlots, maxBytes });
+          const producer = new UnboundedProducer<number>(sab);
+          const consumer = new UnboundedConsumer<number>(sab);
+          const queue: number[] = [];
+          let next = 0;
+          for (const op of ops) {
+            const n = op.kind === "pushMany" ? op.n : 1;
+            if (
+              op.kind === "push" || op.kind === "tryPush" ||
+              op.kind === "reserve" || op.kind === "pushMany"
+            ) {
+              const refuse = mustRefuse(sab, n);
+              const image = unboundedImage(sab);
+              const items = Array.from({ length: n }, (_, i) => next + i);
+              let pushed: boolean;
+              try {
+                if (op.kind === "tryPush") pushed = producer.tryPush(next);
+                else if (op.kind === "push") {
+                  pushed = (producer.push(next), true);
+                } else if (op.kind === "pushMany") {
+                  pushed = producer.pushMany(items) === n;
+                } else {
+                  producer.reserve()[0] = next;
+                  producer.commit();
+                  pushed = true;
+                }
+              } catch (error) {
+                if (!(error instanceof RangeError)) throw error;
+                pushed = false;
+              }
+              assert.equal(pushed, !refuse, `${op.kind} of ${n}`);
+              if (pushed) {
+                queue.push(...items);
+                next += n;
+              } else assertUnchanged(sab, image);
+            } else if (op.kind === "tryPop") {
+              assert.equal(consumer.tryPop(), queue.shift());
+            } else if (op.kind === "peek") {
+              const view = consumer.peek();
+              assert.equal(view?.[0], queue.shift());
+              if (view !== null) consumer.release();
+            } else {
+              const target = new Int32Array(n);
+              const popped = consumer.popMany(target);
+              assert.deepEqual(
+                [...target.subarray(0, popped)],
+                queue.splice(0, n),
+              );
+            }
+            assert.equal(producer.size, queue.length);
+            assert.ok(producer.segments <= segments);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });
