@@ -13,7 +13,8 @@ import {
   type RingSnapshot,
   type Scheme,
 } from "../mod.ts";
-import type { RingJob, RingJobResult } from "./_ring_worker.ts";
+import type { RingJob, RingJobResult } from "./_workers/ring_worker.ts";
+import { spawnWorker } from "./_workers/harness.ts";
 
 /** Any error constructor. */
 export type ErrorClass = new (...args: never[]) => Error;
@@ -253,40 +254,25 @@ export async function assertAsyncProperty(
   }
 }
 
-/** A started `_ring_worker.ts` that has posted "ready". */
+/** A started `_workers/ring_worker.ts` that has posted "ready". */
 export interface RingWorker {
   /** Hands the Worker its job; the promise settles with its one result. */
   run(job: RingJob): Promise<RingJobResult>;
   terminate(): void;
 }
 
-/** Starts a `_ring_worker.ts` Worker and waits for its "ready". */
+const RING_WORKER = new URL("./_workers/ring_worker.ts", import.meta.url);
+
+/** Starts a `_workers/ring_worker.ts` Worker and waits for its "ready". */
 export async function startRingWorker(): Promise<RingWorker> {
-  const worker = new Worker(new URL("./_ring_worker.ts", import.meta.url), {
-    type: "module",
-  });
-  const ready = Promise.withResolvers<void>();
-  const result = Promise.withResolvers<RingJobResult>();
-  worker.onmessage = (event: MessageEvent<"ready" | RingJobResult>) => {
-    if (event.data === "ready") ready.resolve();
-    else result.resolve(event.data);
-  };
-  worker.onerror = (event: ErrorEvent) => {
-    event.preventDefault();
-    const error = new Error(`Ring worker failed: ${event.message}`);
-    ready.reject(error);
-    result.reject(error);
-  };
-  try {
-    await withinLimit(ready.promise, "the ring worker's ready");
-  } catch (error) {
-    worker.terminate();
-    throw error;
-  }
+  const worker = await spawnWorker(RING_WORKER, "ring worker");
   return {
     run(job) {
-      worker.postMessage(job);
-      return withinLimit(result.promise, `the ring worker's ${job.op}`);
+      worker.post(job);
+      return withinLimit(
+        worker.result as Promise<RingJobResult>,
+        `the ring worker's ${job.op}`,
+      );
     },
     terminate: () => worker.terminate(),
   };

@@ -7,11 +7,12 @@ import { createRing, inspectRing, type Scheme } from "../mod.ts";
 import { checkHistory, type HistoryReport } from "./_history/check.ts";
 import {
   type HistoryJob,
-  type HistoryMessage,
+  type HistoryResult,
   LOG_PER_ITEM,
   OP_WORDS,
   readLog,
 } from "./_workers/history_protocol.ts";
+import { spawnWorker } from "./_workers/harness.ts";
 import { propertySeed } from "./_helpers.ts";
 
 const WORKER = new URL("./_workers/history_worker.ts", import.meta.url);
@@ -23,30 +24,6 @@ interface Config {
   readonly slots: number;
   readonly items: number;
   readonly start?: number;
-}
-
-/** Starts a history Worker and waits for its "ready". */
-async function startWorker(name: string): Promise<{
-  worker: Worker;
-  result: Promise<HistoryMessage>;
-}> {
-  const worker = new Worker(WORKER, { type: "module", name });
-  const ready = Promise.withResolvers<void>();
-  const result = Promise.withResolvers<HistoryMessage>();
-  // Awaited later (or not at all, when the other Worker fails first).
-  result.promise.catch(() => {});
-  worker.onmessage = (event: MessageEvent<HistoryMessage>) => {
-    if (event.data.type === "ready") ready.resolve();
-    else result.resolve(event.data);
-  };
-  worker.onerror = (event: ErrorEvent) => {
-    event.preventDefault();
-    const error = new Error(`${name}: ${event.message}`);
-    ready.reject(error);
-    result.reject(error);
-  };
-  await ready.promise;
-  return { worker, result: result.promise };
 }
 
 /** Runs one producer and one consumer Worker on a ring; returns the checked history. */
@@ -64,14 +41,14 @@ async function stress(config: Config, seed: number): Promise<HistoryReport> {
     new SharedArrayBuffer(logBytes),
   ];
   const started = await Promise.allSettled([
-    startWorker("history producer"),
-    startWorker("history consumer"),
+    spawnWorker(WORKER, "history producer"),
+    spawnWorker(WORKER, "history consumer"),
   ]);
   const sides = started.flatMap((s) =>
     s.status === "fulfilled" ? [s.value] : []
   );
   if (sides.length < 2) {
-    for (const { worker } of sides) worker.terminate();
+    for (const side of sides) side.terminate();
     throw (started.find((s) =>
       s.status === "rejected"
     ) as PromiseRejectedResult)
@@ -80,7 +57,7 @@ async function stress(config: Config, seed: number): Promise<HistoryReport> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const roles = ["producer", "consumer"] as const;
-    sides.forEach(({ worker }, i) => {
+    sides.forEach((side, i) => {
       const job: HistoryJob = {
         role: roles[i]!,
         ring,
@@ -89,7 +66,7 @@ async function stress(config: Config, seed: number): Promise<HistoryReport> {
         items: config.items,
         seed: seed + i,
       };
-      worker.postMessage(job);
+      side.post(job);
     });
     const hang = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -97,16 +74,12 @@ async function stress(config: Config, seed: number): Promise<HistoryReport> {
         LIMIT_MS,
       );
     });
+    // A Worker that failed rejects its result with its message.
     const results = await Promise.race([
-      Promise.all(sides.map((side) => side.result)),
+      Promise.all(sides.map((side) => side.result as Promise<HistoryResult>)),
       hang,
     ]);
-    const counts = results.map((r) => {
-      if (r.type !== "done") {
-        throw new Error(`a Worker failed: ${JSON.stringify(r)}`);
-      }
-      return r.operations;
-    });
+    const counts = results.map((r) => r.operations);
     return checkHistory({
       pushes: readLog(logs[0]!, counts[0]!),
       pops: readLog(logs[1]!, counts[1]!),
@@ -114,7 +87,7 @@ async function stress(config: Config, seed: number): Promise<HistoryReport> {
     }, { capacity: inspectRing(ring).capacity });
   } finally {
     clearTimeout(timer);
-    for (const { worker } of sides) worker.terminate();
+    for (const side of sides) side.terminate();
   }
 }
 

@@ -1,7 +1,7 @@
 // The job of a Worker in the many-producer/many-consumer history test: the
 // single-producer history job (`history_protocol.ts`) plus the Worker's
 // index and the stress run's progress words.
-import type { HistoryJob } from "./history_protocol.ts";
+import type { HistoryJob, HistoryResult } from "./history_protocol.ts";
 
 /** One Worker's job: one producer or one consumer of a sequence ring, logged. */
 export interface ManyHistoryJob extends HistoryJob {
@@ -11,7 +11,5 @@ export interface ManyHistoryJob extends HistoryJob {
   readonly id: number;
 }
 
-/** What a Worker reports: how many operations it logged. */
-export interface ManyHistoryResult {
-  readonly operations: number;
-}
+/** What a Worker reports: how many operations it logged, as a one-producer side does. */
+export type ManyHistoryResult = HistoryResult;

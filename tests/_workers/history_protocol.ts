@@ -17,11 +17,10 @@ export interface HistoryJob {
   readonly seed: number;
 }
 
-/** What a Worker posts: "ready" once listening, then its result. */
-export type HistoryMessage =
-  | { readonly type: "ready" }
-  | { readonly type: "done"; readonly operations: number }
-  | { readonly type: "error"; readonly message: string };
+/** What a Worker reports (by `serve`, `protocol.ts`): how many operations it logged. */
+export interface HistoryResult {
+  readonly operations: number;
+}
 
 /** Words per logged operation: method, value, ok, invoked, returned, size. */
 export const OP_WORDS = 6;

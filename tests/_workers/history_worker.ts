@@ -1,18 +1,19 @@
 /// <reference lib="deno.worker" />
 // One side of the history stress test: pushes (or pops) with a random mix of
 // calls, logging each with logical timestamps taken before and after it and
-// the size the side read inside it. Protocol: posts "ready" once its
-// handler is set; takes one HistoryJob; posts "done" (or "error").
+// the size the side read inside it. Protocol: `serve` from `protocol.ts`
+// (posts "ready", takes one HistoryJob, reports how many operations it logged).
 import { ClosedError, Consumer, Producer } from "../../mod.ts";
 import {
   type HistoryJob,
-  type HistoryMessage,
+  type HistoryResult,
   LOG_PER_ITEM,
   OP_WORDS,
   popBy,
   prng,
   pushBy,
 } from "./history_protocol.ts";
+import { serve } from "./protocol.ts";
 
 class Log {
   readonly #words: Int32Array;
@@ -79,23 +80,12 @@ function consume(job: HistoryJob, log: Log): void {
   }
 }
 
-function run(job: HistoryJob): HistoryMessage {
+serve<HistoryJob>((job): HistoryResult => {
   const log = new Log(job);
   if (log.room < LOG_PER_ITEM * job.items) {
-    return { type: "error", message: "the log is too small for the job" };
+    throw new RangeError("The log is too small for the job");
   }
   if (job.role === "producer") produce(job, log);
   else consume(job, log);
-  return { type: "done", operations: log.count };
-}
-
-self.onmessage = (event: MessageEvent<HistoryJob>) => {
-  let reply: HistoryMessage;
-  try {
-    reply = run(event.data);
-  } catch (error) {
-    reply = { type: "error", message: String(error) };
-  }
-  self.postMessage(reply);
-};
-self.postMessage({ type: "ready" } satisfies HistoryMessage);
+  return { operations: log.count };
+});

@@ -1,8 +1,10 @@
 // A Worker for the unit tests: attaches one handle to a ring, makes blocking
 // calls on it (Atomics.wait, which a test's main thread can then wake), and
-// reports what happened. Protocol: posts "ready" once its handler is set;
-// takes one RingJob; posts one RingJobResult.
-import { Consumer, Producer } from "../mod.ts";
+// reports what happened. Protocol: `serve` from `protocol.ts` (posts
+// "ready", takes one RingJob, reports one RingJobResult: an error the ring
+// threw is part of the result, not a failure of the Worker).
+import { Consumer, Producer } from "../../mod.ts";
+import { serve } from "./protocol.ts";
 
 /** What the Worker does with the ring. */
 export interface RingJob {
@@ -18,11 +20,6 @@ export interface RingJob {
 export interface RingJobResult {
   readonly items: number[];
   readonly error?: { readonly name: string; readonly message: string };
-}
-
-interface Scope {
-  onmessage: ((event: MessageEvent<RingJob>) => void) | null;
-  postMessage(message: "ready" | RingJobResult): void;
 }
 
 function run(job: RingJob): RingJobResult {
@@ -48,6 +45,4 @@ function run(job: RingJob): RingJobResult {
   }
 }
 
-const scope = self as unknown as Scope;
-scope.onmessage = (event) => scope.postMessage(run(event.data));
-scope.postMessage("ready");
+serve(run);
