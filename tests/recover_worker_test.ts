@@ -1,8 +1,9 @@
-// Real Workers that die. A producer Worker throws out of its module at a
+// Real Workers that die. A producer Worker throws out of its job at a
 // random point (seeded) — between pushes, holding a written reservation, or
 // inside a batch copy after the claim — and the main thread, its supervisor,
-// gets the Worker's error event, recovers the ring with the dead handle's id
-// and starts a replacement that continues the same stream. The consumer
+// gets the Worker's failure (the one Worker protocol, `_workers/protocol.ts`),
+// terminates it, recovers the ring with the dead handle's id and starts a
+// replacement that continues the same stream. The consumer
 // (popAsync on the main thread) must receive every item exactly once and in
 // order, except the items the dead producers had not published. Likewise a
 // consumer Worker throws between pops or holding a peeked item, and its
@@ -28,6 +29,7 @@ import {
 } from "../mod.ts";
 import type { CrashConsumerJob } from "./_workers/crash_consumer.ts";
 import type { CrashJob, Death } from "./_workers/crash_producer.ts";
+import { spawnWorker } from "./_workers/harness.ts";
 import { propertySeed } from "./_helpers.ts";
 
 /** A small seeded PRNG (mulberry32): [0, 1). */
@@ -107,41 +109,29 @@ function crashScale(): number {
 const TOTAL = 130 * crashScale();
 const MAX_RUN = 30;
 
-function startWorker(): Promise<Worker> {
-  const worker = new Worker(
-    new URL("./_workers/crash_producer.ts", import.meta.url),
-    { type: "module" },
-  );
-  return new Promise((resolve, reject) => {
-    worker.onmessage = () => resolve(worker);
-    worker.onerror = (event) => {
-      event.preventDefault();
-      reject(new Error(`crash worker failed to start: ${event.message}`));
-    };
-  });
-}
+const CRASH_PRODUCER = new URL(
+  "./_workers/crash_producer.ts",
+  import.meta.url,
+);
+const CRASH_CONSUMER = new URL(
+  "./_workers/crash_consumer.ts",
+  import.meta.url,
+);
 
 /** Runs one producer Worker to its death (or the end of the stream). */
 async function runProducer(
   job: CrashJob,
 ): Promise<{ id: number; died: boolean }> {
-  const worker = await startWorker();
+  let id: number | undefined;
+  const worker = await spawnWorker(CRASH_PRODUCER, "crash producer", {
+    onEvent: (event) => id = (event as { id: number }).id,
+  });
   try {
-    let gotId: (id: number) => void = () => {};
-    const id = new Promise<number>((resolve) => (gotId = resolve));
-    const end = new Promise<boolean>((resolve) => {
-      worker.onmessage = ({ data }) => {
-        if (data === "done") resolve(false);
-        else gotId(data.id);
-      };
-      worker.onerror = (event) => {
-        event.preventDefault(); // the Worker dies; the test goes on
-        resolve(true);
-      };
-    });
-    worker.postMessage(job);
-    const died = await end;
-    return { id: await id, died };
+    worker.post(job);
+    // The Worker dies with a failure; the test goes on.
+    const died = await worker.result.then(() => false, () => true);
+    if (id === undefined) throw new Error("The crash producer never attached");
+    return { id, died };
   } finally {
     worker.terminate();
   }
@@ -239,20 +229,6 @@ Deno.test("recoverRing() and recoverUnbounded() let replacement producer Workers
   );
 });
 
-function startConsumerWorker(): Promise<Worker> {
-  const worker = new Worker(
-    new URL("./_workers/crash_consumer.ts", import.meta.url),
-    { type: "module" },
-  );
-  return new Promise((resolve, reject) => {
-    worker.onmessage = () => resolve(worker);
-    worker.onerror = (event) => {
-      event.preventDefault();
-      reject(new Error(`crash worker failed to start: ${event.message}`));
-    };
-  });
-}
-
 /** Items per consumer stream (its producer waits with pushAsync: slower). */
 const CONSUMER_TOTAL = 100 * crashScale();
 
@@ -280,33 +256,26 @@ async function consumerStream(
   const seenByDead: number[] = [];
   let deaths = 0;
   while (true) {
-    const worker = await startConsumerWorker();
     const death = rand() < 0.5 ? "between" : "peek";
     let id = 0;
     let peeked = -1;
-    let lastMessage: () => void = () => {};
-    const dying = new Promise<void>((resolve) => (lastMessage = resolve));
-    const died = await new Promise<boolean>((resolve) => {
-      worker.onmessage = ({ data }) => {
-        if (data === "done") resolve(false);
-        else if (data === "dying") lastMessage();
-        else if ("id" in data) id = data.id;
-        else if ("item" in data) received.push(data.item);
-        else peeked = data.peeked;
-      };
-      worker.onerror = (event) => {
-        event.preventDefault();
-        resolve(true);
-      };
-      const job: CrashConsumerJob = {
-        sab,
-        kind: config.kind,
-        dieAfter: Math.floor(rand() * MAX_RUN),
-        death,
-      };
-      worker.postMessage(job);
+    const worker = await spawnWorker(CRASH_CONSUMER, "crash consumer", {
+      onEvent: (event) => {
+        const data = event as { id?: number; item?: number; peeked?: number };
+        if (data.id !== undefined) id = data.id;
+        else if (data.item !== undefined) received.push(data.item);
+        else peeked = data.peeked!;
+      },
     });
-    if (died) await dying;
+    const job: CrashConsumerJob = {
+      sab,
+      kind: config.kind,
+      dieAfter: Math.floor(rand() * MAX_RUN),
+      death,
+    };
+    worker.post(job);
+    // Every event arrived before the failure that ends the Worker's job.
+    const died = await worker.result.then(() => false, () => true);
     worker.terminate();
     if (!died) break;
     deaths++;

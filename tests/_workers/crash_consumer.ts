@@ -1,13 +1,16 @@
 // A consumer Worker that dies: attaches a Consumer (or UnboundedConsumer),
 // posts its handle id, pops items with pop() and posts each one, and after
-// `dieAfter` items throws out of the Worker (uncaught) in one of two ways:
+// `dieAfter` items throws out of its job in one of two ways:
 // - "between": holding nothing;
-// - "peek": with the next item peeked (claimed) and never released; it posts
+// - "peek": with the next item peeked (claimed) and never released; it emits
 //   { peeked } first, so the supervisor knows which item the dead Worker saw.
-// Protocol: posts "ready" once its handler is set; takes one CrashConsumerJob;
-// posts { id } once attached, { item } per pop, then "dying" and dies (or
-// posts "done" once the ring is closed and drained).
+// Protocol: `serve` from `protocol.ts` (posts "ready", takes one
+// CrashConsumerJob); emits { id } once attached and { item } per pop, then
+// fails with the throw, and its supervisor terminates it, never detached (or
+// reports "done" once the ring is closed and drained). Events arrive before
+// the failure, so the supervisor has every { item } when it recovers.
 import { ClosedError, Consumer, UnboundedConsumer } from "../../mod.ts";
+import { serve } from "./protocol.ts";
 
 export interface CrashConsumerJob {
   readonly sab: SharedArrayBuffer;
@@ -16,21 +19,14 @@ export interface CrashConsumerJob {
   readonly death: "between" | "peek";
 }
 
-interface Scope {
-  onmessage: ((event: MessageEvent<CrashConsumerJob>) => void) | null;
-  postMessage(message: unknown): void;
-}
-
-const scope = self as unknown as Scope;
-
-scope.onmessage = ({ data: job }) => {
+serve<CrashConsumerJob>((job, emit) => {
   const consumer = job.kind === "ring"
     ? new Consumer<number>(job.sab)
     : new UnboundedConsumer<number>(job.sab);
-  scope.postMessage({ id: consumer.id });
+  emit({ id: consumer.id });
   try {
     for (let i = 0; i < job.dieAfter; i++) {
-      scope.postMessage({ item: consumer.pop() });
+      emit({ item: consumer.pop() });
     }
     if (job.death === "peek") {
       let view = consumer.peek();
@@ -39,17 +35,12 @@ scope.onmessage = ({ data: job }) => {
         if (consumer.closed && consumer.size === 0) throw new ClosedError();
         view = consumer.peek();
       }
-      scope.postMessage({ peeked: view[0] });
+      emit({ peeked: view[0] });
     }
   } catch (error) {
     if (!(error instanceof ClosedError)) throw error;
     consumer.detach();
-    scope.postMessage("done");
-    return;
+    return "done";
   }
-  // Messages stay in order, so this last one tells the supervisor every
-  // { item } has arrived (the error event may overtake them).
-  scope.postMessage("dying");
   throw new Error(`consumer ${consumer.id} dies after ${job.dieAfter} items`);
-};
-scope.postMessage("ready");
+});

@@ -1,13 +1,15 @@
 // A producer Worker that dies: attaches a Producer (or UnboundedProducer),
 // posts its handle id, pushes items `from`, `from + 1`, … and, before item
-// `dieAt`, throws out of the Worker (uncaught) in one of three ways:
+// `dieAt`, throws out of its job in one of three ways:
 // - "between": after item dieAt - 1 was pushed, holding nothing else;
 // - "reserve": with item dieAt reserved and written, never committed;
 // - "batch": inside a pushMany of items dieAt … dieAt + batch - 1 whose
 //   item getter throws while they are copied (after the claim).
-// Protocol: posts "ready" once its handler is set; takes one CrashJob; posts
-// { id } once attached; then dies (or posts "done" if dieAt is past `to`).
+// Protocol: `serve` from `protocol.ts` (posts "ready", takes one CrashJob);
+// emits { id } once attached; then fails with the throw, and its supervisor
+// terminates it, never detached (or reports "done" if dieAt is past `to`).
 import { Producer, UnboundedProducer } from "../../mod.ts";
+import { serve } from "./protocol.ts";
 
 export type Death = "between" | "reserve" | "batch";
 
@@ -20,13 +22,6 @@ export interface CrashJob {
   readonly death: Death;
   readonly batch: number;
 }
-
-interface Scope {
-  onmessage: ((event: MessageEvent<CrashJob>) => void) | null;
-  postMessage(message: unknown): void;
-}
-
-const scope = self as unknown as Scope;
 
 /**
  * Items `first` … `first + n - 1` whose reads throw once any item is read a
@@ -47,12 +42,12 @@ function dying(first: number, n: number): number[] {
   });
 }
 
-scope.onmessage = ({ data: job }) => {
+serve<CrashJob>((job, emit) => {
   const ring = job.kind === "ring";
   const producer = ring
     ? new Producer<number>(job.sab)
     : new UnboundedProducer<number>(job.sab);
-  scope.postMessage({ id: producer.id });
+  emit({ id: producer.id });
   const end = Math.min(job.dieAt, job.to);
   for (let v = job.from; v < end; v++) {
     if (ring) (producer as Producer<number>).push(v);
@@ -60,8 +55,7 @@ scope.onmessage = ({ data: job }) => {
   }
   if (job.dieAt >= job.to) {
     producer.detach();
-    scope.postMessage("done");
-    return;
+    return "done";
   }
   if (job.death === "reserve") {
     let view = producer.reserve();
@@ -75,5 +69,4 @@ scope.onmessage = ({ data: job }) => {
     while (producer.pushMany(items) === 0);
   }
   throw new Error(`producer ${producer.id} dies before item ${job.dieAt}`);
-};
-scope.postMessage("ready");
+});

@@ -25,14 +25,17 @@ export interface TestWorker {
   terminate(): void;
 }
 
-/** Starts a module Worker and resolves once it has posted "ready". */
+/**
+ * Starts a module Worker and resolves once it has posted "ready"; the
+ * Worker's events go to `onEvent`, in order.
+ */
 export function spawnWorker(
   module: URL,
   name: string,
-  options: { readyMs?: number } = {},
+  options: { readyMs?: number; onEvent?: (event: unknown) => void } = {},
 ): Promise<TestWorker> {
   // Generous: the first Worker of a run may type-check its whole module graph.
-  const { readyMs = 120_000 } = options;
+  const { readyMs = 120_000, onEvent } = options;
   const worker = new Worker(module, { type: "module", name });
   const ready = Promise.withResolvers<TestWorker>();
   const result = Promise.withResolvers<unknown>();
@@ -60,7 +63,8 @@ export function spawnWorker(
     if (report.type === "ready") {
       clearTimeout(timer);
       ready.resolve(handle);
-    } else if (report.type === "done") result.resolve(report.result);
+    } else if (report.type === "event") onEvent?.(report.event);
+    else if (report.type === "done") result.resolve(report.result);
     else fail(report.message);
   };
   worker.onerror = (event: ErrorEvent) => {

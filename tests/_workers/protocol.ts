@@ -73,9 +73,14 @@ export interface ConsumerResult {
   readonly endedAt: number;
 }
 
-/** Worker → parent. */
+/**
+ * Worker → parent: "ready" once listening, any number of events while the
+ * job runs, then its one result or its failure. Messages keep their order,
+ * so every event arrives before the result or failure that follows it.
+ */
 export type Report =
   | { readonly type: "ready" }
+  | { readonly type: "event"; readonly event: unknown }
   | { readonly type: "done"; readonly result: unknown }
   | { readonly type: "failed"; readonly message: string };
 
@@ -120,12 +125,17 @@ export interface WorkerScope {
 /**
  * Sets the Worker's message handler to run `work` on the first job, then
  * posts "ready" (a message sent before the handler exists could be lost).
+ * `work` may `emit` events while it runs; what it returns is the result, and
+ * what it throws is the failure.
  */
-export function serve<J>(work: (job: J) => unknown): void {
+export function serve<J>(
+  work: (job: J, emit: (event: unknown) => void) => unknown,
+): void {
   const scope = self as unknown as WorkerScope;
+  const emit = (event: unknown) => scope.postMessage({ type: "event", event });
   scope.onmessage = async (event: MessageEvent) => {
     try {
-      const result = await work(event.data as J);
+      const result = await work(event.data as J, emit);
       scope.postMessage({ type: "done", result });
     } catch (error) {
       const message = error instanceof Error
