@@ -5,13 +5,22 @@
 // independent implementations on plain arrays (so the driver is shown to
 // work on more than the production rings); `plainRing(bug)` and
 // `plainSequenceRing(bug)` differ from them in exactly one place, marked
-// `BUG` below.
-import type {
-  RingFactory,
-  SequenceProbe,
-  SequenceRingFactory,
-  SequenceSide,
+// `BUG` below. The production rings broken from outside: `drifting()` and
+// `forgetful()` (not deterministic, for the replay checks) and
+// `brokenUnbounded(bug)` (the unbounded buffer with one bug of its own).
+import {
+  productionRing,
+  productionSequenceRing,
+  type RingFactory,
+  type RingUnderTest,
+  type SequenceProbe,
+  type SequenceRingFactory,
+  type SequenceSide,
 } from "../model/mod.ts";
+import { unboundedUnderTest } from "../model/_lockstep/unbounded_ring.ts";
+import { createUnbounded, inspectUnbounded } from "../mod.ts";
+import { W_FREE } from "../src/_shm/unbounded_layout.ts";
+import { linkOffset } from "./_unbounded_helpers.ts";
 
 /** The bugs, each a classic mistake with the textbook's `in` and `out`. */
 export type Bug =
@@ -251,4 +260,117 @@ export function plainSequenceRing(bug?: SequenceBug): SequenceRingFactory {
     };
     return ring;
   };
+}
+
+/** The bugs of the unbounded buffer, each in how it links or waits. */
+export type UnboundedBug =
+  /** The head segment goes on the free list once read, though still linked. */
+  | "recycle-head-early"
+  /** The producer does not link a new tail from the segment before it. */
+  | "forget-link"
+  /** The producer is "full" at two items, as if BUFFER_SIZE were 3. */
+  | "wait-when-full";
+
+/** Every unbounded bug, for tests that go through them all. */
+export const UNBOUNDED_BUGS: readonly UnboundedBug[] = [
+  "recycle-head-early",
+  "forget-link",
+  "wait-when-full",
+];
+
+/** The production buffer under test with `bug` applied after each call. */
+function withBug(
+  bug: (sab: SharedArrayBuffer, call: string) => void,
+): RingFactory {
+  return (config) => {
+    const sab = createUnbounded({ item: "int32", segmentSlots: config.slots });
+    const ring = unboundedUnderTest(sab, config);
+    const wrapped: Record<string, unknown> = {};
+    for (const [name, method] of Object.entries(ring)) {
+      wrapped[name] = (...args: never[]) => {
+        const result = (method as (...args: never[]) => unknown)(...args);
+        if (name !== "snapshot") bug(sab, name);
+        return result;
+      };
+    }
+    return wrapped as unknown as RingUnderTest;
+  };
+}
+
+/** The production unbounded buffer under test, with one `bug`. */
+export function brokenUnbounded(bug: UnboundedBug): RingFactory {
+  switch (bug) {
+    case "recycle-head-early": {
+      const freed = new WeakMap<SharedArrayBuffer, Set<number>>();
+      return withBug((sab, call) => {
+        if (call !== "release" && call !== "tryPop") return;
+        const s = inspectUnbounded(sab);
+        const done = freed.get(sab) ?? new Set<number>();
+        freed.set(sab, done);
+        if (s.outSlot < s.segmentSlots || done.has(s.head)) return;
+        // BUG: every slot of the head segment is read, so it goes on the free
+        // list at once, though the consumer still needs its link.
+        done.add(s.head);
+        const words = new Int32Array(sab);
+        words[linkOffset(sab, s.head) / 4] = words[W_FREE]!;
+        words[W_FREE] = s.head + 1;
+      });
+    }
+    case "forget-link":
+      return withBug((sab, call) => {
+        if (call !== "reserve" && call !== "tryPush") return;
+        // BUG: the new tail is not linked from the segment before it.
+        for (const segment of inspectUnbounded(sab).chain.slice(0, -1)) {
+          const { tail } = inspectUnbounded(sab);
+          if (segment !== tail) {
+            new Int32Array(sab)[linkOffset(sab, segment) / 4] = 0;
+          }
+        }
+      });
+    case "wait-when-full":
+      return (config) => {
+        const ring = unboundedUnderTest(
+          createUnbounded({ item: "int32", segmentSlots: config.slots }),
+          config,
+        );
+        // BUG: "full" at two items, as if BUFFER_SIZE were 3.
+        const full = () => ring.snapshot().in - ring.snapshot().out >= 2;
+        return {
+          ...ring,
+          reserve: () => (full() ? null : ring.reserve()),
+          tryPush: (item) => (full() ? false : ring.tryPush!(item)),
+        };
+      };
+  }
+}
+
+/**
+ * The production one-producer ring, except that every ring made after a
+ * call on any of them starts one push and pop further on: replaying the
+ * same calls on a fresh ring then shows another state.
+ */
+export function drifting(): RingFactory {
+  let used = false;
+  return (config) => {
+    const ring = productionRing(config);
+    if (used) {
+      ring.tryPush!(1);
+      ring.tryPop!();
+    }
+    const calls: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(ring)) {
+      calls[name] = typeof value !== "function" || name === "snapshot"
+        ? value
+        : (...args: unknown[]) => {
+          used = true;
+          return value(...args);
+        };
+    }
+    return calls as unknown as RingUnderTest;
+  };
+}
+
+/** The production sequence ring with a `restore()` that restores nothing. */
+export function forgetful(): SequenceRingFactory {
+  return (config) => ({ ...productionSequenceRing(config), restore() {} });
 }

@@ -9,13 +9,13 @@ import {
   type BufferState,
   checkRing,
   checkSequenceRing,
-  productionRing,
-  productionSequenceRing,
-  type RingFactory,
-  type RingUnderTest,
-  type SequenceRingFactory,
 } from "../model/mod.ts";
-import { plainRing, plainSequenceRing } from "./_broken_rings.ts";
+import {
+  drifting,
+  forgetful,
+  plainRing,
+  plainSequenceRing,
+} from "./_broken_rings.ts";
 
 /** What a suite reads from either check's report. */
 export interface LockstepOutcome {
@@ -44,37 +44,6 @@ export interface RingKind {
   }): LockstepOutcome;
   /** Whether the kind has a ring with a wrong full test. */
   readonly buggy: boolean;
-}
-
-/**
- * The production one-producer ring, except that every ring made after a
- * call on any of them starts one push and pop further on: replaying the
- * same calls on a fresh ring then shows another state.
- */
-function drifting(): RingFactory {
-  let used = false;
-  return (config) => {
-    const ring = productionRing(config);
-    if (used) {
-      ring.tryPush!(1);
-      ring.tryPop!();
-    }
-    const calls: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(ring)) {
-      calls[name] = typeof value !== "function" || name === "snapshot"
-        ? value
-        : (...args: unknown[]) => {
-          used = true;
-          return value(...args);
-        };
-    }
-    return calls as unknown as RingUnderTest;
-  };
-}
-
-/** The production sequence ring with a `restore()` that restores nothing. */
-function forgetful(): SequenceRingFactory {
-  return (config) => ({ ...productionSequenceRing(config), restore() {} });
 }
 
 function oneProducer(scheme: "textbook" | "counter" | "unbounded"): RingKind {

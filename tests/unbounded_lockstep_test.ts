@@ -10,13 +10,11 @@ import {
   type RingCheckReport,
   type RingConfig,
   type RingFactory,
-  type RingUnderTest,
 } from "../model/mod.ts";
 import { unboundedUnderTest } from "../model/_lockstep/unbounded_ring.ts";
 import { createUnbounded, inspectUnbounded } from "../mod.ts";
-import { W_FREE } from "../src/_shm/unbounded_layout.ts";
-import { linkOffset } from "./_unbounded_helpers.ts";
 import { countPaths } from "./_lockstep_rings.ts";
+import { brokenUnbounded } from "./_broken_rings.ts";
 
 /** Checks a passing report's figures against each other and the model's own exploration. */
 function assertCovered(report: RingCheckReport, what: string): void {
@@ -86,44 +84,12 @@ Deno.test("checkRing() performs every maximal interleaving of the unbounded buff
   assert.equal(report.paths, countPaths({ scheme: "unbounded", items }));
 });
 
-/** The production buffer under test with `bug` applied after each call. */
-function broken(
-  bug: (sab: SharedArrayBuffer, call: string) => void,
-): RingFactory {
-  return (config) => {
-    const sab = createUnbounded({ item: "int32", segmentSlots: config.slots });
-    const ring = unboundedUnderTest(sab, config);
-    const wrapped: Record<string, unknown> = {};
-    for (const [name, method] of Object.entries(ring)) {
-      wrapped[name] = (...args: never[]) => {
-        const result = (method as (...args: never[]) => unknown)(...args);
-        if (name !== "snapshot") bug(sab, name);
-        return result;
-      };
-    }
-    return wrapped as unknown as RingUnderTest;
-  };
-}
-
 Deno.test("checkRing() catches an unbounded buffer that recycles its head segment before leaving it", () => {
-  const freed = new WeakMap<SharedArrayBuffer, Set<number>>();
   const report = checkRing({
     slots: 2,
     items: 6,
     scheme: "unbounded",
-    ring: broken((sab, call) => {
-      if (call !== "release" && call !== "tryPop") return;
-      const s = inspectUnbounded(sab);
-      const done = freed.get(sab) ?? new Set<number>();
-      freed.set(sab, done);
-      if (s.outSlot < s.segmentSlots || done.has(s.head)) return;
-      // BUG: every slot of the head segment is read, so it goes on the free
-      // list at once, though the consumer still needs its link.
-      done.add(s.head);
-      const words = new Int32Array(sab);
-      words[linkOffset(sab, s.head) / 4] = words[W_FREE]!;
-      words[W_FREE] = s.head + 1;
-    }),
+    ring: brokenUnbounded("recycle-head-early"),
   });
   assert.equal(report.verdict, "fail");
   // The head's link now leads into the free list: the tail is lost from
@@ -138,16 +104,7 @@ Deno.test("checkRing() catches an unbounded buffer whose producer forgets the li
     slots: 2,
     items: 4,
     scheme: "unbounded",
-    ring: broken((sab, call) => {
-      if (call !== "reserve" && call !== "tryPush") return;
-      // BUG: the new tail is not linked from the segment before it.
-      for (const segment of inspectUnbounded(sab).chain.slice(0, -1)) {
-        const { tail } = inspectUnbounded(sab);
-        if (segment !== tail) {
-          new Int32Array(sab)[linkOffset(sab, segment) / 4] = 0;
-        }
-      }
-    }),
+    ring: brokenUnbounded("forget-link"),
   });
   assert.equal(report.verdict, "fail");
   assert.equal(report.failure?.property, "inSlot", report.failure?.table);
@@ -160,19 +117,7 @@ Deno.test("checkRing() catches an unbounded buffer whose producer waits like a b
     slots: 2,
     items: 4,
     scheme: "unbounded",
-    ring: (config) => {
-      const ring = unboundedUnderTest(
-        createUnbounded({ item: "int32", segmentSlots: config.slots }),
-        config,
-      );
-      // BUG: "full" at two items, as if BUFFER_SIZE were 3.
-      const full = () => ring.snapshot().in - ring.snapshot().out >= 2;
-      return {
-        ...ring,
-        reserve: () => (full() ? null : ring.reserve()),
-        tryPush: (item) => (full() ? false : ring.tryPush!(item)),
-      };
-    },
+    ring: brokenUnbounded("wait-when-full"),
   });
   assert.equal(report.verdict, "fail");
   assert.equal(report.failure?.property, "enabled");
