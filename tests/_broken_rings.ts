@@ -5,9 +5,10 @@
 // independent implementations on plain arrays (so the driver is shown to
 // work on more than the production rings); `plainRing(bug)` and
 // `plainSequenceRing(bug)` differ from them in exactly one place, marked
-// `BUG` below. The production rings broken from outside: `drifting()` and
-// `forgetful()` (not deterministic, for the replay checks) and
-// `brokenUnbounded(bug)` (the unbounded buffer with one bug of its own).
+// `BUG` below. Rings broken from outside: `drifting()`, `unrepeatable()` and
+// `forgetful()` (not deterministic, for the replay checks), `throwing()` and
+// `throwingSequence()` (a call that throws), and `brokenUnbounded(bug)` (the
+// unbounded buffer with one bug of its own).
 import {
   productionRing,
   productionSequenceRing,
@@ -373,4 +374,37 @@ export function drifting(): RingFactory {
 /** The production sequence ring with a `restore()` that restores nothing. */
 export function forgetful(): SequenceRingFactory {
   return (config) => ({ ...productionSequenceRing(config), restore() {} });
+}
+
+/**
+ * A plain ring whose first two copies (the capability probe and the root)
+ * start empty at 0 and later ones at 1, so replaying a path does not
+ * reproduce its state.
+ */
+export function unrepeatable(): RingFactory {
+  let made = 0;
+  return (config) => plainRing()({ ...config, start: ++made <= 2 ? 0 : 1 });
+}
+
+/** The production one-producer ring, whose `release()` throws "boom". */
+export function throwing(): RingFactory {
+  return (config) => ({
+    ...productionRing(config),
+    release() {
+      throw new Error("boom");
+    },
+  });
+}
+
+/** The production sequence ring, whose `release()` throws "boom". */
+export function throwingSequence(): SequenceRingFactory {
+  return (config) => {
+    const ring = productionSequenceRing(config);
+    return {
+      ...ring,
+      release() {
+        throw new Error("boom");
+      },
+    };
+  };
 }

@@ -1,10 +1,20 @@
-// Deliberately broken rings (tests/_broken_rings.ts) must each be caught by
-// the lockstep check, with the failing property named, a readable
+// Deliberately broken rings of every engine (tests/_broken_rings.ts) must
+// each be caught by the lockstep check, with the failing property named, a readable
 // side-by-side trace, and — exploring the broken ring on its own — the model
 // invariant the bug goes on to break.
 import assert from "node:assert/strict";
-import { checkRing, type RingCheckReport } from "../model/mod.ts";
-import { type Bug, plainRing } from "./_broken_rings.ts";
+import {
+  checkRing,
+  checkSequenceRing,
+  type RingCheckReport,
+} from "../model/mod.ts";
+import {
+  brokenUnbounded,
+  type Bug,
+  plainRing,
+  plainSequenceRing,
+  SEQUENCE_BUGS,
+} from "./_broken_rings.ts";
 
 /** Counter scheme: near the wrap, and a multiple of 3 so `% 3` starts out right. */
 const NEAR_WRAP = 2 ** 32 - 4;
@@ -156,4 +166,77 @@ Deno.test("checkRing() reports no consequence when asked not to", () => {
   });
   assert.equal(report.failure?.property, "in");
   assert.equal(report.failure?.consequence, undefined);
+});
+
+Deno.test("checkSequenceRing() catches every broken ring with a side-by-side trace", () => {
+  const expected: Record<string, string> = {
+    // A claim of a taken position must fail: the model sends it back to load.
+    "store-instead-of-cas": "P0.pc",
+    // The model's wait blocks on the unread item; the ring says ready.
+    "ignore-lap": "enabled",
+    "publish-without-increment": "seq[0]",
+    "release-one-lap-short": "seq[0]",
+    // tryPush says it pushed on a full ring; the model blocks.
+    "try-push-lies": "enabled",
+  };
+  for (const bug of SEQUENCE_BUGS) {
+    const report = checkSequenceRing({
+      producers: 2,
+      consumers: 2,
+      slots: 2,
+      items: 2,
+      ring: plainSequenceRing(bug),
+    });
+    assert.equal(report.verdict, "fail", bug);
+    const failure = report.failure!;
+    assert.equal(failure.property, expected[bug], `${bug}\n${failure.table}`);
+    assert.match(failure.table, /step\s+process\s+model/);
+    assert.ok(failure.table.endsWith(failure.message), bug);
+    // The trace replays the path: its last row is the failing step.
+    assert.ok(failure.trace.length >= 2, bug);
+    if (failure.property !== "enabled") {
+      assert.ok(failure.trace.at(-1)!.differing.length > 0, bug);
+      assert.match(failure.table, /≠/);
+    }
+  }
+});
+
+Deno.test("checkRing() catches an unbounded buffer that recycles its head segment before leaving it", () => {
+  const report = checkRing({
+    slots: 2,
+    items: 6,
+    scheme: "unbounded",
+    ring: brokenUnbounded("recycle-head-early"),
+  });
+  assert.equal(report.verdict, "fail");
+  // The head's link now leads into the free list: the tail is lost from
+  // the chain, and on its own the buffer soon hands out a segment in use.
+  assert.equal(report.failure?.property, "inSlot", report.failure?.table);
+  assert.equal(report.failure.consequence?.property, "error");
+  assert.match(report.failure.consequence.message, /a segment in use/);
+});
+
+Deno.test("checkRing() catches an unbounded buffer whose producer forgets the link to a new segment", () => {
+  const report = checkRing({
+    slots: 2,
+    items: 4,
+    scheme: "unbounded",
+    ring: brokenUnbounded("forget-link"),
+  });
+  assert.equal(report.verdict, "fail");
+  assert.equal(report.failure?.property, "inSlot", report.failure?.table);
+  assert.equal(report.failure.consequence?.property, "error");
+  assert.match(report.failure.consequence.message, /links nowhere/);
+});
+
+Deno.test("checkRing() catches an unbounded buffer whose producer waits like a bounded one", () => {
+  const report = checkRing({
+    slots: 2,
+    items: 4,
+    scheme: "unbounded",
+    ring: brokenUnbounded("wait-when-full"),
+  });
+  assert.equal(report.verdict, "fail");
+  assert.equal(report.failure?.property, "enabled");
+  assert.match(report.failure!.message, /the model takes P0/);
 });
