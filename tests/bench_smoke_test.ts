@@ -1,7 +1,10 @@
 // Smoke test of the benchmark harness: `bench/run.ts --quick --json` runs
-// every case and the MPMC benchmark in a subprocess and every run verifies.
-// It checks the JSON's shape, never speed.
+// every case and the MPMC benchmark in a subprocess and every run verifies;
+// and a tiny run of the MPMC benchmark (bench/mpmc.ts) in this process, every
+// shape and contender, each run verified (counts, sums, per-producer order).
+// It checks the JSON's shape and that the benchmarks work, never speed.
 import assert from "node:assert/strict";
+import { mpmcMarkdown, runMpmcBench } from "../bench/mpmc.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -125,4 +128,29 @@ Deno.test("bench/run.ts --quick --json verifies every run of every case and MPMC
     cases.reduce((n, c) => n + c.contenders.length * rounds, 0) +
       mpmc.length * rounds,
   );
+});
+
+Deno.test("runMpmcBench() verifies every run of every shape and contender", async () => {
+  const report = await runMpmcBench({ items: 3000, rounds: 1, slots: 16 });
+  assert.deepEqual(
+    report.rows.map((row) => `${row.shape} ${row.contender}`),
+    [
+      "2x2 sequence ring",
+      "2x2 mutex ring",
+      "2x2 postMessage",
+      "1x2 sequence ring",
+      "1x2 mutex ring",
+      "1x2 postMessage",
+    ],
+  );
+  for (const row of report.rows) {
+    assert.equal(
+      row.verified,
+      true,
+      `${row.shape} ${row.contender}: ${row.problem}`,
+    );
+    assert.equal(row.rates.length, 1);
+    assert.ok(row.median > 0);
+  }
+  assert.match(mpmcMarkdown(report), /\| 2x2 \| sequence ring \|/);
 });
