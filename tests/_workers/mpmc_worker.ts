@@ -10,25 +10,14 @@ import {
   type MpmcJob,
   type MpmcResult,
 } from "./mpmc_protocol.ts";
-import { P_CONSUMED, P_PRODUCED, serve } from "./protocol.ts";
+import { makeBackoff, P_CONSUMED, P_PRODUCED, serve } from "./protocol.ts";
 
 const BATCH = 64;
-
-/** Spin a little, then nap 50 µs: the peer may share this core. */
-function makeBackoff(): () => void {
-  const nap = new Int32Array(new SharedArrayBuffer(4));
-  let misses = 0;
-  return () => {
-    if (++misses < 64) return;
-    misses = 0;
-    Atomics.wait(nap, 0, 0, 0.05);
-  };
-}
 
 async function produce(job: MpmcJob): Promise<MpmcResult> {
   const producer = new Producer<number>(job.ring);
   const progress = new Int32Array(job.progress);
-  const backoff = makeBackoff();
+  const backoff = makeBackoff(64);
   const { id, items } = job;
   let seq = 0;
   while (seq < items) {
@@ -77,7 +66,7 @@ async function consume(job: MpmcJob): Promise<MpmcResult> {
   const progress = new Int32Array(job.progress);
   const tally = new Uint8Array(job.tally);
   const last = new Int32Array(job.producers).fill(-1);
-  const backoff = makeBackoff();
+  const backoff = makeBackoff(64);
   const batch = new Int32Array(BATCH);
   let count = 0;
   let disorder: string | null = null;
