@@ -46,6 +46,30 @@ export interface RingKind {
   readonly buggy: boolean;
 }
 
+/** What a suite reads from a report of either check. */
+function outcomeOf(report: {
+  readonly verdict: LockstepOutcome["verdict"];
+  readonly paths?: number | undefined;
+  readonly failure?: {
+    readonly property: string;
+    readonly table: string;
+    readonly consequence?:
+      | { readonly property: string | null }
+      | null
+      | undefined;
+  } | undefined;
+}): LockstepOutcome {
+  return {
+    verdict: report.verdict,
+    ...(report.paths === undefined ? {} : { paths: report.paths }),
+    ...(report.failure === undefined ? {} : {
+      property: report.failure.property,
+      table: report.failure.table,
+      consequence: report.failure.consequence?.property,
+    }),
+  };
+}
+
 function oneProducer(scheme: "textbook" | "counter" | "unbounded"): RingKind {
   const model = { slots: 2, items: 2, scheme } as const;
   return {
@@ -62,15 +86,7 @@ function oneProducer(scheme: "textbook" | "counter" | "unbounded"): RingKind {
         ...(broken ? { ring: drifting(), consequences: false } : {}),
         ...(buggy ? { ring: plainRing("wrong-full-test") } : {}),
       });
-      return {
-        verdict: report.verdict,
-        ...(report.paths === undefined ? {} : { paths: report.paths }),
-        ...(report.failure === undefined ? {} : {
-          property: report.failure.property,
-          table: report.failure.table,
-          consequence: report.failure.consequence?.property,
-        }),
-      };
+      return outcomeOf(report);
     },
   };
 }
@@ -103,15 +119,7 @@ export const RING_KINDS: readonly RingKind[] = [
         ...(broken ? { ring: forgetful(), consequences: false } : {}),
         ...(buggy ? { ring: plainSequenceRing("ignore-lap") } : {}),
       });
-      return {
-        verdict: report.verdict,
-        ...(report.paths === undefined ? {} : { paths: report.paths }),
-        ...(report.failure === undefined ? {} : {
-          property: report.failure.property,
-          table: report.failure.table,
-          consequence: report.failure.consequence?.property,
-        }),
-      };
+      return outcomeOf(report);
     },
   },
 ];

@@ -14,6 +14,8 @@ import {
   plainRing,
   plainSequenceRing,
   SEQUENCE_BUGS,
+  UNBOUNDED_BUGS,
+  type UnboundedBug,
 } from "./_broken_rings.ts";
 
 /** Counter scheme: near the wrap, and a multiple of 3 so `% 3` starts out right. */
@@ -201,42 +203,50 @@ Deno.test("checkSequenceRing() catches every broken ring with a side-by-side tra
   }
 });
 
-Deno.test("checkRing() catches an unbounded buffer that recycles its head segment before leaving it", () => {
-  const report = checkRing({
-    slots: 2,
-    items: 6,
-    scheme: "unbounded",
-    ring: brokenUnbounded("recycle-head-early"),
-  });
-  assert.equal(report.verdict, "fail");
-  // The head's link now leads into the free list: the tail is lost from
-  // the chain, and on its own the buffer soon hands out a segment in use.
-  assert.equal(report.failure?.property, "inSlot", report.failure?.table);
-  assert.equal(report.failure.consequence?.property, "error");
-  assert.match(report.failure.consequence.message, /a segment in use/);
-});
-
-Deno.test("checkRing() catches an unbounded buffer whose producer forgets the link to a new segment", () => {
-  const report = checkRing({
-    slots: 2,
-    items: 4,
-    scheme: "unbounded",
-    ring: brokenUnbounded("forget-link"),
-  });
-  assert.equal(report.verdict, "fail");
-  assert.equal(report.failure?.property, "inSlot", report.failure?.table);
-  assert.equal(report.failure.consequence?.property, "error");
-  assert.match(report.failure.consequence.message, /links nowhere/);
-});
-
-Deno.test("checkRing() catches an unbounded buffer whose producer waits like a bounded one", () => {
-  const report = checkRing({
-    slots: 2,
-    items: 4,
-    scheme: "unbounded",
-    ring: brokenUnbounded("wait-when-full"),
-  });
-  assert.equal(report.verdict, "fail");
-  assert.equal(report.failure?.property, "enabled");
-  assert.match(report.failure!.message, /the model takes P0/);
+Deno.test("checkRing() catches every broken unbounded buffer", async (t) => {
+  const expected: Record<UnboundedBug, {
+    readonly items: number;
+    readonly property: string;
+    /** The error the buffer on its own goes on to throw. */
+    readonly consequence?: RegExp;
+    readonly message?: RegExp;
+  }> = {
+    // The head's link now leads into the free list: the tail is lost from
+    // the chain, and on its own the buffer soon hands out a segment in use.
+    "recycle-head-early": {
+      items: 6,
+      property: "inSlot",
+      consequence: /a segment in use/,
+    },
+    "forget-link": {
+      items: 4,
+      property: "inSlot",
+      consequence: /links nowhere/,
+    },
+    "wait-when-full": {
+      items: 4,
+      property: "enabled",
+      message: /the model takes P0/,
+    },
+  };
+  for (const bug of UNBOUNDED_BUGS) {
+    await t.step(bug, () => {
+      const { items, property, consequence, message } = expected[bug];
+      const report = checkRing({
+        slots: 2,
+        items,
+        scheme: "unbounded",
+        ring: brokenUnbounded(bug),
+      });
+      assert.equal(report.verdict, "fail");
+      assert.equal(report.failure?.property, property, report.failure?.table);
+      if (consequence !== undefined) {
+        assert.equal(report.failure.consequence?.property, "error");
+        assert.match(report.failure.consequence.message, consequence);
+      }
+      if (message !== undefined) {
+        assert.match(report.failure.message, message);
+      }
+    });
+  }
 });
