@@ -13,7 +13,9 @@ import { type Assets, buildAssets } from "./_assets.ts";
 /**
  * Headers on every response: `Cross-Origin-Opener-Policy` and
  * `Cross-Origin-Embedder-Policy` make the page cross-origin isolated (so
- * `SharedArrayBuffer` exists); the rest keep it to its own files.
+ * `SharedArrayBuffer` exists); the rest keep it to its own files, with one
+ * allowance: `'wasm-unsafe-eval'` lets the proof Worker compile Z3's
+ * WebAssembly (no JavaScript eval).
  */
 export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   "Cross-Origin-Opener-Policy": "same-origin",
