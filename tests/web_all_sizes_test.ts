@@ -10,6 +10,7 @@ import {
   type BufferState,
 } from "../model/mod.ts";
 import {
+  caveatText,
   confirmationText,
   headline,
   INVARIANT,
@@ -321,4 +322,20 @@ Deno.test("wholeStateRows lists every variable, local and ghost of a state", () 
   assert.equal(more.get("outSlot"), String(early.outSlot));
   assert.equal(more.get("P0 slot"), String(early.producers[0]!.slot));
   assert.equal(more.get("P0 pc"), "write");
+});
+
+Deno.test("caveatText warns when a mutant is safe for a bad reason", () => {
+  assert.match(
+    caveatText(report({ mutant: "full-when-equal" }))!,
+    /^Safe only vacuously: .* deadlock at step 0\./,
+  );
+  assert.match(
+    caveatText(report({ mutant: "wasted-two", scheme: "counter" }))!,
+    /^Safe, but wasteful: .* bound-tight fact is never witnessed\./,
+  );
+  assert.equal(caveatText(report()), null);
+  assert.equal(
+    caveatText(report({ mutant: "no-full-check", verdict: "violated" })),
+    null,
+  );
 });

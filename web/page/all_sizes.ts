@@ -296,6 +296,24 @@ export function headline(report: AllSizesReport): string {
 }
 
 /**
+ * What a proof of safety leaves out for a mutant: the prover shows safety
+ * only, so a mutant that is safe for a bad reason gets a word of warning.
+ *
+ * @param report The report.
+ * @returns The sentence, or `null`.
+ */
+export function caveatText(report: AllSizesReport): string | null {
+  if (report.verdict !== "proved") return null;
+  if (report.mutant === "full-when-equal") {
+    return "Safe only vacuously: the full test is the empty test, so neither process ever passes its wait — the explorer reports a deadlock at step 0. The prover checks safety, not progress.";
+  }
+  if (report.mutant === "wasted-two") {
+    return "Safe, but wasteful: the buffer never holds more than BUFFER_SIZE − 2 items — the explorer's bound-tight fact is never witnessed. The prover checks safety, not that the capacity is reached.";
+  }
+  return null;
+}
+
+/**
  * The explorer's confirmation of a report's first counterexample, in words.
  *
  * @param report The report.

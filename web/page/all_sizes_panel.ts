@@ -310,6 +310,7 @@ function obligationRow(o: AllSizesObligation): HTMLTableRowElement {
 
 function reportArticle(report: AllSizesReport, run: AllSizesRun): HTMLElement {
   const confirmation = confirmationText(report);
+  const caveat = caveatText(report);
   return h(
     "article",
     {
@@ -325,6 +326,7 @@ function reportArticle(report: AllSizesReport, run: AllSizesRun): HTMLElement {
       { class: "headline" },
       `${headline(report)} (${report.seconds.toFixed(2)} s).`,
     ),
+    ...(caveat === null ? [] : [h("p", { class: "caveat" }, caveat)]),
     h(
       "div",
       { class: "table-wrap" },
