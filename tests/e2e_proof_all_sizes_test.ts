@@ -6,7 +6,7 @@
 // Run by `deno task e2e`; ignored by a plain `deno task test`.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { e2eSkipReason, withPage } from "./_e2e_browser.ts";
+import { e2eSkipReason, screenshotPath, withPage } from "./_e2e_browser.ts";
 
 const ignore = e2eSkipReason() !== null;
 
@@ -197,6 +197,23 @@ Deno.test({
         await bare.innerText(),
         /The explorer at BUFFER_SIZE \d+, \d+ items: (pass|violation)/,
       );
+
+      // The screenshot docs/teaching.md shows: the counterexample to induction.
+      await cti.scrollIntoViewIfNeeded();
+      const screenshot = screenshotPath("page_proof.png");
+      await bare.screenshot({ path: screenshot.pathname });
+      assert.ok((await Deno.stat(screenshot)).size > 10_000);
+
+      // On a phone the reports fit the width: only a table may scroll inside
+      // its own box, the page never sideways.
+      await page.setViewportSize({ width: 390, height: 844 });
+      assert.equal(
+        await page.evaluate(() =>
+          document.scrollingElement!.scrollWidth <= innerWidth
+        ),
+        true,
+      );
+      await page.setViewportSize({ width: 1280, height: 960 });
 
       // Cancel stops a run (its Worker and Z3's threads end); the next run
       // starts a fresh Worker.

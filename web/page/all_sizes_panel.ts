@@ -23,6 +23,7 @@ import { byId, type Child, h, s } from "./_dom.ts";
 import {
   type AllSizesChoice,
   type AllSizesRun,
+  caveatText,
   confirmationText,
   type Conjunct,
   DEFINITIONS,

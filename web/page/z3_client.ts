@@ -102,7 +102,13 @@ export class Z3Client {
         worker.onerror = (event) => {
           this.#reject = null;
           this.#drop();
-          fail(new Error(`The Z3 Worker failed: ${event.message}`));
+          // Z3's threads report a crash as an error event (its message
+          // "Uncaught [object ErrorEvent]"): say what happened and what to do.
+          fail(
+            new Error(
+              `Z3 stopped with an error in the browser (${event.message}); press Prove again to reload it`,
+            ),
+          );
         };
         worker.postMessage(request);
       }, (error: Error) => {
