@@ -164,7 +164,7 @@ function stateComparison(
     h(
       "caption",
       {},
-      "The whole state: shared variables, cells, program counters, locals, ghost counters and flags",
+      "The whole state: every variable, local and ghost",
     ),
     h(
       "thead",
