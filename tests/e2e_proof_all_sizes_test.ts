@@ -76,7 +76,7 @@ Deno.test({
       );
       assert.match(
         await page.locator("#allsizes-figures").innerText(),
-        /^Loading Z3 .*\d+\.\d s$/,
+        /^(Loading Z3 \(WebAssembly, 35 MB\)(, then .*)?|.* \(run \d of 3\))… \d+\.\d s$/,
       );
       await page.locator("#allsizes-status[data-state=done]").waitFor();
       const status = await page.locator("#allsizes-status").innerText();

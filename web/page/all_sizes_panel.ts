@@ -397,10 +397,17 @@ export function setupAllSizesPanel(): void {
     status.textContent = "Proving for every BUFFER_SIZE with Z3…";
     results.replaceChildren();
     const started = performance.now();
-    let phase = "Loading Z3 (WebAssembly, 35 MB)";
-    let loaded = false;
+    const loading = "Loading Z3 (WebAssembly, 35 MB)";
+    let loaded = client.loaded;
+    let current = "";
+    const phase = () =>
+      loaded
+        ? current
+        : current === ""
+        ? loading
+        : `${loading}, then ${current}`;
     const tick = () => {
-      figures.textContent = `${phase}… ${
+      figures.textContent = `${phase()}… ${
         ((performance.now() - started) / 1000).toFixed(1)
       } s`;
     };
@@ -419,13 +426,13 @@ export function setupAllSizesPanel(): void {
               `Z3 loaded in ${seconds.toFixed(2)} s.`,
             ),
           );
+          tick();
         },
         onRunStart: (index) => {
           if (index > 0 || loaded) progress.value = index + 1;
-          phase = `${runTitle(runs[index]!)} (run ${
+          current = `${runTitle(runs[index]!)} (run ${
             index + 1
           } of ${runs.length})`;
-          if (!loaded) phase = `Loading Z3 (WebAssembly, 35 MB), then ${phase}`;
           tick();
         },
         onRunDone: (index, report) => {

@@ -80,8 +80,9 @@ const deferred: (() => void)[] = [];
  * collected JavaScript objects (a FinalizationRegistry) on this thread, and
  * Z3's WebAssembly build is single-threaded inside (it refuses
  * `Z3_enable_concurrent_dec_ref`): a decrement during a query races with
- * the solver on the same context. Z3 crashed once this way in this browser
- * ("memory access out of bounds" in a thread) before this guard.
+ * the solver on the same context. Without this guard a stress run in
+ * Chromium had a query stall to its timeout and then Z3 crash ("memory
+ * access out of bounds" in a thread); with it, none (docs/teaching.md).
  */
 function guardFinalizers(): void {
   const Native = FinalizationRegistry;

@@ -29,6 +29,7 @@ export class Z3Client {
   #worker: Worker | null = null;
   #ready: Promise<Worker> | null = null;
   #reject: ((error: Error) => void) | null = null;
+  #loaded = false;
 
   #start(): Promise<Worker> {
     if (this.#ready !== null) return this.#ready;
@@ -49,9 +50,15 @@ export class Z3Client {
   }
 
   #drop(): void {
+    this.#loaded = false;
     this.#worker?.terminate();
     this.#worker = null;
     this.#ready = null;
+  }
+
+  /** Whether Z3 is loaded in the Worker (a next request starts at once). */
+  get loaded(): boolean {
+    return this.#loaded;
   }
 
   /** Whether a request is running. */
@@ -84,6 +91,7 @@ export class Z3Client {
         worker.onmessage = (event: MessageEvent<AllSizesMessage>) => {
           const message = event.data;
           if (message.kind === "z3-loaded") {
+            this.#loaded = true;
             callbacks.onLoaded?.(message.seconds);
           } else if (message.kind === "run-start") {
             callbacks.onRunStart?.(message.index);
