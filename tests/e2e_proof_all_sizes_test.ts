@@ -66,8 +66,23 @@ Deno.test({
       // Z3 is loaded only when asked for.
       assert.ok(!requests.some((url) => /z3-built|proof_worker/.test(url)));
 
+      // A bad time limit is refused next to the form; then the longest one,
+      // so that a loaded machine does not turn a proof into "unknown".
+      const form = page.locator("#allsizes-config");
+      await form.locator("[name=limit]").fill("0");
+      await page.locator("#prove-all").click();
+      assert.match(
+        await page.locator("#allsizes-error").innerText(),
+        /^✗ Cannot prove: the time limit must be a whole number of seconds from 1 to 600, received "0"$/,
+      );
+      assert.equal(
+        await form.locator("[name=limit]").getAttribute("aria-invalid"),
+        "true",
+      );
+      await form.locator("[name=limit]").fill("600");
       await page.locator("#prove-all").click();
       await page.locator("#allsizes-status[data-state=running]").waitFor();
+      assert.equal(await page.locator("#allsizes-error").innerText(), "");
       assert.equal(await page.locator("#prove-all").isDisabled(), true);
       assert.equal(await page.locator("#prove-all-cancel").isEnabled(), true);
       assert.equal(
@@ -217,7 +232,6 @@ Deno.test({
 
       // Cancel stops a run (its Worker and Z3's threads end); the next run
       // starts a fresh Worker.
-      const form = page.locator("#allsizes-config");
       await form.locator("[name=schemes]").selectOption("counter");
       await form.locator("[name=safety]").uncheck();
       await page.locator("#prove-all").click();

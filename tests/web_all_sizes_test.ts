@@ -15,6 +15,7 @@ import {
   headline,
   INVARIANT,
   mathPieces,
+  parseTimeLimit,
   planRuns,
   runTitle,
   SAFETY,
@@ -70,35 +71,70 @@ function walk(model: BufferModel, ops: string[]): BufferState {
 
 Deno.test("planRuns asks for each scheme's invariant, then the bare safety property", () => {
   assert.deepEqual(
-    planRuns({ schemes: "both", mutant: null, safety: true }),
+    planRuns({ schemes: "both", mutant: null, safety: true, timeLimit: 30 }),
     [
-      { scheme: "textbook", candidate: "inductive" },
-      { scheme: "counter", candidate: "inductive" },
-      { scheme: "textbook", candidate: "safety" },
+      { scheme: "textbook", candidate: "inductive", timeout: 30_000 },
+      { scheme: "counter", candidate: "inductive", timeout: 30_000 },
+      { scheme: "textbook", candidate: "safety", timeout: 30_000 },
     ],
   );
   assert.deepEqual(
-    planRuns({ schemes: "counter", mutant: null, safety: false }),
-    [{ scheme: "counter", candidate: "inductive" }],
+    planRuns({
+      schemes: "counter",
+      mutant: null,
+      safety: false,
+      timeLimit: 30,
+    }),
+    [{ scheme: "counter", candidate: "inductive", timeout: 30_000 }],
   );
   // A mutant runs on the schemes it applies to; the bare property without it.
   assert.deepEqual(
-    planRuns({ schemes: "both", mutant: "modulo-index", safety: true }),
+    planRuns({
+      schemes: "both",
+      mutant: "modulo-index",
+      safety: true,
+      timeLimit: 30,
+    }),
     [
-      { scheme: "counter", candidate: "inductive", mutant: "modulo-index" },
-      { scheme: "counter", candidate: "safety" },
+      {
+        scheme: "counter",
+        candidate: "inductive",
+        mutant: "modulo-index",
+        timeout: 30_000,
+      },
+      { scheme: "counter", candidate: "safety", timeout: 30_000 },
     ],
   );
   assert.deepEqual(
-    planRuns({ schemes: "both", mutant: "no-full-check", safety: false }),
+    planRuns({
+      schemes: "both",
+      mutant: "no-full-check",
+      safety: false,
+      timeLimit: 30,
+    }),
     [
-      { scheme: "textbook", candidate: "inductive", mutant: "no-full-check" },
-      { scheme: "counter", candidate: "inductive", mutant: "no-full-check" },
+      {
+        scheme: "textbook",
+        candidate: "inductive",
+        mutant: "no-full-check",
+        timeout: 30_000,
+      },
+      {
+        scheme: "counter",
+        candidate: "inductive",
+        mutant: "no-full-check",
+        timeout: 30_000,
+      },
     ],
   );
   assert.throws(
     () =>
-      planRuns({ schemes: "textbook", mutant: "modulo-index", safety: true }),
+      planRuns({
+        schemes: "textbook",
+        mutant: "modulo-index",
+        safety: true,
+        timeLimit: 30,
+      }),
     RangeError,
     "Cannot prove: mutant modulo-index does not apply to scheme textbook",
   );
@@ -107,11 +143,12 @@ Deno.test("planRuns asks for each scheme's invariant, then the bare safety prope
       scheme: "textbook",
       candidate: "inductive",
       mutant: "wasted-two",
+      timeout: 1000,
     }),
     "textbook scheme, mutant wasted-two: the inductive invariant",
   );
   assert.equal(
-    runTitle({ scheme: "counter", candidate: "safety" }),
+    runTitle({ scheme: "counter", candidate: "safety", timeout: 1000 }),
     "counter scheme: the bare safety property",
   );
 });
@@ -174,7 +211,7 @@ Deno.test("statusText and secondsText say each status in words", () => {
   assert.equal(statusText(obligation({ status: "failed" })), "✗ FAILS");
   assert.equal(
     statusText(obligation({ status: "unknown" })),
-    "? unknown (the solver gave up)",
+    "? unknown (time limit reached, or the solver gave up)",
   );
   assert.equal(
     statusText(obligation({ kind: "lemma", status: "definition" })),
@@ -338,4 +375,19 @@ Deno.test("caveatText warns when a mutant is safe for a bad reason", () => {
     caveatText(report({ mutant: "no-full-check", verdict: "violated" })),
     null,
   );
+});
+
+Deno.test("parseTimeLimit reads whole seconds from 1 to 600 and says why not", () => {
+  assert.equal(parseTimeLimit("30"), 30);
+  assert.equal(parseTimeLimit(" 600 "), 600);
+  assert.equal(parseTimeLimit("1"), 1);
+  for (const text of ["0", "601", "1.5", "", "abc", "-3"]) {
+    assert.throws(
+      () => parseTimeLimit(text),
+      RangeError,
+      `Cannot prove: the time limit must be a whole number of seconds from 1 to 600, received ${
+        JSON.stringify(text)
+      }`,
+    );
+  }
 });

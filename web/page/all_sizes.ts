@@ -25,6 +25,8 @@ export interface AllSizesRun {
   candidate: "inductive" | "safety";
   /** A mutant, if any. */
   mutant?: Mutant;
+  /** Milliseconds the solver may spend on one query. */
+  timeout: number;
 }
 
 /** What the form asks for. */
@@ -35,6 +37,30 @@ export interface AllSizesChoice {
   mutant: Mutant | null;
   /** Whether to add the bare safety property, to show a counterexample to induction. */
   safety: boolean;
+  /** Seconds the solver may spend on one query. */
+  timeLimit: number;
+}
+
+/** The range of the time limit per query, in seconds. */
+export const TIME_LIMIT = { min: 1, max: 600, default: 30 } as const;
+
+/**
+ * Reads the time limit field.
+ *
+ * @param text The field's text.
+ * @returns Seconds.
+ * @throws {RangeError} When it is not an integer in {@linkcode TIME_LIMIT}'s range.
+ */
+export function parseTimeLimit(text: string): number {
+  const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+  if (!(n >= TIME_LIMIT.min && n <= TIME_LIMIT.max)) {
+    throw new RangeError(
+      `Cannot prove: the time limit must be a whole number of seconds from ${TIME_LIMIT.min} to ${TIME_LIMIT.max}, received ${
+        JSON.stringify(text)
+      }`,
+    );
+  }
+  return n;
 }
 
 /**
@@ -59,12 +85,15 @@ export function planRuns(choice: AllSizesChoice): AllSizesRun[] {
       `Cannot prove: mutant ${mutant} does not apply to scheme ${all[0]}`,
     );
   }
+  const timeout = choice.timeLimit * 1000;
   const runs: AllSizesRun[] = schemes.map((scheme) =>
     mutant === null
-      ? { scheme, candidate: "inductive" }
-      : { scheme, candidate: "inductive", mutant }
+      ? { scheme, candidate: "inductive", timeout }
+      : { scheme, candidate: "inductive", mutant, timeout }
   );
-  if (choice.safety) runs.push({ scheme: schemes[0]!, candidate: "safety" });
+  if (choice.safety) {
+    runs.push({ scheme: schemes[0]!, candidate: "safety", timeout });
+  }
   return runs;
 }
 
@@ -257,7 +286,7 @@ export function statusText(o: AllSizesObligation): string {
         o.broken.length === 0 ? "" : ` (${o.broken.join(", ")})`
       }`;
     case "unknown":
-      return "? unknown (the solver gave up)";
+      return "? unknown (time limit reached, or the solver gave up)";
     case "definition":
       return "assumed (SMT-LIB definition)";
   }

@@ -30,6 +30,7 @@ import {
   headline,
   INVARIANT,
   mathPieces,
+  parseTimeLimit,
   planRuns,
   runTitle,
   SAFETY,
@@ -376,14 +377,24 @@ export function setupAllSizesPanel(): void {
     if (client.busy) return;
     const data = new FormData(form);
     const mutant = String(data.get("mutant") ?? "");
-    const choice: AllSizesChoice = {
-      schemes: data.get("schemes") as AllSizesChoice["schemes"],
-      mutant: mutant === "" ? null : mutant as Mutant,
-      safety: data.get("safety") === "on",
-    };
+    const limit = form.querySelector<HTMLInputElement>("[name=limit]")!;
     let runs: AllSizesRun[];
     error.textContent = "";
+    limit.removeAttribute("aria-invalid");
     try {
+      let timeLimit: number;
+      try {
+        timeLimit = parseTimeLimit(String(data.get("limit") ?? ""));
+      } catch (caught) {
+        limit.setAttribute("aria-invalid", "true");
+        throw caught;
+      }
+      const choice: AllSizesChoice = {
+        schemes: data.get("schemes") as AllSizesChoice["schemes"],
+        mutant: mutant === "" ? null : mutant as Mutant,
+        safety: data.get("safety") === "on",
+        timeLimit,
+      };
       runs = planRuns(choice);
     } catch (caught) {
       error.textContent = `✗ ${(caught as Error).message}`;
