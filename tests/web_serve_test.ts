@@ -1,7 +1,12 @@
 // The teaching page's server: headers for cross-origin isolation on every
 // response, its routes, and the bundle of the page's own TypeScript.
 import assert from "node:assert/strict";
-import { buildAssets, SCRIPTS } from "../web/_assets.ts";
+import {
+  buildAssets,
+  CLASSIC_SCRIPTS,
+  SCRIPTS,
+  Z3_FILES,
+} from "../web/_assets.ts";
 import {
   PAGE_HEADERS,
   pageHandler,
@@ -13,11 +18,17 @@ Deno.test("buildAssets bundles each page script into one browser module", async 
   const assets = await buildAssets();
   assert.deepEqual(
     [...assets.keys()].sort(),
-    ["/", "/style.css", ...Object.keys(SCRIPTS)].sort(),
+    [
+      "/",
+      "/style.css",
+      ...Object.keys(SCRIPTS),
+      ...Object.keys(CLASSIC_SCRIPTS),
+      ...Object.keys(Z3_FILES),
+    ].sort(),
   );
   const decode = (path: string) =>
     new TextDecoder().decode(assets.get(path)!.body);
-  for (const path of Object.keys(SCRIPTS)) {
+  for (const path of [...Object.keys(SCRIPTS), "/proof_worker.js"]) {
     const code = decode(path);
     assert.equal(assets.get(path)!.type, "text/javascript; charset=utf-8");
     // Self-contained: no import of a .ts file or a bare specifier is left.
@@ -32,6 +43,24 @@ Deno.test("buildAssets bundles each page script into one browser module", async 
     /\bProducer = class\b|class Producer\b/,
   );
   assert.match(decode("/page.js"), /function createRing\(/);
+  // The Z3 Worker: a classic script (it calls importScripts) running the
+  // model's prover, with z3-solver's browser entry, not its Node.js one.
+  const proof = decode("/proof_worker.js");
+  assert.match(proof, /function proveAllSizes\(/);
+  assert.match(proof, /importScripts\(/);
+  assert.match(proof, /global\.initZ3/);
+  assert.doesNotMatch(proof, /^export\s/m);
+  assert.doesNotMatch(proof, /worker_threads/);
+  assert.ok(
+    decode("/page.js").includes('"/proof_worker.js"'),
+    "page.js starts /proof_worker.js",
+  );
+  // Z3's browser build, from the npm package: no download at run time.
+  const wasm = assets.get("/z3-built.wasm")!;
+  assert.equal(wasm.type, "application/wasm");
+  assert.deepEqual([...wasm.body.subarray(0, 4)], [0, 0x61, 0x73, 0x6d]);
+  assert.match(decode("/z3-built.js"), /var initZ3 = /);
+  assert.doesNotMatch(decode("/page.js"), /initZ3/);
   const html = decode("/");
   for (const path of ["/page.js", "/style.css"]) {
     assert.ok(html.includes(`"${path}"`), `index.html loads ${path}`);
@@ -81,6 +110,11 @@ Deno.test("pageHandler answers every route with the cross-origin isolation heade
   }
   assert.equal(PAGE_HEADERS["Cross-Origin-Opener-Policy"], "same-origin");
   assert.equal(PAGE_HEADERS["Cross-Origin-Embedder-Policy"], "require-corp");
+  // Z3's WebAssembly may be compiled; no other eval.
+  assert.match(
+    PAGE_HEADERS["Content-Security-Policy"]!,
+    /script-src 'self' 'wasm-unsafe-eval';/,
+  );
 });
 
 Deno.test("servePage listens on a free loopback port and serves the bundled page", async () => {

@@ -13,14 +13,16 @@ import { type Assets, buildAssets } from "./_assets.ts";
 /**
  * Headers on every response: `Cross-Origin-Opener-Policy` and
  * `Cross-Origin-Embedder-Policy` make the page cross-origin isolated (so
- * `SharedArrayBuffer` exists); the rest keep it to its own files.
+ * `SharedArrayBuffer` exists); the rest keep it to its own files, with one
+ * allowance: `'wasm-unsafe-eval'` lets the proof Worker compile Z3's
+ * WebAssembly (no JavaScript eval).
  */
 export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   "Cross-Origin-Opener-Policy": "same-origin",
   "Cross-Origin-Embedder-Policy": "require-corp",
   "Cross-Origin-Resource-Policy": "same-origin",
   "Content-Security-Policy":
-    "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'none'",
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'none'",
   "X-Content-Type-Options": "nosniff",
   "Referrer-Policy": "no-referrer",
   "Cache-Control": "no-store",

@@ -4,6 +4,7 @@
 // could be lost.
 
 import type {
+  AllSizesReport,
   BufferAction,
   BufferOptions,
   BufferState,
@@ -11,6 +12,7 @@ import type {
   ProofReport,
   Report,
 } from "../../model/mod.ts";
+import type { AllSizesRun } from "./all_sizes.ts";
 import type { FillReport } from "./fill.ts";
 
 /** A request to the model Worker. */
@@ -35,6 +37,25 @@ export type ModelMessage =
   }
   | { kind: "proof-progress"; done: number; total: number }
   | { kind: "proof"; reports: ProofReport<BufferState, BufferAction>[] }
+  | { kind: "error"; message: string };
+
+/** A request to the proof Worker (Z3): the runs, one after the other. */
+export interface AllSizesRequest {
+  kind: "prove-all-sizes";
+  runs: AllSizesRun[];
+}
+
+/** What the proof Worker posts. */
+export type AllSizesMessage =
+  | { kind: "ready" }
+  /** Z3 is loaded (its WebAssembly compiled and started), in seconds. */
+  | { kind: "z3-loaded"; seconds: number }
+  /** Run `index` starts. */
+  | { kind: "run-start"; index: number }
+  /** Run `index` is done. */
+  | { kind: "run-done"; index: number; report: AllSizesReport }
+  /** Every run is done. */
+  | { kind: "done" }
   | { kind: "error"; message: string };
 
 /** Indices into the live mode's shared control words (an Int32Array). */

@@ -8,6 +8,7 @@
  */
 
 import { byId } from "./_dom.ts";
+import { setupAllSizesPanel } from "./all_sizes_panel.ts";
 import { setupExplorePanel } from "./explore_panel.ts";
 import { setupLivePanel } from "./live_panel.ts";
 import { setupProofPanel } from "./proof_panel.ts";
@@ -18,6 +19,7 @@ function start(): void {
     : "✗ Not cross-origin isolated: the live ring needs the COOP/COEP headers of deno task serve.";
   setupExplorePanel();
   setupProofPanel();
+  setupAllSizesPanel();
   setupLivePanel();
   document.body.dataset.ready = "true";
 }
