@@ -101,8 +101,28 @@ export const PLANTED: readonly PlantedBug[] = [
       "    const from = this.#tail;\n    queueMicrotask(() => this.#segments.link(from, next));",
     entry: { scenario: "unbounded", params: { slots: 1, items: 2 } },
     file: "src/_engine/segment.ts",
-    line: "CorruptedRingError",
-    property: "exception",
+    // Refinement sees `in` count an item past a segment that links nowhere
+    // at the publishing store (without it: the consumer's
+    // CorruptedRingError at the end).
+    line: "Atomics.store(words, W_IN",
+    property: "refinement",
+  },
+  {
+    name: "full-off-by-one",
+    kind:
+      "a full test off by one on the path that re-reads out (refinement only: no invariant breaks)",
+    // After re-reading `out`, "full" only when over capacity: the producer
+    // writes the textbook's spare slot and publishes `in` onto `out`, so
+    // the ring looks empty and both items vanish. bound, no-unproduced and
+    // fifo hold on every state; the model's producer cannot publish there.
+    find:
+      "    this.#out = this.#loadOut();\n    return used(this.#in, this.#out, this.#limit) === this.#capacity;",
+    replace:
+      "    this.#out = this.#loadOut();\n    return used(this.#in, this.#out, this.#limit) > this.#capacity;",
+    entry: { scenario: "try", params: { slots: 2, items: 2 } },
+    file: "src/_engine/spsc.ts",
+    line: "Atomics.store(words, W_IN",
+    property: "refinement",
   },
   {
     name: "close-race",
@@ -188,6 +208,15 @@ if (import.meta.main) {
       );
       lines.push(text.split("\n")[Number(match[2]) - 1]!.trim());
     }
+    // A refinement-only bug: what the other checks make of it.
+    const without = bug.property === "refinement"
+      ? (await checkCode({
+        entries: [bug.entry],
+        ring: new URL(`file://${mod}`),
+        seconds: 60,
+        refinement: false,
+      })).entries[0]!
+      : undefined;
     console.log(JSON.stringify({
       name,
       matches,
@@ -198,6 +227,12 @@ if (import.meta.main) {
       lines,
       executions: entry.executions,
       seconds: (performance.now() - started) / 1000,
+      table: failure?.table ?? null,
+      without: without === undefined ? null : {
+        property: without.failure?.property ?? null,
+        message: without.failure?.message ?? null,
+        executions: without.executions,
+      },
     }));
     await Deno.remove(mod.replace(/\/mod\.ts$/, ""), { recursive: true });
   }

@@ -436,6 +436,8 @@ export class Controller {
     options: {
       scheduler: Scheduler;
       check?: StepCheck;
+      /** Called with the fresh ring, before the first step. */
+      begin?: (ring: SharedArrayBuffer) => void;
       maxSteps?: number;
       races?: RaceDetector | null;
       /** Make the words this execution loaded and nobody wrote quiet. */
@@ -453,6 +455,7 @@ export class Controller {
     const gen = ++this.#gen;
     this.#clock[0] = 0;
     const ring = scenario.setup(this.#ring, params);
+    options.begin?.(ring);
     const races = options.races ?? null;
     races?.reset(n);
     const threads: ThreadState[] = [];

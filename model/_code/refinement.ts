@@ -1,0 +1,397 @@
+// Refinement: after every step, the ring's abstract shared state is either
+// unchanged or has made one transition the model allows. The abstract state
+// of the one-producer ring and of the unbounded buffer is the queue the
+// consumer sees: `in`, `out`, their slots, and the items between `out` and
+// `in` (a free cell is the producer's own until it publishes it, as in the
+// model, where no invariant reads a cell before `in` covers it). Its
+// transitions are the model's (`boundedBuffer()`, the same scheme): the
+// producer's loop (wait, write, publish) ends in one publish, the consumer's
+// (wait, read, release) in one release; wait, write and read leave the
+// abstract state unchanged. Each observed change is replayed on the model
+// with `step()` from the abstract state, and the model's result must be
+// exactly what the ring shows.
+import {
+  boundedBuffer,
+  type BufferModel,
+  type BufferState,
+  type Item,
+} from "../bounded_buffer.ts";
+import type { Step } from "./step_types.ts";
+import type { CodeScenario, RingModule } from "./scenario_types.ts";
+import { itemsOf, prefillOf } from "./scenarios.ts";
+import { sequenceRefinement } from "./refinement_sequence.ts";
+
+/** A failed refinement check. */
+export interface RefinementFailure {
+  readonly property: "refinement";
+  readonly message: string;
+}
+
+/** The refinement check of one scenario, reused across its executions. */
+export interface Refinement {
+  /** Reads the execution's first abstract state (after the setup). */
+  begin(sab: SharedArrayBuffer): void;
+  /** After a step: null when it refines the model, else why not. */
+  check(
+    sab: SharedArrayBuffer,
+    steps: readonly Step[],
+  ): RefinementFailure | null;
+  /**
+   * The abstract state after each step that changed it (by step index), for
+   * the failure's table; reset by {@linkcode Refinement.begin}.
+   */
+  readonly states: Map<number, string>;
+}
+
+/** The abstract shared state of a one-producer ring or unbounded buffer. */
+interface Queue {
+  readonly in: number;
+  readonly out: number;
+  readonly inSlot: number;
+  readonly outSlot: number;
+  /** The raw items between `out` and `in`, oldest first. */
+  readonly items: readonly number[];
+}
+
+/** Reads a queue; `prev` supplies what is sampled only when its index moves. */
+interface QueueReader {
+  read(sab: SharedArrayBuffer, prev: Queue | null): Queue | string;
+  /** The model's scheme and the counters' start. */
+  readonly scheme: "textbook" | "counter" | "unbounded";
+  readonly slots: number;
+  readonly start: number;
+}
+
+function show(q: Queue): string {
+  return `in ${q.in}, out ${q.out}, [${q.items.join(" ")}]`;
+}
+
+/** The one-producer ring's reader (textbook and counter schemes). */
+function ringReader(
+  ring: RingModule,
+  sab: SharedArrayBuffer,
+  start: number,
+): QueueReader {
+  const first = ring.inspectRing(sab);
+  const scheme = first.scheme as "textbook" | "counter";
+  const slots = first.slots as number;
+  return {
+    scheme,
+    slots,
+    start,
+    read(buffer) {
+      const s = ring.inspectRing(buffer);
+      // The counter scheme's slot words are not part of it: they pass from a
+      // handle to the next one of its side through the attachment lock
+      // (checked when it attaches), and a step's plain code may already
+      // hold the next publish's write of the word. The slots of the model
+      // (wrapped separately from the counters) are the counters' distance
+      // from their start, modulo BUFFER_SIZE.
+      const slotOf = (counter: number) =>
+        scheme === "textbook" ? counter : ((counter - start) >>> 0) % slots;
+      const inSlot = slotOf(s.in);
+      const outSlot = slotOf(s.out);
+      const size = Math.min(s.size, slots);
+      const data = new Int32Array(buffer, s.offsets.data, slots * s.stride / 4);
+      const stride = s.stride / 4;
+      const items: number[] = [];
+      for (let k = 0; k < size; k++) {
+        const slot = (outSlot + k) % slots;
+        items.push(Atomics.load(data, slot * stride));
+      }
+      return { in: s.in, out: s.out, inSlot, outSlot, items };
+    },
+  };
+}
+
+/**
+ * The unbounded buffer's reader. The consumer moves its head segment and
+ * slot with stores of their own before `out`, so the window is read from a
+ * cursor of our own: where `out` points, moved along the links when `out`
+ * moves (and onto the next segment as soon as it is linked, before the
+ * consumer may recycle the one it leaves).
+ */
+function unboundedReader(ring: RingModule, sab: SharedArrayBuffer) {
+  const first = ring.inspectUnbounded(sab);
+  const { segmentSlots, segmentBytes, stride } = first;
+  const dataOffset = first.offsets.data as number;
+  const slotOffset = first.offsets.slots as number;
+  let seg = first.head as number;
+  let slot = first.outSlot as number;
+  let out = first.out as number;
+  const link = (buffer: SharedArrayBuffer, index: number): number =>
+    Atomics.load(
+      new Int32Array(buffer, dataOffset + index * segmentBytes, 1),
+      0,
+    ) - 1;
+  const hop = (buffer: SharedArrayBuffer): boolean => {
+    while (slot >= segmentSlots) {
+      const next = link(buffer, seg);
+      if (next < 0) return false;
+      seg = next;
+      slot -= segmentSlots;
+    }
+    return true;
+  };
+  const reader: QueueReader & { reset(sab: SharedArrayBuffer): void } = {
+    scheme: "unbounded",
+    slots: 0,
+    start: 0,
+    reset(buffer) {
+      const s = ring.inspectUnbounded(buffer);
+      seg = s.head;
+      slot = s.outSlot;
+      out = s.out;
+    },
+    read(buffer) {
+      const s = ring.inspectUnbounded(buffer);
+      slot += (s.out - out) >>> 0;
+      out = s.out;
+      hop(buffer);
+      const items: number[] = [];
+      let at = seg;
+      let k = slot;
+      for (let j = 0; j < Math.min(s.size, 64); j++) {
+        while (k >= segmentSlots) {
+          const next = link(buffer, at);
+          if (next < 0) {
+            return `in ${s.in} counts ${
+              s.size - j
+            } more item(s) past segment ${at}, which links nowhere`;
+          }
+          at = next;
+          k -= segmentSlots;
+        }
+        const offset = dataOffset + at * segmentBytes + slotOffset +
+          k * stride;
+        items.push(Atomics.load(new Int32Array(buffer, offset, 1), 0));
+        k++;
+      }
+      return { in: s.in, out: s.out, inSlot: 0, outSlot: 0, items };
+    },
+  };
+  return reader;
+}
+
+/** Steps `process` through `ops` on the model; the op that is not enabled, or the state. */
+function run(
+  model: BufferModel,
+  state: BufferState,
+  process: string,
+  ops: readonly string[],
+): BufferState | string {
+  for (const op of ops) {
+    try {
+      state = model.step(state, { process, op } as never);
+    } catch {
+      const pc = process[0] === "P"
+        ? state.producers[0]!.pc
+        : state.consumers[0]!.pc;
+      return pc === op ? `${process} ${op} is not enabled` : `${process} is at ${pc}`;
+    }
+  }
+  return state;
+}
+
+/**
+ * The refinement check of a one-producer ring or unbounded buffer scenario,
+ * or undefined when the model cannot hold its items (more than 31, or none).
+ */
+export function refinementOf(
+  ring: RingModule,
+  scenario: CodeScenario,
+  params: Record<string, unknown>,
+): Refinement | undefined {
+  if (scenario.engine === "sequence") {
+    return sequenceRefinement(ring, scenario, params);
+  }
+  // The model's one producer produces the prefill, then producer 0's items.
+  const order = [...prefillOf(params), ...itemsOf(0, params)];
+  if (order.length === 0 || order.length > 31) return undefined;
+  const seqOf = new Map(order.map((v, s) => [v, s]));
+  const start = Number(params.start ?? 0);
+  let reader: (QueueReader & { reset?(sab: SharedArrayBuffer): void }) | null =
+    null;
+  let model: BufferModel | null = null;
+  let base: BufferState | null = null;
+  let prev: Queue | null = null;
+  /** Ghost: items the model's producer has published, and its consumer released. */
+  let produced = 0;
+  let seen = 0;
+  const states = new Map<number, string>();
+  const item = (v: number): Item | null | undefined => {
+    const s = seqOf.get(v);
+    return s === undefined ? undefined : { producer: 0, seq: s };
+  };
+  const modelState = (q: Queue, pcP: string, pcC: string): BufferState => {
+    const m = model!;
+    const cells: (Item | null)[] = base!.cells.map(() => null);
+    const size = q.items.length;
+    for (let k = 0; k < size; k++) {
+      const at = m.config.scheme === "unbounded"
+        ? q.out + k
+        : (q.outSlot + k) % cells.length;
+      cells[at] = item(q.items[k]!) ?? null;
+    }
+    return {
+      ...base!,
+      in: q.in,
+      out: q.out,
+      inSlot: m.config.scheme === "unbounded" ? q.in : q.inSlot,
+      outSlot: m.config.scheme === "unbounded" ? q.out : q.outSlot,
+      cells,
+      producers: [{
+        name: "P0",
+        pc: (produced < order.length ? pcP : "done") as never,
+        produced,
+        nextProduced: produced < order.length
+          ? { producer: 0, seq: produced }
+          : null,
+        slot: null,
+      }],
+      consumers: [{
+        name: "C0",
+        pc: pcC as never,
+        nextConsumed: null,
+        slot: null,
+        seen: [seen],
+      }],
+      consumed: [order.map((_, s) => s < seen)],
+      itemsInBuffer: produced - seen,
+      flags: { unproduced: false, fifo: false, duplicate: false },
+    };
+  };
+  const project = (s: BufferState): Queue => {
+    const m = model!;
+    const unbounded = m.config.scheme === "unbounded";
+    const n = s.cells.length;
+    const size = unbounded
+      ? s.in - s.out
+      : m.config.scheme === "counter"
+      ? (s.in - s.out) >>> 0
+      : (s.in - s.out + n) % n;
+    const items: number[] = [];
+    for (let k = 0; k < size; k++) {
+      const cell = s.cells[unbounded ? s.out + k : (s.outSlot + k) % n];
+      items.push(cell === null || cell === undefined ? 0 : order[cell.seq]!);
+    }
+    return {
+      in: s.in,
+      out: s.out,
+      inSlot: unbounded ? 0 : s.inSlot,
+      outSlot: unbounded ? 0 : s.outSlot,
+      items,
+    };
+  };
+  const same = (a: Queue, b: Queue) =>
+    a.in === b.in && a.out === b.out && a.inSlot === b.inSlot &&
+    a.outSlot === b.outSlot && a.items.length === b.items.length &&
+    a.items.every((v, k) => v === b.items[k]);
+  return {
+    states,
+    begin(sab) {
+      if (reader === null) {
+        reader = scenario.engine === "unbounded"
+          ? unboundedReader(ring, sab)
+          : ringReader(ring, sab, start);
+        model = boundedBuffer({
+          scheme: reader.scheme,
+          ...(reader.scheme === "unbounded" ? {} : { slots: reader.slots }),
+          items: order.length,
+          ...(reader.scheme === "counter" ? { start } : {}),
+        });
+        base = [...model.initial()][0]!;
+      }
+      reader.reset?.(sab);
+      states.clear();
+      const first = reader.read(sab, null);
+      prev = typeof first === "string" ? null : first;
+      // The setup's items were published by the model's producer already.
+      produced = prev === null ? 0 : prev.items.length;
+      seen = 0;
+    },
+    check(sab, steps) {
+      if (prev === null || model === null || reader === null) return null;
+      const index = steps.length - 1;
+      const scheme = reader.scheme;
+      const cur = reader.read(sab, prev);
+
+      if (typeof cur === "string") return fail(cur);
+      if (same(prev, cur)) return null;
+      const movedIn = cur.in !== prev.in;
+      const movedOut = cur.out !== prev.out;
+      if (movedIn && movedOut) {
+        return fail(
+          `in and out both moved in one step (${show(prev)} → ${
+            show(cur)
+          }): two transitions of the model at once`,
+        );
+      }
+      if (!movedIn && !movedOut) {
+        return fail(
+          `the items between out and in changed with neither moving (${
+            show(prev)
+          } → ${
+            show(cur)
+          }): no transition of the model writes a published cell`,
+        );
+      }
+      // Several items at once (pushMany, popMany): as many rounds of the
+      // model's loop by that process, nobody else moving in between.
+      const n = scheme === "textbook" ? reader.slots : 2 ** 32;
+      const k = movedIn
+        ? ((cur.in - prev.in) % n + n) % n
+        : ((cur.out - prev.out) % n + n) % n;
+      const rounds = Math.min(k, order.length + 1);
+      let state = modelState(prev, "wait", "wait");
+      if (scheme === "unbounded") {
+        state = modelState(prev, "write", "wait");
+      }
+      const loop = movedIn
+        ? scheme === "unbounded" ? ["write", "publish"] : [
+          "wait",
+          "write",
+          "publish",
+        ]
+        : ["wait", "read", "release"];
+      for (let r = 0; r < rounds; r++) {
+        const next = run(model, state, movedIn ? "P0" : "C0", loop);
+        if (typeof next === "string") {
+          return fail(
+            `${movedIn ? "in" : "out"} moved by ${k} (${show(prev)} → ${
+              show(cur)
+            }), but after ${r} round(s) of its loop the model's ${next}`,
+          );
+        }
+        state = next;
+        const f = state.flags;
+        if (f.unproduced || f.fifo || f.duplicate) {
+          return fail(
+            `out moved (${show(prev)} → ${
+              show(cur)
+            }), but the model's C0 reads an item it may not take next`,
+          );
+        }
+      }
+      const expected = project(state);
+      if (!same(expected, cur)) {
+        return fail(
+          `${movedIn ? "in" : "out"} moved (${show(prev)} → ${
+            show(cur)
+          }), but the model's ${movedIn ? "P0 publish" : "C0 release"} gives ${
+            show(expected)
+          }`,
+        );
+      }
+      if (movedIn) produced += rounds;
+      else seen += rounds;
+      prev = cur;
+      states.set(index, show(cur));
+      return null;
+    },
+  };
+}
+
+function fail(message: string): RefinementFailure {
+  return { property: "refinement", message };
+}
