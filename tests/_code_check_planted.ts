@@ -125,6 +125,25 @@ export const PLANTED: readonly PlantedBug[] = [
     property: "refinement",
   },
   {
+    name: "peer-slot-read",
+    kind:
+      "a data race: an attaching handle reads the live peer's plainly written slot word (the counter-scheme race found by checkCode, fixed)",
+    // Reverts the fix: the attach check reads both slot words again.
+    find:
+      "      checkCount(\n        Atomics.load(words, shm.W_IN),\n        Atomics.load(words, shm.W_OUT),\n        slots,\n        what,\n      );",
+    replace:
+      "      checkCount(\n        Atomics.load(words, shm.W_IN),\n        Atomics.load(words, shm.W_OUT),\n        slots,\n        what,\n      );\n      checkSlot(Atomics.load(words, shm.W_IN_SLOT), slots, \"inSlot\", what);\n      checkSlot(Atomics.load(words, shm.W_OUT_SLOT), slots, \"outSlot\", what);",
+    entry: {
+      scenario: "reattach",
+      params: { scheme: "counter", slots: 3, items: 2 },
+      search: "pct",
+      executions: 40,
+    },
+    file: "src/_shm/header.ts",
+    line: "Atomics.load(words, shm.W_OUT_SLOT)",
+    property: "data-race",
+  },
+  {
     name: "close-race",
     kind:
       "a push racing closeRing() that ignores the close mark it reads after publishing",

@@ -187,7 +187,9 @@ function run(
       const pc = process[0] === "P"
         ? state.producers[0]!.pc
         : state.consumers[0]!.pc;
-      return pc === op ? `${process} ${op} is not enabled` : `${process} is at ${pc}`;
+      return pc === op
+        ? `${process} ${op} is not enabled`
+        : `${process} is at ${pc}`;
     }
   }
   return state;

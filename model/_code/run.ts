@@ -1,11 +1,6 @@
 // One check: a search over the schedules of one scenario, with the step and
 // history checks on every execution.
-import type {
-  Controller,
-  Execution,
-  Step,
-  StepCheck,
-} from "./controller.ts";
+import type { Controller, Execution, Step, StepCheck } from "./controller.ts";
 import { historyCheck, stepCheck } from "./checks.ts";
 import { refinementOf } from "./refinement.ts";
 import { RaceDetector } from "./races.ts";
