@@ -132,7 +132,7 @@ export const PLANTED: readonly PlantedBug[] = [
     find:
       "      checkCount(\n        Atomics.load(words, shm.W_IN),\n        Atomics.load(words, shm.W_OUT),\n        slots,\n        what,\n      );",
     replace:
-      "      checkCount(\n        Atomics.load(words, shm.W_IN),\n        Atomics.load(words, shm.W_OUT),\n        slots,\n        what,\n      );\n      checkSlot(Atomics.load(words, shm.W_IN_SLOT), slots, \"inSlot\", what);\n      checkSlot(Atomics.load(words, shm.W_OUT_SLOT), slots, \"outSlot\", what);",
+      '      checkCount(\n        Atomics.load(words, shm.W_IN),\n        Atomics.load(words, shm.W_OUT),\n        slots,\n        what,\n      );\n      checkSlot(Atomics.load(words, shm.W_IN_SLOT), slots, "inSlot", what);\n      checkSlot(Atomics.load(words, shm.W_OUT_SLOT), slots, "outSlot", what);',
     entry: {
       scenario: "reattach",
       params: { scheme: "counter", slots: 3, items: 2 },
