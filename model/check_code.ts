@@ -5,8 +5,10 @@
  * decides, at every shared-memory operation, which Worker goes next, and
  * explores the schedules (exhaustively with dynamic partial-order
  * reduction, within a preemption bound, or at random). On every execution it
- * checks the ring's invariants after each step, the history of the calls at
- * the end, data races on the ring's memory, and deadlocks or lost wake-ups.
+ * checks after each step the ring's invariants and refinement (the abstract
+ * state is unchanged or made one transition of the model), the history of
+ * the calls at the end, data races on the ring's memory, and deadlocks or
+ * lost wake-ups.
  *
  * @module
  */

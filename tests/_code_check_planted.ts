@@ -90,8 +90,11 @@ export const PLANTED: readonly PlantedBug[] = [
       "    const closed = this.#core.publish(p);\n    if (data !== null) data[slot] = item as never;\n    else this.#codec.write(slot, item);\n    if (closed) throw this.#ring.closedError(PUSH);",
     entry: { scenario: "sequence-1x2", params: { slots: 2, items: 1 } },
     file: "src/_engine/sequence.ts",
-    line: "data[slot] = item",
-    property: "data-race",
+    // Refinement sees the publish make an unwritten slot visible, at the
+    // publishing store (without it: the data race of the producer's write
+    // and the consumer's read of the slot).
+    line: "Atomics.store(this.seqs",
+    property: "refinement",
   },
   {
     name: "link-after-publish",
@@ -227,7 +230,7 @@ if (import.meta.main) {
       );
       lines.push(text.split("\n")[Number(match[2]) - 1]!.trim());
     }
-    // A refinement-only bug: what the other checks make of it.
+    // A bug refinement catches: what the other checks make of it.
     const without = bug.property === "refinement"
       ? (await checkCode({
         entries: [bug.entry],
