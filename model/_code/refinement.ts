@@ -317,7 +317,11 @@ export function refinementOf(
       const index = steps.length - 1;
       const scheme = reader.scheme;
       const cur = reader.read(sab, prev);
-
+      // The failing step's row of the table shows what the ring holds.
+      const fail = (message: string): RefinementFailure => {
+        states.set(index, `✗ ${typeof cur === "string" ? cur : show(cur)}`);
+        return { property: "refinement", message };
+      };
       if (typeof cur === "string") return fail(cur);
       if (same(prev, cur)) return null;
       const movedIn = cur.in !== prev.in;
@@ -392,8 +396,4 @@ export function refinementOf(
       return null;
     },
   };
-}
-
-function fail(message: string): RefinementFailure {
-  return { property: "refinement", message };
 }

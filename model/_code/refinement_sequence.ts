@@ -88,10 +88,13 @@ export function sequenceRefinement(
       if (prev === null) return null;
       const cur = read(sab);
       const was = prev;
-      const what = (why: string): RefinementFailure => ({
-        property: "refinement",
-        message: `${why} (${show(was)} → ${show(cur)})`,
-      });
+      const what = (why: string): RefinementFailure => {
+        states.set(steps.length - 1, `✗ ${show(cur)}`);
+        return {
+          property: "refinement",
+          message: `${why} (${show(was)} → ${show(cur)})`,
+        };
+      };
       // Items in held slots never change while held.
       for (let i = 0; i < slots; i++) {
         if (
