@@ -207,10 +207,17 @@ export function refinementOf(
   if (scenario.engine === "sequence") {
     return sequenceRefinement(ring, scenario, params);
   }
-  // The model's one producer produces the prefill, then producer 0's items.
-  const order = [...prefillOf(params), ...itemsOf(0, params)];
-  if (order.length === 0 || order.length > 31) return undefined;
-  const seqOf = new Map(order.map((v, s) => [v, s]));
+  // The model's one producer produces the items in the order the ring
+  // publishes them (the setup's first): its item s is the s-th published
+  // value, which must be one some thread pushes, published once. Which
+  // thread pushed it, and in which order, is the history check's concern.
+  const valid = new Set(prefillOf(params));
+  for (let p = 0; p < scenario.threads.length; p++) {
+    for (const v of itemsOf(p, params)) valid.add(v);
+  }
+  if (valid.size === 0 || valid.size > 31) return undefined;
+  const order: number[] = [];
+  const seqOf = new Map<number, number>();
   const start = Number(params.start ?? 0);
   let reader: (QueueReader & { reset?(sab: SharedArrayBuffer): void }) | null =
     null;
@@ -244,9 +251,9 @@ export function refinementOf(
       cells,
       producers: [{
         name: "P0",
-        pc: (produced < order.length ? pcP : "done") as never,
+        pc: (produced < valid.size ? pcP : "done") as never,
         produced,
-        nextProduced: produced < order.length
+        nextProduced: produced < valid.size
           ? { producer: 0, seq: produced }
           : null,
         slot: null,
@@ -258,7 +265,7 @@ export function refinementOf(
         slot: null,
         seen: [seen],
       }],
-      consumed: [order.map((_, s) => s < seen)],
+      consumed: [Array.from({ length: valid.size }, (_, s) => s < seen)],
       itemsInBuffer: produced - seen,
       flags: { unproduced: false, fifo: false, duplicate: false },
     };
@@ -299,7 +306,7 @@ export function refinementOf(
         model = boundedBuffer({
           scheme: reader.scheme,
           ...(reader.scheme === "unbounded" ? {} : { slots: reader.slots }),
-          items: order.length,
+          items: valid.size,
           ...(reader.scheme === "counter" ? { start } : {}),
         });
         base = [...model.initial()][0]!;
@@ -309,7 +316,13 @@ export function refinementOf(
       const first = reader.read(sab, null);
       prev = typeof first === "string" ? null : first;
       // The setup's items were published by the model's producer already.
-      produced = prev === null ? 0 : prev.items.length;
+      order.length = 0;
+      seqOf.clear();
+      for (const v of prev?.items ?? []) {
+        seqOf.set(v, order.length);
+        order.push(v);
+      }
+      produced = order.length;
       seen = 0;
     },
     check(sab, steps) {
@@ -348,7 +361,22 @@ export function refinementOf(
       const k = movedIn
         ? ((cur.in - prev.in) % n + n) % n
         : ((cur.out - prev.out) % n + n) % n;
-      const rounds = Math.min(k, order.length + 1);
+      const rounds = Math.min(k, valid.size + 1);
+      if (movedIn) {
+        // The published values become the model's next items.
+        const fresh = cur.items.slice(Math.max(0, cur.items.length - k));
+        for (const v of fresh) {
+          if (seqOf.has(v) || !valid.has(v)) {
+            return fail(
+              `in moved (${show(prev)} → ${show(cur)}), publishing ${v}, ${
+                seqOf.has(v) ? "published before" : "which no thread pushes"
+              }: the model's producer publishes each of its items once`,
+            );
+          }
+          seqOf.set(v, order.length);
+          order.push(v);
+        }
+      }
       let state = modelState(prev, "wait", "wait");
       if (scheme === "unbounded") {
         state = modelState(prev, "write", "wait");
