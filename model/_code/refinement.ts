@@ -16,32 +16,12 @@ import {
   type BufferState,
   type Item,
 } from "../bounded_buffer.ts";
-import type { Step } from "./step_types.ts";
+import type { Refinement, RefinementFailure } from "./refinement_types.ts";
 import type { CodeScenario, RingModule } from "./scenario_types.ts";
 import { itemsOf, prefillOf } from "./scenarios.ts";
 import { sequenceRefinement } from "./refinement_sequence.ts";
 
-/** A failed refinement check. */
-export interface RefinementFailure {
-  readonly property: "refinement";
-  readonly message: string;
-}
-
-/** The refinement check of one scenario, reused across its executions. */
-export interface Refinement {
-  /** Reads the execution's first abstract state (after the setup). */
-  begin(sab: SharedArrayBuffer): void;
-  /** After a step: null when it refines the model, else why not. */
-  check(
-    sab: SharedArrayBuffer,
-    steps: readonly Step[],
-  ): RefinementFailure | null;
-  /**
-   * The abstract state after each step that changed it (by step index), for
-   * the failure's table; reset by {@linkcode Refinement.begin}.
-   */
-  readonly states: Map<number, string>;
-}
+export type { Refinement, RefinementFailure } from "./refinement_types.ts";
 
 /** The abstract shared state of a one-producer ring or unbounded buffer. */
 interface Queue {

@@ -20,7 +20,7 @@
 // rules are applied here directly rather than through step().
 import type { Step } from "./step_types.ts";
 import type { CodeScenario, RingModule } from "./scenario_types.ts";
-import type { Refinement, RefinementFailure } from "./refinement.ts";
+import type { Refinement, RefinementFailure } from "./refinement_types.ts";
 import { itemsOf } from "./scenarios.ts";
 
 const SKIP = -0x80000000;
