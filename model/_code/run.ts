@@ -179,7 +179,7 @@ export function runOne(
       const last = execution.steps[execution.steps.length - 1];
       bad = last === undefined || outcome.property === "data-race" ? outcome : {
         property: outcome.property,
-        message: `${outcome.message} (after ${
+        message: `${outcome.message} (after step ${execution.steps.length}, ${
           scenario.names[last.thread]
         }'s step at ${last.op.loc})`,
       };
