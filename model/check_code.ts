@@ -5,8 +5,10 @@
  * decides, at every shared-memory operation, which Worker goes next, and
  * explores the schedules (exhaustively with dynamic partial-order
  * reduction, within a preemption bound, or at random). On every execution it
- * checks the ring's invariants after each step, the history of the calls at
- * the end, data races on the ring's memory, and deadlocks or lost wake-ups.
+ * checks after each step the ring's invariants and refinement (the abstract
+ * state is unchanged or made one transition of the model), the history of
+ * the calls at the end, data races on the ring's memory, and deadlocks or
+ * lost wake-ups.
  *
  * @module
  */
@@ -71,6 +73,11 @@ export interface CheckCodeOptions {
   readonly depth?: number;
   /** Check data races on the ring's memory (default true). */
   readonly races?: boolean;
+  /**
+   * Check after every step that the ring's abstract state is unchanged or
+   * made one transition of the model (default true).
+   */
+  readonly refinement?: boolean;
   /** Longest execution, in steps (default 5000: longer is a livelock). */
   readonly maxSteps?: number;
   /** Time limit per entry in seconds (the verdict is then incomplete). */
@@ -102,7 +109,7 @@ export interface CodeStep {
 
 /** A failing execution. */
 export interface CodeFailureReport {
-  /** The property that failed: `no-loss`, `deadlock`, `data-race`, … */
+  /** The property that failed: `no-loss`, `deadlock`, `data-race`, `refinement`, … */
   readonly property: string;
   /** What went wrong. */
   readonly message: string;
@@ -255,6 +262,7 @@ export async function checkCode(
         params: { ...entry.params },
         mode: entryMode,
         races: options.races ?? true,
+        refinement: options.refinement ?? true,
         allowMixed: (entry.allowRaces ?? []).map((name) => {
           const offset = headerOffset(name);
           if (offset === undefined) {

@@ -90,8 +90,11 @@ export const PLANTED: readonly PlantedBug[] = [
       "    const closed = this.#core.publish(p);\n    if (data !== null) data[slot] = item as never;\n    else this.#codec.write(slot, item);\n    if (closed) throw this.#ring.closedError(PUSH);",
     entry: { scenario: "sequence-1x2", params: { slots: 2, items: 1 } },
     file: "src/_engine/sequence.ts",
-    line: "data[slot] = item",
-    property: "data-race",
+    // Refinement sees the publish make an unwritten slot visible, at the
+    // publishing store (without it: the data race of the producer's write
+    // and the consumer's read of the slot).
+    line: "Atomics.store(this.seqs",
+    property: "refinement",
   },
   {
     name: "link-after-publish",
@@ -101,8 +104,47 @@ export const PLANTED: readonly PlantedBug[] = [
       "    const from = this.#tail;\n    queueMicrotask(() => this.#segments.link(from, next));",
     entry: { scenario: "unbounded", params: { slots: 1, items: 2 } },
     file: "src/_engine/segment.ts",
-    line: "CorruptedRingError",
-    property: "exception",
+    // Refinement sees `in` count an item past a segment that links nowhere
+    // at the publishing store (without it: the consumer's
+    // CorruptedRingError at the end).
+    line: "Atomics.store(words, W_IN",
+    property: "refinement",
+  },
+  {
+    name: "full-off-by-one",
+    kind:
+      "a full test off by one on the path that re-reads out (refinement only: no invariant breaks)",
+    // After re-reading `out`, "full" only when over capacity: the producer
+    // writes the textbook's spare slot and publishes `in` onto `out`, so
+    // the ring looks empty and both items vanish. bound, no-unproduced and
+    // fifo hold on every state; the model's producer cannot publish there.
+    find:
+      "    this.#out = this.#loadOut();\n    return used(this.#in, this.#out, this.#limit) === this.#capacity;",
+    replace:
+      "    this.#out = this.#loadOut();\n    return used(this.#in, this.#out, this.#limit) > this.#capacity;",
+    entry: { scenario: "try", params: { slots: 2, items: 2 } },
+    file: "src/_engine/spsc.ts",
+    line: "Atomics.store(words, W_IN",
+    property: "refinement",
+  },
+  {
+    name: "peer-slot-read",
+    kind:
+      "a data race: an attaching handle reads the live peer's plainly written slot word (the counter-scheme race found by checkCode, fixed)",
+    // Reverts the fix: the attach check reads both slot words again.
+    find:
+      "      checkCount(\n        Atomics.load(words, shm.W_IN),\n        Atomics.load(words, shm.W_OUT),\n        slots,\n        what,\n      );",
+    replace:
+      '      checkCount(\n        Atomics.load(words, shm.W_IN),\n        Atomics.load(words, shm.W_OUT),\n        slots,\n        what,\n      );\n      checkSlot(Atomics.load(words, shm.W_IN_SLOT), slots, "inSlot", what);\n      checkSlot(Atomics.load(words, shm.W_OUT_SLOT), slots, "outSlot", what);',
+    entry: {
+      scenario: "reattach",
+      params: { scheme: "counter", slots: 3, items: 2 },
+      search: "pct",
+      executions: 40,
+    },
+    file: "src/_shm/header.ts",
+    line: "Atomics.load(words, shm.W_OUT_SLOT)",
+    property: "data-race",
   },
   {
     name: "close-race",
@@ -188,6 +230,15 @@ if (import.meta.main) {
       );
       lines.push(text.split("\n")[Number(match[2]) - 1]!.trim());
     }
+    // A bug refinement catches: what the other checks make of it.
+    const without = bug.property === "refinement"
+      ? (await checkCode({
+        entries: [bug.entry],
+        ring: new URL(`file://${mod}`),
+        seconds: 60,
+        refinement: false,
+      })).entries[0]!
+      : undefined;
     console.log(JSON.stringify({
       name,
       matches,
@@ -198,6 +249,12 @@ if (import.meta.main) {
       lines,
       executions: entry.executions,
       seconds: (performance.now() - started) / 1000,
+      table: failure?.table ?? null,
+      without: without === undefined ? null : {
+        property: without.failure?.property ?? null,
+        message: without.failure?.message ?? null,
+        executions: without.executions,
+      },
     }));
     await Deno.remove(mod.replace(/\/mod\.ts$/, ""), { recursive: true });
   }

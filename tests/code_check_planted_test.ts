@@ -13,6 +13,8 @@ interface Outcome {
   property: string | null;
   message: string | null;
   lines: string[];
+  table: string | null;
+  without: { property: string | null; message: string | null } | null;
 }
 
 Deno.test("checkCode() catches every planted bug and names its source line", async (t) => {
@@ -43,6 +45,17 @@ Deno.test("checkCode() catches every planted bug and names its source line", asy
         outcome.lines.some((line) => line.includes(bug.line)),
         `${bug.name}: ${outcome.message} names ${outcome.lines.join(" | ")}`,
       );
+      if (bug.property === "refinement") {
+        // The table shows the abstract state; without refinement no
+        // per-step invariant fails (only the history, at the end).
+        assert.match(outcome.table ?? "", /abstract state/);
+        assert.ok(
+          !["bound", "no-unproduced", "fifo"].includes(
+            outcome.without?.property ?? "",
+          ),
+          `${bug.name} without refinement: ${outcome.without?.message}`,
+        );
+      }
     });
   }
 });

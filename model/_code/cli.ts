@@ -50,6 +50,7 @@ Search:
   --max-steps N      longest execution (default 5000; longer: livelock)
   --seconds N        time limit per scenario (verdict incomplete)
   --no-races         do not check data races (faster)
+  --no-refinement    do not check each step against the model's transitions
   --ring PATH        the ring module to check (default: this repository's mod.ts)
 Output:
   --replay FILE      replay the failing execution saved with --json
@@ -80,7 +81,7 @@ const VALUE_FLAGS = [
   "ring",
   "replay",
 ];
-const SWITCHES = ["no-races", "json", "mermaid", "help"];
+const SWITCHES = ["no-races", "no-refinement", "json", "mermaid", "help"];
 
 function parse(args: readonly string[]) {
   const values = new Map<string, string>();
@@ -263,6 +264,7 @@ export async function runCodeCli(
       entries: list,
       ...(chosen === undefined ? {} : { search: chosen }),
       races: !switches.has("no-races"),
+      refinement: !switches.has("no-refinement"),
       ...(schedule === undefined ? {} : { schedule, quiet }),
       ...(values.has("ring")
         ? { ring: new URL(values.get("ring")!, `file://${io.cwd}/`) }

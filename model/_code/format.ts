@@ -103,6 +103,8 @@ interface Row {
   readonly text: string;
   readonly loc: string;
   readonly change: string;
+  /** The abstract state after the step, when it changed. */
+  readonly abstract: string;
 }
 
 function rows(failure: CodeFailure): Row[] {
@@ -128,6 +130,7 @@ function rows(failure: CodeFailure): Row[] {
           text: `reads the header (${j - i + 1} loads)`,
           loc: step.op.loc,
           change: "",
+          abstract: "",
         });
         i = j;
         continue;
@@ -141,6 +144,7 @@ function rows(failure: CodeFailure): Row[] {
       change: step.before === step.after
         ? ""
         : `${step.before} → ${step.after}`,
+      abstract: failure.abstract?.get(i) ?? "",
     });
   }
   return out;
@@ -157,15 +161,27 @@ export function formatFailure(failure: CodeFailure): string {
     Math.max(name.length, ...cells.map((c) => c[t]!.length))
   );
   const stepWidth = Math.max(4, ...table.map((r) => r.step.length));
-  const line = (step: string, columns: string[], change: string) =>
+  const changeWidth = Math.max(4, ...table.map((r) => r.change.length));
+  // The abstract state (refinement) after each step that changed it; the
+  // failing step is the last row.
+  const abstract = failure.abstract !== undefined;
+  const line = (
+    step: string,
+    columns: string[],
+    change: string,
+    state: string,
+  ) =>
     [
       step.padEnd(stepWidth),
       ...columns.map((c, t) => c.padEnd(widths[t]!)),
-      change,
+      abstract ? change.padEnd(changeWidth) : change,
+      ...(abstract ? [state] : []),
     ].join("  ").trimEnd();
   const lines = [
-    line("step", [...names], "word"),
-    ...table.map((row, k) => line(row.step, cells[k]!, row.change)),
+    line("step", [...names], "word", "abstract state"),
+    ...table.map((row, k) =>
+      line(row.step, cells[k]!, row.change, row.abstract)
+    ),
   ];
   const calls = failure.events.map((events, t) =>
     `${names[t]}: ${

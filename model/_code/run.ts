@@ -1,7 +1,8 @@
 // One check: a search over the schedules of one scenario, with the step and
 // history checks on every execution.
-import type { Controller, Execution, Step } from "./controller.ts";
+import type { Controller, Execution, Step, StepCheck } from "./controller.ts";
 import { historyCheck, stepCheck } from "./checks.ts";
+import { refinementOf } from "./refinement.ts";
 import { RaceDetector } from "./races.ts";
 import { Search, type SearchMode } from "./search.ts";
 import type { CodeEvent } from "./scenario_types.ts";
@@ -19,6 +20,8 @@ export interface CodeFailure {
   readonly layout: RingLayout | null;
   /** The words the search treated as never written: a replay needs them. */
   readonly quiet: readonly number[];
+  /** The abstract state after each step that changed it (by step index). */
+  readonly abstract?: ReadonlyMap<number, string>;
 }
 
 /** Where the ring's words are, for naming them in output. */
@@ -57,6 +60,8 @@ export interface RunOptions {
   readonly seed?: number;
   readonly depth?: number;
   readonly races: boolean;
+  /** Check refinement against the model after every step (default true). */
+  readonly refinement?: boolean;
   /** Byte offsets of words whose plain writes may race with atomic accesses. */
   readonly allowMixed?: readonly number[];
   readonly maxSteps?: number;
@@ -92,7 +97,13 @@ export function runOne(
   options: RunOptions,
 ): CodeRunReport {
   const scenario = controller.scenario(options.scenario);
-  const check = stepCheck(ring, scenario, options.params);
+  const invariants = stepCheck(ring, scenario, options.params);
+  const refinement = options.refinement === false
+    ? undefined
+    : refinementOf(ring, scenario, options.params);
+  const check: StepCheck | undefined = refinement === undefined
+    ? invariants
+    : (sab, steps) => invariants?.(sab, steps) ?? refinement.check(sab, steps);
   const searchOptions = {
     mode: options.mode,
     ...(options.bound === undefined ? {} : { bound: options.bound }),
@@ -134,6 +145,9 @@ export function runOne(
       {
         scheduler,
         ...(check === undefined ? {} : { check }),
+        ...(refinement === undefined
+          ? {}
+          : { begin: (sab: SharedArrayBuffer) => refinement.begin(sab) }),
         ...(options.maxSteps === undefined
           ? {}
           : { maxSteps: options.maxSteps }),
@@ -165,7 +179,7 @@ export function runOne(
       const last = execution.steps[execution.steps.length - 1];
       bad = last === undefined || outcome.property === "data-race" ? outcome : {
         property: outcome.property,
-        message: `${outcome.message} (after ${
+        message: `${outcome.message} (after step ${execution.steps.length}, ${
           scenario.names[last.thread]
         }'s step at ${last.op.loc})`,
       };
@@ -200,6 +214,9 @@ export function runOne(
         quiet: executions === 1 && replay === undefined
           ? []
           : controller.quietWords(),
+        ...(refinement === undefined
+          ? {}
+          : { abstract: new Map(refinement.states) }),
       };
       failure = candidate;
       break;

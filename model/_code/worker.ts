@@ -2,13 +2,9 @@
 // views, virtual time) as globals, then imports the ring module under test and
 // the scenario module, and runs one thread of a scenario per "run" message,
 // reporting to the controller through its control buffer.
-import {
-  AbortExecution,
-  atomicsShim,
-  Channel,
-  instrumentViews,
-  virtualTime,
-} from "./shim.ts";
+import { AbortExecution, Channel } from "./channel.ts";
+import { atomicsShim } from "./shim.ts";
+import { instrumentViews, virtualTime } from "./views.ts";
 import type { CodeScenario, ThreadContext } from "./scenario_types.ts";
 
 interface Init {
@@ -43,7 +39,7 @@ let scenarios: Record<string, CodeScenario>;
 async function init(message: Init): Promise<void> {
   const root = message.ringUrl.replace(/[^/]*$/, "");
   ringRoot = root;
-  const checker = ["shim.ts", "worker.ts"].map((f) =>
+  const checker = ["channel.ts", "shim.ts", "views.ts", "worker.ts"].map((f) =>
     new URL(`./${f}`, import.meta.url).href
   );
   channel = new Channel(message.control, root, checker);

@@ -23,7 +23,7 @@ import {
   W_PRODUCER_ATTACHED,
 } from "./layout.ts";
 import { type Codec, makeCodec } from "./codec.ts";
-import { readHeader, type RingHeader } from "./header.ts";
+import { checkOwnSlot, readHeader, type RingHeader } from "./header.ts";
 import { checkPeer, indexingOf, positionsOf, used } from "./positions.ts";
 
 export type Role = "producer" | "consumer";
@@ -207,11 +207,18 @@ export class Attachment extends HandleLock {
   readonly header: RingHeader;
 
   constructor(buffer: unknown, role: Role) {
-    const header = readHeader(buffer, `Cannot attach ${role}`);
+    const what = `Cannot attach ${role}`;
+    const header = readHeader(buffer, what);
     super(header.words, role, "ring");
     this.header = header;
     this.lock("ring", header[`${role}s`] === "many");
     if (header.scheme === "sequence") this.takeRecord(recordsOf(header));
+    try {
+      checkOwnSlot(header, role, what);
+    } catch (error) {
+      this.detach();
+      throw error;
+    }
   }
 
   /** The codec of the ring's slots; `what` prefixes item errors. */

@@ -192,8 +192,12 @@ export function readHeader(
 const TORN_SNAPSHOT_GRACE_MS = 50;
 
 /**
- * Checks `in`, `out` and their slots against each other; a ring whose
- * indices are impossible is refused rather than read.
+ * Checks `in` and `out` against each other; a ring whose indices are
+ * impossible is refused rather than read. In the counter scheme this reads
+ * only the counters, which both sides write with `Atomics.store`: the
+ * physical slot words are written plainly (their counter's store publishes
+ * them), so only their own side reads them, once it holds the side's lock
+ * (see {@linkcode checkOwnSlot}).
  */
 export function checkIndices(header: RingHeader, what: string): void {
   const { words, slots } = header;
@@ -206,13 +210,18 @@ export function checkIndices(header: RingHeader, what: string): void {
     checkSlot(Atomics.load(words, shm.W_OUT), slots, "out", what);
     return;
   }
-  // A live peer publishes its slot and its counter with two stores, so a
-  // snapshot taken while it moves can pair a new slot with an old counter:
-  // re-read, and call it corruption only if it lasts past a grace period.
+  // Two live peers move both counters between the two loads, so a snapshot
+  // can pair an old `in` with a newer `out`: re-read, and call it
+  // corruption only if it lasts past a grace period.
   const deadline = performance.now() + TORN_SNAPSHOT_GRACE_MS;
   while (true) {
     try {
-      checkCounterIndices(words, slots, what);
+      checkCount(
+        Atomics.load(words, shm.W_IN),
+        Atomics.load(words, shm.W_OUT),
+        slots,
+        what,
+      );
       return;
     } catch (error) {
       const lasting = performance.now() > deadline;
@@ -221,21 +230,20 @@ export function checkIndices(header: RingHeader, what: string): void {
   }
 }
 
-function checkCounterIndices(
-  words: Int32Array,
-  slots: number,
+/**
+ * Counter scheme: checks the physical slot word of the side `role` attaches
+ * to, once it holds that side's lock. The side's previous handle wrote it
+ * before it let go of the lock, and nobody else writes it, so reading it is
+ * no race. The other side's slot word is never read here: its live handle
+ * may be writing it (that was a mixed data race, found by checkCode).
+ */
+export function checkOwnSlot(
+  header: RingHeader,
+  role: "producer" | "consumer",
   what: string,
 ): void {
-  const inValue = Atomics.load(words, shm.W_IN);
-  const outValue = Atomics.load(words, shm.W_OUT);
-  const inSlot = Atomics.load(words, shm.W_IN_SLOT);
-  const outSlot = Atomics.load(words, shm.W_OUT_SLOT);
-  checkSlot(inSlot, slots, "inSlot", what);
-  checkSlot(outSlot, slots, "outSlot", what);
-  const count = checkCount(inValue, outValue, slots, what);
-  if ((outSlot + count) % slots !== inSlot) {
-    throw new CorruptedRingError(
-      `${what}: ring is corrupted: inSlot ${inSlot} is not outSlot ${outSlot} + ${count} items (mod ${slots})`,
-    );
-  }
+  if (header.scheme !== "counter") return;
+  const word = role === "producer" ? shm.W_IN_SLOT : shm.W_OUT_SLOT;
+  const name = role === "producer" ? "inSlot" : "outSlot";
+  checkSlot(Atomics.load(header.words, word), header.slots, name, what);
 }
