@@ -76,6 +76,9 @@ Deno.test("bench/run.ts --quick --json verifies every run of every case and MPMC
     "spin-1024",
     "spin-16",
     "spin-4096",
+    "spin-counter-1024",
+    "spin-counter-16",
+    "spin-counter-4096",
     "struct-4096",
   ]);
   for (const c of cases) {
@@ -105,7 +108,7 @@ Deno.test("bench/run.ts --quick --json verifies every run of every case and MPMC
   const mpmc = report.mpmc.rows as MpmcRow[];
   assert.deepEqual(
     mpmc.map((row) => `${row.shape} ${row.contender}`),
-    ["2x2", "1x2"].flatMap((shape) =>
+    ["2x2", "1x2", "2x1", "4x4"].flatMap((shape) =>
       ["sequence ring", "mutex ring", "postMessage"].map((contender) =>
         `${shape} ${contender}`
       )
