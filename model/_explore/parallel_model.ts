@@ -21,8 +21,52 @@ export function positive(name: string, value: number): number {
   return value;
 }
 
-/** Imports the source's module and returns its model's packed fast path. */
+/** Whether `value` is plain data, which JSON.stringify writes faithfully. */
+function plain(value: unknown): boolean {
+  if (value === null) return true;
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(value);
+    case "object": {
+      if (Array.isArray(value)) return value.every(plain);
+      if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+      return Object.values(value as object).every(plain);
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * The last model built in this thread, by its source's JSON: a warm pool's
+ * Workers, and the parent, build a model once for a run of searches of it
+ * (building one costs as much as exploring tens of thousands of states).
+ */
+let last: { key: string; model: PackedModel<unknown, unknown> } | null = null;
+
+/**
+ * Returns the packed fast path of the model `source` names, built by its
+ * factory, or the one built last in this thread for the same source (only
+ * when its arguments are plain data, so equal JSON means equal arguments).
+ */
 export async function loadPackedModel(
+  source: SourceLike,
+): Promise<PackedModel<unknown, unknown>> {
+  const args = source.args ?? [];
+  const key = plain(args)
+    ? JSON.stringify([source.module, source.factory, args])
+    : null;
+  if (key !== null && last?.key === key) return last.model;
+  const model = await buildModel(source);
+  if (key !== null) last = { key, model };
+  return model;
+}
+
+/** Imports the source's module and returns its model's packed fast path. */
+async function buildModel(
   source: SourceLike,
 ): Promise<PackedModel<unknown, unknown>> {
   const module = await import(source.module);
