@@ -70,8 +70,12 @@ function both(initiator: RoleName, responder: RoleName): Contender["roles"] {
   ];
 }
 
-function ringOf(slots: number, item: "int32" | typeof STRUCT = "int32") {
-  return () => [createRing({ slots, item })];
+function ringOf(
+  slots: number,
+  item: "int32" | typeof STRUCT = "int32",
+  scheme: "textbook" | "counter" = "textbook",
+) {
+  return () => [createRing({ slots, item, scheme })];
 }
 
 function ringbufOf(slots: number, rings = 1) {
@@ -132,11 +136,19 @@ function posted(
   };
 }
 
-function spinCase(slots: number, sizes: Sizes): BenchCase {
+/** One int32 at a time, spinning; the ring in the textbook or counter scheme. */
+function spinCase(
+  slots: number,
+  sizes: Sizes,
+  scheme: "textbook" | "counter" = "textbook",
+): BenchCase {
   const count = scaled(2_000_000, sizes);
+  const counter = scheme === "counter";
   return oneAtATime(
-    `spin-${slots}`,
-    `int32, one at a time, spin, ${slots} slots`,
+    counter ? `spin-counter-${slots}` : `spin-${slots}`,
+    `int32, one at a time, spin, ${slots} slots${
+      counter ? ", counter scheme" : ""
+    }`,
     slots,
     [
       onShared(
@@ -144,7 +156,7 @@ function spinCase(slots: number, sizes: Sizes): BenchCase {
         "tryPush / tryPop",
         pair("ring.spin.producer", "ring.spin.consumer"),
         count,
-        ringOf(slots),
+        ringOf(slots, "int32", scheme),
       ),
       onShared(
         "ringbuf.js",
@@ -331,6 +343,9 @@ export function buildCases(sizes: Sizes): BenchCase[] {
     spinCase(4096, sizes),
     spinCase(1024, sizes),
     spinCase(16, sizes),
+    spinCase(4096, sizes, "counter"),
+    spinCase(1024, sizes, "counter"),
+    spinCase(16, sizes, "counter"),
     batchCase(sizes),
     bulkCase(sizes),
     waitingCase("blocking", 4096, sizes),

@@ -67,7 +67,7 @@ export interface MpmcBenchReport {
   readonly rows: readonly MpmcBenchRow[];
 }
 
-const SHAPES = [[2, 2], [1, 2]] as const;
+const SHAPES = [[2, 2], [1, 2], [2, 1], [4, 4]] as const;
 const CONTENDERS: readonly [MpmcBenchRow["contender"], MpmcKind][] = [
   ["sequence ring", "sequence"],
   ["mutex ring", "mutex"],
@@ -182,8 +182,9 @@ async function runOnce(
 }
 
 /**
- * Runs the benchmark: for each shape (2×2, 1×2) and contender, one warm-up
- * run and `rounds` timed runs, each verified.
+ * Runs the benchmark: for each shape (2×2, 1×2, 2×1, 4×4), one warm-up
+ * round and `rounds` timed rounds, each running every contender once (they
+ * alternate), each run verified.
  *
  * @param options Items per producer, rounds, slots, a progress log.
  * @returns One row per shape and contender.
@@ -196,26 +197,31 @@ export async function runMpmcBench(
   const rows: MpmcBenchRow[] = [];
   try {
     for (const shape of SHAPES) {
-      for (const [contender, kind] of CONTENDERS) {
-        const rates: number[] = [];
-        let problem: string | undefined;
-        for (let r = -1; r < rounds; r++) {
+      // The contenders alternate round by round (one warm-up round first),
+      // so each meets the same load.
+      const rates = CONTENDERS.map((): number[] => []);
+      const problems: (string | undefined)[] = CONTENDERS.map(() => undefined);
+      for (let r = -1; r < rounds; r++) {
+        for (const [i, [, kind]] of CONTENDERS.entries()) {
           const outcome = await runOnce(pool, kind, shape, { items, slots });
           if ("problem" in outcome) {
-            problem ??= outcome.problem;
+            problems[i] ??= outcome.problem;
             if (!outcome.healthy) {
               for (const worker of pool) worker.terminate();
               pool = await startMpmcPool();
             }
           }
-          if (r >= 0) rates.push("rate" in outcome ? outcome.rate : NaN);
+          if (r >= 0) rates[i]!.push("rate" in outcome ? outcome.rate : NaN);
         }
-        const good = rates.filter((rate) => !Number.isNaN(rate));
+      }
+      for (const [i, [contender]] of CONTENDERS.entries()) {
+        const problem = problems[i];
+        const good = rates[i]!.filter((rate) => !Number.isNaN(rate));
         const row: MpmcBenchRow = {
           shape: `${shape[0]}x${shape[1]}`,
           contender,
           median: good.length > 0 ? median(good) : NaN,
-          rates,
+          rates: rates[i]!,
           verified: problem === undefined,
           ...(problem === undefined ? {} : { problem }),
         };

@@ -17,6 +17,7 @@ import type { BufferOptions } from "./bounded_buffer.ts";
 import type { PackedModel, Progress, Report, Step } from "./types.ts";
 import { checkMaskOf, namesOf, replayPath } from "./_explore/replay.ts";
 import { checkNew, type SearchPlan } from "./_explore/parallel_search.ts";
+import { loadPackedModel, positive } from "./_explore/parallel_model.ts";
 import type { WorkerReply, WorkerTask } from "./_explore/parallel_protocol.ts";
 import {
   allocate,
@@ -109,34 +110,6 @@ export function bufferSource(options: BufferOptions = {}): ModelSource {
     factory: "boundedBuffer",
     args: [options],
   };
-}
-
-function positive(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new RangeError(
-      `Cannot explore in parallel: ${name} must be a positive integer, received ${value}`,
-    );
-  }
-  return value;
-}
-
-async function loadModel(
-  source: ModelSource,
-): Promise<PackedModel<unknown, unknown>> {
-  const module = await import(source.module);
-  const factory = module[source.factory];
-  if (typeof factory !== "function") {
-    throw new TypeError(
-      `Cannot explore in parallel: ${source.module} exports no function ${source.factory}`,
-    );
-  }
-  const model = factory(...(source.args ?? []));
-  if (model?.packed === undefined) {
-    throw new TypeError(
-      `Cannot explore in parallel: the model of ${source.factory} has no packed fast path`,
-    );
-  }
-  return model.packed;
 }
 
 const WORKER = new URL("./_explore/parallel_worker.ts", import.meta.url);
@@ -274,7 +247,7 @@ export async function exploreParallel<S, A>(
     MAX_INDICES,
   );
   const started = performance.now();
-  const pm = await loadModel(source) as PackedModel<S, A>;
+  const pm = await loadPackedModel(source) as PackedModel<S, A>;
   const checkMask = checkMaskOf(pm.invariantNames, options.ignore ?? []);
   const symmetry = (options.symmetry ?? false) && pm.canonicalize !== undefined;
   const canonicalize = symmetry ? pm.canonicalize!.bind(pm) : undefined;

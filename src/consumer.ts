@@ -15,6 +15,9 @@ import type { PopAsyncOptions, PopOptions } from "./options.ts";
 
 export type { PopAsyncOptions, PopOptions };
 
+/** The options of a call given none: one object, not a new one per call. */
+const NO_OPTIONS: Readonly<Record<string, never>> = Object.freeze({});
+
 /**
  * The consumer side of a ring: the textbook's consumer loop, which reads
  * `buffer[out]` and then publishes `out = (out + 1) % BUFFER_SIZE`.
@@ -109,7 +112,7 @@ export class Consumer<T = Item> extends RingHandle {
    * assert.throws(() => consumer.pop({ timeout: 1 }), TimeoutError);
    * ```
    */
-  pop(options: PopOptions = {}): T {
+  pop(options: PopOptions = NO_OPTIONS): T {
     return this.#engine.pop(options);
   }
 
@@ -135,7 +138,7 @@ export class Consumer<T = Item> extends RingHandle {
    * assert.equal(await next, 11);
    * ```
    */
-  popAsync(options: PopAsyncOptions = {}): Promise<T> {
+  popAsync(options: PopAsyncOptions = NO_OPTIONS): Promise<T> {
     return this.#engine.popAsync(options);
   }
 

@@ -14,6 +14,9 @@ import type { PushAsyncOptions, PushOptions } from "./options.ts";
 
 export type { PushAsyncOptions, PushOptions };
 
+/** The options of a call given none: one object, not a new one per call. */
+const NO_OPTIONS: Readonly<Record<string, never>> = Object.freeze({});
+
 /**
  * The producer side of a ring: the textbook's producer loop, which writes
  * `buffer[in]` and then publishes `in = (in + 1) % BUFFER_SIZE`.
@@ -111,7 +114,7 @@ export class Producer<T = Item> extends RingHandle {
    * assert.throws(() => producer.push(2, { timeout: 5 }), TimeoutError);
    * ```
    */
-  push(item: T, options: PushOptions = {}): void {
+  push(item: T, options: PushOptions = NO_OPTIONS): void {
     this.#engine.push(item, options);
   }
 
@@ -142,7 +145,7 @@ export class Producer<T = Item> extends RingHandle {
    * assert.equal(consumer.tryPop(), 2);
    * ```
    */
-  pushAsync(item: T, options: PushAsyncOptions = {}): Promise<void> {
+  pushAsync(item: T, options: PushAsyncOptions = NO_OPTIONS): Promise<void> {
     return this.#engine.pushAsync(item, options);
   }
 

@@ -79,6 +79,9 @@ Deno.test("bench/run.ts --quick --json verifies every run of every case and MPMC
     "spin-1024",
     "spin-16",
     "spin-4096",
+    "spin-counter-1024",
+    "spin-counter-16",
+    "spin-counter-4096",
     "struct-4096",
   ]);
   for (const c of cases) {
@@ -108,7 +111,7 @@ Deno.test("bench/run.ts --quick --json verifies every run of every case and MPMC
   const mpmc = report.mpmc.rows as MpmcRow[];
   assert.deepEqual(
     mpmc.map((row) => `${row.shape} ${row.contender}`),
-    ["2x2", "1x2"].flatMap((shape) =>
+    ["2x2", "1x2", "2x1", "4x4"].flatMap((shape) =>
       ["sequence ring", "mutex ring", "postMessage"].map((contender) =>
         `${shape} ${contender}`
       )
@@ -134,14 +137,11 @@ Deno.test("runMpmcBench() verifies every run of every shape and contender", asyn
   const report = await runMpmcBench({ items: 3000, rounds: 1, slots: 16 });
   assert.deepEqual(
     report.rows.map((row) => `${row.shape} ${row.contender}`),
-    [
-      "2x2 sequence ring",
-      "2x2 mutex ring",
-      "2x2 postMessage",
-      "1x2 sequence ring",
-      "1x2 mutex ring",
-      "1x2 postMessage",
-    ],
+    ["2x2", "1x2", "2x1", "4x4"].flatMap((shape) =>
+      ["sequence ring", "mutex ring", "postMessage"].map((contender) =>
+        `${shape} ${contender}`
+      )
+    ),
   );
   for (const row of report.rows) {
     assert.equal(

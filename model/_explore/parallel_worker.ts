@@ -2,7 +2,7 @@
 // The parallel explorer's Worker: posts "ready", then, for its one task,
 // builds the model from its source, joins the search and posts what it did.
 
-import type { Model } from "../types.ts";
+import { loadPackedModel } from "./parallel_model.ts";
 import { searchLevels } from "./parallel_search.ts";
 import { FAILED, GEN, SharedStore, STOP } from "./shared_store.ts";
 import type { WorkerReply, WorkerTask } from "./parallel_protocol.ts";
@@ -15,12 +15,7 @@ const scope = self as unknown as {
 async function run(task: WorkerTask): Promise<WorkerReply> {
   const store = new SharedStore(task.plan.words, task.buffers);
   try {
-    const module = await import(task.source.module);
-    const factory = module[task.source.factory] as (
-      ...args: unknown[]
-    ) => Model<unknown, unknown>;
-    const model = factory(...(task.source.args ?? []));
-    const pm = model.packed!;
+    const pm = await loadPackedModel(task.source);
     return { type: "done", transitions: searchLevels(pm, store, task.plan) };
   } catch (error) {
     // The others must not wait for this Worker at the barrier forever.

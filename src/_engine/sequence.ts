@@ -313,7 +313,8 @@ export class SequenceConsumer<T> extends Waiter implements ConsumerEngine<T> {
   #claim(what: string): number {
     while (true) {
       const p = this.#core.claimOne(CONSUMERS, what);
-      if (p < 0 || !this.#core.skipped(p)) return p;
+      // The claim's "wait" step read the slot's number: SKIP is its sign bit.
+      if (p < 0 || this.#core.seq >= 0) return p;
       this.#core.release(p);
     }
   }

@@ -88,6 +88,15 @@ export class SequenceCore {
   readonly limit: number;
   /** Where this handle writes its claims: its record (or a private scratch). */
   readonly claims: Int32Array;
+  /** The sequence number the last "wait" step read (SKIP: a given-up position). */
+  seq = 0;
+  /**
+   * Where this handle's side will claim next, as far as it knows: the
+   * position right after its own last claim (the value its compareExchange
+   * left in `in` or `out`), or -1. A claim chain that starts here saves its
+   * "load" step (see `claimOne`).
+   */
+  #hint = -1;
 
   /** `record`: the word index of the handle's record, -1 for none. */
   constructor(header: RingHeader, record = -1) {
@@ -136,6 +145,7 @@ export class SequenceCore {
    */
   probe(side: Side, p: number, what: string): number {
     const seq = Atomics.load(this.seqs, p % this.slots);
+    this.seq = seq;
     const producer = side === PRODUCERS;
     const d = distance(seq & ~SKIP, producer ? p : this.next(p), this.limit);
     const plain = seq >= 0;
@@ -167,6 +177,7 @@ export class SequenceCore {
     const claims = this.claims;
     claims[R_COUNT] = n;
     claims[R_POSITION] = p;
+    this.#hint = to;
     return true;
   }
 
@@ -209,16 +220,31 @@ export class SequenceCore {
 
   /**
    * Claims the next position of `side` (load, wait, claim; retried while
-   * others take positions first).
+   * others take positions first). After a claim, `seq` is the claimed
+   * slot's sequence number (for a consumer: SKIP marks a given-up position).
+   *
+   * A chain may start at the hint instead of a "load": a value `in` (`out`)
+   * held since this handle's last claim, so the chain is one that loaded it
+   * then. When others claimed since, the slot's sequence number is ahead
+   * (the "wait" says TAKEN) or the compareExchange fails, and the chain loads
+   * the position. Only a fresh load may report the ring full (empty): a
+   * blocked hint is looked at again after a load, so the answer depends on
+   * the shared memory alone, even under a checker that rolls it back.
    *
    * @returns The position, or -1 when full (empty).
    */
   claimOne(side: Side, what: string): number {
+    let p = this.#hint;
+    this.#hint = -1;
+    let hinted = p >= 0;
+    if (!hinted) p = this.load(side, what);
     while (true) {
-      const p = this.load(side, what);
       const state = this.probe(side, p, what);
-      if (state === BLOCKED) return -1;
-      if (state === READY && this.claim(side, p)) return p;
+      if (state === BLOCKED) {
+        if (!hinted) return -1;
+      } else if (state === READY && this.claim(side, p)) return p;
+      p = this.load(side, what);
+      hinted = false;
     }
   }
 
@@ -229,8 +255,11 @@ export class SequenceCore {
    * @returns The first position and how many, or -1 and 0 when none.
    */
   claimMany(side: Side, n: number, what: string): [number, number] {
+    let p = this.#hint;
+    this.#hint = -1;
+    let hinted = p >= 0;
+    if (!hinted) p = this.load(side, what);
     while (true) {
-      const p = this.load(side, what);
       let k = 0;
       let taken = false;
       for (; k < n; k++) {
@@ -238,8 +267,10 @@ export class SequenceCore {
         if (state === TAKEN) taken = true;
         if (state !== READY) break;
       }
-      if (k === 0 && !taken) return [-1, 0];
+      if (k === 0 && !taken && !hinted) return [-1, 0];
       if (k > 0 && this.claim(side, p, k)) return [p, k];
+      p = this.load(side, what);
+      hinted = false;
     }
   }
 

@@ -58,6 +58,8 @@ export class SpscProducer<T> extends Waiter
   /** Last `out` read from shared memory; re-read only when the ring looks full. */
   #out: number;
   #reserved = false;
+  /** Reserved or detached: the fast path's one check of the handle's state. */
+  #blocked = false;
 
   constructor(ring: Attachment) {
     super(ring, { side: "producer" });
@@ -126,7 +128,7 @@ export class SpscProducer<T> extends Waiter
     this.#ring.assertOpen(what);
     if (!this.#reserved) {
       if (this.#isFull()) return null;
-      this.#reserved = true;
+      this.#reserved = this.#blocked = true;
     }
     return this.#codec.view(this.#inSlot, true);
   }
@@ -135,7 +137,7 @@ export class SpscProducer<T> extends Waiter
     const what = "Cannot commit";
     this.#ring.assertAttached(what);
     if (!this.#reserved) throw stateError(what, "noneReserved");
-    this.#reserved = false;
+    this.#reserved = this.#blocked = false;
     if (this.#ring.isClosed()) throw this.#ring.closedError(what);
     this.#publish(1, what);
   }
@@ -149,6 +151,7 @@ export class SpscProducer<T> extends Waiter
 
   detach(): void {
     this.#reserved = false;
+    this.#blocked = true;
     this.#ring.detach();
   }
 
@@ -165,9 +168,7 @@ export class SpscProducer<T> extends Waiter
    * `ready`, which re-reads the flag atomically and throws.
    */
   #readyFast(what: string): void {
-    if (this.#words[W_CLOSED] !== 0 || this.#reserved || !this.#ring.attached) {
-      this.ready(what);
-    }
+    if (this.#words[W_CLOSED] !== 0 || this.#blocked) this.ready(what);
   }
 
   ready(what = PUSH): void {
@@ -233,6 +234,8 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
   /** Last `in` read from shared memory; re-read only when the ring looks empty. */
   #in: number;
   #peeked = false;
+  /** Peeked or detached: the fast path's one check of the handle's state. */
+  #blocked = false;
 
   constructor(ring: Attachment) {
     super(ring, { side: "consumer" });
@@ -250,13 +253,13 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
   }
 
   tryPop(): T | undefined {
-    this.ready();
+    if (this.#blocked) this.ready();
     if (this.#isEmpty()) return undefined;
     return this.#take();
   }
 
   pop(options: PopAsyncOptions): T {
-    this.ready();
+    if (this.#blocked) this.ready();
     const deadline = deadlineOf(options, POP);
     // The fast path touches no flag: a store to the waiting flag, which sits
     // on the producer's line next to `in`, on every pop would cost an
@@ -298,7 +301,7 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
     this.#ring.assertAttached("Cannot peek");
     if (!this.#peeked) {
       if (this.#isEmpty()) return null;
-      this.#peeked = true;
+      this.#peeked = this.#blocked = true;
     }
     return this.#codec.view(this.#outSlot, false);
   }
@@ -307,12 +310,13 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
     const what = "Cannot release";
     this.#ring.assertAttached(what);
     if (!this.#peeked) throw stateError(what, "nonePeeked");
-    this.#peeked = false;
+    this.#peeked = this.#blocked = false;
     this.#release(1);
   }
 
   detach(): void {
     this.#peeked = false;
+    this.#blocked = true;
     this.#ring.detach();
   }
 
