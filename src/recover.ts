@@ -12,6 +12,7 @@ import {
   recoverSequence,
   type RecoveryResult,
 } from "./_engine/recover.ts";
+import { RING_MARKS, UNBOUNDED_MARKS } from "./_wait/signal.ts";
 
 /** Options of {@linkcode recoverRing} and {@linkcode recoverUnbounded}. */
 export interface RecoverOptions {
@@ -146,7 +147,7 @@ export function recoverRing(
   return result(
     header.scheme === "sequence"
       ? recoverSequence(header, id)
-      : recoverLock(header.words, id),
+      : recoverLock(header.words, id, RING_MARKS),
   );
 }
 
@@ -196,5 +197,5 @@ export function recoverUnbounded(
 ): Recovery {
   const what = "Cannot recover unbounded buffer";
   const { words } = readUnboundedHeader(buffer, what);
-  return result(recoverLock(words, handleOf(options, what)));
+  return result(recoverLock(words, handleOf(options, what), UNBOUNDED_MARKS));
 }

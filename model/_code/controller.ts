@@ -440,6 +440,11 @@ export class Controller {
       races?: RaceDetector | null;
       /** Make the words this execution loaded and nobody wrote quiet. */
       learnQuiet?: boolean;
+      /**
+       * Rewrites the threads' views before each choice (crash exploration:
+       * a stopped thread shows as done, a held one cannot move).
+       */
+      mask?: (views: ThreadView[], steps: readonly Step[]) => ThreadView[];
     },
   ): Execution & { races: RaceReport[] } {
     const scenario = this.scenario(name);
@@ -494,6 +499,7 @@ export class Controller {
     let outcome: Outcome = { kind: "done" };
     while (true) {
       let views = threads.map((s) => this.#view(s));
+      if (options.mask) views = options.mask(views, steps);
       // A busy-waiting thread goes only when nobody else can.
       if (views.some((v, t) => v.action !== null && !threads[t]!.spinning)) {
         views = views.map((v, t) =>
@@ -502,7 +508,7 @@ export class Controller {
       }
       const enabled = views.filter((v) => v.action !== null);
       if (enabled.length === 0) {
-        const stuck = threads.flatMap((s, t) => s.status === "done" ? [] : [t]);
+        const stuck = views.flatMap((v, t) => v.status === "done" ? [] : [t]);
         if (stuck.length > 0) outcome = { kind: "deadlock", blocked: stuck };
         break;
       }
