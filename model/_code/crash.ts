@@ -69,6 +69,9 @@ export interface CrashRunOptions {
   readonly maxPoint?: number;
 }
 
+/** Executions per crash point of a sampling search, by default. */
+const SAMPLES_PER_POINT = 4;
+
 /** The key under which the victim's clock is released at its death. */
 const DEATH = -1;
 
@@ -272,9 +275,11 @@ export function runCrash(
   const searchOptions = {
     mode: options.mode,
     ...(options.bound === undefined ? {} : { bound: options.bound }),
-    ...(options.executions === undefined
-      ? {}
-      : { executions: options.executions }),
+    // A sampling search needs a count: a few schedules per crash point.
+    executions: options.executions ??
+      (options.mode === "random" || options.mode === "pct"
+        ? SAMPLES_PER_POINT
+        : Infinity),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.depth === undefined ? {} : { depth: options.depth }),
   };
@@ -425,7 +430,9 @@ export function runCrash(
     restarts,
     steps: controller.steps - steps0,
     seconds,
-    complete: complete && failure === undefined,
+    // A sampled crash point is not explored completely.
+    complete: complete && failure === undefined && options.mode !== "random" &&
+      options.mode !== "pct",
     crashPoints,
     victims,
     ...(failure === undefined ? {} : { failure }),
