@@ -24,9 +24,9 @@ import {
   W_PRODUCER_WAITING,
 } from "../_shm/layout.ts";
 import {
+  type CloseMarks,
   finishClose,
   RING_MARKS,
-  UNBOUNDED_MARKS,
   wakeIfWaiting,
 } from "../_wait/signal.ts";
 import { distance, positionLimit } from "../_shm/positions.ts";
@@ -59,7 +59,7 @@ export function releaseLock(words: Int32Array, id: number): Role | undefined {
 }
 
 /** What a close marks on the buffer: a ring's words, or an unbounded buffer's. */
-export type Marks = typeof RING_MARKS | typeof UNBOUNDED_MARKS;
+export type Marks = CloseMarks;
 
 /**
  * What every recovery does last. A dead handle may have published (or made
