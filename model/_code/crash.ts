@@ -402,10 +402,12 @@ export function runCrash(
             layout: layoutOf(ring, execution.ring),
             quiet: controller.quietWords(),
           };
+          victims.push({ thread: scenario.names[v]!, points, deaths });
           break outer;
         }
         if (outOfTime()) {
           complete = false;
+          victims.push({ thread: scenario.names[v]!, points, deaths });
           break outer;
         }
       }
