@@ -50,7 +50,7 @@ Deno.test("checkCode() crash exploration: a sequence ring recovers from a produc
 });
 
 Deno.test("checkCode() crash exploration reports a torn producer death as a failure with its schedule", async () => {
-  // Known (crash_grid.ts, TORN_PRODUCER): an unbounded producer stopped
+  // Known (crash_grid.ts, TORN_PAIR): an unbounded producer stopped
   // between its inSlot and in stores; the replacement skips a slot.
   const report = await checkCode({
     crash: true,
