@@ -12,6 +12,7 @@ import {
   recoverSequence,
   type RecoveryResult,
 } from "./_engine/recover.ts";
+import { repairSlot } from "./_engine/recover_unbounded.ts";
 import { RING_MARKS, UNBOUNDED_MARKS } from "./_wait/signal.ts";
 
 /** Options of {@linkcode recoverRing} and {@linkcode recoverUnbounded}. */
@@ -158,6 +159,10 @@ export function recoverRing(
  * death are still delivered exactly once; an item the dead consumer had
  * peeked and not released is delivered again to the replacement.
  *
+ * A handle that died between storing its slot and its counter is repaired
+ * first: the slot is re-derived from the counter (each segment records the
+ * count at which the producer entered it).
+ *
  * Segments are not reclaimed: a producer that died after growing the buffer
  * and before linking the new segments leaves them unused (memory only; the
  * stream is intact), and a consumer that died while leaving a segment may
@@ -196,6 +201,9 @@ export function recoverUnbounded(
   options: RecoverOptions,
 ): Recovery {
   const what = "Cannot recover unbounded buffer";
-  const { words } = readUnboundedHeader(buffer, what);
-  return result(recoverLock(words, handleOf(options, what), UNBOUNDED_MARKS));
+  const header = readUnboundedHeader(buffer, what);
+  const id = handleOf(options, what);
+  // Before the lock goes: a replacement reads the slot when it attaches.
+  repairSlot(header, id);
+  return result(recoverLock(header.words, id, UNBOUNDED_MARKS));
 }

@@ -74,7 +74,7 @@ Deno.test("UnboundedProducer and UnboundedConsumer refuse a damaged header", asy
     const sab = filled(4, 0);
     scribble(sab, W_VERSION * 4, 9);
     assertThrowsWith(() => new UnboundedConsumer(sab), RangeError, [
-      "Cannot attach consumer: unbounded buffer layout version 9 is not supported, expected 1",
+      "Cannot attach consumer: unbounded buffer layout version 9 is not supported, expected 2",
     ]);
   });
 });

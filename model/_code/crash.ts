@@ -14,6 +14,9 @@ import {
   type Controller,
   type Execution,
   K_BARRIER,
+  K_CAS,
+  K_RMW,
+  K_STORE,
   type Step,
   type ThreadView,
 } from "./controller.ts";
@@ -108,15 +111,19 @@ function crashMask(
       if (step.action === "op" && step.op.kind === K_BARRIER) passedAt = count;
     }
     const mb = mailboxOf(params, threads);
-    if (closingAt < 0 && mb.has(v, MAILBOX_EVENTS.closing)) closingAt = count;
+    if (closingAt < 0 && mb.has(v, MAILBOX_EVENTS.closing)) {
+      closingAt = steps.length;
+    }
     if (
       !death.died && passedAt >= 0 && count - passedAt >= k &&
       views[v]!.status !== "done"
     ) {
       death.died = true;
       death.at = steps.length;
-      // Its close had begun when it made a step after announcing it.
-      if (closingAt >= 0 && count > closingAt) mb.setFlag(MB_CLOSE_BEGUN, 1);
+      // Its close had begun when it changed memory after announcing it.
+      if (closingAt >= 0 && wroteSince(steps, v, closingAt)) {
+        mb.setFlag(MB_CLOSE_BEGUN, 1);
+      }
       onDeath();
     }
     const out = views.slice();
@@ -126,6 +133,20 @@ function crashMask(
     }
     return out;
   };
+}
+
+/** Whether thread `t` changed a word of the ring in `steps[from…]`. */
+function wroteSince(steps: readonly Step[], t: number, from: number): boolean {
+  for (let i = from; i < steps.length; i++) {
+    const step = steps[i]!;
+    const kind = step.op.kind;
+    if (
+      step.thread === t && step.action === "op" &&
+      (kind === K_STORE || kind === K_RMW || kind === K_CAS) &&
+      step.before !== step.after
+    ) return true;
+  }
+  return false;
 }
 
 /** The check at the end of a crash execution (see the file comment). */
@@ -365,7 +386,19 @@ export function runCrash(
           deaths++;
         }
         let bad: { property: string; message: string } | null = null;
-        if (outcome.kind === "violation") {
+        const thrown = execution.results.findIndex((r) =>
+          r?.error !== undefined
+        );
+        if (thrown >= 0 && outcome.kind !== "violation") {
+          // What a thread threw explains a hang better than the hang.
+          const error = execution.results[thrown]!.error!;
+          bad = {
+            property: "exception",
+            message: `${
+              scenario.names[thrown]
+            } threw ${error.name}: ${error.message}`,
+          };
+        } else if (outcome.kind === "violation") {
           const last = execution.steps[execution.steps.length - 1];
           bad = last === undefined || outcome.property === "data-race"
             ? outcome
