@@ -49,23 +49,23 @@ Deno.test("checkCode() crash exploration: a sequence ring recovers from a produc
   assert.ok(entry.crashPoints! >= 5, `${entry.crashPoints}`);
 });
 
-Deno.test("checkCode() crash exploration reports a torn producer death as a failure with its schedule", async () => {
-  // Known (crash_grid.ts, TORN_PAIR): an unbounded producer stopped
-  // between its inSlot and in stores; the replacement skips a slot.
+Deno.test("checkCode() crash exploration: an unbounded buffer recovers from a producer death at every step", async () => {
+  // Segments of one slot: every push grows the buffer or recycles a
+  // segment, so the producer dies while moving its tail too; recovery
+  // re-derives its slot from its count and finishes the move.
   const report = await checkCode({
     crash: true,
     entries: [{
       scenario: "crash-unbounded",
-      params: { slots: 1, items: 3 },
+      params: { slots: 1, items: 2 },
       search: "pct",
       executions: 1,
       victims: [0],
     }],
   });
-  const failure = report.entries[0]!.failure!;
-  assert.equal(failure.property, "no-loss", failure.message);
-  assert.match(failure.message, /P0 stopped after \d+ step/);
-  assert.ok(failure.schedule.length > 0);
+  const entry = report.entries[0]!;
+  assert.equal(entry.verdict, "pass", entry.failure?.table);
+  assert.ok(entry.crashPoints! >= 20, `${entry.crashPoints}`);
 });
 
 interface Outcome {
