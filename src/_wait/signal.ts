@@ -8,11 +8,13 @@ import { describeValue } from "../_shm/item_layout.ts";
 import {
   CLOSED_BIT,
   CLOSED_FLAG,
+  SCHEME_SEQUENCE,
   W_CLOSED,
   W_CONSUMER_WAITERS,
   W_CONSUMER_WAITING,
   W_PRODUCER_WAITERS,
   W_PRODUCER_WAITING,
+  W_SCHEME,
 } from "../_shm/layout.ts";
 
 /**
@@ -58,18 +60,18 @@ function isMarked(value: number): boolean {
 }
 
 /**
- * Marks `flag` for good unless it is marked already: a second close (or a
- * supervisor finishing a dead thread's close) must not move a sequence
- * ring's epoch back to CLOSED_FLAG, where a sleeper that read that epoch
- * before a wake would sleep through the wake.
+ * Marks a sequence ring's futex `flag` for good unless it is marked
+ * already: a second close (or a supervisor finishing a dead thread's close)
+ * must not move the epoch back to CLOSED_FLAG, where a sleeper that read
+ * that epoch before a wake would sleep through the wake.
  */
 function markFlag(words: Int32Array, flag: number): void {
+  // First guess the initial epoch.
+  let value = 1;
   while (true) {
-    const value = Atomics.load(words, flag);
-    if (isMarked(value)) return;
-    if (Atomics.compareExchange(words, flag, value, CLOSED_FLAG) === value) {
-      return;
-    }
+    const was = Atomics.compareExchange(words, flag, value, CLOSED_FLAG);
+    if (was === value || isMarked(was)) return;
+    value = was;
   }
 }
 
@@ -80,8 +82,16 @@ function markFlag(words: Int32Array, flag: number): void {
  * the middle of one leaves a prefix that {@linkcode finishClose} completes.
  */
 export function markClosed(words: Int32Array, marks: CloseMarks): void {
+  // Only a sequence ring's flags are epochs (its configuration word is
+  // written once, at creation); the others hold 0, 1 or the mark, and a
+  // store of the mark over the mark changes nothing.
+  const epochs = marks.counts.length > 0 &&
+    Atomics.load(words, W_SCHEME) === SCHEME_SEQUENCE;
   for (const count of marks.counts) Atomics.or(words, count, CLOSED_BIT);
-  for (const flag of marks.flags) markFlag(words, flag);
+  for (const flag of marks.flags) {
+    if (epochs) markFlag(words, flag);
+    else Atomics.store(words, flag, CLOSED_FLAG);
+  }
   Atomics.store(words, W_CLOSED, 1);
   for (const flag of marks.flags) Atomics.notify(words, flag);
 }
