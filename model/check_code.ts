@@ -16,6 +16,8 @@ import { Controller } from "./_code/controller.ts";
 import { runOne } from "./_code/run.ts";
 import type { CodeFailure, CodeRunReport } from "./_code/run.ts";
 import { defaultGrid } from "./_code/grid.ts";
+import { runCrash } from "./_code/crash.ts";
+import { crashGrid } from "./_code/crash_grid.ts";
 import {
   describeStep,
   failureToMermaid,
@@ -51,6 +53,11 @@ export interface CodeCheckEntry {
   readonly executions?: number;
   /** This entry's preemption bound (for the `preemption` search). */
   readonly bound?: number;
+  /**
+   * Crash exploration: the threads to stop (indexes into the scenario's
+   * threads); default every thread but the supervisor.
+   */
+  readonly victims?: readonly number[];
 }
 
 /** Options of {@linkcode checkCode}. */
@@ -91,6 +98,26 @@ export interface CheckCodeOptions {
   readonly quiet?: readonly number[];
   /** Called after each entry. */
   readonly onEntry?: (run: CodeEntryReport) => void;
+  /**
+   * Crash exploration: stop each thread forever at every step of the crash
+   * scenarios (`crash-ring`, `crash-sequence-2x2`, `crash-unbounded`); a
+   * supervisor thread then recovers the dead handle and a replacement
+   * finishes its work. Each crash point is searched with `search` (the
+   * crash grid samples each with PCT). Defaults the entries to the crash
+   * grid and the scenarios to the crash scenarios. `schedule` is not
+   * supported.
+   */
+  readonly crash?: boolean;
+}
+
+/** Crash points explored for one thread of a crash scenario. */
+export interface CodeCrashVictim {
+  /** The thread's name (P0, C0 …). */
+  readonly thread: string;
+  /** Steps after which it was stopped forever in some execution. */
+  readonly points: number;
+  /** Executions in which it was stopped. */
+  readonly deaths: number;
 }
 
 /** One step of a failing execution, as printed. */
@@ -151,6 +178,10 @@ export interface CodeEntryReport {
   readonly complete: boolean;
   /** The failing execution. */
   readonly failure?: CodeFailureReport;
+  /** Crash exploration: crash points explored, over every victim. */
+  readonly crashPoints?: number;
+  /** Crash exploration: per victim. */
+  readonly victims?: readonly CodeCrashVictim[];
 }
 
 /** The outcome of {@linkcode checkCode}. */
@@ -216,11 +247,22 @@ export async function checkCode(
   options: CheckCodeOptions = {},
 ): Promise<CheckCodeReport> {
   const started = performance.now();
-  const entries = options.entries ?? defaultGrid();
+  const crash = options.crash ?? false;
+  if (crash && options.schedule !== undefined) {
+    throw new RangeError(
+      "Cannot check code: a schedule cannot be replayed in crash exploration",
+    );
+  }
+  const entries: readonly CodeCheckEntry[] = options.entries ??
+    (crash ? crashGrid() : defaultGrid());
   const ringUrl = new URL(options.ring ?? new URL("../mod.ts", import.meta.url))
     .href;
   const scenarioUrl = new URL(
-    options.scenarios ?? new URL("./_code/scenarios.ts", import.meta.url),
+    options.scenarios ??
+      new URL(
+        crash ? "./_code/crash_scenarios.ts" : "./_code/scenarios.ts",
+        import.meta.url,
+      ),
   ).href;
   const mode = options.search ?? "dpor";
   if (!SEARCH_MODES.includes(mode)) {
@@ -257,7 +299,7 @@ export async function checkCode(
       const entryMode = options.search ?? entry.search ?? mode;
       const executions = options.executions ?? entry.executions;
       const bound = options.bound ?? entry.bound;
-      const run = runOne(controller, ring, {
+      const common = {
         scenario: entry.scenario,
         params: { ...entry.params },
         mode: entryMode,
@@ -273,17 +315,26 @@ export async function checkCode(
           return offset;
         }),
         ...(bound === undefined ? {} : { bound }),
-        ...(executions === undefined
-          ? entryMode === "random" || entryMode === "pct"
-            ? { executions: 100 }
-            : {}
-          : { executions }),
+        ...(executions === undefined ? {} : { executions }),
         ...(options.seed === undefined ? {} : { seed: options.seed }),
         ...(options.depth === undefined ? {} : { depth: options.depth }),
         ...(options.maxSteps === undefined
           ? {}
           : { maxSteps: options.maxSteps }),
         ...(options.seconds === undefined ? {} : { seconds: options.seconds }),
+      };
+      const crashRun = crash
+        ? runCrash(controller, ring, {
+          ...common,
+          ...(entry.victims === undefined ? {} : { victims: entry.victims }),
+        })
+        : undefined;
+      const run = crashRun ?? runOne(controller, ring, {
+        ...common,
+        ...(executions === undefined &&
+            (entryMode === "random" || entryMode === "pct")
+          ? { executions: 100 }
+          : {}),
         ...(options.schedule === undefined
           ? {}
           : { schedule: options.schedule }),
@@ -303,6 +354,10 @@ export async function checkCode(
         ...(run.failure === undefined
           ? {}
           : { failure: failureReport(run, run.failure) }),
+        ...(crashRun === undefined ? {} : {
+          crashPoints: crashRun.crashPoints,
+          victims: crashRun.victims,
+        }),
       };
       reports.push(report);
       options.onEntry?.(report);

@@ -12,6 +12,8 @@ import {
   recoverSequence,
   type RecoveryResult,
 } from "./_engine/recover.ts";
+import { repairSlot } from "./_engine/recover_unbounded.ts";
+import { RING_MARKS, UNBOUNDED_MARKS } from "./_wait/signal.ts";
 
 /** Options of {@linkcode recoverRing} and {@linkcode recoverUnbounded}. */
 export interface RecoverOptions {
@@ -146,7 +148,7 @@ export function recoverRing(
   return result(
     header.scheme === "sequence"
       ? recoverSequence(header, id)
-      : recoverLock(header.words, id),
+      : recoverLock(header.words, id, RING_MARKS),
   );
 }
 
@@ -156,6 +158,10 @@ export function recoverRing(
  * continue the same stream from `in` (`out`). Items published before the
  * death are still delivered exactly once; an item the dead consumer had
  * peeked and not released is delivered again to the replacement.
+ *
+ * A handle that died between storing its slot and its counter is repaired
+ * first: the slot is re-derived from the counter (each segment records the
+ * count at which the producer entered it).
  *
  * Segments are not reclaimed: a producer that died after growing the buffer
  * and before linking the new segments leaves them unused (memory only; the
@@ -195,6 +201,9 @@ export function recoverUnbounded(
   options: RecoverOptions,
 ): Recovery {
   const what = "Cannot recover unbounded buffer";
-  const { words } = readUnboundedHeader(buffer, what);
-  return result(recoverLock(words, handleOf(options, what)));
+  const header = readUnboundedHeader(buffer, what);
+  const id = handleOf(options, what);
+  // Before the lock goes: a replacement reads the slot when it attaches.
+  repairSlot(header, id);
+  return result(recoverLock(header.words, id, UNBOUNDED_MARKS));
 }

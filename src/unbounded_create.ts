@@ -157,6 +157,8 @@ export function createUnbounded<const S extends ItemSpec = "int32">(
   // `in == out`: empty. Head and tail are segment 0 at slot 0, which links
   // nowhere, and the free list is empty: all of that is the zeroed memory.
   words[shm.W_IN] = words[shm.W_OUT] = start | 0;
+  // Segment 0 is entered at `start` (its first-count word).
+  new Int32Array(buffer, dataOffset, 2)[1] = start | 0;
   words[shm.W_VERSION] = shm.UNBOUNDED_VERSION;
   // Magic last: a buffer is recognised only once it is complete.
   Atomics.store(words, shm.W_MAGIC, shm.UNBOUNDED_MAGIC | 0);

@@ -9,6 +9,8 @@ import {
 } from "../check_code.ts";
 import { defaultGrid } from "./grid.ts";
 import { codeScenarios } from "./scenarios.ts";
+import { codeScenarios as crashScenarios } from "./crash_scenarios.ts";
+import { crashGrid } from "./crash_grid.ts";
 import { REPLAY_SCHEMA } from "./format.ts";
 
 /** Where the command line writes. */
@@ -41,6 +43,10 @@ Scenario:
   --items N          items per producer
   --prefill N        items pushed before the threads start
   --start N          the counters' (positions') initial value
+  --crash            crash exploration: stop each thread forever at every
+                     step of ${Object.keys(crashScenarios).join(", ")};
+                     a supervisor recovers it and a replacement finishes
+                     (without --scenario: the crash grid, PCT per crash point)
 Search:
   --search MODE      ${CODE_SEARCHES.join(" | ")} (default dpor)
   --bound N          preemption bound (default 2)
@@ -81,7 +87,14 @@ const VALUE_FLAGS = [
   "ring",
   "replay",
 ];
-const SWITCHES = ["no-races", "no-refinement", "json", "mermaid", "help"];
+const SWITCHES = [
+  "no-races",
+  "no-refinement",
+  "json",
+  "mermaid",
+  "help",
+  "crash",
+];
 
 function parse(args: readonly string[]) {
   const values = new Map<string, string>();
@@ -130,7 +143,11 @@ function describeParams(params: Readonly<Record<string, unknown>>): string {
   return Object.entries(params).map(([k, v]) => `${k} ${v}`).join(", ");
 }
 
-function entries(values: Map<string, string>): CodeCheckEntry[] {
+function entries(
+  values: Map<string, string>,
+  crash: boolean,
+): CodeCheckEntry[] {
+  const scenarios = crash ? crashScenarios : codeScenarios;
   const sizes: Record<string, unknown> = {};
   for (const flag of ["slots", "items", "prefill", "start"]) {
     const n = integer(
@@ -157,10 +174,10 @@ function entries(values: Map<string, string>): CodeCheckEntry[] {
   const names = values.get("scenario")?.split(",").filter((x) => x);
   if (names !== undefined) {
     return names.map((name) => {
-      if (!(name in codeScenarios)) {
+      if (!(name in scenarios)) {
         throw new UsageError(
           `Bad value for --scenario: no scenario named ${name} (known: ${
-            Object.keys(codeScenarios).join(", ")
+            Object.keys(scenarios).join(", ")
           })`,
         );
       }
@@ -169,9 +186,9 @@ function entries(values: Map<string, string>): CodeCheckEntry[] {
       return { scenario: name, params };
     });
   }
-  const grid = defaultGrid().filter((entry) =>
+  const grid = (crash ? crashGrid() : defaultGrid()).filter((entry) =>
     (engine === undefined ||
-      codeScenarios[entry.scenario]!.engine === engine) &&
+      scenarios[entry.scenario]!.engine === engine) &&
     (scheme === undefined || entry.params.scheme === scheme)
   );
   if (grid.length === 0) {
@@ -194,9 +211,14 @@ function entryLine(r: CodeEntryReport): string {
   const what = r.failure === undefined
     ? ""
     : `: ${r.failure.property}: ${r.failure.message}`;
+  const points = r.victims === undefined
+    ? ""
+    : `${r.crashPoints} crash points (${
+      r.victims.map((v) => `${v.thread} ${v.points}`).join(", ")
+    }), `;
   return `${r.scenario} (${
     describeParams(r.params)
-  }): ${verdict}, ${r.executions} executions, ${r.steps} steps, ${
+  }): ${verdict}, ${points}${r.executions} executions, ${r.steps} steps, ${
     r.seconds.toFixed(1)
   } s${r.complete ? ", complete" : ""}${what}`;
 }
@@ -259,7 +281,10 @@ export async function runCodeCli(
       list = [{ scenario: saved.scenario, params: saved.params ?? {} }];
       schedule = saved.failure!.schedule;
       quiet = saved.failure!.quiet ?? [];
-    } else list = entries(values);
+    } else list = entries(values, switches.has("crash"));
+    if (replay !== undefined && switches.has("crash")) {
+      throw new UsageError("Flag --replay cannot be used with --crash");
+    }
     const options: CheckCodeOptions = {
       entries: list,
       ...(chosen === undefined ? {} : { search: chosen }),
@@ -270,6 +295,7 @@ export async function runCodeCli(
         ? { ring: new URL(values.get("ring")!, `file://${io.cwd}/`) }
         : {}),
       onEntry: (r) => io.err(`${entryLine(r)}\n`),
+      ...(switches.has("crash") ? { crash: true } : {}),
     };
     const numbers = {
       bound: integer(values, "bound"),

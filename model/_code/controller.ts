@@ -29,6 +29,7 @@ import type {
   Outcome,
   Scheduler,
   StepCheck,
+  ThreadView,
 } from "./controller_types.ts";
 import { newThread, type ThreadState, viewOf } from "./thread_state.ts";
 import { type StepHost, stepThread } from "./simulate.ts";
@@ -199,6 +200,11 @@ export class Controller {
       races?: RaceDetector | null;
       /** Make the words this execution loaded and nobody wrote quiet. */
       learnQuiet?: boolean;
+      /**
+       * Rewrites the threads' views before each choice (crash exploration:
+       * a stopped thread shows as done, a held one cannot move).
+       */
+      mask?: (views: ThreadView[], steps: readonly Step[]) => ThreadView[];
     },
   ): Execution & { races: RaceReport[] } {
     const scenario = this.scenario(name);
@@ -239,6 +245,7 @@ export class Controller {
     let outcome: Outcome = { kind: "done" };
     while (true) {
       let views = threads.map((s) => viewOf(s, threads));
+      if (options.mask) views = options.mask(views, steps);
       // A busy-waiting thread goes only when nobody else can.
       if (views.some((v, t) => v.action !== null && !threads[t]!.spinning)) {
         views = views.map((v, t) =>
@@ -247,7 +254,7 @@ export class Controller {
       }
       const enabled = views.filter((v) => v.action !== null);
       if (enabled.length === 0) {
-        const stuck = threads.flatMap((s, t) => s.status === "done" ? [] : [t]);
+        const stuck = views.flatMap((v, t) => v.status === "done" ? [] : [t]);
         if (stuck.length > 0) outcome = { kind: "deadlock", blocked: stuck };
         break;
       }

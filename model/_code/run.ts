@@ -74,7 +74,10 @@ export interface RunOptions {
   readonly onProgress?: (executions: number, steps: number) => void;
 }
 
-function layoutOf(ring: unknown, sab: SharedArrayBuffer): RingLayout | null {
+export function layoutOf(
+  ring: unknown,
+  sab: SharedArrayBuffer,
+): RingLayout | null {
   try {
     // deno-lint-ignore no-explicit-any
     const s = (ring as any).inspectRing(sab);

@@ -1,7 +1,8 @@
 // What a supervisor does for a handle known to be dead (`recover.ts`): it
 // finishes the dead handle's last claim on a sequence ring (a producer's
 // claimed positions are published as skips, a consumer's claimed items are
-// released), then lets go of the handle's record and attachment lock. Every
+// released), then lets go of the handle's record and attachment lock, wakes
+// the other side and finishes a close the dead thread began. Every
 // step is a compareExchange from the state the dead handle left, so a
 // position the handle did finish is left alone.
 import type { RingHeader } from "../_shm/header.ts";
@@ -18,8 +19,16 @@ import {
   R_ROLE,
   RECORD_WORDS,
   W_CONSUMER_ATTACHED,
+  W_CONSUMER_WAITING,
   W_PRODUCER_ATTACHED,
+  W_PRODUCER_WAITING,
 } from "../_shm/layout.ts";
+import {
+  type CloseMarks,
+  finishClose,
+  RING_MARKS,
+  wakeIfWaiting,
+} from "../_wait/signal.ts";
 import { distance, positionLimit } from "../_shm/positions.ts";
 import { CONSUMERS, PRODUCERS, SequenceCore, SKIP } from "./sequence_steps.ts";
 
@@ -49,9 +58,40 @@ export function releaseLock(words: Int32Array, id: number): Role | undefined {
   return undefined;
 }
 
+/** What a close marks on the buffer: a ring's words, or an unbounded buffer's. */
+export type Marks = CloseMarks;
+
+/**
+ * What every recovery does last. A dead handle may have published (or made
+ * room) and died before waking its peer, which would sleep on: wake it (the
+ * flag is cleared first, so a peer between its re-check and its wait does
+ * not sleep either), and notify even when the flag is clear (the dead handle
+ * may have cleared it and died before its notify). A dead thread may have died inside a close, after
+ * marking some flags and before waking the sleepers: finish that close.
+ */
+function wakeAndFinish(words: Int32Array, marks: Marks, role?: Role): void {
+  // An unbounded buffer's producer never waits.
+  const peer = role === "producer"
+    ? W_CONSUMER_WAITING
+    : role === "consumer" && marks === RING_MARKS
+    ? W_PRODUCER_WAITING
+    : -1;
+  if (peer >= 0) {
+    wakeIfWaiting(words, peer);
+    // It may have cleared the flag and died before its notify.
+    Atomics.notify(words, peer);
+  }
+  finishClose(words, marks);
+}
+
 /** Recovers handle `id` of a one-producer ring or an unbounded buffer. */
-export function recoverLock(words: Int32Array, id: number): RecoveryResult {
+export function recoverLock(
+  words: Int32Array,
+  id: number,
+  marks: Marks,
+): RecoveryResult {
   const role = releaseLock(words, id);
+  wakeAndFinish(words, marks, role);
   return role === undefined
     ? NOTHING
     : { released: true, role, skipped: 0, freed: 0 };
@@ -84,7 +124,7 @@ export function recoverSequence(
 ): RecoveryResult {
   const records = recordsOf(header);
   const r = findRecord(records, id);
-  if (r < 0) return recoverLock(header.words, id);
+  if (r < 0) return recoverLock(header.words, id, RING_MARKS);
   const role: Role = Atomics.load(records, r + R_ROLE) === ROLE_CODES.producer
     ? "producer"
     : "consumer";
@@ -109,9 +149,10 @@ export function recoverSequence(
         if (Atomics.compareExchange(seqs, s, seq, free) === seq) freed++;
       }
     }
-    if (skipped > 0) core.wake(CONSUMERS);
-    if (freed > 0) core.wake(PRODUCERS);
   }
+  // Also when nothing was left to finish: the handle may have published
+  // (released) its last claim and died before waking the other side.
+  core.wake(role === "producer" ? CONSUMERS : PRODUCERS);
   // The record goes first: a handle that was not dead after all finds it
   // gone when it detaches, and leaves the count alone (`HandleLock`).
   if (Atomics.compareExchange(records, r + R_ID, id, 0) === id) {
@@ -122,5 +163,6 @@ export function recoverSequence(
     if (many) Atomics.sub(header.words, lock, 1);
     else Atomics.compareExchange(header.words, lock, id, 0);
   }
+  finishClose(header.words, RING_MARKS);
   return { released: true, role, skipped, freed };
 }

@@ -103,7 +103,7 @@ export class SegmentProducer<T> implements ProducerEngine<T> {
       throw this.#tooBig(what);
     }
     for (let i = 0; i < n;) {
-      if (this.#inSlot === slots) this.#moveTail(what);
+      if (this.#inSlot === slots) this.#moveTail(what, i);
       const k = Math.min(n - i, slots - this.#inSlot);
       copyIn(this.#codec, items, {
         from: i,
@@ -186,12 +186,17 @@ export class SegmentProducer<T> implements ProducerEngine<T> {
     return true;
   }
 
-  /** Links a segment found by `ensure` after the tail and moves there. */
-  #moveTail(what: string): void {
+  /**
+   * Links a segment found by `ensure` after the tail and moves there;
+   * `written` items of the current batch are written and not yet published.
+   */
+  #moveTail(what: string, written = 0): void {
     const next = this.#segments.take(what);
     if (next === -1) {
       throw corrupted(what, "the free list emptied under the producer");
     }
+    // Recorded before the link and `in` publish it (see `unbounded_layout.ts`).
+    this.#segments.enter(next, (this.#in + written) | 0);
     // The consumer follows this link only once `in` counts an item of
     // `next`, and `in` is stored after it (and after the growth).
     this.#segments.link(this.#tail, next);

@@ -79,6 +79,16 @@ export class Segments<T> {
     return link - 1;
   }
 
+  /** The count at which the producer entered segment `index`. */
+  first(index: number): number {
+    return Atomics.load(this.#all, this.offset(index) / 4 + 1);
+  }
+
+  /** Records that the producer enters segment `index` at count `first`. */
+  enter(index: number, first: number): void {
+    Atomics.store(this.#all, this.offset(index) / 4 + 1, first);
+  }
+
   /** Makes `to` the successor of `from`. */
   link(from: number, to: number): void {
     Atomics.store(this.#all, this.offset(from) / 4, to + 1);

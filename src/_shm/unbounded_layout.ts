@@ -13,7 +13,10 @@
 // bytes 192..            : the item descriptor (UTF-8 JSON), then the segments
 //
 // A segment is `segmentBytes` long: one link word (the next segment, as
-// index + 1; 0 for none), padding to 8 bytes, then `segmentSlots` item slots.
+// index + 1; 0 for none), the first-count word (the value of `in` when the
+// producer entered the segment: the slot of a count c in it is c - first, so
+// a supervisor can re-derive `inSlot`/`outSlot` of a handle that died
+// between storing its slot and its counter), then `segmentSlots` item slots.
 // Link words are zero in fresh memory, so a new segment links nowhere.
 import { alignUp } from "./layout.ts";
 
@@ -34,8 +37,11 @@ export {
 
 /** "RPUB" in little-endian ASCII: marks a buffer as an unbounded buffer. */
 export const UNBOUNDED_MAGIC = 0x42555052;
-/** Bumped whenever the layout below changes incompatibly. */
-export const UNBOUNDED_VERSION = 1;
+/**
+ * Bumped whenever the layout below changes incompatibly (2: each segment's
+ * header records the count at which the producer entered it).
+ */
+export const UNBOUNDED_VERSION = 2;
 
 export const W_SEGMENT_SLOTS = 2;
 export const W_STRIDE = 3;
@@ -50,7 +56,7 @@ export const W_TAIL = 19;
 /** The consumer's segment: where `out` points (`outSlot` is the slot in it). */
 export const W_HEAD = 35;
 
-/** Bytes before the first slot of a segment: the link word and padding. */
+/** Bytes before the first slot of a segment: the link word and the first count. */
 export const SEGMENT_HEADER = 8;
 /** Largest number of slots per segment. */
 export const MAX_SEGMENT_SLOTS = 2 ** 24;

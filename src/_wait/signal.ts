@@ -8,11 +8,13 @@ import { describeValue } from "../_shm/item_layout.ts";
 import {
   CLOSED_BIT,
   CLOSED_FLAG,
+  SCHEME_SEQUENCE,
   W_CLOSED,
   W_CONSUMER_WAITERS,
   W_CONSUMER_WAITING,
   W_PRODUCER_WAITERS,
   W_PRODUCER_WAITING,
+  W_SCHEME,
 } from "../_shm/layout.ts";
 
 /**
@@ -41,26 +43,87 @@ export function wakeIfWaiting(words: Int32Array, flag: number): boolean {
   return was === CLOSED_FLAG;
 }
 
+/** The words a close marks: waiting flags, and sequence-scheme waiter counts. */
+export interface CloseMarks {
+  readonly flags: readonly number[];
+  readonly counts: readonly number[];
+}
+
+/**
+ * Whether a waiting flag holds a close's mark: CLOSED_FLAG on a one-producer
+ * ring or an unbounded buffer (whose flags are 0 or 1 otherwise), an even
+ * epoch on a sequence ring (odd until the close stores CLOSED_FLAG; wakes
+ * add 2 after it).
+ */
+function isMarked(value: number): boolean {
+  return value !== 0 && (value & 1) === 0;
+}
+
+/**
+ * Marks a sequence ring's futex `flag` for good unless it is marked
+ * already: a second close (or a supervisor finishing a dead thread's close)
+ * must not move the epoch back to CLOSED_FLAG, where a sleeper that read
+ * that epoch before a wake would sleep through the wake.
+ */
+function markFlag(words: Int32Array, flag: number): void {
+  // First guess the initial epoch.
+  let value = 1;
+  while (true) {
+    const was = Atomics.compareExchange(words, flag, value, CLOSED_FLAG);
+    if (was === value || isMarked(was)) return;
+    value = was;
+  }
+}
+
 /**
  * Closes a buffer: marks each waiting flag (and each sequence-scheme waiter
- * count) for good, then sets W_CLOSED, then wakes every sleeper.
+ * count) for good, then sets W_CLOSED, then wakes every sleeper. Any number
+ * of closes may run, one after another or at once; a thread that dies in
+ * the middle of one leaves a prefix that {@linkcode finishClose} completes.
  */
-export function markClosed(
-  words: Int32Array,
-  marks: { flags: readonly number[]; counts: readonly number[] },
-): void {
+export function markClosed(words: Int32Array, marks: CloseMarks): void {
+  // Only a sequence ring's flags are epochs (its configuration word is
+  // written once, at creation); the others hold 0, 1 or the mark, and a
+  // store of the mark over the mark changes nothing.
+  const epochs = marks.counts.length > 0 &&
+    Atomics.load(words, W_SCHEME) === SCHEME_SEQUENCE;
   for (const count of marks.counts) Atomics.or(words, count, CLOSED_BIT);
-  for (const flag of marks.flags) Atomics.store(words, flag, CLOSED_FLAG);
+  for (const flag of marks.flags) {
+    if (epochs) markFlag(words, flag);
+    else Atomics.store(words, flag, CLOSED_FLAG);
+  }
   Atomics.store(words, W_CLOSED, 1);
   for (const flag of marks.flags) Atomics.notify(words, flag);
 }
 
+/**
+ * Completes a close that a dead thread began (any of its stores done, maybe
+ * not the wake-ups): its sleepers would otherwise sleep, or spin on a marked
+ * flag, until their timeout. Returns whether a close had begun.
+ */
+export function finishClose(words: Int32Array, marks: CloseMarks): boolean {
+  const begun = Atomics.load(words, W_CLOSED) !== 0 ||
+    marks.counts.some((c) => (Atomics.load(words, c) & CLOSED_BIT) !== 0) ||
+    marks.flags.some((f) => isMarked(Atomics.load(words, f)));
+  if (begun) markClosed(words, marks);
+  return begun;
+}
+
+/** The words a ring's close marks: both flags, both counts. */
+export const RING_MARKS: CloseMarks = {
+  flags: [W_PRODUCER_WAITING, W_CONSUMER_WAITING],
+  counts: [W_PRODUCER_WAITERS, W_CONSUMER_WAITERS],
+};
+
+/** The words an unbounded buffer's close marks: the consumer's flag. */
+export const UNBOUNDED_MARKS: CloseMarks = {
+  flags: [W_CONSUMER_WAITING],
+  counts: [],
+};
+
 /** {@linkcode markClosed} for a ring: both flags, both counts. */
 export function markRingClosed(words: Int32Array): void {
-  markClosed(words, {
-    flags: [W_PRODUCER_WAITING, W_CONSUMER_WAITING],
-    counts: [W_PRODUCER_WAITERS, W_CONSUMER_WAITERS],
-  });
+  markClosed(words, RING_MARKS);
 }
 
 /** Milliseconds left before `deadline` (Infinity for no deadline). */

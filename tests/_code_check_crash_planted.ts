@@ -1,0 +1,91 @@
+// Planted recovery bugs for the crash exploration: each copies src/ and
+// mod.ts into a temporary directory with one snippet of the recovery
+// replaced (see `_code_check_planted.ts`, whose `plant` does the copy) and
+// runs checkCode({ crash: true }) on the copy. Run as a subprocess by
+// tests/code_check_crash_test.ts (the copy needs --allow-write). Prints one
+// JSON line per bug.
+import { checkCode } from "../model/mod.ts";
+import { plant, type PlantedBug } from "./_code_check_planted.ts";
+
+/** The planted recovery bugs. */
+export const PLANTED_RECOVERY: readonly PlantedBug[] = [
+  {
+    name: "recover-without-wake",
+    kind:
+      "a recovery that does not wake the dead producer's consumer (it may have published and died before its notify)",
+    find:
+      "    wakeIfWaiting(words, peer);\n    // It may have cleared the flag and died before its notify.\n    Atomics.notify(words, peer);\n",
+    replace: "",
+    entry: {
+      scenario: "crash-ring",
+      params: { scheme: "textbook", slots: 2, items: 2 },
+      search: "pct",
+      executions: 1,
+      victims: [0],
+    },
+    file: "src/_engine/recover.ts",
+    line: "Atomics.wait(",
+    property: "hang",
+  },
+  {
+    name: "recover-without-finishing-close",
+    kind:
+      "a recovery that leaves a close the dead producer began unfinished (flags marked, closed not set)",
+    find: "  finishClose(words, marks);\n}",
+    replace: "}",
+    entry: {
+      scenario: "crash-ring",
+      params: { scheme: "textbook", slots: 2, items: 1 },
+      search: "pct",
+      executions: 1,
+      victims: [0],
+    },
+    file: "src/_engine/recover.ts",
+    line: "Atomics.wait(",
+    property: "hang",
+  },
+];
+
+if (import.meta.main) {
+  const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+  const names = Deno.args.length > 0
+    ? Deno.args
+    : PLANTED_RECOVERY.map((b) => b.name);
+  for (const name of names) {
+    const bug = PLANTED_RECOVERY.find((b) => b.name === name)!;
+    const { mod, file, matches } = await plant(bug, root);
+    const started = performance.now();
+    const report = await checkCode({
+      crash: true,
+      entries: [bug.entry],
+      ring: new URL(`file://${mod}`),
+      seconds: 120,
+    });
+    const entry = report.entries[0]!;
+    const failure = entry.failure;
+    const lines: string[] = [];
+    for (
+      const match of (failure?.message ?? "").matchAll(
+        /src\/([\w/]+\.ts):(\d+)/g,
+      )
+    ) {
+      const text = await Deno.readTextFile(
+        `${mod.replace(/mod\.ts$/, "")}src/${match[1]}`,
+      );
+      lines.push(text.split("\n")[Number(match[2]) - 1]!.trim());
+    }
+    console.log(JSON.stringify({
+      name,
+      matches,
+      file: file.replace(/^.*\/src\//, "src/"),
+      verdict: entry.verdict,
+      property: failure?.property ?? null,
+      message: failure?.message ?? null,
+      lines,
+      executions: entry.executions,
+      crashPoints: entry.crashPoints ?? 0,
+      seconds: (performance.now() - started) / 1000,
+    }));
+    await Deno.remove(mod.replace(/\/mod\.ts$/, ""), { recursive: true });
+  }
+}
