@@ -28,7 +28,7 @@ import { concreteSystem } from "./_symbolic/concrete_check.ts";
 import { wrapAnalysis } from "./_symbolic/modulo.ts";
 import { discharge, type Outcome } from "./_symbolic/obligations.ts";
 import type { Variant } from "./_symbolic/variant.ts";
-import { loadZ3, type Z3 } from "./_symbolic/z3.ts";
+import { withZ3, type Z3 } from "./_symbolic/z3.ts";
 
 /** Options of {@linkcode proveAllSizes}. */
 export interface AllSizesOptions {
@@ -228,7 +228,7 @@ async function moduloIndex(
  * @throws {RangeError} For a mutant that does not apply to the scheme.
  *
  * @example Proving the textbook buffer for every BUFFER_SIZE
- * ```ts ignore
+ * ```ts
  * import assert from "node:assert/strict";
  * import { proveAllSizes } from "@ringproof/ring/model";
  *
@@ -265,14 +265,15 @@ export async function proveAllSizes(
   }
   const timeout = options.timeout ?? 30_000;
   const variant: Variant = { scheme, mutant };
-  const z = await loadZ3();
-  let outcomes: Outcome[];
-  let provedWhen: string | null = null;
-  if (mutant === "modulo-index" && candidate === "inductive") {
-    ({ outcomes, provedWhen } = await moduloIndex(z, variant, timeout));
-  } else {
-    outcomes = await discharge(z, variant, { candidate, timeout });
-  }
+  // One proof at a time on the shared context (see _symbolic/z3.ts).
+  const { outcomes, provedWhen } = await withZ3((z) =>
+    mutant === "modulo-index" && candidate === "inductive"
+      ? moduloIndex(z, variant, timeout)
+      : discharge(z, variant, { candidate, timeout }).then((outcomes) => ({
+        outcomes,
+        provedWhen: null,
+      }))
+  );
   const obligations = outcomes.map((o) => obligation(variant, o));
   const failed = obligations.find((o) => o.status === "failed");
   const confirmation = failed?.size == null || options.confirm === false

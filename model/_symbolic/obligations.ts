@@ -5,14 +5,14 @@
 // with Z3's real `mod` and `bv2int` for a small concrete counterexample.
 
 import type { ConsumerOp, ProducerOp } from "../bounded_buffer.ts";
-import { type Assignment, type Evaluator, readState } from "./concrete.ts";
+import { type Assignment, readState } from "./concrete.ts";
 import { type ConcreteSystem, concreteSystem } from "./concrete_check.ts";
 import { bareSafety, invariant, type Named, safety } from "./invariant.ts";
 import { LEMMAS } from "./lemmas.ts";
 import { actions, initialState } from "./relation.ts";
 import { freshState, type SymState, type System, system } from "./state.ts";
 import { consumerProgram, producerProgram, type Variant } from "./variant.ts";
-import type { Formula, Int, Word, Z3 } from "./z3.ts";
+import { type Formula, type Int, solve, type Word, type Z3 } from "./z3.ts";
 
 /** Which candidate invariant the obligations are about. */
 export type Candidate = "inductive" | "safety";
@@ -127,38 +127,6 @@ interface Query {
     next?: SymState;
     goal: (s: SymState) => Named[];
   };
-}
-
-/**
- * Runs one query on a fresh solver; `read` sees the model when it is
- * satisfiable. The solver is released at once: Z3's WebAssembly memory is
- * bounded (2 GiB) and a run makes hundreds of queries.
- */
-async function check<T>(
-  z: Z3,
-  formula: Formula,
-  timeout: number,
-  read?: (model: Evaluator) => T,
-): Promise<
-  { result: "sat" | "unsat" | "unknown"; seconds: number; value?: T }
-> {
-  const solver = new z.Solver();
-  try {
-    solver.set("timeout", timeout);
-    solver.add(formula);
-    const started = performance.now();
-    const result = await solver.check();
-    const seconds = (performance.now() - started) / 1000;
-    if (result !== "sat" || read === undefined) return { result, seconds };
-    const model = solver.model();
-    try {
-      return { result, seconds, value: read(model) };
-    } finally {
-      model.release();
-    }
-  } finally {
-    solver.release();
-  }
 }
 
 /** Bounds on a counterexample's size, and its cells and locals typed. */
@@ -358,10 +326,10 @@ async function proveLemmas(
     const x = lemma.about === "word"
       ? z.BitVec.const("w", 32)
       : z.Int.const("x");
-    const { result, seconds } = await check(
+    const { result, seconds } = await solve(
       z,
-      z.And(sys.N.ge(2), z.Not(lemma.at(sys, x))),
-      timeout,
+      [sys.N.ge(2), z.Not(lemma.at(sys, x))],
+      { timeout },
     );
     out.push({
       kind: "lemma",
@@ -400,11 +368,9 @@ export async function discharge(
     const assume = (sys: System) =>
       options.assume?.(sys) ?? sys.z.Bool.val(true);
     const first = query.build(lemmaSys, "proof");
-    const proof = await check(
-      z,
-      z.And(first.formula, assume(lemmaSys)),
+    const proof = await solve(z, [first.formula, assume(lemmaSys)], {
       timeout,
-    );
+    });
     let seconds = proof.seconds;
     if (proof.result === "unsat") {
       outcomes.push({ ...query.outcome, status: "proved", seconds });
@@ -420,11 +386,13 @@ export async function discharge(
       const small = query.build(lemmaSys, smallSize);
       const { ints } = instanceTerms(lemmaSys, small.state);
       const exact = ints.map((x) => lemmaSys.modN(x).eq(x.mod(size)));
-      const quick = await check(
+      const quick = await solve(
         z,
-        z.And(small.formula, assume(lemmaSys), lemmaSys.N.eq(size), ...exact),
-        Math.min(timeout, 5000),
-        (model) => readState(lemmaSys, model, small.state),
+        [small.formula, assume(lemmaSys), lemmaSys.N.eq(size), ...exact],
+        {
+          timeout: Math.min(timeout, 5000),
+          read: (model) => readState(lemmaSys, model, small.state),
+        },
       );
       seconds += quick.seconds;
       if (quick.value === undefined) continue;
@@ -433,11 +401,13 @@ export async function discharge(
     // With Z3's real `mod` and the words' bits, one size at a time.
     for (let size = 2; size <= smallSize && found === undefined; size++) {
       const built = query.build(realSys, smallSize);
-      const search = await check(
+      const search = await solve(
         z,
-        z.And(built.formula, assume(realSys), realSys.N.eq(size)),
-        Math.min(timeout, 5000),
-        (model) => readState(realSys, model, built.state),
+        [built.formula, assume(realSys), realSys.N.eq(size)],
+        {
+          timeout: Math.min(timeout, 5000),
+          read: (model) => readState(realSys, model, built.state),
+        },
       );
       seconds += search.seconds;
       if (search.value === undefined) continue;
