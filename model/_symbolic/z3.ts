@@ -49,6 +49,10 @@ export function loadZ3(): Promise<Z3> {
     // Releases from the garbage collector are queued, not applied on a
     // thread that does not own the context.
     api.enable_concurrent_dec_ref(z.ptr);
+    // Z3 checks on a pthread and times out on another: starting those
+    // Workers (each instantiates the 35 MB module) takes seconds, which
+    // belong to loading, not to the first obligation's figure.
+    await solve(z, [z.Bool.val(true)], { timeout: 60_000 });
     return z;
   })();
   return loading;
