@@ -4,7 +4,7 @@
 // when that step is one slot forward, that is when N divides 2^32.
 
 import type { Assignment } from "./concrete.ts";
-import type { Outcome } from "./obligations.ts";
+import type { Outcome } from "./queries.ts";
 import { solve, type Z3, type Z3Model } from "./z3.ts";
 
 const TOP = 2n ** 32n - 1n;
