@@ -30,6 +30,14 @@ export interface DischargeOptions {
   small?: number;
 }
 
+/**
+ * Z3's work budget for one counterexample search (one size). The searches
+ * the mutants need use at most about 120,000 units; a budget rather than a
+ * short timeout keeps the verdicts the same on a loaded machine (a 5 s
+ * timeout turned `counter no-full-check` into "not proved" at load 37).
+ */
+const SEARCH_RLIMIT = 1_000_000;
+
 const lemmaCache = new Map<string, Promise<Outcome[]>>();
 const concreteCache = new Map<string, ConcreteSystem>();
 
@@ -168,7 +176,8 @@ export async function discharge(
         z,
         [small.formula, assume(lemmaSys), lemmaSys.N.eq(size), ...exact],
         {
-          timeout: Math.min(timeout, 5000),
+          timeout,
+          rlimit: SEARCH_RLIMIT,
           read: (model) => readState(lemmaSys, model, small.state),
         },
       );
@@ -183,7 +192,8 @@ export async function discharge(
         z,
         [built.formula, assume(realSys), realSys.N.eq(size)],
         {
-          timeout: Math.min(timeout, 5000),
+          timeout,
+          rlimit: SEARCH_RLIMIT,
           read: (model) => readState(realSys, model, built.state),
         },
       );
