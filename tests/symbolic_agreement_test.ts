@@ -28,7 +28,7 @@ import {
   producerProgram,
   type Variant,
 } from "../model/_symbolic/variant.ts";
-import { withZ3 } from "../model/_symbolic/z3.ts";
+import { onZ3Thread, withZ3 } from "../model/_symbolic/z3.ts";
 
 /** Every assignment of the explicit model's domain (one producer, one consumer). */
 function* domain(
@@ -265,7 +265,9 @@ Deno.test("symbolic word lemmas hold on concrete words (Z3's bv2int)", () =>
     ];
     for (const lemma of LEMMAS.filter((l) => l.by === "definition")) {
       for (const w of words) {
-        const value = await z.simplify(lemma.at(sys, z.BitVec.val(w, 32)));
+        const value = await onZ3Thread(() =>
+          z.simplify(lemma.at(sys, z.BitVec.val(w, 32)))
+        );
         assert.ok(z.isTrue(value), `${lemma.name} at ${w}: ${value.sexpr()}`);
       }
     }

@@ -38,6 +38,24 @@ export type Z3Model = Model<"ringproof">;
 let loading: Promise<Z3> | undefined;
 let broken: Error | undefined;
 let queue: Promise<unknown> = Promise.resolve();
+let running = 0;
+const held: (() => void)[] = [];
+
+/**
+ * Runs one of Z3's threaded calls (a check, a simplification): releases
+ * made meanwhile by the garbage collector wait until it has answered.
+ */
+export async function onZ3Thread<T>(call: () => Promise<T>): Promise<T> {
+  running++;
+  try {
+    return await call();
+  } finally {
+    running--;
+    if (running === 0) {
+      for (const release of held.splice(0)) release();
+    }
+  }
+}
 
 /** The shared Z3 context, loaded (once) on the first call. */
 export function loadZ3(): Promise<Z3> {
@@ -49,6 +67,16 @@ export function loadZ3(): Promise<Z3> {
     // Releases from the garbage collector are queued, not applied on a
     // thread that does not own the context.
     api.enable_concurrent_dec_ref(z.ptr);
+    // And none enters Z3's WebAssembly while a check runs on Z3's thread:
+    // the garbage collector's releases are held until the check ends.
+    const table = api as unknown as Record<string, unknown>;
+    for (const [name, release] of Object.entries(table)) {
+      if (!name.endsWith("dec_ref") || typeof release !== "function") continue;
+      table[name] = (...args: unknown[]) => {
+        if (running > 0) held.push(() => release(...args));
+        else release(...args);
+      };
+    }
     // Z3 checks on a pthread and times out on another: starting those
     // Workers (each instantiates the 35 MB module) takes seconds, which
     // belong to loading, not to the first obligation's figure.
@@ -129,7 +157,10 @@ export async function solve<T>(
         reject(broken);
       }, options.timeout + GRACE.abandon * 1000));
     });
-    const result = await Promise.race([solver.check(), watchdog]);
+    const result = await Promise.race([
+      onZ3Thread(() => solver.check()),
+      watchdog,
+    ]);
     const seconds = clock() - started;
     if (result !== "sat" || options.read === undefined) {
       return { result, seconds };
