@@ -8,112 +8,33 @@
  * @module
  */
 
-import {
-  boundedBuffer,
-  type BufferAction,
-  type BufferState,
-  type Mutant,
-  mutantApplies,
-} from "./bounded_buffer.ts";
+import { boundedBuffer, mutantApplies } from "./bounded_buffer.ts";
 import { explore } from "./explore.ts";
-import type { Report } from "./types.ts";
-import {
-  type BufferTrace,
-  formatTrace,
-  type TraceStepJson,
-  traceToJson,
-} from "./trace.ts";
+import type { BufferTrace } from "./trace.ts";
 import { toBufferState } from "./_symbolic/concrete.ts";
 import { concreteSystem } from "./_symbolic/concrete_check.ts";
 import { wrapAnalysis } from "./_symbolic/modulo.ts";
-import { discharge, type Outcome } from "./_symbolic/obligations.ts";
+import { discharge } from "./_symbolic/obligations.ts";
+import type { Outcome } from "./_symbolic/queries.ts";
+import type {
+  AllSizesConfirmation,
+  AllSizesObligation,
+  AllSizesOptions,
+  AllSizesReport,
+  AllSizesSize,
+} from "./_symbolic/report_types.ts";
 import type { Variant } from "./_symbolic/variant.ts";
-import { loadZ3, type Z3 } from "./_symbolic/z3.ts";
+import { withZ3, type Z3 } from "./_symbolic/z3.ts";
 
-/** Options of {@linkcode proveAllSizes}. */
-export interface AllSizesOptions {
-  /** `"textbook"` (default) or `"counter"` (free-running 32-bit counters). */
-  scheme?: "textbook" | "counter";
-  /** A deliberate bug to give a verdict on, or none. */
-  mutant?: Mutant;
-  /** `"inductive"` (default): the SPSC invariant; `"safety"`: the bare safety property. */
-  candidate?: "inductive" | "safety";
-  /** Milliseconds the solver may spend on one query. Default 30000. */
-  timeout?: number;
-  /**
-   * Whether a failed obligation's size is handed to the explorer, which
-   * confirms (a reachable violation) or refutes it. Default `true`.
-   */
-  confirm?: boolean;
-}
-
-/** The concrete parameters of a counterexample. */
-export interface AllSizesSize {
-  /** BUFFER_SIZE. */
-  slots: number;
-  /** Items the producer makes. */
-  items: number;
-  /** The counters' start (0 for the textbook scheme). */
-  start: number;
-}
-
-/** One obligation and what the solver said. */
-export interface AllSizesObligation {
-  /** `"lemma"`, `"init"`, `"step"` or `"safety"`. */
-  kind: "lemma" | "init" | "step" | "safety";
-  /** E.g. `init`, `P0 write`, `bound`, `lemma mod-succ`. */
-  name: string;
-  /** The obligation in symbols, e.g. `Inv ∧ P0 write ⇒ Inv′`. */
-  statement: string;
-  /**
-   * `proved`; `failed` (with a counterexample); `unknown` (the solver gave
-   * up); `definition` (a word lemma that is the SMT-LIB definition of
-   * bit-vector arithmetic, assumed).
-   */
-  status: "proved" | "failed" | "unknown" | "definition";
-  /** Solver seconds. */
-  seconds: number;
-  /** The conjuncts (or property) the counterexample breaks. */
-  broken: string[];
-  /** The counterexample as a trace: the state, then the step out of it (if any). */
-  counterexample: BufferTrace | null;
-  /** The counterexample's parameters. */
-  size: AllSizesSize | null;
-}
-
-/** The explorer's run at a counterexample's size. */
-export interface AllSizesConfirmation extends AllSizesSize {
-  /** The explorer's verdict there. */
-  verdict: Report<BufferState, BufferAction>["verdict"];
-  /** The property it found violated, if any. */
-  invariant: string | null;
-  /** Its (shortest) counterexample, if any. */
-  counterexample: BufferTrace | null;
-}
-
-/** What {@linkcode proveAllSizes} reports. */
-export interface AllSizesReport {
-  /** The scheme. */
-  scheme: "textbook" | "counter";
-  /** The mutant, or `null`. */
-  mutant: Mutant | null;
-  /** The candidate invariant. */
-  candidate: "inductive" | "safety";
-  /**
-   * `proved`: every obligation holds for every size; `violated`: an
-   * obligation failed and the explorer found a reachable violation at the
-   * counterexample's size; `not-proved`: otherwise.
-   */
-  verdict: "proved" | "violated" | "not-proved";
-  /** A condition under which every obligation is proved (modulo-index: `BUFFER_SIZE divides 2^32`). */
-  provedWhen: string | null;
-  /** Every obligation, lemmas first. */
-  obligations: AllSizesObligation[];
-  /** The explorer at the first counterexample's size, or `null`. */
-  confirmation: AllSizesConfirmation | null;
-  /** Wall-clock seconds, Z3's loading included. */
-  seconds: number;
-}
+export { allSizesToJson, formatAllSizes } from "./_symbolic/report.ts";
+export type {
+  AllSizesConfirmation,
+  AllSizesJson,
+  AllSizesObligation,
+  AllSizesOptions,
+  AllSizesReport,
+  AllSizesSize,
+} from "./_symbolic/report_types.ts";
 
 function trace(
   variant: Variant,
@@ -228,7 +149,7 @@ async function moduloIndex(
  * @throws {RangeError} For a mutant that does not apply to the scheme.
  *
  * @example Proving the textbook buffer for every BUFFER_SIZE
- * ```ts ignore
+ * ```ts
  * import assert from "node:assert/strict";
  * import { proveAllSizes } from "@ringproof/ring/model";
  *
@@ -265,14 +186,15 @@ export async function proveAllSizes(
   }
   const timeout = options.timeout ?? 30_000;
   const variant: Variant = { scheme, mutant };
-  const z = await loadZ3();
-  let outcomes: Outcome[];
-  let provedWhen: string | null = null;
-  if (mutant === "modulo-index" && candidate === "inductive") {
-    ({ outcomes, provedWhen } = await moduloIndex(z, variant, timeout));
-  } else {
-    outcomes = await discharge(z, variant, { candidate, timeout });
-  }
+  // One proof at a time on the shared context (see _symbolic/z3.ts).
+  const { outcomes, provedWhen } = await withZ3((z) =>
+    mutant === "modulo-index" && candidate === "inductive"
+      ? moduloIndex(z, variant, timeout)
+      : discharge(z, variant, { candidate, timeout }).then((outcomes) => ({
+        outcomes,
+        provedWhen: null,
+      }))
+  );
   const obligations = outcomes.map((o) => obligation(variant, o));
   const failed = obligations.find((o) => o.status === "failed");
   const confirmation = failed?.size == null || options.confirm === false
@@ -292,181 +214,4 @@ export async function proveAllSizes(
     confirmation,
     seconds: (performance.now() - started) / 1000,
   };
-}
-
-/** An {@linkcode AllSizesReport} in its JSON form (schema `ringproof.proof-all-sizes/1`). */
-export interface AllSizesJson {
-  /** Always `"ringproof.proof-all-sizes/1"`. */
-  schema: "ringproof.proof-all-sizes/1";
-  /** Scheme, mutant, candidate. */
-  config: { scheme: string; mutant: string | null; candidate: string };
-  /** As in {@linkcode AllSizesReport.verdict}. */
-  verdict: AllSizesReport["verdict"];
-  /** As in {@linkcode AllSizesReport.provedWhen}. */
-  provedWhen: string | null;
-  /** Wall-clock seconds. */
-  seconds: number;
-  /** The obligations; counterexamples as `ringproof.trace/1` steps. */
-  obligations: (Omit<AllSizesObligation, "counterexample"> & {
-    counterexample: TraceStepJson[] | null;
-  })[];
-  /** The explorer's confirmation; its counterexample as trace steps. */
-  confirmation:
-    | (Omit<AllSizesConfirmation, "counterexample"> & {
-      counterexample: TraceStepJson[] | null;
-    })
-    | null;
-}
-
-/**
- * The JSON form of a report (schema `ringproof.proof-all-sizes/1`).
- *
- * @param report What {@linkcode proveAllSizes} returned.
- * @returns Plain data, ready for `JSON.stringify`.
- *
- * @example A report in its JSON form
- * ```ts
- * import assert from "node:assert/strict";
- * import { allSizesToJson, type AllSizesReport } from "@ringproof/ring/model";
- *
- * // A report as proveAllSizes() returns it (here written out by hand).
- * const report: AllSizesReport = {
- *   scheme: "textbook",
- *   mutant: null,
- *   candidate: "inductive",
- *   verdict: "proved",
- *   provedWhen: null,
- *   obligations: [{
- *     kind: "init", name: "init", statement: "Init ⇒ Inv", status: "proved",
- *     seconds: 0.02, broken: [], counterexample: null, size: null,
- *   }],
- *   confirmation: null,
- *   seconds: 1.5,
- * };
- * const json = allSizesToJson(report);
- * assert.equal(json.schema, "ringproof.proof-all-sizes/1");
- * assert.equal(json.obligations[0]?.counterexample, null);
- * ```
- */
-export function allSizesToJson(report: AllSizesReport): AllSizesJson {
-  return {
-    schema: "ringproof.proof-all-sizes/1",
-    config: {
-      scheme: report.scheme,
-      mutant: report.mutant,
-      candidate: report.candidate,
-    },
-    verdict: report.verdict,
-    provedWhen: report.provedWhen,
-    seconds: report.seconds,
-    obligations: report.obligations.map((o) => ({
-      ...o,
-      counterexample: o.counterexample === null
-        ? null
-        : traceToJson(o.counterexample),
-    })),
-    confirmation: report.confirmation === null ? null : {
-      ...report.confirmation,
-      counterexample: report.confirmation.counterexample === null
-        ? null
-        : traceToJson(report.confirmation.counterexample),
-    },
-  };
-}
-
-/**
- * A readable report: each obligation with its status and solver time, each
- * counterexample as a trace table, the explorer's confirmation and the
- * verdict.
- *
- * @param report What {@linkcode proveAllSizes} returned.
- * @returns The text, ending in a newline.
- *
- * @example Printing a report
- * ```ts
- * import assert from "node:assert/strict";
- * import { type AllSizesReport, formatAllSizes } from "@ringproof/ring/model";
- *
- * // A report as proveAllSizes() returns it (here written out by hand).
- * const report: AllSizesReport = {
- *   scheme: "counter",
- *   mutant: null,
- *   candidate: "inductive",
- *   verdict: "proved",
- *   provedWhen: null,
- *   obligations: [{
- *     kind: "step", name: "P0 publish", statement: "Inv ∧ P0 publish ⇒ Inv′",
- *     status: "proved", seconds: 0.13, broken: [], counterexample: null,
- *     size: null,
- *   }],
- *   confirmation: null,
- *   seconds: 3.2,
- * };
- * const text = formatAllSizes(report);
- * assert.match(text, /Inv ∧ P0 publish ⇒ Inv′ +proved/);
- * assert.match(text, /=> proved for every BUFFER_SIZE/);
- * ```
- */
-export function formatAllSizes(report: AllSizesReport): string {
-  const lines = [
-    `proof for every BUFFER_SIZE: scheme ${report.scheme}, ${
-      report.mutant === null ? "no mutant" : `mutant ${report.mutant}`
-    }, candidate ${
-      report.candidate === "inductive"
-        ? "inductive invariant"
-        : "bare safety (bound ∧ no-unproduced ∧ fifo)"
-    }`,
-  ];
-  const label = (o: AllSizesObligation) =>
-    o.kind === "lemma" ? `${o.name}: ${o.statement}` : o.statement;
-  const width = Math.max(
-    ...report.obligations.map((o) => [...label(o)].length),
-  );
-  for (const o of report.obligations) {
-    const status = o.status === "definition"
-      ? "assumed (SMT-LIB definition)"
-      : o.status === "failed"
-      ? `FAILS (${o.broken.join(", ")})`
-      : o.status;
-    lines.push(
-      `  ${label(o).padEnd(width)}  ${status.padEnd(12)} ${
-        o.status === "definition" ? "" : `${o.seconds.toFixed(3)} s`
-      }`.trimEnd(),
-    );
-    if (o.counterexample !== null && o.size !== null) {
-      lines.push(
-        `      counterexample at BUFFER_SIZE ${o.size.slots}, ${o.size.items} items${
-          report.scheme === "counter" ? `, start ${o.size.start}` : ""
-        }:`,
-        ...formatTrace(o.counterexample, {
-          first: o.kind === "init" ? "initial state" : "a state satisfying Inv",
-        }).split("\n").map((line) => `      ${line}`),
-      );
-    }
-  }
-  const c = report.confirmation;
-  if (c !== null) {
-    lines.push(
-      `  explorer at slots ${c.slots}, ${c.items} items${
-        report.scheme === "counter" ? `, start ${c.start}` : ""
-      }: ${
-        c.verdict === "violation"
-          ? `VIOLATION of ${c.invariant} (${
-            c.counterexample!.length - 1
-          } steps): the counterexample is real`
-          : `${c.verdict}: no violation there; the counterexample to induction is unreachable at that size`
-      }`,
-    );
-  }
-  if (report.provedWhen !== null) {
-    lines.push(`  => proved for every BUFFER_SIZE with ${report.provedWhen}`);
-  }
-  lines.push(
-    report.verdict === "proved"
-      ? `  => proved for every BUFFER_SIZE (${report.seconds.toFixed(2)} s)`
-      : report.verdict === "violated"
-      ? `  => not proved: violated (${report.seconds.toFixed(2)} s)`
-      : `  => not proved (${report.seconds.toFixed(2)} s)`,
-  );
-  return lines.join("\n") + "\n";
 }

@@ -28,12 +28,7 @@ import {
   producerProgram,
   type Variant,
 } from "../model/_symbolic/variant.ts";
-import { loadZ3 } from "../model/_symbolic/z3.ts";
-
-// Z3 (z3-solver 5.2.0, wasm) crashed ("memory access out of bounds" in a
-// pthread) or stalled in some CI-like runs under Deno 2.9.6: opt in with
-// RINGPROOF_Z3=1.
-const NO_Z3 = Deno.env.get("RINGPROOF_Z3") !== "1";
+import { onZ3Thread, withZ3 } from "../model/_symbolic/z3.ts";
 
 /** Every assignment of the explicit model's domain (one producer, one consumer). */
 function* domain(
@@ -153,128 +148,127 @@ for (const scheme of ["textbook", "counter"] as const) {
 
 Deno.test(
   "symbolic relation and invariant agree with the explicit model on every state of small domains",
-  { ignore: NO_Z3 },
-  async (t) => {
-    const z = await loadZ3();
-    for (const { variant, slots, items, start } of CASES) {
-      const label = `${variant.scheme} ${
-        variant.mutant ?? "no mutant"
-      } slots ${slots} items ${items} start ${start}`;
-      await t.step(label, () => {
-        const options: BufferOptions = {
-          slots,
-          items,
-          scheme: variant.scheme,
-          ...(variant.mutant === undefined ? {} : { mutant: variant.mutant }),
-          ...(variant.scheme === "counter" ? { start } : {}),
-        };
-        const model = boundedBuffer(options);
-        const params = { slots, items, start };
-        const concrete = concreteSystem(z, variant);
-        const inv = variant.mutant === undefined
-          ? spscInvariant(model.config)
-          : undefined;
-        let states = 0;
-        let transitions = 0;
-        let invariantStates = 0;
-        let cut = 0;
-        for (const a of domain(variant, params)) {
-          states++;
-          const state: BufferState = toBufferState(variant, a);
-          // The explicit state reads back as the same assignment.
-          assert.ok(same(fromBufferState(variant, state, params), a), label);
-          if (inv !== undefined) {
-            const symbolic = concrete.broken(a, "inductive").length === 0;
-            assert.equal(
-              symbolic,
-              inv(state),
-              `${label}: invariant on ${JSON.stringify(a)}`,
-            );
-            if (symbolic) invariantStates++;
-          }
-          const explicit = new Map<string, BufferState>();
-          for (const action of model.actions(state)) {
-            explicit.set(
-              `${action.process} ${action.op}`,
-              model.step(state, action),
-            );
-          }
-          for (const move of concrete.successors(a)) {
-            const key = `${move.process} ${move.op}`;
-            const want = explicit.get(key);
-            explicit.delete(key);
-            if (move.next === null) {
+  (t) =>
+    withZ3(async (z) => {
+      for (const { variant, slots, items, start } of CASES) {
+        const label = `${variant.scheme} ${
+          variant.mutant ?? "no mutant"
+        } slots ${slots} items ${items} start ${start}`;
+        await t.step(label, () => {
+          const options: BufferOptions = {
+            slots,
+            items,
+            scheme: variant.scheme,
+            ...(variant.mutant === undefined ? {} : { mutant: variant.mutant }),
+            ...(variant.scheme === "counter" ? { start } : {}),
+          };
+          const model = boundedBuffer(options);
+          const params = { slots, items, start };
+          const concrete = concreteSystem(z, variant);
+          const inv = variant.mutant === undefined
+            ? spscInvariant(model.config)
+            : undefined;
+          let states = 0;
+          let transitions = 0;
+          let invariantStates = 0;
+          let cut = 0;
+          for (const a of domain(variant, params)) {
+            states++;
+            const state: BufferState = toBufferState(variant, a);
+            // The explicit state reads back as the same assignment.
+            assert.ok(same(fromBufferState(variant, state, params), a), label);
+            if (inv !== undefined) {
+              const symbolic = concrete.broken(a, "inductive").length === 0;
               assert.equal(
-                want,
-                undefined,
-                `${label}: ${key} enabled only in the explicit model, from ${
-                  JSON.stringify(a)
-                }`,
+                symbolic,
+                inv(state),
+                `${label}: invariant on ${JSON.stringify(a)}`,
               );
-              continue;
+              if (symbolic) invariantStates++;
             }
-            if (want === undefined) {
-              // The explicit counter domain ends at `items` publishes or
-              // releases: the symbolic step is the one that would leave it.
-              const offset = (v: number) => (v - start) >>> 0;
-              assert.equal(
-                variant.scheme,
-                "counter",
-                `${label}: ${key} from ${JSON.stringify(a)}`,
+            const explicit = new Map<string, BufferState>();
+            for (const action of model.actions(state)) {
+              explicit.set(
+                `${action.process} ${action.op}`,
+                model.step(state, action),
               );
+            }
+            for (const move of concrete.successors(a)) {
+              const key = `${move.process} ${move.op}`;
+              const want = explicit.get(key);
+              explicit.delete(key);
+              if (move.next === null) {
+                assert.equal(
+                  want,
+                  undefined,
+                  `${label}: ${key} enabled only in the explicit model, from ${
+                    JSON.stringify(a)
+                  }`,
+                );
+                continue;
+              }
+              if (want === undefined) {
+                // The explicit counter domain ends at `items` publishes or
+                // releases: the symbolic step is the one that would leave it.
+                const offset = (v: number) => (v - start) >>> 0;
+                assert.equal(
+                  variant.scheme,
+                  "counter",
+                  `${label}: ${key} from ${JSON.stringify(a)}`,
+                );
+                assert.ok(
+                  offset(move.next.in) > items || offset(move.next.out) > items,
+                  `${label}: ${key} enabled only symbolically, from ${
+                    JSON.stringify(a)
+                  }`,
+                );
+                cut++;
+                continue;
+              }
+              transitions++;
+              const got = move.next;
+              const expected = fromBufferState(variant, want, params);
               assert.ok(
-                offset(move.next.in) > items || offset(move.next.out) > items,
-                `${label}: ${key} enabled only symbolically, from ${
-                  JSON.stringify(a)
-                }`,
+                same(got, expected),
+                `${label}: ${key} from ${JSON.stringify(a)}: symbolic ${
+                  JSON.stringify(got)
+                }, explicit ${JSON.stringify(expected)}`,
               );
-              cut++;
-              continue;
             }
-            transitions++;
-            const got = move.next;
-            const expected = fromBufferState(variant, want, params);
-            assert.ok(
-              same(got, expected),
-              `${label}: ${key} from ${JSON.stringify(a)}: symbolic ${
-                JSON.stringify(got)
-              }, explicit ${JSON.stringify(expected)}`,
+            assert.equal(
+              explicit.size,
+              0,
+              `${label}: explicit-only steps ${[...explicit.keys()]}`,
             );
           }
-          assert.equal(
-            explicit.size,
-            0,
-            `${label}: explicit-only steps ${[...explicit.keys()]}`,
-          );
-        }
-        assert.ok(transitions > 0 && states > 1000, label);
-        if (inv !== undefined) assert.ok(invariantStates > 0, label);
-        if (variant.scheme === "textbook") assert.equal(cut, 0, label);
-      });
-    }
-  },
+          assert.ok(transitions > 0 && states > 1000, label);
+          if (inv !== undefined) assert.ok(invariantStates > 0, label);
+          if (variant.scheme === "textbook") assert.equal(cut, 0, label);
+        });
+      }
+    }),
 );
 
-Deno.test("symbolic word lemmas hold on concrete words (Z3's bv2int)", {
-  ignore: NO_Z3,
-}, async () => {
-  const z = await loadZ3();
-  const sys = system(z, { scheme: "counter", mutant: undefined }, "mod");
-  const words = [
-    0,
-    1,
-    2,
-    3,
-    2 ** 31 - 1,
-    2 ** 31,
-    2 ** 32 - 2,
-    2 ** 32 - 1,
-    123456789,
-  ];
-  for (const lemma of LEMMAS.filter((l) => l.by === "definition")) {
-    for (const w of words) {
-      const value = await z.simplify(lemma.at(sys, z.BitVec.val(w, 32)));
-      assert.ok(z.isTrue(value), `${lemma.name} at ${w}: ${value.sexpr()}`);
+Deno.test("symbolic word lemmas hold on concrete words (Z3's bv2int)", () =>
+  withZ3(async (z) => {
+    const sys = system(z, { scheme: "counter", mutant: undefined }, "mod");
+    const words = [
+      0,
+      1,
+      2,
+      3,
+      2 ** 31 - 1,
+      2 ** 31,
+      2 ** 32 - 2,
+      2 ** 32 - 1,
+      123456789,
+    ];
+    for (const lemma of LEMMAS.filter((l) => l.by === "definition")) {
+      for (const w of words) {
+        const value = await onZ3Thread(() =>
+          z.simplify(lemma.at(sys, z.BitVec.val(w, 32)))
+        );
+        assert.ok(z.isTrue(value), `${lemma.name} at ${w}: ${value.sexpr()}`);
+      }
     }
-  }
-});
+  }));

@@ -3,11 +3,6 @@ import assert from "node:assert/strict";
 import { allSizesMain } from "../model/_symbolic/cli.ts";
 import type { AllSizesJson } from "../model/mod.ts";
 
-// Z3 (z3-solver 5.2.0, wasm) crashed ("memory access out of bounds" in a
-// pthread) or stalled in some CI-like runs under Deno 2.9.6: opt in with
-// RINGPROOF_Z3=1.
-const NO_Z3 = Deno.env.get("RINGPROOF_Z3") !== "1";
-
 async function run(args: string[]) {
   let out = "";
   let err = "";
@@ -24,7 +19,6 @@ async function run(args: string[]) {
 
 Deno.test(
   "allSizesMain() exits 0 when the invariant is proved for every BUFFER_SIZE",
-  { ignore: NO_Z3 },
   async () => {
     const { code, out } = await run([
       "--",
@@ -39,11 +33,7 @@ Deno.test(
   },
 );
 
-// A failing proof's Z3 queries sometimes stall (see symbolic_mutants_test.ts).
-Deno.test({
-  name: "allSizesMain() exits 1 naming the failing obligation",
-  ignore: Deno.env.get("RINGPROOF_Z3_MUTANTS") !== "1",
-}, async () => {
+Deno.test("allSizesMain() exits 1 naming the failing obligation", async () => {
   const { code, out } = await run([
     "--proof",
     "--all-sizes",
@@ -60,7 +50,6 @@ Deno.test({
 
 Deno.test(
   "allSizesMain() --json prints the ringproof.proof-all-sizes/1 schema",
-  { ignore: NO_Z3 },
   async () => {
     const { code, out } = await run([
       "--proof",
@@ -79,7 +68,6 @@ Deno.test(
 
 Deno.test(
   "allSizesMain() exits 2 on bad arguments",
-  { ignore: NO_Z3 },
   async () => {
     const cases: [string[], RegExp][] = [
       [["--all-sizes"], /Flag --all-sizes needs --proof/],

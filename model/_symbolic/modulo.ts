@@ -4,23 +4,10 @@
 // when that step is one slot forward, that is when N divides 2^32.
 
 import type { Assignment } from "./concrete.ts";
-import type { Outcome } from "./obligations.ts";
-import type { Z3 } from "./z3.ts";
+import type { Outcome } from "./queries.ts";
+import { solve, type Z3, type Z3Model } from "./z3.ts";
 
 const TOP = 2n ** 32n - 1n;
-
-async function solve(
-  z: Z3,
-  assertions: ReturnType<Z3["Bool"]["val"]>[],
-  timeout: number,
-) {
-  const solver = new z.Solver();
-  solver.set("timeout", timeout);
-  solver.add(...assertions);
-  const started = performance.now();
-  const result = await solver.check();
-  return { result, solver, seconds: (performance.now() - started) / 1000 };
-}
 
 /** What {@linkcode wrapAnalysis} finds. */
 export interface WrapAnalysis {
@@ -42,12 +29,9 @@ export async function wrapAnalysis(
   const N = z.Int.const("N");
   const forward = z.Int.val(TOP).mod(N).eq(N.sub(1));
   const divides = z.Int.val(TOP + 1n).mod(N).eq(0);
-  const exactRun = await solve(
-    z,
-    [N.ge(2), z.Not(z.Eq(divides, forward))],
+  const exactRun = await solve(z, [N.ge(2), z.Not(z.Eq(divides, forward))], {
     timeout,
-  );
-  exactRun.solver.release();
+  });
   const exact: Outcome = {
     kind: "lemma",
     name: "lemma wrap-forward",
@@ -55,14 +39,21 @@ export async function wrapAnalysis(
     status: exactRun.result === "unsat" ? "proved" : "unknown",
     seconds: exactRun.seconds,
   };
+  const sizeOf = (model: Z3Model) =>
+    Number((model.eval(N, true) as unknown as { value(): bigint }).value());
   // A small N first, for a readable trace; the explorer handles up to 64.
-  let witnessRun = await solve(z, [N.ge(2), N.le(6), z.Not(divides)], timeout);
-  if (witnessRun.result !== "sat") {
-    witnessRun.solver.release();
-    witnessRun = await solve(z, [N.ge(2), N.le(64), z.Not(divides)], timeout);
+  let witnessRun = await solve(z, [N.ge(2), N.le(6), z.Not(divides)], {
+    timeout,
+    read: sizeOf,
+  });
+  if (witnessRun.value === undefined) {
+    witnessRun = await solve(z, [N.ge(2), N.le(64), z.Not(divides)], {
+      timeout,
+      read: sizeOf,
+    });
   }
-  if (witnessRun.result !== "sat") {
-    witnessRun.solver.release();
+  const size = witnessRun.value;
+  if (size === undefined) {
     return {
       exact,
       witness: {
@@ -75,11 +66,6 @@ export async function wrapAnalysis(
       },
     };
   }
-  const size = Number(
-    (witnessRun.solver.model().eval(N, true) as unknown as {
-      value(): bigint;
-    }).value(),
-  );
   const slot = Number(TOP % BigInt(size));
   const cells = Array.from({ length: size }, (_, k) => k === slot ? 0 : -1);
   // After P0 wait and P0 write of item 0 from start 2^32 - 1.
