@@ -58,8 +58,9 @@ export const PLANTED_RECOVERY: readonly PlantedBug[] = [
       victims: [0],
     },
     file: "src/recover.ts",
-    line: "data[this.#inSlot]",
-    property: "data-race",
+    // The replacement refuses the pair on attach (`checkOwnSlot`).
+    line: "throw new CorruptedRingError(",
+    property: "exception",
   },
 ];
 
