@@ -211,6 +211,8 @@ export function createRing<const S extends ItemSpec = "int32">(
   words[shm.W_IN] = words[shm.W_OUT] = start | 0;
   // (The textbook scheme's index is its own slot; those words stay 0.)
   words[shm.W_IN_SLOT] = words[shm.W_OUT_SLOT] = 0;
+  // Counter scheme: the slots are 0 at the counters' `start`.
+  words[shm.W_IN_BASE] = words[shm.W_OUT_BASE] = start | 0;
   if (scheme === "sequence") initSequences(buffer, words, sequenceOffset);
   words[shm.W_VERSION] = shm.LAYOUT_VERSION;
   // Magic last: a buffer is recognised as a ring only once it is complete.

@@ -31,6 +31,18 @@ export interface SequenceSnapshot {
   readonly offset: number;
 }
 
+/** What {@linkcode inspectRing} reports only for the `"counter"` scheme. */
+export interface CounterSnapshot {
+  /**
+   * The value of `in` (unsigned) at which `inSlot` last wrapped to 0: `inSlot`
+   * is `(in - inBase) mod slots`, also for a producer that died between
+   * storing the two (which `recoverRing` repairs from this).
+   */
+  readonly inBase: number;
+  /** The value of `out` at which `outSlot` last wrapped to 0, likewise. */
+  readonly outBase: number;
+}
+
 /** A snapshot of a ring's header, as {@linkcode inspectRing} reads it. */
 export interface RingSnapshot {
   /** The textbook's `BUFFER_SIZE`. */
@@ -74,6 +86,8 @@ export interface RingSnapshot {
   };
   /** The sequence scheme's sides, handles, sleepers and sequence numbers. */
   readonly sequence?: SequenceSnapshot;
+  /** The counter scheme's wrap bases of `inSlot` and `outSlot`. */
+  readonly counter?: CounterSnapshot;
 }
 
 /**
@@ -140,6 +154,12 @@ export function inspectRing(buffer: SharedArrayBuffer): RingSnapshot {
     producerWaiting: waiting(shm.W_PRODUCER_WAITING, shm.W_PRODUCER_WAITERS),
     consumerWaiting: waiting(shm.W_CONSUMER_WAITING, shm.W_CONSUMER_WAITERS),
     offsets: { in: shm.W_IN * 4, out: shm.W_OUT * 4, data: header.dataOffset },
+    ...(counter && {
+      counter: {
+        inBase: load(shm.W_IN_BASE) >>> 0,
+        outBase: load(shm.W_OUT_BASE) >>> 0,
+      },
+    }),
     ...(sequence && {
       sequence: {
         producers: header.producers,

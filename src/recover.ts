@@ -11,6 +11,7 @@ import {
   recoverLock,
   recoverSequence,
   type RecoveryResult,
+  repairCounterSlot,
 } from "./_engine/recover.ts";
 import { repairSlot } from "./_engine/recover_unbounded.ts";
 import { RING_MARKS, UNBOUNDED_MARKS } from "./_wait/signal.ts";
@@ -93,7 +94,10 @@ function result(r: RecoveryResult): Recovery {
  * Only for a handle that is dead: one that still runs would find its lock
  * gone and its claims finished under it. A one-producer ring (textbook and
  * counter schemes) needs only the lock: its producer publishes by moving
- * `in`, so an unpublished item was never visible.
+ * `in`, so an unpublished item was never visible. A counter-scheme handle
+ * that died between storing its slot index and its counter is repaired
+ * first: the slot is re-derived from the counter (the ring records the
+ * counter value at which each side's slot last wrapped to 0).
  *
  * @param buffer The ring's SharedArrayBuffer.
  * @param options `handle`: the dead handle's id.
@@ -145,11 +149,10 @@ export function recoverRing(
   const what = "Cannot recover ring";
   const header = readHeader(buffer, what);
   const id = handleOf(options, what);
-  return result(
-    header.scheme === "sequence"
-      ? recoverSequence(header, id)
-      : recoverLock(header.words, id, RING_MARKS),
-  );
+  if (header.scheme === "sequence") return result(recoverSequence(header, id));
+  // Before the lock goes: a replacement reads its side's slot word.
+  if (header.scheme === "counter") repairCounterSlot(header, id);
+  return result(recoverLock(header.words, id, RING_MARKS));
 }
 
 /**

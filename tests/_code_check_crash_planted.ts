@@ -44,6 +44,24 @@ export const PLANTED_RECOVERY: readonly PlantedBug[] = [
     line: "Atomics.wait(",
     property: "hang",
   },
+  {
+    name: "recover-without-slot-repair",
+    kind:
+      "a recovery that leaves a counter-scheme producer's slot word ahead of its counter (it died between the two stores)",
+    find: '  if (header.scheme === "counter") repairCounterSlot(header, id);\n',
+    replace: "",
+    entry: {
+      scenario: "crash-ring",
+      params: { scheme: "counter", slots: 2, items: 2 },
+      search: "pct",
+      executions: 1,
+      victims: [0],
+    },
+    file: "src/recover.ts",
+    // The replacement refuses the pair on attach (`checkOwnSlot`).
+    line: "throw new CorruptedRingError(",
+    property: "exception",
+  },
 ];
 
 if (import.meta.main) {

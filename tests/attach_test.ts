@@ -139,10 +139,14 @@ Deno.test("Producer() and Consumer() refuse a buffer with the wrong magic", () =
 });
 
 Deno.test("Producer() and Consumer() refuse an unsupported layout version", () => {
-  assertBothRefuse(ringWithWord(W_VERSION, 3), RangeError, [
-    "layout version 3 is not supported",
+  assertBothRefuse(ringWithWord(W_VERSION, 9), RangeError, [
+    "layout version 9 is not supported",
   ]);
   assertBothRefuse(ringWithWord(W_VERSION, 0), RangeError, ["version 0"]);
+  // Version 2 had no counter-scheme base words (see `_shm/layout.ts`).
+  assertBothRefuse(ringWithWord(W_VERSION, 2), RangeError, [
+    "layout version 2 is not supported, expected 3",
+  ]);
 });
 
 Deno.test("Producer() and Consumer() refuse a ring whose buffer has the wrong size", () => {

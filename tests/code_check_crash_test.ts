@@ -31,6 +31,32 @@ Deno.test("checkCode() crash exploration: a one-producer ring recovers from a de
   assert.equal(entry.crashPoints, victims[0]!.points + victims[1]!.points);
 });
 
+Deno.test("checkCode() crash exploration: a counter-scheme ring recovers from a death between its slot and counter stores", async () => {
+  // Issue 12: a handle stores its slot index and then its counter, so a
+  // death between the two left them out of step (before the fix the
+  // replacement producer wrote the wrong slot: a data race with the
+  // consumer). Recovery now re-derives the slot from the counter and the
+  // side's base. Three items in two slots make both sides wrap, and the
+  // counters start just below 2^32 so they wrap as int32 as well.
+  const report = await checkCode({
+    crash: true,
+    entries: [{
+      scenario: "crash-ring",
+      params: { scheme: "counter", slots: 2, items: 3, start: 2 ** 32 - 1 },
+      search: "pct",
+      executions: 1,
+    }],
+  });
+  const entry = report.entries[0]!;
+  assert.equal(entry.verdict, "pass", entry.failure?.table);
+  const victims = entry.victims!;
+  assert.deepEqual(victims.map((v) => v.thread), ["P0", "C0"]);
+  for (const victim of victims) {
+    assert.ok(victim.points >= 10, `${victim.thread}: ${victim.points}`);
+    assert.ok(victim.deaths >= victim.points);
+  }
+});
+
 Deno.test("checkCode() crash exploration: a sequence ring recovers from a producer death at every step", async () => {
   // P0 of two producers and two consumers: its claimed, unpublished
   // position is published as a skip, so the consumers move past it.

@@ -275,15 +275,15 @@ Deno.test("Producer() and Consumer() refuse impossible indices when attaching", 
         return sab;
       };
       // Each side checks only its own slot word (the other side's live handle
-      // may be writing its word plainly: reading it was a data race), so a slot
-      // that disagrees with the other side's by one is not caught on attach.
+      // may be writing its word plainly: reading it was a data race), against
+      // its own counter and the counter of its slot's last wrap.
       type Handle = new (sab: SharedArrayBuffer) => { detach(): void };
       const cases: [string, number, number, string, Handle[]][] = [
         ["inSlot out of range", W_IN_SLOT, 5, "inSlot is 5", [Producer]],
         ["inSlot negative", W_IN_SLOT, -1, "inSlot is -1", [Producer]],
         ["outSlot out of range", W_OUT_SLOT, 9, "outSlot is 9", [Consumer]],
-        ["inSlot off by one", W_IN_SLOT, 3, "", []],
-        ["outSlot off by one", W_OUT_SLOT, 1, "", []],
+        ["inSlot off by one", W_IN_SLOT, 3, "inSlot is 3, but in", [Producer]],
+        ["outSlot off by one", W_OUT_SLOT, 1, "put it at 0", [Consumer]],
       ];
       for (const [name, word, value, fragment, refusing] of cases) {
         await t.step(name, () => {

@@ -383,6 +383,8 @@ Deno.test("createRing() accepts the extreme legal options", () => {
     createRing({ slots: 4, scheme: "counter", start: 2 ** 32 - 1 }),
   );
   assert.equal(big.in, 2 ** 32 - 1);
+  // Both slots are 0 at the counters' start.
+  assert.deepEqual(big.counter, { inBase: 2 ** 32 - 1, outBase: 2 ** 32 - 1 });
   assert.equal(
     inspectRing(createRing({ slots: 2, item: { bytes: 65536 } })).stride,
     65536,
@@ -418,6 +420,7 @@ Deno.test("inspectRing() reports every field of a fresh ring", () => {
     producerWaiting: false,
     consumerWaiting: false,
     offsets: { in: W_IN * 4, out: W_OUT * 4, data: snapshot.offsets.data },
+    counter: { inBase: 0, outBase: 0 },
   });
   assert.equal(sab.byteLength, snapshot.offsets.data + 6 * 24);
 });

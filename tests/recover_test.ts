@@ -19,6 +19,14 @@ import {
   UnboundedProducer,
 } from "../mod.ts";
 import { assertThrowsWith, drain, SCHEMES } from "./_helpers.ts";
+import {
+  W_IN,
+  W_IN_BASE,
+  W_IN_SLOT,
+  W_OUT,
+  W_OUT_BASE,
+  W_OUT_SLOT,
+} from "../src/_shm/layout.ts";
 
 const MANY = { producers: "many", consumers: "many" } as const;
 
@@ -52,6 +60,64 @@ Deno.test("recoverRing() releases a dead producer's lock so a replacement contin
     const next = new Producer<number>(sab);
     assert.ok(next.tryPush(3));
     assert.deepEqual(drain(consumer), [1, 2, 3], scheme);
+  }
+});
+
+/**
+ * What a counter-scheme handle leaves when it dies after the plain stores of
+ * a move of `n` and before the `Atomics.store` of its counter (`spsc.ts`):
+ * its slot word moved (and its base, if the slot wrapped), its counter not.
+ */
+function tearMove(sab: SharedArrayBuffer, side: "in" | "out", n: number) {
+  const words = new Int32Array(sab, 0, 48);
+  const [counter, slotWord, base] = side === "in"
+    ? [W_IN, W_IN_SLOT, W_IN_BASE]
+    : [W_OUT, W_OUT_SLOT, W_OUT_BASE];
+  const slots = inspectRing(sab).slots;
+  const slot = words[slotWord]! + n;
+  if (slot >= slots) {
+    words[base] = (words[counter]! + n - (slot - slots)) | 0;
+  }
+  words[slotWord] = slot % slots;
+}
+
+Deno.test("recoverRing() repairs a counter-scheme handle that died between its slot and counter stores", () => {
+  for (const slots of [2, 3, 5]) {
+    for (const start of [0, 2 ** 32 - 2]) {
+      for (let before = 0; before < slots; before++) {
+        for (let n = 1; n <= slots; n++) {
+          const at = `slots ${slots}, start ${start}, ${before} then ${n}`;
+          const values = Array.from({ length: slots }, (_, i) => 10 + i);
+          // Producer: its torn move wrote items it never published.
+          let sab = createRing({
+            slots,
+            item: "int32",
+            scheme: "counter",
+            start,
+          });
+          let consumer = new Consumer<number>(sab);
+          const dead = new Producer<number>(sab);
+          for (let i = 0; i < before; i++) dead.tryPush(i);
+          assert.equal(drain(consumer).length, before, at);
+          tearMove(sab, "in", n);
+          assertThrowsWith(() => new Producer(sab), AlreadyAttachedError);
+          recoverRing(sab, { handle: dead.id });
+          assert.equal(new Producer<number>(sab).pushMany(values), slots, at);
+          assert.deepEqual(drain(consumer), values, at);
+          // Consumer: the items of its torn move are delivered again.
+          sab = createRing({ slots, item: "int32", scheme: "counter", start });
+          const producer = new Producer<number>(sab);
+          const deadConsumer = new Consumer<number>(sab);
+          for (let i = 0; i < before; i++) producer.tryPush(i);
+          assert.equal(drain(deadConsumer).length, before, at);
+          assert.equal(producer.pushMany(values), slots, at);
+          tearMove(sab, "out", n);
+          recoverRing(sab, { handle: deadConsumer.id });
+          consumer = new Consumer<number>(sab);
+          assert.deepEqual(drain(consumer), values, at);
+        }
+      }
+    }
   }
 });
 

@@ -20,6 +20,12 @@ import {
   RECORD_WORDS,
   W_CONSUMER_ATTACHED,
   W_CONSUMER_WAITING,
+  W_IN,
+  W_IN_BASE,
+  W_IN_SLOT,
+  W_OUT,
+  W_OUT_BASE,
+  W_OUT_SLOT,
   W_PRODUCER_ATTACHED,
   W_PRODUCER_WAITING,
 } from "../_shm/layout.ts";
@@ -29,7 +35,7 @@ import {
   RING_MARKS,
   wakeIfWaiting,
 } from "../_wait/signal.ts";
-import { distance, positionLimit } from "../_shm/positions.ts";
+import { distance, positionLimit, slotFromBase } from "../_shm/positions.ts";
 import { CONSUMERS, PRODUCERS, SequenceCore, SKIP } from "./sequence_steps.ts";
 
 /** What a recovery found and did. */
@@ -82,6 +88,32 @@ function wakeAndFinish(words: Int32Array, marks: Marks, role?: Role): void {
     Atomics.notify(words, peer);
   }
   finishClose(words, marks);
+}
+
+/**
+ * Counter scheme: re-derives the slot word of the side whose lock handle
+ * `id` holds (if any) from its counter and base, before the lock is
+ * released. A handle stores its slot word and then its counter, so one that
+ * died between the two left them out of step; only it wrote them, so while
+ * its lock is held nobody else moves them. Returns whether it changed it.
+ */
+export function repairCounterSlot(header: RingHeader, id: number): boolean {
+  const { words, slots } = header;
+  const producer = Atomics.load(words, W_PRODUCER_ATTACHED) === id;
+  if (!producer && Atomics.load(words, W_CONSUMER_ATTACHED) !== id) {
+    return false;
+  }
+  const [counter, base, slotWord] = producer
+    ? [W_IN, W_IN_BASE, W_IN_SLOT]
+    : [W_OUT, W_OUT_BASE, W_OUT_SLOT];
+  const slot = slotFromBase(
+    Atomics.load(words, counter),
+    Atomics.load(words, base),
+    slots,
+  );
+  if (Atomics.load(words, slotWord) === slot) return false;
+  Atomics.store(words, slotWord, slot);
+  return true;
 }
 
 /** Recovers handle `id` of a one-producer ring or an unbounded buffer. */

@@ -15,8 +15,10 @@ import {
   W_CLOSED,
   W_CONSUMER_WAITING,
   W_IN,
+  W_IN_BASE,
   W_IN_SLOT,
   W_OUT,
+  W_OUT_BASE,
   W_OUT_SLOT,
   W_PRODUCER_WAITING,
 } from "../_shm/layout.ts";
@@ -205,8 +207,15 @@ export class SpscProducer<T> extends Waiter
    */
   #publish(n: number, what: string): void {
     const words = this.#words;
-    this.#inSlot = advance(this.#inSlot, n, this.#slots);
+    const slot = this.#inSlot + n;
     this.#in = advance(this.#in, n, this.#limit);
+    if (slot >= this.#slots) {
+      this.#inSlot = slot - this.#slots;
+      // Once per lap, before `in` moves: the `in` at which the slot was 0,
+      // so the slot follows from `in` alone even if this thread dies
+      // between the two stores below (see `recover.ts`).
+      words[W_IN_BASE] = (this.#in - this.#inSlot) | 0;
+    } else this.#inSlot = slot;
     // A plain store: the Atomics.store of `in` just below publishes it, as it
     // publishes the slots' contents (the textbook scheme's is `in` itself).
     words[W_IN_SLOT] = this.#inSlot;
@@ -357,8 +366,13 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
   /** Releases `n` read slots by advancing `out`, then wakes a sleeping producer. */
   #release(n: number): void {
     const words = this.#words;
-    this.#outSlot = advance(this.#outSlot, n, this.#slots);
+    const slot = this.#outSlot + n;
     this.#out = advance(this.#out, n, this.#limit);
+    if (slot >= this.#slots) {
+      this.#outSlot = slot - this.#slots;
+      // Once per lap, before `out` moves (see #publish).
+      words[W_OUT_BASE] = (this.#out - this.#outSlot) | 0;
+    } else this.#outSlot = slot;
     // A plain store: the Atomics.store of `out` just below publishes it.
     words[W_OUT_SLOT] = this.#outSlot;
     // The releasing store: the slot was read before it, so the producer may

@@ -8,7 +8,12 @@ import {
   type ItemLayout,
   readDescriptor,
 } from "./item_layout.ts";
-import { checkCount, checkSlot, positionsOf } from "./positions.ts";
+import {
+  checkCount,
+  checkSlot,
+  positionsOf,
+  slotFromBase,
+} from "./positions.ts";
 import * as shm from "./layout.ts";
 
 /**
@@ -232,9 +237,10 @@ export function checkIndices(header: RingHeader, what: string): void {
 
 /**
  * Counter scheme: checks the physical slot word of the side `role` attaches
- * to, once it holds that side's lock. The side's previous handle wrote it
- * before it let go of the lock, and nobody else writes it, so reading it is
- * no race. The other side's slot word is never read here: its live handle
+ * to, once it holds that side's lock: in range, and where the side's counter
+ * and base put it. The side's previous handle wrote these words before it
+ * let go of the lock, and nobody else writes them, so reading them is no
+ * race. The other side's slot word is never read here: its live handle
  * may be writing it (that was a mixed data race, found by checkCode).
  */
 export function checkOwnSlot(
@@ -243,7 +249,22 @@ export function checkOwnSlot(
   what: string,
 ): void {
   if (header.scheme !== "counter") return;
-  const word = role === "producer" ? shm.W_IN_SLOT : shm.W_OUT_SLOT;
-  const name = role === "producer" ? "inSlot" : "outSlot";
-  checkSlot(Atomics.load(header.words, word), header.slots, name, what);
+  const { words, slots } = header;
+  const [word, counter, base, name, counterName] = role === "producer"
+    ? [shm.W_IN_SLOT, shm.W_IN, shm.W_IN_BASE, "inSlot", "in"]
+    : [shm.W_OUT_SLOT, shm.W_OUT, shm.W_OUT_BASE, "outSlot", "out"];
+  const slot = Atomics.load(words, word);
+  checkSlot(slot, slots, name, what);
+  const value = Atomics.load(words, counter);
+  const wrapped = Atomics.load(words, base);
+  const expected = slotFromBase(value, wrapped, slots);
+  if (slot !== expected) {
+    throw new CorruptedRingError(
+      `${what}: ring is corrupted: ${name} is ${slot}, but ${counterName} ${
+        value >>> 0
+      } and the ${counterName} of its last wrap ${
+        wrapped >>> 0
+      } put it at ${expected}`,
+    );
+  }
 }

@@ -16,7 +16,7 @@
 /** "RPRG" in little-endian ASCII: marks a buffer as a ring. */
 export const MAGIC = 0x47525052;
 /** Bumped whenever the layout below changes incompatibly. */
-export const LAYOUT_VERSION = 2;
+export const LAYOUT_VERSION = 3;
 
 export const W_MAGIC = 0;
 export const W_VERSION = 1;
@@ -71,6 +71,13 @@ export const W_IN = 16;
 /** Physical slot of `in` (counter scheme); equal to `in` in the textbook scheme. */
 export const W_IN_SLOT = 17;
 /**
+ * Counter scheme: the value of `in` at which `inSlot` last wrapped to 0,
+ * written plainly by the producer before the `in` store that publishes the
+ * wrap. The slot is `(in - inBase) mod BUFFER_SIZE` even in a torn pair (a
+ * producer dead between its stores), so recovery can re-derive `inSlot`.
+ */
+export const W_IN_BASE = 20;
+/**
  * Set by a consumer about to sleep because the ring looked empty. Sequence
  * scheme: the consumers' futex word, an odd epoch bumped by 2 on each wake.
  */
@@ -82,6 +89,8 @@ export const W_CONSUMER_WAITERS = 19;
 export const W_OUT = 32;
 /** Physical slot of `out` (counter scheme); equal to `out` in the textbook scheme. */
 export const W_OUT_SLOT = 33;
+/** Counter scheme: the value of `out` at which `outSlot` last wrapped to 0. */
+export const W_OUT_BASE = 36;
 /**
  * Set by a producer about to sleep because the ring looked full. Sequence
  * scheme: the producers' futex word, like W_CONSUMER_WAITING.

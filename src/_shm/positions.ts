@@ -140,6 +140,22 @@ export function used(inValue: number, outValue: number, limit: number): number {
   return d < 0 ? d + limit : d;
 }
 
+/**
+ * Counter scheme: the physical slot of `counter`, given `base`, the counter
+ * value at which that side's slot last wrapped to 0. Their int32 difference
+ * lies in [0, BUFFER_SIZE), or in [-BUFFER_SIZE, 0) when a handle died after
+ * storing a new base and before its counter (a move is at most BUFFER_SIZE):
+ * both give the slot of `counter`.
+ */
+export function slotFromBase(
+  counter: number,
+  base: number,
+  slots: number,
+): number {
+  const d = (counter - base) | 0;
+  return ((d % slots) + slots) % slots;
+}
+
 /** Position (or slot) `p` moved `n` on, wrapping at `limit`. */
 export function advance(p: number, n: number, limit: number): number {
   const q = (p + n) | 0;
