@@ -92,6 +92,39 @@ export function stepCheck(
   };
 }
 
+/**
+ * Records one pop of `item` by the thread `by` and checks it: no item popped
+ * twice (across threads), and per producer (item = 10 × producer + k) in
+ * order within this thread (`last`). Shared by the history check and the
+ * crash check.
+ */
+export function popFailure(
+  item: number,
+  by: string,
+  seen: {
+    readonly popped: Map<number, string>;
+    readonly last: Map<number, number>;
+  },
+): CheckFailure | null {
+  const { popped, last } = seen;
+  if (popped.has(item)) {
+    return {
+      property: "no-duplicate",
+      message: `${item} was popped twice (by ${popped.get(item)} and ${by})`,
+    };
+  }
+  popped.set(item, by);
+  const p = Math.floor((item - 1) / 10);
+  if ((last.get(p) ?? -Infinity) > item) {
+    return {
+      property: "fifo",
+      message: `${by} popped ${item} after ${last.get(p)}`,
+    };
+  }
+  last.set(p, item);
+  return null;
+}
+
 /** The history check at the end of an execution. */
 export function historyCheck(
   ring: RingModule,
@@ -125,24 +158,8 @@ export function historyCheck(
       if (event.op === "push-closed") refused.add(event.item);
       if (event.op === "drained") drainedBy = names[t]!;
       if (event.op !== "pop") continue;
-      const item = event.item;
-      if (popped.has(item)) {
-        return {
-          property: "no-duplicate",
-          message: `${item} was popped twice (by ${popped.get(item)} and ${
-            names[t]
-          })`,
-        };
-      }
-      popped.set(item, names[t]!);
-      const p = Math.floor((item - 1) / 10);
-      if ((last.get(p) ?? -Infinity) > item) {
-        return {
-          property: "fifo",
-          message: `${names[t]} popped ${item} after ${last.get(p)}`,
-        };
-      }
-      last.set(p, item);
+      const failure = popFailure(event.item, names[t]!, { popped, last });
+      if (failure !== null) return failure;
     }
   }
   for (const [item, by] of popped) {

@@ -20,7 +20,7 @@ import {
   type Step,
   type ThreadView,
 } from "./controller.ts";
-import { stepCheck } from "./checks.ts";
+import { popFailure, stepCheck } from "./checks.ts";
 import { RaceDetector } from "./races.ts";
 import { Search, type SearchMode } from "./search.ts";
 import type { CodeEvent, CodeScenario, RingModule } from "./scenario_types.ts";
@@ -203,24 +203,8 @@ export function crashHistoryCheck(
     for (const event of events) {
       if (event.op === "push" && event.ok) pushed.add(event.item);
       if (event.op !== "pop") continue;
-      const item = event.item;
-      if (popped.has(item)) {
-        return {
-          property: "no-duplicate",
-          message: `${item} was popped twice (by ${popped.get(item)} and ${
-            names[t]
-          })`,
-        };
-      }
-      popped.set(item, names[t]!);
-      const p = Math.floor((item - 1) / 10);
-      if ((last.get(p) ?? -Infinity) > item) {
-        return {
-          property: "fifo",
-          message: `${names[t]} popped ${item} after ${last.get(p)}`,
-        };
-      }
-      last.set(p, item);
+      const failure = popFailure(event.item, names[t]!, { popped, last });
+      if (failure !== null) return failure;
     }
   }
   for (const [item, by] of popped) {
