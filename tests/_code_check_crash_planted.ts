@@ -5,7 +5,7 @@
 // tests/code_check_crash_test.ts (the copy needs --allow-write). Prints one
 // JSON line per bug.
 import { checkCode } from "../model/mod.ts";
-import { plant, type PlantedBug } from "./_code_check_planted.ts";
+import { namedLines, plant, type PlantedBug } from "./_code_check_planted.ts";
 
 /** The planted recovery bugs. */
 export const PLANTED_RECOVERY: readonly PlantedBug[] = [
@@ -81,17 +81,7 @@ if (import.meta.main) {
     });
     const entry = report.entries[0]!;
     const failure = entry.failure;
-    const lines: string[] = [];
-    for (
-      const match of (failure?.message ?? "").matchAll(
-        /src\/([\w/]+\.ts):(\d+)/g,
-      )
-    ) {
-      const text = await Deno.readTextFile(
-        `${mod.replace(/mod\.ts$/, "")}src/${match[1]}`,
-      );
-      lines.push(text.split("\n")[Number(match[2]) - 1]!.trim());
-    }
+    const lines = await namedLines(failure?.message ?? "", mod);
     console.log(JSON.stringify({
       name,
       matches,

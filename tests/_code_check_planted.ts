@@ -204,6 +204,24 @@ export async function plant(
   return { mod: `${dir}/mod.ts`, file: patched, matches };
 }
 
+/**
+ * The source lines a failure message names (`src/…/x.ts:123`), read from the
+ * patched copy whose `mod.ts` is at `mod`.
+ */
+export async function namedLines(
+  message: string,
+  mod: string,
+): Promise<string[]> {
+  const lines: string[] = [];
+  for (const match of message.matchAll(/src\/([\w/]+\.ts):(\d+)/g)) {
+    const text = await Deno.readTextFile(
+      `${mod.replace(/mod\.ts$/, "")}src/${match[1]}`,
+    );
+    lines.push(text.split("\n")[Number(match[2]) - 1]!.trim());
+  }
+  return lines;
+}
+
 if (import.meta.main) {
   const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
   const names = Deno.args.length > 0 ? Deno.args : PLANTED.map((b) => b.name);
@@ -218,18 +236,7 @@ if (import.meta.main) {
     });
     const entry = report.entries[0]!;
     const failure = entry.failure;
-    // The source lines the failure names, read from the patched copy.
-    const lines: string[] = [];
-    for (
-      const match of (failure?.message ?? "").matchAll(
-        /src\/([\w/]+\.ts):(\d+)/g,
-      )
-    ) {
-      const text = await Deno.readTextFile(
-        `${mod.replace(/mod\.ts$/, "")}src/${match[1]}`,
-      );
-      lines.push(text.split("\n")[Number(match[2]) - 1]!.trim());
-    }
+    const lines = await namedLines(failure?.message ?? "", mod);
     // A bug refinement catches: what the other checks make of it.
     const without = bug.property === "refinement"
       ? (await checkCode({
