@@ -40,7 +40,6 @@ const Z3_SCRIPT = "/z3-built.js";
 function loadZ3Script(): void {
   // z3-solver's browser entry reads `global.initZ3`.
   scope.global = globalThis;
-  guardFinalizers();
   scope.importScripts(Z3_SCRIPT);
   const factory = scope.initZ3;
   if (factory === undefined) {
@@ -53,67 +52,12 @@ function loadZ3Script(): void {
     const module = await factory({
       ...overrides,
       mainScriptUrlOrBlob: Z3_SCRIPT,
-    }) as Z3Module;
-    countCalls(module);
+    });
     scope.postMessage({
       kind: "z3-loaded",
       seconds: (performance.now() - started) / 1000,
     });
     return module;
-  };
-}
-
-/** The part of Z3's Emscripten module this Worker wraps. */
-interface Z3Module {
-  /** Runs `f` (a C function) on one of Z3's threads; resolves when it is done. */
-  async_call(f: unknown, ...args: unknown[]): Promise<unknown>;
-}
-
-/** Z3 calls running on Z3's threads now. */
-let running = 0;
-/** Reference-count decrements held back while a call runs. */
-const deferred: (() => void)[] = [];
-
-/**
- * Holds back z3-solver's reference-count decrements while a call runs on
- * one of Z3's threads. Its high-level API decrements the counts of
- * collected JavaScript objects (a FinalizationRegistry) on this thread, and
- * Z3's WebAssembly build is single-threaded inside (it refuses
- * `Z3_enable_concurrent_dec_ref`): a decrement during a query races with
- * the solver on the same context. Without this guard a stress run in
- * Chromium had a query stall to its timeout and then Z3 crash ("memory
- * access out of bounds" in a thread); with it, none (docs/teaching.md).
- */
-function guardFinalizers(): void {
-  const Native = FinalizationRegistry;
-  class Deferred<T> extends Native<T> {
-    constructor(cleanup: (held: T) => void) {
-      super((held) => {
-        if (running === 0) cleanup(held);
-        else deferred.push(() => cleanup(held));
-      });
-    }
-  }
-  (globalThis as { FinalizationRegistry: unknown }).FinalizationRegistry =
-    Deferred;
-}
-
-function countCalls(module: Z3Module): void {
-  const call = module.async_call;
-  const done = () => {
-    running--;
-    while (running === 0 && deferred.length > 0) deferred.shift()!();
-  };
-  module.async_call = (f, ...args) => {
-    running++;
-    let result: Promise<unknown>;
-    try {
-      result = call(f, ...args);
-    } catch (error) {
-      done();
-      throw error;
-    }
-    return result.finally(done);
   };
 }
 
