@@ -1,13 +1,15 @@
 // Copyright 2025 the ringproof authors. MIT license.
 /**
- * The explorer on Workers: a level-synchronous parallel breadth-first search
- * whose visited set lives in SharedArrayBuffers, shared by every Worker.
+ * The explorer on Workers: a partitioned, level-synchronous parallel
+ * breadth-first search.
  *
- * Each BFS level is split between the Workers in chunks; a new state is
- * stored with one lock-free compareExchange of an empty hash-table slot; the
- * Workers meet at a barrier after each level, so every state is found at its
- * BFS depth and counterexamples stay shortest. A Worker cannot receive a
- * model (functions do not cross `postMessage`), so the model is named by a
+ * Each Worker owns the states whose hash picks it and keeps them in its own
+ * visited set (the single-thread explorer's, with no atomics); a successor
+ * another Worker owns is queued for it in a SharedArrayBuffer and stored by
+ * its owner after the level's barrier. The Workers meet at a barrier after
+ * each BFS level, so every state is found at its BFS depth and
+ * counterexamples stay shortest. A Worker cannot receive a model (functions
+ * do not cross `postMessage`), so the model is named by a
  * {@linkcode ModelSource}: a module, an exported factory and its arguments.
  *
  * @module
@@ -16,28 +18,21 @@
 import type { BufferOptions } from "./bounded_buffer.ts";
 import type { PackedModel, Progress, Report, Step } from "./types.ts";
 import { checkMaskOf, namesOf, replayPath } from "./_explore/replay.ts";
-import { checkNew, type SearchPlan } from "./_explore/parallel_search.ts";
+import type { Found, Outcome, SearchPlan } from "./_explore/parallel_search.ts";
 import { loadPackedModel, positive } from "./_explore/parallel_model.ts";
 import type { WorkerReply, WorkerTask } from "./_explore/parallel_protocol.ts";
 import {
   allocate,
-  BLOCK,
-  COUNT,
-  DEADLOCK,
-  FACTS,
   FAILED,
+  FRONTIER,
   GEN,
-  HEAD,
   INCOMPLETE,
   LEVEL,
-  LEVEL_END,
-  MAX_INDICES,
-  NONE,
-  SharedStore,
+  type SharedBuffers,
+  STATES,
   STOP,
-  VIOLATION,
-  VIOLATION_MASK,
-} from "./_explore/shared_store.ts";
+} from "./_explore/parallel_control.ts";
+import { PAGE_BITS } from "./_explore/visited.ts";
 
 /**
  * Where each Worker finds the model: the URL of an ES module, the name of the
@@ -117,7 +112,7 @@ const WORKER = new URL("./_explore/parallel_worker.ts", import.meta.url);
 /** Each pool's task runner, for {@linkcode exploreParallel} only. */
 const RUNNERS = new WeakMap<
   ExplorerPool,
-  (task: WorkerTask) => Promise<WorkerReply[]>
+  (task: Omit<WorkerTask, "worker">) => Promise<WorkerReply[]>
 >();
 
 /**
@@ -171,7 +166,7 @@ export class ExplorerPool {
   }
 
   /** Runs one search's task on every Worker; returns their replies. */
-  async #run(task: WorkerTask): Promise<WorkerReply[]> {
+  async #run(task: Omit<WorkerTask, "worker">): Promise<WorkerReply[]> {
     if (this.#busy) {
       throw new Error(
         "Cannot explore in parallel: the pool is already running a search",
@@ -183,7 +178,9 @@ export class ExplorerPool {
       const failed = ready.find((reply) => reply.type === "error");
       if (failed !== undefined) return [failed];
       const done = this.#workers.map(next);
-      for (const worker of this.#workers) worker.postMessage(task);
+      this.#workers.forEach((worker, i) =>
+        worker.postMessage({ ...task, worker: i })
+      );
       return await Promise.all(done);
     } finally {
       this.#busy = false;
@@ -208,9 +205,9 @@ function next(worker: Worker): Promise<WorkerReply> {
  *
  * The verdict, the state and transition counts of a full search, and the
  * length of the counterexample and of each fact's witness are those of
- * `explore()` (BFS, no reduction). When one BFS level holds both a deadlocked
- * state and a step to a violating state, the deadlock (the shorter
- * counterexample) is reported. Which of several equally short
+ * `explore()` (BFS, no reduction). When the search finds both a deadlocked
+ * state at level L and a violating state at level L + 1, the deadlock (the
+ * shorter counterexample) is reported. Which of several equally short
  * counterexamples is returned may differ from run to run. Partial-order
  * reduction and depth-first order are not offered here.
  *
@@ -242,117 +239,122 @@ export async function exploreParallel<S, A>(
     "workers",
     options.workers ?? Math.max(1, navigator.hardwareConcurrency ?? 1),
   );
-  const maxStates = Math.min(
-    positive("maxStates", options.maxStates ?? MAX_INDICES),
-    MAX_INDICES,
-  );
+  const maxStates = options.maxStates === undefined
+    ? Number.MAX_SAFE_INTEGER
+    : positive("maxStates", options.maxStates);
   const started = performance.now();
   const pm = await loadPackedModel(source) as PackedModel<S, A>;
   const checkMask = checkMaskOf(pm.invariantNames, options.ignore ?? []);
   const symmetry = (options.symmetry ?? false) && pm.canonicalize !== undefined;
   const canonicalize = symmetry ? pm.canonicalize!.bind(pm) : undefined;
+  const buffers = allocate(workers);
+  const plan: SearchPlan = { workers, checkMask, symmetry, maxStates };
+  const outcomes = await runWorkers(source, buffers, plan, options);
+  const ctl = new Int32Array(buffers.control);
   const words = pm.words;
-  const facts = pm.factNames.length;
-  const buffers = allocate(
-    words,
-    facts,
-    Math.min(MAX_INDICES, maxStates + (maxStates >>> 3) + 64 * BLOCK),
-  );
-  const store = new SharedStore(words, buffers);
-  const ctl = store.ctl;
-  const plan: SearchPlan = { workers, checkMask, symmetry, maxStates, words };
-
-  // The roots are level 0, stored here before the Workers start.
-  const roots = pm.initial().slice();
-  const rootCount = roots.length / words;
-  store.reserve(rootCount + BLOCK);
-  for (let at = 0; at < roots.length; at += words) {
-    if (canonicalize !== undefined) canonicalize(roots, at);
-    const index = store.insert(roots, at, -1);
-    if (index >= 0) checkNew(pm, store, plan, roots, at, index);
-    if (Atomics.load(ctl, STOP) !== NONE) break;
-  }
-  store.release();
-  const count = Atomics.load(ctl, COUNT);
-  store.reserve(count + rootCount * pm.maxSuccessors + workers * BLOCK);
-  Atomics.store(ctl, LEVEL_END, count);
-  Atomics.store(ctl, HEAD, 0);
-
-  let transitions = 0;
-  const searched = Atomics.load(ctl, STOP) === NONE;
-  if (searched) {
-    transitions = await runWorkers(source, buffers, plan, options, store);
-    store.refresh(); // the Workers grew the arena
-  }
-  const deadlock = Atomics.load(ctl, DEADLOCK);
-  const violation = Atomics.load(ctl, VIOLATION);
-  const level = Atomics.load(ctl, LEVEL);
-  const states = store.states;
-  const seconds = (performance.now() - started) / 1000;
-  const trace = (index: number): Step<S, A>[] => {
+  const stride = words + 1; // a PackedStore entry: words, parent
+  const mask = (1 << PAGE_BITS) - 1;
+  const entry = (id: number) => {
+    const outcome = outcomes[id % workers]!;
+    const local = Math.floor(id / workers);
+    return {
+      page: outcome.pages[local >>> PAGE_BITS]!,
+      at: (local & mask) * stride,
+    };
+  };
+  const trace = (id: number): Step<S, A>[] => {
     const path: Int32Array[] = [];
-    for (let i = index; i >= 0; i = store.parent(i)) {
-      const at = i * store.stride;
-      path.push(store.arena.slice(at, at + words));
+    for (let i = id; i >= 0;) {
+      const { page, at } = entry(i);
+      path.push(page.slice(at, at + words));
+      i = page[at + words]!;
     }
     return replayPath(pm, path.reverse(), canonicalize);
   };
+
+  let states = 0;
+  let transitions = 0;
+  let depth = 0;
+  let bytes = 0;
+  for (const outcome of outcomes) {
+    states += outcome.states;
+    transitions += outcome.transitions;
+    depth = Math.max(depth, outcome.depth);
+    bytes += outcome.bytes;
+  }
+  for (const queue of buffers.queues) bytes += queue.byteLength;
+  // The shortest counterexample: a deadlock at level L has L + 1 states, a
+  // violation at level L too; on a tie the violation, which explore() finds
+  // while expanding level L - 1, before it expands level L.
+  const deadlock = shallowest(outcomes.map((outcome) => outcome.deadlock));
+  const violation = shallowest(outcomes.map((outcome) => outcome.violation));
+  const failure = deadlock !== null &&
+      (violation === null || deadlock.level < violation.level)
+    ? deadlock
+    : violation;
+  const seconds = (performance.now() - started) / 1000;
   const report: ParallelReport<S, A> = {
-    verdict: deadlock >= 0
+    verdict: failure === null
+      ? Atomics.load(ctl, STOP) === INCOMPLETE ? "incomplete" : "pass"
+      : failure === deadlock
       ? "deadlock"
-      : violation >= 0
-      ? "violation"
-      : Atomics.load(ctl, STOP) === INCOMPLETE
-      ? "incomplete"
-      : "pass",
+      : "violation",
     states,
     transitions,
-    // A violation found while expanding level L is at depth L + 1, unless
-    // a root violates (the Workers never ran).
-    depth: deadlock < 0 && violation >= 0 && searched ? level + 1 : level,
+    depth: failure === null ? depth : failure.level,
     seconds,
     statesPerSecond: seconds > 0 ? states / seconds : states,
-    bytesPerState: store.bytesPerState(),
+    bytesPerState: states === 0 ? 0 : bytes / states,
     order: "bfs",
     symmetry,
     reduction: "none",
     facts: pm.factNames.map((name, i) => {
-      const at = Atomics.load(ctl, FACTS + i);
-      return at < 0
+      const found = shallowest(outcomes.map((outcome) => outcome.facts[i]!));
+      // After a failure at level L every state up to level L is stored;
+      // deeper ones only in part (explore() would not have got there).
+      return found === null || found.level > (failure?.level ?? Infinity)
         ? { name, witnessed: false }
-        : { name, witnessed: true, witness: trace(at) };
+        : { name, witnessed: true, witness: trace(found.id) };
     }),
     workers,
   };
-  if (deadlock >= 0 || violation >= 0) {
-    const violated = deadlock >= 0
+  if (failure !== null) {
+    const violated = failure === deadlock
       ? ["deadlock-free"]
-      : namesOf(pm.invariantNames, Atomics.load(ctl, VIOLATION_MASK));
+      : namesOf(pm.invariantNames, violation!.mask);
     report.invariant = violated[0]!;
     report.violated = violated;
-    report.counterexample = trace(deadlock >= 0 ? deadlock : violation);
+    report.counterexample = trace(failure.id);
   }
   return report;
 }
 
+/** The state found at the smallest level, or null. */
+function shallowest<T extends Found>(found: readonly (T | null)[]): T | null {
+  let best: T | null = null;
+  for (const f of found) {
+    if (f !== null && (best === null || f.level < best.level)) best = f;
+  }
+  return best;
+}
+
 async function runWorkers(
   source: ModelSource,
-  buffers: WorkerTask["buffers"],
+  buffers: SharedBuffers,
   plan: SearchPlan,
   options: ParallelOptions,
-  store: SharedStore,
-): Promise<number> {
-  const ctl = store.ctl;
+): Promise<Outcome[]> {
+  const ctl = new Int32Array(buffers.control);
   const pool = options.pool ?? new ExplorerPool(plan.workers);
   const started = performance.now();
   const onProgress = options.onProgress;
   const timer = onProgress === undefined ? undefined : setInterval(() => {
     const seconds = (performance.now() - started) / 1000;
-    const states = store.states;
+    const states = Atomics.load(ctl, STATES);
     onProgress({
       states,
       transitions: 0,
-      frontier: Math.max(0, Atomics.load(ctl, 0) - Atomics.load(ctl, HEAD)),
+      frontier: Atomics.load(ctl, FRONTIER),
       depth: Atomics.load(ctl, LEVEL),
       seconds,
       statesPerSecond: seconds > 0 ? states / seconds : 0,
@@ -361,14 +363,21 @@ async function runWorkers(
   try {
     const plain = { ...source, args: source.args ?? [] };
     const replies = await RUNNERS.get(pool)!({ source: plain, buffers, plan });
-    let transitions = 0;
-    for (const reply of replies) {
-      if (reply.type === "error") {
-        throw new Error(`Cannot explore in parallel: ${reply.message}`);
-      }
-      if (reply.type === "done") transitions += reply.transitions;
+    const outcomes: Outcome[] = [];
+    // The Worker that failed first says why; the others only that it did.
+    const errors = replies.flatMap((reply) =>
+      reply.type === "error" ? [reply.message] : []
+    ).sort((a, b) =>
+      Number(a.includes("another Worker failed")) -
+      Number(b.includes("another Worker failed"))
+    );
+    if (errors.length > 0) {
+      throw new Error(`Cannot explore in parallel: ${errors[0]}`);
     }
-    return transitions;
+    for (const reply of replies) {
+      if (reply.type === "done") outcomes.push(reply.outcome);
+    }
+    return outcomes;
   } catch (error) {
     Atomics.store(ctl, STOP, FAILED);
     Atomics.notify(ctl, GEN);

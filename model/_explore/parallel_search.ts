@@ -1,201 +1,248 @@
 // Copyright 2025 the ringproof authors. MIT license.
-// One Worker's share of the level-synchronous parallel BFS: claim chunks of
-// the current level, expand them into the shared visited set, meet the other
-// Workers at the barrier; the last to arrive sets the next level up.
+// One Worker's part of the partitioned, level-synchronous parallel BFS. The
+// Worker keeps the states it owns in its own PackedStore (the single-thread
+// explorer's visited set: no atomics, no shared cache lines), expands its part
+// of each level, stores the successors it owns at once and queues the others
+// for their owners; after the level's barrier it stores what the others
+// queued for it. Every state is thus stored at its BFS depth.
 
 import type { PackedModel } from "../types.ts";
+import { hashWords, PackedStore } from "./visited.ts";
 import {
-  ARRIVED,
-  BLOCK,
-  DEADLOCK,
-  FACTS,
-  FAILED,
+  barrier,
+  decide,
   FINISHED,
   FOUND,
-  GEN,
-  HEAD,
-  HOLE,
-  INCOMPLETE,
-  LEVEL,
-  LEVEL_END,
-  LEVEL_START,
-  NONE,
-  type SharedStore,
+  growQueue,
+  ownerOf,
+  publish,
+  queueIndex,
+  queueLength,
+  type SharedBuffers,
   STOP,
-  VIOLATION,
-  VIOLATION_MASK,
-} from "./shared_store.ts";
+} from "./parallel_control.ts";
 
-/** States a Worker claims at a time. */
-const CHUNK = 64;
-
-/** What a Worker's search is told besides the model and the store. */
+/** What every Worker of a search is told besides the model. */
 export interface SearchPlan {
   readonly workers: number;
   /** Bit mask of the invariants to check. */
   readonly checkMask: number;
   readonly symmetry: boolean;
   readonly maxStates: number;
-  /** Words per packed state. */
-  readonly words: number;
+}
+
+/** A state a Worker found: its BFS level and its global id (`local * workers + worker`). */
+export interface Found {
+  readonly level: number;
+  readonly id: number;
+}
+
+/** What a Worker reports at the end of a search. */
+export interface Outcome {
+  readonly transitions: number;
+  /** States it stored (it owns them). */
+  readonly states: number;
+  /** The deepest level it stored a state at. */
+  readonly depth: number;
+  /** Its first (shallowest) deadlocked state. */
+  readonly deadlock: Found | null;
+  /** Its first (shallowest) violating state, and the invariants it breaks. */
+  readonly violation: (Found & { readonly mask: number }) | null;
+  /** Per fact, its shallowest witness. */
+  readonly facts: readonly (Found | null)[];
+  /** Bytes its visited set holds (keys, parents, table). */
+  readonly bytes: number;
+  /** Its visited set's pages, for the parent to rebuild traces. */
+  readonly pages: readonly Int32Array[];
 }
 
 /**
- * Checks a newly stored state: invariants (a violation stops the search at
- * the end of this level), facts, the state limit. Used by the Workers and,
- * for the roots, by the parent.
+ * Runs Worker `worker`'s part of the search until every Worker is finished;
+ * returns what it found. Throws when another Worker failed.
  */
-export function checkNew<S, A>(
+export function searchPartition<S, A>(
   pm: PackedModel<S, A>,
-  store: SharedStore,
+  buffers: SharedBuffers,
   plan: SearchPlan,
-  src: Int32Array,
-  offset: number,
-  index: number,
-): void {
-  const ctl = store.ctl;
-  const bad = pm.violations(src, offset) & plan.checkMask;
-  if (bad !== 0) {
-    if (Atomics.compareExchange(ctl, VIOLATION, -1, index) === -1) {
-      Atomics.store(ctl, VIOLATION_MASK, bad);
-    }
-    Atomics.compareExchange(ctl, STOP, NONE, FOUND);
-    return;
-  }
-  const facts = pm.factNames.length;
-  if (facts > 0) {
-    const hit = pm.facts(src, offset);
-    for (let i = 0; hit !== 0 && i < facts; i++) {
-      if ((hit >>> i) & 1 && Atomics.load(ctl, FACTS + i) === -1) {
-        Atomics.compareExchange(ctl, FACTS + i, -1, index);
-      }
-    }
-  }
-}
-
-/**
- * Sets the next level up, or finishes the search; called by the last Worker
- * to reach the barrier, while the others wait.
- */
-function nextLevel<S, A>(
-  pm: PackedModel<S, A>,
-  store: SharedStore,
-  plan: SearchPlan,
-): void {
-  const ctl = store.ctl;
-  // The state limit is checked here, where the count is exact.
-  if (store.states >= plan.maxStates) {
-    Atomics.compareExchange(ctl, STOP, NONE, INCOMPLETE);
-  }
-  const stop = Atomics.load(ctl, STOP);
-  const end = Atomics.load(ctl, LEVEL_END);
-  const count = Atomics.load(ctl, 0);
-  if (
-    stop !== NONE || Atomics.load(ctl, DEADLOCK) >= 0 ||
-    Atomics.load(ctl, VIOLATION) >= 0 || count === end
-  ) {
-    Atomics.store(ctl, FINISHED, 1);
-    return;
-  }
-  // Every successor of the next level takes at most one index, and each
-  // Worker's last block may be partly unused.
-  store.reserve(
-    count + (count - end) * pm.maxSuccessors + plan.workers * BLOCK,
-  );
-  Atomics.store(ctl, LEVEL_START, end);
-  Atomics.store(ctl, LEVEL_END, count);
-  Atomics.store(ctl, HEAD, end);
-  Atomics.add(ctl, LEVEL, 1);
-}
-
-/** Waits for every Worker; the last one runs `last` before releasing them. */
-function barrier(ctl: Int32Array, workers: number, last: () => void): void {
-  const gen = Atomics.load(ctl, GEN);
-  if (Atomics.add(ctl, ARRIVED, 1) === workers - 1) {
-    try {
-      last();
-    } catch (error) {
-      Atomics.store(ctl, STOP, FAILED);
-      Atomics.store(ctl, FINISHED, 1);
-      throw error;
-    } finally {
-      Atomics.store(ctl, ARRIVED, 0);
-      Atomics.add(ctl, GEN, 1);
-      Atomics.notify(ctl, GEN);
-    }
-    return;
-  }
-  // A short spin first: levels are often short, and a futex sleep is slow.
-  for (let i = 0; i < 2000; i++) {
-    if (Atomics.load(ctl, GEN) !== gen) return;
-  }
-  while (Atomics.load(ctl, GEN) === gen) {
-    // A Worker that failed never arrives: give up rather than wait forever.
-    if (Atomics.load(ctl, STOP) === FAILED) return;
-    Atomics.wait(ctl, GEN, gen, 100);
-  }
-}
-
-/**
- * Runs this Worker's part of the search until it is finished; returns the
- * transitions it generated.
- */
-export function searchLevels<S, A>(
-  pm: PackedModel<S, A>,
-  store: SharedStore,
-  plan: SearchPlan,
-): number {
-  const ctl = store.ctl;
+  worker: number,
+): Outcome {
+  const workers = plan.workers;
+  const ctl = new Int32Array(buffers.control);
   const words = pm.words;
-  const stride = store.stride;
-  const current = new Int32Array(words);
+  const qstride = words + 2; // words, parent id, hash
+  const store = new PackedStore(words);
   const succ = new Int32Array(pm.maxSuccessors * words);
   const acts = new Int32Array(pm.maxSuccessors);
   const canonicalize = plan.symmetry && pm.canonicalize !== undefined
     ? pm.canonicalize.bind(pm)
     : undefined;
+  const checkMask = plan.checkMask;
+  const factCount = pm.factNames.length;
+  const facts: (Found | null)[] = Array.from({ length: factCount }, () => null);
+  let pendingFacts = (1 << factCount) - 1;
+  // Global ids must fit the Int32 parent words.
+  const maxLocal = Math.floor(0x7fffffff / workers);
   let transitions = 0;
-  for (;;) {
-    store.refresh();
-    const arena = store.arena;
-    const end = Atomics.load(ctl, LEVEL_END);
-    for (;;) {
-      const from = Atomics.add(ctl, HEAD, CHUNK);
-      if (from >= end) break;
-      const to = Math.min(from + CHUNK, end);
-      // After a violation the level is still expanded, without storing
-      // anything, so a deadlock in it is found whichever Worker is first.
-      const storing = Atomics.load(ctl, STOP) === NONE;
-      if (Atomics.load(ctl, STOP) > FOUND) break;
-      for (let i = from; i < to; i++) {
-        const at = i * stride;
-        if (arena[at + words] === HOLE) continue;
-        for (let w = 0; w < words; w++) current[w] = arena[at + w]!;
-        const n = pm.successors(current, 0, succ, acts);
+  let depth = 0;
+  let deadlock: Found | null = null;
+  let violation: Outcome["violation"] = null;
+
+  // Checks a newly stored state of `level`. After the first violation, only
+  // facts: the states of its level are all still stored, so the facts
+  // witnessed up to that level do not depend on which Worker got there first.
+  const checkNew = (
+    src: Int32Array,
+    offset: number,
+    index: number,
+    level: number,
+  ): void => {
+    if (index >= maxLocal) {
+      throw new RangeError(
+        `Cannot explore in parallel: a Worker holds at most ${maxLocal} states`,
+      );
+    }
+    depth = level;
+    const id = index * workers + worker;
+    if (violation === null) {
+      const bad = pm.violations(src, offset) & checkMask;
+      if (bad !== 0) {
+        violation = { level, id, mask: bad };
+        return;
+      }
+    }
+    if (pendingFacts !== 0) {
+      const hit = pm.facts(src, offset) & pendingFacts;
+      for (let i = 0; hit !== 0 && i < factCount; i++) {
+        if ((hit >>> i) & 1) facts[i] = { level, id };
+      }
+      pendingFacts &= ~hit;
+    }
+  };
+
+  // The queues this Worker fills, one per other Worker, for the current level.
+  const outQueues: Int32Array[] = [];
+  const outBuffers: SharedArrayBuffer[] = [];
+  const outLength = new Int32Array(workers);
+  const openQueues = (parity: number): void => {
+    for (let to = 0; to < workers; to++) {
+      outLength[to] = 0;
+      if (to === worker) continue;
+      const buffer = buffers.queues[queueIndex(worker, to, parity, workers)]!;
+      outBuffers[to] = buffer;
+      outQueues[to] = new Int32Array(buffer, 0, buffer.byteLength >>> 2);
+    }
+  };
+  const growOut = (to: number): Int32Array => {
+    const buffer = outBuffers[to]!;
+    if (!growQueue(buffer, buffer.byteLength + qstride * 4)) {
+      throw new RangeError(
+        `Cannot explore in parallel: one level sends more than ${
+          Math.floor(buffer.maxByteLength / (4 * qstride))
+        } states from one Worker to another`,
+      );
+    }
+    return outQueues[to] = new Int32Array(buffer, 0, buffer.byteLength >>> 2);
+  };
+
+  // Level 0: the roots this Worker owns.
+  const roots = pm.initial().slice();
+  for (let at = 0; at < roots.length; at += words) {
+    if (canonicalize !== undefined) canonicalize(roots, at);
+    const hash = hashWords(roots, at, words);
+    if (ownerOf(hash, workers) !== worker) continue;
+    const index = store.addHashed(roots, at, -1, hash);
+    if (index >= 0) checkNew(roots, at, index, 0);
+  }
+
+  let start = 0;
+  let end = store.count;
+  for (let level = 0;; level++) {
+    const parity = level & 1;
+    openQueues(parity);
+    // A violation stored at this level or before beats anything found by
+    // expanding it (a deadlock here gives a counterexample as long, and
+    // explore() finds the violation first): skip the expansion then.
+    if (violation === null) {
+      for (let i = start; i < end; i++) {
+        const page = store.page(i);
+        const offset = store.offset(i);
+        const n = pm.successors(page, offset, succ, acts);
         transitions += n;
-        if (n === 0 && !pm.isEnd(current, 0)) {
-          Atomics.compareExchange(ctl, DEADLOCK, -1, i);
-          continue;
+        if (n === 0 && !pm.isEnd(page, offset)) {
+          deadlock = { level, id: i * workers + worker };
+          break;
         }
-        if (!storing) continue;
+        const parent = i * workers + worker;
         for (let k = 0; k < n; k++) {
-          const offset = k * words;
-          if (canonicalize !== undefined) canonicalize(succ, offset);
-          const index = store.insert(succ, offset, i);
-          if (index === -1) continue;
-          if (index === -2) {
-            Atomics.compareExchange(ctl, STOP, NONE, INCOMPLETE);
-            break;
+          const at = k * words;
+          if (canonicalize !== undefined) canonicalize(succ, at);
+          const hash = hashWords(succ, at, words);
+          const to = ownerOf(hash, workers);
+          if (to === worker) {
+            const index = store.addHashed(succ, at, parent, hash);
+            if (index >= 0) checkNew(succ, at, index, level + 1);
+            continue;
           }
-          checkNew(pm, store, plan, succ, offset, index);
+          let queue = outQueues[to]!;
+          const q = outLength[to]!;
+          if (q + qstride > queue.length) queue = growOut(to);
+          for (let w = 0; w < words; w++) queue[q + w] = succ[at + w]!;
+          queue[q + words] = parent;
+          queue[q + words + 1] = hash;
+          outLength[to] = q + qstride;
         }
       }
     }
-    store.release();
-    barrier(ctl, plan.workers, () => nextLevel(pm, store, plan));
-    if (Atomics.load(ctl, FINISHED) === 1) return transitions;
-    if (Atomics.load(ctl, STOP) === FAILED) {
-      throw new Error("Cannot explore: another Worker failed");
+    let sent = 0;
+    for (let to = 0; to < workers; to++) {
+      if (to === worker) continue;
+      const length = outLength[to]!;
+      sent += length / qstride;
+      const queue = queueIndex(worker, to, parity, workers);
+      Atomics.store(ctl, queueLength(queue, workers), length / qstride);
     }
+    publish(ctl, worker, {
+      states: store.count,
+      active: store.count - end + sent,
+      found: violation !== null || deadlock !== null,
+    });
+    const running = barrier(
+      ctl,
+      workers,
+      () => decide(ctl, workers, plan.maxStates),
+    );
+    if (!running) throw new Error("Cannot explore: another Worker failed");
+    const finished = Atomics.load(ctl, FINISHED) === 1;
+    if (finished && Atomics.load(ctl, STOP) !== FOUND) break;
+    // Store what the others found for this Worker at the next level (after
+    // a violation or a deadlock too: its level's facts are then complete).
+    for (let from = 0; from < workers; from++) {
+      if (from === worker) continue;
+      const queue = queueIndex(from, worker, parity, workers);
+      const entries = Atomics.load(ctl, queueLength(queue, workers));
+      const view = new Int32Array(buffers.queues[queue]!, 0, entries * qstride);
+      for (let at = 0; at < view.length; at += qstride) {
+        const index = store.addHashed(
+          view,
+          at,
+          view[at + words]!,
+          view[at + words + 1]! >>> 0, // the hash is unsigned
+        );
+        if (index >= 0) checkNew(view, at, index, level + 1);
+      }
+    }
+    if (finished) break;
+    start = end;
+    end = store.count;
   }
+  return {
+    transitions,
+    states: store.count,
+    depth,
+    deadlock,
+    violation,
+    facts,
+    bytes: store.bytesPerState() * store.count,
+    pages: store.pages,
+  };
 }

@@ -1,34 +1,39 @@
 // Copyright 2025 the ringproof authors. MIT license.
-// The parallel explorer's Worker: posts "ready", then, for its one task,
-// builds the model from its source, joins the search and posts what it did.
+// The parallel explorer's Worker: posts "ready", then, for each task, builds
+// the model from its source (once per source), runs its part of the search
+// and posts what it found, handing over its visited set's pages.
 
 import { loadPackedModel } from "./parallel_model.ts";
-import { searchLevels } from "./parallel_search.ts";
-import { FAILED, GEN, SharedStore, STOP } from "./shared_store.ts";
+import { searchPartition } from "./parallel_search.ts";
+import { FAILED, GEN, STOP } from "./parallel_control.ts";
 import type { WorkerReply, WorkerTask } from "./parallel_protocol.ts";
 
 const scope = self as unknown as {
   onmessage: ((event: MessageEvent<WorkerTask>) => void) | null;
-  postMessage(message: WorkerReply): void;
+  postMessage(message: WorkerReply, transfer?: Transferable[]): void;
 };
 
-async function run(task: WorkerTask): Promise<WorkerReply> {
-  const store = new SharedStore(task.plan.words, task.buffers);
+async function run(task: WorkerTask): Promise<void> {
   try {
     const pm = await loadPackedModel(task.source);
-    return { type: "done", transitions: searchLevels(pm, store, task.plan) };
+    const outcome = searchPartition(pm, task.buffers, task.plan, task.worker);
+    scope.postMessage(
+      { type: "done", outcome },
+      outcome.pages.map((page) => page.buffer as ArrayBuffer),
+    );
   } catch (error) {
     // The others must not wait for this Worker at the barrier forever.
-    Atomics.store(store.ctl, STOP, FAILED);
-    Atomics.notify(store.ctl, GEN);
-    return {
+    const ctl = new Int32Array(task.buffers.control);
+    Atomics.store(ctl, STOP, FAILED);
+    Atomics.notify(ctl, GEN);
+    scope.postMessage({
       type: "error",
       message: error instanceof Error ? error.message : String(error),
-    };
+    });
   }
 }
 
 scope.onmessage = (event) => {
-  void run(event.data).then((reply) => scope.postMessage(reply));
+  void run(event.data);
 };
 scope.postMessage({ type: "ready" });

@@ -11,7 +11,8 @@ const INDEX_MASK = (1 << INDEX_BITS) - 1;
 /** The most states a visited set can hold (the index must fit INDEX_BITS). */
 export const MAX_STATES: number = INDEX_MASK - 1;
 const MAX_LOAD = 0.75;
-const PAGE_BITS = 16;
+/** States per page of a {@linkcode PackedStore}: `1 << PAGE_BITS`. */
+export const PAGE_BITS = 16;
 const PAGE_SIZE = 1 << PAGE_BITS;
 const PAGE_MASK = PAGE_SIZE - 1;
 
@@ -77,6 +78,14 @@ export class PackedStore {
     return this.#pages[index >>> PAGE_BITS]!;
   }
 
+  /**
+   * The pages themselves (page `p` holds states `p << PAGE_BITS` on), for a
+   * Worker to hand its states to the thread that rebuilds traces.
+   */
+  get pages(): readonly Int32Array[] {
+    return this.#pages;
+  }
+
   offset(index: number): number {
     return (index & PAGE_MASK) * this.stride;
   }
@@ -98,8 +107,25 @@ export class PackedStore {
    * then in {@linkcode PackedStore.found}).
    */
   add(src: Int32Array, offset: number, parent: number): number {
+    return this.addHashed(
+      src,
+      offset,
+      parent,
+      hashWords(src, offset, this.words),
+    );
+  }
+
+  /**
+   * {@linkcode PackedStore.add} with the state's hash (`hashWords`) already
+   * computed: the parallel explorer hashes a state once, to pick its owner.
+   */
+  addHashed(
+    src: Int32Array,
+    offset: number,
+    parent: number,
+    hash: number,
+  ): number {
     const words = this.words;
-    const hash = hashWords(src, offset, words);
     const table = this.#table;
     const mask = (table.length >>> 1) - 1;
     let slot = hash & mask;

@@ -1,0 +1,170 @@
+// Copyright 2025 the ringproof authors. MIT license.
+// The shared memory of a partitioned parallel search: the control words (the
+// level barrier, each Worker's figures at the barrier, the queues' lengths)
+// and the queues that carry states from the Worker that finds them to the
+// Worker that owns them.
+//
+// Each Worker owns the states whose hash picks it (`ownerOf`) and keeps them
+// in its own private visited set, so no lookup touches another core's cache
+// lines. A successor owned by another Worker goes into the queue from this
+// Worker to that one; the owner stores it after the level's barrier. Two
+// queues per ordered pair, one per level parity: while the owner drains level
+// L's queue, the sender already fills level L + 1's, and it cannot come back
+// to level L's before the owner has passed the next barrier.
+
+/** Control words (indices of the control Int32Array). */
+export const GEN = 0; // barrier generation
+export const ARRIVED = 1; // Workers at the barrier
+export const STOP = 2; // NONE, FOUND, INCOMPLETE or FAILED
+export const FINISHED = 3;
+export const LEVEL = 4; // the BFS level being expanded
+export const STATES = 5; // states stored, as of the last barrier
+export const FRONTIER = 6; // states found for the next level, same time
+const HEADER = 7;
+/** Per Worker, at the barrier: states stored, states found or sent this level, found a violation or deadlock. */
+const SLOT = 3;
+
+/** STOP values. */
+export const NONE = 0;
+export const FOUND = 1;
+export const INCOMPLETE = 2;
+export const FAILED = 3;
+
+/** Bytes a queue starts with, and the most it can grow to. */
+const QUEUE_BYTES = 1 << 16;
+const QUEUE_MAX_BYTES = 1 << 28;
+
+/** The shared buffers of one parallel search, as posted to each Worker. */
+export interface SharedBuffers {
+  readonly control: SharedArrayBuffer;
+  /** Growable; see {@linkcode queueIndex}. */
+  readonly queues: readonly SharedArrayBuffer[];
+}
+
+/** Allocates the control words and the queues for `workers` Workers. */
+export function allocate(workers: number): SharedBuffers {
+  const control = new SharedArrayBuffer(
+    4 * (HEADER + SLOT * workers + 2 * workers * (workers - 1)),
+  );
+  const queues = Array.from(
+    { length: 2 * workers * (workers - 1) },
+    () =>
+      new SharedArrayBuffer(QUEUE_BYTES, { maxByteLength: QUEUE_MAX_BYTES }),
+  );
+  return { control, queues };
+}
+
+/** The queue from Worker `from` to Worker `to` (not the same) for levels of `parity`. */
+export function queueIndex(
+  from: number,
+  to: number,
+  parity: number,
+  workers: number,
+): number {
+  return 2 * (from * (workers - 1) + (to > from ? to - 1 : to)) + parity;
+}
+
+/** The control word holding the number of entries in queue `queue`. */
+export function queueLength(queue: number, workers: number): number {
+  return HEADER + SLOT * workers + queue;
+}
+
+/**
+ * The Worker that owns a state, from its hash. The hash is mixed again first,
+ * so the owner does not follow the low bits that pick the state's slot in
+ * its owner's table (each table would use only some of its slots).
+ */
+export function ownerOf(hash: number, workers: number): number {
+  return ((Math.imul(hash ^ (hash >>> 16), 0x45d9f3b) >>> 16) * workers) >>>
+    16;
+}
+
+/** Grows `buffer` to hold at least `bytes`; false when it cannot. */
+export function growQueue(buffer: SharedArrayBuffer, bytes: number): boolean {
+  if (bytes > buffer.maxByteLength) return false;
+  buffer.grow(
+    Math.min(buffer.maxByteLength, Math.max(bytes, 2 * buffer.byteLength)),
+  );
+  return true;
+}
+
+/** What a Worker tells the others at the barrier. */
+export function publish(
+  ctl: Int32Array,
+  worker: number,
+  figures: { states: number; active: number; found: boolean },
+): void {
+  const at = HEADER + SLOT * worker;
+  Atomics.store(ctl, at, figures.states);
+  Atomics.store(ctl, at + 1, figures.active);
+  Atomics.store(ctl, at + 2, figures.found ? 1 : 0);
+}
+
+/**
+ * Decides, at the barrier, whether the search goes on to the next level (run
+ * by the last Worker to arrive, while the others wait): it stops when a
+ * Worker found a violation or a deadlock, at the state limit, when the next
+ * level is empty, or when a Worker failed.
+ */
+export function decide(
+  ctl: Int32Array,
+  workers: number,
+  maxStates: number,
+): void {
+  let states = 0;
+  let active = 0;
+  let found = false;
+  for (let w = 0; w < workers; w++) {
+    const at = HEADER + SLOT * w;
+    states += Atomics.load(ctl, at);
+    active += Atomics.load(ctl, at + 1);
+    found ||= Atomics.load(ctl, at + 2) === 1;
+  }
+  Atomics.store(ctl, STATES, states);
+  Atomics.store(ctl, FRONTIER, active);
+  if (Atomics.load(ctl, STOP) === FAILED) {
+    Atomics.store(ctl, FINISHED, 1);
+  } else if (found) {
+    Atomics.store(ctl, STOP, FOUND);
+    Atomics.store(ctl, FINISHED, 1);
+  } else if (states >= maxStates) {
+    Atomics.store(ctl, STOP, INCOMPLETE);
+    Atomics.store(ctl, FINISHED, 1);
+  } else if (active === 0) {
+    Atomics.store(ctl, FINISHED, 1);
+  } else {
+    Atomics.add(ctl, LEVEL, 1);
+  }
+}
+
+/**
+ * Waits for every Worker; the last one runs `last` before releasing the
+ * others. Returns false when another Worker failed.
+ */
+export function barrier(
+  ctl: Int32Array,
+  workers: number,
+  last: () => void,
+): boolean {
+  const gen = Atomics.load(ctl, GEN);
+  if (Atomics.add(ctl, ARRIVED, 1) === workers - 1) {
+    try {
+      last();
+    } finally {
+      Atomics.store(ctl, ARRIVED, 0);
+      Atomics.add(ctl, GEN, 1);
+      Atomics.notify(ctl, GEN);
+    }
+    return Atomics.load(ctl, STOP) !== FAILED;
+  }
+  // A short spin first: a futex sleep and wake-up costs tens of microseconds.
+  for (let i = 0; i < 2000; i++) {
+    if (Atomics.load(ctl, GEN) !== gen) return true;
+  }
+  while (Atomics.load(ctl, GEN) === gen) {
+    // A Worker that failed never arrives: give up rather than wait forever.
+    if (Atomics.load(ctl, STOP) === FAILED) return false;
+    Atomics.wait(ctl, GEN, gen, 100);
+  }
+  return Atomics.load(ctl, STOP) !== FAILED;
+}
