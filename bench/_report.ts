@@ -99,7 +99,7 @@ function explorerLines(outcome: ExplorerOutcome): string[] {
     ? "–"
     : `${si(f.statesPerCpuSecond)} states per CPU second`;
   return [
-    `Explorer on ${f.model}, single thread and on Workers in alternating runs, median of ${f.runs} warm runs each (bench/explorer.ts).`,
+    `Explorer on ${f.model}, single thread and on Workers in rotating rounds, medians of ${f.runs} warm rounds (bench/explorer.ts; CPU: all threads of the process).`,
     "",
     "| Exploration | States | Transitions | Seconds | States/s | CPU | Bytes/state |",
     "|---|---:|---:|---:|---:|---:|---:|",
@@ -109,15 +109,17 @@ function explorerLines(outcome: ExplorerOutcome): string[] {
     `| symmetry-reduced | ${f.symmetry.states} | – | ${
       f.symmetry.seconds.toFixed(3)
     } | ${si(f.symmetry.statesPerSecond)} | – | – |`,
-    `| on ${f.parallel.workers} Workers (${
-      f.parallel.speedup.toFixed(2)
-    }× the single thread, runs alternating) | ${f.parallel.states} | – | ${
-      f.parallel.seconds.toFixed(3)
-    } | ${si(f.parallel.statesPerSecond)} | ${
-      f.parallel.cpuSeconds === null
-        ? "–"
-        : `${f.parallel.cpuSeconds.toFixed(3)} CPU s`
-    } | ${f.parallel.bytesPerState.toFixed(1)} |`,
+    ...[f.parallel, f.oneWorker].map((p) =>
+      `| on ${p.workers} Worker${p.workers === 1 ? "" : "s"} (${
+        p.speedup.toFixed(2)
+      }× the single thread's wall time; single CPU ÷ this CPU ${
+        p.cpuRatio === null ? "–" : `${p.cpuRatio.toFixed(2)}×`
+      }) | ${p.states} | – | ${p.seconds.toFixed(3)} | ${
+        si(p.statesPerSecond)
+      } | ${
+        p.cpuSeconds === null ? "–" : `${p.cpuSeconds.toFixed(3)} CPU s`
+      } | ${p.bytesPerState.toFixed(1)} |`
+    ),
     ...f.approximate.map((a) =>
       `| ${a.mode} (hash factor ${a.hashFactor.toPrecision(3)}, P(omission) ${
         a.omissionProbability.toPrecision(2)

@@ -1,17 +1,22 @@
 // Copyright 2025 the ringproof authors. MIT license.
 /**
  * The model checker's speed: the explorer on the 2-producer/2-consumer mutex
- * model (`slots` 4, 6 items per producer), single-threaded.
+ * model (`slots` 4, 6 items per producer), on one thread and on Workers.
  *
- * `deno run --allow-read bench/explorer.ts [--runs N]` prints the figures
- * (single thread, on 2 Workers side by side, bitstate and hash compaction);
- * `bench/run.ts` calls {@linkcode runExplorerBench} (through
- * `bench/explorer_bench.ts`) for its report.
+ * `deno run --allow-read bench/explorer.ts [--runs N] [--workers W]` prints
+ * the figures (single thread and `exploreParallel` on W Workers and on one,
+ * in alternating rounds; bitstate and hash compaction); `bench/run.ts` calls
+ * {@linkcode runExplorerBench} (through `bench/explorer_bench.ts`) for its
+ * report.
  *
- * Method: one warm-up exploration (JIT), then `runs` measured ones; the
- * figures are the run with the median wall time. CPU seconds (user + system,
+ * Method: one warm-up of each, then `runs` rounds, each running the single
+ * thread, W Workers and one Worker in a rotating order (so all see the same
+ * load); the figures are medians. CPU seconds (user + system, all threads of
  * this process) are reported beside wall seconds because other work on a
- * shared machine inflates wall time only.
+ * shared machine inflates wall time only: the single thread's CPU ÷ the
+ * parallel search's CPU says how much of the work the Workers
+ * repeat or waste, and on a quiet machine with W free cores the speedup
+ * approaches W times that ratio when the level barriers do not stall.
  *
  * @module
  */
@@ -34,6 +39,27 @@ export const BENCH_MODEL = {
   items: 6,
   sync: "mutex",
 } as const;
+
+/** The figures of `exploreParallel` on the bench model. */
+export interface ParallelFigures {
+  workers: number;
+  states: number;
+  /** Median wall seconds. */
+  seconds: number;
+  statesPerSecond: number;
+  /** Median CPU seconds, all threads of this process. */
+  cpuSeconds: number | null;
+  /** Median CPU seconds of each Worker's thread (10 ms ticks), if told. */
+  workerCpuSeconds: (number | null)[];
+  /** Single-thread median wall seconds ÷ this median wall seconds. */
+  speedup: number;
+  /**
+   * The single thread's median CPU seconds ÷ this search's (1: the Workers
+   * together spend what the single thread spends).
+   */
+  cpuRatio: number | null;
+  bytesPerState: number;
+}
 
 /** The figures of one benchmark. */
 export interface ExplorerFigures {
@@ -65,21 +91,12 @@ export interface ExplorerFigures {
    */
   por: { states: number; seconds: number; statesPerSecond: number };
   /**
-   * The same model on Workers (`exploreParallel`, warm pool), run in
-   * alternation with the single-thread runs above: medians of each, and the
-   * single-thread median wall time ÷ the parallel one.
+   * The same model on Workers (`exploreParallel`, warm pools), in rounds
+   * alternating with the single-thread runs above: medians of each.
    */
-  parallel: {
-    workers: number;
-    states: number;
-    seconds: number;
-    statesPerSecond: number;
-    /** CPU seconds of the median run, all threads of this process. */
-    cpuSeconds: number | null;
-    /** Single-thread median seconds ÷ parallel median seconds. */
-    speedup: number;
-    bytesPerState: number;
-  };
+  parallel: ParallelFigures;
+  /** The same on one Worker: what the partitioned search costs per state. */
+  oneWorker: ParallelFigures;
   /** The same model with the approximate stores (`exploreBitstate`), one run each. */
   approximate: {
     mode: "bitstate" | "hashcompact";
@@ -101,9 +118,11 @@ function cpuNow(): number | null {
   }
 }
 
+const MODEL = boundedBuffer(BENCH_MODEL);
+
 function timed(symmetry: boolean, reduction: "none" | "por" = "none") {
   const cpu = cpuNow();
-  const report = explore(boundedBuffer(BENCH_MODEL), { symmetry, reduction });
+  const report = explore(MODEL, { symmetry, reduction });
   const after = cpuNow();
   if (report.verdict !== "pass") {
     throw new Error(`The bench model must pass, got ${report.verdict}`);
@@ -111,12 +130,59 @@ function timed(symmetry: boolean, reduction: "none" | "por" = "none") {
   return { report, cpu: cpu === null || after === null ? null : after - cpu };
 }
 
+async function timedParallel(pool: ExplorerPool) {
+  const cpu = cpuNow();
+  const report = await exploreParallel(bufferSource(BENCH_MODEL), { pool });
+  const after = cpuNow();
+  if (report.verdict !== "pass") {
+    throw new Error(`The bench model must pass, got ${report.verdict}`);
+  }
+  return { report, cpu: cpu === null || after === null ? null : after - cpu };
+}
+
+type Single = ReturnType<typeof timed>;
+type Parallel = Awaited<ReturnType<typeof timedParallel>>;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >>> 1;
+  return sorted.length % 2 === 1
+    ? sorted[mid]!
+    : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function medianOrNull(values: readonly (number | null)[]): number | null {
+  return values.some((v) => v === null) ? null : median(values as number[]);
+}
+
+function parallelFigures(
+  runs: readonly Parallel[],
+  singles: readonly Single[],
+): ParallelFigures {
+  const first = runs[0]!.report;
+  const seconds = median(runs.map((r) => r.report.seconds));
+  const cpu = medianOrNull(runs.map((r) => r.cpu));
+  const singleCpu = medianOrNull(singles.map((r) => r.cpu));
+  return {
+    workers: first.workers,
+    states: first.states,
+    seconds,
+    statesPerSecond: first.states / seconds,
+    cpuSeconds: cpu,
+    workerCpuSeconds: first.workerCpuSeconds.map((_, w) =>
+      medianOrNull(runs.map((r) => r.report.workerCpuSeconds[w] ?? null))
+    ),
+    speedup: median(singles.map((r) => r.report.seconds)) / seconds,
+    cpuRatio: cpu === null || singleCpu === null ? null : singleCpu / cpu,
+    bytesPerState: first.bytesPerState,
+  };
+}
+
 /**
  * Runs the explorer benchmark.
  *
- * @param options `runs`: measured runs after the warm-up (default 5) of each
- *   of the single-thread and the parallel search, alternating; `workers`:
- *   the parallel search's Workers (default 2).
+ * @param options `runs`: measured rounds after the warm-up (default 5), each
+ *   running the single thread, `workers` Workers (default 2) and one Worker.
  * @returns The figures of the median runs, plus the reduced and approximate runs.
  *
  * @example A quick run
@@ -124,7 +190,7 @@ function timed(symmetry: boolean, reduction: "none" | "por" = "none") {
  * import { runExplorerBench } from "./explorer.ts";
  *
  * const figures = await runExplorerBench({ runs: 1 });
- * console.log(figures.statesPerSecond);
+ * console.log(figures.parallel.speedup);
  * ```
  */
 export async function runExplorerBench(
@@ -134,31 +200,37 @@ export async function runExplorerBench(
   const workers = options.workers ?? 2;
   const cold = timed(false);
   const pool = new ExplorerPool(workers);
-  const measured: ReturnType<typeof timed>[] = [];
-  const parallelRuns: Awaited<ReturnType<typeof timedParallel>>[] = [];
+  const one = new ExplorerPool(1);
+  const singles: Single[] = [];
+  const parallel: Parallel[] = [];
+  const alone: Parallel[] = [];
   try {
-    await timedParallel(pool); // warm-up: the Workers compile the model
-    // Alternate, so both see the same load.
+    // Warm-up: the Workers compile the model.
+    await timedParallel(pool);
+    await timedParallel(one);
+    // Rotate the order each round, so all three see the same load.
+    const steps: (() => Promise<void> | void)[] = [
+      () => void singles.push(timed(false)),
+      async () => void parallel.push(await timedParallel(pool)),
+      async () => void alone.push(await timedParallel(one)),
+    ];
     for (let i = 0; i < runs; i++) {
-      if (i % 2 === 0) {
-        measured.push(timed(false));
-        parallelRuns.push(await timedParallel(pool));
-      } else {
-        parallelRuns.push(await timedParallel(pool));
-        measured.push(timed(false));
+      for (let k = 0; k < steps.length; k++) {
+        await steps[(i + k) % steps.length]!();
       }
     }
   } finally {
     pool.close();
+    one.close();
   }
-  measured.sort((a, b) => a.report.seconds - b.report.seconds);
-  parallelRuns.sort((a, b) => a.report.seconds - b.report.seconds);
-  const { report, cpu } = measured[Math.floor(runs / 2)]!;
-  const middle = parallelRuns[Math.floor(runs / 2)]!;
+  const middle = [...singles].sort((a, b) =>
+    a.report.seconds - b.report.seconds
+  )[Math.floor(runs / 2)]!;
+  const report = middle.report;
   const reduced = timed(true).report;
   const por = timed(false, "por").report;
   const approximate = (["bitstate", "hashcompact"] as const).map((mode) => {
-    const r = exploreBitstate(boundedBuffer(BENCH_MODEL), { mode });
+    const r = exploreBitstate(MODEL, { mode });
     return {
       mode,
       states: r.states,
@@ -169,12 +241,14 @@ export async function runExplorerBench(
       omissionProbability: r.omissionProbability,
     };
   });
+  const cpu = medianOrNull(singles.map((r) => r.cpu));
   return {
     model: "2 producers, 2 consumers, mutex, textbook, slots 4, 6 items each",
     states: report.states,
     transitions: report.transitions,
-    seconds: report.seconds,
-    statesPerSecond: report.statesPerSecond,
+    seconds: median(singles.map((r) => r.report.seconds)),
+    statesPerSecond: report.states /
+      median(singles.map((r) => r.report.seconds)),
     cpuSeconds: cpu,
     statesPerCpuSecond: cpu === null ? null : report.states / cpu,
     bytesPerState: report.bytesPerState,
@@ -190,68 +264,64 @@ export async function runExplorerBench(
       seconds: por.seconds,
       statesPerSecond: por.statesPerSecond,
     },
-    parallel: {
-      workers,
-      states: middle.report.states,
-      seconds: middle.report.seconds,
-      statesPerSecond: middle.report.statesPerSecond,
-      cpuSeconds: middle.cpu,
-      speedup: report.seconds / middle.report.seconds,
-      bytesPerState: middle.report.bytesPerState,
-    },
+    parallel: parallelFigures(parallel, singles),
+    oneWorker: parallelFigures(alone, singles),
     approximate,
   };
 }
 
-async function timedParallel(pool: ExplorerPool) {
-  const cpu = cpuNow();
-  const report = await exploreParallel(bufferSource(BENCH_MODEL), { pool });
-  const after = cpuNow();
-  if (report.verdict !== "pass") {
-    throw new Error(`The bench model must pass, got ${report.verdict}`);
+function flag(name: string, fallback: number): number {
+  const at = Deno.args.indexOf(name);
+  const value = at >= 0 ? Number(Deno.args[at + 1]) : fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`bench/explorer.ts: ${name} must be a positive integer`);
+    Deno.exit(2);
   }
-  return { report, cpu: cpu === null || after === null ? null : after - cpu };
+  return value;
 }
 
 if (import.meta.main) {
-  const at = Deno.args.indexOf("--runs");
-  const runs = at >= 0 ? Number(Deno.args[at + 1]) : 5;
-  if (!Number.isInteger(runs) || runs < 1) {
-    console.error("bench/explorer.ts: --runs must be a positive integer");
-    Deno.exit(2);
-  }
-  const f = await runExplorerBench({ runs });
+  const f = await runExplorerBench({
+    runs: flag("--runs", 5),
+    workers: flag("--workers", 2),
+  });
   const n = (x: number) => Math.round(x).toLocaleString("en-US");
+  const s = (x: number | null) => x === null ? "?" : x.toFixed(3);
   console.log(`model: ${f.model}`);
   console.log(
     `states ${n(f.states)}, transitions ${
       n(f.transitions)
-    }, median of ${f.runs} warm runs:`,
+    }, medians of ${f.runs} rounds (single thread, Workers, one Worker, rotating):`,
   );
   console.log(
-    `  ${f.seconds.toFixed(3)} s wall, ${n(f.statesPerSecond)} states/s` +
-      (f.cpuSeconds === null
+    `single thread: ${f.seconds.toFixed(3)} s wall, ${
+      n(f.statesPerSecond)
+    } states/s; ${s(f.cpuSeconds)} s CPU` +
+      (f.statesPerCpuSecond === null
         ? ""
-        : `; ${f.cpuSeconds.toFixed(3)} s CPU, ${
-          n(f.statesPerCpuSecond!)
-        } states per CPU second`),
+        : `, ${n(f.statesPerCpuSecond)} states per CPU second`) +
+      `; ${f.bytesPerState.toFixed(1)} bytes/state`,
   );
-  console.log(`  ${f.bytesPerState.toFixed(1)} bytes/state of visited set`);
-  console.log(`  cold first run: ${f.coldSeconds.toFixed(3)} s`);
+  for (const p of [f.parallel, f.oneWorker]) {
+    console.log(
+      `on ${p.workers} Worker${p.workers === 1 ? "" : "s"}: ${
+        n(p.states)
+      } states, ${p.seconds.toFixed(3)} s wall, ${
+        n(p.statesPerSecond)
+      } states/s, ${p.speedup.toFixed(2)}x the single thread's wall time; ${
+        s(p.cpuSeconds)
+      } s CPU (Workers ${
+        p.workerCpuSeconds.map(s).join(" + ")
+      }), single CPU / this CPU ${
+        p.cpuRatio === null ? "?" : p.cpuRatio.toFixed(2)
+      }; ${p.bytesPerState.toFixed(1)} bytes/state`,
+    );
+  }
+  console.log(`cold first run (single thread): ${f.coldSeconds.toFixed(3)} s`);
   console.log(
     `symmetry reduction: ${n(f.symmetry.states)} states, ${
       f.symmetry.seconds.toFixed(3)
     } s, ${n(f.symmetry.statesPerSecond)} states/s`,
-  );
-  const p = f.parallel;
-  console.log(
-    `on ${p.workers} Workers (alternating with the runs above): ${
-      n(p.states)
-    } states, ${p.seconds.toFixed(3)} s wall, ${
-      n(p.statesPerSecond)
-    } states/s, ${p.speedup.toFixed(2)}x the single thread${
-      p.cpuSeconds === null ? "" : `; ${p.cpuSeconds.toFixed(3)} s CPU`
-    }, ${p.bytesPerState.toFixed(1)} bytes/state`,
   );
   for (const a of f.approximate) {
     console.log(

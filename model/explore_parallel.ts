@@ -80,6 +80,11 @@ export interface ParallelOptions {
 export interface ParallelReport<S, A> extends Report<S, A> {
   /** Workers that ran the search. */
   workers: number;
+  /**
+   * Each Worker's CPU seconds (its thread's user + system time) in the
+   * search, or null where the runtime does not tell (Deno does, on Linux).
+   */
+  workerCpuSeconds: (number | null)[];
 }
 
 /**
@@ -249,7 +254,8 @@ export async function exploreParallel<S, A>(
   const canonicalize = symmetry ? pm.canonicalize!.bind(pm) : undefined;
   const buffers = allocate(workers);
   const plan: SearchPlan = { workers, checkMask, symmetry, maxStates };
-  const outcomes = await runWorkers(source, buffers, plan, options);
+  const replies = await runWorkers(source, buffers, plan, options);
+  const outcomes = replies.map((reply) => reply.outcome);
   const ctl = new Int32Array(buffers.control);
   const words = pm.words;
   const stride = words + 1; // a PackedStore entry: words, parent
@@ -317,6 +323,7 @@ export async function exploreParallel<S, A>(
         : { name, witnessed: true, witness: trace(found.id) };
     }),
     workers,
+    workerCpuSeconds: replies.map((reply) => reply.cpuSeconds),
   };
   if (failure !== null) {
     const violated = failure === deadlock
@@ -343,7 +350,7 @@ async function runWorkers(
   buffers: SharedBuffers,
   plan: SearchPlan,
   options: ParallelOptions,
-): Promise<Outcome[]> {
+): Promise<{ outcome: Outcome; cpuSeconds: number | null }[]> {
   const ctl = new Int32Array(buffers.control);
   const pool = options.pool ?? new ExplorerPool(plan.workers);
   const started = performance.now();
@@ -363,7 +370,7 @@ async function runWorkers(
   try {
     const plain = { ...source, args: source.args ?? [] };
     const replies = await RUNNERS.get(pool)!({ source: plain, buffers, plan });
-    const outcomes: Outcome[] = [];
+    const outcomes: { outcome: Outcome; cpuSeconds: number | null }[] = [];
     // The Worker that failed first says why; the others only that it did.
     const errors = replies.flatMap((reply) =>
       reply.type === "error" ? [reply.message] : []
@@ -375,7 +382,7 @@ async function runWorkers(
       throw new Error(`Cannot explore in parallel: ${errors[0]}`);
     }
     for (const reply of replies) {
-      if (reply.type === "done") outcomes.push(reply.outcome);
+      if (reply.type === "done") outcomes.push(reply);
     }
     return outcomes;
   } catch (error) {

@@ -24,5 +24,10 @@ export interface WorkerTask {
 /** What a Worker posts. */
 export type WorkerReply =
   | { readonly type: "ready" }
-  | { readonly type: "done"; readonly outcome: Outcome }
+  | {
+    readonly type: "done";
+    readonly outcome: Outcome;
+    /** The Worker's thread CPU seconds in the search, if the runtime tells. */
+    readonly cpuSeconds: number | null;
+  }
   | { readonly type: "error"; readonly message: string };

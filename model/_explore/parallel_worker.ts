@@ -3,6 +3,7 @@
 // the model from its source (once per source), runs its part of the search
 // and posts what it found, handing over its visited set's pages.
 
+import process from "node:process";
 import { loadPackedModel } from "./parallel_model.ts";
 import { searchPartition } from "./parallel_search.ts";
 import { FAILED, GEN, STOP } from "./parallel_control.ts";
@@ -16,9 +17,15 @@ const scope = self as unknown as {
 async function run(task: WorkerTask): Promise<void> {
   try {
     const pm = await loadPackedModel(task.source);
+    const cpu = threadCpuSeconds();
     const outcome = searchPartition(pm, task.buffers, task.plan, task.worker);
+    const after = threadCpuSeconds();
     scope.postMessage(
-      { type: "done", outcome },
+      {
+        type: "done",
+        outcome,
+        cpuSeconds: cpu === null || after === null ? null : after - cpu,
+      },
       outcome.pages.map((page) => page.buffer as ArrayBuffer),
     );
   } catch (error) {
@@ -31,6 +38,13 @@ async function run(task: WorkerTask): Promise<void> {
       message: error instanceof Error ? error.message : String(error),
     });
   }
+}
+
+/** This thread's CPU seconds (user + system), where the runtime tells. */
+function threadCpuSeconds(): number | null {
+  if (typeof process.threadCpuUsage !== "function") return null;
+  const { user, system } = process.threadCpuUsage();
+  return (user + system) / 1e6;
 }
 
 scope.onmessage = (event) => {
