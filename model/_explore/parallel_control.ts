@@ -30,9 +30,15 @@ export const FOUND = 1;
 export const INCOMPLETE = 2;
 export const FAILED = 3;
 
-/** Bytes a queue starts with, and the most it can grow to. */
-const QUEUE_BYTES = 1 << 16;
-const QUEUE_MAX_BYTES = 1 << 28;
+/** Bytes a queue starts with; it doubles as needed. */
+const QUEUE_BYTES = 1 << 14;
+/**
+ * The most a queue can grow to: 256 MiB, less when there are many queues
+ * (their reservations of address space stay within 64 GiB in all).
+ */
+function queueMaxBytes(queues: number): number {
+  return Math.max(1 << 20, Math.min(1 << 28, 2 ** 36 / queues)) & ~3;
+}
 
 /** The shared buffers of one parallel search, as posted to each Worker. */
 export interface SharedBuffers {
@@ -46,10 +52,11 @@ export function allocate(workers: number): SharedBuffers {
   const control = new SharedArrayBuffer(
     4 * (HEADER + SLOT * workers + 2 * workers * (workers - 1)),
   );
+  const count = 2 * workers * (workers - 1);
+  const maxByteLength = queueMaxBytes(count);
   const queues = Array.from(
-    { length: 2 * workers * (workers - 1) },
-    () =>
-      new SharedArrayBuffer(QUEUE_BYTES, { maxByteLength: QUEUE_MAX_BYTES }),
+    { length: count },
+    () => new SharedArrayBuffer(QUEUE_BYTES, { maxByteLength }),
   );
   return { control, queues };
 }
