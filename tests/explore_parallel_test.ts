@@ -82,6 +82,27 @@ Deno.test("exploreParallel() agrees with explore() on every small configuration"
         assert.equal(parallel.workers, 2);
       }
     });
+    await t.step("the same on 3 Workers (states cross 6 queues)", async () => {
+      const three = new ExplorerPool(3);
+      try {
+        for (const config of configs) {
+          const model = boundedBuffer(config);
+          const parallel = await exploreParallel<BufferState, BufferAction>(
+            bufferSource(config),
+            { pool: three },
+          );
+          assertSameOutcome(
+            model,
+            parallel,
+            explore(model),
+            JSON.stringify(config),
+          );
+          assert.equal(parallel.workerCpuSeconds.length, 3);
+        }
+      } finally {
+        three.close();
+      }
+    });
     await t.step("symmetry reduction: the same state count", async () => {
       const config = {
         producers: 2,
