@@ -117,7 +117,9 @@ function explorerLines(outcome: ExplorerOutcome): string[] {
       }) | ${p.states} | – | ${p.seconds.toFixed(3)} | ${
         si(p.statesPerSecond)
       } | ${
-        p.cpuSeconds === null ? "–" : `${p.cpuSeconds.toFixed(3)} CPU s`
+        p.cpuSeconds === null
+          ? "–"
+          : `${si(p.states / p.cpuSeconds)} states per CPU second`
       } | ${p.bytesPerState.toFixed(1)} |`
     ),
     ...f.approximate.map((a) =>

@@ -142,7 +142,7 @@ export async function runBench(flags: BenchFlags): Promise<Report> {
   if (!flags.quick) log("explorer …");
   const explorer = flags.quick
     ? { figures: null, note: "skipped in --quick" }
-    : await runExplorer(9);
+    : await runExplorer(flags.rounds);
   const runs = results.flatMap((r) => r.contenders.flatMap((c) => c.runs));
   const extra = mpmcRuns(mpmc);
   const total = runs.length + extra.runs;
