@@ -63,7 +63,8 @@ export interface ParallelOptions {
   pool?: ExplorerPool;
   /**
    * Stop with verdict `"incomplete"` after about this many distinct states
-   * (the Workers may store a few more before they all see the limit).
+   * (the limit is checked at the end of each BFS level, so the Workers may
+   * store up to one level more).
    */
   maxStates?: number;
   /** Use the model's symmetry reduction when it has one. Default `false`. */
