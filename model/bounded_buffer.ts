@@ -8,7 +8,7 @@
  */
 
 import type { Model, PackedModel } from "./types.ts";
-import { type Config, MachineState, positionLimit } from "./_machine/state.ts";
+import { MachineState } from "./_machine/state.ts";
 import { step, successors } from "./_machine/steps.ts";
 import {
   factNames,
@@ -19,156 +19,22 @@ import {
 } from "./_machine/invariants.ts";
 import { canonicalize, independentStep } from "./_machine/reductions.ts";
 import { action as actionOf, decode, encode } from "./_machine/codec.ts";
+import { resolveConfig } from "./_machine/config.ts";
 import type {
   BufferAction,
+  BufferOptions,
   BufferState,
   Item,
   Mutant,
-  Scheme,
-  Sync,
 } from "./_machine/types.ts";
 export type * from "./_machine/types.ts";
-
-/**
- * Every mutant, with what it changes:
- * - `publish-before-write`: the producer publishes `in` before writing the slot.
- * - `release-before-read`: the consumer publishes `out` before reading the slot.
- * - `full-when-equal`: the full test is `in == out`.
- * - `no-full-check`: the producer never waits.
- * - `wasted-two`: the full test is `(in + 2) % BUFFER_SIZE == out`
- *   (`"counter"`: `in - out + 2 == BUFFER_SIZE`).
- * - `modulo-index` (`"counter"` only): the slot is `counter % BUFFER_SIZE`
- *   instead of a separately wrapped slot index.
- *
- * @example Listing the mutants that apply to a scheme
- * ```ts
- * import assert from "node:assert/strict";
- * import { MUTANTS, mutantApplies } from "@ringproof/ring/model";
- *
- * assert.equal(MUTANTS.length, 6);
- * assert.deepEqual(
- *   MUTANTS.filter((m) => mutantApplies(m, "unbounded")),
- *   ["publish-before-write", "release-before-read"],
- * );
- * ```
- */
-export const MUTANTS: readonly Mutant[] = [
-  "publish-before-write",
-  "release-before-read",
-  "full-when-equal",
-  "no-full-check",
-  "wasted-two",
-  "modulo-index",
-];
-
-/**
- * The schemes, for validation and listings.
- *
- * @example Checking every scheme
- * ```ts
- * import assert from "node:assert/strict";
- * import { boundedBuffer, explore, SCHEMES } from "@ringproof/ring/model";
- *
- * for (const scheme of SCHEMES) {
- *   assert.equal(explore(boundedBuffer({ scheme, items: 2 })).verdict, "pass");
- * }
- * ```
- */
-export const SCHEMES: readonly Scheme[] = ["textbook", "counter", "unbounded"];
-
-/**
- * The sync variants, for validation and listings.
- *
- * @example Two producers need the lock or the sequence numbers
- * ```ts
- * import assert from "node:assert/strict";
- * import { boundedBuffer, explore, SYNCS } from "@ringproof/ring/model";
- *
- * const verdicts = SYNCS.map((sync) =>
- *   explore(boundedBuffer({ sync, producers: 2, items: 2 })).verdict
- * );
- * assert.deepEqual(verdicts, ["violation", "pass", "pass"]);
- * ```
- */
-export const SYNCS: readonly Sync[] = ["none", "mutex", "sequence"];
-
-/** Options for {@linkcode mutantApplies}. */
-export interface MutantAppliesOptions {
-  /** The sync variant. Default `"none"`. */
-  sync?: Sync;
-}
-
-/**
- * Whether `mutant` makes sense for `scheme` (and the sync variant): the
- * full-test mutants need a full test (not `"unbounded"`), `modulo-index`
- * needs counters; with `sync: "sequence"` (counters only) just
- * `publish-before-write` and `release-before-read` apply — the sequence
- * numbers replace the full test and the index arithmetic.
- *
- * @param mutant The mutant.
- * @param scheme The index scheme.
- * @param options The sync variant.
- * @returns `true` when the mutant changes something in that configuration.
- *
- * @example The counter-only mutant
- * ```ts
- * import assert from "node:assert/strict";
- * import { mutantApplies } from "@ringproof/ring/model";
- *
- * assert.equal(mutantApplies("modulo-index", "counter"), true);
- * assert.equal(mutantApplies("modulo-index", "textbook"), false);
- * ```
- *
- * @example The mutants of the sequence variant
- * ```ts
- * import assert from "node:assert/strict";
- * import { MUTANTS, mutantApplies } from "@ringproof/ring/model";
- *
- * assert.deepEqual(
- *   MUTANTS.filter((m) => mutantApplies(m, "counter", { sync: "sequence" })),
- *   ["publish-before-write", "release-before-read"],
- * );
- * ```
- */
-export function mutantApplies(
-  mutant: Mutant,
-  scheme: Scheme,
-  options: MutantAppliesOptions = {},
-): boolean {
-  switch (mutant) {
-    case "publish-before-write":
-    case "release-before-read":
-      return options.sync !== "sequence" || scheme === "counter";
-    case "modulo-index":
-      return scheme === "counter" && options.sync !== "sequence";
-    default:
-      return scheme !== "unbounded" && options.sync !== "sequence";
-  }
-}
-
-/** Parameters of {@linkcode boundedBuffer}. */
-export interface BufferOptions {
-  /** `BUFFER_SIZE`, the number of cells (ignored by `"unbounded"`). Default 4. */
-  slots?: number;
-  /** Items each producer produces, 1 to 31. Default 3. */
-  items?: number;
-  /** The index scheme. Default `"textbook"`. */
-  scheme?: Scheme;
-  /** Producer processes, 1 to 8. Default 1. */
-  producers?: number;
-  /** Consumer processes, 1 to 8. Default 1. */
-  consumers?: number;
-  /** The sync variant. Default `"none"`. `"sequence"` makes `"counter"` the default scheme. */
-  sync?: Sync;
-  /** A deliberate bug, or none. */
-  mutant?: Mutant;
-  /**
-   * `"counter"` only: the counters' initial value, to cross the 2^32 wrap
-   * (with `sync: "sequence"`: the positions' initial value, below their wrap
-   * at the largest multiple of `slots` up to 2^31). Default 0.
-   */
-  start?: number;
-}
+export {
+  mutantApplies,
+  type MutantAppliesOptions,
+  MUTANTS,
+  SCHEMES,
+  SYNCS,
+} from "./_machine/config.ts";
 
 /** The model {@linkcode boundedBuffer} returns: generic, with a packed fast path. */
 export interface BufferModel extends Model<BufferState, BufferAction> {
@@ -180,102 +46,6 @@ export interface BufferModel extends Model<BufferState, BufferAction> {
   readonly capacity: number;
   /** The packed fast path the explorer uses. */
   readonly packed: PackedModel<BufferState, BufferAction>;
-}
-
-function integerIn(
-  name: string,
-  value: number,
-  min: number,
-  max: number,
-): number {
-  if (typeof value !== "number") {
-    // A trace file may hold "3": say it is a string, not "received 3".
-    throw new TypeError(
-      `Cannot create model: ${name} must be an integer from ${min} to ${max}, received ${typeof value} ${
-        JSON.stringify(value)
-      }`,
-    );
-  }
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(
-      `Cannot create model: ${name} must be an integer from ${min} to ${max}, received ${value}`,
-    );
-  }
-  return value;
-}
-
-function oneOf<T extends string>(
-  name: string,
-  value: T,
-  allowed: readonly T[],
-): T {
-  if (!allowed.includes(value)) {
-    throw new TypeError(
-      `Cannot create model: ${name} must be one of ${
-        allowed.join(", ")
-      }, received ${JSON.stringify(value)}`,
-    );
-  }
-  return value;
-}
-
-function resolve(options: BufferOptions): Config {
-  const sync = oneOf("sync", options.sync ?? "none", SYNCS);
-  const scheme = oneOf(
-    "scheme",
-    options.scheme ?? (sync === "sequence" ? "counter" : "textbook"),
-    SCHEMES,
-  );
-  const config: Config = {
-    slots: integerIn("slots", options.slots ?? 4, 2, 64),
-    items: integerIn("items", options.items ?? 3, 1, 31),
-    scheme,
-    producers: integerIn("producers", options.producers ?? 1, 1, 8),
-    consumers: integerIn("consumers", options.consumers ?? 1, 1, 8),
-    sync,
-    mutant: options.mutant === undefined
-      ? undefined
-      : oneOf("mutant", options.mutant, MUTANTS),
-    start: integerIn("start", options.start ?? 0, 0, 2 ** 32 - 1),
-  };
-  if (config.mutant !== undefined && !mutantApplies(config.mutant, scheme)) {
-    throw new RangeError(
-      `Cannot create model: mutant ${config.mutant} does not apply to scheme ${scheme}`,
-    );
-  }
-  if (sync === "sequence") checkSequence(config);
-  if (config.start !== 0 && scheme !== "counter") {
-    throw new RangeError(
-      `Cannot create model: start applies only to scheme counter, received scheme ${scheme}`,
-    );
-  }
-  return config;
-}
-
-/** What sync "sequence" accepts: counters, start below the wrap, two mutants. */
-function checkSequence(config: Config): void {
-  if (config.scheme !== "counter") {
-    throw new RangeError(
-      `Cannot create model: sync sequence needs scheme counter, received scheme ${config.scheme}`,
-    );
-  }
-  const { mutant } = config;
-  if (
-    mutant !== undefined &&
-    !mutantApplies(mutant, config.scheme, { sync: "sequence" })
-  ) {
-    throw new RangeError(
-      `Cannot create model: mutant ${mutant} does not apply to sync sequence`,
-    );
-  }
-  const limit = positionLimit(config.slots);
-  if (config.start >= limit) {
-    throw new RangeError(
-      `Cannot create model: start must be an integer from 0 to ${
-        limit - 1
-      } with sync sequence (positions wrap at ${limit}), received ${config.start}`,
-    );
-  }
 }
 
 function processIndex(machine: MachineState, process: string): number {
@@ -321,7 +91,7 @@ function processIndex(machine: MachineState, process: string): number {
  * ```
  */
 export function boundedBuffer(options: BufferOptions = {}): BufferModel {
-  const config = resolve(options);
+  const config = resolveConfig(options);
   const machine = new MachineState(config);
   const words = machine.words;
   const pack = (state: BufferState): Int32Array => {

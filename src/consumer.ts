@@ -11,12 +11,13 @@ import { untilClosed } from "./_wait/wait.ts";
 import type { RingBuffer } from "./create_ring.ts";
 import type { Item, SlotView } from "./item.ts";
 import { RingHandle } from "./ring_handle.ts";
-import type { PopAsyncOptions, PopOptions } from "./options.ts";
+import {
+  NO_OPTIONS,
+  type PopAsyncOptions,
+  type PopOptions,
+} from "./options.ts";
 
 export type { PopAsyncOptions, PopOptions };
-
-/** The options of a call given none: one object, not a new one per call. */
-const NO_OPTIONS: Readonly<Record<string, never>> = Object.freeze({});
 
 /**
  * The consumer side of a ring: the textbook's consumer loop, which reads

@@ -35,3 +35,9 @@ export interface PopAsyncOptions extends PopOptions {
   /** Aborts the wait; the promise rejects with the signal's reason. */
   readonly signal?: AbortSignal;
 }
+
+/**
+ * The options of a waiting call given none: one frozen object for every
+ * handle, not a new one per call.
+ */
+export const NO_OPTIONS: Readonly<Record<string, never>> = Object.freeze({});

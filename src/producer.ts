@@ -10,12 +10,13 @@ import { SpscProducer } from "./_engine/spsc.ts";
 import type { RingBuffer } from "./create_ring.ts";
 import type { Item, SlotView } from "./item.ts";
 import { RingHandle } from "./ring_handle.ts";
-import type { PushAsyncOptions, PushOptions } from "./options.ts";
+import {
+  NO_OPTIONS,
+  type PushAsyncOptions,
+  type PushOptions,
+} from "./options.ts";
 
 export type { PushAsyncOptions, PushOptions };
-
-/** The options of a call given none: one object, not a new one per call. */
-const NO_OPTIONS: Readonly<Record<string, never>> = Object.freeze({});
 
 /**
  * The producer side of a ring: the textbook's producer loop, which writes

@@ -9,7 +9,11 @@ import { attachmentOf } from "./_shm/attachment.ts";
 import type { UnboundedAttachment } from "./_shm/unbounded_attachment.ts";
 import { untilClosed } from "./_wait/wait.ts";
 import type { Item, SlotView } from "./item.ts";
-import type { PopAsyncOptions, PopOptions } from "./options.ts";
+import {
+  NO_OPTIONS,
+  type PopAsyncOptions,
+  type PopOptions,
+} from "./options.ts";
 import type { UnboundedBuffer } from "./unbounded_create.ts";
 import { UnboundedHandle } from "./unbounded_handle.ts";
 
@@ -108,7 +112,7 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
    * assert.throws(() => consumer.pop({ timeout: 1 }), TimeoutError);
    * ```
    */
-  pop(options: PopOptions = {}): T {
+  pop(options: PopOptions = NO_OPTIONS): T {
     return this.#engine.pop(options);
   }
 
@@ -134,7 +138,7 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
    * assert.equal(await next, 11);
    * ```
    */
-  popAsync(options: PopAsyncOptions = {}): Promise<T> {
+  popAsync(options: PopAsyncOptions = NO_OPTIONS): Promise<T> {
     return this.#engine.popAsync(options);
   }
 

@@ -17,6 +17,7 @@ const LAYERS: Record<string, readonly string[]> = {
   ],
   unit: [
     "tests/attach_test.ts",
+    "tests/attach_refuse_test.ts",
     "tests/close_test.ts",
     "tests/corruption_test.ts",
     "tests/wrap_test.ts",

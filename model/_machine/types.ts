@@ -1,5 +1,5 @@
 // Copyright 2025 the ringproof authors. MIT license.
-// The bounded buffer's state and step types, shared by the public
+// The bounded buffer's options, state and step types, shared by the public
 // bounded_buffer.ts (which re-exports them) and the machine that implements
 // them (kept apart so neither imports the other).
 
@@ -29,6 +29,30 @@ export type Mutant =
   | "no-full-check"
   | "wasted-two"
   | "modulo-index";
+
+/** Parameters of {@linkcode boundedBuffer}. */
+export interface BufferOptions {
+  /** `BUFFER_SIZE`, the number of cells (ignored by `"unbounded"`). Default 4. */
+  slots?: number;
+  /** Items each producer produces, 1 to 31. Default 3. */
+  items?: number;
+  /** The index scheme. Default `"textbook"`. */
+  scheme?: Scheme;
+  /** Producer processes, 1 to 8. Default 1. */
+  producers?: number;
+  /** Consumer processes, 1 to 8. Default 1. */
+  consumers?: number;
+  /** The sync variant. Default `"none"`. `"sequence"` makes `"counter"` the default scheme. */
+  sync?: Sync;
+  /** A deliberate bug, or none. */
+  mutant?: Mutant;
+  /**
+   * `"counter"` only: the counters' initial value, to cross the 2^32 wrap
+   * (with `sync: "sequence"`: the positions' initial value, below their wrap
+   * at the largest multiple of `slots` up to 2^31). Default 0.
+   */
+  start?: number;
+}
 
 /** An item: the `seq`-th item of producer `producer`. */
 export interface Item {

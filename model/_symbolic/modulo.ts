@@ -17,6 +17,18 @@ export interface WrapAnalysis {
   witness: Outcome;
 }
 
+/** The obligation of the publish that crosses the wrap, with its outcome. */
+function wrapStep(status: Outcome["status"], seconds: number): Outcome {
+  return {
+    kind: "step",
+    name: "P0 publish",
+    statement: "Inv ∧ P0 publish ⇒ Inv′",
+    action: { process: "P0", op: "publish" },
+    status,
+    seconds,
+  };
+}
+
 /**
  * Proves that the wrap step is one slot forward exactly when N divides 2^32,
  * and asks the solver for an N (at most 64) where it is not; the CTI is the
@@ -54,17 +66,7 @@ export async function wrapAnalysis(
   }
   const size = witnessRun.value;
   if (size === undefined) {
-    return {
-      exact,
-      witness: {
-        kind: "step",
-        name: "P0 publish",
-        statement: "Inv ∧ P0 publish ⇒ Inv′",
-        action: { process: "P0", op: "publish" },
-        status: "unknown",
-        seconds: witnessRun.seconds,
-      },
-    };
+    return { exact, witness: wrapStep("unknown", witnessRun.seconds) };
   }
   const slot = Number(TOP % BigInt(size));
   const cells = Array.from({ length: size }, (_, k) => k === slot ? 0 : -1);
@@ -91,14 +93,6 @@ export async function wrapAnalysis(
   };
   return {
     exact,
-    witness: {
-      kind: "step",
-      name: "P0 publish",
-      statement: "Inv ∧ P0 publish ⇒ Inv′",
-      action: { process: "P0", op: "publish" },
-      status: "failed",
-      seconds: witnessRun.seconds,
-      state,
-    },
+    witness: { ...wrapStep("failed", witnessRun.seconds), state },
   };
 }

@@ -13,13 +13,12 @@
 import {
   type AllSizesObligation,
   type AllSizesReport,
-  type BufferAction,
   type BufferState,
   describeStep,
   type Mutant,
   MUTANTS,
 } from "../../model/mod.ts";
-import { byId, type Child, h, s } from "./_dom.ts";
+import { byId, type Child, h } from "./_dom.ts";
 import {
   type AllSizesChoice,
   type AllSizesRun,
@@ -40,9 +39,8 @@ import {
   summaryText,
   wholeStateRows,
 } from "./all_sizes.ts";
-import { CancelledError } from "./model_client.ts";
-import { drawRing } from "./ring_view.ts";
-import { bufferRingView } from "./state_view.ts";
+import { showFailure } from "./model_client.ts";
+import { obligationsTable, ringFigure } from "./proof_parts.ts";
 import { Z3Client } from "./z3_client.ts";
 
 function math(formula: string): HTMLElement {
@@ -124,26 +122,6 @@ function stateInvariant(target: HTMLElement): void {
       "), it is the bare safety property:",
     ),
     conjunctList("allsizes-safety-list", SAFETY),
-  );
-}
-
-function ringFigure(
-  caption: string,
-  state: BufferState,
-  options: {
-    before?: BufferState;
-    action?: BufferAction;
-    capacity: number;
-    counter: boolean;
-  },
-): HTMLElement {
-  const svg = s("svg", { viewBox: "0 0 400 400", class: "cti-ring" });
-  drawRing(svg, bufferRingView(state, options));
-  return h(
-    "figure",
-    { class: "ring-figure" },
-    svg,
-    h("figcaption", {}, caption),
   );
 }
 
@@ -332,22 +310,7 @@ function reportArticle(report: AllSizesReport, run: AllSizesRun): HTMLElement {
     h(
       "div",
       { class: "table-wrap" },
-      h(
-        "table",
-        { class: "obligations" },
-        h(
-          "thead",
-          {},
-          h(
-            "tr",
-            {},
-            h("th", { scope: "col" }, "obligation"),
-            h("th", { scope: "col" }, "status"),
-            h("th", { scope: "col" }, "solver time"),
-          ),
-        ),
-        h("tbody", {}, ...report.obligations.map(obligationRow)),
-      ),
+      obligationsTable("solver time", report.obligations.map(obligationRow)),
     ),
     ...report.obligations.flatMap((o) => {
       const cex = counterexample(report, o);
@@ -455,12 +418,7 @@ export function setupAllSizesPanel(): void {
       status.dataset.state = "done";
       status.textContent = summaryText(reports);
     } catch (caught) {
-      status.dataset.state = caught instanceof CancelledError
-        ? "stopped"
-        : "error";
-      status.textContent = caught instanceof CancelledError
-        ? "Cancelled."
-        : `✗ ${(caught as Error).message}`;
+      showFailure(status, caught, `✗ ${(caught as Error).message}`);
     } finally {
       clearInterval(timer);
       figures.textContent = "";

@@ -15,7 +15,7 @@ import type { BufferOptions, Mutant, Progress } from "../../model/mod.ts";
 import { byId, count, h } from "./_dom.ts";
 import { readConfig, syncMutants, writeConfig } from "./config_form.ts";
 import { checkInteger, MAX_STATES_LIMIT } from "./limits.ts";
-import { CancelledError, ModelClient } from "./model_client.ts";
+import { ModelClient, showFailure } from "./model_client.ts";
 import { MUTANT_INFO } from "./mutants.ts";
 import { PRESETS } from "./presets.ts";
 import { Session } from "./session.ts";
@@ -301,12 +301,7 @@ export function setupExplorePanel(): void {
       figures.textContent = "";
     } catch (caught) {
       progress.value = 0;
-      status.dataset.state = caught instanceof CancelledError
-        ? "stopped"
-        : "error";
-      status.textContent = caught instanceof CancelledError
-        ? "Cancelled."
-        : message(caught);
+      showFailure(status, caught, message(caught));
     } finally {
       run.disabled = false;
       cancel.disabled = true;

@@ -24,6 +24,20 @@ export class CancelledError extends Error {
   override name = "CancelledError";
 }
 
+/**
+ * Shows on a panel's status line how its request ended early: "Cancelled."
+ * (state `stopped`) when it was cancelled, else `error` (state `error`).
+ */
+export function showFailure(
+  status: HTMLElement,
+  caught: unknown,
+  error: string,
+): void {
+  const cancelled = caught instanceof CancelledError;
+  status.dataset.state = cancelled ? "stopped" : "error";
+  status.textContent = cancelled ? "Cancelled." : error;
+}
+
 /** Runs the explorer and the proof in a Worker. */
 export class ModelClient {
   #worker: Worker | null = null;

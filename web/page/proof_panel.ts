@@ -18,33 +18,13 @@ import {
   type Obligation,
   type ProofReport,
 } from "../../model/mod.ts";
-import { byId, count, h, s } from "./_dom.ts";
+import { byId, count, h } from "./_dom.ts";
 import { checkInteger, OptionError } from "./limits.ts";
 import { stateTable } from "./state_table.ts";
-import { CancelledError, ModelClient } from "./model_client.ts";
-import { drawRing } from "./ring_view.ts";
-import { bufferRingView } from "./state_view.ts";
+import { ModelClient, showFailure } from "./model_client.ts";
+import { obligationsTable, ringFigure } from "./proof_parts.ts";
 
 type BufferObligation = Obligation<BufferState, BufferAction>;
-
-function ringFigure(
-  caption: string,
-  state: BufferState,
-  options: {
-    before?: BufferState;
-    action?: BufferAction;
-    capacity: number;
-  },
-): HTMLElement {
-  const svg = s("svg", { viewBox: "0 0 400 400", class: "cti-ring" });
-  drawRing(svg, bufferRingView(state, options));
-  return h(
-    "figure",
-    { class: "ring-figure" },
-    svg,
-    h("figcaption", {}, caption),
-  );
-}
 
 function pcs(state: BufferState): string {
   return [...state.producers, ...state.consumers].map((p) =>
@@ -150,22 +130,7 @@ function reportSection(
           : "Not proved."
       }`,
     ),
-    h(
-      "table",
-      { class: "obligations" },
-      h(
-        "thead",
-        {},
-        h(
-          "tr",
-          {},
-          h("th", { scope: "col" }, "obligation"),
-          h("th", { scope: "col" }, "status"),
-          h("th", { scope: "col" }, "checked"),
-        ),
-      ),
-      h("tbody", {}, ...report.obligations.map(obligationRow)),
-    ),
+    obligationsTable("checked", report.obligations.map(obligationRow)),
     ...report.obligations.flatMap((o) => counterexample(o, capacity)),
   );
 }
@@ -244,12 +209,7 @@ export function setupProofPanel(): void {
       }.`;
     } catch (caught) {
       progress.value = 0;
-      status.dataset.state = caught instanceof CancelledError
-        ? "stopped"
-        : "error";
-      status.textContent = caught instanceof CancelledError
-        ? "Cancelled."
-        : `✗ ${(caught as Error).message}`;
+      showFailure(status, caught, `✗ ${(caught as Error).message}`);
     } finally {
       figures.textContent = "";
       button.disabled = false;
