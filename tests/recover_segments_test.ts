@@ -1,0 +1,253 @@
+// recoverUnbounded() reclaims the segments a dead handle held privately.
+// A handle "dies" at its k-th Atomics operation: a stand-in `Atomics`
+// throws instead of performing it (the engine looks `Atomics` up at call
+// time), leaving shared memory exactly as a thread stopped there would. For
+// every k of a push that grows or recycles a segment, and of a pop that
+// leaves one, the dead handle is recovered; then every segment must be in
+// the chain from head to tail or on the free list, exactly once, and the
+// recovery must have put back exactly the segments that were missing.
+import assert from "node:assert/strict";
+import {
+  createUnbounded,
+  inspectUnbounded,
+  recoverUnbounded,
+  UnboundedConsumer,
+  UnboundedProducer,
+} from "../mod.ts";
+import { assertThrowsWith, drain } from "./_helpers.ts";
+import { W_TAKING, W_VERSION } from "../src/_shm/unbounded_layout.ts";
+
+class Death extends Error {}
+
+/**
+ * Runs `body` with an `Atomics` whose `k`-th operation (from 0) throws
+ * instead of happening. Returns whether the thread died (k was reached).
+ */
+function dieAt(k: number, body: () => void): boolean {
+  const real = globalThis.Atomics;
+  let n = 0;
+  const dying = new Proxy(real, {
+    get(target, key) {
+      const value = Reflect.get(target, key);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        if (n++ === k) throw new Death(`died at Atomics operation ${k}`);
+        return Reflect.apply(value, target, args);
+      };
+    },
+  });
+  globalThis.Atomics = dying;
+  try {
+    body();
+    return false;
+  } catch (error) {
+    if (error instanceof Death) return true;
+    throw error;
+  } finally {
+    globalThis.Atomics = real;
+  }
+}
+
+/** Every segment in the chain from head or on the free list, by how often. */
+function accounting(sab: SharedArrayBuffer): {
+  missing: number[];
+  twice: number[];
+  chainEndsAtTail: boolean;
+} {
+  const s = inspectUnbounded(sab);
+  const seen = new Map<number, number>();
+  for (const i of [...s.chain, ...s.free]) seen.set(i, (seen.get(i) ?? 0) + 1);
+  const all = Array.from({ length: s.segments }, (_, i) => i);
+  return {
+    missing: all.filter((i) => !seen.has(i)),
+    twice: all.filter((i) => (seen.get(i) ?? 0) > 1),
+    chainEndsAtTail: s.chain.at(-1) === s.tail,
+  };
+}
+
+/**
+ * Segments chained past the one `in` lies in: a batch linked them and died
+ * before publishing, so they hold no published item.
+ */
+function unpublished(sab: SharedArrayBuffer): number {
+  const s = inspectUnbounded(sab);
+  const used = s.in - (s.out - s.outSlot);
+  const last = used === 0 ? 0 : Math.ceil(used / s.segmentSlots) - 1;
+  return Math.max(0, s.chain.length - 1 - last);
+}
+
+/** Asserts every segment is accounted for exactly once, the tail ending the chain. */
+function assertAccounted(sab: SharedArrayBuffer, label: string): void {
+  const a = accounting(sab);
+  assert.deepEqual(a.missing, [], `${label}: segments missing`);
+  assert.deepEqual(a.twice, [], `${label}: segments twice`);
+  assert.ok(a.chainEndsAtTail, `${label}: the chain does not end at the tail`);
+}
+
+interface Case {
+  readonly name: string;
+  /** Items pushed and popped before the victim's call. */
+  readonly pushed: number;
+  readonly popped: number;
+  readonly victim: "producer" | "consumer";
+  /** Whether a death may leave segments linked past `in` to roll back. */
+  readonly batch?: boolean;
+  /** The victim's call. */
+  act(
+    producer: UnboundedProducer<number>,
+    consumer: UnboundedConsumer<number>,
+  ): void;
+}
+
+// Segments of one slot: every push past the first moves the tail, every
+// pop past the first moves the head.
+const CASES: readonly Case[] = [
+  {
+    name: "a push that grows the buffer",
+    pushed: 1,
+    popped: 0,
+    victim: "producer",
+    act: (p) => assert.ok(p.tryPush(100)),
+  },
+  {
+    name: "a push that takes a recycled segment",
+    pushed: 2,
+    popped: 2,
+    victim: "producer",
+    act: (p) => assert.ok(p.tryPush(100)),
+  },
+  {
+    name: "a batch that grows the buffer by three segments",
+    pushed: 1,
+    popped: 1,
+    victim: "producer",
+    batch: true,
+    act: (p) => assert.equal(p.pushMany(new Int32Array([100, 101, 102])), 3),
+  },
+  {
+    name: "a pop that leaves a segment",
+    pushed: 3,
+    popped: 1,
+    victim: "consumer",
+    act: (_, c) => assert.equal(c.tryPop(), 1),
+  },
+];
+
+/** A buffer of one-slot segments after `pushed` pushes and `popped` pops. */
+function prepared(c: Case) {
+  const sab = createUnbounded({ item: "int32", segmentSlots: 1 });
+  const producer = new UnboundedProducer<number>(sab);
+  const consumer = new UnboundedConsumer<number>(sab);
+  for (let v = 0; v < c.pushed; v++) assert.ok(producer.tryPush(v));
+  for (let v = 0; v < c.popped; v++) assert.equal(consumer.tryPop(), v);
+  return { sab, producer, consumer };
+}
+
+Deno.test("recoverUnbounded() returns a dead handle's private segments to the free list, at every step of a segment switch", async (t) => {
+  for (const c of CASES) {
+    await t.step(c.name, () => {
+      let reclaimedSome = 0;
+      let k = 0;
+      for (;; k++) {
+        const label = `${c.name}, death at operation ${k}`;
+        const { sab, producer, consumer } = prepared(c);
+        const died = dieAt(k, () => c.act(producer, consumer));
+        if (!died) break;
+        const dead = c.victim === "producer" ? producer : consumer;
+        const before = accounting(sab);
+        // A single push's linked segment is its tail (the move is finished).
+        const linked = c.batch ? unpublished(sab) : 0;
+        assert.deepEqual(before.twice, [], label);
+        const recovery = recoverUnbounded(sab, { handle: dead.id });
+        assert.equal(recovery.role, c.victim, label);
+        assert.equal(
+          recovery.reclaimed,
+          before.missing.length + linked,
+          label,
+        );
+        if (recovery.reclaimed > 0) reclaimedSome++;
+        assertAccounted(sab, label);
+        // Twice (a supervisor that ran again): nothing more.
+        assert.equal(recoverUnbounded(sab, { handle: dead.id }).reclaimed, 0);
+        assertAccounted(sab, label);
+        // The stream goes on, and recycling keeps every segment accounted.
+        const p = c.victim === "producer"
+          ? new UnboundedProducer<number>(sab)
+          : producer;
+        const q = c.victim === "consumer"
+          ? new UnboundedConsumer<number>(sab)
+          : consumer;
+        for (let v = 200; v < 210; v++) assert.ok(p.tryPush(v), label);
+        const items = drain(q);
+        assert.deepEqual(
+          items.slice(-10),
+          Array.from({ length: 10 }, (_, i) => 200 + i),
+          label,
+        );
+        assertAccounted(sab, `${label}, after the stream went on`);
+      }
+      // The call switched segments, so some deaths orphaned one.
+      assert.ok(k > 5, `${c.name}: only ${k} operations`);
+      assert.ok(reclaimedSome > 0, `${c.name}: no death orphaned a segment`);
+    });
+  }
+});
+
+Deno.test("recoverUnbounded() leaves alone the segment the other side holds, and each recovery gives back its own", () => {
+  // The consumer dies while leaving segment 0, at every step; then the
+  // producer, taking a segment (segment 0 again, if the consumer had pushed
+  // it), is stopped at every step too, as if still running. The consumer's
+  // recovery must not push the segment the producer holds (its record
+  // names it); the producer's recovery, once it is dead as well, does.
+  let pairs = 0;
+  let held = 0;
+  for (let kc = 0;; kc++) {
+    let consumerDied = false;
+    for (let kp = 0;; kp++) {
+      const label = `consumer dead at ${kc}, producer stopped at ${kp}`;
+      const { sab, producer, consumer } = prepared({
+        name: "",
+        pushed: 2,
+        popped: 1,
+        victim: "consumer",
+        act: () => {},
+      });
+      consumerDied = dieAt(kc, () => assert.equal(consumer.tryPop(), 1));
+      if (!consumerDied) break;
+      const producerDied = dieAt(kp, () => assert.ok(producer.tryPush(7)));
+      const words = new Int32Array(sab, 0, 48);
+      const missing = accounting(sab).missing;
+      const taking = words[W_TAKING]! - 1;
+      const producerHolds = producerDied && missing.includes(taking);
+      const first = recoverUnbounded(sab, { handle: consumer.id });
+      if (producerHolds) {
+        held++;
+        assert.ok(accounting(sab).missing.includes(taking), label);
+      }
+      assert.deepEqual(accounting(sab).twice, [], label);
+      const second = recoverUnbounded(sab, { handle: producer.id });
+      assert.equal(
+        first.reclaimed + second.reclaimed,
+        missing.length,
+        label,
+      );
+      assertAccounted(sab, label);
+      pairs++;
+      if (!producerDied) break;
+    }
+    if (!consumerDied) break;
+  }
+  assert.ok(pairs > 50, `${pairs} pairs`);
+  assert.ok(held > 0, "the producer never held a segment the consumer left");
+});
+
+Deno.test("UnboundedConsumer() refuses a buffer of the previous layout version", () => {
+  const sab = createUnbounded({ item: "int32" });
+  new Int32Array(sab)[W_VERSION] = 2;
+  assertThrowsWith(() => new UnboundedConsumer(sab), RangeError, [
+    "Cannot attach consumer: unbounded buffer layout version 2 is not supported, expected 3",
+  ]);
+  assertThrowsWith(() => recoverUnbounded(sab, { handle: 1 }), RangeError, [
+    "Cannot recover unbounded buffer: unbounded buffer layout version 2 is not supported, expected 3",
+  ]);
+});
