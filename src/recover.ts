@@ -53,9 +53,10 @@ export interface Recovery {
   readonly freed: number;
   /**
    * Unbounded buffer: segments the dead handle held privately (a producer:
-   * one it had taken from the free list and not linked, or grown and not
-   * yet put on it; a consumer: the one it was leaving), now back on the free
-   * list. 0 for a ring.
+   * one it had taken from the free list and not linked, those it had grown
+   * and not yet put on it, and those a batch it never published had linked;
+   * a consumer: the one it was leaving), now back on the free list. 0 for a
+   * ring.
    */
   readonly reclaimed: number;
 }

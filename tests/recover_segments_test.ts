@@ -15,6 +15,10 @@ import {
   UnboundedProducer,
 } from "../mod.ts";
 import { assertThrowsWith, drain } from "./_helpers.ts";
+import {
+  assertSegmentsAccounted,
+  segmentAccounting,
+} from "./_unbounded_helpers.ts";
 import { W_TAKING, W_VERSION } from "../src/_shm/unbounded_layout.ts";
 
 class Death extends Error {}
@@ -48,23 +52,6 @@ function dieAt(k: number, body: () => void): boolean {
   }
 }
 
-/** Every segment in the chain from head or on the free list, by how often. */
-function accounting(sab: SharedArrayBuffer): {
-  missing: number[];
-  twice: number[];
-  chainEndsAtTail: boolean;
-} {
-  const s = inspectUnbounded(sab);
-  const seen = new Map<number, number>();
-  for (const i of [...s.chain, ...s.free]) seen.set(i, (seen.get(i) ?? 0) + 1);
-  const all = Array.from({ length: s.segments }, (_, i) => i);
-  return {
-    missing: all.filter((i) => !seen.has(i)),
-    twice: all.filter((i) => (seen.get(i) ?? 0) > 1),
-    chainEndsAtTail: s.chain.at(-1) === s.tail,
-  };
-}
-
 /**
  * Segments chained past the one `in` lies in: a batch linked them and died
  * before publishing, so they hold no published item.
@@ -74,14 +61,6 @@ function unpublished(sab: SharedArrayBuffer): number {
   const used = s.in - (s.out - s.outSlot);
   const last = used === 0 ? 0 : Math.ceil(used / s.segmentSlots) - 1;
   return Math.max(0, s.chain.length - 1 - last);
-}
-
-/** Asserts every segment is accounted for exactly once, the tail ending the chain. */
-function assertAccounted(sab: SharedArrayBuffer, label: string): void {
-  const a = accounting(sab);
-  assert.deepEqual(a.missing, [], `${label}: segments missing`);
-  assert.deepEqual(a.twice, [], `${label}: segments twice`);
-  assert.ok(a.chainEndsAtTail, `${label}: the chain does not end at the tail`);
 }
 
 interface Case {
@@ -154,7 +133,7 @@ Deno.test("recoverUnbounded() returns a dead handle's private segments to the fr
         const died = dieAt(k, () => c.act(producer, consumer));
         if (!died) break;
         const dead = c.victim === "producer" ? producer : consumer;
-        const before = accounting(sab);
+        const before = segmentAccounting(sab);
         // A single push's linked segment is its tail (the move is finished).
         const linked = c.batch ? unpublished(sab) : 0;
         assert.deepEqual(before.twice, [], label);
@@ -166,10 +145,10 @@ Deno.test("recoverUnbounded() returns a dead handle's private segments to the fr
           label,
         );
         if (recovery.reclaimed > 0) reclaimedSome++;
-        assertAccounted(sab, label);
+        assertSegmentsAccounted(sab, label);
         // Twice (a supervisor that ran again): nothing more.
         assert.equal(recoverUnbounded(sab, { handle: dead.id }).reclaimed, 0);
-        assertAccounted(sab, label);
+        assertSegmentsAccounted(sab, label);
         // The stream goes on, and recycling keeps every segment accounted.
         const p = c.victim === "producer"
           ? new UnboundedProducer<number>(sab)
@@ -184,7 +163,7 @@ Deno.test("recoverUnbounded() returns a dead handle's private segments to the fr
           Array.from({ length: 10 }, (_, i) => 200 + i),
           label,
         );
-        assertAccounted(sab, `${label}, after the stream went on`);
+        assertSegmentsAccounted(sab, `${label}, after the stream went on`);
       }
       // The call switched segments, so some deaths orphaned one.
       assert.ok(k > 5, `${c.name}: only ${k} operations`);
@@ -216,22 +195,22 @@ Deno.test("recoverUnbounded() leaves alone the segment the other side holds, and
       if (!consumerDied) break;
       const producerDied = dieAt(kp, () => assert.ok(producer.tryPush(7)));
       const words = new Int32Array(sab, 0, 48);
-      const missing = accounting(sab).missing;
+      const missing = segmentAccounting(sab).missing;
       const taking = words[W_TAKING]! - 1;
       const producerHolds = producerDied && missing.includes(taking);
       const first = recoverUnbounded(sab, { handle: consumer.id });
       if (producerHolds) {
         held++;
-        assert.ok(accounting(sab).missing.includes(taking), label);
+        assert.ok(segmentAccounting(sab).missing.includes(taking), label);
       }
-      assert.deepEqual(accounting(sab).twice, [], label);
+      assert.deepEqual(segmentAccounting(sab).twice, [], label);
       const second = recoverUnbounded(sab, { handle: producer.id });
       assert.equal(
         first.reclaimed + second.reclaimed,
         missing.length,
         label,
       );
-      assertAccounted(sab, label);
+      assertSegmentsAccounted(sab, label);
       pairs++;
       if (!producerDied) break;
     }
