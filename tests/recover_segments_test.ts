@@ -19,7 +19,12 @@ import {
   assertSegmentsAccounted,
   segmentAccounting,
 } from "./_unbounded_helpers.ts";
-import { W_TAKING, W_VERSION } from "../src/_shm/unbounded_layout.ts";
+import {
+  W_GROWN,
+  W_LEAVING,
+  W_TAKING,
+  W_VERSION,
+} from "../src/_shm/unbounded_layout.ts";
 
 class Death extends Error {}
 
@@ -172,52 +177,97 @@ Deno.test("recoverUnbounded() returns a dead handle's private segments to the fr
   }
 });
 
-Deno.test("recoverUnbounded() leaves alone the segment the other side holds, and each recovery gives back its own", () => {
-  // The consumer dies while leaving segment 0, at every step; then the
-  // producer, taking a segment (segment 0 again, if the consumer had pushed
-  // it), is stopped at every step too, as if still running. The consumer's
-  // recovery must not push the segment the producer holds (its record
-  // names it); the producer's recovery, once it is dead as well, does.
-  let pairs = 0;
-  let held = 0;
-  for (let kc = 0;; kc++) {
-    let consumerDied = false;
-    for (let kp = 0;; kp++) {
-      const label = `consumer dead at ${kc}, producer stopped at ${kp}`;
-      const { sab, producer, consumer } = prepared({
-        name: "",
-        pushed: 2,
-        popped: 1,
-        victim: "consumer",
-        act: () => {},
-      });
-      consumerDied = dieAt(kc, () => assert.equal(consumer.tryPop(), 1));
-      if (!consumerDied) break;
-      const producerDied = dieAt(kp, () => assert.ok(producer.tryPush(7)));
-      const words = new Int32Array(sab, 0, 48);
-      const missing = segmentAccounting(sab).missing;
-      const taking = words[W_TAKING]! - 1;
-      const producerHolds = producerDied && missing.includes(taking);
-      const first = recoverUnbounded(sab, { handle: consumer.id });
-      if (producerHolds) {
-        held++;
-        assert.ok(segmentAccounting(sab).missing.includes(taking), label);
-      }
-      assert.deepEqual(segmentAccounting(sab).twice, [], label);
-      const second = recoverUnbounded(sab, { handle: producer.id });
-      assert.equal(
-        first.reclaimed + second.reclaimed,
-        missing.length,
-        label,
-      );
-      assertSegmentsAccounted(sab, label);
-      pairs++;
-      if (!producerDied) break;
-    }
-    if (!consumerDied) break;
+/**
+ * The missing segments `side`'s records name: the producer's taking and
+ * grown segments, the consumer's leaving segment (unless the producer's
+ * taking record names it: then the producer popped it).
+ */
+function heldBy(
+  sab: SharedArrayBuffer,
+  side: "producer" | "consumer",
+  missing: readonly number[],
+): number[] {
+  const words = new Int32Array(sab, 0, 48);
+  const taking = words[W_TAKING]! - 1;
+  if (side === "consumer") {
+    const leaving = words[W_LEAVING]! - 1;
+    return missing.filter((i) => i === leaving && i !== taking);
   }
-  assert.ok(pairs > 50, `${pairs} pairs`);
-  assert.ok(held > 0, "the producer never held a segment the consumer left");
+  const grown = words[W_GROWN]! - 1;
+  return missing.filter((i) => i === taking || (grown >= 0 && i >= grown));
+}
+
+Deno.test("recoverUnbounded() leaves alone the segment the other side holds, and each recovery gives back its own", async (t) => {
+  // One side stops at every step of its call (a consumer leaving segment 0,
+  // a producer taking or growing a segment), then the other side stops at
+  // every step of its call too, as if still running. Whichever side is
+  // recovered first must leave alone the segment the other holds (its
+  // records name it: the consumer's segment, pushed, may be the one the
+  // producer is taking); the other's recovery, once it is dead as well,
+  // gives that one back.
+  for (const actsFirst of ["consumer", "producer"] as const) {
+    for (const recoveredFirst of ["consumer", "producer"] as const) {
+      await t.step(
+        `${actsFirst} acts first, ${recoveredFirst} recovered first`,
+        () => {
+          let pairs = 0;
+          let held = 0;
+          for (let k1 = 0;; k1++) {
+            let firstDied = false;
+            for (let k2 = 0;; k2++) {
+              const label = `${actsFirst} dead at ${k1}, the other at ${k2}`;
+              const { sab, producer, consumer } = prepared({
+                name: "",
+                pushed: 2,
+                popped: 1,
+                victim: "consumer",
+                act: () => {},
+              });
+              const pop = () => assert.equal(consumer.tryPop(), 1);
+              const push = () => assert.ok(producer.tryPush(7));
+              const [one, two] = actsFirst === "consumer"
+                ? [pop, push]
+                : [push, pop];
+              firstDied = dieAt(k1, one);
+              if (!firstDied) break;
+              const secondDied = dieAt(k2, two);
+              const missing = segmentAccounting(sab).missing;
+              const other = recoveredFirst === "consumer"
+                ? "producer"
+                : "consumer";
+              const kept = heldBy(sab, other, missing);
+              const handle = (side: string) =>
+                side === "producer" ? producer.id : consumer.id;
+              const first = recoverUnbounded(sab, {
+                handle: handle(recoveredFirst),
+              });
+              const after = segmentAccounting(sab);
+              for (const i of kept) {
+                held++;
+                assert.ok(
+                  after.missing.includes(i),
+                  `${label}: ${i} given back`,
+                );
+              }
+              assert.deepEqual(after.twice, [], label);
+              const second = recoverUnbounded(sab, { handle: handle(other) });
+              assert.equal(
+                first.reclaimed + second.reclaimed,
+                missing.length,
+                label,
+              );
+              assertSegmentsAccounted(sab, label);
+              pairs++;
+              if (!secondDied) break;
+            }
+            if (!firstDied) break;
+          }
+          assert.ok(pairs > 50, `${pairs} pairs`);
+          assert.ok(held > 0, "the other side never held a segment");
+        },
+      );
+    }
+  }
 });
 
 Deno.test("UnboundedConsumer() refuses a buffer of the previous layout version", () => {
