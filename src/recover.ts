@@ -13,7 +13,11 @@ import {
   type RecoveryResult,
   repairCounterSlot,
 } from "./_engine/recover.ts";
-import { repairSlot } from "./_engine/recover_unbounded.ts";
+import {
+  reclaimSegments,
+  repairSlot,
+  rollBackBatch,
+} from "./_engine/recover_unbounded.ts";
 import { RING_MARKS, UNBOUNDED_MARKS } from "./_wait/signal.ts";
 
 /** Options of {@linkcode recoverRing} and {@linkcode recoverUnbounded}. */
@@ -47,6 +51,14 @@ export interface Recovery {
    * count as delivered to the dead consumer.
    */
   readonly freed: number;
+  /**
+   * Unbounded buffer: segments the dead handle held privately (a producer:
+   * one it had taken from the free list and not linked, those it had grown
+   * and not yet put on it, and those a batch it never published had linked;
+   * a consumer: the one it was leaving), now back on the free list. 0 for a
+   * ring.
+   */
+  readonly reclaimed: number;
 }
 
 /** Throws unless `options.handle` is a handle id; returns it. */
@@ -72,12 +84,13 @@ function handleOf(options: RecoverOptions, what: string): number {
   return handle;
 }
 
-function result(r: RecoveryResult): Recovery {
+function result(r: RecoveryResult, reclaimed = 0): Recovery {
   return {
     released: r.released,
     role: r.role,
     skipped: r.skipped,
     freed: r.freed,
+    reclaimed,
   };
 }
 
@@ -122,7 +135,13 @@ function result(r: RecoveryResult): Recovery {
  * assert.equal(consumer.tryPop(), undefined); // waits on the hole
  *
  * const recovery = recoverRing(sab, { handle: dead.id });
- * assert.deepEqual(recovery, { released: true, role: "producer", skipped: 1, freed: 0 });
+ * assert.deepEqual(recovery, {
+ *   released: true,
+ *   role: "producer",
+ *   skipped: 1,
+ *   freed: 0,
+ *   reclaimed: 0,
+ * });
  * assert.equal(consumer.tryPop(), 2);
  * ```
  *
@@ -166,14 +185,18 @@ export function recoverRing(
  * first: the slot is re-derived from the counter (each segment records the
  * count at which the producer entered it).
  *
- * Segments are not reclaimed: a producer that died after growing the buffer
- * and before linking the new segments leaves them unused (memory only; the
- * stream is intact), and a consumer that died while leaving a segment may
- * leave that one segment off the free list (see `docs/unbounded.md`).
+ * Then the segments the dead handle held privately go back on the free
+ * list: a producer's segment taken from the free list and not yet linked,
+ * segments it grew and had not yet put on the free list, and those a batch
+ * it never published had linked (the tail moves back); a consumer's
+ * segment it had left and not yet put there (each handle records these in
+ * shared memory while it holds them). The live peer's segments are left
+ * alone, and recovering twice pushes nothing twice.
  *
  * @param buffer The unbounded buffer's SharedArrayBuffer.
  * @param options `handle`: the dead handle's id.
- * @returns What the recovery found and did (`skipped` and `freed` are 0).
+ * @returns What the recovery found and did (`skipped` and `freed` are 0;
+ * `reclaimed` counts the segments put back on the free list).
  * @throws {TypeError} When `buffer` is not an unbounded buffer, or `handle`
  * not a number.
  * @throws {RangeError} When `handle` is not a positive int32.
@@ -206,7 +229,10 @@ export function recoverUnbounded(
   const what = "Cannot recover unbounded buffer";
   const header = readUnboundedHeader(buffer, what);
   const id = handleOf(options, what);
-  // Before the lock goes: a replacement reads the slot when it attaches.
+  // Before the lock goes: a replacement reads the slot when it attaches,
+  // and nobody but the dead handle writes its side's records until then.
+  const rolledBack = rollBackBatch(header, id);
   repairSlot(header, id);
-  return result(recoverLock(header.words, id, UNBOUNDED_MARKS));
+  const reclaimed = rolledBack + reclaimSegments(header, id);
+  return result(recoverLock(header.words, id, UNBOUNDED_MARKS), reclaimed);
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { ConsumerEngine } from "./_engine/engine.ts";
-import { SegmentConsumer } from "./_engine/segment.ts";
+import { SegmentConsumer } from "./_engine/segment_consumer.ts";
 import { attachmentOf } from "./_shm/attachment.ts";
 import type { UnboundedAttachment } from "./_shm/unbounded_attachment.ts";
 import { untilClosed } from "./_wait/wait.ts";

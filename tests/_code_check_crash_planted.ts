@@ -62,6 +62,25 @@ export const PLANTED_RECOVERY: readonly PlantedBug[] = [
     line: "throw new CorruptedRingError(",
     property: "exception",
   },
+  {
+    name: "recover-without-reclaim",
+    kind:
+      "a recovery that gives no segment back (a producer dead after growing the buffer, before putting the new segment on the free list, leaks it)",
+    find: "  const reclaimed = rolledBack + reclaimSegments(header, id);\n",
+    replace: "  const reclaimed = rolledBack;\n",
+    entry: {
+      scenario: "crash-unbounded",
+      params: { slots: 1, items: 2 },
+      search: "pct",
+      executions: 1,
+      victims: [0],
+    },
+    file: "src/recover.ts",
+    // The segment check names where the producer stopped: with the growth
+    // recorded, before the new segment is pushed.
+    line: "W_GROWN",
+    property: "segments",
+  },
 ];
 
 if (import.meta.main) {

@@ -9,6 +9,7 @@ import {
   UnboundedConsumer,
   UnboundedProducer,
 } from "../mod.ts";
+import assert from "node:assert/strict";
 import { assertThrowsWith, type Image, imageOf } from "./_helpers.ts";
 
 /** A fresh int32 unbounded buffer with a producer and a consumer attached. */
@@ -74,4 +75,48 @@ export function unboundedImage(
   sab: SharedArrayBuffer,
 ): Image<ReturnType<typeof inspectUnbounded>> {
   return imageOf(sab, inspectUnbounded);
+}
+
+/**
+ * Every segment in the chain from head or on the free list, by how often
+ * (a walk that comes back to a segment counts it twice and stops).
+ */
+export function segmentAccounting(sab: SharedArrayBuffer): {
+  missing: number[];
+  twice: number[];
+  chainEndsAtTail: boolean;
+} {
+  const s = inspectUnbounded(sab);
+  const words = new Int32Array(sab);
+  const seen = new Map<number, number>();
+  const walk = (link: number): number[] => {
+    const path: number[] = [];
+    for (; link !== 0; link = words[linkOffset(sab, link - 1) / 4]!) {
+      const index = link - 1;
+      if (index < 0 || index >= s.segments) break;
+      seen.set(index, (seen.get(index) ?? 0) + 1);
+      if (path.includes(index)) break;
+      path.push(index);
+    }
+    return path;
+  };
+  const chain = walk(s.head + 1);
+  walk(words[s.offsets.free / 4]!);
+  const all = Array.from({ length: s.segments }, (_, i) => i);
+  return {
+    missing: all.filter((i) => !seen.has(i)),
+    twice: all.filter((i) => (seen.get(i) ?? 0) > 1),
+    chainEndsAtTail: chain.at(-1) === s.tail,
+  };
+}
+
+/** Asserts every segment is accounted for exactly once, the tail ending the chain. */
+export function assertSegmentsAccounted(
+  sab: SharedArrayBuffer,
+  label: string,
+): void {
+  const a = segmentAccounting(sab);
+  assert.deepEqual(a.missing, [], `${label}: segments missing`);
+  assert.deepEqual(a.twice, [], `${label}: segments twice`);
+  assert.ok(a.chainEndsAtTail, `${label}: the chain does not end at the tail`);
 }

@@ -225,7 +225,7 @@ Deno.test("Producer() and Consumer() refuse a corrupted header", async (t) => {
       const sab = filled(4, 0);
       scribble(sab, U_VERSION * 4, 9);
       assertThrowsWith(() => new UnboundedConsumer(sab), RangeError, [
-        "Cannot attach consumer: unbounded buffer layout version 9 is not supported, expected 2",
+        "Cannot attach consumer: unbounded buffer layout version 9 is not supported, expected 3",
       ]);
     });
   });

@@ -56,6 +56,7 @@ Deno.test("recoverRing() releases a dead producer's lock so a replacement contin
       role: "producer",
       skipped: 0,
       freed: 0,
+      reclaimed: 0,
     });
     const next = new Producer<number>(sab);
     assert.ok(next.tryPush(3));
@@ -152,6 +153,7 @@ Deno.test("recoverRing() skips the position a dead producer reserved, so consume
     role: "producer",
     skipped: 1,
     freed: 0,
+    reclaimed: 0,
   });
   assert.equal(inspectRing(sab).sequence?.producerHandles, 1);
   assert.deepEqual(drain(consumer), [2, 3]);
@@ -226,6 +228,7 @@ Deno.test("recoverRing() releases the items a dead sequence consumer claimed, so
     role: "consumer",
     skipped: 0,
     freed: 1,
+    reclaimed: 0,
   });
   assert.ok(producer.tryPush(5));
   assert.ok(producer.tryPush(6));
@@ -276,6 +279,7 @@ Deno.test("recoverRing() twice, or for a handle that detached, releases nothing"
     role: undefined,
     skipped: 0,
     freed: 0,
+    reclaimed: 0,
   });
   const gone = new Consumer<number>(sab);
   gone.detach();

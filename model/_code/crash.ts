@@ -21,6 +21,7 @@ import {
   type ThreadView,
 } from "./controller.ts";
 import { popFailure, stepCheck } from "./checks.ts";
+import { crashSegmentsCheck } from "./crash_segments.ts";
 import { RaceDetector } from "./races.ts";
 import { Search, type SearchMode } from "./search.ts";
 import type { CodeEvent, CodeScenario, RingModule } from "./scenario_types.ts";
@@ -404,7 +405,8 @@ export function runCrash(
             ),
           };
         } else {
-          bad = crashHistoryCheck(scenario, execution, params, v, death.died);
+          bad = crashHistoryCheck(scenario, execution, params, v, death.died) ??
+            crashSegmentsCheck(ring, scenario, execution, v);
         }
         if (bad !== null) {
           failure = {

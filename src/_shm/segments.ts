@@ -7,14 +7,22 @@
 // it has just grown and pops them all. Pushes and pops are compare-and-swap
 // on the head word; as only the producer pops, no segment can leave the stack
 // and come back between a pop's load and its CAS (no ABA).
+//
+// A segment between two of these places (popped and not yet linked, grown
+// and not yet pushed, left and not yet pushed) is named by its handle's
+// segment record (`unbounded_layout.ts`), so a supervisor can give it back
+// if the handle dies there (`reclaimSegments` in `recover_unbounded.ts`).
 import { type Codec, makeCodec } from "./codec.ts";
 import { corrupted, type UnboundedHeader } from "./unbounded_header.ts";
 import {
   NO_SEGMENT,
   SEGMENT_HEADER,
   W_FREE,
+  W_GROWN,
   W_HEAD,
+  W_LEAVING,
   W_TAIL,
+  W_TAKING,
 } from "./unbounded_layout.ts";
 
 export class Segments<T> {
@@ -89,9 +97,29 @@ export class Segments<T> {
     Atomics.store(this.#all, this.offset(index) / 4 + 1, first);
   }
 
-  /** Makes `to` the successor of `from`. */
+  /**
+   * Makes `to`, the segment the producer took, the successor of `from`;
+   * then `to` is in the chain, and its record is cleared.
+   */
   link(from: number, to: number): void {
     Atomics.store(this.#all, this.offset(from) / 4, to + 1);
+    Atomics.store(this.header.words, W_TAKING, NO_SEGMENT);
+  }
+
+  /** Makes segment `index` link nowhere (a supervisor's rollback). */
+  cut(index: number): void {
+    Atomics.store(this.#all, this.offset(index) / 4, NO_SEGMENT);
+  }
+
+  /** Records that the consumer leaves segment `index` (before `head` moves). */
+  leaving(index: number): void {
+    Atomics.store(this.header.words, W_LEAVING, index + 1);
+  }
+
+  /** Pushes the segment the consumer left on the free list; clears its record. */
+  left(index: number): void {
+    this.free(index);
+    Atomics.store(this.header.words, W_LEAVING, NO_SEGMENT);
   }
 
   /** Pushes segment `index` on the free list. */
@@ -118,6 +146,9 @@ export class Segments<T> {
       if (top === NO_SEGMENT) return -1;
       const index = this.#freeEntry(top, what);
       const below = Atomics.load(this.#all, this.offset(index) / 4);
+      // Recorded before the pop, so no death leaves a popped segment
+      // unnamed; after a failed pop it names a segment still on the list.
+      Atomics.store(words, W_TAKING, top);
       // A failed CAS means the consumer pushed meanwhile: try again.
       if (Atomics.compareExchange(words, W_FREE, top, below) === top) {
         const start = this.offset(index);
@@ -156,11 +187,55 @@ export class Segments<T> {
     const first = this.count();
     const byteLength = this.offset(first + missing);
     if (byteLength > maxBytes) return false;
+    // Recorded first: until every new segment is on the free list, a dead
+    // producer's supervisor pushes those that are not.
+    Atomics.store(this.header.words, W_GROWN, first + 1);
     // Grow first: the new segments exist (zeroed) before any word points at
     // them, so no thread can follow a link past the end of its buffer.
     buffer.grow(byteLength);
     for (let i = first + missing - 1; i >= first; i--) this.free(i);
+    Atomics.store(this.header.words, W_GROWN, NO_SEGMENT);
     return true;
+  }
+
+  /**
+   * The free list's segments as one snapshot, for a supervisor. A pop may
+   * rewrite the link of a segment being walked, so the walk is repeated
+   * until the head word did not change during it (a popped segment cannot
+   * come back meanwhile: the consumer that would push it is the dead one).
+   */
+  freeSnapshot(what: string): Set<number> {
+    const { words } = this.header;
+    while (true) {
+      const top = Atomics.load(words, W_FREE);
+      const seen = new Set<number>();
+      const count = this.count();
+      let why = "";
+      for (let link = top; link !== NO_SEGMENT;) {
+        const index = link - 1;
+        if (index < 0 || index >= count) {
+          why = `a free-list entry is ${index}, outside [0, ${count})`;
+        } else if (seen.has(index)) why = "the free list loops";
+        if (why !== "") break;
+        seen.add(index);
+        link = Atomics.load(this.#all, this.offset(index) / 4);
+      }
+      if (Atomics.load(words, W_FREE) !== top) continue;
+      if (why !== "") throw corrupted(what, why);
+      return seen;
+    }
+  }
+
+  /** Whether segment `index` is `from` or chained after it. */
+  chained(from: number, index: number, what: string): boolean {
+    let steps = 0;
+    for (let s = from; s !== -1; s = this.next(s, what)) {
+      if (s === index) return true;
+      if (++steps > this.count()) {
+        throw corrupted(what, "the chain of segments loops");
+      }
+    }
+    return false;
   }
 
   /** A free-list word's segment, refused when it is impossible or in use. */
