@@ -244,20 +244,21 @@ function copyCeiling(slots: number, sizes: Sizes): Contender {
 
 /**
  * Batches between whole arrays (the producer's data made before the run, the
- * consumer's array checked after it): what the ring itself moves, against
- * the copy ceiling; the order-sensitive checksum is outside the timed region.
+ * consumer's array written once before it and checked after it): what the
+ * ring itself moves, against one thread copying the same source into the
+ * same sink; the order-sensitive checksum is outside the timed region. The
+ * id names the ring's slots and the batch.
  */
-function bulkCase(sizes: Sizes): BenchCase {
-  const slots = 4096;
-  // 8 Mi items: a 32 MiB source and a 32 MiB sink per run.
-  const count = scaled(8 * 2 ** 20, sizes, BATCH);
+function bulkCase(slots: number, batch: number, sizes: Sizes): BenchCase {
+  // 16 Mi items: a 64 MiB source and a 64 MiB sink per run.
+  const count = scaled(16 * 2 ** 20, sizes, batch);
   return {
-    id: `batch-bulk-${slots}`,
+    id: `batch-bulk-${slots}-slots-${batch}-batch`,
     title:
-      `int32, batches of ${BATCH} from and into whole arrays, checked after the timed region, ${slots} slots`,
+      `int32, batches of ${batch} from and into whole arrays, checked after the timed region, ${slots} slots`,
     unit: "items",
     slots,
-    batch: BATCH,
+    batch,
     contenders: [
       onShared(
         "ring",
@@ -273,7 +274,15 @@ function bulkCase(sizes: Sizes): BenchCase {
         count,
         ringbufOf(slots),
       ),
-      copyCeiling(slots, sizes),
+      {
+        side: "copy ceiling",
+        label: "TypedArray.set from source to sink, 1 thread",
+        roles: [{ role: "copy.bulk", checked: true }],
+        count,
+        buffers: noBuffers,
+        channel: false,
+        expected: sequenceChecksum,
+      },
     ],
   };
 }
@@ -347,7 +356,8 @@ export function buildCases(sizes: Sizes): BenchCase[] {
     spinCase(1024, sizes, "counter"),
     spinCase(16, sizes, "counter"),
     batchCase(sizes),
-    bulkCase(sizes),
+    bulkCase(4096, 256, sizes),
+    bulkCase(16384, 4096, sizes),
     waitingCase("blocking", 4096, sizes),
     waitingCase("blocking", 16, sizes),
     structCase(sizes),

@@ -1,7 +1,7 @@
 // Every role a benchmark Worker can play, by name.
 import type { Run } from "./_drivers.ts";
 import type { Task } from "./_protocol.ts";
-import { copyCeiling } from "./_roles_copy.ts";
+import { copyBulk, copyCeiling } from "./_roles_copy.ts";
 import {
   postConsumer,
   postPingInitiator,
@@ -71,6 +71,7 @@ export const ROLES = {
   "post.ping.initiator": postPingInitiator,
   "post.ping.responder": postPingResponder,
   "copy.ceiling": copyCeiling,
+  "copy.bulk": copyBulk,
 } as const satisfies Record<string, RoleFactory>;
 
 /** A role's name. */

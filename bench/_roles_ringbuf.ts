@@ -4,6 +4,7 @@ import { RingBuffer } from "ringbuf.js";
 import { formatChecksum } from "./_checksum.ts";
 import {
   bulkResult,
+  bulkSink,
   bulkSource,
   consumeBatches,
   pingInitiator,
@@ -92,7 +93,7 @@ export function ringbufBulkProducer(task: Task): Run {
 export function ringbufBulkConsumer(task: Task): Run {
   const ring = open(task);
   const { batch, count } = task;
-  const sink = new Int32Array(count);
+  const sink = bulkSink(count);
   return () => {
     let got = 0;
     while (got < count) {
