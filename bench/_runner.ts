@@ -14,6 +14,11 @@ import { median, spread } from "./_stats.ts";
 
 /** One timed run. */
 export interface RunRecord {
+  /**
+   * When the run was sent, in seconds since the process started: runs of
+   * different contenders that are slow at the same time point to outside load.
+   */
+  readonly at?: number;
   readonly seconds: number;
   /** Items (or round trips) per second. */
   readonly rate: number;
@@ -163,6 +168,7 @@ export async function runCase(
   const runs: RunRecord[][] = contenders.map(() => []);
   const play = async (index: number, count: number): Promise<RunRecord> => {
     const contender = contenders[index]!;
+    const at = Math.round(performance.now()) / 1000;
     const outcome = await runOnce(
       pools[index]!,
       benchCase,
@@ -174,7 +180,7 @@ export async function runCase(
       for (const worker of pools[index]!) worker.terminate();
       pools[index] = await startPool(contender.roles.length, options);
     }
-    return outcome.record;
+    return { at, ...outcome.record };
   };
   try {
     for (let w = 0; w < options.warmups; w++) {
