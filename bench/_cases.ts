@@ -2,10 +2,16 @@
 import { RingBuffer } from "ringbuf.js";
 import { createRing } from "../mod.ts";
 import { copyChecksum, sequenceChecksum } from "./_checksum.ts";
+import { floorBuffer } from "./_roles_floor.ts";
 import type { RoleName } from "./_roles.ts";
 
 /** Who a contender is. */
-export type Side = "ring" | "ringbuf.js" | "postMessage" | "copy ceiling";
+export type Side =
+  | "ring"
+  | "ringbuf.js"
+  | "postMessage"
+  | "copy ceiling"
+  | "sketch";
 
 /** One side of a case: its roles (one Worker each) and item count. */
 export interface Contender {
@@ -365,4 +371,34 @@ export function buildCases(sizes: Sizes): BenchCase[] {
     waitingCase("async", 16, sizes),
     pingCase(sizes),
   ];
+}
+
+/**
+ * `bench/spin_floor.ts`: spin-`slots` with two sketches beside this ring and
+ * ringbuf.js — this ring's per-item Atomics calls with nothing around them,
+ * and the waiting flag kept inside the index word (one exchange per item a
+ * side). Not part of `deno task bench`.
+ */
+export function floorCase(slots: number, sizes: Sizes): BenchCase {
+  const count = scaled(2_000_000, sizes);
+  const sketch = (kind: "store" | "exchange", label: string): Contender =>
+    onShared(
+      "sketch",
+      label,
+      pair(`floor.${kind}.producer`, `floor.${kind}.consumer`),
+      count,
+      () => [floorBuffer(slots)],
+    );
+  const [ring, ringbuf] = spinCase(slots, sizes).contenders;
+  return oneAtATime(
+    `floor-${slots}`,
+    `int32, one at a time, spin, ${slots} slots: this ring, ringbuf.js and two sketches`,
+    slots,
+    [
+      ring!,
+      ringbuf!,
+      sketch("store", "store + flag load a side (this ring's calls)"),
+      sketch("exchange", "one exchange a side (flag in the index word)"),
+    ],
+  );
 }

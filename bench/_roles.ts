@@ -3,6 +3,12 @@ import type { Run } from "./_drivers.ts";
 import type { Task } from "./_protocol.ts";
 import { copyBulk, copyCeiling } from "./_roles_copy.ts";
 import {
+  floorExchangeConsumer,
+  floorExchangeProducer,
+  floorStoreConsumer,
+  floorStoreProducer,
+} from "./_roles_floor.ts";
+import {
   postConsumer,
   postPingInitiator,
   postPingResponder,
@@ -72,6 +78,10 @@ export const ROLES = {
   "post.ping.responder": postPingResponder,
   "copy.ceiling": copyCeiling,
   "copy.bulk": copyBulk,
+  "floor.store.producer": floorStoreProducer,
+  "floor.store.consumer": floorStoreConsumer,
+  "floor.exchange.producer": floorExchangeProducer,
+  "floor.exchange.consumer": floorExchangeConsumer,
 } as const satisfies Record<string, RoleFactory>;
 
 /** A role's name. */
