@@ -2,10 +2,16 @@
 import { RingBuffer } from "ringbuf.js";
 import { createRing } from "../mod.ts";
 import { copyChecksum, sequenceChecksum } from "./_checksum.ts";
+import { floorBuffer } from "./_roles_floor.ts";
 import type { RoleName } from "./_roles.ts";
 
 /** Who a contender is. */
-export type Side = "ring" | "ringbuf.js" | "postMessage" | "copy ceiling";
+export type Side =
+  | "ring"
+  | "ringbuf.js"
+  | "postMessage"
+  | "copy ceiling"
+  | "sketch";
 
 /** One side of a case: its roles (one Worker each) and item count. */
 export interface Contender {
@@ -244,20 +250,21 @@ function copyCeiling(slots: number, sizes: Sizes): Contender {
 
 /**
  * Batches between whole arrays (the producer's data made before the run, the
- * consumer's array checked after it): what the ring itself moves, against
- * the copy ceiling; the order-sensitive checksum is outside the timed region.
+ * consumer's array written once before it and checked after it): what the
+ * ring itself moves, against one thread copying the same source into the
+ * same sink; the order-sensitive checksum is outside the timed region. The
+ * id names the ring's slots and the batch.
  */
-function bulkCase(sizes: Sizes): BenchCase {
-  const slots = 4096;
-  // 8 Mi items: a 32 MiB source and a 32 MiB sink per run.
-  const count = scaled(8 * 2 ** 20, sizes, BATCH);
+function bulkCase(slots: number, batch: number, sizes: Sizes): BenchCase {
+  // 16 Mi items: a 64 MiB source and a 64 MiB sink per run.
+  const count = scaled(16 * 2 ** 20, sizes, batch);
   return {
-    id: `batch-bulk-${slots}`,
+    id: `batch-bulk-${slots}-slots-${batch}-batch`,
     title:
-      `int32, batches of ${BATCH} from and into whole arrays, checked after the timed region, ${slots} slots`,
+      `int32, batches of ${batch} from and into whole arrays, checked after the timed region, ${slots} slots`,
     unit: "items",
     slots,
-    batch: BATCH,
+    batch,
     contenders: [
       onShared(
         "ring",
@@ -273,7 +280,15 @@ function bulkCase(sizes: Sizes): BenchCase {
         count,
         ringbufOf(slots),
       ),
-      copyCeiling(slots, sizes),
+      {
+        side: "copy ceiling",
+        label: "TypedArray.set from source to sink, 1 thread",
+        roles: [{ role: "copy.bulk", checked: true }],
+        count,
+        buffers: noBuffers,
+        channel: false,
+        expected: sequenceChecksum,
+      },
     ],
   };
 }
@@ -347,7 +362,8 @@ export function buildCases(sizes: Sizes): BenchCase[] {
     spinCase(1024, sizes, "counter"),
     spinCase(16, sizes, "counter"),
     batchCase(sizes),
-    bulkCase(sizes),
+    bulkCase(4096, 256, sizes),
+    bulkCase(16384, 4096, sizes),
     waitingCase("blocking", 4096, sizes),
     waitingCase("blocking", 16, sizes),
     structCase(sizes),
@@ -355,4 +371,34 @@ export function buildCases(sizes: Sizes): BenchCase[] {
     waitingCase("async", 16, sizes),
     pingCase(sizes),
   ];
+}
+
+/**
+ * `bench/spin_floor.ts`: spin-`slots` with two sketches beside this ring and
+ * ringbuf.js — this ring's per-item Atomics calls with nothing around them,
+ * and the waiting flag kept inside the index word (one exchange per item a
+ * side). Not part of `deno task bench`.
+ */
+export function floorCase(slots: number, sizes: Sizes): BenchCase {
+  const count = scaled(2_000_000, sizes);
+  const sketch = (kind: "store" | "exchange", label: string): Contender =>
+    onShared(
+      "sketch",
+      label,
+      pair(`floor.${kind}.producer`, `floor.${kind}.consumer`),
+      count,
+      () => [floorBuffer(slots)],
+    );
+  const [ring, ringbuf] = spinCase(slots, sizes).contenders;
+  return oneAtATime(
+    `floor-${slots}`,
+    `int32, one at a time, spin, ${slots} slots: this ring, ringbuf.js and two sketches`,
+    slots,
+    [
+      ring!,
+      ringbuf!,
+      sketch("store", "store + flag load a side (this ring's calls)"),
+      sketch("exchange", "one exchange a side (flag in the index word)"),
+    ],
+  );
 }

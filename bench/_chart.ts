@@ -27,6 +27,7 @@ const COLORS: Readonly<Record<ChartSide, string>> = {
   "postMessage": "#6b7280",
   "copy ceiling": "#10b981",
   "mutex ring": "#db2777",
+  "sketch": "#7c3aed",
 };
 
 const WIDTH = 960;

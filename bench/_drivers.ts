@@ -163,6 +163,15 @@ export function bulkSource(count: number): Int32Array {
 }
 
 /**
+ * The array a bulk consumer fills: `count` int32s, every page written before
+ * the run (a fresh array's pages are mapped on first touch, which in this VM
+ * cost more than the copies themselves), holding -1, a value no producer sends.
+ */
+export function bulkSink(count: number): Int32Array {
+  return new Int32Array(count).fill(-1);
+}
+
+/**
  * A bulk consumer's result: the count it received and, worked out after the
  * clock stopped, the checksum of everything it wrote into `sink`, in order.
  */

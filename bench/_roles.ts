@@ -1,7 +1,13 @@
 // Every role a benchmark Worker can play, by name.
 import type { Run } from "./_drivers.ts";
 import type { Task } from "./_protocol.ts";
-import { copyCeiling } from "./_roles_copy.ts";
+import { copyBulk, copyCeiling } from "./_roles_copy.ts";
+import {
+  floorExchangeConsumer,
+  floorExchangeProducer,
+  floorStoreConsumer,
+  floorStoreProducer,
+} from "./_roles_floor.ts";
 import {
   postConsumer,
   postPingInitiator,
@@ -71,6 +77,11 @@ export const ROLES = {
   "post.ping.initiator": postPingInitiator,
   "post.ping.responder": postPingResponder,
   "copy.ceiling": copyCeiling,
+  "copy.bulk": copyBulk,
+  "floor.store.producer": floorStoreProducer,
+  "floor.store.consumer": floorStoreConsumer,
+  "floor.exchange.producer": floorExchangeProducer,
+  "floor.exchange.consumer": floorExchangeConsumer,
 } as const satisfies Record<string, RoleFactory>;
 
 /** A role's name. */

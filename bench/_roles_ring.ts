@@ -4,6 +4,7 @@ import { Consumer, Producer } from "../mod.ts";
 import { formatChecksum } from "./_checksum.ts";
 import {
   bulkResult,
+  bulkSink,
   bulkSource,
   consume,
   consumeAsync,
@@ -147,7 +148,7 @@ export function ringBulkProducer(task: Task): Run {
 export function ringBulkConsumer(task: Task): Run {
   const ring = consumer(task);
   const { batch, count } = task;
-  const sink = new Int32Array(count);
+  const sink = bulkSink(count);
   return () => {
     // A new view only after progress: spinning on an empty ring allocates nothing.
     let view = sink.subarray(0, Math.min(batch, count));

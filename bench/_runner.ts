@@ -14,6 +14,11 @@ import { median, spread } from "./_stats.ts";
 
 /** One timed run. */
 export interface RunRecord {
+  /**
+   * When the run was sent, in seconds since the process started: runs of
+   * different contenders that are slow at the same time point to outside load.
+   */
+  readonly at?: number;
   readonly seconds: number;
   /** Items (or round trips) per second. */
   readonly rate: number;
@@ -44,7 +49,12 @@ export interface CaseResult {
   readonly slots: number;
   readonly batch: number;
   readonly contenders: readonly ContenderResult[];
-  /** This ring's median ÷ each peer's median. */
+  /**
+   * This ring against each peer: the median over the rounds of this ring's
+   * rate ÷ the peer's rate in the same round (rounds where both verified).
+   * Paired by round, so a disturbance that slows both sides for a few
+   * seconds cancels out instead of moving one median and not the other.
+   */
   readonly ratios: readonly { readonly side: Side; readonly ratio: number }[];
 }
 
@@ -158,6 +168,7 @@ export async function runCase(
   const runs: RunRecord[][] = contenders.map(() => []);
   const play = async (index: number, count: number): Promise<RunRecord> => {
     const contender = contenders[index]!;
+    const at = Math.round(performance.now()) / 1000;
     const outcome = await runOnce(
       pools[index]!,
       benchCase,
@@ -169,7 +180,7 @@ export async function runCase(
       for (const worker of pools[index]!) worker.terminate();
       pools[index] = await startPool(contender.roles.length, options);
     }
-    return outcome.record;
+    return { at, ...outcome.record };
   };
   try {
     for (let w = 0; w < options.warmups; w++) {
@@ -201,7 +212,7 @@ export async function runCase(
     for (const worker of pools.flat()) worker.terminate();
   }
   const results = contenders.map((c, i) => summarize(c, runs[i]!));
-  const [ring, ...peers] = results;
+  const peers = results.slice(1);
   return {
     id: benchCase.id,
     title: benchCase.title,
@@ -209,9 +220,30 @@ export async function runCase(
     slots: benchCase.slots,
     batch: benchCase.batch,
     contenders: results,
-    ratios: peers.map((peer) => ({
+    ratios: peers.map((peer, k) => ({
       side: peer.side,
-      ratio: ring!.median / peer.median,
+      ratio: pairedRatio(runs[0]!, runs[k + 1]!),
     })),
   };
+}
+
+/**
+ * The median of `mine[r].rate ÷ theirs[r].rate` over the rounds `r` in which
+ * both runs verified (NaN if none). Each round runs the contenders back to
+ * back, so the two runs of a pair saw nearly the same machine. A ratio of
+ * medians is fragile instead: a burst of outside load over five of nine
+ * rounds once took this ring's median from the slow rounds and the peer's
+ * from the fast ones (spin-4096: 0.63× as a ratio of medians, 1.41× paired).
+ */
+export function pairedRatio(
+  mine: readonly RunRecord[],
+  theirs: readonly RunRecord[],
+): number {
+  const ratios: number[] = [];
+  for (let r = 0; r < Math.min(mine.length, theirs.length); r++) {
+    const a = mine[r]!;
+    const b = theirs[r]!;
+    if (a.verified && b.verified) ratios.push(a.rate / b.rate);
+  }
+  return median(ratios);
 }
