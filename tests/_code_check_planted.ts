@@ -49,7 +49,7 @@ export const PLANTED: readonly PlantedBug[] = [
     name: "close-without-wake",
     kind: "a close that forgets to wake",
     find:
-      "  Atomics.store(words, W_CLOSED, 1);\n  for (const flag of marks.flags) Atomics.notify(words, flag);",
+      "  Atomics.store(words, W_CLOSED, 1);\n  for (const flag of marks.flags) {\n    // A sequence-ring sleeper may have read the marked epoch and then found\n    // W_CLOSED still clear: moving the epoch on (still even) makes its wait\n    // return, since the notify below may come before it sleeps.\n    if (epochs) Atomics.add(words, flag, 2);\n    Atomics.notify(words, flag);\n  }",
     replace: "  Atomics.store(words, W_CLOSED, 1);",
     entry: { scenario: "close", params: { slots: 2, items: 1 } },
     file: "src/_wait/signal.ts",

@@ -184,7 +184,7 @@ export function recoverSequence(
   }
   // Also when nothing was left to finish: the handle may have published
   // (released) its last claim and died before waking the other side.
-  core.wake(role === "producer" ? CONSUMERS : PRODUCERS);
+  core.wake(role === "producer" ? CONSUMERS : PRODUCERS, true);
   // The record goes first: a handle that was not dead after all finds it
   // gone when it detaches, and leaves the count alone (`HandleLock`).
   if (Atomics.compareExchange(records, r + R_ID, id, 0) === id) {
