@@ -289,6 +289,32 @@ function sequenceScenario(producers: number, consumers: number): CodeScenario {
   };
 }
 
+/**
+ * The sequence ring's close: one producer pushes, then closes; `consumers`
+ * consumers pop until closed and drained (a sleeper must not sleep through
+ * the close).
+ */
+function sequenceClose(consumers: number): CodeScenario {
+  return {
+    description:
+      `the sequence ring, 1 producer x ${consumers} consumer(s): push, close(); pop until drained`,
+    engine: "sequence",
+    setup: (ring, params) =>
+      ring.createRing({
+        slots: Number(params.slots ?? 2),
+        item: "int32",
+        consumers: consumers > 1 ? "many" : "one",
+        scheme: "sequence",
+        start: Number(params.start ?? 0),
+      }),
+    threads: [
+      blockingProducer(0, true),
+      ...Array.from({ length: consumers }, () => drainingConsumer),
+    ],
+    names: ["P0", ...Array.from({ length: consumers }, (_, c) => `C${c}`)],
+  };
+}
+
 /** The unbounded buffer: push grows it; pop recycles segments. */
 const unboundedProducer: ThreadBody = (ctx) => {
   const producer = new ctx.ring.UnboundedProducer(ctx.sab);
@@ -379,6 +405,8 @@ export const codeScenarios: Record<string, CodeScenario> = {
   "sequence-2x2": sequenceScenario(2, 2),
   "sequence-1x2": sequenceScenario(1, 2),
   "sequence-2x1": sequenceScenario(2, 1),
+  "sequence-close": sequenceClose(1),
+  "sequence-close-1x2": sequenceClose(2),
   "unbounded": {
     description: "unbounded buffer: push (growing, linking, recycling) / pop",
     engine: "unbounded",
