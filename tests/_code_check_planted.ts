@@ -57,6 +57,35 @@ export const PLANTED: readonly PlantedBug[] = [
     property: "deadlock",
   },
   {
+    name: "close-epoch-kept",
+    kind:
+      "a close that notifies without moving a sequence ring's marked epoch on",
+    // A consumer that read the close's mark as its epoch before `closed`
+    // was set sleeps on it after the notify.
+    find: "    if (epochs) Atomics.add(words, flag, 2);\n",
+    replace: "",
+    entry: {
+      scenario: "sequence-close",
+      params: { slots: 2, items: 1 },
+      search: "preemption",
+      bound: 2,
+    },
+    file: "src/_wait/signal.ts",
+    line: "Atomics.wait(",
+    property: "deadlock",
+  },
+  {
+    name: "sleep-unarmed",
+    kind:
+      "a sequence-ring sleeper that does not arm the futex word (no waker notifies it)",
+    find: "    return Atomics.or(this.words, this.futex, ARMED) | ARMED;",
+    replace: "    return Atomics.load(this.words, this.futex);",
+    entry: { scenario: "sequence-blocking", params: { slots: 2, items: 1 } },
+    file: "src/_wait/wait.ts",
+    line: "Atomics.wait(",
+    property: "deadlock",
+  },
+  {
     name: "stale-out",
     kind: "a stale cached index on one path",
     // The blocked producer's re-check uses its cached `out` and never

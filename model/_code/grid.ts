@@ -97,6 +97,15 @@ export function defaultGrid(): GridEntry[] {
       params: { slots: 2, items: 1, wrap: true },
       ...SAMPLED,
     },
+    // The sequence ring's waits without a timeout (a lost wake-up is a
+    // deadlock): the consumer sleeps (empty ring), then the producer sleeps
+    // (a ring filled before the threads start). Exhaustive, about 30
+    // executions each.
+    { scenario: "sequence-blocking", params: { slots: 2, items: 1 } },
+    {
+      scenario: "sequence-blocking",
+      params: { slots: 2, items: 1, prefill: 2 },
+    },
     // The sequence ring's close with a sleeping consumer: every schedule
     // with at most two preemptions (1,119 executions, about 70 s under
     // load). It found a consumer that read the close's mark as its epoch
