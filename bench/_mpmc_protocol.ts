@@ -34,6 +34,8 @@ export interface MpmcTask {
   /** postMessage: a producer's ports to each consumer, or a consumer's from each producer. */
   readonly ports?: MessagePort[];
   readonly control: SharedArrayBuffer;
+  /** Count this role's `Atomics` calls (slows it down: not a timed figure). */
+  readonly count?: boolean;
 }
 
 /** What a role reports: consumers their count, sum and order faults. */
@@ -42,4 +44,6 @@ export interface MpmcResult {
   readonly sum: number;
   /** Items that came before an earlier item of the same producer. */
   readonly disorder: number;
+  /** With `count`: the role's `Atomics` calls by method (`wait` by outcome). */
+  readonly calls?: Readonly<Record<string, number>>;
 }

@@ -38,13 +38,65 @@ class Tally {
   }
 }
 
+/**
+ * `Atomics` calls by method while counting (`wait` by outcome): the ring
+ * code looks `Atomics` up at call time, so wrapping the global's methods
+ * counts every call it makes. Installed only once a task asks (`count`), so
+ * timed runs call the plain methods.
+ */
+const calls = new Map<string, number>();
+let counting = false;
+let installed = false;
+
+function installCounter(): void {
+  if (installed) return;
+  installed = true;
+  const table = Atomics as unknown as Record<
+    string,
+    (...a: never[]) => unknown
+  >;
+  const names = ["load", "store", "compareExchange", "add", "sub", "or"];
+  for (const name of [...names, "exchange", "notify", "wait"]) {
+    const original = table[name]!.bind(Atomics);
+    table[name] = (...args: never[]) => {
+      const result = original(...args);
+      if (counting) {
+        const key = name === "wait" ? `wait:${result}` : name;
+        calls.set(key, (calls.get(key) ?? 0) + 1);
+      }
+      return result;
+    };
+  }
+}
+
+/** Runs `role` counting its calls when the task asks. */
+function counted(
+  task: MpmcTask,
+  role: () => MpmcResult | Promise<MpmcResult>,
+): () => MpmcResult | Promise<MpmcResult> {
+  if (!task.count) return role;
+  installCounter();
+  return () => {
+    calls.clear();
+    counting = true;
+    const result = role() as MpmcResult;
+    counting = false;
+    return { ...result, calls: Object.fromEntries(calls) };
+  };
+}
+
 /** Sets the role up; returns its timed part. */
 function setUp(task: MpmcTask): () => MpmcResult | Promise<MpmcResult> {
+  if (task.kind === "post") return postRole(task);
+  return counted(task, ringRole(task));
+}
+
+/** A ring's role (sequence or mutex). */
+function ringRole(task: MpmcTask): () => MpmcResult {
   const control = new Int32Array(task.control);
   const { id, items, producers } = task;
   const lastProducer = () =>
     Atomics.add(control, PRODUCERS_DONE, 1) === producers - 1;
-  if (task.kind === "post") return postRole(task);
   if (task.kind === "sequence") {
     const ring = task.ring!;
     if (task.role === "producer") {

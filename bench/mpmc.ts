@@ -10,6 +10,9 @@
  *
  * `runMpmcBench(options)` returns the figures for a harness;
  * `deno run --allow-read bench/mpmc.ts [--quick]` prints a Markdown table.
+ * Flags choose a part: `--shapes=4x4,2x2`, `--only=sequence,mutex`,
+ * `--rounds=9`, `--items=200000`, `--slots=1024`; `--count` counts each
+ * role's `Atomics` calls per item instead (slower runs: not a timing).
  *
  * @module
  */
@@ -40,8 +43,20 @@ export interface MpmcBenchOptions {
   readonly rounds?: number;
   /** Ring slots (the mutex ring gets as many). Default 1024. */
   readonly slots?: number;
+  /** Shapes as [producers, consumers] (default: 2×2, 1×2, 2×1, 4×4). */
+  readonly shapes?: readonly (readonly [number, number])[];
+  /** Which contenders run (default: all three). */
+  readonly only?: readonly MpmcKind[];
+  /** Count the rings' `Atomics` calls per item (the rates then mean little). */
+  readonly count?: boolean;
   /** Progress lines (default: none). */
   readonly log?: (line: string) => void;
+}
+
+/** `Atomics` calls per item moved, by method, summed over a side's Workers. */
+export interface MpmcCalls {
+  readonly producer: Readonly<Record<string, number>>;
+  readonly consumer: Readonly<Record<string, number>>;
 }
 
 /** One contender in one shape. */
@@ -57,6 +72,8 @@ export interface MpmcBenchRow {
   readonly verified: boolean;
   /** Why a run did not verify, if one did not. */
   readonly problem?: string;
+  /** With `count`: calls per item, over every timed run. */
+  readonly calls?: MpmcCalls;
 }
 
 /** What {@linkcode runMpmcBench} returns. */
@@ -93,9 +110,10 @@ function tasksOf(
   items: number,
   slots: number,
   control: SharedArrayBuffer,
+  count: boolean,
 ): MpmcTask[] {
   const [producers, consumers] = shape;
-  const base = { kind, producers, consumers, items, control };
+  const base = { kind, producers, consumers, items, control, count };
   const ring = kind === "sequence"
     ? createRing({ slots, producers: "many", consumers: "many" })
     : kind === "mutex"
@@ -164,10 +182,19 @@ async function runOnce(
   pool: readonly MpmcWorker[],
   kind: MpmcKind,
   shape: readonly [number, number],
-  options: { items: number; slots: number },
-): Promise<{ rate: number } | { problem: string; healthy: boolean }> {
+  options: { items: number; slots: number; count: boolean },
+): Promise<
+  { rate: number; calls: MpmcCalls } | { problem: string; healthy: boolean }
+> {
   const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
-  const tasks = tasksOf(kind, shape, options.items, options.slots, control);
+  const tasks = tasksOf(
+    kind,
+    shape,
+    options.items,
+    options.slots,
+    control,
+    options.count,
+  );
   const workers = pool.slice(0, tasks.length);
   tasks.forEach((task, k) => workers[k]!.send(task));
   const seconds = await timeRun(workers, { control, timeoutMs: TIMEOUT_MS });
@@ -178,7 +205,36 @@ async function runOnce(
   }
   const problem = verify(tasks, messages, options.items);
   if (problem !== undefined) return { problem, healthy: true };
-  return { rate: (shape[0] * options.items) / seconds };
+  const total = shape[0] * options.items;
+  const calls = { producer: {}, consumer: {} } as {
+    producer: Record<string, number>;
+    consumer: Record<string, number>;
+  };
+  for (const [k, task] of tasks.entries()) {
+    const message = messages[k]!;
+    if (message.type !== "result") continue;
+    for (const [name, n] of Object.entries(message.result.calls ?? {})) {
+      const side = calls[task.role];
+      side[name] = (side[name] ?? 0) + n / total;
+    }
+  }
+  return { rate: total / seconds, calls };
+}
+
+/** Adds `b` into `a`, scaled by `w`. */
+function addCalls(
+  a: Record<string, number>,
+  b: Readonly<Record<string, number>>,
+  w: number,
+): void {
+  for (const [name, n] of Object.entries(b)) a[name] = (a[name] ?? 0) + n * w;
+}
+
+/** Calls per item as one short line. */
+function callsLine(calls: Readonly<Record<string, number>>): string {
+  return Object.entries(calls).sort().map(([name, n]) =>
+    `${name} ${n.toFixed(3)}`
+  ).join(", ");
 }
 
 /**
@@ -193,17 +249,31 @@ export async function runMpmcBench(
   options: MpmcBenchOptions = {},
 ): Promise<MpmcBenchReport> {
   const { items = 200_000, rounds = 5, slots = 1024, log } = options;
+  const count = options.count ?? false;
+  const shapes = options.shapes ?? SHAPES;
+  const contenders = CONTENDERS.filter(([, kind]) =>
+    options.only?.includes(kind) ?? true
+  );
   let pool = await startMpmcPool();
   const rows: MpmcBenchRow[] = [];
   try {
-    for (const shape of SHAPES) {
+    for (const shape of shapes) {
       // The contenders alternate round by round (one warm-up round first),
       // so each meets the same load.
-      const rates = CONTENDERS.map((): number[] => []);
-      const problems: (string | undefined)[] = CONTENDERS.map(() => undefined);
+      const rates = contenders.map((): number[] => []);
+      const problems: (string | undefined)[] = contenders.map(() => undefined);
+      const calls = contenders.map(() => ({ producer: {}, consumer: {} }));
       for (let r = -1; r < rounds; r++) {
-        for (const [i, [, kind]] of CONTENDERS.entries()) {
-          const outcome = await runOnce(pool, kind, shape, { items, slots });
+        for (const [i, [, kind]] of contenders.entries()) {
+          const outcome = await runOnce(pool, kind, shape, {
+            items,
+            slots,
+            count,
+          });
+          if (r >= 0 && "calls" in outcome) {
+            addCalls(calls[i]!.producer, outcome.calls.producer, 1 / rounds);
+            addCalls(calls[i]!.consumer, outcome.calls.consumer, 1 / rounds);
+          }
           if ("problem" in outcome) {
             problems[i] ??= outcome.problem;
             if (!outcome.healthy) {
@@ -214,7 +284,7 @@ export async function runMpmcBench(
           if (r >= 0) rates[i]!.push("rate" in outcome ? outcome.rate : NaN);
         }
       }
-      for (const [i, [contender]] of CONTENDERS.entries()) {
+      for (const [i, [contender, kind]] of contenders.entries()) {
         const problem = problems[i];
         const good = rates[i]!.filter((rate) => !Number.isNaN(rate));
         const row: MpmcBenchRow = {
@@ -224,12 +294,17 @@ export async function runMpmcBench(
           rates: rates[i]!,
           verified: problem === undefined,
           ...(problem === undefined ? {} : { problem }),
+          ...(count && kind !== "post" ? { calls: calls[i]! } : {}),
         };
         log?.(
           `${row.shape} ${contender}: ${Math.round(row.median)} items/s${
             problem ? ` (${problem})` : ""
           }`,
         );
+        if (row.calls) {
+          log?.(`  producer calls/item: ${callsLine(row.calls.producer)}`);
+          log?.(`  consumer calls/item: ${callsLine(row.calls.consumer)}`);
+        }
         rows.push(row);
       }
     }
@@ -250,8 +325,8 @@ export function mpmcMarkdown(report: MpmcBenchReport): string {
   for (const row of report.rows) {
     const ours = report.rows.find((r) =>
       r.shape === row.shape && r.contender === "sequence ring"
-    )!;
-    const ratio = ours.median / row.median;
+    );
+    const ratio = (ours?.median ?? NaN) / row.median;
     lines.push(
       `| ${row.shape} | ${row.contender} | ${
         Number.isNaN(row.median)
@@ -263,11 +338,26 @@ export function mpmcMarkdown(report: MpmcBenchReport): string {
   return lines.join("\n");
 }
 
+/** The value of flag `--name=value`, if given. */
+function flag(name: string): string | undefined {
+  const prefix = `--${name}=`;
+  return Deno.args.find((a) => a.startsWith(prefix))?.slice(prefix.length);
+}
+
 if (import.meta.main) {
   const quick = Deno.args.includes("--quick");
+  const shapes = flag("shapes")?.split(",").map((s) => {
+    const [p, c] = s.split("x").map(Number);
+    return [p!, c!] as const;
+  });
+  const only = flag("only")?.split(",") as MpmcKind[] | undefined;
   const report = await runMpmcBench({
-    items: quick ? 20_000 : 200_000,
-    rounds: quick ? 1 : 5,
+    items: Number(flag("items") ?? (quick ? 20_000 : 200_000)),
+    rounds: Number(flag("rounds") ?? (quick ? 1 : 5)),
+    slots: Number(flag("slots") ?? 1024),
+    count: Deno.args.includes("--count"),
+    ...(shapes ? { shapes } : {}),
+    ...(only ? { only } : {}),
     log: (line) => console.error(line),
   });
   console.log(mpmcMarkdown(report));

@@ -10,6 +10,23 @@ import { namedLines, plant, type PlantedBug } from "./_code_check_planted.ts";
 /** The planted recovery bugs. */
 export const PLANTED_RECOVERY: readonly PlantedBug[] = [
   {
+    name: "recover-sequence-without-notify",
+    kind:
+      "a sequence-ring recovery that notifies only an armed side (the dead producer may have cleared the armed bit and died before its notify)",
+    find: '  core.wake(role === "producer" ? CONSUMERS : PRODUCERS, true);',
+    replace: '  core.wake(role === "producer" ? CONSUMERS : PRODUCERS);',
+    entry: {
+      scenario: "crash-sequence-2x2",
+      params: { slots: 2, items: 1 },
+      search: "pct",
+      executions: 20,
+      victims: [0],
+    },
+    file: "src/_engine/recover.ts",
+    line: "Atomics.wait(",
+    property: "hang",
+  },
+  {
     name: "recover-without-wake",
     kind:
       "a recovery that does not wake the dead producer's consumer (it may have published and died before its notify)",

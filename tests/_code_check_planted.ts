@@ -49,10 +49,39 @@ export const PLANTED: readonly PlantedBug[] = [
     name: "close-without-wake",
     kind: "a close that forgets to wake",
     find:
-      "  Atomics.store(words, W_CLOSED, 1);\n  for (const flag of marks.flags) Atomics.notify(words, flag);",
+      "  Atomics.store(words, W_CLOSED, 1);\n  for (const flag of marks.flags) {\n    // A sequence-ring sleeper may have read the marked epoch and then found\n    // W_CLOSED still clear: moving the epoch on (still even) makes its wait\n    // return, since the notify below may come before it sleeps.\n    if (epochs) Atomics.add(words, flag, 2);\n    Atomics.notify(words, flag);\n  }",
     replace: "  Atomics.store(words, W_CLOSED, 1);",
     entry: { scenario: "close", params: { slots: 2, items: 1 } },
     file: "src/_wait/signal.ts",
+    line: "Atomics.wait(",
+    property: "deadlock",
+  },
+  {
+    name: "close-epoch-kept",
+    kind:
+      "a close that notifies without moving a sequence ring's marked epoch on",
+    // A consumer that read the close's mark as its epoch before `closed`
+    // was set sleeps on it after the notify.
+    find: "    if (epochs) Atomics.add(words, flag, 2);\n",
+    replace: "",
+    entry: {
+      scenario: "sequence-close",
+      params: { slots: 2, items: 1 },
+      search: "preemption",
+      bound: 2,
+    },
+    file: "src/_wait/signal.ts",
+    line: "Atomics.wait(",
+    property: "deadlock",
+  },
+  {
+    name: "sleep-unarmed",
+    kind:
+      "a sequence-ring sleeper that does not arm the futex word (no waker notifies it)",
+    find: "    return Atomics.or(this.words, this.futex, ARMED) | ARMED;",
+    replace: "    return Atomics.load(this.words, this.futex);",
+    entry: { scenario: "sequence-blocking", params: { slots: 2, items: 1 } },
+    file: "src/_wait/wait.ts",
     line: "Atomics.wait(",
     property: "deadlock",
   },

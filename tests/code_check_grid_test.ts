@@ -31,6 +31,8 @@ Deno.test("checkCode() passes the default grid over every engine and public call
       "sequence-2x2",
       "sequence-1x2",
       "sequence-2x1",
+      "sequence-blocking",
+      "sequence-close",
       "unbounded",
     ]
   ) assert.ok(scenarios.has(name), `the grid checks ${name}`);

@@ -20,12 +20,14 @@ import {
 } from "../mod.ts";
 import { assertThrowsWith, drain, SCHEMES } from "./_helpers.ts";
 import {
+  W_CONSUMER_WAITING,
   W_IN,
   W_IN_BASE,
   W_IN_SLOT,
   W_OUT,
   W_OUT_BASE,
   W_OUT_SLOT,
+  W_PRODUCER_WAITING,
 } from "../src/_shm/layout.ts";
 
 const MANY = { producers: "many", consumers: "many" } as const;
@@ -284,6 +286,28 @@ Deno.test("recoverRing() twice, or for a handle that detached, releases nothing"
   const gone = new Consumer<number>(sab);
   gone.detach();
   assert.equal(recoverRing(sab, { handle: gone.id }).released, false);
+});
+
+Deno.test("recoverRing() of a sequence handle that detached leaves the handle count, the futex epochs and the ring open", () => {
+  const sab = createRing({ slots: 4, item: "int32", ...MANY });
+  // Handle 1 detaches while handle 2 stays: the producers' count is 1, the
+  // detached handle's id.
+  const gone = new Producer<number>(sab);
+  const live = new Producer<number>(sab);
+  gone.detach();
+  const consumer = new Consumer<number>(sab);
+  assert.equal(recoverRing(sab, { handle: gone.id }).released, false);
+  assert.equal(inspectRing(sab).sequence?.producerHandles, 1);
+  // The futex words are still odd epochs: none reads as a close's mark, so
+  // a later recovery (which finishes a close it finds begun) leaves the ring
+  // open.
+  const words = new Int32Array(sab);
+  assert.equal(Atomics.load(words, W_PRODUCER_WAITING) & 1, 1);
+  assert.equal(Atomics.load(words, W_CONSUMER_WAITING) & 1, 1);
+  recoverRing(sab, { handle: gone.id });
+  assert.equal(inspectRing(sab).closed, false);
+  live.push(7);
+  assert.equal(consumer.pop(), 7);
 });
 
 Deno.test("recoverRing() of a handle that was alive after all: its detach leaves the replacement's lock", () => {

@@ -97,6 +97,26 @@ export function defaultGrid(): GridEntry[] {
       params: { slots: 2, items: 1, wrap: true },
       ...SAMPLED,
     },
+    // The sequence ring's waits without a timeout (a lost wake-up is a
+    // deadlock): the consumer sleeps (empty ring), then the producer sleeps
+    // (a ring filled before the threads start). Exhaustive, about 30
+    // executions each.
+    { scenario: "sequence-blocking", params: { slots: 2, items: 1 } },
+    {
+      scenario: "sequence-blocking",
+      params: { slots: 2, items: 1, prefill: 2 },
+    },
+    // The sequence ring's close with a sleeping consumer: every schedule
+    // with at most two preemptions (1,119 executions, about 70 s under
+    // load). It found a consumer that read the close's mark as its epoch
+    // before `closed` was set and slept through the close's notify (98
+    // executions); one preemption does not reach it.
+    {
+      scenario: "sequence-close",
+      params: { slots: 2, items: 1 },
+      search: "preemption",
+      bound: 2,
+    },
     // Growth to a second segment, the link, and the first segment recycled:
     // exhaustively (590 executions, about 40 s under load).
     { scenario: "unbounded", params: { slots: 1, items: 2 } },

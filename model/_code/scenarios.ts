@@ -289,6 +289,49 @@ function sequenceScenario(producers: number, consumers: number): CodeScenario {
   };
 }
 
+/**
+ * The sequence ring's waits: one producer pushes; `consumers` consumers pop
+ * without a timeout, so a lost wake-up is a deadlock. `close`: the producer
+ * then closes and the consumers pop until closed and drained (a sleeper must
+ * not sleep through the close); else the one consumer pops every item.
+ */
+function sequenceWaits(consumers: number, close: boolean): CodeScenario {
+  return {
+    description: close
+      ? `the sequence ring, 1 producer x ${consumers} consumer(s): push, close(); pop until drained`
+      : "the sequence ring, 1 producer x 1 consumer: push / pop, sleeping while full or empty",
+    engine: "sequence",
+    setup: (ring, params) => {
+      const sab = ring.createRing({
+        slots: Number(params.slots ?? 2),
+        item: "int32",
+        consumers: consumers > 1 ? "many" : "one",
+        scheme: "sequence",
+        start: Number(params.start ?? 0),
+      });
+      const prefill = prefillOf(params);
+      if (prefill.length > 0) {
+        const producer = new ring.Producer(sab);
+        producer.pushMany(prefill);
+        producer.detach();
+      }
+      return sab;
+    },
+    threads: [
+      blockingProducer(0, close),
+      ...Array.from(
+        { length: consumers },
+        () =>
+          close
+            ? drainingConsumer
+            : (ctx: ThreadContext) =>
+              blockingConsumer(itemsOf(0, ctx.params).length)(ctx),
+      ),
+    ],
+    names: ["P0", ...Array.from({ length: consumers }, (_, c) => `C${c}`)],
+  };
+}
+
 /** The unbounded buffer: push grows it; pop recycles segments. */
 const unboundedProducer: ThreadBody = (ctx) => {
   const producer = new ctx.ring.UnboundedProducer(ctx.sab);
@@ -379,6 +422,9 @@ export const codeScenarios: Record<string, CodeScenario> = {
   "sequence-2x2": sequenceScenario(2, 2),
   "sequence-1x2": sequenceScenario(1, 2),
   "sequence-2x1": sequenceScenario(2, 1),
+  "sequence-blocking": sequenceWaits(1, false),
+  "sequence-close": sequenceWaits(1, true),
+  "sequence-close-1x2": sequenceWaits(2, true),
   "unbounded": {
     description: "unbounded buffer: push (growing, linking, recycling) / pop",
     engine: "unbounded",

@@ -149,6 +149,34 @@ export function claimantOf(header: RingHeader, p: number, role: Role): number {
   return 0;
 }
 
+/**
+ * A sequence-ring handle without a record (it detached, or died attaching):
+ * a one-handle side may still be locked under its id; a many side's word is
+ * a count, not an id. The futex words are epochs, not flags (`recoverLock`
+ * would store 0 there, which reads as a close's mark): wake both sides the
+ * sequence way, since which side the handle was is not known (a needless
+ * wake only makes a sleeper look again).
+ */
+function recoverUnrecorded(header: RingHeader, id: number): RecoveryResult {
+  const { words } = header;
+  let role: Role | undefined;
+  if (
+    header.producers === "one" &&
+    Atomics.compareExchange(words, W_PRODUCER_ATTACHED, id, 0) === id
+  ) role = "producer";
+  else if (
+    header.consumers === "one" &&
+    Atomics.compareExchange(words, W_CONSUMER_ATTACHED, id, 0) === id
+  ) role = "consumer";
+  const core = new SequenceCore(header);
+  core.wake(CONSUMERS, true);
+  core.wake(PRODUCERS, true);
+  finishClose(words, RING_MARKS);
+  return role === undefined
+    ? NOTHING
+    : { released: true, role, skipped: 0, freed: 0 };
+}
+
 /** Recovers handle `id` of a sequence ring (see the file comment). */
 export function recoverSequence(
   header: RingHeader,
@@ -156,7 +184,7 @@ export function recoverSequence(
 ): RecoveryResult {
   const records = recordsOf(header);
   const r = findRecord(records, id);
-  if (r < 0) return recoverLock(header.words, id, RING_MARKS);
+  if (r < 0) return recoverUnrecorded(header, id);
   const role: Role = Atomics.load(records, r + R_ROLE) === ROLE_CODES.producer
     ? "producer"
     : "consumer";
@@ -184,7 +212,7 @@ export function recoverSequence(
   }
   // Also when nothing was left to finish: the handle may have published
   // (released) its last claim and died before waking the other side.
-  core.wake(role === "producer" ? CONSUMERS : PRODUCERS);
+  core.wake(role === "producer" ? CONSUMERS : PRODUCERS, true);
   // The record goes first: a handle that was not dead after all finds it
   // gone when it detaches, and leaves the count alone (`HandleLock`).
   if (Atomics.compareExchange(records, r + R_ID, id, 0) === id) {

@@ -23,7 +23,6 @@
 import { CorruptedRingError } from "../errors.ts";
 import type { RingHeader } from "../_shm/header.ts";
 import {
-  CLOSED_BIT,
   R_COUNT,
   R_POSITION,
   RECORD_WORDS,
@@ -41,7 +40,7 @@ import {
   positionLimit,
   positionsOf,
 } from "../_shm/positions.ts";
-import { Gate } from "../_wait/wait.ts";
+import { ARMED, Gate } from "../_wait/wait.ts";
 
 /** Bit 31 of a sequence number: the position was given up, no item. */
 export const SKIP = -0x80000000;
@@ -280,19 +279,32 @@ export class SequenceCore {
   }
 
   /**
-   * Wakes every sleeper of `side`, if any. Returns whether the ring was
-   * closed: a close sets CLOSED_BIT in both waiter counts before W_CLOSED,
-   * so a publish that does not see it will be seen by every consumer that
-   * looks for the close (see `wakeIfWaiting`).
+   * Wakes every sleeper of `side`, if one is armed (see `Gate`): the one
+   * waker that clears the armed bit (moving the epoch on) notifies, and the
+   * next publishes pay one load until a sleeper arms again. Returns whether
+   * the ring was closed: a close marks the futex word (even) before it sets
+   * W_CLOSED, so a publish that does not see the mark will be seen by every
+   * consumer that looks for the close (see `wakeIfWaiting`). `force`: notify
+   * even when nobody is armed (a recovery: the dead handle may have cleared
+   * the bit and died before its notify).
    */
-  wake(side: Side): boolean {
-    const waiters = Atomics.load(this.words, side.waiters);
-    if (waiters === 0) return false;
-    // The close stores an even value, which no sleeper expects (epochs are
-    // odd until then).
-    Atomics.add(this.words, side.futex, 2);
-    Atomics.notify(this.words, side.futex);
-    return (waiters & CLOSED_BIT) !== 0;
+  wake(side: Side, force = false): boolean {
+    const words = this.words;
+    const v = Atomics.load(words, side.futex);
+    let closed = false;
+    if ((v & 1) === 0) {
+      // Closed: the epoch stays even, and every wake moves it on (consumers
+      // sleep until the ring is drained).
+      Atomics.add(words, side.futex, 2);
+      closed = force = true;
+    } else if ((v & ARMED) !== 0) {
+      // Clears the bit and moves the epoch on; when another waker (or a
+      // close) changed the word first, it notifies every sleeper armed
+      // before, and the later ones re-checked after this publish.
+      force ||= Atomics.compareExchange(words, side.futex, v, v + 2) === v;
+    }
+    if (force) Atomics.notify(words, side.futex);
+    return closed;
   }
 
   isClosed(): boolean {

@@ -79,7 +79,8 @@ export const W_IN_SLOT = 17;
 export const W_IN_BASE = 20;
 /**
  * Set by a consumer about to sleep because the ring looked empty. Sequence
- * scheme: the consumers' futex word, an odd epoch bumped by 2 on each wake.
+ * scheme: the consumers' futex word, an odd epoch whose bit 1 a sleeper sets
+ * (armed) and the waker that clears it bumps by 2; even once closed.
  */
 export const W_CONSUMER_WAITING = 18;
 /** Sequence scheme: how many consumers are (about to be) asleep. */

@@ -93,7 +93,13 @@ export function markClosed(words: Int32Array, marks: CloseMarks): void {
     else Atomics.store(words, flag, CLOSED_FLAG);
   }
   Atomics.store(words, W_CLOSED, 1);
-  for (const flag of marks.flags) Atomics.notify(words, flag);
+  for (const flag of marks.flags) {
+    // A sequence-ring sleeper may have read the marked epoch and then found
+    // W_CLOSED still clear: moving the epoch on (still even) makes its wait
+    // return, since the notify below may come before it sleeps.
+    if (epochs) Atomics.add(words, flag, 2);
+    Atomics.notify(words, flag);
+  }
 }
 
 /**

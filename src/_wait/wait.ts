@@ -43,10 +43,18 @@ export class CallQueue {
 }
 
 /**
+ * The armed bit of a sequence ring's futex word. The word is an odd epoch
+ * while the ring is open; a sleeper sets this bit before its last look, and
+ * the waker that clears it (epoch + 2: odd, unarmed) notifies. A close stores
+ * an even value, and each wake after it adds 2.
+ */
+export const ARMED = 2;
+
+/**
  * Where a blocked call sleeps. One-producer rings and the unbounded buffer:
  * the side's waiting flag, raised to 1 (`waiters` is -1). Sequence rings:
- * the side's futex word, an epoch bumped on each wake, and a count of
- * sleepers that tells a waker whether to bump it.
+ * the side's futex word, an epoch whose armed bit tells a waker to move it on
+ * and notify, and a count of sleepers (what `inspectRing` reports).
  */
 export class Gate {
   readonly words: Int32Array;
@@ -66,9 +74,9 @@ export class Gate {
       Atomics.compareExchange(this.words, this.futex, 0, 1);
       return 1;
     }
-    const epoch = Atomics.load(this.words, this.futex);
     Atomics.add(this.words, this.waiters, 1);
-    return epoch;
+    // After a close (even) the bit means nothing: every wake moves it on.
+    return Atomics.or(this.words, this.futex, ARMED) | ARMED;
   }
 
   /** Withdraws the sleeper announced by `arm`. */
