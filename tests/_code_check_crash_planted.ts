@@ -5,7 +5,11 @@
 // tests/code_check_crash_test.ts (the copy needs --allow-write). Prints one
 // JSON line per bug.
 import { checkCode } from "../model/mod.ts";
-import { namedLines, plant, type PlantedBug } from "./_code_check_planted.ts";
+import {
+  plant,
+  type PlantedBug,
+  plantedOutcome,
+} from "./_code_check_planted.ts";
 
 /** The planted recovery bugs. */
 export const PLANTED_RECOVERY: readonly PlantedBug[] = [
@@ -71,29 +75,21 @@ if (import.meta.main) {
     : PLANTED_RECOVERY.map((b) => b.name);
   for (const name of names) {
     const bug = PLANTED_RECOVERY.find((b) => b.name === name)!;
-    const { mod, file, matches } = await plant(bug, root);
+    const planted = await plant(bug, root);
     const started = performance.now();
     const report = await checkCode({
       crash: true,
       entries: [bug.entry],
-      ring: new URL(`file://${mod}`),
+      ring: new URL(`file://${planted.mod}`),
       seconds: 120,
     });
     const entry = report.entries[0]!;
-    const failure = entry.failure;
-    const lines = await namedLines(failure?.message ?? "", mod);
     console.log(JSON.stringify({
-      name,
-      matches,
-      file: file.replace(/^.*\/src\//, "src/"),
-      verdict: entry.verdict,
-      property: failure?.property ?? null,
-      message: failure?.message ?? null,
-      lines,
-      executions: entry.executions,
+      ...await plantedOutcome(bug, planted, entry, started),
       crashPoints: entry.crashPoints ?? 0,
-      seconds: (performance.now() - started) / 1000,
     }));
-    await Deno.remove(mod.replace(/\/mod\.ts$/, ""), { recursive: true });
+    await Deno.remove(planted.mod.replace(/\/mod\.ts$/, ""), {
+      recursive: true,
+    });
   }
 }

@@ -4,7 +4,12 @@
 // and runs checkCode() on the copy. Run as a subprocess by
 // tests/code_check_planted_test.ts (it needs --allow-write for the copy).
 // Prints one JSON line per bug.
-import { checkCode, type CodeCheckEntry } from "../model/mod.ts";
+import assert from "node:assert/strict";
+import {
+  checkCode,
+  type CodeCheckEntry,
+  type CodeEntryReport,
+} from "../model/mod.ts";
 
 /** A planted bug: where, what, and the scenario that should catch it. */
 export interface PlantedBug {
@@ -222,47 +227,111 @@ export async function namedLines(
   return lines;
 }
 
+/** What a planted-bug script prints for one bug (one JSON line). */
+export interface PlantedOutcome {
+  readonly name: string;
+  /** How often the snippet occurred in src/ (1: the bug is really planted). */
+  readonly matches: number;
+  readonly file: string;
+  readonly verdict: string;
+  readonly property: string | null;
+  readonly message: string | null;
+  /** The source lines the failure names. */
+  readonly lines: readonly string[];
+  readonly executions: number;
+  readonly seconds: number;
+}
+
+/** The outcome of one check of a planted copy (`plant`'s result). */
+export async function plantedOutcome(
+  bug: PlantedBug,
+  planted: { mod: string; file: string; matches: number },
+  entry: CodeEntryReport,
+  started: number,
+): Promise<PlantedOutcome> {
+  const failure = entry.failure;
+  return {
+    name: bug.name,
+    matches: planted.matches,
+    file: planted.file.replace(/^.*\/src\//, "src/"),
+    verdict: entry.verdict,
+    property: failure?.property ?? null,
+    message: failure?.message ?? null,
+    lines: await namedLines(failure?.message ?? "", planted.mod),
+    executions: entry.executions,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/**
+ * Runs a planted-bug script as a subprocess (the copy needs --allow-write);
+ * returns what it printed, one outcome per bug.
+ */
+export async function runPlantedScript<T extends PlantedOutcome>(
+  script: URL,
+): Promise<T[]> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-write", script.pathname],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.equal(output.code, 0, stderr);
+  return new TextDecoder().decode(output.stdout).trim().split("\n")
+    .map((line) => JSON.parse(line) as T);
+}
+
+/** Asserts that `bug` was planted once and caught, naming its source line. */
+export function assertCaught(bug: PlantedBug, outcome: PlantedOutcome): void {
+  assert.equal(outcome.matches, 1, `${bug.name}: the snippet must match once`);
+  assert.equal(outcome.file, bug.file);
+  assert.equal(outcome.verdict, "fail", outcome.message ?? "");
+  assert.equal(outcome.property, bug.property, outcome.message ?? "");
+  assert.ok(
+    outcome.lines.some((line) => line.includes(bug.line)),
+    `${bug.name}: ${outcome.message} names ${outcome.lines.join(" | ")}`,
+  );
+}
+
 if (import.meta.main) {
   const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
   const names = Deno.args.length > 0 ? Deno.args : PLANTED.map((b) => b.name);
   for (const name of names) {
     const bug = PLANTED.find((b) => b.name === name)!;
-    const { mod, file, matches } = await plant(bug, root);
+    const planted = await plant(bug, root);
+    const ring = new URL(`file://${planted.mod}`);
     const started = performance.now();
     const report = await checkCode({
       entries: [bug.entry],
-      ring: new URL(`file://${mod}`),
+      ring,
       seconds: 60,
     });
-    const entry = report.entries[0]!;
-    const failure = entry.failure;
-    const lines = await namedLines(failure?.message ?? "", mod);
+    const outcome = await plantedOutcome(
+      bug,
+      planted,
+      report.entries[0]!,
+      started,
+    );
     // A bug refinement catches: what the other checks make of it.
     const without = bug.property === "refinement"
       ? (await checkCode({
         entries: [bug.entry],
-        ring: new URL(`file://${mod}`),
+        ring,
         seconds: 60,
         refinement: false,
       })).entries[0]!
       : undefined;
     console.log(JSON.stringify({
-      name,
-      matches,
-      file: file.replace(/^.*\/src\//, "src/"),
-      verdict: entry.verdict,
-      property: failure?.property ?? null,
-      message: failure?.message ?? null,
-      lines,
-      executions: entry.executions,
-      seconds: (performance.now() - started) / 1000,
-      table: failure?.table ?? null,
+      ...outcome,
+      table: report.entries[0]!.failure?.table ?? null,
       without: without === undefined ? null : {
         property: without.failure?.property ?? null,
         message: without.failure?.message ?? null,
         executions: without.executions,
       },
     }));
-    await Deno.remove(mod.replace(/\/mod\.ts$/, ""), { recursive: true });
+    await Deno.remove(planted.mod.replace(/\/mod\.ts$/, ""), {
+      recursive: true,
+    });
   }
 }

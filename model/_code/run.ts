@@ -1,7 +1,7 @@
 // One check: a search over the schedules of one scenario, with the step and
 // history checks on every execution.
 import type { Controller, Execution, Step, StepCheck } from "./controller.ts";
-import { historyCheck, stepCheck } from "./checks.ts";
+import { type CheckFailure, historyCheck, stepCheck } from "./checks.ts";
 import { refinementOf } from "./refinement.ts";
 import { RaceDetector } from "./races.ts";
 import { Search, type SearchMode } from "./search.ts";
@@ -50,8 +50,8 @@ export interface CodeRunReport {
   readonly failure?: CodeFailure;
 }
 
-/** Options of {@linkcode runOne}. */
-export interface RunOptions {
+/** What every search over one scenario takes (a check, a crash exploration). */
+export interface SearchRunOptions {
   readonly scenario: string;
   readonly params: Record<string, unknown>;
   readonly mode: SearchMode;
@@ -60,18 +60,68 @@ export interface RunOptions {
   readonly seed?: number;
   readonly depth?: number;
   readonly races: boolean;
-  /** Check refinement against the model after every step (default true). */
-  readonly refinement?: boolean;
   /** Byte offsets of words whose plain writes may race with atomic accesses. */
   readonly allowMixed?: readonly number[];
   readonly maxSteps?: number;
   /** Stop after this many seconds (verdict incomplete). */
   readonly seconds?: number;
+}
+
+/** Options of {@linkcode runOne}. */
+export interface RunOptions extends SearchRunOptions {
+  /** Check refinement against the model after every step (default true). */
+  readonly refinement?: boolean;
   /** Replay exactly this schedule (one execution). */
   readonly schedule?: readonly number[];
   /** With `schedule`: the failure's quiet words. */
   readonly quiet?: readonly number[];
   readonly onProgress?: (executions: number, steps: number) => void;
+}
+
+/** The search's own options, from a run's. */
+export function searchOptionsOf(
+  options: SearchRunOptions,
+  executions = options.executions,
+): ConstructorParameters<typeof Search>[0] {
+  return {
+    mode: options.mode,
+    ...(options.bound === undefined ? {} : { bound: options.bound }),
+    ...(executions === undefined ? {} : { executions }),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.depth === undefined ? {} : { depth: options.depth }),
+  };
+}
+
+/** The race detector of a run (null without race checks). */
+export function racesOf(
+  options: SearchRunOptions,
+  names: readonly string[],
+): RaceDetector | null {
+  if (!options.races) return null;
+  const races = new RaceDetector();
+  races.names(names);
+  races.allowMixed(
+    (options.allowMixed ?? []).flatMap((a) => [a, a + 1, a + 2, a + 3]),
+  );
+  return races;
+}
+
+/** A violation, with the step it followed named (a data race names its own). */
+export function violationOf(
+  outcome: { readonly property: string; readonly message: string },
+  execution: Execution,
+  names: readonly string[],
+): CheckFailure {
+  const last = execution.steps[execution.steps.length - 1];
+  if (last === undefined || outcome.property === "data-race") {
+    return { property: outcome.property, message: outcome.message };
+  }
+  return {
+    property: outcome.property,
+    message: `${outcome.message} (after step ${execution.steps.length}, ${
+      names[last.thread]
+    }'s step at ${last.op.loc})`,
+  };
 }
 
 export function layoutOf(
@@ -107,24 +157,12 @@ export function runOne(
   const check: StepCheck | undefined = refinement === undefined
     ? invariants
     : (sab, steps) => invariants?.(sab, steps) ?? refinement.check(sab, steps);
-  const searchOptions = {
-    mode: options.mode,
-    ...(options.bound === undefined ? {} : { bound: options.bound }),
-    ...(options.executions === undefined
-      ? {}
-      : { executions: options.executions }),
-    ...(options.seed === undefined ? {} : { seed: options.seed }),
-    ...(options.depth === undefined ? {} : { depth: options.depth }),
-  };
+  const searchOptions = searchOptionsOf(options);
   let search = new Search(searchOptions);
   controller.resetQuiet();
   if (options.schedule !== undefined) controller.setQuiet(options.quiet ?? []);
   let restarts = 0;
-  const races = options.races ? new RaceDetector() : null;
-  races?.names(scenario.names);
-  races?.allowMixed(
-    (options.allowMixed ?? []).flatMap((a) => [a, a + 1, a + 2, a + 3]),
-  );
+  const races = racesOf(options, scenario.names);
   const started = performance.now();
   const steps0 = controller.steps;
   let executions = 0;
@@ -179,13 +217,7 @@ export function runOne(
       if (replay === undefined) continue;
     }
     if (outcome.kind === "violation") {
-      const last = execution.steps[execution.steps.length - 1];
-      bad = last === undefined || outcome.property === "data-race" ? outcome : {
-        property: outcome.property,
-        message: `${outcome.message} (after step ${execution.steps.length}, ${
-          scenario.names[last.thread]
-        }'s step at ${last.op.loc})`,
-      };
+      bad = violationOf(outcome, execution, scenario.names);
     } else if (outcome.kind === "deadlock") {
       bad = {
         property: "deadlock",
