@@ -182,7 +182,8 @@ export function runOne(
     if (scheduler === null) break;
     const execution: Execution = controller.run(
       options.scenario,
-      options.params,
+      // A copy: a setup may add what its threads share (fresh each time).
+      { ...options.params },
       {
         scheduler,
         ...(check === undefined ? {} : { check }),
