@@ -97,7 +97,7 @@ export function markClosed(words: Int32Array, marks: CloseMarks): void {
   // W_CLOSED before the store above, and its wait may begin after the
   // notify below: move the epoch on once more (still even), so that wait
   // returns at once and the sleeper looks again.
-  if (epochs) for (const flag of marks.flags) Atomics.add(words, flag, 2);
+  for (const flag of epochs ? marks.flags : []) Atomics.add(words, flag, 2);
   for (const flag of marks.flags) Atomics.notify(words, flag);
 }
 
