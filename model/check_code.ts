@@ -104,10 +104,28 @@ export interface CheckCodeOptions {
    * supervisor thread then recovers the dead handle and a replacement
    * finishes its work. Each crash point is searched with `search` (the
    * crash grid samples each with PCT). Defaults the entries to the crash
-   * grid and the scenarios to the crash scenarios. `schedule` is not
-   * supported.
+   * grid and the scenarios to the crash scenarios. With `schedule`,
+   * `crashPoint` says who was stopped when (a crash failure's `crash`).
    */
   readonly crash?: boolean;
+  /**
+   * Crash exploration: `"one"` thread stopped per execution (default), or
+   * `"two"`: every pair of threads, each at every step (slow: give
+   * `maxPoint` to cap the steps).
+   */
+  readonly deaths?: "one" | "two";
+  /** Crash exploration: only crash points up to this step (the verdict is then incomplete). */
+  readonly maxPoint?: number;
+  /** With `crash` and `schedule`: the crash point to replay. */
+  readonly crashPoint?: readonly CodeCrashDeath[];
+}
+
+/** One thread stopped forever in a crash execution. */
+export interface CodeCrashDeath {
+  /** The thread's index in the scenario. */
+  readonly thread: number;
+  /** Stopped after this many of its steps past its barrier. */
+  readonly after: number;
 }
 
 /** Crash points explored for one thread of a crash scenario. */
@@ -152,6 +170,8 @@ export interface CodeFailureReport {
   readonly mermaid: string;
   /** JSON that `--replay` reads. */
   readonly json: unknown;
+  /** Crash exploration: who was stopped when (give it back to replay). */
+  readonly crash?: readonly CodeCrashDeath[];
 }
 
 /** The outcome of one entry. */
@@ -220,6 +240,7 @@ function failureReport(run: CodeRunReport, f: CodeFailure): CodeFailureReport {
     table: formatFailure(f),
     mermaid: failureToMermaid(f),
     json: reportToJsonObject(run),
+    ...(f.crash === undefined ? {} : { crash: f.crash }),
   };
 }
 
@@ -248,9 +269,12 @@ export async function checkCode(
 ): Promise<CheckCodeReport> {
   const started = performance.now();
   const crash = options.crash ?? false;
-  if (crash && options.schedule !== undefined) {
+  if (
+    crash &&
+    (options.schedule === undefined) !== (options.crashPoint === undefined)
+  ) {
     throw new RangeError(
-      "Cannot check code: a schedule cannot be replayed in crash exploration",
+      "Cannot check code: a crash replay needs both schedule and crashPoint",
     );
   }
   const entries: readonly CodeCheckEntry[] = options.entries ??
@@ -327,6 +351,17 @@ export async function checkCode(
         ? runCrash(controller, ring, {
           ...common,
           ...(entry.victims === undefined ? {} : { victims: entry.victims }),
+          ...(options.deaths === undefined ? {} : { deaths: options.deaths }),
+          ...(options.maxPoint === undefined
+            ? {}
+            : { maxPoint: options.maxPoint }),
+          ...(options.crashPoint === undefined ? {} : {
+            replay: {
+              point: options.crashPoint,
+              schedule: options.schedule!,
+              quiet: options.quiet ?? [],
+            },
+          }),
         })
         : undefined;
       const run = crashRun ?? runOne(controller, ring, {

@@ -5,6 +5,7 @@
 // tests/code_check_crash_test.ts (the copy needs --allow-write). Prints one
 // JSON line per bug.
 import { checkCode } from "../model/mod.ts";
+import { runCodeCli } from "../model/_code/cli.ts";
 import {
   plant,
   type PlantedBug,
@@ -68,6 +69,27 @@ export const PLANTED_RECOVERY: readonly PlantedBug[] = [
   },
 ];
 
+/**
+ * `--replay` of a crash failure's JSON on the command line (no --crash: the
+ * file names its crash point); returns the exit status and what it printed.
+ */
+async function replayByCli(
+  json: unknown,
+  mod: string,
+): Promise<{ code: number; out: string }> {
+  let out = "";
+  const code = await runCodeCli(
+    ["--against", "code", "--replay", "failure.json", "--ring", mod],
+    {
+      out: (text) => out += text,
+      err: () => {},
+      readFile: () => Promise.resolve(JSON.stringify(json)),
+      cwd: "/",
+    },
+  );
+  return { code, out };
+}
+
 if (import.meta.main) {
   const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
   const names = Deno.args.length > 0
@@ -84,9 +106,24 @@ if (import.meta.main) {
       seconds: 120,
     });
     const entry = report.entries[0]!;
+    const failure = entry.failure;
+    // The failing execution replayed from its schedule and crash point:
+    // through the API, and through the command line's --replay.
+    const replayed = failure?.crash === undefined ? undefined : {
+      api: (await checkCode({
+        crash: true,
+        entries: [bug.entry],
+        ring: new URL(`file://${planted.mod}`),
+        schedule: failure.schedule,
+        quiet: failure.quiet,
+        crashPoint: failure.crash,
+      })).entries[0]!.failure?.message ?? null,
+      cli: await replayByCli(failure.json, planted.mod),
+    };
     console.log(JSON.stringify({
       ...await plantedOutcome(bug, planted, entry, started),
       crashPoints: entry.crashPoints ?? 0,
+      replayed: replayed ?? null,
     }));
     await Deno.remove(planted.mod.replace(/\/mod\.ts$/, ""), {
       recursive: true,

@@ -12,7 +12,11 @@ import {
   type CodeEntryReport,
 } from "../model/mod.ts";
 import { PLANTED_RECOVERY } from "./_code_check_crash_planted.ts";
-import { assertCaught, runPlantedScript } from "./_code_check_planted.ts";
+import {
+  assertCaught,
+  type PlantedOutcome,
+  runPlantedScript,
+} from "./_code_check_planted.ts";
 
 /** One crash entry, one PCT schedule per crash point; asserts it passed. */
 async function passingEntry(
@@ -98,13 +102,24 @@ Deno.test("checkCode() crash exploration: a producer that dies at any step is re
 });
 
 Deno.test("checkCode() crash exploration catches every planted recovery bug", async (t) => {
-  const outcomes = await runPlantedScript(
-    new URL("./_code_check_crash_planted.ts", import.meta.url),
-  );
+  const outcomes = await runPlantedScript<
+    PlantedOutcome & {
+      replayed: { api: string | null; cli: { code: number; out: string } };
+    }
+  >(new URL("./_code_check_crash_planted.ts", import.meta.url));
   assert.equal(outcomes.length, PLANTED_RECOVERY.length);
   for (const bug of PLANTED_RECOVERY) {
     await t.step(`${bug.name}: ${bug.kind}`, () => {
-      assertCaught(bug, outcomes.find((o) => o.name === bug.name)!);
+      const outcome = outcomes.find((o) => o.name === bug.name)!;
+      assertCaught(bug, outcome);
+      // Its schedule at its crash point replays the same failure, through
+      // checkCode({ crash, schedule, crashPoint }) and through --replay.
+      assert.equal(outcome.replayed.api, outcome.message);
+      assert.equal(outcome.replayed.cli.code, 1);
+      assert.ok(
+        outcome.replayed.cli.out.includes(outcome.message!),
+        outcome.replayed.cli.out,
+      );
     });
   }
 });

@@ -1,16 +1,21 @@
-// Crash exploration: a thread that stops forever at any step. For each
-// thread of a crash scenario (`crash_scenarios.ts`) but the supervisor S,
-// and for each k = 0, 1, 2 …, the victim is stopped for good after its k-th
-// step past the barrier (its handles attached; its id sent to S), and the
+// Crash exploration: threads that stop forever at any step. For each thread
+// of a crash scenario (`crash_scenarios.ts`) but the supervisor S, and for
+// each k = 0, 1, 2 …, the victim is stopped for good after its k-th step
+// past the barrier (its handles attached; its id sent to S), and the
 // schedules of the others are searched as usual. S is held until the
 // victim stopped, then recovers the victim's handle and a replacement
-// finishes the victim's work. Every execution must end with every thread
-// but the victim done (a survivor that cannot move is a hang), no thread
-// throwing (CorruptedRingError included), and every item whose push
-// returned delivered exactly once, bar the one item a consumer that died
-// inside pop() had taken. k grows until no execution reaches the victim's
-// k-th step: each k some execution reached is one crash point.
-import type { Controller } from "./controller.ts";
+// finishes the victim's work (`crash_mask.ts`). Every execution must end
+// with every thread but the victim done (a survivor that cannot move is a
+// hang), no thread throwing (CorruptedRingError included), and every item
+// whose push returned delivered exactly once (`crash_checks.ts`). k grows
+// until no execution reaches the victim's k-th step: each k some execution
+// reached is one crash point.
+//
+// With `deaths: "two"`, each pair of victims is stopped at every pair of
+// points (k1, k2), and S recovers both in one pass. A victim that can no
+// longer move before its k-th step (it waits on the other dead thread) is
+// stopped where it waits; such a point is not counted again.
+import type { Controller, Scheduler } from "./controller.ts";
 import { stepCheck } from "./checks.ts";
 import { Search } from "./search.ts";
 import type { RingModule } from "./scenario_types.ts";
@@ -19,18 +24,25 @@ import {
   type CodeRunReport,
   layoutOf,
   racesOf,
+  replayScheduler,
   searchOptionsOf,
   type SearchRunOptions,
 } from "./run.ts";
 import { producersOf } from "./crash_scenarios.ts";
-import { crashMask, DEATH, type Death } from "./crash_mask.ts";
+import {
+  crashMask,
+  type CrashPoint,
+  DEATH,
+  type Death,
+  describePoint,
+} from "./crash_mask.ts";
 import { crashFailure } from "./crash_checks.ts";
 
-/** Crash points explored for one victim. */
+/** Crash points explored for one victim (or pair of victims). */
 export interface CrashVictimReport {
-  /** The victim's name (P0, C0 …). */
+  /** The victim's name (P0, C0 …); a pair's as `P0+C0`. */
   readonly thread: string;
-  /** Steps after which it was stopped in some execution. */
+  /** Crash points at which it was stopped in some execution. */
   readonly points: number;
   /** Executions in which it was stopped. */
   readonly deaths: number;
@@ -44,16 +56,37 @@ export interface CrashRunReport extends CodeRunReport {
   readonly victims: readonly CrashVictimReport[];
 }
 
+/** Which deaths an exploration tries. */
+export type CrashDeaths = "one" | "two";
+
 /** Options of {@linkcode runCrash}. */
 export interface CrashRunOptions extends SearchRunOptions {
   /** Only these victims (thread indexes); default every thread but S. */
   readonly victims?: readonly number[];
   /** Only crash points up to this k (a cap; the verdict is then incomplete). */
   readonly maxPoint?: number;
+  /** One victim per execution (default), or two. */
+  readonly deaths?: CrashDeaths;
+  /** Replay exactly this schedule at this crash point (one execution). */
+  readonly replay?: {
+    readonly point: CrashPoint;
+    readonly schedule: readonly number[];
+    readonly quiet: readonly number[];
+  };
 }
 
 /** Executions per crash point of a sampling search, by default. */
 const SAMPLES_PER_POINT = 4;
+
+/** What the search at one crash point found. */
+interface PointResult {
+  /** Per death: whether it happened exactly at its step in some execution. */
+  readonly exact: readonly boolean[];
+  /** Executions in which every death happened. */
+  readonly deaths: number;
+  readonly failure?: CodeFailure;
+  readonly stop?: boolean;
+}
 
 /** Runs the crash exploration of one crash scenario on `controller`. */
 export function runCrash(
@@ -62,11 +95,13 @@ export function runCrash(
   options: CrashRunOptions,
 ): CrashRunReport {
   const scenario = controller.scenario(options.scenario);
-  const n = scenario.names.length;
-  const s = n - 1;
-  if (scenario.names[s] !== "S" || producersOf(scenario) === 0) {
+  const names = scenario.names;
+  const supervisors = names.flatMap((name, t) =>
+    name.startsWith("S") ? [t] : []
+  );
+  if (supervisors.length === 0 || producersOf(scenario) === 0) {
     throw new RangeError(
-      `Cannot check crashes: ${options.scenario} is no crash scenario (its last thread must be the supervisor S)`,
+      `Cannot check crashes: ${options.scenario} is no crash scenario (it needs a supervisor thread S)`,
     );
   }
   const items = Number(options.params.items ?? 2);
@@ -75,14 +110,12 @@ export function runCrash(
     ...options.params,
     items: 2 * items,
   });
-  const races = racesOf(options, scenario.names);
+  const races = racesOf(options, names);
+  const sampling = options.mode === "random" || options.mode === "pct";
   // A sampling search needs a count: a few schedules per crash point.
   const searchOptions = searchOptionsOf(
     options,
-    options.executions ??
-      (options.mode === "random" || options.mode === "pct"
-        ? SAMPLES_PER_POINT
-        : Infinity),
+    options.executions ?? (sampling ? SAMPLES_PER_POINT : Infinity),
   );
   const started = performance.now();
   const steps0 = controller.steps;
@@ -90,136 +123,188 @@ export function runCrash(
   let redundant = 0;
   let restarts = 0;
   let complete = true;
-  let failure: CodeFailure | undefined;
-  const victims: CrashVictimReport[] = [];
   const outOfTime = () =>
     options.seconds !== undefined &&
     (performance.now() - started) / 1000 > options.seconds;
 
   const execute = (
-    v: number,
-    k: number,
-    scheduler: Parameters<Controller["run"]>[2]["scheduler"],
+    point: CrashPoint,
+    scheduler: Scheduler,
     learnQuiet: boolean,
   ) => {
-    const params: Record<string, unknown> = { ...options.params, victim: v };
-    const death: Death = { died: false, at: -1 };
+    const params: Record<string, unknown> = {
+      ...options.params,
+      victims: point.map((d) => d.thread),
+    };
+    const deaths: Death[] = [];
     const execution = controller.run(options.scenario, params, {
       scheduler,
       ...(check === undefined ? {} : { check }),
       ...(options.maxSteps === undefined ? {} : { maxSteps: options.maxSteps }),
       races,
       learnQuiet,
-      // The supervisor learns of the death through the runtime (a Worker's
-      // error event): everything the victim did happens before S goes on.
-      mask: crashMask(v, k, s, params, death, () => {
+      // A supervisor learns of a death through the runtime (a Worker's
+      // error event): everything the victim did happens before it goes on.
+      mask: crashMask(point, names, params, deaths, (v) => {
         races?.release(v, DEATH);
-        races?.acquireWake(s, DEATH);
+        for (const s of supervisors) races?.acquireWake(s, DEATH);
       }),
     });
     executions++;
-    return { execution, params, death };
+    const dead = point.flatMap((d, i) => deaths[i]!.died ? [d.thread] : []);
+    const bad = execution.outcome.kind === "pruned"
+      ? null
+      : crashFailure({ scenario, execution, params, dead });
+    const failure: CodeFailure | undefined = bad === null ? undefined : {
+      property: bad.property,
+      message: `${bad.message} [${describePoint(point, names)}]`,
+      steps: execution.steps,
+      schedule: execution.schedule,
+      names,
+      events: execution.results.map((r) => r?.events ?? []),
+      layout: layoutOf(ring, execution.ring),
+      quiet: controller.quietWords(),
+      crash: point,
+    };
+    return { execution, deaths, failure };
   };
+
+  /** Searches the schedules at one crash point. */
+  const explore = (point: CrashPoint): PointResult => {
+    let search = new Search(searchOptions);
+    const exact = point.map(() => false);
+    let deaths = 0;
+    while (true) {
+      const scheduler = search.next();
+      if (scheduler === null) break;
+      const run = execute(point, scheduler, false);
+      search.finish(run.execution.steps.length);
+      if (controller.quietBroken) {
+        // A word thought never written was written: search this crash
+        // point again with every load a scheduling point.
+        controller.quietBroken = false;
+        controller.resetQuiet();
+        restarts++;
+        search = new Search(searchOptions);
+        continue;
+      }
+      if (run.execution.outcome.kind === "pruned") {
+        redundant++;
+        continue;
+      }
+      for (const [i, d] of run.deaths.entries()) {
+        if (d.died && d.exact) exact[i] = true;
+      }
+      if (run.deaths.every((d) => d.died)) deaths++;
+      if (run.failure !== undefined) {
+        return { exact, deaths, failure: run.failure };
+      }
+      if (outOfTime()) {
+        complete = false;
+        return { exact, deaths, stop: true };
+      }
+    }
+    if (!search.complete && !sampling) complete = false;
+    return { exact, deaths };
+  };
+
+  if (options.replay !== undefined) {
+    // The failure's quiet words: their loads were no scheduling points.
+    controller.resetQuiet();
+    controller.setQuiet(options.replay.quiet);
+    const run = execute(
+      options.replay.point,
+      replayScheduler(options.replay.schedule),
+      false,
+    );
+    return report(0, [], run.failure, false);
+  }
 
   // A probe with no death learns the words nobody writes (their loads are
   // then no scheduling points, hence no crash points either).
   controller.resetQuiet();
-  {
-    const probe = new Search({ mode: "dfs" }).next()!;
-    execute(0, Infinity, probe, true);
-    if (controller.quietBroken) controller.resetQuiet();
-  }
+  execute([], new Search({ mode: "dfs" }).next()!, true);
+  if (controller.quietBroken) controller.resetQuiet();
 
   const targets = options.victims ??
-    Array.from({ length: s }, (_, t) => t);
-  outer: for (const v of targets) {
+    Array.from({ length: names.length }, (_, t) => t).filter((t) =>
+      !supervisors.includes(t)
+    );
+  const victims: CrashVictimReport[] = [];
+  let failure: CodeFailure | undefined;
+  const capped = (k: number) => {
+    if (options.maxPoint === undefined || k <= options.maxPoint) return false;
+    complete = false;
+    return true;
+  };
+  const groups = options.deaths === "two"
+    ? targets.flatMap((a, i) => targets.slice(i + 1).map((b) => [a, b]))
+    : targets.map((v) => [v]);
+  outer: for (const group of groups) {
     let points = 0;
     let deaths = 0;
-    for (let k = 0;; k++) {
-      if (options.maxPoint !== undefined && k > options.maxPoint) {
-        complete = false;
-        break;
-      }
-      let search = new Search(searchOptions);
-      let died = false;
-      while (true) {
-        const scheduler = search.next();
-        if (scheduler === null) break;
-        const { execution, params, death } = execute(v, k, scheduler, false);
-        search.finish(execution.steps.length);
-        if (controller.quietBroken) {
-          // A word thought never written was written: search this crash
-          // point again with every load a scheduling point.
-          controller.quietBroken = false;
-          controller.resetQuiet();
-          restarts++;
-          search = new Search(searchOptions);
-          continue;
-        }
-        const outcome = execution.outcome;
-        if (outcome.kind === "pruned") {
-          redundant++;
-          continue;
-        }
-        if (death.died) {
-          died = true;
-          deaths++;
-        }
-        const bad = crashFailure({
-          scenario,
-          execution,
-          params,
-          v,
-          died: death.died,
-        });
-        if (bad !== null) {
-          failure = {
-            property: bad.property,
-            message: `${bad.message} [${
-              scenario.names[v]
-            } stopped after ${k} step(s) past its barrier]`,
-            steps: execution.steps,
-            schedule: execution.schedule,
-            names: scenario.names,
-            events: execution.results.map((r) => r?.events ?? []),
-            layout: layoutOf(ring, execution.ring),
-            quiet: controller.quietWords(),
-          };
-          victims.push({ thread: scenario.names[v]!, points, deaths });
+    const tally = () =>
+      victims.push({
+        thread: group.map((t) => names[t]).join("+"),
+        points,
+        deaths,
+      });
+    // k1 for the first victim; with two, k2 for the second inside it.
+    for (let k1 = 0; !capped(k1); k1++) {
+      let first = false;
+      for (let k2 = 0; group.length === 2 || k2 === 0; k2++) {
+        if (group.length === 2 && capped(k2)) break;
+        const point: CrashPoint = group.map((thread, i) => ({
+          thread,
+          after: i === 0 ? k1 : k2,
+        }));
+        const result = explore(point);
+        deaths += result.deaths;
+        if (result.exact[0]) first = true;
+        if (result.exact.every((e) => e)) points++;
+        if (result.failure !== undefined || result.stop) {
+          failure = result.failure;
+          tally();
           break outer;
         }
-        if (outOfTime()) {
-          complete = false;
-          victims.push({ thread: scenario.names[v]!, points, deaths });
-          break outer;
-        }
+        if (group.length === 1 || !result.exact[1]) break;
       }
-      if (
-        !search.complete && options.mode !== "random" &&
-        options.mode !== "pct"
-      ) complete = false;
-      if (!died) break;
-      points++;
+      if (!first) break;
     }
-    victims.push({ thread: scenario.names[v]!, points, deaths });
+    tally();
   }
-  const seconds = (performance.now() - started) / 1000;
-  const crashPoints = victims.reduce((sum, r) => sum + r.points, 0);
-  return {
-    scenario: options.scenario,
-    params: options.params,
-    mode: options.mode,
-    verdict: failure !== undefined ? "fail" : complete ? "pass" : "incomplete",
-    executions,
-    redundant,
-    restarts,
-    steps: controller.steps - steps0,
-    seconds,
-    // A sampled crash point is not explored completely.
-    complete: complete && failure === undefined && options.mode !== "random" &&
-      options.mode !== "pct",
-    crashPoints,
+  return report(
+    victims.reduce((sum, r) => sum + r.points, 0),
     victims,
-    ...(failure === undefined ? {} : { failure }),
-  };
+    failure,
+    // A sampled crash point is not explored completely.
+    complete && !sampling,
+  );
+
+  function report(
+    crashPoints: number,
+    victims: CrashVictimReport[],
+    failure: CodeFailure | undefined,
+    explored: boolean,
+  ): CrashRunReport {
+    return {
+      scenario: options.scenario,
+      params: options.params,
+      mode: options.mode,
+      verdict: failure !== undefined
+        ? "fail"
+        : complete || options.replay !== undefined
+        ? "pass"
+        : "incomplete",
+      executions,
+      redundant,
+      restarts,
+      steps: controller.steps - steps0,
+      seconds: (performance.now() - started) / 1000,
+      complete: explored && failure === undefined,
+      crashPoints,
+      victims,
+      ...(failure === undefined ? {} : { failure }),
+    };
+  }
 }

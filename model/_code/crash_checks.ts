@@ -1,13 +1,17 @@
 // The checks of a crash execution (`crash.ts`): what a death may and may not
 // cost. Every thread but the dead one finishes (a survivor that cannot move
 // is a hang), nothing throws, and every item whose push returned is popped
-// exactly once and in its producer's order, bar the one item a consumer that
-// died inside pop() had taken.
+// exactly once and in its producer's order, bar the one item each consumer
+// that died inside pop() had taken.
 import type { Execution } from "./controller.ts";
 import { type CheckFailure, exceptionOf, popFailure } from "./checks.ts";
 import { violationOf } from "./run.ts";
 import type { CodeEvent, CodeScenario } from "./scenario_types.ts";
-import { MAILBOX_EVENTS, mailboxOf } from "./crash_scenarios.ts";
+import {
+  MAILBOX_EVENTS,
+  type MailboxEvent,
+  mailboxOf,
+} from "./crash_scenarios.ts";
 
 /** A crash execution as it ended. */
 export interface CrashEnd {
@@ -15,15 +19,37 @@ export interface CrashEnd {
   readonly execution: Execution;
   /** The execution's parameters (its mailbox among them). */
   readonly params: Record<string, unknown>;
-  /** The victim. */
-  readonly v: number;
-  /** Whether it was stopped (else it finished first). */
-  readonly died: boolean;
+  /** The threads that were stopped (the others finished or hang). */
+  readonly dead: readonly number[];
+}
+
+/**
+ * A dead thread's events, from the mailbox (its result never came): what
+ * its calls had returned, the item of a push it had begun, and whether it
+ * died inside a pop.
+ */
+function deadEvents(events: readonly MailboxEvent[]) {
+  const own: CodeEvent[] = [];
+  let open: number | undefined;
+  let popping = false;
+  for (const e of events) {
+    if (e.kind === MAILBOX_EVENTS.pushing) open = e.item;
+    if (e.kind === MAILBOX_EVENTS.pushed) {
+      own.push({ op: "push", item: e.item, ok: true });
+      open = undefined;
+    }
+    if (e.kind === MAILBOX_EVENTS.popping) popping = true;
+    if (e.kind === MAILBOX_EVENTS.popped) {
+      own.push({ op: "pop", item: e.item });
+      popping = false;
+    }
+  }
+  return { own, open, popping };
 }
 
 /** The history check at the end of a crash execution (see the file comment). */
 function crashHistoryCheck(end: CrashEnd): CheckFailure | null {
-  const { scenario, execution, params, v, died } = end;
+  const { scenario, execution, params, dead } = end;
   const names = scenario.names;
   const thrown = exceptionOf(execution, names);
   if (thrown !== null) return thrown;
@@ -32,28 +58,13 @@ function crashHistoryCheck(end: CrashEnd): CheckFailure | null {
     ...(r?.events ?? []),
   ]);
   let allowedMissing = 0;
-  let inflight: number | undefined;
-  if (died) {
-    // The victim's events come from the mailbox: its result never came.
-    const own: CodeEvent[] = [];
-    let open: number | undefined;
-    let popping = false;
-    for (const e of mb.events(v)) {
-      if (e.kind === MAILBOX_EVENTS.pushing) open = e.item;
-      if (e.kind === MAILBOX_EVENTS.pushed) {
-        own.push({ op: "push", item: e.item, ok: true });
-        open = undefined;
-      }
-      if (e.kind === MAILBOX_EVENTS.popping) popping = true;
-      if (e.kind === MAILBOX_EVENTS.popped) {
-        own.push({ op: "pop", item: e.item });
-        popping = false;
-      }
-    }
+  const inflight = new Set<number>();
+  for (const v of dead) {
+    const { own, open, popping } = deadEvents(mb.events(v));
     logs[v] = own;
-    inflight = open;
+    if (open !== undefined) inflight.add(open);
     // A consumer that died inside pop() may have taken its item with it.
-    if (popping) allowedMissing = 1;
+    if (popping) allowedMissing++;
   }
   const pushed = new Set<number>();
   const popped = new Map<number, string>();
@@ -67,7 +78,7 @@ function crashHistoryCheck(end: CrashEnd): CheckFailure | null {
     }
   }
   for (const [item, by] of popped) {
-    if (!pushed.has(item) && item !== inflight) {
+    if (!pushed.has(item) && !inflight.has(item)) {
       return {
         property: "no-unproduced",
         message: `${by} popped ${item}, which was never pushed`,
@@ -81,9 +92,9 @@ function crashHistoryCheck(end: CrashEnd): CheckFailure | null {
       message: `${
         missing.join(", ")
       } pushed (the push returned) but never popped, although every consumer concluded the ring closed and drained${
-        died
-          ? ` (${names[v]} stopped forever after ${
-            allowedMissing === 1 ? "starting a pop" : "its last step"
+        dead.length > 0
+          ? ` (${dead.map((v) => names[v]).join(" and ")} stopped forever${
+            allowedMissing > 0 ? `, ${allowedMissing} inside a pop` : ""
           })`
           : ""
       }`,
@@ -97,15 +108,18 @@ function hangMessage(
   scenario: CodeScenario,
   execution: Execution,
   blocked: readonly number[],
-  v: number,
-  died: boolean,
+  dead: readonly number[],
 ): string {
   const where = blocked.map((t) => {
     const step = execution.steps.findLast((s) => s.thread === t);
     return `${scenario.names[t]} at ${step?.op.loc ?? "?"}`;
   }).join(", ");
   return `${
-    died ? `after ${scenario.names[v]} stopped forever, ` : ""
+    dead.length > 0
+      ? `after ${
+        dead.map((v) => scenario.names[v]).join(" and ")
+      } stopped forever, `
+      : ""
   }no thread can move and ${where} ${
     blocked.length === 1 ? "has" : "have"
   } not finished: a hang`;
@@ -116,7 +130,7 @@ function hangMessage(
  * explains a hang better than the hang, so it comes first.
  */
 export function crashFailure(end: CrashEnd): CheckFailure | null {
-  const { scenario, execution, v, died } = end;
+  const { scenario, execution, dead } = end;
   const outcome = execution.outcome;
   if (outcome.kind === "violation") {
     return violationOf(outcome, execution, scenario.names);
@@ -126,7 +140,7 @@ export function crashFailure(end: CrashEnd): CheckFailure | null {
   if (outcome.kind === "deadlock") {
     return {
       property: "hang",
-      message: hangMessage(scenario, execution, outcome.blocked, v, died),
+      message: hangMessage(scenario, execution, outcome.blocked, dead),
     };
   }
   return crashHistoryCheck(end);

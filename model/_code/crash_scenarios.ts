@@ -191,16 +191,22 @@ function consumerClass(ctx: ThreadContext, engine: Engine) {
 // deno-lint-ignore no-explicit-any
 type Handle = any;
 
-/** push() each item, recording each push before and after. */
+/**
+ * push() each item, recording each push before and after. With `consumer`
+ * (a supervisor that replaces a dead consumer too): tryPush, popping one
+ * item whenever the ring is full, so the supervisor alone keeps it moving.
+ */
 function pushAll(
   ctx: ThreadContext,
   mb: Mailbox,
   producer: Handle,
   items: readonly number[],
+  consumer: Handle = null,
 ): void {
   for (const item of items) {
     mb.record(ctx.thread, MAILBOX_EVENTS.pushing, item);
-    producer.push(item);
+    if (consumer === null) producer.push(item);
+    else while (!producer.tryPush(item)) popOne(ctx, mb, consumer);
     ctx.log({ op: "push", item, ok: true });
     mb.record(ctx.thread, MAILBOX_EVENTS.pushed, item);
   }
@@ -221,21 +227,28 @@ function finishProducer(
   } else producer.detach();
 }
 
-/** pop() until closed and drained, recording each pop before and after. */
-function popAll(ctx: ThreadContext, mb: Mailbox, consumer: Handle): void {
-  while (true) {
-    mb.record(ctx.thread, MAILBOX_EVENTS.popping);
-    let item: number;
-    try {
-      item = consumer.pop();
-    } catch (error) {
-      if (!isError(ctx, error, "ClosedError")) throw error;
-      ctx.log({ op: "drained" });
-      return;
-    }
-    ctx.log({ op: "pop", item });
-    mb.record(ctx.thread, MAILBOX_EVENTS.popped, item);
+/**
+ * pop() one item, recording the pop before and after; returns false when
+ * the ring is closed and drained.
+ */
+function popOne(ctx: ThreadContext, mb: Mailbox, consumer: Handle): boolean {
+  mb.record(ctx.thread, MAILBOX_EVENTS.popping);
+  let item: number;
+  try {
+    item = consumer.pop();
+  } catch (error) {
+    if (!isError(ctx, error, "ClosedError")) throw error;
+    ctx.log({ op: "drained" });
+    return false;
   }
+  ctx.log({ op: "pop", item });
+  mb.record(ctx.thread, MAILBOX_EVENTS.popped, item);
+  return true;
+}
+
+/** pop() until closed and drained. */
+function popAll(ctx: ThreadContext, mb: Mailbox, consumer: Handle): void {
+  while (popOne(ctx, mb, consumer));
 }
 
 function threadsOf(shape: Shape): number {
@@ -267,48 +280,68 @@ function consumer(shape: Shape): ThreadBody {
 }
 
 /**
- * The supervisor: held by the explorer until the victim (`params.victim`)
- * stopped or finished; then recovers its handle and takes its place.
+ * The supervisor: held by the explorer until every victim
+ * (`params.victims`) stopped or finished; then recovers their handles and
+ * takes their places: a replacement producer per dead producer, one
+ * replacement consumer for the dead consumers (popping alongside its pushes
+ * when it replaces both sides).
  */
 function supervisor(shape: Shape): ThreadBody {
   return (ctx) => {
     const mb = mailboxOf(ctx.params, threadsOf(shape));
     ctx.barrier();
-    const v = Number(ctx.params.victim);
-    if (mb.finished(v)) return;
+    const dead = (ctx.params.victims as number[]).filter((v) =>
+      !mb.finished(v)
+    );
     const recover = shape.engine === "unbounded"
       ? ctx.ring.recoverUnbounded
       : ctx.ring.recoverRing;
-    const id = mb.id(v);
-    if (id !== 0) recover(ctx.sab, { handle: id });
-    if (v >= shape.producers) {
-      const handle = new (consumerClass(ctx, shape.engine))(ctx.sab);
-      popAll(ctx, mb, handle);
-      handle.detach();
-      return;
+    for (const v of dead) {
+      const id = mb.id(v);
+      if (id !== 0) recover(ctx.sab, { handle: id });
     }
-    const events = mb.events(v);
-    const pushed = events.filter((e) => e.kind === MAILBOX_EVENTS.pushed);
-    const n = crashItemsOf(v, ctx.params).length;
-    if (!mb.has(v, MAILBOX_EVENTS.done)) {
-      const handle = new (producerClass(ctx, shape.engine))(ctx.sab);
-      pushAll(
-        ctx,
-        mb,
-        handle,
-        replacementItemsOf(v, n - pushed.length, ctx.params),
-      );
-      finishProducer(ctx, mb, handle, shape);
-    } else if (
-      mb.has(v, MAILBOX_EVENTS.closing) && mb.flag(MB_CLOSE_BEGUN) === 0
-    ) {
-      // The victim was about to close and had not begun: the supervisor
-      // does it. A close that had begun is the recovery's to finish.
-      (shape.engine === "unbounded" ? ctx.ring.closeUnbounded : ctx.ring
-        .closeRing)(ctx.sab);
-      ctx.log({ op: "close" });
+    const consumer = dead.some((v) => v >= shape.producers)
+      ? new (consumerClass(ctx, shape.engine))(ctx.sab)
+      : null;
+    for (const v of dead) {
+      if (v < shape.producers) replaceProducer(ctx, mb, shape, v, consumer);
     }
+    if (consumer === null) return;
+    popAll(ctx, mb, consumer);
+    consumer.detach();
   };
+}
+
+/** Finishes dead producer `v`'s work (see {@linkcode supervisor}). */
+function replaceProducer(
+  ctx: ThreadContext,
+  mb: Mailbox,
+  shape: Shape,
+  v: number,
+  consumer: Handle,
+): void {
+  const events = mb.events(v);
+  const pushed = events.filter((e) => e.kind === MAILBOX_EVENTS.pushed);
+  const n = crashItemsOf(v, ctx.params).length;
+  if (!mb.has(v, MAILBOX_EVENTS.done)) {
+    const handle = new (producerClass(ctx, shape.engine))(ctx.sab);
+    pushAll(
+      ctx,
+      mb,
+      handle,
+      replacementItemsOf(v, n - pushed.length, ctx.params),
+      consumer,
+    );
+    finishProducer(ctx, mb, handle, shape);
+  } else if (
+    mb.has(v, MAILBOX_EVENTS.closing) && mb.flag(MB_CLOSE_BEGUN) === 0
+  ) {
+    // The victim was about to close and had not begun: the supervisor
+    // does it. A close that had begun is the recovery's to finish.
+    (shape.engine === "unbounded" ? ctx.ring.closeUnbounded : ctx.ring
+      .closeRing)(ctx.sab);
+    ctx.log({ op: "close" });
+  }
 }
 
 function crashScenario(shape: Shape, setup: CodeScenario["setup"]) {

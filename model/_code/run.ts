@@ -1,11 +1,18 @@
 // One check: a search over the schedules of one scenario, with the step and
 // history checks on every execution.
-import type { Controller, Execution, Step, StepCheck } from "./controller.ts";
+import type {
+  Controller,
+  Execution,
+  Scheduler,
+  Step,
+  StepCheck,
+} from "./controller.ts";
 import { type CheckFailure, historyCheck, stepCheck } from "./checks.ts";
 import { refinementOf } from "./refinement.ts";
 import { RaceDetector } from "./races.ts";
 import { Search, type SearchMode } from "./search.ts";
 import type { CodeEvent } from "./scenario_types.ts";
+import type { CrashPoint } from "./crash_mask.ts";
 
 /** A failing execution, ready to print or replay. */
 export interface CodeFailure {
@@ -22,6 +29,8 @@ export interface CodeFailure {
   readonly quiet: readonly number[];
   /** The abstract state after each step that changed it (by step index). */
   readonly abstract?: ReadonlyMap<number, string>;
+  /** Crash exploration: who was stopped when (a replay needs it). */
+  readonly crash?: CrashPoint;
 }
 
 /** Where the ring's words are, for naming them in output. */
@@ -143,6 +152,14 @@ export function layoutOf(
   }
 }
 
+/** A scheduler that makes exactly the choices of `schedule`. */
+export function replayScheduler(schedule: readonly number[]): Scheduler {
+  return {
+    choose: (_, steps) =>
+      steps.length < schedule.length ? schedule[steps.length]! : -1,
+  };
+}
+
 /** Runs one scenario's search on `controller`. */
 export function runOne(
   controller: Controller,
@@ -172,12 +189,7 @@ export function runOne(
   const replay = options.schedule;
   while (true) {
     const scheduler = replay !== undefined
-      ? (executions === 0
-        ? {
-          choose: (_: unknown, steps: readonly Step[]) =>
-            steps.length < replay.length ? replay[steps.length]! : -1,
-        }
-        : null)
+      ? (executions === 0 ? replayScheduler(replay) : null)
       : search.next();
     if (scheduler === null) break;
     const execution: Execution = controller.run(
