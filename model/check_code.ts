@@ -58,6 +58,10 @@ export interface CodeCheckEntry {
    * threads); default every thread but the supervisor.
    */
   readonly victims?: readonly number[];
+  /** Crash exploration: this entry's deaths per execution, instead of the options' ones. */
+  readonly deaths?: "one" | "two";
+  /** Crash exploration: this entry's cap on crash points, instead of the options' one. */
+  readonly maxPoint?: number;
 }
 
 /** Options of {@linkcode checkCode}. */
@@ -224,6 +228,19 @@ export interface CheckCodeReport {
   readonly failure?: CodeFailureReport & { readonly scenario: string };
 }
 
+/** The deaths and cap of a crash entry: the options' over the entry's. */
+function crashOptionsOf(
+  options: CheckCodeOptions,
+  entry: CodeCheckEntry,
+): { deaths?: "one" | "two"; maxPoint?: number } {
+  const deaths = options.deaths ?? entry.deaths;
+  const maxPoint = options.maxPoint ?? entry.maxPoint;
+  return {
+    ...(deaths === undefined ? {} : { deaths }),
+    ...(maxPoint === undefined ? {} : { maxPoint }),
+  };
+}
+
 function failureReport(run: CodeRunReport, f: CodeFailure): CodeFailureReport {
   return {
     property: f.property,
@@ -351,10 +368,7 @@ export async function checkCode(
         ? runCrash(controller, ring, {
           ...common,
           ...(entry.victims === undefined ? {} : { victims: entry.victims }),
-          ...(options.deaths === undefined ? {} : { deaths: options.deaths }),
-          ...(options.maxPoint === undefined
-            ? {}
-            : { maxPoint: options.maxPoint }),
+          ...crashOptionsOf(options, entry),
           ...(options.crashPoint === undefined ? {} : {
             replay: {
               point: options.crashPoint,

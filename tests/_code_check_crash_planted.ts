@@ -50,6 +50,26 @@ export const PLANTED_RECOVERY: readonly PlantedBug[] = [
     property: "hang",
   },
   {
+    // The same bug with two threads stopped per execution: the producer
+    // inside its close and the consumer anywhere; the supervisor's
+    // replacement consumer then waits for a close nobody finishes.
+    name: "recover-without-finishing-close-two-deaths",
+    kind:
+      "a recovery that leaves a begun close unfinished, found with the producer and the consumer both stopped",
+    find: "  finishClose(words, marks);\n}",
+    replace: "}",
+    entry: {
+      scenario: "crash-ring",
+      params: { scheme: "textbook", slots: 2, items: 1 },
+      search: "pct",
+      executions: 1,
+      deaths: "two",
+    },
+    file: "src/_engine/recover.ts",
+    line: "Atomics.wait(",
+    property: "hang",
+  },
+  {
     name: "recover-without-slot-repair",
     kind:
       "a recovery that leaves a counter-scheme producer's slot word ahead of its counter (it died between the two stores)",
