@@ -59,7 +59,7 @@ export interface CodeCheckEntry {
    */
   readonly victims?: readonly number[];
   /** Crash exploration: this entry's deaths per execution, instead of the options' ones. */
-  readonly deaths?: "one" | "two";
+  readonly deaths?: "one" | "two" | "attach";
   /** Crash exploration: this entry's cap on crash points, instead of the options' one. */
   readonly maxPoint?: number;
 }
@@ -117,7 +117,7 @@ export interface CheckCodeOptions {
    * `"two"`: every pair of threads, each at every step (slow: give
    * `maxPoint` to cap the steps).
    */
-  readonly deaths?: "one" | "two";
+  readonly deaths?: "one" | "two" | "attach";
   /** Crash exploration: only crash points up to this step (the verdict is then incomplete). */
   readonly maxPoint?: number;
   /** With `crash` and `schedule`: the crash point to replay. */
@@ -128,8 +128,10 @@ export interface CheckCodeOptions {
 export interface CodeCrashDeath {
   /** The thread's index in the scenario. */
   readonly thread: number;
-  /** Stopped after this many of its steps past its barrier. */
+  /** Stopped after this many of its steps past its barrier (from its start with `attach`). */
   readonly after: number;
+  /** Whether it died while attaching (before its barrier). */
+  readonly attach?: boolean;
 }
 
 /** Crash points explored for one thread of a crash scenario. */
@@ -232,7 +234,7 @@ export interface CheckCodeReport {
 function crashOptionsOf(
   options: CheckCodeOptions,
   entry: CodeCheckEntry,
-): { deaths?: "one" | "two"; maxPoint?: number } {
+): { deaths?: "one" | "two" | "attach"; maxPoint?: number } {
   const deaths = options.deaths ?? entry.deaths;
   const maxPoint = options.maxPoint ?? entry.maxPoint;
   return {

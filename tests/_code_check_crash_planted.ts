@@ -70,6 +70,28 @@ export const PLANTED_RECOVERY: readonly PlantedBug[] = [
     property: "hang",
   },
   {
+    // Deaths while attaching: the consumer dies inside its constructor
+    // (holding its lock, its id never sent); the supervisor recovers the
+    // consumer side by role, but this recovery reads the producer's lock.
+    name: "recover-role-wrong-lock",
+    kind:
+      "a recovery by role that reads the producer's lock for either side (a consumer that died while attaching keeps its lock)",
+    find:
+      '      role === "producer" ? W_PRODUCER_ATTACHED : W_CONSUMER_ATTACHED,\n',
+    replace: "      W_PRODUCER_ATTACHED,\n",
+    entry: {
+      scenario: "crash-ring",
+      params: { scheme: "textbook", slots: 2, items: 2 },
+      search: "pct",
+      executions: 1,
+      victims: [1],
+      deaths: "attach",
+    },
+    file: "src/recover.ts",
+    line: "throw new AlreadyAttachedError(",
+    property: "exception",
+  },
+  {
     name: "recover-without-slot-repair",
     kind:
       "a recovery that leaves a counter-scheme producer's slot word ahead of its counter (it died between the two stores)",

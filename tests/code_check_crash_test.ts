@@ -135,6 +135,29 @@ Deno.test("checkCode() crash exploration: two threads stopped in one execution a
   });
 });
 
+Deno.test("checkCode() crash exploration: a thread that dies while attaching is recovered by role and replaced", async (t) => {
+  // Stopped at every step of its constructor, before it sent its id: the
+  // supervisor recovers a side of one handle with recoverRing(sab, { role }).
+  const cases = [{
+    what: "a one-producer ring",
+    scenario: "crash-ring",
+    params: { scheme: "textbook", slots: 2, items: 2 },
+    names: ["P0", "C0"],
+  }, {
+    // One producer (its side's lock names it), two consumers (many).
+    what: "a sequence ring with one producer",
+    scenario: "crash-sequence-1x2",
+    params: { slots: 2, items: 1 },
+    names: ["P0", "C0", "C1"],
+  }];
+  for (const { what, scenario, params, names } of cases) {
+    await t.step(what, async () => {
+      const entry = await passingEntry({ scenario, params, deaths: "attach" });
+      assertVictims(entry, names, 5);
+    });
+  }
+});
+
 Deno.test("checkCode() crash exploration catches every planted recovery bug", async (t) => {
   const outcomes = await runPlantedScript<
     PlantedOutcome & {

@@ -48,7 +48,8 @@ Scenario:
                      a supervisor recovers it and a replacement finishes
                      (without --scenario: the crash grid, PCT per crash point)
   --deaths N         with --crash: one (default) or two threads stopped per
-                     execution (every pair, each at every step)
+                     execution (every pair, each at every step), or attach:
+                     one stopped at every step of attaching
   --max-point K      with --crash: only crash points up to step K (incomplete)
 Search:
   --search MODE      ${CODE_SEARCHES.join(" | ")} (default dpor)
@@ -261,7 +262,7 @@ export async function runCodeCli(
     let list: CodeCheckEntry[];
     let schedule: number[] | undefined;
     let quiet: number[] = [];
-    let crashPoint: { thread: number; after: number }[] | undefined;
+    let crashPoint: CheckCodeOptions["crashPoint"];
     const replay = values.get("replay");
     if (replay !== undefined) {
       let saved: {
@@ -271,7 +272,7 @@ export async function runCodeCli(
         failure?: {
           schedule?: number[];
           quiet?: number[];
-          crash?: { thread: number; after: number }[];
+          crash?: CheckCodeOptions["crashPoint"];
         } | null;
       };
       try {
@@ -300,10 +301,10 @@ export async function runCodeCli(
       }
       if (crashPoint !== undefined) switches.add("crash");
     } else list = entries(values, switches.has("crash"));
-    const deaths = values.get("deaths");
-    if (deaths !== undefined && deaths !== "one" && deaths !== "two") {
+    const deaths = values.get("deaths") as CheckCodeOptions["deaths"];
+    if (deaths !== undefined && !["one", "two", "attach"].includes(deaths)) {
       throw new UsageError(
-        `Bad value for --deaths: must be one or two, received ${deaths}`,
+        `Bad value for --deaths: must be one, two or attach, received ${deaths}`,
       );
     }
     if (

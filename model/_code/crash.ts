@@ -15,6 +15,11 @@
 // points (k1, k2), and S recovers both in one pass. A victim that can no
 // longer move before its k-th step (it waits on the other dead thread) is
 // stopped where it waits; such a point is not counted again.
+//
+// With `deaths: "attach"`, the victim is stopped after its k-th step from
+// its start, inside its handle's constructor (taking its lock, its record),
+// before it could send its id; S recovers the side by role where the side
+// has one handle (`recoverRing(sab, { role })`).
 import type { Controller, Scheduler } from "./controller.ts";
 import { stepCheck } from "./checks.ts";
 import { Search } from "./search.ts";
@@ -56,8 +61,11 @@ export interface CrashRunReport extends CodeRunReport {
   readonly victims: readonly CrashVictimReport[];
 }
 
-/** Which deaths an exploration tries. */
-export type CrashDeaths = "one" | "two";
+/**
+ * Which deaths an exploration tries: one thread stopped past its barrier,
+ * two, or one stopped while attaching (before its barrier).
+ */
+export type CrashDeaths = "one" | "two" | "attach";
 
 /** Options of {@linkcode runCrash}. */
 export interface CrashRunOptions extends SearchRunOptions {
@@ -65,7 +73,7 @@ export interface CrashRunOptions extends SearchRunOptions {
   readonly victims?: readonly number[];
   /** Only crash points up to this k (a cap; the verdict is then incomplete). */
   readonly maxPoint?: number;
-  /** One victim per execution (default), or two. */
+  /** One victim per execution (default), two, or one while attaching. */
   readonly deaths?: CrashDeaths;
   /** Replay exactly this schedule at this crash point (one execution). */
   readonly replay?: {
@@ -257,6 +265,7 @@ export function runCrash(
         const point: CrashPoint = group.map((thread, i) => ({
           thread,
           after: i === 0 ? k1 : k2,
+          ...(options.deaths === "attach" ? { attach: true } : {}),
         }));
         const result = explore(point);
         deaths += result.deaths;

@@ -298,7 +298,11 @@ function supervisor(shape: Shape): ThreadBody {
       : ctx.ring.recoverRing;
     for (const v of dead) {
       const id = mb.id(v);
+      const role = v < shape.producers ? "producer" : "consumer";
       if (id !== 0) recover(ctx.sab, { handle: id });
+      // It died while attaching, before it sent its id: a side of one
+      // handle may be locked by it. (A side of many it blocks not.)
+      else if (sideOf(shape, role) === 1) recover(ctx.sab, { role });
     }
     const consumer = dead.some((v) => v >= shape.producers)
       ? new (consumerClass(ctx, shape.engine))(ctx.sab)
@@ -310,6 +314,11 @@ function supervisor(shape: Shape): ThreadBody {
     popAll(ctx, mb, consumer);
     consumer.detach();
   };
+}
+
+/** How many handles a side of the scenario has (one: its lock names it). */
+function sideOf(shape: Shape, role: "producer" | "consumer"): number {
+  return role === "producer" ? shape.producers : shape.consumers;
 }
 
 /** Finishes dead producer `v`'s work (see {@linkcode supervisor}). */
@@ -387,6 +396,17 @@ export const codeScenarios: Record<string, CodeScenario> = {
         slots: Number(params.slots ?? 2),
         item: "int32",
         producers: "many",
+        consumers: "many",
+        scheme: "sequence",
+      }),
+  ),
+  "crash-sequence-1x2": crashScenario(
+    { engine: "sequence", producers: 1, consumers: 2 },
+    (ring, params) =>
+      ring.createRing({
+        slots: Number(params.slots ?? 2),
+        item: "int32",
+        producers: "one",
         consumers: "many",
         scheme: "sequence",
       }),
