@@ -11,7 +11,7 @@ import {
   MAILBOX_EVENTS,
   type MailboxEvent,
   mailboxOf,
-} from "./crash_scenarios.ts";
+} from "./crash_mailbox.ts";
 
 /** A crash execution as it ended. */
 export interface CrashEnd {

@@ -10,11 +10,7 @@ import {
   type Step,
   type ThreadView,
 } from "./controller.ts";
-import {
-  MAILBOX_EVENTS,
-  mailboxOf,
-  MB_CLOSE_BEGUN,
-} from "./crash_scenarios.ts";
+import { MAILBOX_EVENTS, mailboxOf, MB_CLOSE_BEGUN } from "./crash_mailbox.ts";
 
 /** The key under which a victim's clock is released at its death. */
 export const DEATH = -1;
