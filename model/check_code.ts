@@ -59,7 +59,7 @@ export interface CodeCheckEntry {
    */
   readonly victims?: readonly number[];
   /** Crash exploration: this entry's deaths per execution, instead of the options' ones. */
-  readonly deaths?: "one" | "two" | "attach";
+  readonly deaths?: "one" | "two" | "attach" | "supervisor";
   /** Crash exploration: this entry's cap on crash points, instead of the options' one. */
   readonly maxPoint?: number;
 }
@@ -117,7 +117,7 @@ export interface CheckCodeOptions {
    * `"two"`: every pair of threads, each at every step (slow: give
    * `maxPoint` to cap the steps).
    */
-  readonly deaths?: "one" | "two" | "attach";
+  readonly deaths?: "one" | "two" | "attach" | "supervisor";
   /** Crash exploration: only crash points up to this step (the verdict is then incomplete). */
   readonly maxPoint?: number;
   /** With `crash` and `schedule`: the crash point to replay. */
@@ -234,7 +234,7 @@ export interface CheckCodeReport {
 function crashOptionsOf(
   options: CheckCodeOptions,
   entry: CodeCheckEntry,
-): { deaths?: "one" | "two" | "attach"; maxPoint?: number } {
+): { deaths?: "one" | "two" | "attach" | "supervisor"; maxPoint?: number } {
   const deaths = options.deaths ?? entry.deaths;
   const maxPoint = options.maxPoint ?? entry.maxPoint;
   return {

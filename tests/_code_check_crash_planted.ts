@@ -92,6 +92,29 @@ export const PLANTED_RECOVERY: readonly PlantedBug[] = [
     property: "exception",
   },
   {
+    // A supervisor that dies mid-recovery: S released the dead producer's
+    // lock and died before waking and finishing its close; S2's recovery
+    // finds the lock free and, in this planted version, stops there.
+    name: "recover-not-resumable",
+    kind:
+      "a recovery that wakes the peer and finishes a begun close only when it released the lock itself (not resumable after a supervisor's death)",
+    find:
+      "  const role = releaseLock(words, id);\n  wakeAndFinish(words, marks, role);\n",
+    replace:
+      "  const role = releaseLock(words, id);\n  if (role !== undefined) wakeAndFinish(words, marks, role);\n",
+    entry: {
+      scenario: "crash-ring-2s",
+      params: { scheme: "textbook", slots: 2, items: 1 },
+      search: "pct",
+      executions: 1,
+      victims: [0],
+      deaths: "supervisor",
+    },
+    file: "src/_engine/recover.ts",
+    line: "Atomics.wait(",
+    property: "hang",
+  },
+  {
     name: "recover-without-slot-repair",
     kind:
       "a recovery that leaves a counter-scheme producer's slot word ahead of its counter (it died between the two stores)",

@@ -158,6 +158,33 @@ Deno.test("checkCode() crash exploration: a thread that dies while attaching is 
   }
 });
 
+Deno.test("checkCode() crash exploration: a supervisor that dies mid-recovery is resumed by a second one", async (t) => {
+  // A victim stopped at k1, then S stopped at every step k2 of its recovery
+  // and replacement; S2 recovers both (recovery again, and S's
+  // replacements) and finishes the work. Points up to step 4 each.
+  const cases = [{
+    what: "a one-producer ring",
+    scenario: "crash-ring-2s",
+    params: { scheme: "textbook", slots: 2, items: 2 },
+  }, {
+    what: "an unbounded buffer",
+    scenario: "crash-unbounded-2s",
+    params: { slots: 1, items: 2 },
+  }];
+  for (const { what, scenario, params } of cases) {
+    await t.step(what, async () => {
+      const entry = await passingEntry({
+        scenario,
+        params,
+        deaths: "supervisor",
+        maxPoint: 4,
+      });
+      assert.deepEqual(entry.victims!.map((v) => v.thread), ["P0+S", "C0+S"]);
+      assert.ok(entry.crashPoints! >= 20, `${entry.crashPoints}`);
+    });
+  }
+});
+
 Deno.test("checkCode() crash exploration catches every planted recovery bug", async (t) => {
   const outcomes = await runPlantedScript<
     PlantedOutcome & {

@@ -48,8 +48,10 @@ Scenario:
                      a supervisor recovers it and a replacement finishes
                      (without --scenario: the crash grid, PCT per crash point)
   --deaths N         with --crash: one (default) or two threads stopped per
-                     execution (every pair, each at every step), or attach:
-                     one stopped at every step of attaching
+                     execution (every pair, each at every step), attach:
+                     one stopped at every step of attaching, or supervisor:
+                     one, then S at every step of its recovery (S2 resumes;
+                     scenarios crash-ring-2s, crash-unbounded-2s)
   --max-point K      with --crash: only crash points up to step K (incomplete)
 Search:
   --search MODE      ${CODE_SEARCHES.join(" | ")} (default dpor)
@@ -302,9 +304,12 @@ export async function runCodeCli(
       if (crashPoint !== undefined) switches.add("crash");
     } else list = entries(values, switches.has("crash"));
     const deaths = values.get("deaths") as CheckCodeOptions["deaths"];
-    if (deaths !== undefined && !["one", "two", "attach"].includes(deaths)) {
+    if (
+      deaths !== undefined &&
+      !["one", "two", "attach", "supervisor"].includes(deaths)
+    ) {
       throw new UsageError(
-        `Bad value for --deaths: must be one, two or attach, received ${deaths}`,
+        `Bad value for --deaths: must be one, two, attach or supervisor, received ${deaths}`,
       );
     }
     if (

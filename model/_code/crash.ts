@@ -16,6 +16,11 @@
 // longer move before its k-th step (it waits on the other dead thread) is
 // stopped where it waits; such a point is not counted again.
 //
+// With `deaths: "supervisor"`, the victim at every k1 and then the
+// supervisor S at every step k2 of its recovery and replacement; a second
+// supervisor S2 recovers both (again: recovery is idempotent) and finishes
+// the work S began.
+//
 // With `deaths: "attach"`, the victim is stopped after its k-th step from
 // its start, inside its handle's constructor (taking its lock, its record),
 // before it could send its id; S recovers the side by role where the side
@@ -63,9 +68,10 @@ export interface CrashRunReport extends CodeRunReport {
 
 /**
  * Which deaths an exploration tries: one thread stopped past its barrier,
- * two, or one stopped while attaching (before its barrier).
+ * two, one stopped while attaching (before its barrier), or one and then
+ * the supervisor S (a scenario with a second supervisor S2).
  */
-export type CrashDeaths = "one" | "two" | "attach";
+export type CrashDeaths = "one" | "two" | "attach" | "supervisor";
 
 /** Options of {@linkcode runCrash}. */
 export interface CrashRunOptions extends SearchRunOptions {
@@ -113,11 +119,17 @@ export function runCrash(
     );
   }
   const items = Number(options.params.items ?? 2);
-  // Replacements push new numbers after the victim's: valid items too.
+  // Replacements push new numbers after the victim's (a second
+  // supervisor's after the first's): valid items too.
   const check = stepCheck(ring, scenario, {
     ...options.params,
-    items: 2 * items,
+    items: (supervisors.length + 1) * items,
   });
+  if (options.deaths === "supervisor" && supervisors.length < 2) {
+    throw new RangeError(
+      `Cannot check crashes: deaths "supervisor" needs a scenario with a second supervisor S2 (crash-ring-2s, crash-unbounded-2s), received ${options.scenario}`,
+    );
+  }
   const races = racesOf(options, names);
   const sampling = options.mode === "random" || options.mode === "pct";
   // A sampling search needs a count: a few schedules per crash point.
@@ -247,6 +259,8 @@ export function runCrash(
   };
   const groups = options.deaths === "two"
     ? targets.flatMap((a, i) => targets.slice(i + 1).map((b) => [a, b]))
+    : options.deaths === "supervisor"
+    ? targets.map((v) => [v, supervisors[0]!])
     : targets.map((v) => [v]);
   outer: for (const group of groups) {
     let points = 0;

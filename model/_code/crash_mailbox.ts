@@ -29,10 +29,14 @@ export const MAILBOX_EVENTS = {
   popping: 3,
   /** A pop returned the item. */
   popped: 4,
-  /** The thread counted itself among the producers done. */
+  /** The thread counted producer `item` among the producers done. */
   done: 5,
-  /** The thread is about to close the ring (it was the last producer). */
+  /** The thread is about to close the ring for producer `item` (the last). */
   closing: 6,
+  /** A supervisor is about to attach a replacement (`item` 1 producer, 2 consumer). */
+  attaching: 7,
+  /** A supervisor attached a replacement whose id is `item`. */
+  attached: 8,
 } as const;
 
 /** One recorded mailbox event. */

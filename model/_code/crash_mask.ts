@@ -141,8 +141,14 @@ export function crashMask(
       const pending = point.some((death, i) =>
         death.thread < s && !deaths[i]!.died &&
         views[death.thread]!.status !== "done"
-      );
-      if (pending) out[s] = { ...out[s]!, action: null };
+      ) ||
+        // A later supervisor waits for the earlier ones to finish or stop.
+        names.some((other, e) =>
+          e < s && other.startsWith("S") && out[e]!.status !== "done"
+        );
+      if (pending) {
+        out[s] = { ...out[s]!, action: null };
+      }
     }
     return out;
   };

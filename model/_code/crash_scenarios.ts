@@ -24,27 +24,50 @@ function crashScenario(shape: Shape, setup: CodeScenario["setup"]) {
     threads: [
       ...Array.from({ length: producers }, (_, p) => producer(p, shape)),
       ...Array.from({ length: consumers }, () => consumer(shape)),
-      supervisor(shape),
+      ...Array.from(
+        { length: shape.supervisors ?? 1 },
+        () => supervisor(shape),
+      ),
     ],
     names: [
       ...Array.from({ length: producers }, (_, p) => `P${p}`),
       ...Array.from({ length: consumers }, (_, c) => `C${c}`),
-      "S",
+      ...Array.from(
+        { length: shape.supervisors ?? 1 },
+        (_, s) => s === 0 ? "S" : `S${s + 1}`,
+      ),
     ],
   } satisfies CodeScenario;
+}
+
+/** A one-producer ring of the parameters' scheme and size. */
+function ringSetup(ring: RingModule, params: Record<string, unknown>) {
+  return ring.createRing({
+    slots: Number(params.slots ?? 2),
+    item: "int32",
+    scheme: String(params.scheme ?? "textbook"),
+    start: Number(params.start ?? 0),
+  });
+}
+
+/** An unbounded buffer of the parameters' segment size. */
+function unboundedSetup(ring: RingModule, params: Record<string, unknown>) {
+  return ring.createUnbounded({
+    item: "int32",
+    segmentSlots: Number(params.slots ?? 1),
+  });
 }
 
 /** The crash scenarios, by name. */
 export const codeScenarios: Record<string, CodeScenario> = {
   "crash-ring": crashScenario(
     { engine: "ring", producers: 1, consumers: 1 },
-    (ring, params) =>
-      ring.createRing({
-        slots: Number(params.slots ?? 2),
-        item: "int32",
-        scheme: String(params.scheme ?? "textbook"),
-        start: Number(params.start ?? 0),
-      }),
+    ringSetup,
+  ),
+  // A second supervisor S2 takes over when S dies (`deaths: "supervisor"`).
+  "crash-ring-2s": crashScenario(
+    { engine: "ring", producers: 1, consumers: 1, supervisors: 2 },
+    ringSetup,
   ),
   "crash-sequence-2x2": crashScenario(
     { engine: "sequence", producers: 2, consumers: 2 },
@@ -70,11 +93,11 @@ export const codeScenarios: Record<string, CodeScenario> = {
   ),
   "crash-unbounded": crashScenario(
     { engine: "unbounded", producers: 1, consumers: 1 },
-    (ring, params) =>
-      ring.createUnbounded({
-        item: "int32",
-        segmentSlots: Number(params.slots ?? 1),
-      }),
+    unboundedSetup,
+  ),
+  "crash-unbounded-2s": crashScenario(
+    { engine: "unbounded", producers: 1, consumers: 1, supervisors: 2 },
+    unboundedSetup,
   ),
 };
 

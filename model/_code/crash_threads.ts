@@ -21,15 +21,22 @@ export function crashItemsOf(
 /**
  * The items a replacement of producer `p` pushes: new numbers after the
  * victim's (the victim's unfinished push may or may not have been
- * published, so the replacement does not push that item again).
+ * published, so the replacement does not push that item again); `skip`
+ * numbers an earlier replacement used.
  */
 export function replacementItemsOf(
   p: number,
   count: number,
   params: Record<string, unknown>,
+  skip = 0,
 ): number[] {
   const n = Number(params.items ?? 2);
-  return Array.from({ length: count }, (_, i) => p * 10 + n + i + 1);
+  return Array.from({ length: count }, (_, i) => p * 10 + n + skip + i + 1);
+}
+
+/** Whether `item` is one of producer `p`'s or its replacements' numbers. */
+export function itemOf(p: number, item: number): boolean {
+  return Math.floor((item - 1) / 10) === p;
 }
 
 export type Engine = CodeScenario["engine"];
@@ -38,6 +45,8 @@ export interface Shape {
   readonly engine: Engine;
   readonly producers: number;
   readonly consumers: number;
+  /** Supervisor threads: S, and S2 that takes over when S dies. */
+  readonly supervisors?: number;
 }
 
 export function isError(
@@ -85,16 +94,17 @@ export function pushAll(
   }
 }
 
-/** Counts this producer done; the last one closes the ring. */
+/** Counts producer `p` done (its own thread, or a replacement); the last one closes the ring. */
 export function finishProducer(
   ctx: ThreadContext,
   mb: Mailbox,
   producer: Handle,
   shape: Shape,
+  p: number,
 ): void {
-  mb.record(ctx.thread, MAILBOX_EVENTS.done);
+  mb.record(ctx.thread, MAILBOX_EVENTS.done, p);
   if (mb.producerDone() === shape.producers) {
-    mb.record(ctx.thread, MAILBOX_EVENTS.closing);
+    mb.record(ctx.thread, MAILBOX_EVENTS.closing, p);
     producer.close();
     ctx.log({ op: "close" });
   } else producer.detach();
@@ -133,7 +143,7 @@ export function popAll(
 }
 
 export function threadsOf(shape: Shape): number {
-  return shape.producers + shape.consumers + 1;
+  return shape.producers + shape.consumers + (shape.supervisors ?? 1);
 }
 
 export function producer(p: number, shape: Shape): ThreadBody {
@@ -143,7 +153,7 @@ export function producer(p: number, shape: Shape): ThreadBody {
     mb.setId(ctx.thread, handle.id);
     ctx.barrier();
     pushAll(ctx, mb, handle, crashItemsOf(p, ctx.params));
-    finishProducer(ctx, mb, handle, shape);
+    finishProducer(ctx, mb, handle, shape, p);
     mb.finish(ctx.thread);
   };
 }
