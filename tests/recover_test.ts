@@ -349,6 +349,27 @@ Deno.test("recoverRing() refuses what is not a ring or not a handle id", () => {
   );
 });
 
+Deno.test("recoverRing() twice on a sequence ring leaves the other handles' count alone", () => {
+  // Ids and counts are both small integers: a second recovery (a supervisor
+  // resuming one that died) used to compare the id with the side's count
+  // and zero it when they happened to be equal.
+  const sab = createRing({ slots: 4, scheme: "sequence", ...MANY });
+  new Consumer<number>(sab);
+  const dead = new Producer<number>(sab);
+  new Producer<number>(sab);
+  new Producer<number>(sab);
+  assert.equal(dead.id, 2);
+  assert.equal(recoverRing(sab, { handle: dead.id }).released, true);
+  assert.equal(inspectRing(sab).sequence!.producerHandles, 2);
+  assert.deepEqual(recoverRing(sab, { handle: dead.id }), {
+    released: false,
+    role: undefined,
+    skipped: 0,
+    freed: 0,
+  });
+  assert.equal(inspectRing(sab).sequence!.producerHandles, 2);
+});
+
 Deno.test("recoverRing() and recoverUnbounded() by role release a side of one handle whose id never came", () => {
   for (const scheme of SCHEMES) {
     const sab = createRing({ slots: 4, scheme });

@@ -156,7 +156,30 @@ export function recoverSequence(
 ): RecoveryResult {
   const records = recordsOf(header);
   const r = findRecord(records, id);
-  if (r < 0) return recoverLock(header.words, id, RING_MARKS);
+  if (r < 0) {
+    // No record: recovered already (maybe by a supervisor that died before
+    // releasing the lock), or detached. Only a side of one handle holds an
+    // id in its lock word; a side of many holds a count there, which an id
+    // must never be compared with (a count equal to the id would be zeroed).
+    const one = (["producer", "consumer"] as const).filter((role) =>
+      header[`${role}s`] !== "many"
+    );
+    const role = one.find((side) =>
+      Atomics.compareExchange(
+        header.words,
+        side === "producer" ? W_PRODUCER_ATTACHED : W_CONSUMER_ATTACHED,
+        id,
+        0,
+      ) === id
+    );
+    // The record goes after the claims are finished and the other side
+    // woken (below), so only a close may be left to finish. (The waiting
+    // words are epochs here, which `wakeAndFinish` must not touch.)
+    finishClose(header.words, RING_MARKS);
+    return role === undefined
+      ? NOTHING
+      : { released: true, role, skipped: 0, freed: 0 };
+  }
   const role: Role = Atomics.load(records, r + R_ROLE) === ROLE_CODES.producer
     ? "producer"
     : "consumer";
