@@ -12,6 +12,21 @@ import {
   plantedOutcome,
 } from "./_code_check_planted.ts";
 
+/** A recovery that does not finish a close the dead thread began. */
+const UNFINISHED_CLOSE = {
+  find: "  finishClose(words, marks);\n}",
+  replace: "}",
+  entry: {
+    scenario: "crash-ring",
+    params: { scheme: "textbook", slots: 2, items: 1 },
+    search: "pct",
+    executions: 1,
+  },
+  file: "src/_engine/recover.ts",
+  line: "Atomics.wait(",
+  property: "hang",
+} as const;
+
 /** The planted recovery bugs. */
 export const PLANTED_RECOVERY: readonly PlantedBug[] = [
   {
@@ -36,18 +51,8 @@ export const PLANTED_RECOVERY: readonly PlantedBug[] = [
     name: "recover-without-finishing-close",
     kind:
       "a recovery that leaves a close the dead producer began unfinished (flags marked, closed not set)",
-    find: "  finishClose(words, marks);\n}",
-    replace: "}",
-    entry: {
-      scenario: "crash-ring",
-      params: { scheme: "textbook", slots: 2, items: 1 },
-      search: "pct",
-      executions: 1,
-      victims: [0],
-    },
-    file: "src/_engine/recover.ts",
-    line: "Atomics.wait(",
-    property: "hang",
+    ...UNFINISHED_CLOSE,
+    entry: { ...UNFINISHED_CLOSE.entry, victims: [0] },
   },
   {
     // The same bug with two threads stopped per execution: the producer
@@ -56,18 +61,8 @@ export const PLANTED_RECOVERY: readonly PlantedBug[] = [
     name: "recover-without-finishing-close-two-deaths",
     kind:
       "a recovery that leaves a begun close unfinished, found with the producer and the consumer both stopped",
-    find: "  finishClose(words, marks);\n}",
-    replace: "}",
-    entry: {
-      scenario: "crash-ring",
-      params: { scheme: "textbook", slots: 2, items: 1 },
-      search: "pct",
-      executions: 1,
-      deaths: "two",
-    },
-    file: "src/_engine/recover.ts",
-    line: "Atomics.wait(",
-    property: "hang",
+    ...UNFINISHED_CLOSE,
+    entry: { ...UNFINISHED_CLOSE.entry, deaths: "two" },
   },
   {
     // Deaths while attaching: the consumer dies inside its constructor

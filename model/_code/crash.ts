@@ -35,6 +35,7 @@ import {
   layoutOf,
   racesOf,
   replayScheduler,
+  reportOf,
   searchOptionsOf,
   type SearchRunOptions,
 } from "./run.ts";
@@ -311,23 +312,17 @@ export function runCrash(
     explored: boolean,
   ): CrashRunReport {
     return {
-      scenario: options.scenario,
-      params: options.params,
-      mode: options.mode,
-      verdict: failure !== undefined
-        ? "fail"
-        : complete || options.replay !== undefined
-        ? "pass"
-        : "incomplete",
-      executions,
-      redundant,
-      restarts,
-      steps: controller.steps - steps0,
-      seconds: (performance.now() - started) / 1000,
-      complete: explored && failure === undefined,
+      ...reportOf(options, {
+        passed: complete || options.replay !== undefined,
+        executions,
+        redundant,
+        restarts,
+        steps: controller.steps - steps0,
+        seconds: (performance.now() - started) / 1000,
+        complete: explored && failure === undefined,
+      }, failure),
       crashPoints,
       victims,
-      ...(failure === undefined ? {} : { failure }),
     };
   }
 }

@@ -281,22 +281,39 @@ export function runOne(
   const seconds = (performance.now() - started) / 1000;
   const complete = replay === undefined && search.complete && !timedOut &&
     failure === undefined;
-  return {
-    scenario: options.scenario,
-    params: options.params,
-    mode: options.mode,
-    verdict: failure !== undefined
-      ? "fail"
-      : complete || options.mode === "random" || options.mode === "pct" ||
-          replay !== undefined
-      ? "pass"
-      : "incomplete",
+  return reportOf(options, {
+    passed: complete || options.mode === "random" || options.mode === "pct" ||
+      replay !== undefined,
     executions,
     redundant,
     restarts,
     steps: controller.steps - steps0,
     seconds,
     complete,
+  }, failure);
+}
+
+/**
+ * A run's report: `fail` with a failure, else `pass` when `passed` (the
+ * search finished, or sampled what it was asked to), else `incomplete`.
+ */
+export function reportOf(
+  options: SearchRunOptions,
+  figures:
+    & Omit<
+      CodeRunReport,
+      "scenario" | "params" | "mode" | "verdict" | "failure"
+    >
+    & { readonly passed: boolean },
+  failure: CodeFailure | undefined,
+): CodeRunReport {
+  const { passed, ...rest } = figures;
+  return {
+    scenario: options.scenario,
+    params: options.params,
+    mode: options.mode,
+    verdict: failure !== undefined ? "fail" : passed ? "pass" : "incomplete",
+    ...rest,
     ...(failure === undefined ? {} : { failure }),
   };
 }
