@@ -51,7 +51,8 @@ Scenario:
                      execution (every pair, each at every step), attach:
                      one stopped at every step of attaching, or supervisor:
                      one, then S at every step of its recovery (S2 resumes;
-                     scenarios crash-ring-2s, crash-unbounded-2s)
+                     scenarios crash-ring-2s, crash-sequence-2x2-2s,
+                     crash-unbounded-2s)
   --max-point K      with --crash: only crash points up to step K (incomplete)
 Search:
   --search MODE      ${CODE_SEARCHES.join(" | ")} (default dpor)

@@ -128,7 +128,7 @@ export function runCrash(
   });
   if (options.deaths === "supervisor" && supervisors.length < 2) {
     throw new RangeError(
-      `Cannot check crashes: deaths "supervisor" needs a scenario with a second supervisor S2 (crash-ring-2s, crash-unbounded-2s), received ${options.scenario}`,
+      `Cannot check crashes: deaths "supervisor" needs a scenario with a second supervisor S2 (crash-ring-2s, crash-sequence-2x2-2s, crash-unbounded-2s), received ${options.scenario}`,
     );
   }
   const races = racesOf(options, names);

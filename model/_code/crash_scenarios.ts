@@ -80,6 +80,17 @@ export const codeScenarios: Record<string, CodeScenario> = {
         scheme: "sequence",
       }),
   ),
+  "crash-sequence-2x2-2s": crashScenario(
+    { engine: "sequence", producers: 2, consumers: 2, supervisors: 2 },
+    (ring, params) =>
+      ring.createRing({
+        slots: Number(params.slots ?? 2),
+        item: "int32",
+        producers: "many",
+        consumers: "many",
+        scheme: "sequence",
+      }),
+  ),
   "crash-sequence-1x2": crashScenario(
     { engine: "sequence", producers: 1, consumers: 2 },
     (ring, params) =>
