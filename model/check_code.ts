@@ -58,6 +58,10 @@ export interface CodeCheckEntry {
    * threads); default every thread but the supervisor.
    */
   readonly victims?: readonly number[];
+  /** Crash exploration: this entry's deaths per execution, instead of the options' ones. */
+  readonly deaths?: "one" | "two" | "attach" | "supervisor";
+  /** Crash exploration: this entry's cap on crash points, instead of the options' one. */
+  readonly maxPoint?: number;
 }
 
 /** Options of {@linkcode checkCode}. */
@@ -104,10 +108,30 @@ export interface CheckCodeOptions {
    * supervisor thread then recovers the dead handle and a replacement
    * finishes its work. Each crash point is searched with `search` (the
    * crash grid samples each with PCT). Defaults the entries to the crash
-   * grid and the scenarios to the crash scenarios. `schedule` is not
-   * supported.
+   * grid and the scenarios to the crash scenarios. With `schedule`,
+   * `crashPoint` says who was stopped when (a crash failure's `crash`).
    */
   readonly crash?: boolean;
+  /**
+   * Crash exploration: `"one"` thread stopped per execution (default), or
+   * `"two"`: every pair of threads, each at every step (slow: give
+   * `maxPoint` to cap the steps).
+   */
+  readonly deaths?: "one" | "two" | "attach" | "supervisor";
+  /** Crash exploration: only crash points up to this step (the verdict is then incomplete). */
+  readonly maxPoint?: number;
+  /** With `crash` and `schedule`: the crash point to replay. */
+  readonly crashPoint?: readonly CodeCrashDeath[];
+}
+
+/** One thread stopped forever in a crash execution. */
+export interface CodeCrashDeath {
+  /** The thread's index in the scenario. */
+  readonly thread: number;
+  /** Stopped after this many of its steps past its barrier (from its start with `attach`). */
+  readonly after: number;
+  /** Whether it died while attaching (before its barrier). */
+  readonly attach?: boolean;
 }
 
 /** Crash points explored for one thread of a crash scenario. */
@@ -152,6 +176,8 @@ export interface CodeFailureReport {
   readonly mermaid: string;
   /** JSON that `--replay` reads. */
   readonly json: unknown;
+  /** Crash exploration: who was stopped when (give it back to replay). */
+  readonly crash?: readonly CodeCrashDeath[];
 }
 
 /** The outcome of one entry. */
@@ -204,6 +230,19 @@ export interface CheckCodeReport {
   readonly failure?: CodeFailureReport & { readonly scenario: string };
 }
 
+/** The deaths and cap of a crash entry: the options' over the entry's. */
+function crashOptionsOf(
+  options: CheckCodeOptions,
+  entry: CodeCheckEntry,
+): { deaths?: "one" | "two" | "attach" | "supervisor"; maxPoint?: number } {
+  const deaths = options.deaths ?? entry.deaths;
+  const maxPoint = options.maxPoint ?? entry.maxPoint;
+  return {
+    ...(deaths === undefined ? {} : { deaths }),
+    ...(maxPoint === undefined ? {} : { maxPoint }),
+  };
+}
+
 function failureReport(run: CodeRunReport, f: CodeFailure): CodeFailureReport {
   return {
     property: f.property,
@@ -220,6 +259,7 @@ function failureReport(run: CodeRunReport, f: CodeFailure): CodeFailureReport {
     table: formatFailure(f),
     mermaid: failureToMermaid(f),
     json: reportToJsonObject(run),
+    ...(f.crash === undefined ? {} : { crash: f.crash }),
   };
 }
 
@@ -248,9 +288,12 @@ export async function checkCode(
 ): Promise<CheckCodeReport> {
   const started = performance.now();
   const crash = options.crash ?? false;
-  if (crash && options.schedule !== undefined) {
+  if (
+    crash &&
+    (options.schedule === undefined) !== (options.crashPoint === undefined)
+  ) {
     throw new RangeError(
-      "Cannot check code: a schedule cannot be replayed in crash exploration",
+      "Cannot check code: a crash replay needs both schedule and crashPoint",
     );
   }
   const entries: readonly CodeCheckEntry[] = options.entries ??
@@ -327,6 +370,14 @@ export async function checkCode(
         ? runCrash(controller, ring, {
           ...common,
           ...(entry.victims === undefined ? {} : { victims: entry.victims }),
+          ...crashOptionsOf(options, entry),
+          ...(options.crashPoint === undefined ? {} : {
+            replay: {
+              point: options.crashPoint,
+              schedule: options.schedule!,
+              quiet: options.quiet ?? [],
+            },
+          }),
         })
         : undefined;
       const run = crashRun ?? runOne(controller, ring, {

@@ -19,6 +19,8 @@ import {
   rollBackBatch,
 } from "./_engine/recover_unbounded.ts";
 import { RING_MARKS, UNBOUNDED_MARKS } from "./_wait/signal.ts";
+import type { Role } from "./_shm/attachment.ts";
+import { W_CONSUMER_ATTACHED, W_PRODUCER_ATTACHED } from "./_shm/layout.ts";
 
 /** Options of {@linkcode recoverRing} and {@linkcode recoverUnbounded}. */
 export interface RecoverOptions {
@@ -26,7 +28,17 @@ export interface RecoverOptions {
    * The id of the dead handle (its `id` property, which the Worker sent to
    * its supervisor when it attached).
    */
-  readonly handle: number;
+  readonly handle?: number;
+  /**
+   * Instead of `handle`, for a Worker that died while attaching (inside the
+   * `Producer`/`Consumer` constructor, before it could send its id): the
+   * side it was attaching to. Recovers whichever handle holds that side's
+   * lock; only for a side of one handle (a one-producer ring's, an
+   * unbounded buffer's, a sequence ring's side of `"one"`), and only when
+   * no live handle holds it. On a side of `"many"` a handle that died
+   * while attaching blocks nobody (it only keeps a handle record).
+   */
+  readonly role?: "producer" | "consumer";
 }
 
 /** What {@linkcode recoverRing} and {@linkcode recoverUnbounded} did. */
@@ -61,14 +73,43 @@ export interface Recovery {
   readonly reclaimed: number;
 }
 
-/** Throws unless `options.handle` is a handle id; returns it. */
-function handleOf(options: RecoverOptions, what: string): number {
+/**
+ * The id of the handle to recover: `options.handle`, or the holder of the
+ * lock of side `options.role` (0 when nobody holds it); throws on bad
+ * options. `many` says which sides of the buffer accept many handles.
+ */
+function handleOf(
+  options: RecoverOptions,
+  what: string,
+  buffer: { words: Int32Array; many: (role: Role) => boolean },
+): number {
   if (options === null || typeof options !== "object") {
     throw new TypeError(
       `${what}: options must be an object, received ${describeValue(options)}`,
     );
   }
-  const { handle } = options;
+  const { handle, role } = options;
+  if (handle !== undefined && role !== undefined) {
+    throw new TypeError(`${what}: give handle or role, not both`);
+  }
+  if (role !== undefined) {
+    if (role !== "producer" && role !== "consumer") {
+      throw new TypeError(
+        `${what}: role must be "producer" or "consumer", received ${
+          describeValue(role)
+        }`,
+      );
+    }
+    if (buffer.many(role)) {
+      throw new RangeError(
+        `${what}: the ${role}s side accepts many handles, so its lock names none: give the dead handle's id`,
+      );
+    }
+    return Atomics.load(
+      buffer.words,
+      role === "producer" ? W_PRODUCER_ATTACHED : W_CONSUMER_ATTACHED,
+    );
+  }
   if (typeof handle !== "number") {
     throw new TypeError(
       `${what}: handle must be a number (a handle's id), received ${
@@ -83,6 +124,15 @@ function handleOf(options: RecoverOptions, what: string): number {
   }
   return handle;
 }
+
+/** What a recovery of nobody (a free lock) did. */
+const NOTHING: Recovery = Object.freeze({
+  released: false,
+  role: undefined,
+  skipped: 0,
+  freed: 0,
+  reclaimed: 0,
+});
 
 function result(r: RecoveryResult, reclaimed = 0): Recovery {
   return {
@@ -113,10 +163,12 @@ function result(r: RecoveryResult, reclaimed = 0): Recovery {
  * counter value at which each side's slot last wrapped to 0).
  *
  * @param buffer The ring's SharedArrayBuffer.
- * @param options `handle`: the dead handle's id.
+ * @param options `handle`: the dead handle's id; or `role`: the side of one
+ * handle whose Worker died while attaching.
  * @returns What the recovery found and did.
  * @throws {TypeError} When `buffer` is not a ring, or `handle` not a number.
- * @throws {RangeError} When `handle` is not a positive int32.
+ * @throws {RangeError} When `handle` is not a positive int32, or `role` names
+ * a side of many handles.
  * @throws {CorruptedRingError} When the ring's header or indices are damaged.
  *
  * @example A producer that died holding a reservation
@@ -160,6 +212,18 @@ function result(r: RecoveryResult, reclaimed = 0): Recovery {
  * assert.equal(consumer.tryPop(), 1);
  * assert.equal(consumer.tryPop(), 2);
  * ```
+ *
+ * @example A Worker that died while attaching, before it sent its id
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createRing, Producer, recoverRing } from "@ringproof/ring";
+ *
+ * const sab = createRing({ slots: 4 });
+ * new Producer(sab); // its Worker dies here: the id never reached you
+ * const recovery = recoverRing(sab, { role: "producer" });
+ * assert.equal(recovery.released, true);
+ * new Producer(sab); // the replacement attaches
+ * ```
  */
 export function recoverRing(
   buffer: SharedArrayBuffer,
@@ -167,7 +231,11 @@ export function recoverRing(
 ): Recovery {
   const what = "Cannot recover ring";
   const header = readHeader(buffer, what);
-  const id = handleOf(options, what);
+  const id = handleOf(options, what, {
+    words: header.words,
+    many: (role) => header[`${role}s`] === "many",
+  });
+  if (id === 0) return NOTHING;
   if (header.scheme === "sequence") return result(recoverSequence(header, id));
   // Before the lock goes: a replacement reads its side's slot word.
   if (header.scheme === "counter") repairCounterSlot(header, id);
@@ -194,7 +262,8 @@ export function recoverRing(
  * alone, and recovering twice pushes nothing twice.
  *
  * @param buffer The unbounded buffer's SharedArrayBuffer.
- * @param options `handle`: the dead handle's id.
+ * @param options `handle`: the dead handle's id; or `role`: the side whose
+ * Worker died while attaching.
  * @returns What the recovery found and did (`skipped` and `freed` are 0;
  * `reclaimed` counts the segments put back on the free list).
  * @throws {TypeError} When `buffer` is not an unbounded buffer, or `handle`
@@ -228,7 +297,11 @@ export function recoverUnbounded(
 ): Recovery {
   const what = "Cannot recover unbounded buffer";
   const header = readUnboundedHeader(buffer, what);
-  const id = handleOf(options, what);
+  const id = handleOf(options, what, {
+    words: header.words,
+    many: () => false,
+  });
+  if (id === 0) return NOTHING;
   // Before the lock goes: a replacement reads the slot when it attaches,
   // and nobody but the dead handle writes its side's records until then.
   const rolledBack = rollBackBatch(header, id);

@@ -5,7 +5,27 @@
 // tests/code_check_crash_test.ts (the copy needs --allow-write). Prints one
 // JSON line per bug.
 import { checkCode } from "../model/mod.ts";
-import { namedLines, plant, type PlantedBug } from "./_code_check_planted.ts";
+import { runCodeCli } from "../model/_code/cli.ts";
+import {
+  plant,
+  type PlantedBug,
+  plantedOutcome,
+} from "./_code_check_planted.ts";
+
+/** A recovery that does not finish a close the dead thread began. */
+const UNFINISHED_CLOSE = {
+  find: "  finishClose(words, marks);\n}",
+  replace: "}",
+  entry: {
+    scenario: "crash-ring",
+    params: { scheme: "textbook", slots: 2, items: 1 },
+    search: "pct",
+    executions: 1,
+  },
+  file: "src/_engine/recover.ts",
+  line: "Atomics.wait(",
+  property: "hang",
+} as const;
 
 /** The planted recovery bugs. */
 export const PLANTED_RECOVERY: readonly PlantedBug[] = [
@@ -48,14 +68,59 @@ export const PLANTED_RECOVERY: readonly PlantedBug[] = [
     name: "recover-without-finishing-close",
     kind:
       "a recovery that leaves a close the dead producer began unfinished (flags marked, closed not set)",
-    find: "  finishClose(words, marks);\n}",
-    replace: "}",
+    ...UNFINISHED_CLOSE,
+    entry: { ...UNFINISHED_CLOSE.entry, victims: [0] },
+  },
+  {
+    // The same bug with two threads stopped per execution: the producer
+    // inside its close and the consumer anywhere; the supervisor's
+    // replacement consumer then waits for a close nobody finishes.
+    name: "recover-without-finishing-close-two-deaths",
+    kind:
+      "a recovery that leaves a begun close unfinished, found with the producer and the consumer both stopped",
+    ...UNFINISHED_CLOSE,
+    entry: { ...UNFINISHED_CLOSE.entry, deaths: "two" },
+  },
+  {
+    // Deaths while attaching: the consumer dies inside its constructor
+    // (holding its lock, its id never sent); the supervisor recovers the
+    // consumer side by role, but this recovery reads the producer's lock.
+    name: "recover-role-wrong-lock",
+    kind:
+      "a recovery by role that reads the producer's lock for either side (a consumer that died while attaching keeps its lock)",
+    find:
+      '      role === "producer" ? W_PRODUCER_ATTACHED : W_CONSUMER_ATTACHED,\n',
+    replace: "      W_PRODUCER_ATTACHED,\n",
     entry: {
       scenario: "crash-ring",
+      params: { scheme: "textbook", slots: 2, items: 2 },
+      search: "pct",
+      executions: 1,
+      victims: [1],
+      deaths: "attach",
+    },
+    file: "src/recover.ts",
+    line: "throw new AlreadyAttachedError(",
+    property: "exception",
+  },
+  {
+    // A supervisor that dies mid-recovery: S released the dead producer's
+    // lock and died before waking and finishing its close; S2's recovery
+    // finds the lock free and, in this planted version, stops there.
+    name: "recover-not-resumable",
+    kind:
+      "a recovery that wakes the peer and finishes a begun close only when it released the lock itself (not resumable after a supervisor's death)",
+    find:
+      "  const role = releaseLock(words, id);\n  wakeAndFinish(words, marks, role);\n",
+    replace:
+      "  const role = releaseLock(words, id);\n  if (role !== undefined) wakeAndFinish(words, marks, role);\n",
+    entry: {
+      scenario: "crash-ring-2s",
       params: { scheme: "textbook", slots: 2, items: 1 },
       search: "pct",
       executions: 1,
       victims: [0],
+      deaths: "supervisor",
     },
     file: "src/_engine/recover.ts",
     line: "Atomics.wait(",
@@ -100,6 +165,27 @@ export const PLANTED_RECOVERY: readonly PlantedBug[] = [
   },
 ];
 
+/**
+ * `--replay` of a crash failure's JSON on the command line (no --crash: the
+ * file names its crash point); returns the exit status and what it printed.
+ */
+async function replayByCli(
+  json: unknown,
+  mod: string,
+): Promise<{ code: number; out: string }> {
+  let out = "";
+  const code = await runCodeCli(
+    ["--against", "code", "--replay", "failure.json", "--ring", mod],
+    {
+      out: (text) => out += text,
+      err: () => {},
+      readFile: () => Promise.resolve(JSON.stringify(json)),
+      cwd: "/",
+    },
+  );
+  return { code, out };
+}
+
 if (import.meta.main) {
   const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
   const names = Deno.args.length > 0
@@ -107,29 +193,36 @@ if (import.meta.main) {
     : PLANTED_RECOVERY.map((b) => b.name);
   for (const name of names) {
     const bug = PLANTED_RECOVERY.find((b) => b.name === name)!;
-    const { mod, file, matches } = await plant(bug, root);
+    const planted = await plant(bug, root);
     const started = performance.now();
     const report = await checkCode({
       crash: true,
       entries: [bug.entry],
-      ring: new URL(`file://${mod}`),
+      ring: new URL(`file://${planted.mod}`),
       seconds: 120,
     });
     const entry = report.entries[0]!;
     const failure = entry.failure;
-    const lines = await namedLines(failure?.message ?? "", mod);
+    // The failing execution replayed from its schedule and crash point:
+    // through the API, and through the command line's --replay.
+    const replayed = failure?.crash === undefined ? undefined : {
+      api: (await checkCode({
+        crash: true,
+        entries: [bug.entry],
+        ring: new URL(`file://${planted.mod}`),
+        schedule: failure.schedule,
+        quiet: failure.quiet,
+        crashPoint: failure.crash,
+      })).entries[0]!.failure?.message ?? null,
+      cli: await replayByCli(failure.json, planted.mod),
+    };
     console.log(JSON.stringify({
-      name,
-      matches,
-      file: file.replace(/^.*\/src\//, "src/"),
-      verdict: entry.verdict,
-      property: failure?.property ?? null,
-      message: failure?.message ?? null,
-      lines,
-      executions: entry.executions,
+      ...await plantedOutcome(bug, planted, entry, started),
       crashPoints: entry.crashPoints ?? 0,
-      seconds: (performance.now() - started) / 1000,
+      replayed: replayed ?? null,
     }));
-    await Deno.remove(mod.replace(/\/mod\.ts$/, ""), { recursive: true });
+    await Deno.remove(planted.mod.replace(/\/mod\.ts$/, ""), {
+      recursive: true,
+    });
   }
 }

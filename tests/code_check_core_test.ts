@@ -86,6 +86,17 @@ Deno.test("runCodeCli() exits 2 on bad arguments, 0 on a passing scenario, 1 and
     await runCodeCli(["--against", "code", "--search", "bfs"], io),
     2,
   );
+  // Crash modes: a known one, and only with --crash.
+  assert.equal(
+    await runCodeCli(["--against", "code", "--crash", "--deaths", "3"], io),
+    2,
+  );
+  assert.match(err, /--deaths: must be one, two, attach or supervisor/);
+  assert.equal(
+    await runCodeCli(["--against", "code", "--deaths", "two"], io),
+    2,
+  );
+  assert.match(err, /--deaths and --max-point need --crash/);
   assert.equal(
     await runCodeCli(
       ["--against", "code", "--scenario", "try", "--items", "1"],

@@ -377,6 +377,63 @@ Deno.test("recoverRing() refuses what is not a ring or not a handle id", () => {
   );
 });
 
+Deno.test("recoverRing() twice on a sequence ring leaves the other handles' count alone", () => {
+  // Ids and counts are both small integers: a second recovery (a supervisor
+  // resuming one that died) used to compare the id with the side's count
+  // and zero it when they happened to be equal.
+  const sab = createRing({ slots: 4, scheme: "sequence", ...MANY });
+  new Consumer<number>(sab);
+  const dead = new Producer<number>(sab);
+  new Producer<number>(sab);
+  new Producer<number>(sab);
+  assert.equal(dead.id, 2);
+  assert.equal(recoverRing(sab, { handle: dead.id }).released, true);
+  assert.equal(inspectRing(sab).sequence!.producerHandles, 2);
+  assert.deepEqual(recoverRing(sab, { handle: dead.id }), {
+    released: false,
+    role: undefined,
+    skipped: 0,
+    freed: 0,
+  });
+  assert.equal(inspectRing(sab).sequence!.producerHandles, 2);
+});
+
+Deno.test("recoverRing() and recoverUnbounded() by role release a side of one handle whose id never came", () => {
+  for (const scheme of SCHEMES) {
+    const sab = createRing({ slots: 4, scheme });
+    // Nobody holds the lock: nothing to release.
+    assert.equal(recoverRing(sab, { role: "producer" }).released, false);
+    new Producer<number>(sab); // its Worker died before sending the id
+    new Consumer<number>(sab); // likewise
+    assert.equal(recoverRing(sab, { role: "producer" }).role, "producer");
+    assert.equal(recoverRing(sab, { role: "consumer" }).role, "consumer");
+    new Producer<number>(sab).tryPush(1);
+    assert.equal(new Consumer<number>(sab).tryPop(), 1);
+  }
+  const one = createRing({ slots: 4, scheme: "sequence", consumers: "many" });
+  new Producer<number>(one);
+  assert.equal(recoverRing(one, { role: "producer" }).role, "producer");
+  new Producer<number>(one);
+  // A side of many: its lock word counts handles and names none.
+  assertThrowsWith(() => recoverRing(one, { role: "consumer" }), RangeError, [
+    "Cannot recover ring: the consumers side accepts many handles, so its lock names none: give the dead handle's id",
+  ]);
+  assertThrowsWith(
+    () => recoverRing(one, { role: "producer", handle: 1 }),
+    TypeError,
+    ["Cannot recover ring: give handle or role, not both"],
+  );
+  assertThrowsWith(
+    () => recoverRing(one, { role: "both" as never }),
+    TypeError,
+    ['Cannot recover ring: role must be "producer" or "consumer", received "both"'],
+  );
+  const buffer = createUnbounded({ item: "int32" });
+  new UnboundedConsumer<number>(buffer);
+  assert.equal(recoverUnbounded(buffer, { role: "consumer" }).released, true);
+  new UnboundedConsumer<number>(buffer);
+});
+
 Deno.test("recoverUnbounded() releases a dead producer's or consumer's lock; the stream goes on", () => {
   const sab = createUnbounded({ item: "int32", segmentSlots: 4 });
   const consumer = new UnboundedConsumer<number>(sab);

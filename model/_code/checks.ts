@@ -125,6 +125,20 @@ export function popFailure(
   return null;
 }
 
+/** The first exception a thread of `execution` threw, as a failure. */
+export function exceptionOf(
+  execution: Execution,
+  names: readonly string[],
+): CheckFailure | null {
+  const t = execution.results.findIndex((r) => r?.error !== undefined);
+  if (t < 0) return null;
+  const error = execution.results[t]!.error!;
+  return {
+    property: "exception",
+    message: `${names[t]} threw ${error.name}: ${error.message}`,
+  };
+}
+
 /** The history check at the end of an execution. */
 export function historyCheck(
   ring: RingModule,
@@ -133,16 +147,8 @@ export function historyCheck(
   params: Record<string, unknown>,
 ): CheckFailure | null {
   const names = scenario.names;
-  for (const [t, result] of execution.results.entries()) {
-    if (result?.error !== undefined) {
-      return {
-        property: "exception",
-        message: `${
-          names[t]
-        } threw ${result.error.name}: ${result.error.message}`,
-      };
-    }
-  }
+  const thrown = exceptionOf(execution, names);
+  if (thrown !== null) return thrown;
   const pushed = new Set<number>(prefillOf(params));
   const refused = new Set<number>();
   const pusher = new Map<number, number>();

@@ -47,6 +47,13 @@ Scenario:
                      step of ${Object.keys(crashScenarios).join(", ")};
                      a supervisor recovers it and a replacement finishes
                      (without --scenario: the crash grid, PCT per crash point)
+  --deaths N         with --crash: one (default) or two threads stopped per
+                     execution (every pair, each at every step), attach:
+                     one stopped at every step of attaching, or supervisor:
+                     one, then S at every step of its recovery (S2 resumes;
+                     scenarios crash-ring-2s, crash-sequence-2x2-2s,
+                     crash-unbounded-2s)
+  --max-point K      with --crash: only crash points up to step K (incomplete)
 Search:
   --search MODE      ${CODE_SEARCHES.join(" | ")} (default dpor)
   --bound N          preemption bound (default 2)
@@ -59,7 +66,8 @@ Search:
   --no-refinement    do not check each step against the model's transitions
   --ring PATH        the ring module to check (default: this repository's mod.ts)
 Output:
-  --replay FILE      replay the failing execution saved with --json
+  --replay FILE      replay the failing execution saved with --json (a crash
+                     failure's file names its crash point: --crash implied)
   --json             the report as JSON (schema ${REPLAY_SCHEMA})
   --mermaid          the failing execution as a Mermaid sequence diagram
   --help             this text
@@ -86,6 +94,8 @@ const VALUE_FLAGS = [
   "seconds",
   "ring",
   "replay",
+  "deaths",
+  "max-point",
 ];
 const SWITCHES = [
   "no-races",
@@ -211,7 +221,7 @@ function entryLine(r: CodeEntryReport): string {
   const what = r.failure === undefined
     ? ""
     : `: ${r.failure.property}: ${r.failure.message}`;
-  const points = r.victims === undefined
+  const points = r.victims === undefined || r.victims.length === 0
     ? ""
     : `${r.crashPoints} crash points (${
       r.victims.map((v) => `${v.thread} ${v.points}`).join(", ")
@@ -255,13 +265,18 @@ export async function runCodeCli(
     let list: CodeCheckEntry[];
     let schedule: number[] | undefined;
     let quiet: number[] = [];
+    let crashPoint: CheckCodeOptions["crashPoint"];
     const replay = values.get("replay");
     if (replay !== undefined) {
       let saved: {
         schema?: string;
         scenario?: string;
         params?: Record<string, unknown>;
-        failure?: { schedule?: number[]; quiet?: number[] } | null;
+        failure?: {
+          schedule?: number[];
+          quiet?: number[];
+          crash?: CheckCodeOptions["crashPoint"];
+        } | null;
       };
       try {
         saved = JSON.parse(await io.readFile(replay));
@@ -281,9 +296,28 @@ export async function runCodeCli(
       list = [{ scenario: saved.scenario, params: saved.params ?? {} }];
       schedule = saved.failure!.schedule;
       quiet = saved.failure!.quiet ?? [];
+      crashPoint = saved.failure!.crash;
+      if (crashPoint === undefined && switches.has("crash")) {
+        throw new UsageError(
+          `Cannot replay ${replay} with --crash: it is no crash failure (no crash point)`,
+        );
+      }
+      if (crashPoint !== undefined) switches.add("crash");
     } else list = entries(values, switches.has("crash"));
-    if (replay !== undefined && switches.has("crash")) {
-      throw new UsageError("Flag --replay cannot be used with --crash");
+    const deaths = values.get("deaths") as CheckCodeOptions["deaths"];
+    if (
+      deaths !== undefined &&
+      !["one", "two", "attach", "supervisor"].includes(deaths)
+    ) {
+      throw new UsageError(
+        `Bad value for --deaths: must be one, two, attach or supervisor, received ${deaths}`,
+      );
+    }
+    if (
+      (deaths !== undefined || values.has("max-point")) &&
+      !switches.has("crash")
+    ) {
+      throw new UsageError("Flags --deaths and --max-point need --crash");
     }
     const options: CheckCodeOptions = {
       entries: list,
@@ -296,6 +330,8 @@ export async function runCodeCli(
         : {}),
       onEntry: (r) => io.err(`${entryLine(r)}\n`),
       ...(switches.has("crash") ? { crash: true } : {}),
+      ...(crashPoint === undefined ? {} : { crashPoint }),
+      ...(deaths === undefined ? {} : { deaths }),
     };
     const numbers = {
       bound: integer(values, "bound"),
@@ -304,6 +340,7 @@ export async function runCodeCli(
       depth: integer(values, "depth", 1),
       maxSteps: integer(values, "max-steps", 1),
       seconds: integer(values, "seconds", 1),
+      maxPoint: integer(values, "max-point"),
     };
     for (const [key, value] of Object.entries(numbers)) {
       if (value !== undefined) Object.assign(options, { [key]: value });
@@ -356,7 +393,9 @@ export async function runCodeCli(
       if (shown !== undefined) {
         lines.push(
           "",
-          `failing schedule (${shown.steps.length} steps; replay it with --json > FILE, then --replay FILE):`,
+          `failing schedule (${shown.steps.length} steps${
+            shown.crash === undefined ? "" : ", at a crash point"
+          }; replay it: the same command with --json > FILE, then --replay FILE):`,
           shown.table,
         );
       }

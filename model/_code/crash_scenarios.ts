@@ -4,312 +4,11 @@
 // victim's handle with the public supervisor API and takes its place (a
 // replacement handle finishing the victim's work).
 //
-// The threads talk to S through a mailbox: a SharedArrayBuffer the setup
-// makes for each execution and hands over in the parameters (so the checked
-// Workers receive it with them). The ring module's Atomics are the checker's
-// shim, which passes operations on any other buffer straight through, so
-// the mailbox is no scheduling point: only one checked thread runs at a time.
-import type {
-  CodeScenario,
-  RingModule,
-  ThreadBody,
-  ThreadContext,
-} from "./scenario_types.ts";
-
-/** Words of the mailbox per thread. */
-const MAILBOX_STRIDE = 64;
-/** A thread's handle id (0 until its constructor returned). */
-const MB_ID = 0;
-/** 1 once the thread's body returned. */
-const MB_FINISHED = 1;
-/** How many events follow. */
-const MB_EVENTS = 2;
-const MB_FIRST_EVENT = 3;
-/** Global words after the threads': producers done, then the close flag. */
-const MB_PRODUCERS_DONE = 0;
-/** Set by the explorer: the victim died after its close had begun. */
-export const MB_CLOSE_BEGUN = 1;
-
-/** What a thread records in the mailbox (besides its events for the history). */
-export const MAILBOX_EVENTS = {
-  /** A push of the item is about to start. */
-  pushing: 1,
-  /** The push of the item returned. */
-  pushed: 2,
-  /** A pop is about to start. */
-  popping: 3,
-  /** A pop returned the item. */
-  popped: 4,
-  /** The thread counted itself among the producers done. */
-  done: 5,
-  /** The thread is about to close the ring (it was the last producer). */
-  closing: 6,
-} as const;
-
-/** One recorded mailbox event. */
-export interface MailboxEvent {
-  readonly kind: number;
-  readonly item: number;
-}
-
-/** The mailbox's words for `threads` threads. */
-export function mailboxWords(threads: number): number {
-  return (threads + 1) * MAILBOX_STRIDE;
-}
-
-/** A view of the mailbox of an execution. */
-export class Mailbox {
-  readonly words: Int32Array;
-  readonly threads: number;
-
-  constructor(buffer: SharedArrayBuffer, threads: number) {
-    this.words = new Int32Array(buffer);
-    this.threads = threads;
-  }
-
-  #base(t: number): number {
-    return t * MAILBOX_STRIDE;
-  }
-
-  #global(word: number): number {
-    return this.threads * MAILBOX_STRIDE + word;
-  }
-
-  /** Thread `t`'s handle id, 0 if none. */
-  id(t: number): number {
-    return this.words[this.#base(t) + MB_ID]!;
-  }
-
-  setId(t: number, id: number): void {
-    this.words[this.#base(t) + MB_ID] = id;
-  }
-
-  finished(t: number): boolean {
-    return this.words[this.#base(t) + MB_FINISHED] === 1;
-  }
-
-  finish(t: number): void {
-    this.words[this.#base(t) + MB_FINISHED] = 1;
-  }
-
-  record(t: number, kind: number, item = 0): void {
-    const b = this.#base(t);
-    const n = this.words[b + MB_EVENTS]!;
-    if (MB_FIRST_EVENT + 2 * n + 1 >= MAILBOX_STRIDE) {
-      throw new RangeError("Cannot record mailbox event: the mailbox is full");
-    }
-    this.words[b + MB_FIRST_EVENT + 2 * n] = kind;
-    this.words[b + MB_FIRST_EVENT + 2 * n + 1] = item;
-    this.words[b + MB_EVENTS] = n + 1;
-  }
-
-  events(t: number): MailboxEvent[] {
-    const b = this.#base(t);
-    const n = this.words[b + MB_EVENTS]!;
-    return Array.from({ length: n }, (_, i) => ({
-      kind: this.words[b + MB_FIRST_EVENT + 2 * i]!,
-      item: this.words[b + MB_FIRST_EVENT + 2 * i + 1]!,
-    }));
-  }
-
-  has(t: number, kind: number): boolean {
-    return this.events(t).some((e) => e.kind === kind);
-  }
-
-  /** Counts one more producer done; returns how many are done now. */
-  producerDone(): number {
-    const at = this.#global(MB_PRODUCERS_DONE);
-    this.words[at] = this.words[at]! + 1;
-    return this.words[at]!;
-  }
-
-  flag(word: number): number {
-    return this.words[this.#global(word)]!;
-  }
-
-  setFlag(word: number, value: number): void {
-    this.words[this.#global(word)] = value;
-  }
-}
-
-/** The mailbox of an execution, from its parameters. */
-export function mailboxOf(
-  params: Record<string, unknown>,
-  threads: number,
-): Mailbox {
-  return new Mailbox(params.mailbox as SharedArrayBuffer, threads);
-}
-
-/** The items producer `p` pushes (as in `scenarios.ts`). */
-export function crashItemsOf(
-  p: number,
-  params: Record<string, unknown>,
-): number[] {
-  const n = Number(params.items ?? 2);
-  return Array.from({ length: n }, (_, i) => p * 10 + i + 1);
-}
-
-/**
- * The items a replacement of producer `p` pushes: new numbers after the
- * victim's (the victim's unfinished push may or may not have been
- * published, so the replacement does not push that item again).
- */
-export function replacementItemsOf(
-  p: number,
-  count: number,
-  params: Record<string, unknown>,
-): number[] {
-  const n = Number(params.items ?? 2);
-  return Array.from({ length: count }, (_, i) => p * 10 + n + i + 1);
-}
-
-type Engine = CodeScenario["engine"];
-
-interface Shape {
-  readonly engine: Engine;
-  readonly producers: number;
-  readonly consumers: number;
-}
-
-function isError(ctx: ThreadContext, error: unknown, name: string): boolean {
-  return error instanceof Error &&
-    error instanceof (ctx.ring[name] as ErrorConstructor);
-}
-
-function producerClass(ctx: ThreadContext, engine: Engine) {
-  return engine === "unbounded"
-    ? ctx.ring.UnboundedProducer
-    : ctx.ring.Producer;
-}
-
-function consumerClass(ctx: ThreadContext, engine: Engine) {
-  return engine === "unbounded"
-    ? ctx.ring.UnboundedConsumer
-    : ctx.ring.Consumer;
-}
-
-// deno-lint-ignore no-explicit-any
-type Handle = any;
-
-/** push() each item, recording each push before and after. */
-function pushAll(
-  ctx: ThreadContext,
-  mb: Mailbox,
-  producer: Handle,
-  items: readonly number[],
-): void {
-  for (const item of items) {
-    mb.record(ctx.thread, MAILBOX_EVENTS.pushing, item);
-    producer.push(item);
-    ctx.log({ op: "push", item, ok: true });
-    mb.record(ctx.thread, MAILBOX_EVENTS.pushed, item);
-  }
-}
-
-/** Counts this producer done; the last one closes the ring. */
-function finishProducer(
-  ctx: ThreadContext,
-  mb: Mailbox,
-  producer: Handle,
-  shape: Shape,
-): void {
-  mb.record(ctx.thread, MAILBOX_EVENTS.done);
-  if (mb.producerDone() === shape.producers) {
-    mb.record(ctx.thread, MAILBOX_EVENTS.closing);
-    producer.close();
-    ctx.log({ op: "close" });
-  } else producer.detach();
-}
-
-/** pop() until closed and drained, recording each pop before and after. */
-function popAll(ctx: ThreadContext, mb: Mailbox, consumer: Handle): void {
-  while (true) {
-    mb.record(ctx.thread, MAILBOX_EVENTS.popping);
-    let item: number;
-    try {
-      item = consumer.pop();
-    } catch (error) {
-      if (!isError(ctx, error, "ClosedError")) throw error;
-      ctx.log({ op: "drained" });
-      return;
-    }
-    ctx.log({ op: "pop", item });
-    mb.record(ctx.thread, MAILBOX_EVENTS.popped, item);
-  }
-}
-
-function threadsOf(shape: Shape): number {
-  return shape.producers + shape.consumers + 1;
-}
-
-function producer(p: number, shape: Shape): ThreadBody {
-  return (ctx) => {
-    const mb = mailboxOf(ctx.params, threadsOf(shape));
-    const handle = new (producerClass(ctx, shape.engine))(ctx.sab);
-    mb.setId(ctx.thread, handle.id);
-    ctx.barrier();
-    pushAll(ctx, mb, handle, crashItemsOf(p, ctx.params));
-    finishProducer(ctx, mb, handle, shape);
-    mb.finish(ctx.thread);
-  };
-}
-
-function consumer(shape: Shape): ThreadBody {
-  return (ctx) => {
-    const mb = mailboxOf(ctx.params, threadsOf(shape));
-    const handle = new (consumerClass(ctx, shape.engine))(ctx.sab);
-    mb.setId(ctx.thread, handle.id);
-    ctx.barrier();
-    popAll(ctx, mb, handle);
-    handle.detach();
-    mb.finish(ctx.thread);
-  };
-}
-
-/**
- * The supervisor: held by the explorer until the victim (`params.victim`)
- * stopped or finished; then recovers its handle and takes its place.
- */
-function supervisor(shape: Shape): ThreadBody {
-  return (ctx) => {
-    const mb = mailboxOf(ctx.params, threadsOf(shape));
-    ctx.barrier();
-    const v = Number(ctx.params.victim);
-    if (mb.finished(v)) return;
-    const recover = shape.engine === "unbounded"
-      ? ctx.ring.recoverUnbounded
-      : ctx.ring.recoverRing;
-    const id = mb.id(v);
-    if (id !== 0) recover(ctx.sab, { handle: id });
-    if (v >= shape.producers) {
-      const handle = new (consumerClass(ctx, shape.engine))(ctx.sab);
-      popAll(ctx, mb, handle);
-      handle.detach();
-      return;
-    }
-    const events = mb.events(v);
-    const pushed = events.filter((e) => e.kind === MAILBOX_EVENTS.pushed);
-    const n = crashItemsOf(v, ctx.params).length;
-    if (!mb.has(v, MAILBOX_EVENTS.done)) {
-      const handle = new (producerClass(ctx, shape.engine))(ctx.sab);
-      pushAll(
-        ctx,
-        mb,
-        handle,
-        replacementItemsOf(v, n - pushed.length, ctx.params),
-      );
-      finishProducer(ctx, mb, handle, shape);
-    } else if (
-      mb.has(v, MAILBOX_EVENTS.closing) && mb.flag(MB_CLOSE_BEGUN) === 0
-    ) {
-      // The victim was about to close and had not begun: the supervisor
-      // does it. A close that had begun is the recovery's to finish.
-      (shape.engine === "unbounded" ? ctx.ring.closeUnbounded : ctx.ring
-        .closeRing)(ctx.sab);
-      ctx.log({ op: "close" });
-    }
-  };
-}
+// The threads talk to S through a mailbox (`crash_mailbox.ts`).
+import type { CodeScenario, RingModule } from "./scenario_types.ts";
+import { mailboxWords } from "./crash_mailbox.ts";
+import { consumer, producer, type Shape, threadsOf } from "./crash_threads.ts";
+import { supervisor } from "./crash_supervisor.ts";
 
 function crashScenario(shape: Shape, setup: CodeScenario["setup"]) {
   const { producers, consumers, engine } = shape;
@@ -325,27 +24,50 @@ function crashScenario(shape: Shape, setup: CodeScenario["setup"]) {
     threads: [
       ...Array.from({ length: producers }, (_, p) => producer(p, shape)),
       ...Array.from({ length: consumers }, () => consumer(shape)),
-      supervisor(shape),
+      ...Array.from(
+        { length: shape.supervisors ?? 1 },
+        () => supervisor(shape),
+      ),
     ],
     names: [
       ...Array.from({ length: producers }, (_, p) => `P${p}`),
       ...Array.from({ length: consumers }, (_, c) => `C${c}`),
-      "S",
+      ...Array.from(
+        { length: shape.supervisors ?? 1 },
+        (_, s) => s === 0 ? "S" : `S${s + 1}`,
+      ),
     ],
   } satisfies CodeScenario;
+}
+
+/** A one-producer ring of the parameters' scheme and size. */
+function ringSetup(ring: RingModule, params: Record<string, unknown>) {
+  return ring.createRing({
+    slots: Number(params.slots ?? 2),
+    item: "int32",
+    scheme: String(params.scheme ?? "textbook"),
+    start: Number(params.start ?? 0),
+  });
+}
+
+/** An unbounded buffer of the parameters' segment size. */
+function unboundedSetup(ring: RingModule, params: Record<string, unknown>) {
+  return ring.createUnbounded({
+    item: "int32",
+    segmentSlots: Number(params.slots ?? 1),
+  });
 }
 
 /** The crash scenarios, by name. */
 export const codeScenarios: Record<string, CodeScenario> = {
   "crash-ring": crashScenario(
     { engine: "ring", producers: 1, consumers: 1 },
-    (ring, params) =>
-      ring.createRing({
-        slots: Number(params.slots ?? 2),
-        item: "int32",
-        scheme: String(params.scheme ?? "textbook"),
-        start: Number(params.start ?? 0),
-      }),
+    ringSetup,
+  ),
+  // A second supervisor S2 takes over when S dies (`deaths: "supervisor"`).
+  "crash-ring-2s": crashScenario(
+    { engine: "ring", producers: 1, consumers: 1, supervisors: 2 },
+    ringSetup,
   ),
   "crash-sequence-2x2": crashScenario(
     { engine: "sequence", producers: 2, consumers: 2 },
@@ -358,13 +80,35 @@ export const codeScenarios: Record<string, CodeScenario> = {
         scheme: "sequence",
       }),
   ),
+  "crash-sequence-2x2-2s": crashScenario(
+    { engine: "sequence", producers: 2, consumers: 2, supervisors: 2 },
+    (ring, params) =>
+      ring.createRing({
+        slots: Number(params.slots ?? 2),
+        item: "int32",
+        producers: "many",
+        consumers: "many",
+        scheme: "sequence",
+      }),
+  ),
+  "crash-sequence-1x2": crashScenario(
+    { engine: "sequence", producers: 1, consumers: 2 },
+    (ring, params) =>
+      ring.createRing({
+        slots: Number(params.slots ?? 2),
+        item: "int32",
+        producers: "one",
+        consumers: "many",
+        scheme: "sequence",
+      }),
+  ),
   "crash-unbounded": crashScenario(
     { engine: "unbounded", producers: 1, consumers: 1 },
-    (ring, params) =>
-      ring.createUnbounded({
-        item: "int32",
-        segmentSlots: Number(params.slots ?? 1),
-      }),
+    unboundedSetup,
+  ),
+  "crash-unbounded-2s": crashScenario(
+    { engine: "unbounded", producers: 1, consumers: 1, supervisors: 2 },
+    unboundedSetup,
   ),
 };
 

@@ -19,8 +19,8 @@ export interface SegmentsFailure {
 /**
  * Checks that every segment of the scenario's unbounded buffer is accounted
  * for exactly once (the file comment) at the end of `execution`, in which
- * thread `victim` may have stopped; `null` when it holds or the scenario
- * has no unbounded buffer. A failure names where the victim stopped.
+ * the threads `dead` stopped; `null` when it holds or the scenario has no
+ * unbounded buffer. A failure names where each dead thread stopped.
  */
 export function crashSegmentsCheck(
   ring: RingModule,
@@ -29,17 +29,20 @@ export function crashSegmentsCheck(
     readonly ring: SharedArrayBuffer;
     readonly steps: readonly Step[];
   },
-  victim: number,
+  dead: readonly number[],
 ): SegmentsFailure | null {
   if (scenario.engine !== "unbounded") return null;
   const bad = account(ring, execution.ring);
   if (bad === null) return null;
-  const last = execution.steps.findLast((step) => step.thread === victim);
+  // Where each dead thread stopped: the leak is usually its last step's.
+  const lasts = dead.map((v) =>
+    `${scenario.names[v]}'s last step: ${
+      execution.steps.findLast((step) => step.thread === v)?.op.loc ?? "none"
+    }`
+  );
   return {
     property: bad.property,
-    message: `${bad.message} (${scenario.names[victim]}'s last step: ${
-      last?.op.loc ?? "none"
-    })`,
+    message: `${bad.message} (${lasts.join("; ")})`,
   };
 }
 

@@ -229,6 +229,7 @@ export function reportToJsonObject(report: CodeRunReport): unknown {
       message: f.message,
       schedule: f.schedule,
       quiet: f.quiet,
+      ...(f.crash === undefined ? {} : { crash: f.crash }),
       steps: f.steps.map((s, i) => ({
         step: i + 1,
         thread: f.names[s.thread],

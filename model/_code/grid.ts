@@ -89,9 +89,11 @@ export function defaultGrid(): GridEntry[] {
     // (measured under load: sequence-1x2 with DPOR not complete after 207
     // executions in 60 s; sequence-2x1 not even within one preemption after
     // 569 executions in 60 s).
-    { scenario: "sequence-2x2", params: { slots: 2, items: 1 }, ...SAMPLED },
+    // Two items per producer fill the two slots: producers sleep and are
+    // woken (the scenarios end by the last producer's close).
+    { scenario: "sequence-2x2", params: { slots: 2, items: 2 }, ...SAMPLED },
     { scenario: "sequence-1x2", params: { slots: 2, items: 1 }, ...SAMPLED },
-    { scenario: "sequence-2x1", params: { slots: 2, items: 1 }, ...SAMPLED },
+    { scenario: "sequence-2x1", params: { slots: 2, items: 2 }, ...SAMPLED },
     {
       scenario: "sequence-2x1",
       params: { slots: 2, items: 1, wrap: true },

@@ -1,11 +1,18 @@
 // One check: a search over the schedules of one scenario, with the step and
 // history checks on every execution.
-import type { Controller, Execution, Step, StepCheck } from "./controller.ts";
-import { historyCheck, stepCheck } from "./checks.ts";
+import type {
+  Controller,
+  Execution,
+  Scheduler,
+  Step,
+  StepCheck,
+} from "./controller.ts";
+import { type CheckFailure, historyCheck, stepCheck } from "./checks.ts";
 import { refinementOf } from "./refinement.ts";
 import { RaceDetector } from "./races.ts";
 import { Search, type SearchMode } from "./search.ts";
 import type { CodeEvent } from "./scenario_types.ts";
+import type { CrashPoint } from "./crash_mask.ts";
 
 /** A failing execution, ready to print or replay. */
 export interface CodeFailure {
@@ -22,6 +29,8 @@ export interface CodeFailure {
   readonly quiet: readonly number[];
   /** The abstract state after each step that changed it (by step index). */
   readonly abstract?: ReadonlyMap<number, string>;
+  /** Crash exploration: who was stopped when (a replay needs it). */
+  readonly crash?: CrashPoint;
 }
 
 /** Where the ring's words are, for naming them in output. */
@@ -50,8 +59,8 @@ export interface CodeRunReport {
   readonly failure?: CodeFailure;
 }
 
-/** Options of {@linkcode runOne}. */
-export interface RunOptions {
+/** What every search over one scenario takes (a check, a crash exploration). */
+export interface SearchRunOptions {
   readonly scenario: string;
   readonly params: Record<string, unknown>;
   readonly mode: SearchMode;
@@ -60,18 +69,68 @@ export interface RunOptions {
   readonly seed?: number;
   readonly depth?: number;
   readonly races: boolean;
-  /** Check refinement against the model after every step (default true). */
-  readonly refinement?: boolean;
   /** Byte offsets of words whose plain writes may race with atomic accesses. */
   readonly allowMixed?: readonly number[];
   readonly maxSteps?: number;
   /** Stop after this many seconds (verdict incomplete). */
   readonly seconds?: number;
+}
+
+/** Options of {@linkcode runOne}. */
+export interface RunOptions extends SearchRunOptions {
+  /** Check refinement against the model after every step (default true). */
+  readonly refinement?: boolean;
   /** Replay exactly this schedule (one execution). */
   readonly schedule?: readonly number[];
   /** With `schedule`: the failure's quiet words. */
   readonly quiet?: readonly number[];
   readonly onProgress?: (executions: number, steps: number) => void;
+}
+
+/** The search's own options, from a run's. */
+export function searchOptionsOf(
+  options: SearchRunOptions,
+  executions = options.executions,
+): ConstructorParameters<typeof Search>[0] {
+  return {
+    mode: options.mode,
+    ...(options.bound === undefined ? {} : { bound: options.bound }),
+    ...(executions === undefined ? {} : { executions }),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.depth === undefined ? {} : { depth: options.depth }),
+  };
+}
+
+/** The race detector of a run (null without race checks). */
+export function racesOf(
+  options: SearchRunOptions,
+  names: readonly string[],
+): RaceDetector | null {
+  if (!options.races) return null;
+  const races = new RaceDetector();
+  races.names(names);
+  races.allowMixed(
+    (options.allowMixed ?? []).flatMap((a) => [a, a + 1, a + 2, a + 3]),
+  );
+  return races;
+}
+
+/** A violation, with the step it followed named (a data race names its own). */
+export function violationOf(
+  outcome: { readonly property: string; readonly message: string },
+  execution: Execution,
+  names: readonly string[],
+): CheckFailure {
+  const last = execution.steps[execution.steps.length - 1];
+  if (last === undefined || outcome.property === "data-race") {
+    return { property: outcome.property, message: outcome.message };
+  }
+  return {
+    property: outcome.property,
+    message: `${outcome.message} (after step ${execution.steps.length}, ${
+      names[last.thread]
+    }'s step at ${last.op.loc})`,
+  };
 }
 
 export function layoutOf(
@@ -93,6 +152,14 @@ export function layoutOf(
   }
 }
 
+/** A scheduler that makes exactly the choices of `schedule`. */
+export function replayScheduler(schedule: readonly number[]): Scheduler {
+  return {
+    choose: (_, steps) =>
+      steps.length < schedule.length ? schedule[steps.length]! : -1,
+  };
+}
+
 /** Runs one scenario's search on `controller`. */
 export function runOne(
   controller: Controller,
@@ -107,24 +174,12 @@ export function runOne(
   const check: StepCheck | undefined = refinement === undefined
     ? invariants
     : (sab, steps) => invariants?.(sab, steps) ?? refinement.check(sab, steps);
-  const searchOptions = {
-    mode: options.mode,
-    ...(options.bound === undefined ? {} : { bound: options.bound }),
-    ...(options.executions === undefined
-      ? {}
-      : { executions: options.executions }),
-    ...(options.seed === undefined ? {} : { seed: options.seed }),
-    ...(options.depth === undefined ? {} : { depth: options.depth }),
-  };
+  const searchOptions = searchOptionsOf(options);
   let search = new Search(searchOptions);
   controller.resetQuiet();
   if (options.schedule !== undefined) controller.setQuiet(options.quiet ?? []);
   let restarts = 0;
-  const races = options.races ? new RaceDetector() : null;
-  races?.names(scenario.names);
-  races?.allowMixed(
-    (options.allowMixed ?? []).flatMap((a) => [a, a + 1, a + 2, a + 3]),
-  );
+  const races = racesOf(options, scenario.names);
   const started = performance.now();
   const steps0 = controller.steps;
   let executions = 0;
@@ -134,17 +189,13 @@ export function runOne(
   const replay = options.schedule;
   while (true) {
     const scheduler = replay !== undefined
-      ? (executions === 0
-        ? {
-          choose: (_: unknown, steps: readonly Step[]) =>
-            steps.length < replay.length ? replay[steps.length]! : -1,
-        }
-        : null)
+      ? (executions === 0 ? replayScheduler(replay) : null)
       : search.next();
     if (scheduler === null) break;
     const execution: Execution = controller.run(
       options.scenario,
-      options.params,
+      // A copy: a setup may add what its threads share (fresh each time).
+      { ...options.params },
       {
         scheduler,
         ...(check === undefined ? {} : { check }),
@@ -179,13 +230,7 @@ export function runOne(
       if (replay === undefined) continue;
     }
     if (outcome.kind === "violation") {
-      const last = execution.steps[execution.steps.length - 1];
-      bad = last === undefined || outcome.property === "data-race" ? outcome : {
-        property: outcome.property,
-        message: `${outcome.message} (after step ${execution.steps.length}, ${
-          scenario.names[last.thread]
-        }'s step at ${last.op.loc})`,
-      };
+      bad = violationOf(outcome, execution, scenario.names);
     } else if (outcome.kind === "deadlock") {
       bad = {
         property: "deadlock",
@@ -236,22 +281,39 @@ export function runOne(
   const seconds = (performance.now() - started) / 1000;
   const complete = replay === undefined && search.complete && !timedOut &&
     failure === undefined;
-  return {
-    scenario: options.scenario,
-    params: options.params,
-    mode: options.mode,
-    verdict: failure !== undefined
-      ? "fail"
-      : complete || options.mode === "random" || options.mode === "pct" ||
-          replay !== undefined
-      ? "pass"
-      : "incomplete",
+  return reportOf(options, {
+    passed: complete || options.mode === "random" || options.mode === "pct" ||
+      replay !== undefined,
     executions,
     redundant,
     restarts,
     steps: controller.steps - steps0,
     seconds,
     complete,
+  }, failure);
+}
+
+/**
+ * A run's report: `fail` with a failure, else `pass` when `passed` (the
+ * search finished, or sampled what it was asked to), else `incomplete`.
+ */
+export function reportOf(
+  options: SearchRunOptions,
+  figures:
+    & Omit<
+      CodeRunReport,
+      "scenario" | "params" | "mode" | "verdict" | "failure"
+    >
+    & { readonly passed: boolean },
+  failure: CodeFailure | undefined,
+): CodeRunReport {
+  const { passed, ...rest } = figures;
+  return {
+    scenario: options.scenario,
+    params: options.params,
+    mode: options.mode,
+    verdict: failure !== undefined ? "fail" : passed ? "pass" : "incomplete",
+    ...rest,
     ...(failure === undefined ? {} : { failure }),
   };
 }

@@ -226,8 +226,14 @@ const reattachProducer: ThreadBody = (ctx) => {
   }
 };
 
-/** A producer of the sequence ring: push() its items. */
-function sequenceProducer(p: number): ThreadBody {
+/**
+ * A producer of the sequence ring: push() its items, then count itself done
+ * in `params.done` (a word beside the ring, no scheduling point: one thread
+ * runs at a time); the last producer done closes the ring, the others
+ * detach. Every push has returned before the close, so every item must be
+ * delivered.
+ */
+function sequenceProducer(p: number, producers: number): ThreadBody {
   return (ctx) => {
     const producer = new ctx.ring.Producer(ctx.sab);
     ctx.barrier();
@@ -235,38 +241,49 @@ function sequenceProducer(p: number): ThreadBody {
       producer.push(item);
       ctx.log({ op: "push", item, ok: true });
     }
+    const done = new Int32Array(ctx.params.done as SharedArrayBuffer);
+    done[0] = done[0]! + 1;
+    if (done[0] === producers) {
+      producer.close();
+      ctx.log({ op: "close" });
+    } else producer.detach();
   };
 }
 
 /**
- * A consumer of the sequence ring: pop({ timeout }) until it times out (or
- * has popped every item), so consumers need not agree on a share. Time is
- * virtual: a timeout expires only as a choice of the search.
+ * A consumer of the sequence ring: pop() until closed and drained, so
+ * consumers need not agree on a share. The first pop has a timeout (time is
+ * virtual: it expires only as a choice of the search), so the timeout path
+ * is explored too; after it the consumer goes on waiting.
  */
-function sequenceConsumer(producers: number): ThreadBody {
-  return (ctx) => {
-    const consumer = new ctx.ring.Consumer(ctx.sab);
-    ctx.barrier();
-    const total = producers * itemsOf(0, ctx.params).length;
-    for (let k = 0; k < total; k++) {
-      try {
-        ctx.log({ op: "pop", item: consumer.pop({ timeout: 10 }) });
-      } catch (error) {
-        if (!isError(ctx, error, "TimeoutError")) throw error;
-        ctx.log({ op: "empty" });
+const sequenceConsumer: ThreadBody = (ctx) => {
+  const consumer = new ctx.ring.Consumer(ctx.sab);
+  ctx.barrier();
+  let timeout: { timeout: number } | undefined = { timeout: 10 };
+  while (true) {
+    try {
+      ctx.log({ op: "pop", item: consumer.pop(timeout) });
+    } catch (error) {
+      if (isError(ctx, error, "ClosedError")) {
+        ctx.log({ op: "drained" });
         return;
       }
+      if (!isError(ctx, error, "TimeoutError")) throw error;
+      ctx.log({ op: "empty" });
     }
-  };
-}
+    timeout = undefined;
+  }
+};
 
 function sequenceScenario(producers: number, consumers: number): CodeScenario {
   return {
     description:
-      `the sequence ring, ${producers} producer(s) x ${consumers} consumer(s): push/pop`,
+      `the sequence ring, ${producers} producer(s) x ${consumers} consumer(s): push/pop, the last producer closes`,
     engine: "sequence",
     setup: (ring, params) => {
       const slots = Number(params.slots ?? 2);
+      // The producers' done count: fresh for each execution.
+      params.done = new SharedArrayBuffer(4);
       // wrap: start one position below where the positions wrap.
       const limit = Math.floor(2 ** 31 / slots) * slots;
       return ring.createRing({
@@ -279,8 +296,11 @@ function sequenceScenario(producers: number, consumers: number): CodeScenario {
       });
     },
     threads: [
-      ...Array.from({ length: producers }, (_, p) => sequenceProducer(p)),
-      ...Array.from({ length: consumers }, () => sequenceConsumer(producers)),
+      ...Array.from(
+        { length: producers },
+        (_, p) => sequenceProducer(p, producers),
+      ),
+      ...Array.from({ length: consumers }, () => sequenceConsumer),
     ],
     names: [
       ...Array.from({ length: producers }, (_, p) => `P${p}`),

@@ -93,13 +93,12 @@ export function markClosed(words: Int32Array, marks: CloseMarks): void {
     else Atomics.store(words, flag, CLOSED_FLAG);
   }
   Atomics.store(words, W_CLOSED, 1);
-  for (const flag of marks.flags) {
-    // A sequence-ring sleeper may have read the marked epoch and then found
-    // W_CLOSED still clear: moving the epoch on (still even) makes its wait
-    // return, since the notify below may come before it sleeps.
-    if (epochs) Atomics.add(words, flag, 2);
-    Atomics.notify(words, flag);
-  }
+  // A sequence ring's sleeper that read the marked epoch may have looked at
+  // W_CLOSED before the store above, and its wait may begin after the
+  // notify below: move the epoch on once more (still even), so that wait
+  // returns at once and the sleeper looks again.
+  for (const flag of epochs ? marks.flags : []) Atomics.add(words, flag, 2);
+  for (const flag of marks.flags) Atomics.notify(words, flag);
 }
 
 /**
