@@ -394,6 +394,7 @@ Deno.test("recoverRing() twice on a sequence ring leaves the other handles' coun
     role: undefined,
     skipped: 0,
     freed: 0,
+    reclaimed: 0,
   });
   assert.equal(inspectRing(sab).sequence!.producerHandles, 2);
 });
