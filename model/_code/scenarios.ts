@@ -29,16 +29,30 @@ function ringSetup(
   ring: RingModule,
   params: Record<string, unknown>,
 ): SharedArrayBuffer {
-  const sab = ring.createRing({
-    slots: Number(params.slots ?? 2),
-    item: "int32",
-    scheme: String(params.scheme ?? "textbook"),
-    start: Number(params.start ?? 0),
-  });
+  return prefilled(
+    ring,
+    ring.createRing({
+      slots: Number(params.slots ?? 2),
+      item: "int32",
+      scheme: String(params.scheme ?? "textbook"),
+      start: Number(params.start ?? 0),
+    }),
+    params,
+  );
+}
+
+/**
+ * Pushes the scenario's prefill into `sab` on the controller's thread,
+ * before the threads start (a full ring makes the producer wait with one
+ * item instead of several); returns `sab`.
+ */
+function prefilled(
+  ring: RingModule,
+  sab: SharedArrayBuffer,
+  params: Record<string, unknown>,
+): SharedArrayBuffer {
   const prefill = prefillOf(params);
   if (prefill.length > 0) {
-    // On the controller's thread, before the threads start: a full ring
-    // makes the producer wait with one item instead of several.
     const producer = new ring.Producer(sab);
     producer.pushMany(prefill);
     producer.detach();
@@ -322,20 +336,17 @@ function sequenceWaits(consumers: number, close: boolean): CodeScenario {
       : "the sequence ring, 1 producer x 1 consumer: push / pop, sleeping while full or empty",
     engine: "sequence",
     setup: (ring, params) => {
-      const sab = ring.createRing({
-        slots: Number(params.slots ?? 2),
-        item: "int32",
-        consumers: consumers > 1 ? "many" : "one",
-        scheme: "sequence",
-        start: Number(params.start ?? 0),
-      });
-      const prefill = prefillOf(params);
-      if (prefill.length > 0) {
-        const producer = new ring.Producer(sab);
-        producer.pushMany(prefill);
-        producer.detach();
-      }
-      return sab;
+      return prefilled(
+        ring,
+        ring.createRing({
+          slots: Number(params.slots ?? 2),
+          item: "int32",
+          consumers: consumers > 1 ? "many" : "one",
+          scheme: "sequence",
+          start: Number(params.start ?? 0),
+        }),
+        params,
+      );
     },
     threads: [
       blockingProducer(0, close),
