@@ -93,6 +93,25 @@ export function stepCheck(
 }
 
 /**
+ * The first popped item that `produced` does not admit (`no-unproduced`),
+ * or `null`. Shared by the history check and the crash check.
+ */
+export function unproducedFailure(
+  popped: ReadonlyMap<number, string>,
+  produced: (item: number) => boolean,
+): CheckFailure | null {
+  for (const [item, by] of popped) {
+    if (!produced(item)) {
+      return {
+        property: "no-unproduced",
+        message: `${by} popped ${item}, which was never pushed`,
+      };
+    }
+  }
+  return null;
+}
+
+/**
  * Records one pop of `item` by the thread `by` and checks it: no item popped
  * twice (across threads), and per producer (item = 10 × producer + k) in
  * order within this thread (`last`). Shared by the history check and the
@@ -168,17 +187,14 @@ export function historyCheck(
       if (failure !== null) return failure;
     }
   }
-  for (const [item, by] of popped) {
-    // A push that throws ClosedError because a close raced it may still
-    // have been delivered (the README's close guarantee): popping it is
-    // allowed, as is not popping it.
-    if (!pushed.has(item) && !refused.has(item)) {
-      return {
-        property: "no-unproduced",
-        message: `${by} popped ${item}, which was never pushed`,
-      };
-    }
-  }
+  // A push that throws ClosedError because a close raced it may still have
+  // been delivered (the README's close guarantee): popping it is allowed, as
+  // is not popping it.
+  const unproduced = unproducedFailure(
+    popped,
+    (item) => pushed.has(item) || refused.has(item),
+  );
+  if (unproduced !== null) return unproduced;
   const left = scenario.engine === "unbounded"
     ? []
     : ringWindow(ring, execution.ring, Number(params.start ?? 0));

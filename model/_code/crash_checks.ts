@@ -4,7 +4,12 @@
 // exactly once and in its producer's order, bar the one item each consumer
 // that died inside pop() had taken.
 import type { Execution } from "./controller.ts";
-import { type CheckFailure, exceptionOf, popFailure } from "./checks.ts";
+import {
+  type CheckFailure,
+  exceptionOf,
+  popFailure,
+  unproducedFailure,
+} from "./checks.ts";
 import { violationOf } from "./run.ts";
 import type { CodeEvent, CodeScenario } from "./scenario_types.ts";
 import {
@@ -77,14 +82,11 @@ function crashHistoryCheck(end: CrashEnd): CheckFailure | null {
       if (failure !== null) return failure;
     }
   }
-  for (const [item, by] of popped) {
-    if (!pushed.has(item) && !inflight.has(item)) {
-      return {
-        property: "no-unproduced",
-        message: `${by} popped ${item}, which was never pushed`,
-      };
-    }
-  }
+  const unproduced = unproducedFailure(
+    popped,
+    (item) => pushed.has(item) || inflight.has(item),
+  );
+  if (unproduced !== null) return unproduced;
   const missing = [...pushed].filter((item) => !popped.has(item));
   if (missing.length > allowedMissing) {
     return {
