@@ -8,7 +8,7 @@ import {
   type StepCheck,
 } from "./controller.ts";
 import type { CodeEvent, CodeScenario, RingModule } from "./scenario_types.ts";
-import { itemsOf, prefillOf } from "./scenarios.ts";
+import { itemsOf, prefillOf } from "./scenario_items.ts";
 
 /** A failed check. */
 export interface CheckFailure {

@@ -18,7 +18,7 @@ import {
 } from "../bounded_buffer.ts";
 import type { Refinement, RefinementFailure } from "./refinement_types.ts";
 import type { CodeScenario, RingModule } from "./scenario_types.ts";
-import { itemsOf, prefillOf } from "./scenarios.ts";
+import { itemsOf, prefillOf } from "./scenario_items.ts";
 import { sequenceRefinement } from "./refinement_sequence.ts";
 import {
   type Queue,

@@ -21,7 +21,7 @@
 import type { Step } from "./step_types.ts";
 import type { CodeScenario, RingModule } from "./scenario_types.ts";
 import type { Refinement, RefinementFailure } from "./refinement_types.ts";
-import { itemsOf } from "./scenarios.ts";
+import { itemsOf } from "./scenario_items.ts";
 
 const SKIP = -0x80000000;
 
