@@ -13,18 +13,16 @@ import {
   caveatText,
   confirmationText,
   headline,
-  INVARIANT,
-  mathPieces,
   parseTimeLimit,
   planRuns,
   runTitle,
-  SAFETY,
   secondsText,
   sizeText,
   statusText,
   summaryText,
   wholeStateRows,
 } from "../web/page/all_sizes.ts";
+import { INVARIANT, mathPieces, SAFETY } from "../web/page/all_sizes_math.ts";
 
 function obligation(
   fields: Partial<AllSizesObligation> = {},

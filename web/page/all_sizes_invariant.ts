@@ -15,7 +15,7 @@ import {
   INVARIANT,
   mathPieces,
   SAFETY,
-} from "./all_sizes.ts";
+} from "./all_sizes_math.ts";
 
 /**
  * A formula in mathematical notation.
