@@ -50,6 +50,18 @@ function ringSetup(ring: RingModule, params: Record<string, unknown>) {
   });
 }
 
+/** A sequence ring with many consumers and one or many producers. */
+function sequenceSetup(producers: "one" | "many"): CodeScenario["setup"] {
+  return (ring, params) =>
+    ring.createRing({
+      slots: Number(params.slots ?? 2),
+      item: "int32",
+      producers,
+      consumers: "many",
+      scheme: "sequence",
+    });
+}
+
 /** An unbounded buffer of the parameters' segment size. */
 function unboundedSetup(ring: RingModule, params: Record<string, unknown>) {
   return ring.createUnbounded({
@@ -71,36 +83,15 @@ export const codeScenarios: Record<string, CodeScenario> = {
   ),
   "crash-sequence-2x2": crashScenario(
     { engine: "sequence", producers: 2, consumers: 2 },
-    (ring, params) =>
-      ring.createRing({
-        slots: Number(params.slots ?? 2),
-        item: "int32",
-        producers: "many",
-        consumers: "many",
-        scheme: "sequence",
-      }),
+    sequenceSetup("many"),
   ),
   "crash-sequence-2x2-2s": crashScenario(
     { engine: "sequence", producers: 2, consumers: 2, supervisors: 2 },
-    (ring, params) =>
-      ring.createRing({
-        slots: Number(params.slots ?? 2),
-        item: "int32",
-        producers: "many",
-        consumers: "many",
-        scheme: "sequence",
-      }),
+    sequenceSetup("many"),
   ),
   "crash-sequence-1x2": crashScenario(
     { engine: "sequence", producers: 1, consumers: 2 },
-    (ring, params) =>
-      ring.createRing({
-        slots: Number(params.slots ?? 2),
-        item: "int32",
-        producers: "one",
-        consumers: "many",
-        scheme: "sequence",
-      }),
+    sequenceSetup("one"),
   ),
   "crash-unbounded": crashScenario(
     { engine: "unbounded", producers: 1, consumers: 1 },

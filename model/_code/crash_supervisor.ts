@@ -10,7 +10,6 @@ import {
 } from "./crash_mailbox.ts";
 import {
   consumerClass,
-  crashItemsOf,
   finishProducer,
   type Handle,
   itemOf,
@@ -21,6 +20,7 @@ import {
   type Shape,
   threadsOf,
 } from "./crash_threads.ts";
+import { itemsOf } from "./scenario_items.ts";
 
 /** The index of the first supervisor thread (S). */
 function firstSupervisor(shape: Shape): number {
@@ -147,7 +147,7 @@ function replaceProducer(
     ).length;
   const marked = (kind: number) =>
     events.flat().some((e) => e.kind === kind && e.item === v);
-  const n = crashItemsOf(v, ctx.params).length;
+  const n = itemsOf(v, ctx.params).length;
   const done = marked(MAILBOX_EVENTS.done);
   const closing = marked(MAILBOX_EVENTS.closing);
   if (!done) {

@@ -8,15 +8,8 @@ import type {
   ThreadContext,
 } from "./scenario_types.ts";
 import { type Mailbox, MAILBOX_EVENTS, mailboxOf } from "./crash_mailbox.ts";
-
-/** The items producer `p` pushes (as in `scenarios.ts`). */
-export function crashItemsOf(
-  p: number,
-  params: Record<string, unknown>,
-): number[] {
-  const n = Number(params.items ?? 2);
-  return Array.from({ length: n }, (_, i) => p * 10 + i + 1);
-}
+import { itemsOf } from "./scenario_items.ts";
+import { isError } from "./ring_threads.ts";
 
 /**
  * The items a replacement of producer `p` pushes: new numbers after the
@@ -47,15 +40,6 @@ export interface Shape {
   readonly consumers: number;
   /** Supervisor threads: S, and S2 that takes over when S dies. */
   readonly supervisors?: number;
-}
-
-export function isError(
-  ctx: ThreadContext,
-  error: unknown,
-  name: string,
-): boolean {
-  return error instanceof Error &&
-    error instanceof (ctx.ring[name] as ErrorConstructor);
 }
 
 export function producerClass(ctx: ThreadContext, engine: Engine) {
@@ -152,7 +136,7 @@ export function producer(p: number, shape: Shape): ThreadBody {
     const handle = new (producerClass(ctx, shape.engine))(ctx.sab);
     mb.setId(ctx.thread, handle.id);
     ctx.barrier();
-    pushAll(ctx, mb, handle, crashItemsOf(p, ctx.params));
+    pushAll(ctx, mb, handle, itemsOf(p, ctx.params));
     finishProducer(ctx, mb, handle, shape, p);
     mb.finish(ctx.thread);
   };

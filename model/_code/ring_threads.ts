@@ -75,6 +75,10 @@ export function blockingConsumer(count: number): ThreadBody {
   };
 }
 
+/** pop() as many items as producer 0 pushes. */
+export const matchingConsumer: ThreadBody = (ctx) =>
+  blockingConsumer(itemsOf(0, ctx.params).length)(ctx);
+
 /** pop() until closed and drained. */
 export const drainingConsumer: ThreadBody = (ctx) =>
   blockingConsumer(Infinity)(ctx);

@@ -7,13 +7,13 @@ import { itemsOf, prefilled } from "./scenario_items.ts";
 import {
   asyncConsumer,
   asyncProducer,
-  blockingConsumer,
   blockingProducer,
   closer,
   closingRaceProducer,
   drainingConsumer,
   manyConsumer,
   manyProducer,
+  matchingConsumer,
   reattachProducer,
   tryConsumer,
   tryProducer,
@@ -38,6 +38,20 @@ function ringSetup(
   );
 }
 
+/**
+ * A scenario of the one-producer ring: its threads are P0, C0 and, if
+ * there is a third, X.
+ */
+function ringScenario(what: string, threads: ThreadBody[]): CodeScenario {
+  return {
+    description: `one-producer ring: ${what}`,
+    engine: "ring",
+    setup: ringSetup,
+    threads,
+    names: ["P0", "C0", "X"].slice(0, threads.length),
+  };
+}
+
 /** The unbounded buffer: push grows it; pop recycles segments. */
 const unboundedProducer: ThreadBody = (ctx) => {
   const producer = new ctx.ring.UnboundedProducer(ctx.sab);
@@ -58,73 +72,34 @@ const unboundedConsumer: ThreadBody = (ctx) => {
 
 /** Every built-in scenario, by name. */
 export const codeScenarios: Record<string, CodeScenario> = {
-  "try": {
-    description: "one-producer ring: tryPush / tryPop",
-    engine: "ring",
-    setup: ringSetup,
-    threads: [tryProducer, tryConsumer],
-    names: ["P0", "C0"],
-  },
-  "blocking": {
-    description: "one-producer ring: push / pop, sleeping while full or empty",
-    engine: "ring",
-    setup: ringSetup,
-    threads: [
-      blockingProducer(0, false),
-      // With a prefilled ring the consumer pops as many items as the
-      // producer pushes: the oldest first, so the producer's wait ends.
-      (ctx) => blockingConsumer(itemsOf(0, ctx.params).length)(ctx),
-    ],
-    names: ["P0", "C0"],
-  },
-  "many": {
-    description: "one-producer ring: pushMany / popMany",
-    engine: "ring",
-    setup: ringSetup,
-    threads: [manyProducer, manyConsumer],
-    names: ["P0", "C0"],
-  },
-  "zero-copy": {
-    description: "one-producer ring: reserve / commit, peek / release",
-    engine: "ring",
-    setup: ringSetup,
-    threads: [zeroCopyProducer, zeroCopyConsumer],
-    names: ["P0", "C0"],
-  },
-  "async": {
-    description: "one-producer ring: pushAsync / popAsync (Atomics.waitAsync)",
-    engine: "ring",
-    setup: ringSetup,
-    threads: [asyncProducer, asyncConsumer],
-    names: ["P0", "C0"],
-  },
-  "close": {
-    description:
-      "one-producer ring: push, then close() by the producer; pop until drained",
-    engine: "ring",
-    setup: ringSetup,
-    threads: [blockingProducer(0, true), drainingConsumer],
-    names: ["P0", "C0"],
-  },
-  "close-ring": {
-    description:
-      "one-producer ring: tryPush racing closeRing() from a third thread; pop until drained",
-    engine: "ring",
-    setup: ringSetup,
-    threads: [closingRaceProducer, drainingConsumer, closer],
-    names: ["P0", "C0", "X"],
-  },
-  "reattach": {
-    description:
-      "one-producer ring: push, detach, a new Producer attaches and pushes; pop",
-    engine: "ring",
-    setup: ringSetup,
-    threads: [
-      reattachProducer,
-      (ctx) => blockingConsumer(itemsOf(0, ctx.params).length)(ctx),
-    ],
-    names: ["P0", "C0"],
-  },
+  "try": ringScenario("tryPush / tryPop", [tryProducer, tryConsumer]),
+  "blocking": ringScenario(
+    "push / pop, sleeping while full or empty",
+    // With a prefilled ring the consumer pops as many items as the
+    // producer pushes: the oldest first, so the producer's wait ends.
+    [blockingProducer(0, false), matchingConsumer],
+  ),
+  "many": ringScenario("pushMany / popMany", [manyProducer, manyConsumer]),
+  "zero-copy": ringScenario(
+    "reserve / commit, peek / release",
+    [zeroCopyProducer, zeroCopyConsumer],
+  ),
+  "async": ringScenario(
+    "pushAsync / popAsync (Atomics.waitAsync)",
+    [asyncProducer, asyncConsumer],
+  ),
+  "close": ringScenario(
+    "push, then close() by the producer; pop until drained",
+    [blockingProducer(0, true), drainingConsumer],
+  ),
+  "close-ring": ringScenario(
+    "tryPush racing closeRing() from a third thread; pop until drained",
+    [closingRaceProducer, drainingConsumer, closer],
+  ),
+  "reattach": ringScenario(
+    "push, detach, a new Producer attaches and pushes; pop",
+    [reattachProducer, matchingConsumer],
+  ),
   "sequence-2x2": sequenceScenario(2, 2),
   "sequence-1x2": sequenceScenario(1, 2),
   "sequence-2x1": sequenceScenario(2, 1),

@@ -1,17 +1,13 @@
 // The sequence ring's built-in scenarios: many producers and consumers
 // pushing and popping until the last producer closes, and the waits of one
 // producer (sleeping while full or empty, a close a sleeper must not miss).
-import type {
-  CodeScenario,
-  ThreadBody,
-  ThreadContext,
-} from "./scenario_types.ts";
+import type { CodeScenario, ThreadBody } from "./scenario_types.ts";
 import { itemsOf, prefilled } from "./scenario_items.ts";
 import {
-  blockingConsumer,
   blockingProducer,
   drainingConsumer,
   isError,
+  matchingConsumer,
 } from "./ring_threads.ts";
 
 /**
@@ -129,11 +125,7 @@ export function sequenceWaits(consumers: number, close: boolean): CodeScenario {
       blockingProducer(0, close),
       ...Array.from(
         { length: consumers },
-        () =>
-          close
-            ? drainingConsumer
-            : (ctx: ThreadContext) =>
-              blockingConsumer(itemsOf(0, ctx.params).length)(ctx),
+        () => close ? drainingConsumer : matchingConsumer,
       ),
     ],
     names: ["P0", ...Array.from({ length: consumers }, (_, c) => `C${c}`)],
