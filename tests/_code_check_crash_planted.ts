@@ -51,7 +51,7 @@ export const PLANTED_RECOVERY: readonly PlantedBug[] = [
     kind:
       "a recovery that does not wake the dead producer's consumer (it may have published and died before its notify)",
     find:
-      "    wakeIfWaiting(words, peer);\n    // It may have cleared the flag and died before its notify.\n    Atomics.notify(words, peer);\n",
+      "    wakeIfWaiting(words, peer, bits);\n    // It may have cleared the bit and died before its notify.\n    Atomics.notify(words, peer);\n",
     replace: "",
     entry: {
       scenario: "crash-ring",

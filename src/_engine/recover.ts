@@ -32,6 +32,7 @@ import {
 import {
   type CloseMarks,
   finishClose,
+  FLAG_BITS,
   INDEX_BITS,
   RING_MARKS,
   SEQUENCE_MARKS,
@@ -88,9 +89,9 @@ function wakeAndFinish(words: Int32Array, marks: Marks, role?: Role): void {
     : role === "consumer" && ring
     ? W_OUT
     : -1;
+  const bits = ring ? INDEX_BITS : FLAG_BITS;
   if (peer >= 0) {
-    if (ring) wakeIfWaiting(words, peer, INDEX_BITS);
-    else wakeIfWaiting(words, peer);
+    wakeIfWaiting(words, peer, bits);
     // It may have cleared the bit and died before its notify.
     Atomics.notify(words, peer);
   }

@@ -89,21 +89,31 @@ export class Gate {
     this.waiters = options.waiters ?? -1;
   }
 
+  /** Whether an `arm` found the close's mark (it stays for good). */
+  #marked = false;
+
   /** Announces a sleeper; returns the value to sleep on. */
   arm(): number {
     if (this.waiters >= 0) Atomics.add(this.words, this.waiters, 1);
+    // Marked: only look (a read-only loop until the closer sets closed).
+    if (this.#marked) {
+      return Atomics.load(this.words, this.futex) & ~this.closed;
+    }
     const value = Atomics.or(this.words, this.futex, this.bit) | this.bit;
+    if ((value & this.closed) === 0) return value;
     // A close's mark stays for good, and its notify may come before this
     // wait begins: sleep on a value the word no longer holds (returns at
     // once). A sequence ring's close moves the epoch on instead.
-    return (value & this.closed) !== 0 ? value & ~this.closed : value;
+    this.#marked = true;
+    return value & ~this.closed;
   }
 
   /** Withdraws the sleeper announced by `arm`. */
   disarm(): void {
     if (this.waiters >= 0) Atomics.sub(this.words, this.waiters, 1);
-    // The bit is this side's alone: clear it, unless a waker did.
-    else Atomics.and(this.words, this.futex, ~this.bit);
+    // The bit is this side's alone: clear it, unless a waker did (after a
+    // close nobody wakes on it any more: leave it).
+    else if (!this.#marked) Atomics.and(this.words, this.futex, ~this.bit);
   }
 }
 
