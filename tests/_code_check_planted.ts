@@ -71,7 +71,7 @@ export const PLANTED: readonly PlantedBug[] = [
     kind:
       "a sequence-ring close that leaves its mark as the epoch: a sleeper that read the mark before the close set closed sleeps through the close's wake",
     find:
-      "  for (const flag of epochs ? marks.flags : []) Atomics.add(words, flag, 2);\n",
+      "  for (const flag of mark ? [] : marks.flags) Atomics.add(words, flag, 2);\n",
     replace: "",
     entry: { scenario: "sequence-2x1", params: { slots: 2, items: 1 } },
     file: "src/_wait/signal.ts",
