@@ -57,7 +57,10 @@ export const PLANTED_RECOVERY: readonly PlantedBug[] = [
       scenario: "crash-ring",
       params: { scheme: "textbook", slots: 2, items: 2 },
       search: "pct",
-      executions: 1,
+      // With one publishing add a push has fewer steps, and the first
+      // schedules of layout 4 stop the producer elsewhere: 20 per crash
+      // point find it (29 executions, measured).
+      executions: 20,
       victims: [0],
     },
     file: "src/_engine/recover.ts",

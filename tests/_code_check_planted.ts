@@ -70,10 +70,21 @@ export const PLANTED: readonly PlantedBug[] = [
     name: "close-epoch-unmoved",
     kind:
       "a sequence-ring close that leaves its mark as the epoch: a sleeper that read the mark before the close set closed sleeps through the close's wake",
-    find:
-      "  for (const flag of mark ? [] : marks.flags) Atomics.add(words, flag, 2);\n",
+    find: "    else Atomics.add(words, flag, 2);\n",
     replace: "",
     entry: { scenario: "sequence-2x1", params: { slots: 2, items: 1 } },
+    file: "src/_wait/signal.ts",
+    line: "Atomics.wait(",
+    property: "deadlock",
+  },
+  {
+    name: "close-index-unmoved",
+    kind:
+      "a one-producer ring's close that leaves its marked index words as they are after setting closed: a sleeper that armed on the mark before the close set closed sleeps through the close's wake",
+    find:
+      "    if (mark !== undefined) Atomics.and(words, flag, ~mark.waiting);\n    else Atomics.add(words, flag, 2);\n",
+    replace: "    if (mark === undefined) Atomics.add(words, flag, 2);\n",
+    entry: { scenario: "close-ring", params: { slots: 2, items: 1 } },
     file: "src/_wait/signal.ts",
     line: "Atomics.wait(",
     property: "deadlock",
@@ -83,9 +94,8 @@ export const PLANTED: readonly PlantedBug[] = [
     kind:
       "a sequence-ring sleeper that does not arm the futex word (no waker notifies it)",
     // (The one Gate of every buffer: the bug is planted for all of them.)
-    find:
-      "    const value = Atomics.or(this.words, this.futex, this.bit) | this.bit;",
-    replace: "    const value = Atomics.load(this.words, this.futex);",
+    find: "    return Atomics.or(this.words, this.futex, this.bit) | this.bit;",
+    replace: "    return Atomics.load(this.words, this.futex);",
     entry: { scenario: "sequence-blocking", params: { slots: 2, items: 1 } },
     file: "src/_wait/wait.ts",
     line: "Atomics.wait(",

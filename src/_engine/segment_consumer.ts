@@ -43,7 +43,6 @@ export class SegmentConsumer<T> extends Waiter implements ConsumerEngine<T> {
     // The consumer sleeps on its own waiting flag (`in` keeps all 32 bits).
     const gate = new Gate(buffer.words, W_CONSUMER_WAITING, {
       bit: FLAG_BITS.waiting,
-      closed: FLAG_BITS.closed,
     });
     super(buffer, { side: "consumer", gate });
     this.#buffer = buffer;

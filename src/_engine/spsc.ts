@@ -16,7 +16,6 @@ import {
   sameKind,
 } from "../_shm/codec.ts";
 import {
-  CLOSED_MARK,
   INDEX_MASK,
   W_CLOSED,
   W_IN,
@@ -56,7 +55,7 @@ const POP = "Cannot pop item";
 
 /** Where a blocked side sleeps: the peer's index word, its WAITING bit. */
 function peerGate(words: Int32Array, peer: number): Gate {
-  return new Gate(words, peer, { bit: WAITING, closed: CLOSED_MARK });
+  return new Gate(words, peer, { bit: WAITING });
 }
 
 export class SpscProducer<T> extends Waiter

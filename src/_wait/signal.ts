@@ -139,12 +139,16 @@ export function markClosed(words: Int32Array, marks: CloseMarks): void {
     else markFlag(words, flag);
   }
   Atomics.store(words, W_CLOSED, 1);
-  // A sequence ring's sleeper that read the marked epoch may have looked at
-  // W_CLOSED before the store above, and its wait may begin after the
-  // notify below: move the epoch on once more (still even), so that wait
-  // returns at once and the sleeper looks again. (A marked bit needs no
-  // more: a gate armed on it sleeps on a value without the bit.)
-  for (const flag of mark ? [] : marks.flags) Atomics.add(words, flag, 2);
+  // A sleeper that armed on the marked word may have looked at W_CLOSED
+  // before the store above, and its wait may begin after the notify below:
+  // move the word on once more, so that wait returns at once and the
+  // sleeper looks again (a sleeper that arms after this sees closed). A
+  // sequence ring's epoch moves by 2 (still even); a waiting word loses its
+  // waiting bit (a change only if a sleeper set it).
+  for (const flag of marks.flags) {
+    if (mark !== undefined) Atomics.and(words, flag, ~mark.waiting);
+    else Atomics.add(words, flag, 2);
+  }
   for (const flag of marks.flags) Atomics.notify(words, flag);
 }
 

@@ -49,15 +49,10 @@ export class CallQueue {
  */
 export const ARMED = 2;
 
-/** Where a {@linkcode Gate} sleeps: a word, its armed bit, its close's mark. */
+/** Where a {@linkcode Gate} sleeps: a word and its armed bit. */
 export interface GateOptions {
   /** The bit a sleeper sets in the word before its last look. */
   readonly bit: number;
-  /**
-   * The bits a close sets in the word for good (0: the close changes the
-   * word some other way, as a sequence ring's epoch).
-   */
-  readonly closed?: number;
   /** A count of sleepers kept beside the word (-1, the default: none). */
   readonly waiters?: number;
 }
@@ -66,54 +61,39 @@ export interface GateOptions {
  * Where a blocked call sleeps, and how it tells a waker so: one protocol for
  * every buffer, over a futex word and its armed bit. A sleeper sets the bit
  * (`Atomics.or`), looks once more, and sleeps on the word's value with the
- * bit set, so any change after its arm — a publish, a close, the bit
- * cleared by a waker — ends the wait or keeps it from starting; a waker
- * whose own read-modify-write of the word saw the bit clears it and
- * notifies. The words: a one-producer ring's peer index (bit WAITING,
- * mark CLOSED_MARK), an unbounded buffer's waiting flag (FLAG_WAITING,
- * CLOSED_FLAG), a sequence ring's futex epoch (ARMED, with a count of
- * sleepers that `inspectRing` reports).
+ * bit set, so any change after its arm — a publish, the bit cleared by a
+ * waker, a close (which marks the word, sets closed, then moves the word on
+ * and notifies: see `markClosed`) — ends the wait or keeps it from
+ * starting; a waker whose own read-modify-write of the word saw the bit
+ * clears it and notifies. The words: a one-producer ring's peer index (bit
+ * WAITING), an unbounded buffer's waiting flag (FLAG_WAITING), a sequence
+ * ring's futex epoch (ARMED, with a count of sleepers that `inspectRing`
+ * reports).
  */
 export class Gate {
   readonly words: Int32Array;
   readonly futex: number;
   readonly bit: number;
-  readonly closed: number;
   readonly waiters: number;
 
   constructor(words: Int32Array, futex: number, options: GateOptions) {
     this.words = words;
     this.futex = futex;
     this.bit = options.bit;
-    this.closed = options.closed ?? 0;
     this.waiters = options.waiters ?? -1;
   }
-
-  /** Whether an `arm` found the close's mark (it stays for good). */
-  #marked = false;
 
   /** Announces a sleeper; returns the value to sleep on. */
   arm(): number {
     if (this.waiters >= 0) Atomics.add(this.words, this.waiters, 1);
-    // Marked: only look (a read-only loop until the closer sets closed).
-    if (this.#marked) {
-      return Atomics.load(this.words, this.futex) & ~this.closed;
-    }
-    const value = Atomics.or(this.words, this.futex, this.bit) | this.bit;
-    if ((value & this.closed) === 0) return value;
-    // A close's mark stays for good, and its notify may come before this
-    // wait begins: sleep on a value the word no longer holds (returns at
-    // once). A sequence ring's close moves the epoch on instead.
-    this.#marked = true;
-    return value & ~this.closed;
+    return Atomics.or(this.words, this.futex, this.bit) | this.bit;
   }
 
   /** Withdraws the sleeper announced by `arm`. */
   disarm(): void {
     if (this.waiters >= 0) Atomics.sub(this.words, this.waiters, 1);
-    // The bit is this side's alone: clear it, unless a waker did (after a
-    // close nobody wakes on it any more: leave it).
-    else if (!this.#marked) Atomics.and(this.words, this.futex, ~this.bit);
+    // The bit is this side's alone: clear it, unless a waker did.
+    else Atomics.and(this.words, this.futex, ~this.bit);
   }
 }
 
