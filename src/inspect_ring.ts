@@ -56,8 +56,9 @@ export interface RingSnapshot {
   /** Bytes from one slot to the next. */
   readonly stride: number;
   /**
-   * The textbook's `in`: a slot index (textbook scheme) or an unsigned 32-bit
-   * counter (counter scheme).
+   * The textbook's `in`: a slot index (textbook scheme), a counter below
+   * 2^30 (counter scheme) or a position (sequence scheme). The waiting and
+   * close bits that share the word are left out.
    */
   readonly in: number;
   /** The textbook's `out`, like `in`. */
