@@ -38,6 +38,9 @@ import type {
 } from "./_lockstep/ring_types.ts";
 export type * from "./_lockstep/ring_types.ts";
 
+/** Where a counter ring's counters wrap (`src/_shm/layout.ts`, COUNTER_LIMIT). */
+const RING_COUNTER_WRAP = 2 ** 30;
+
 /**
  * The production ring as a {@linkcode RingUnderTest}: an int32
  * {@linkcode createRing} ring with a {@linkcode Producer} and a
@@ -64,10 +67,21 @@ export type * from "./_lockstep/ring_types.ts";
  */
 export function productionRing(config: RingConfig): RingUnderTest {
   if (config.scheme === "unbounded") return productionUnbounded(config);
+  // The ring's counters wrap at 2^30 (below the flag bits of their words),
+  // the model's at 2^32: the ring starts at the model's start mod 2^30, so
+  // both wrap at the same step, and its counters are shown as the model's
+  // (the same distance from the start).
+  const counter = config.scheme === "counter";
+  const start = counter ? config.start % RING_COUNTER_WRAP : config.start;
+  const lift = (c: number) =>
+    counter
+      ? (config.start + (c - start + RING_COUNTER_WRAP) % RING_COUNTER_WRAP) %
+        2 ** 32
+      : c;
   const sab = createRing({
     slots: config.slots,
     scheme: config.scheme,
-    start: config.start,
+    start,
     item: "int32",
   });
   const producer = new Producer<number>(sab);
@@ -107,8 +121,8 @@ export function productionRing(config: RingConfig): RingUnderTest {
     snapshot() {
       const s = inspectRing(sab);
       return {
-        in: s.in,
-        out: s.out,
+        in: lift(s.in),
+        out: lift(s.out),
         inSlot: s.inSlot,
         outSlot: s.outSlot,
         cells: Array.from(cells),

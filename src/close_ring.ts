@@ -4,13 +4,8 @@
  * @module
  */
 import { describeValue } from "./_shm/item_layout.ts";
-import {
-  DESCRIPTOR_OFFSET,
-  MAGIC,
-  W_CONSUMER_WAITING,
-  W_MAGIC,
-} from "./_shm/layout.ts";
-import { markClosed, markRingClosed } from "./_wait/signal.ts";
+import { DESCRIPTOR_OFFSET, MAGIC, W_MAGIC } from "./_shm/layout.ts";
+import { markClosed, markRingClosed, UNBOUNDED_MARKS } from "./_wait/signal.ts";
 import { readUnboundedHeader } from "./_shm/unbounded_header.ts";
 
 /**
@@ -78,5 +73,5 @@ export function closeUnbounded(buffer: SharedArrayBuffer): void {
     buffer,
     "Cannot close unbounded buffer",
   );
-  markClosed(words, { flags: [W_CONSUMER_WAITING], counts: [] });
+  markClosed(words, UNBOUNDED_MARKS);
 }

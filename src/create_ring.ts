@@ -50,10 +50,10 @@ export interface CreateRingOptions<S extends ItemSpec = ItemSpec> {
   readonly scheme?: Scheme;
   /**
    * Initial value of `in` and `out`: a slot index in `[0, slots)` for the
-   * textbook scheme, an unsigned 32-bit counter for the counter scheme, a
-   * position below the wrap (the largest multiple of `slots` up to 2^31)
-   * for the sequence scheme. Defaults to 0. Useful to test the wrap-around
-   * (e.g. `2 ** 32 - 3`).
+   * textbook scheme, a counter in `[0, 2^30)` for the counter scheme (its
+   * counters wrap at 2^30), a position below the wrap (the largest multiple
+   * of `slots` up to 2^31) for the sequence scheme. Defaults to 0. Useful to
+   * test the wrap-around (e.g. `2 ** 30 - 3`).
    */
   readonly start?: number;
   /**
@@ -172,11 +172,16 @@ export function createRing<const S extends ItemSpec = "int32">(
       `${what}: start must be an integer, received ${describeValue(start)}`,
     );
   }
+  if (scheme === "counter" && slots > shm.MAX_COUNTER_SLOTS) {
+    throw new RangeError(
+      `${what}: slots must be at most ${shm.MAX_COUNTER_SLOTS} for the counter scheme, received ${slots}`,
+    );
+  }
   const startLimit = scheme === "textbook"
     ? slots
     : scheme === "sequence"
     ? positionLimit(slots)
-    : 2 ** 32;
+    : shm.COUNTER_LIMIT;
   if (!Number.isInteger(start) || start < 0 || start >= startLimit) {
     throw new RangeError(
       `${what}: start must be an integer in [0, ${startLimit}) for the ${scheme} scheme, received ${start}`,

@@ -56,8 +56,9 @@ export interface RingSnapshot {
   /** Bytes from one slot to the next. */
   readonly stride: number;
   /**
-   * The textbook's `in`: a slot index (textbook scheme) or an unsigned 32-bit
-   * counter (counter scheme).
+   * The textbook's `in`: a slot index (textbook scheme), a counter below
+   * 2^30 (counter scheme) or a position (sequence scheme). The waiting and
+   * close bits that share the word are left out.
    */
   readonly in: number;
   /** The textbook's `out`, like `in`. */
@@ -120,16 +121,19 @@ export function inspectRing(buffer: SharedArrayBuffer): RingSnapshot {
   const header = readHeader(buffer, what, { skipIndices: true });
   const { words, slots, scheme } = header;
   const load = (index: number) => Atomics.load(words, index);
-  // A waiting flag is 1 while its side sleeps (a close leaves CLOSED_FLAG);
-  // a sequence waiter count leaves out the close's CLOSED_BIT.
+  // A one-producer side waits with WAITING set in the other side's index
+  // (a close sets CLOSED_MARK there); a sequence waiter count leaves out the
+  // close's CLOSED_BIT.
   const waiters = (index: number) => load(index) & ~shm.CLOSED_BIT;
-  const waiting = (flag: number, count: number) =>
-    sequence ? waiters(count) !== 0 : load(flag) === 1;
+  const waiting = (word: number, count: number) =>
+    sequence ? waiters(count) !== 0 : (load(word) & shm.WAITING) !== 0;
   const counter = scheme === "counter";
   const sequence = scheme === "sequence";
   const limit = positionLimit(slots);
-  const inValue = counter ? load(shm.W_IN) >>> 0 : load(shm.W_IN);
-  const outValue = counter ? load(shm.W_OUT) >>> 0 : load(shm.W_OUT);
+  const index = (word: number) =>
+    sequence ? load(word) : load(word) & shm.INDEX_MASK;
+  const inValue = index(shm.W_IN);
+  const outValue = index(shm.W_OUT);
   // The textbook's index is its own slot; a sequence position's, modulo.
   const slotOf = (p: number, word: number) =>
     counter ? load(word) : sequence ? ((p % slots) + slots) % slots : p;
@@ -146,13 +150,13 @@ export function inspectRing(buffer: SharedArrayBuffer): RingSnapshot {
     size: sequence
       ? distance(inValue, outValue, limit)
       : counter
-      ? (inValue - outValue) >>> 0
+      ? (inValue - outValue) & shm.INDEX_MASK
       : ((inValue - outValue) % slots + slots) % slots,
     closed: load(shm.W_CLOSED) !== 0,
     producerAttached: load(shm.W_PRODUCER_ATTACHED) !== 0,
     consumerAttached: load(shm.W_CONSUMER_ATTACHED) !== 0,
-    producerWaiting: waiting(shm.W_PRODUCER_WAITING, shm.W_PRODUCER_WAITERS),
-    consumerWaiting: waiting(shm.W_CONSUMER_WAITING, shm.W_CONSUMER_WAITERS),
+    producerWaiting: waiting(shm.W_OUT, shm.W_PRODUCER_WAITERS),
+    consumerWaiting: waiting(shm.W_IN, shm.W_CONSUMER_WAITERS),
     offsets: { in: shm.W_IN * 4, out: shm.W_OUT * 4, data: header.dataOffset },
     ...(counter && {
       counter: {

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { CLOSED_FLAG, FLAG_WAITING } from "./_shm/layout.ts";
 import { readUnboundedHeader } from "./_shm/unbounded_header.ts";
 import * as shm from "./_shm/unbounded_layout.ts";
 import type { ItemSpec } from "./item.ts";
@@ -139,8 +140,10 @@ export function inspectUnbounded(buffer: SharedArrayBuffer): UnboundedSnapshot {
     closed: Atomics.load(words, shm.W_CLOSED) !== 0,
     producerAttached: Atomics.load(words, shm.W_PRODUCER_ATTACHED) !== 0,
     consumerAttached: Atomics.load(words, shm.W_CONSUMER_ATTACHED) !== 0,
-    // 1 while the consumer sleeps (a close leaves CLOSED_FLAG there).
-    consumerWaiting: Atomics.load(words, shm.W_CONSUMER_WAITING) === 1,
+    // FLAG_WAITING while the consumer sleeps (a close adds CLOSED_FLAG).
+    consumerWaiting:
+      (Atomics.load(words, shm.W_CONSUMER_WAITING) & FLAG_WAITING) !== 0 &&
+      (Atomics.load(words, shm.W_CONSUMER_WAITING) & CLOSED_FLAG) === 0,
     offsets: {
       in: shm.W_IN * 4,
       inSlot: shm.W_IN_SLOT * 4,

@@ -37,8 +37,12 @@ export const PLANTED: readonly PlantedBug[] = [
       "    const slot = this.#inSlot;\n    this.#publish(1, PUSH);\n    if (data !== null) data[slot] = item as never;\n    else this.#codec.write(slot, item);",
     entry: { scenario: "try", params: { slots: 2, items: 1 } },
     file: "src/_engine/spsc.ts",
-    line: "Atomics.store(words, W_IN",
-    property: "no-unproduced",
+    // The publishing add is the push's last atomic call, so the plain write
+    // after it runs in the same step (with a store then a flag load, the
+    // invariant saw the unwritten slot first): caught as the race of that
+    // write with the consumer's read.
+    line: "data[slot] = item",
+    property: "data-race",
   },
   {
     name: "sleep-without-recheck",
@@ -66,10 +70,21 @@ export const PLANTED: readonly PlantedBug[] = [
     name: "close-epoch-unmoved",
     kind:
       "a sequence-ring close that leaves its mark as the epoch: a sleeper that read the mark before the close set closed sleeps through the close's wake",
-    find:
-      "  for (const flag of epochs ? marks.flags : []) Atomics.add(words, flag, 2);\n",
+    find: "    else Atomics.add(words, flag, 2);\n",
     replace: "",
     entry: { scenario: "sequence-2x1", params: { slots: 2, items: 1 } },
+    file: "src/_wait/signal.ts",
+    line: "Atomics.wait(",
+    property: "deadlock",
+  },
+  {
+    name: "close-index-unmoved",
+    kind:
+      "a one-producer ring's close that leaves its marked index words as they are after setting closed: a sleeper that armed on the mark before the close set closed sleeps through the close's wake",
+    find:
+      "    if (mark !== undefined) Atomics.and(words, flag, ~mark.waiting);\n    else Atomics.add(words, flag, 2);\n",
+    replace: "    if (mark === undefined) Atomics.add(words, flag, 2);\n",
+    entry: { scenario: "close-ring", params: { slots: 2, items: 1 } },
     file: "src/_wait/signal.ts",
     line: "Atomics.wait(",
     property: "deadlock",
@@ -78,7 +93,8 @@ export const PLANTED: readonly PlantedBug[] = [
     name: "sleep-unarmed",
     kind:
       "a sequence-ring sleeper that does not arm the futex word (no waker notifies it)",
-    find: "    return Atomics.or(this.words, this.futex, ARMED) | ARMED;",
+    // (The one Gate of every buffer: the bug is planted for all of them.)
+    find: "    return Atomics.or(this.words, this.futex, this.bit) | this.bit;",
     replace: "    return Atomics.load(this.words, this.futex);",
     entry: { scenario: "sequence-blocking", params: { slots: 2, items: 1 } },
     file: "src/_wait/wait.ts",
@@ -161,7 +177,7 @@ export const PLANTED: readonly PlantedBug[] = [
       "    this.#out = this.#loadOut();\n    return used(this.#in, this.#out, this.#limit) > this.#capacity;",
     entry: { scenario: "try", params: { slots: 2, items: 2 } },
     file: "src/_engine/spsc.ts",
-    line: "Atomics.store(words, W_IN",
+    line: "Atomics.add(words, W_IN",
     property: "refinement",
   },
   {
@@ -191,12 +207,25 @@ export const PLANTED: readonly PlantedBug[] = [
     // returns true although the consumer may already have concluded
     // "closed and drained".
     find:
-      "    if (wakeIfWaiting(words, W_CONSUMER_WAITING)) {\n      throw this.#ring.closedError(what);\n    }",
-    replace: "    wakeIfWaiting(words, W_CONSUMER_WAITING);",
+      "    if ((was & ~INDEX_MASK) !== 0 && wakeFrom(words, W_IN, was, INDEX_BITS)) {\n      throw this.#ring.closedError(what);\n    }",
+    replace:
+      "    if ((was & ~INDEX_MASK) !== 0) wakeFrom(words, W_IN, was, INDEX_BITS);",
     entry: { scenario: "close-ring", params: { slots: 2, items: 1 } },
     file: "src/_engine/spsc.ts",
-    line: "Atomics.store(words, W_IN",
+    line: "Atomics.add(words, W_IN",
     property: "no-loss",
+  },
+  {
+    name: "release-ignores-waiting",
+    kind:
+      "a consumer whose releasing add ignores the producer's WAITING bit in out (the waiting flag inside the index word: nobody wakes the sleeper)",
+    find:
+      "    if ((was & WAITING) !== 0) wakeFrom(words, W_OUT, was, INDEX_BITS);",
+    replace: "",
+    entry: { scenario: "blocking", params: { slots: 2, items: 1, prefill: 1 } },
+    file: "src/_engine/spsc.ts",
+    line: "Atomics.wait(",
+    property: "deadlock",
   },
 ];
 

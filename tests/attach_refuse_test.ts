@@ -135,7 +135,12 @@ Deno.test("Producer() and Consumer() refuse an unsupported layout version", () =
   assertBothRefuse(ringWithWord(W_VERSION, 0), RangeError, ["version 0"]);
   // Version 2 had no counter-scheme base words (see `_shm/layout.ts`).
   assertBothRefuse(ringWithWord(W_VERSION, 2), RangeError, [
-    "layout version 2 is not supported, expected 3",
+    "layout version 2 is not supported, expected 4",
+  ]);
+  // Version 3 kept the one-producer ring's waiting flags in words of their
+  // own, and its counters wrapped at 2^32.
+  assertBothRefuse(ringWithWord(W_VERSION, 3), RangeError, [
+    "layout version 3 is not supported, expected 4",
   ]);
 });
 

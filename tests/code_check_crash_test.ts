@@ -73,10 +73,10 @@ Deno.test("checkCode() crash exploration: a counter-scheme ring recovers from a 
   // replacement producer wrote the wrong slot: a data race with the
   // consumer). Recovery now re-derives the slot from the counter and the
   // side's base. Three items in two slots make both sides wrap, and the
-  // counters start just below 2^32 so they wrap as int32 as well.
+  // counters start just below 2^30 so they wrap (at 2^30) as well.
   const entry = await passingEntry({
     scenario: "crash-ring",
-    params: { scheme: "counter", slots: 2, items: 3, start: 2 ** 32 - 1 },
+    params: { scheme: "counter", slots: 2, items: 3, start: 2 ** 30 - 1 },
   });
   assertVictims(entry, ["P0", "C0"], 10);
 });

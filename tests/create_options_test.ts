@@ -69,14 +69,20 @@ Deno.test("createRing() and createUnbounded() validate every option", async (t) 
         "received 4",
       ]],
       [
-        "start 2^32 (counter)",
+        "start 2^30 (counter)",
         {
           slots: 4,
           scheme: "counter",
-          start: 2 ** 32,
+          start: 2 ** 30,
         },
         RangeError,
-        ["start", `[0, ${2 ** 32})`, `received ${2 ** 32}`],
+        ["start", `[0, ${2 ** 30})`, `received ${2 ** 30}`],
+      ],
+      [
+        "slots 2^29 + 1 (counter)",
+        { slots: 2 ** 29 + 1, scheme: "counter" },
+        RangeError,
+        ["slots must be at most 536870912 for the counter scheme"],
       ],
       [
         "start fractional",

@@ -24,7 +24,8 @@ import { eachEngine, RINGS } from "./_engines.ts";
 import { limitOf } from "./_sequence_helpers.ts";
 import { unboundedImage } from "./_unbounded_helpers.ts";
 
-const WRAP = 2 ** 32;
+/** Where a counter ring's counters wrap (below their words' flag bits). */
+const WRAP = 2 ** 30;
 
 /** The ring under test. */
 interface Real {
@@ -285,7 +286,7 @@ const COMMANDS = [
 
 /**
  * slots in 2..9 and a start: a slot for textbook, often near the wrap for
- * counter (2^32) and sequence (the multiple of slots below 2^31).
+ * counter (2^30) and sequence (the multiple of slots below 2^31).
  */
 function ringOptions(
   scheme: Scheme,

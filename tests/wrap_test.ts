@@ -1,6 +1,7 @@
-// The wrap of positions, over every engine: the counter ring's and the
-// unbounded buffer's 32-bit counters, and the sequence ring's positions,
-// which wrap below 2^31 at a multiple of slots.
+// The wrap of positions, over every engine: the counter ring's counters
+// (which wrap at 2^30, below the flag bits of their words), the unbounded
+// buffer's 32-bit counters, and the sequence ring's positions, which wrap
+// below 2^31 at a multiple of slots.
 import assert from "node:assert/strict";
 import {
   Consumer,
@@ -13,18 +14,19 @@ import { drain, openRing } from "./_helpers.ts";
 import { limitOf, openMany } from "./_sequence_helpers.ts";
 import { openUnbounded, range } from "./_unbounded_helpers.ts";
 
-const WRAP = 2 ** 32;
+/** Where a counter ring's counters wrap. */
+const WRAP = 2 ** 30;
 
-/** `in` or `out` expected after `n` steps from `start`, as an unsigned 32-bit counter. */
+/** `in` or `out` expected after `n` steps from `start`, as a counter ring's counter. */
 function counterAfter(start: number, n: number): number {
   return (start + n) % WRAP;
 }
 
 Deno.test("Producer and Consumer keep FIFO and size across the wrap of their positions", async (t) => {
-  await t.step("counter: across the 2^32 wrap", async (t) => {
+  await t.step("counter: across the 2^30 wrap", async (t) => {
     for (const slots of [3, 5, 7]) {
       for (const k of [1, 2, slots - 1, slots, slots + 1, 2 * slots + 1]) {
-        await t.step(`slots ${slots}, start 2^32 - ${k}`, () => {
+        await t.step(`slots ${slots}, start 2^30 - ${k}`, () => {
           const start = WRAP - k;
           const { sab, producer, consumer } = openRing({
             slots,
@@ -131,7 +133,7 @@ Deno.test("Producer.tryPush() on a counter ring is full at exactly slots items s
   }
 });
 
-Deno.test("Producer.pushMany() and Consumer.popMany() batch across the 2^32 wrap", () => {
+Deno.test("Producer.pushMany() and Consumer.popMany() batch across the counter wrap", () => {
   for (const slots of [3, 5, 7]) {
     const start = WRAP - slots - 1;
     const { sab, producer, consumer } = openRing({

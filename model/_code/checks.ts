@@ -3,12 +3,17 @@
 // the lockstep check uses); at the end, the history of the threads' calls.
 import {
   type Execution,
+  K_RMW,
   K_STORE,
   type Step,
   type StepCheck,
 } from "./controller.ts";
 import type { CodeEvent, CodeScenario, RingModule } from "./scenario_types.ts";
 import { itemsOf, prefillOf } from "./scenario_items.ts";
+import { RMW_NAMES } from "./shim.ts";
+
+/** The code of `Atomics.add` in a read-modify-write step. */
+const RMW_ADD = RMW_NAMES.indexOf("add");
 
 /** A failed check. */
 export interface CheckFailure {
@@ -37,11 +42,12 @@ export function ringWindow(
 ): number[] {
   const s = ring.inspectRing(sab);
   const data = new Int32Array(sab, s.offsets.data, s.slots);
-  // Counter scheme: slots start at 0 whatever the counters' start.
+  // Counter scheme: slots start at 0 whatever the counters' start (the
+  // counters wrap at 2^30, below their words' flag bits).
   const first = s.scheme === "textbook"
     ? s.out
     : s.scheme === "counter"
-    ? ((s.out - start) >>> 0) % s.slots
+    ? ((s.out - start) & (2 ** 30 - 1)) % s.slots
     : ((s.out % s.slots) + s.slots) % s.slots;
   const items: number[] = [];
   for (let k = 0; k < Math.min(s.size, s.slots); k++) {
@@ -208,10 +214,17 @@ export function historyCheck(
       };
     }
     if (drainedBy !== null) {
-      // Name where the push published: the pusher's last atomic store.
+      // Name where the push published: the pusher's last atomic store, or
+      // `add` to `in` (a one-producer ring publishes with one).
       const t = pusher.get(item);
+      const inAddr = scenario.engine === "unbounded"
+        ? -1
+        : ring.inspectRing(execution.ring).offsets.in;
       const store = execution.steps.findLast((step) =>
-        step.thread === t && step.action === "op" && step.op.kind === K_STORE
+        step.thread === t && step.action === "op" &&
+        (step.op.kind === K_STORE ||
+          (step.op.kind === K_RMW && step.op.value2 === RMW_ADD &&
+            step.op.addr === inAddr))
       );
       const where = store === undefined
         ? ""

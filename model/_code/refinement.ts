@@ -214,7 +214,13 @@ export function refinementOf(
       }
       // Several items at once (pushMany, popMany): as many rounds of the
       // model's loop by that process, nobody else moving in between.
-      const n = scheme === "textbook" ? reader.slots : 2 ** 32;
+      // Counter rings wrap at 2^30 (below their words' flag bits), the
+      // unbounded buffer's counters at 2^32.
+      const n = scheme === "textbook"
+        ? reader.slots
+        : scheme === "counter"
+        ? 2 ** 30
+        : 2 ** 32;
       const k = movedIn
         ? ((cur.in - prev.in) % n + n) % n
         : ((cur.out - prev.out) % n + n) % n;

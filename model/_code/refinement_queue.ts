@@ -27,6 +27,9 @@ export function show(q: Queue): string {
   return `in ${q.in}, out ${q.out}, [${q.items.join(" ")}]`;
 }
 
+/** Where a counter ring's counters wrap (`src/_shm/layout.ts`, COUNTER_LIMIT). */
+const RING_COUNTER_WRAP = 2 ** 30;
+
 /** The one-producer ring's reader (textbook and counter schemes). */
 export function ringReader(
   ring: RingModule,
@@ -50,8 +53,17 @@ export function ringReader(
       // from their start, modulo BUFFER_SIZE.
       const slotOf = (counter: number) =>
         scheme === "textbook" ? counter : ((counter - start) >>> 0) % slots;
-      const inSlot = slotOf(s.in);
-      const outSlot = slotOf(s.out);
+      // The ring's counters wrap at 2^30 (below their words' flag bits), the
+      // model's at 2^32: a counter is shown as the model's, the same
+      // distance from the start.
+      const lift = (c: number) =>
+        scheme === "textbook"
+          ? c
+          : (start + (c - start + RING_COUNTER_WRAP) % RING_COUNTER_WRAP) >>> 0;
+      const inValue = lift(s.in);
+      const outValue = lift(s.out);
+      const inSlot = slotOf(inValue);
+      const outSlot = slotOf(outValue);
       const size = Math.min(s.size, slots);
       const data = new Int32Array(buffer, s.offsets.data, slots * s.stride / 4);
       const stride = s.stride / 4;
@@ -60,7 +72,7 @@ export function ringReader(
         const slot = (outSlot + k) % slots;
         items.push(Atomics.load(data, slot * stride));
       }
-      return { in: s.in, out: s.out, inSlot, outSlot, items };
+      return { in: inValue, out: outValue, inSlot, outSlot, items };
     },
   };
 }

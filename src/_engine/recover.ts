@@ -13,6 +13,7 @@ import {
   ROLE_CODES,
 } from "../_shm/attachment.ts";
 import {
+  COUNTER_LIMIT,
   R_COUNT,
   R_ID,
   R_POSITION,
@@ -27,12 +28,14 @@ import {
   W_OUT_BASE,
   W_OUT_SLOT,
   W_PRODUCER_ATTACHED,
-  W_PRODUCER_WAITING,
 } from "../_shm/layout.ts";
 import {
   type CloseMarks,
   finishClose,
+  FLAG_BITS,
+  INDEX_BITS,
   RING_MARKS,
+  SEQUENCE_MARKS,
   wakeIfWaiting,
 } from "../_wait/signal.ts";
 import { distance, positionLimit, slotFromBase } from "../_shm/positions.ts";
@@ -70,22 +73,34 @@ export type Marks = CloseMarks;
 /**
  * What every recovery does last. A dead handle may have published (or made
  * room) and died before waking its peer, which would sleep on: wake it (the
- * flag is cleared first, so a peer between its re-check and its wait does
- * not sleep either), and notify even when the flag is clear (the dead handle
- * may have cleared it and died before its notify). A dead thread may have died inside a close, after
- * marking some flags and before waking the sleepers: finish that close.
+ * waiting bit is cleared first, so a peer between its re-check and its wait
+ * does not sleep either), and notify even when the bit is clear (the dead
+ * handle may have cleared it and died before its notify). A dead handle's
+ * own armed bit needs nothing: it only costs the peer one needless wake. A
+ * dead thread may have died inside a close, after marking some words and
+ * before waking the sleepers: finish that close.
  */
 function wakeAndFinish(words: Int32Array, marks: Marks, role?: Role): void {
-  // An unbounded buffer's producer never waits.
+  const ring = marks === RING_MARKS;
+  // A ring's consumer sleeps on `in`, its producer on `out`; an unbounded
+  // buffer's consumer on its flag, and its producer never waits.
   const peer = role === "producer"
-    ? W_CONSUMER_WAITING
-    : role === "consumer" && marks === RING_MARKS
-    ? W_PRODUCER_WAITING
+    ? ring ? W_IN : W_CONSUMER_WAITING
+    : role === "consumer" && ring
+    ? W_OUT
     : -1;
+  const bits = ring ? INDEX_BITS : FLAG_BITS;
   if (peer >= 0) {
-    wakeIfWaiting(words, peer);
-    // It may have cleared the flag and died before its notify.
+    wakeIfWaiting(words, peer, bits);
+    // It may have cleared the bit and died before its notify.
     Atomics.notify(words, peer);
+  }
+  // A dead ring side's own armed bit (in the word it slept on) would cost
+  // the peer's next publish a needless wake, and `inspectRing` would report
+  // a sleeper: clear it, waking whoever armed it since (a replacement that
+  // attached meanwhile looks again).
+  if (ring && role !== undefined) {
+    wakeIfWaiting(words, role === "producer" ? W_OUT : W_IN, INDEX_BITS);
   }
   finishClose(words, marks);
 }
@@ -110,6 +125,7 @@ export function repairCounterSlot(header: RingHeader, id: number): boolean {
     Atomics.load(words, counter),
     Atomics.load(words, base),
     slots,
+    COUNTER_LIMIT,
   );
   if (Atomics.load(words, slotWord) === slot) return false;
   Atomics.store(words, slotWord, slot);
@@ -171,7 +187,7 @@ function recoverUnrecorded(header: RingHeader, id: number): RecoveryResult {
   const core = new SequenceCore(header);
   core.wake(CONSUMERS, true);
   core.wake(PRODUCERS, true);
-  finishClose(words, RING_MARKS);
+  finishClose(words, SEQUENCE_MARKS);
   return role === undefined
     ? NOTHING
     : { released: true, role, skipped: 0, freed: 0 };
@@ -223,6 +239,6 @@ export function recoverSequence(
     if (many) Atomics.sub(header.words, lock, 1);
     else Atomics.compareExchange(header.words, lock, id, 0);
   }
-  finishClose(header.words, RING_MARKS);
+  finishClose(header.words, SEQUENCE_MARKS);
   return { released: true, role, skipped, freed };
 }

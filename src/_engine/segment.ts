@@ -21,7 +21,7 @@ import {
   W_IN_SLOT,
   W_TAIL,
 } from "../_shm/unbounded_layout.ts";
-import { markClosed, wakeIfWaiting } from "../_wait/signal.ts";
+import { markClosed, UNBOUNDED_MARKS, wakeIfWaiting } from "../_wait/signal.ts";
 import type { SlotView } from "../item.ts";
 import { checkBatch, type ProducerEngine, stateError } from "./engine.ts";
 
@@ -134,7 +134,7 @@ export class SegmentProducer<T> implements ProducerEngine<T> {
 
   close(): void {
     if (this.#buffer.attached) {
-      markClosed(this.#words, { flags: [W_CONSUMER_WAITING], counts: [] });
+      markClosed(this.#words, UNBOUNDED_MARKS);
     }
     this.detach();
   }

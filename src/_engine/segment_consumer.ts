@@ -6,9 +6,15 @@ import { type Codec, copyOut, type NumericArray } from "../_shm/codec.ts";
 import { Segments } from "../_shm/segments.ts";
 import type { UnboundedAttachment } from "../_shm/unbounded_attachment.ts";
 import { corrupted } from "../_shm/unbounded_header.ts";
-import { W_HEAD, W_IN, W_OUT, W_OUT_SLOT } from "../_shm/unbounded_layout.ts";
-import { deadlineOf } from "../_wait/signal.ts";
-import { Waiter } from "../_wait/wait.ts";
+import {
+  W_CONSUMER_WAITING,
+  W_HEAD,
+  W_IN,
+  W_OUT,
+  W_OUT_SLOT,
+} from "../_shm/unbounded_layout.ts";
+import { deadlineOf, FLAG_BITS } from "../_wait/signal.ts";
+import { Gate, Waiter } from "../_wait/wait.ts";
 import type { SlotView } from "../item.ts";
 import type { PopAsyncOptions } from "../options.ts";
 import { checkBatch, type ConsumerEngine, stateError } from "./engine.ts";
@@ -34,7 +40,11 @@ export class SegmentConsumer<T> extends Waiter implements ConsumerEngine<T> {
 
   constructor(buffer: UnboundedAttachment) {
     const { header } = buffer;
-    super(buffer, { side: "consumer" });
+    // The consumer sleeps on its own waiting flag (`in` keeps all 32 bits).
+    const gate = new Gate(buffer.words, W_CONSUMER_WAITING, {
+      bit: FLAG_BITS.waiting,
+    });
+    super(buffer, { side: "consumer", gate });
     this.#buffer = buffer;
     this.#words = header.words;
     this.#segmentSlots = header.segmentSlots;

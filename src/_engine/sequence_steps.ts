@@ -313,6 +313,9 @@ export class SequenceCore {
 
   /** Where a blocked call of `side` sleeps: its futex, counted as a waiter. */
   gate(side: Side): Gate {
-    return new Gate(this.words, side.futex, side.waiters);
+    return new Gate(this.words, side.futex, {
+      bit: ARMED,
+      waiters: side.waiters,
+    });
   }
 }

@@ -3,6 +3,10 @@
 // loop: write `buffer[in]`, then publish `in`; the consumer its consumer
 // loop: read `buffer[out]`, then publish `out`. Each keeps a cached copy of
 // the other's index and re-reads it only when the ring looks full (empty).
+// Each side's waiting flag is a bit of the other side's index word (see
+// `_shm/layout.ts`): a side publishes with one `Atomics.add`, whose old
+// value says whether the peer sleeps (or a close raced), and a blocked side
+// arms the bit in the word it waits for.
 import type { Attachment } from "../_shm/attachment.ts";
 import {
   type Codec,
@@ -12,18 +16,23 @@ import {
   sameKind,
 } from "../_shm/codec.ts";
 import {
+  INDEX_MASK,
   W_CLOSED,
-  W_CONSUMER_WAITING,
   W_IN,
   W_IN_BASE,
   W_IN_SLOT,
   W_OUT,
   W_OUT_BASE,
   W_OUT_SLOT,
-  W_PRODUCER_WAITING,
+  WAITING,
 } from "../_shm/layout.ts";
-import { deadlineOf, markRingClosed, wakeIfWaiting } from "../_wait/signal.ts";
-import { Waiter } from "../_wait/wait.ts";
+import {
+  deadlineOf,
+  INDEX_BITS,
+  markRingClosed,
+  wakeFrom,
+} from "../_wait/signal.ts";
+import { Gate, Waiter } from "../_wait/wait.ts";
 import type { SlotView } from "../item.ts";
 import type { PopAsyncOptions, PushAsyncOptions } from "../options.ts";
 import {
@@ -37,11 +46,17 @@ import {
   checkPeer,
   type Indexing,
   indexingOf,
+  retreat,
   used,
 } from "../_shm/positions.ts";
 
 const PUSH = "Cannot push item";
 const POP = "Cannot pop item";
+
+/** Where a blocked side sleeps: the peer's index word, its WAITING bit. */
+function peerGate(words: Int32Array, peer: number): Gate {
+  return new Gate(words, peer, { bit: WAITING });
+}
 
 export class SpscProducer<T> extends Waiter
   implements WaitingProducerEngine<T> {
@@ -64,7 +79,7 @@ export class SpscProducer<T> extends Waiter
   #blocked = false;
 
   constructor(ring: Attachment) {
-    super(ring, { side: "producer" });
+    super(ring, { side: "producer", gate: peerGate(ring.header.words, W_OUT) });
     const words = ring.header.words;
     this.#ring = ring;
     this.#codec = ring.codec<T>(PUSH);
@@ -74,9 +89,9 @@ export class SpscProducer<T> extends Waiter
     this.#slots = ix.slots;
     this.#limit = ix.limit;
     this.#capacity = ix.capacity;
-    this.#in = Atomics.load(words, W_IN);
+    this.#in = Atomics.load(words, W_IN) & INDEX_MASK;
     this.#inSlot = ix.counter ? Atomics.load(words, W_IN_SLOT) : this.#in;
-    this.#out = Atomics.load(words, W_OUT);
+    this.#out = Atomics.load(words, W_OUT) & INDEX_MASK;
   }
 
   tryPush(item: T): boolean {
@@ -180,7 +195,7 @@ export class SpscProducer<T> extends Waiter
 
   /** Reads `out` from shared memory and refuses an impossible value. */
   #loadOut(): number {
-    const out = Atomics.load(this.#words, W_OUT);
+    const out = Atomics.load(this.#words, W_OUT) & INDEX_MASK;
     checkPeer(this.#ix, this.#in, out, PUSH);
     return out;
   }
@@ -202,27 +217,30 @@ export class SpscProducer<T> extends Waiter
 
   /**
    * Publishes `n` written items by advancing `in`, then wakes a sleeping
-   * consumer. Throws when a close raced the push (see `wakeIfWaiting`): the
+   * consumer. Throws when a close raced the push (see `wakeFrom`): the
    * items may then be popped, or not.
    */
   #publish(n: number, what: string): void {
     const words = this.#words;
+    const from = this.#in;
     const slot = this.#inSlot + n;
-    this.#in = advance(this.#in, n, this.#limit);
+    this.#in = advance(from, n, this.#limit);
     if (slot >= this.#slots) {
       this.#inSlot = slot - this.#slots;
       // Once per lap, before `in` moves: the `in` at which the slot was 0,
       // so the slot follows from `in` alone even if this thread dies
-      // between the two stores below (see `recover.ts`).
-      words[W_IN_BASE] = (this.#in - this.#inSlot) | 0;
+      // between the two writes below (see `recover.ts`).
+      words[W_IN_BASE] = retreat(this.#in, this.#inSlot, this.#limit);
     } else this.#inSlot = slot;
-    // A plain store: the Atomics.store of `in` just below publishes it, as it
+    // A plain store: the Atomics.add of `in` just below publishes it, as it
     // publishes the slots' contents (the textbook scheme's is `in` itself).
     words[W_IN_SLOT] = this.#inSlot;
-    // The publishing store: everything written to the slots before it is
-    // visible to a consumer that loads this `in`.
-    Atomics.store(words, W_IN, this.#in);
-    if (wakeIfWaiting(words, W_CONSUMER_WAITING)) {
+    // The publishing add (negative at a wrap; the bits above the index stay
+    // as they are): everything written to the slots before it is visible to
+    // a consumer that loads this `in`. Its old value carries the consumer's
+    // WAITING bit and a close's mark.
+    const was = Atomics.add(words, W_IN, this.#in - from);
+    if ((was & ~INDEX_MASK) !== 0 && wakeFrom(words, W_IN, was, INDEX_BITS)) {
       throw this.#ring.closedError(what);
     }
   }
@@ -247,7 +265,7 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
   #blocked = false;
 
   constructor(ring: Attachment) {
-    super(ring, { side: "consumer" });
+    super(ring, { side: "consumer", gate: peerGate(ring.header.words, W_IN) });
     const words = ring.header.words;
     this.#ring = ring;
     this.#codec = ring.codec<T>(POP);
@@ -256,9 +274,9 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
     const ix = this.#ix = indexingOf(ring.header);
     this.#slots = ix.slots;
     this.#limit = ix.limit;
-    this.#out = Atomics.load(words, W_OUT);
+    this.#out = Atomics.load(words, W_OUT) & INDEX_MASK;
     this.#outSlot = ix.counter ? Atomics.load(words, W_OUT_SLOT) : this.#out;
-    this.#in = Atomics.load(words, W_IN);
+    this.#in = Atomics.load(words, W_IN) & INDEX_MASK;
   }
 
   tryPop(): T | undefined {
@@ -270,9 +288,9 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
   pop(options: PopAsyncOptions): T {
     if (this.#blocked) this.ready();
     const deadline = deadlineOf(options, POP);
-    // The fast path touches no flag: a store to the waiting flag, which sits
-    // on the producer's line next to `in`, on every pop would cost an
-    // out-of-line atomic call and a cache-line transfer per item.
+    // The fast path touches no flag: arming WAITING in `in`, the producer's
+    // line, on every pop would cost an out-of-line atomic call and a
+    // cache-line transfer per item.
     if (this.#isEmpty()) this.waitSync(deadline, options.timeout);
     return this.#take();
   }
@@ -341,7 +359,7 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
 
   /** Reads `in` from shared memory and refuses an impossible value. */
   #loadIn(): number {
-    const inValue = Atomics.load(this.#words, W_IN);
+    const inValue = Atomics.load(this.#words, W_IN) & INDEX_MASK;
     checkPeer(this.#ix, inValue, this.#out, POP);
     return inValue;
   }
@@ -366,18 +384,20 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
   /** Releases `n` read slots by advancing `out`, then wakes a sleeping producer. */
   #release(n: number): void {
     const words = this.#words;
+    const from = this.#out;
     const slot = this.#outSlot + n;
-    this.#out = advance(this.#out, n, this.#limit);
+    this.#out = advance(from, n, this.#limit);
     if (slot >= this.#slots) {
       this.#outSlot = slot - this.#slots;
       // Once per lap, before `out` moves (see #publish).
-      words[W_OUT_BASE] = (this.#out - this.#outSlot) | 0;
+      words[W_OUT_BASE] = retreat(this.#out, this.#outSlot, this.#limit);
     } else this.#outSlot = slot;
-    // A plain store: the Atomics.store of `out` just below publishes it.
+    // A plain store: the Atomics.add of `out` just below publishes it.
     words[W_OUT_SLOT] = this.#outSlot;
-    // The releasing store: the slot was read before it, so the producer may
-    // now overwrite it.
-    Atomics.store(words, W_OUT, this.#out);
-    wakeIfWaiting(words, W_PRODUCER_WAITING);
+    // The releasing add: the slot was read before it, so the producer may
+    // now overwrite it. Its old value carries the producer's WAITING bit (a
+    // close's mark on `out` concerns nobody here).
+    const was = Atomics.add(words, W_OUT, this.#out - from);
+    if ((was & WAITING) !== 0) wakeFrom(words, W_OUT, was, INDEX_BITS);
   }
 }

@@ -10,6 +10,7 @@ import {
 } from "../errors.ts";
 import {
   HANDLE_RECORDS,
+  INDEX_MASK,
   R_COUNT,
   R_ID,
   R_POSITION,
@@ -233,8 +234,8 @@ export class Attachment extends HandleLock {
     const what = "Cannot read size";
     if (header.scheme === "sequence") return positionsOf(header, what).size;
     const ix = indexingOf(header);
-    const inValue = Atomics.load(this.words, W_IN);
-    const outValue = Atomics.load(this.words, W_OUT);
+    const inValue = Atomics.load(this.words, W_IN) & INDEX_MASK;
+    const outValue = Atomics.load(this.words, W_OUT) & INDEX_MASK;
     checkPeer(ix, inValue, outValue, what);
     return used(inValue, outValue, ix.limit);
   }

@@ -211,8 +211,18 @@ export function checkIndices(header: RingHeader, what: string): void {
     return;
   }
   if (header.scheme === "textbook") {
-    checkSlot(Atomics.load(words, shm.W_IN), slots, "in", what);
-    checkSlot(Atomics.load(words, shm.W_OUT), slots, "out", what);
+    checkSlot(
+      Atomics.load(words, shm.W_IN) & shm.INDEX_MASK,
+      slots,
+      "in",
+      what,
+    );
+    checkSlot(
+      Atomics.load(words, shm.W_OUT) & shm.INDEX_MASK,
+      slots,
+      "out",
+      what,
+    );
     return;
   }
   // Two live peers move both counters between the two loads, so a snapshot
@@ -255,14 +265,12 @@ export function checkOwnSlot(
     : [shm.W_OUT_SLOT, shm.W_OUT, shm.W_OUT_BASE, "outSlot", "out"];
   const slot = Atomics.load(words, word);
   checkSlot(slot, slots, name, what);
-  const value = Atomics.load(words, counter);
+  const value = Atomics.load(words, counter) & shm.INDEX_MASK;
   const wrapped = Atomics.load(words, base);
-  const expected = slotFromBase(value, wrapped, slots);
+  const expected = slotFromBase(value, wrapped, slots, shm.COUNTER_LIMIT);
   if (slot !== expected) {
     throw new CorruptedRingError(
-      `${what}: ring is corrupted: ${name} is ${slot}, but ${counterName} ${
-        value >>> 0
-      } and the ${counterName} of its last wrap ${
+      `${what}: ring is corrupted: ${name} is ${slot}, but ${counterName} ${value} and the ${counterName} of its last wrap ${
         wrapped >>> 0
       } put it at ${expected}`,
     );

@@ -12,11 +12,18 @@
 //
 // `in` and `out` sit on separate 64-byte cache lines so the two sides do not
 // invalidate each other's line on every step.
+//
+// One-producer rings (textbook and counter schemes) keep each side's waiting
+// flag inside the OTHER side's index word: `in` and `out` use bits 0..29
+// (INDEX_MASK), a sleeper sets WAITING in the word it waits for, and a close
+// sets CLOSED_MARK in both. The owner advances its index with one
+// `Atomics.add`, whose old value says whether to wake the peer: one
+// out-of-line Atomics call per item per side (see `_wait/signal.ts`).
 
 /** "RPRG" in little-endian ASCII: marks a buffer as a ring. */
 export const MAGIC = 0x47525052;
 /** Bumped whenever the layout below changes incompatibly. */
-export const LAYOUT_VERSION = 3;
+export const LAYOUT_VERSION = 4;
 
 export const W_MAGIC = 0;
 export const W_VERSION = 1;
@@ -78,9 +85,11 @@ export const W_IN_SLOT = 17;
  */
 export const W_IN_BASE = 20;
 /**
- * Set by a consumer about to sleep because the ring looked empty. Sequence
- * scheme: the consumers' futex word, an odd epoch whose bit 1 a sleeper sets
- * (armed) and the waker that clears it bumps by 2; even once closed.
+ * Sequence scheme: the consumers' futex word, an odd epoch whose bit 1 a
+ * sleeper sets (armed) and the waker that clears it bumps by 2; even once
+ * closed. Unbounded buffer: the consumer's waiting flag (FLAG_WAITING,
+ * FLAG_CLOSED). Unused by the one-producer ring, whose consumer arms
+ * WAITING in `in` itself.
  */
 export const W_CONSUMER_WAITING = 18;
 /** Sequence scheme: how many consumers are (about to be) asleep. */
@@ -93,17 +102,36 @@ export const W_OUT_SLOT = 33;
 /** Counter scheme: the value of `out` at which `outSlot` last wrapped to 0. */
 export const W_OUT_BASE = 36;
 /**
- * Set by a producer about to sleep because the ring looked full. Sequence
- * scheme: the producers' futex word, like W_CONSUMER_WAITING.
+ * Sequence scheme: the producers' futex word, like W_CONSUMER_WAITING.
+ * Unused by the one-producer ring, whose producer arms WAITING in `out`.
  */
 export const W_PRODUCER_WAITING = 34;
 /** Sequence scheme: how many producers are (about to be) asleep. */
 export const W_PRODUCER_WAITERS = 35;
 
 /**
- * What a close leaves in each waiting flag (before it sets W_CLOSED), for
- * good: a producer that reads it after publishing knows the close raced its
- * push (see `_wait/signal.ts`).
+ * One-producer ring: the bits of `in` and `out` that hold the index (the
+ * textbook's slot, or the counter scheme's counter, which wraps at
+ * COUNTER_LIMIT).
+ */
+export const INDEX_MASK = 2 ** 30 - 1;
+/** Where the counter scheme's counters wrap: just below the flag bits. */
+export const COUNTER_LIMIT = 2 ** 30;
+/** One-producer ring: set in the peer's index word by a side about to sleep. */
+export const WAITING = 1 << 30;
+/**
+ * One-producer ring: what a close sets in both index words (before it sets
+ * W_CLOSED), for good: a producer whose publishing `add` returns it knows
+ * the close raced its push (see `_wait/signal.ts`). Bit 31: the word is a
+ * negative int32 from then on.
+ */
+export const CLOSED_MARK = 1 << 31;
+/** Unbounded buffer: the consumer's waiting flag is raised. */
+export const FLAG_WAITING = 1;
+/**
+ * Unbounded buffer: what a close sets in the consumer's waiting flag, for
+ * good, before it sets W_CLOSED (like CLOSED_MARK). Sequence ring: the even
+ * epoch a close stores in each futex word.
  */
 export const CLOSED_FLAG = 2;
 /** What a close sets in each sequence-scheme waiter count, likewise. */
@@ -117,8 +145,14 @@ export const SCHEME_COUNTER = 2;
 /** Vyukov's per-slot sequence numbers; `in`/`out` are positions (see `_engine/sequence_steps.ts`). */
 export const SCHEME_SEQUENCE = 3;
 
-/** Largest BUFFER_SIZE accepted; keeps `in - out` unambiguous mod 2^32. */
+/** Largest BUFFER_SIZE accepted: a textbook index fits INDEX_MASK. */
 export const MAX_SLOTS = 2 ** 30;
+/**
+ * Largest BUFFER_SIZE of the counter scheme: `in - out` (up to BUFFER_SIZE)
+ * and a dead handle's torn counter and base (`positions.ts`,
+ * `slotFromBase`) stay unambiguous mod COUNTER_LIMIT.
+ */
+export const MAX_COUNTER_SLOTS = 2 ** 29;
 /** Largest ring in bytes (the slots plus the header). */
 export const MAX_BYTES = 2 ** 31 - 1;
 

@@ -7,11 +7,11 @@
 //
 //              limit          capacity           slot of position p
 // textbook     BUFFER_SIZE    BUFFER_SIZE - 1    p
-// counter      0 (int32 wrap) BUFFER_SIZE        tracked (W_IN_SLOT, W_OUT_SLOT)
+// counter      2^30           BUFFER_SIZE        tracked (W_IN_SLOT, W_OUT_SLOT)
 //
-// Counters wrap as int32 by themselves (`| 0`): a limit of 0 never wraps
-// them again, and keeps every field a small integer in both schemes, so the
-// one engine class stays fast for both.
+// Counters wrap at COUNTER_LIMIT, below the flag bits that share their word
+// (`layout.ts`), which keeps every field a small integer in both schemes, so
+// the one engine class stays fast for both.
 //
 // So the textbook's full test `(in + 1) % BUFFER_SIZE == out` is
 // `used(in, out) == capacity`, and its empty test `in == out` is unchanged.
@@ -21,7 +21,7 @@
 // across the wrap, for any BUFFER_SIZE), and `in - out` is the number of
 // positions claimed by producers and not yet by consumers.
 import { CorruptedRingError } from "../errors.ts";
-import { W_IN, W_OUT } from "./layout.ts";
+import { COUNTER_LIMIT, INDEX_MASK, W_IN, W_OUT } from "./layout.ts";
 
 /**
  * Where positions wrap: the largest multiple of `slots` up to 2^31, so a
@@ -100,19 +100,22 @@ export function checkSlot(
   }
 }
 
-/** Counter scheme: `in - out` mod 2^32, which must not exceed BUFFER_SIZE. */
+/**
+ * Counter scheme: `in - out` mod COUNTER_LIMIT (of the index bits of both
+ * words), which must not exceed BUFFER_SIZE.
+ */
 export function checkCount(
-  inValue: number,
-  outValue: number,
+  inWord: number,
+  outWord: number,
   slots: number,
   what: string,
 ): number {
-  const count = (inValue - outValue) >>> 0;
+  const inValue = inWord & INDEX_MASK;
+  const outValue = outWord & INDEX_MASK;
+  const count = (inValue - outValue) & INDEX_MASK;
   if (count > slots) {
     throw new CorruptedRingError(
-      `${what}: ring is corrupted: in ${inValue >>> 0} - out ${
-        outValue >>> 0
-      } is ${count} items, more than the ${slots} slots`,
+      `${what}: ring is corrupted: in ${inValue} - out ${outValue} is ${count} items, more than the ${slots} slots`,
     );
   }
   return count;
@@ -131,35 +134,45 @@ export function indexingOf(
 ): Indexing {
   const counter = header.scheme === "counter";
   const { slots, capacity } = header;
-  return { slots, limit: counter ? 0 : slots, capacity, counter };
+  return { slots, limit: counter ? COUNTER_LIMIT : slots, capacity, counter };
 }
 
 /** Items between `out` and `in` (negative only in a corrupted ring). */
 export function used(inValue: number, outValue: number, limit: number): number {
-  const d = (inValue - outValue) | 0;
+  const d = inValue - outValue;
   return d < 0 ? d + limit : d;
 }
 
 /**
  * Counter scheme: the physical slot of `counter`, given `base`, the counter
- * value at which that side's slot last wrapped to 0. Their int32 difference
- * lies in [0, BUFFER_SIZE), or in [-BUFFER_SIZE, 0) when a handle died after
- * storing a new base and before its counter (a move is at most BUFFER_SIZE):
- * both give the slot of `counter`.
+ * value at which that side's slot last wrapped to 0. Their difference (mod
+ * `limit`: 2^32 for the unbounded buffer's int32 counters, COUNTER_LIMIT for
+ * a ring's) lies in [0, BUFFER_SIZE), or in [-BUFFER_SIZE, 0) when a handle
+ * died after storing a new base and before its counter (a move is at most
+ * BUFFER_SIZE): both give the slot of `counter`.
  */
 export function slotFromBase(
   counter: number,
   base: number,
   slots: number,
+  limit: number = 2 ** 32,
 ): number {
-  const d = (counter - base) | 0;
+  const d = limit === 2 ** 32
+    ? (counter - base) | 0
+    : distance(counter & INDEX_MASK, base, limit);
   return ((d % slots) + slots) % slots;
 }
 
 /** Position (or slot) `p` moved `n` on, wrapping at `limit`. */
 export function advance(p: number, n: number, limit: number): number {
-  const q = (p + n) | 0;
+  const q = p + n;
   return q >= limit ? q - limit : q;
+}
+
+/** Position `p` moved `n` back (`n` up to `limit`), wrapping at `limit`. */
+export function retreat(p: number, n: number, limit: number): number {
+  const q = p - n;
+  return q < 0 ? q + limit : q;
 }
 
 /**
@@ -173,9 +186,8 @@ export function checkPeer(
   what: string,
 ): void {
   const n = used(inValue, outValue, ix.limit);
-  const inRange = ix.counter ||
-    (inValue >= 0 && outValue >= 0 && inValue < ix.limit &&
-      outValue < ix.limit);
+  const inRange = inValue >= 0 && outValue >= 0 && inValue < ix.limit &&
+    outValue < ix.limit;
   if (inRange && n >= 0 && n <= ix.capacity) return;
   // Cold path: the scheme's own wording of the damage.
   if (ix.counter) checkCount(inValue, outValue, ix.slots, what);

@@ -1,25 +1,33 @@
 // The signals of the wait protocol (`wait.ts`). A side that finds the ring
-// full (empty) raises its flag, re-checks, and only then sleeps on the flag;
-// the other side, after publishing `in` (`out`), wakes it only when the flag
-// is set, so the fast path makes no notify call. With sequentially consistent
-// atomics no wake-up is lost: either the publisher sees the flag, or the
-// sleeper's re-check sees the published index.
+// full (empty) arms its gate — sets the waiting bit in the word it waits for
+// — re-checks, and only then sleeps on that word; the other side wakes it
+// only when it sees the bit, so the fast path makes no notify call. On a
+// one-producer ring the word is the peer's index itself: the publishing
+// `Atomics.add` of `in` (`out`) returns the bit with the old index, one
+// call per item. With sequentially consistent atomics no wake-up is lost:
+// either the publisher's read-modify-write sees the bit, or the sleeper's
+// re-check, after its `or`, sees the published index.
 import { describeValue } from "../_shm/item_layout.ts";
 import {
   CLOSED_BIT,
   CLOSED_FLAG,
+  CLOSED_MARK,
+  FLAG_WAITING,
   SCHEME_SEQUENCE,
   W_CLOSED,
   W_CONSUMER_WAITERS,
   W_CONSUMER_WAITING,
+  W_IN,
+  W_OUT,
   W_PRODUCER_WAITERS,
   W_PRODUCER_WAITING,
   W_SCHEME,
+  WAITING,
 } from "../_shm/layout.ts";
 
 /**
  * How many times a waiting call re-checks a full (or empty) ring before it
- * raises its flag and sleeps. A peer running on another core usually makes
+ * arms its gate and sleeps. A peer running on another core usually makes
  * room (or publishes an item) within a microsecond or two; sleeping costs a
  * futex round trip (wait, notify, wake: tens of microseconds) and a notify
  * for the peer. Each check is one `Atomics.load`, so this spins for about
@@ -27,35 +35,76 @@ import {
  */
 export const SPIN_CHECKS = 128;
 
-/**
- * Wakes the peer sleeping on `flag`, if it may be sleeping. Returns whether
- * the buffer was closed: a producer calls this right after publishing, and a
- * close marks the flags before it sets W_CLOSED, so a push that does not see
- * the mark was published before any consumer could see the close, and will
- * be popped (a Dekker handshake on the word the fast path reads anyway).
- */
-export function wakeIfWaiting(words: Int32Array, flag: number): boolean {
-  const value = Atomics.load(words, flag);
-  if (value === 0) return false;
-  if (value === CLOSED_FLAG) return true;
-  const was = Atomics.compareExchange(words, flag, 1, 0);
-  Atomics.notify(words, flag);
-  return was === CLOSED_FLAG;
+/** How a word carries a sleeper's waiting bit and a close's mark. */
+export interface FlagBits {
+  readonly waiting: number;
+  readonly closed: number;
 }
 
-/** The words a close marks: waiting flags, and sequence-scheme waiter counts. */
+/** A one-producer ring's index words: bits 30 and 31 above the index. */
+export const INDEX_BITS: FlagBits = { waiting: WAITING, closed: CLOSED_MARK };
+
+/** An unbounded buffer's waiting flag: the word holds only the two bits. */
+export const FLAG_BITS: FlagBits = {
+  waiting: FLAG_WAITING,
+  closed: CLOSED_FLAG,
+};
+
+/**
+ * After a publisher's read-modify-write of word `index` returned `was`:
+ * wakes the peer sleeping on the word if `was` has its waiting bit (cleared
+ * first, so the next publishes pay nothing), and returns whether `was` has a
+ * close's mark. A close marks the word before it sets W_CLOSED, so a publish
+ * that does not see the mark was published before any consumer could see
+ * the close, and will be popped (a Dekker handshake on the word the
+ * publisher writes anyway).
+ */
+export function wakeFrom(
+  words: Int32Array,
+  index: number,
+  was: number,
+  bits: FlagBits,
+): boolean {
+  if ((was & bits.waiting) === 0) return (was & bits.closed) !== 0;
+  const now = Atomics.and(words, index, ~bits.waiting);
+  Atomics.notify(words, index);
+  return ((was | now) & bits.closed) !== 0;
+}
+
+/**
+ * Wakes the peer sleeping on `flag`, if it may be sleeping: an unbounded
+ * buffer's producer calls this right after its `Atomics.store` of `in` (the
+ * flag is another word, so it is read after the store: see
+ * {@linkcode wakeFrom}). Returns whether the buffer was closed.
+ */
+export function wakeIfWaiting(
+  words: Int32Array,
+  flag: number,
+  bits: FlagBits = FLAG_BITS,
+): boolean {
+  const value = Atomics.load(words, flag);
+  if ((value & (bits.waiting | bits.closed)) === 0) return false;
+  return wakeFrom(words, flag, value, bits);
+}
+
+/**
+ * The words a close marks: waiting words (`flags`, with the bits of `mark`,
+ * or sequence-ring epochs when `mark` is undefined), and sequence-scheme
+ * waiter counts.
+ */
 export interface CloseMarks {
   readonly flags: readonly number[];
   readonly counts: readonly number[];
+  readonly mark?: FlagBits;
 }
 
 /**
- * Whether a waiting flag holds a close's mark: CLOSED_FLAG on a one-producer
- * ring or an unbounded buffer (whose flags are 0 or 1 otherwise), an even
- * epoch on a sequence ring (odd until the close stores CLOSED_FLAG; wakes
+ * Whether a waiting word holds a close's mark: the mark's bit, or on a
+ * sequence ring an even epoch (odd until the close stores CLOSED_FLAG; wakes
  * add 2 after it).
  */
-function isMarked(value: number): boolean {
+function isMarked(value: number, mark: FlagBits | undefined): boolean {
+  if (mark !== undefined) return (value & mark.closed) !== 0;
   return value !== 0 && (value & 1) === 0;
 }
 
@@ -70,52 +119,61 @@ function markFlag(words: Int32Array, flag: number): void {
   let value = 1;
   while (true) {
     const was = Atomics.compareExchange(words, flag, value, CLOSED_FLAG);
-    if (was === value || isMarked(was)) return;
+    if (was === value || isMarked(was, undefined)) return;
     value = was;
   }
 }
 
 /**
- * Closes a buffer: marks each waiting flag (and each sequence-scheme waiter
+ * Closes a buffer: marks each waiting word (and each sequence-scheme waiter
  * count) for good, then sets W_CLOSED, then wakes every sleeper. Any number
  * of closes may run, one after another or at once; a thread that dies in
  * the middle of one leaves a prefix that {@linkcode finishClose} completes.
  */
 export function markClosed(words: Int32Array, marks: CloseMarks): void {
-  // Only a sequence ring's flags are epochs (its configuration word is
-  // written once, at creation); the others hold 0, 1 or the mark, and a
-  // store of the mark over the mark changes nothing.
-  const epochs = marks.counts.length > 0 &&
-    Atomics.load(words, W_SCHEME) === SCHEME_SEQUENCE;
+  const { mark } = marks;
   for (const count of marks.counts) Atomics.or(words, count, CLOSED_BIT);
   for (const flag of marks.flags) {
-    if (epochs) markFlag(words, flag);
-    else Atomics.store(words, flag, CLOSED_FLAG);
+    // The mark's bit leaves the index below it as it is.
+    if (mark !== undefined) Atomics.or(words, flag, mark.closed);
+    else markFlag(words, flag);
   }
   Atomics.store(words, W_CLOSED, 1);
-  // A sequence ring's sleeper that read the marked epoch may have looked at
-  // W_CLOSED before the store above, and its wait may begin after the
-  // notify below: move the epoch on once more (still even), so that wait
-  // returns at once and the sleeper looks again.
-  for (const flag of epochs ? marks.flags : []) Atomics.add(words, flag, 2);
+  // A sleeper that armed on the marked word may have looked at W_CLOSED
+  // before the store above, and its wait may begin after the notify below:
+  // move the word on once more, so that wait returns at once and the
+  // sleeper looks again (a sleeper that arms after this sees closed). A
+  // sequence ring's epoch moves by 2 (still even); a waiting word loses its
+  // waiting bit (a change only if a sleeper set it).
+  for (const flag of marks.flags) {
+    if (mark !== undefined) Atomics.and(words, flag, ~mark.waiting);
+    else Atomics.add(words, flag, 2);
+  }
   for (const flag of marks.flags) Atomics.notify(words, flag);
 }
 
 /**
  * Completes a close that a dead thread began (any of its stores done, maybe
  * not the wake-ups): its sleepers would otherwise sleep, or spin on a marked
- * flag, until their timeout. Returns whether a close had begun.
+ * word, until their timeout. Returns whether a close had begun.
  */
 export function finishClose(words: Int32Array, marks: CloseMarks): boolean {
   const begun = Atomics.load(words, W_CLOSED) !== 0 ||
     marks.counts.some((c) => (Atomics.load(words, c) & CLOSED_BIT) !== 0) ||
-    marks.flags.some((f) => isMarked(Atomics.load(words, f)));
+    marks.flags.some((f) => isMarked(Atomics.load(words, f), marks.mark));
   if (begun) markClosed(words, marks);
   return begun;
 }
 
-/** The words a ring's close marks: both flags, both counts. */
+/** The words a one-producer ring's close marks: `in` and `out`. */
 export const RING_MARKS: CloseMarks = {
+  flags: [W_IN, W_OUT],
+  counts: [],
+  mark: INDEX_BITS,
+};
+
+/** The words a sequence ring's close marks: both futex words, both counts. */
+export const SEQUENCE_MARKS: CloseMarks = {
   flags: [W_PRODUCER_WAITING, W_CONSUMER_WAITING],
   counts: [W_PRODUCER_WAITERS, W_CONSUMER_WAITERS],
 };
@@ -124,11 +182,22 @@ export const RING_MARKS: CloseMarks = {
 export const UNBOUNDED_MARKS: CloseMarks = {
   flags: [W_CONSUMER_WAITING],
   counts: [],
+  mark: FLAG_BITS,
 };
 
-/** {@linkcode markClosed} for a ring: both flags, both counts. */
+/**
+ * The marks of a ring by its scheme (the configuration word is written
+ * once, at creation, before the ring is handed out).
+ */
+export function ringMarks(words: Int32Array): CloseMarks {
+  return Atomics.load(words, W_SCHEME) === SCHEME_SEQUENCE
+    ? SEQUENCE_MARKS
+    : RING_MARKS;
+}
+
+/** {@linkcode markClosed} for a ring of any scheme. */
 export function markRingClosed(words: Int32Array): void {
-  markClosed(words, RING_MARKS);
+  markClosed(words, ringMarks(words));
 }
 
 /** Milliseconds left before `deadline` (Infinity for no deadline). */

@@ -1,4 +1,4 @@
-// The one wait protocol of every engine: spin, raise the flag, re-check,
+// The one wait protocol of every engine: spin, arm the gate, re-check,
 // sleep, until the call may go on, its deadline passes, its signal aborts, or
 // the buffer is closed (for a consumer: closed and drained); async calls on
 // one handle keep their call order. An engine extends Waiter and says what
@@ -7,7 +7,6 @@
 import { ClosedError, TimeoutError } from "../errors.ts";
 import type { PopOptions, PushAsyncOptions } from "../options.ts";
 import type { HandleLock } from "../_shm/attachment.ts";
-import { W_CONSUMER_WAITING, W_PRODUCER_WAITING } from "../_shm/layout.ts";
 import { remaining, sleepUntilChanged, SPIN_CHECKS } from "./signal.ts";
 
 /**
@@ -50,46 +49,58 @@ export class CallQueue {
  */
 export const ARMED = 2;
 
+/** Where a {@linkcode Gate} sleeps: a word and its armed bit. */
+export interface GateOptions {
+  /** The bit a sleeper sets in the word before its last look. */
+  readonly bit: number;
+  /** A count of sleepers kept beside the word (-1, the default: none). */
+  readonly waiters?: number;
+}
+
 /**
- * Where a blocked call sleeps. One-producer rings and the unbounded buffer:
- * the side's waiting flag, raised to 1 (`waiters` is -1). Sequence rings:
- * the side's futex word, an epoch whose armed bit tells a waker to move it on
- * and notify, and a count of sleepers (what `inspectRing` reports).
+ * Where a blocked call sleeps, and how it tells a waker so: one protocol for
+ * every buffer, over a futex word and its armed bit. A sleeper sets the bit
+ * (`Atomics.or`), looks once more, and sleeps on the word's value with the
+ * bit set, so any change after its arm — a publish, the bit cleared by a
+ * waker, a close (which marks the word, sets closed, then moves the word on
+ * and notifies: see `markClosed`) — ends the wait or keeps it from
+ * starting; a waker whose own read-modify-write of the word saw the bit
+ * clears it and notifies. The words: a one-producer ring's peer index (bit
+ * WAITING), an unbounded buffer's waiting flag (FLAG_WAITING), a sequence
+ * ring's futex epoch (ARMED, with a count of sleepers that `inspectRing`
+ * reports).
  */
 export class Gate {
   readonly words: Int32Array;
   readonly futex: number;
+  readonly bit: number;
   readonly waiters: number;
 
-  constructor(words: Int32Array, futex: number, waiters = -1) {
+  constructor(words: Int32Array, futex: number, options: GateOptions) {
     this.words = words;
     this.futex = futex;
-    this.waiters = waiters;
+    this.bit = options.bit;
+    this.waiters = options.waiters ?? -1;
   }
 
   /** Announces a sleeper; returns the value to sleep on. */
   arm(): number {
-    if (this.waiters < 0) {
-      // A closed buffer's flag keeps its mark: the wait returns at once.
-      Atomics.compareExchange(this.words, this.futex, 0, 1);
-      return 1;
-    }
-    Atomics.add(this.words, this.waiters, 1);
-    // After a close (even) the bit means nothing: every wake moves it on.
-    return Atomics.or(this.words, this.futex, ARMED) | ARMED;
+    if (this.waiters >= 0) Atomics.add(this.words, this.waiters, 1);
+    return Atomics.or(this.words, this.futex, this.bit) | this.bit;
   }
 
   /** Withdraws the sleeper announced by `arm`. */
   disarm(): void {
-    if (this.waiters < 0) Atomics.compareExchange(this.words, this.futex, 1, 0);
-    else Atomics.sub(this.words, this.waiters, 1);
+    if (this.waiters >= 0) Atomics.sub(this.words, this.waiters, 1);
+    // The bit is this side's alone: clear it, unless a waker did.
+    else Atomics.and(this.words, this.futex, ~this.bit);
   }
 }
 
-/** Which side waits, and where (by default, the side's waiting flag). */
+/** Which side waits, and where (`Gate`). */
 export interface WaiterOptions {
   readonly side: "producer" | "consumer";
-  readonly gate?: Gate;
+  readonly gate: Gate;
 }
 
 /** The waiting part of an engine: the protocol, over the engine's `poll`. */
@@ -102,8 +113,7 @@ export abstract class Waiter {
   /** `lock`: the handle's attachment, whose closed flag ends a wait. */
   constructor(lock: HandleLock, options: WaiterOptions) {
     const consumer = options.side === "consumer";
-    const flag = consumer ? W_CONSUMER_WAITING : W_PRODUCER_WAITING;
-    this.#gate = options.gate ?? new Gate(lock.words, flag);
+    this.#gate = options.gate;
     this.#lock = lock;
     this.#consumer = consumer;
   }
