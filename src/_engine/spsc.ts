@@ -293,7 +293,7 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
     start: number,
     end: number,
   ): number {
-    this.ready("Cannot pop items");
+    if (this.#blocked) this.ready("Cannot pop items");
     const wanted = end - start;
     let available = used(this.#in, this.#out, this.#limit);
     if (available < wanted) {
