@@ -189,8 +189,10 @@ export class Consumer<T = Item> extends RingHandle {
     target: { [index: number]: T; readonly length: number },
     options?: BatchOptions,
   ): number {
-    const start = batchStart(target, options, "target", "Cannot pop items");
-    return this.#engine.popMany(target, start, batchEnd(target, options));
+    const what = "Cannot pop items";
+    const start = batchStart(target, options, "target", what);
+    const end = batchEnd(target, options, start, what);
+    return this.#engine.popMany(target, start, end);
   }
 
   /**

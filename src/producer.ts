@@ -205,8 +205,10 @@ export class Producer<T = Item> extends RingHandle {
    * ```
    */
   pushMany(items: ArrayLike<T>, options?: BatchOptions): number {
-    const start = batchStart(items, options, "items", "Cannot push items");
-    return this.#engine.pushMany(items, start, batchEnd(items, options));
+    const what = "Cannot push items";
+    const start = batchStart(items, options, "items", what);
+    const end = batchEnd(items, options, start, what);
+    return this.#engine.pushMany(items, start, end);
   }
 
   /**

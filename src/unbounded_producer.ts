@@ -164,8 +164,10 @@ export class UnboundedProducer<T = Item> extends UnboundedHandle {
    * ```
    */
   pushMany(items: ArrayLike<T>, options?: BatchOptions): number {
-    const start = batchStart(items, options, "items", "Cannot push items");
-    return this.#engine.pushMany(items, start, batchEnd(items, options));
+    const what = "Cannot push items";
+    const start = batchStart(items, options, "items", what);
+    const end = batchEnd(items, options, start, what);
+    return this.#engine.pushMany(items, start, end);
   }
 
   /**

@@ -464,3 +464,26 @@ Deno.test("Producer.pushMany() and Consumer.popMany() copy long ranges of typed 
     }
   });
 });
+
+Deno.test("Producer.pushMany() and Consumer.popMany() read each bound once", async (t) => {
+  await eachBatchEngine(t, 8, (open) => {
+    const { producer, consumer } = open();
+    // A getter that would widen the range after it was checked.
+    const shifty = (first: number, later: number) => {
+      let reads = 0;
+      return {
+        get start() {
+          return 0;
+        },
+        get end() {
+          return reads++ === 0 ? first : later;
+        },
+      };
+    };
+    assert.equal(producer.pushMany([1, 2, 3, 4], shifty(2, 4)), 2);
+    const target = [0, 0, 0, 0];
+    assert.equal(consumer.popMany(target, shifty(1, 4)), 1);
+    assert.deepEqual(target, [1, 0, 0, 0]);
+    assert.equal(producer.size, 1);
+  });
+});

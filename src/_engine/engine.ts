@@ -79,9 +79,9 @@ export function checkBatch(
 
 /**
  * Throws unless `value` is the array-like of a batch call (see
- * {@linkcode checkBatch}) and `options` a range of it: `start` in
- * `[0, length]`, `end` in `[start, length]`. Returns the start; the end is
- * {@linkcode batchEnd}.
+ * {@linkcode checkBatch}), `options` an object or undefined, and its
+ * `start` an integer in `[0, value.length]`; returns the start (default 0).
+ * Each bound is read once, so a getter cannot change it after the check.
  */
 export function batchStart(
   value: { readonly length: number },
@@ -96,19 +96,28 @@ export function batchStart(
       `${what}: options must be an object, received ${describeValue(options)}`,
     );
   }
-  const length = value.length;
-  const { start = 0, end = length } = options;
-  checkBound(start, "start", 0, length, what);
-  checkBound(end, "end", start, length, what);
+  const given = options.start;
+  const start = given === undefined ? 0 : given;
+  checkBound(start, "start", 0, value.length, what);
   return start;
 }
 
-/** The end of a range that {@linkcode batchStart} accepted. */
+/**
+ * Throws unless the `end` of `options` (checked by {@linkcode batchStart})
+ * is an integer in `[start, value.length]`; returns it (default
+ * `value.length`).
+ */
 export function batchEnd(
   value: { readonly length: number },
   options: BatchOptions | undefined,
+  start: number,
+  what: string,
 ): number {
-  return options?.end ?? value.length;
+  if (options === undefined) return value.length;
+  const given = options.end;
+  const end = given === undefined ? value.length : given;
+  checkBound(end, "end", start, value.length, what);
+  return end;
 }
 
 function checkBound(
