@@ -268,7 +268,7 @@ function bulkCase(slots: number, batch: number, sizes: Sizes): BenchCase {
     contenders: [
       onShared(
         "ring",
-        "pushMany / popMany of subarrays",
+        "pushMany / popMany (array, { start, end })",
         pair("ring.bulk.producer", "ring.bulk.consumer"),
         count,
         ringOf(slots),

@@ -96,19 +96,10 @@ export function ringBlockingConsumer(task: Task): Run {
 /** Pushes 0…count-1 in batches with `pushMany`, spinning while full. */
 export function ringBatchProducer(task: Task): Run {
   const ring = producer(task);
-  // The view of a partly sent chunk is kept while the ring is full, so the
-  // spin allocates nothing (the chunk is one array, refilled per batch).
-  let rest: Int32Array = new Int32Array(0);
-  let restFrom = -1;
   return produceBatches(
-    (chunk, from) => {
-      if (from === 0) return ring.pushMany(chunk);
-      if (from !== restFrom) {
-        rest = chunk.subarray(from);
-        restFrom = from;
-      }
-      return ring.pushMany(rest);
-    },
+    // The rest of a partly sent chunk by range: no view per call.
+    (chunk, from) =>
+      from === 0 ? ring.pushMany(chunk) : ring.pushMany(chunk, { start: from }),
     task.count,
     task.batch,
   );
@@ -122,20 +113,19 @@ export function ringBatchConsumer(task: Task): Run {
 
 /**
  * Pushes a ready array of 0…count-1 with `pushMany`, `batch` items at a
- * time, spinning while full (the bulk case: nothing but the ring is timed).
+ * time by range, spinning while full (the bulk case: nothing but the ring
+ * is timed).
  */
 export function ringBulkProducer(task: Task): Run {
   const ring = producer(task);
   const source = bulkSource(task.count);
   const { batch, count } = task;
   return () => {
-    // A new view only after progress: spinning on a full ring allocates nothing.
-    let view = source.subarray(0, Math.min(batch, count));
     for (let at = 0; at < count;) {
-      const sent = ring.pushMany(view);
-      if (sent === 0) continue;
-      at += sent;
-      view = source.subarray(at, Math.min(at + batch, count));
+      at += ring.pushMany(source, {
+        start: at,
+        end: Math.min(at + batch, count),
+      });
     }
     return { count, checksum: null };
   };
@@ -143,21 +133,19 @@ export function ringBulkProducer(task: Task): Run {
 
 /**
  * Pops `count` items with `popMany` straight into one array, `batch` at a
- * time; its checksum is worked out after the clock stops.
+ * time by range; its checksum is worked out after the clock stops.
  */
 export function ringBulkConsumer(task: Task): Run {
   const ring = consumer(task);
   const { batch, count } = task;
   const sink = bulkSink(count);
   return () => {
-    // A new view only after progress: spinning on an empty ring allocates nothing.
-    let view = sink.subarray(0, Math.min(batch, count));
     let got = 0;
     while (got < count) {
-      const k = ring.popMany(view);
-      if (k === 0) continue;
-      got += k;
-      view = sink.subarray(got, Math.min(got + batch, count));
+      got += ring.popMany(sink, {
+        start: got,
+        end: Math.min(got + batch, count),
+      });
     }
     return bulkResult(sink, got);
   };

@@ -4,7 +4,7 @@
  * @module
  */
 import { type Attachment, attachmentOf } from "./_shm/attachment.ts";
-import type { ConsumerEngine } from "./_engine/engine.ts";
+import { batchEnd, batchStart, type ConsumerEngine } from "./_engine/engine.ts";
 import { SequenceConsumer } from "./_engine/sequence.ts";
 import { SpscConsumer } from "./_engine/spsc.ts";
 import { untilClosed } from "./_wait/wait.ts";
@@ -12,12 +12,13 @@ import type { RingBuffer } from "./create_ring.ts";
 import type { Item, SlotView } from "./item.ts";
 import { RingHandle } from "./ring_handle.ts";
 import {
+  type BatchOptions,
   NO_OPTIONS,
   type PopAsyncOptions,
   type PopOptions,
 } from "./options.ts";
 
-export type { PopAsyncOptions, PopOptions };
+export type { BatchOptions, PopAsyncOptions, PopOptions };
 
 /**
  * The consumer side of a ring: the textbook's consumer loop, which reads
@@ -145,11 +146,20 @@ export class Consumer<T = Item> extends RingHandle {
 
   /**
    * Pops up to `target.length` items into `target` (from index 0), without
-   * waiting, and releases them with one store of `out`.
+   * waiting, and releases them with one store of `out`. With `start` and
+   * `end`, fills `target[start]` up to at most `target[end - 1]` instead,
+   * as a `subarray` would, without making one.
    *
    * @param target Where to put the items; a typed array of the ring's own
    * numeric kind is filled in bulk.
+   * @param options `start` (default 0) and `end` (default `target.length`):
+   * the part of `target` to fill.
    * @returns How many items were popped.
+   * @throws {TypeError} When `target` is not an array-like, `options` not an
+   * object or a bound not a number; nothing is popped.
+   * @throws {RangeError} When `start` is not an integer in
+   * `[0, target.length]` or `end` not one in `[start, target.length]`;
+   * nothing is popped.
    *
    * @example Popping a batch into a typed array
    * ```ts
@@ -162,9 +172,27 @@ export class Consumer<T = Item> extends RingHandle {
    * assert.equal(new Consumer(sab).popMany(target), 3);
    * assert.deepEqual([...target], [4, 5, 6, 0, 0]);
    * ```
+   *
+   * @example Popping into the middle of an array
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Consumer, createRing, Producer } from "@ringproof/ring";
+   *
+   * const sab = createRing({ slots: 8 });
+   * new Producer(sab).pushMany([4, 5, 6]);
+   * const target = new Int32Array(5);
+   * assert.equal(new Consumer(sab).popMany(target, { start: 1, end: 3 }), 2);
+   * assert.deepEqual([...target], [0, 4, 5, 0, 0]);
+   * ```
    */
-  popMany(target: { [index: number]: T; readonly length: number }): number {
-    return this.#engine.popMany(target);
+  popMany(
+    target: { [index: number]: T; readonly length: number },
+    options?: BatchOptions,
+  ): number {
+    const what = "Cannot pop items";
+    const start = batchStart(target, options, "target", what);
+    const end = batchEnd(target, options, start, what);
+    return this.#engine.popMany(target, start, end);
   }
 
   /**

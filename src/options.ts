@@ -37,6 +37,18 @@ export interface PopAsyncOptions extends PopOptions {
 }
 
 /**
+ * Options for the batch calls (`pushMany`, `popMany`): the part of the array
+ * they use, as in `TypedArray.prototype.subarray(start, end)`, without
+ * making a view per call.
+ */
+export interface BatchOptions {
+  /** The index of the first element used. Defaults to 0. */
+  readonly start?: number;
+  /** The index after the last element used. Defaults to the array's length. */
+  readonly end?: number;
+}
+
+/**
  * The options of a waiting call given none: one frozen object for every
  * handle, not a new one per call.
  */

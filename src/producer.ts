@@ -4,19 +4,24 @@
  * @module
  */
 import { type Attachment, attachmentOf } from "./_shm/attachment.ts";
-import type { WaitingProducerEngine } from "./_engine/engine.ts";
+import {
+  batchEnd,
+  batchStart,
+  type WaitingProducerEngine,
+} from "./_engine/engine.ts";
 import { SequenceProducer } from "./_engine/sequence.ts";
 import { SpscProducer } from "./_engine/spsc.ts";
 import type { RingBuffer } from "./create_ring.ts";
 import type { Item, SlotView } from "./item.ts";
 import { RingHandle } from "./ring_handle.ts";
 import {
+  type BatchOptions,
   NO_OPTIONS,
   type PushAsyncOptions,
   type PushOptions,
 } from "./options.ts";
 
-export type { PushAsyncOptions, PushOptions };
+export type { BatchOptions, PushAsyncOptions, PushOptions };
 
 /**
  * The producer side of a ring: the textbook's producer loop, which writes
@@ -152,15 +157,22 @@ export class Producer<T = Item> extends RingHandle {
 
   /**
    * Pushes as many of `items` as fit now, in order, without waiting, and
-   * publishes them with one store of `in`.
+   * publishes them with one store of `in`. With `start` and `end`, pushes
+   * from `items[start]` up to `items[end - 1]` instead, as a `subarray`
+   * would, without making one: a sender walking through one large array
+   * passes where it is.
    *
    * @param items The items; a typed array of the ring's own numeric kind is
    * copied in bulk.
-   * @returns How many items were pushed (a prefix of `items`).
-   * @throws {TypeError} When one of the items that would be pushed is bad;
-   * nothing is pushed.
-   * @throws {RangeError} When one of the items that would be pushed is out of
-   * range; nothing is pushed.
+   * @param options `start` (default 0) and `end` (default `items.length`):
+   * the part of `items` to push.
+   * @returns How many items were pushed (a prefix of the part).
+   * @throws {TypeError} When `items` is not an array-like, `options` not an
+   * object or a bound not a number, or when one of the items that would be
+   * pushed is bad; nothing is pushed.
+   * @throws {RangeError} When `start` is not an integer in
+   * `[0, items.length]` or `end` not one in `[start, items.length]`, or when
+   * one of the items that would be pushed is out of range; nothing is pushed.
    * @throws {ClosedError} When the ring is closed.
    *
    * @example Pushing a batch
@@ -172,9 +184,31 @@ export class Producer<T = Item> extends RingHandle {
    * assert.equal(producer.pushMany(new Int32Array([1, 2, 3])), 3);
    * assert.equal(producer.size, 3);
    * ```
+   *
+   * @example Sending one large array in parts
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Consumer, createRing, Producer } from "@ringproof/ring";
+   *
+   * const sab = createRing({ slots: 4, scheme: "counter" });
+   * const producer = new Producer(sab);
+   * const consumer = new Consumer(sab);
+   * const source = Int32Array.from({ length: 10 }, (_, i) => i);
+   * const sink = new Int32Array(10);
+   * let sent = 0;
+   * let received = 0;
+   * while (received < source.length) {
+   *   sent += producer.pushMany(source, { start: sent });
+   *   received += consumer.popMany(sink, { start: received });
+   * }
+   * assert.deepEqual(sink, source);
+   * ```
    */
-  pushMany(items: ArrayLike<T>): number {
-    return this.#engine.pushMany(items);
+  pushMany(items: ArrayLike<T>, options?: BatchOptions): number {
+    const what = "Cannot push items";
+    const start = batchStart(items, options, "items", what);
+    const end = batchEnd(items, options, start, what);
+    return this.#engine.pushMany(items, start, end);
   }
 
   /**

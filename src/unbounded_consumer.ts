@@ -3,13 +3,14 @@
  *
  * @module
  */
-import type { ConsumerEngine } from "./_engine/engine.ts";
+import { batchEnd, batchStart, type ConsumerEngine } from "./_engine/engine.ts";
 import { SegmentConsumer } from "./_engine/segment_consumer.ts";
 import { attachmentOf } from "./_shm/attachment.ts";
 import type { UnboundedAttachment } from "./_shm/unbounded_attachment.ts";
 import { untilClosed } from "./_wait/wait.ts";
 import type { Item, SlotView } from "./item.ts";
 import {
+  type BatchOptions,
   NO_OPTIONS,
   type PopAsyncOptions,
   type PopOptions,
@@ -144,12 +145,20 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
 
   /**
    * Pops up to `target.length` items into `target` (from index 0), without
-   * waiting, and releases them with one store of `out`.
+   * waiting, and releases them with one store of `out`. With `start` and
+   * `end`, fills `target[start]` up to at most `target[end - 1]` instead,
+   * as a `subarray` would, without making one.
    *
    * @param target Where to put the items; a typed array of the buffer's own
    * numeric kind is filled in bulk.
+   * @param options `start` (default 0) and `end` (default `target.length`):
+   * the part of `target` to fill.
    * @returns How many items were popped.
-   * @throws {TypeError} When `target` is not an array-like.
+   * @throws {TypeError} When `target` is not an array-like, `options` not an
+   * object or a bound not a number; nothing is popped.
+   * @throws {RangeError} When `start` is not an integer in
+   * `[0, target.length]` or `end` not one in `[start, target.length]`;
+   * nothing is popped.
    * @throws {CorruptedRingError} When `in` or a link is impossible.
    *
    * @example Popping a batch into a typed array
@@ -163,9 +172,27 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
    * assert.equal(new UnboundedConsumer(sab).popMany(target), 3);
    * assert.deepEqual([...target], [4, 5, 6, 0, 0]);
    * ```
+   *
+   * @example Popping into the end of an array
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { createUnbounded, UnboundedConsumer, UnboundedProducer } from "@ringproof/ring";
+   *
+   * const sab = createUnbounded({ segmentSlots: 2 });
+   * new UnboundedProducer(sab).pushMany([4, 5, 6]);
+   * const target = new Int32Array(5);
+   * assert.equal(new UnboundedConsumer(sab).popMany(target, { start: 3 }), 2);
+   * assert.deepEqual([...target], [0, 0, 0, 4, 5]);
+   * ```
    */
-  popMany(target: { [index: number]: T; readonly length: number }): number {
-    return this.#engine.popMany(target);
+  popMany(
+    target: { [index: number]: T; readonly length: number },
+    options?: BatchOptions,
+  ): number {
+    const what = "Cannot pop items";
+    const start = batchStart(target, options, "target", what);
+    const end = batchEnd(target, options, start, what);
+    return this.#engine.popMany(target, start, end);
   }
 
   /**

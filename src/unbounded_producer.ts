@@ -3,10 +3,12 @@
  *
  * @module
  */
+import { batchEnd, batchStart } from "./_engine/engine.ts";
 import { SegmentProducer } from "./_engine/segment.ts";
 import { attachmentOf } from "./_shm/attachment.ts";
 import type { UnboundedAttachment } from "./_shm/unbounded_attachment.ts";
 import type { Item, SlotView } from "./item.ts";
+import type { BatchOptions } from "./options.ts";
 import type { UnboundedBuffer } from "./unbounded_create.ts";
 import { UnboundedHandle } from "./unbounded_handle.ts";
 
@@ -118,14 +120,22 @@ export class UnboundedProducer<T = Item> extends UnboundedHandle {
 
   /**
    * Pushes all of `items`, in order, and publishes them with one store of
-   * `in`: all or nothing.
+   * `in`: all or nothing. With `start` and `end`, pushes from
+   * `items[start]` up to `items[end - 1]` instead, as a `subarray` would,
+   * without making one.
    *
    * @param items The items; a typed array of the buffer's own numeric kind
    * is copied in bulk.
-   * @returns How many items were pushed: `items.length`.
-   * @throws {TypeError} When an item is bad; nothing is pushed.
-   * @throws {RangeError} When an item is out of range, or when the items
-   * would grow the buffer past `maxBytes`; nothing is pushed.
+   * @param options `start` (default 0) and `end` (default `items.length`):
+   * the part of `items` to push.
+   * @returns How many items were pushed: `end - start`.
+   * @throws {TypeError} When `items` is not an array-like, `options` not an
+   * object or a bound not a number, or when an item is bad; nothing is
+   * pushed.
+   * @throws {RangeError} When `start` is not an integer in
+   * `[0, items.length]` or `end` not one in `[start, items.length]`, when an
+   * item is out of range, or when the items would grow the buffer past
+   * `maxBytes`; nothing is pushed.
    * @throws {ClosedError} When the buffer is closed.
    *
    * @example Pushing a batch across segments
@@ -139,9 +149,25 @@ export class UnboundedProducer<T = Item> extends UnboundedHandle {
    * assert.equal(new UnboundedConsumer(sab).popMany(target), 6);
    * assert.deepEqual([...target], [1, 2, 3, 4, 5, 6]);
    * ```
+   *
+   * @example Pushing part of an array
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { createUnbounded, UnboundedConsumer, UnboundedProducer } from "@ringproof/ring";
+   *
+   * const sab = createUnbounded({ segmentSlots: 4 });
+   * const producer = new UnboundedProducer(sab);
+   * assert.equal(producer.pushMany([1, 2, 3, 4, 5], { start: 1, end: 4 }), 3);
+   * const target = new Int32Array(3);
+   * new UnboundedConsumer(sab).popMany(target);
+   * assert.deepEqual([...target], [2, 3, 4]);
+   * ```
    */
-  pushMany(items: ArrayLike<T>): number {
-    return this.#engine.pushMany(items);
+  pushMany(items: ArrayLike<T>, options?: BatchOptions): number {
+    const what = "Cannot push items";
+    const start = batchStart(items, options, "items", what);
+    const end = batchEnd(items, options, start, what);
+    return this.#engine.pushMany(items, start, end);
   }
 
   /**

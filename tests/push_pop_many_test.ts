@@ -1,10 +1,13 @@
 // Batches over every engine: pushMany/popMany across the wrap, into typed
-// and plain arrays, through many laps, and what they refuse.
+// and plain arrays, through many laps, parts of arrays (start/end), and
+// what they refuse.
 import assert from "node:assert/strict";
+import type { BatchOptions } from "../mod.ts";
 import {
   assertThrowsWith,
   assertUnchanged,
   drain,
+  type Image,
   imageOf,
   openRing,
 } from "./_helpers.ts";
@@ -203,5 +206,284 @@ Deno.test("Producer.pushMany() and Consumer.popMany() run a stream through many 
       received,
       Array.from({ length: next }, (_, i) => i),
     );
+  });
+});
+
+/** The batch calls of a producer and a consumer, bounded or not. */
+interface Batches {
+  sab: SharedArrayBuffer;
+  producer: {
+    pushMany(items: ArrayLike<number>, options?: BatchOptions): number;
+    readonly size: number;
+  };
+  consumer: {
+    popMany(target: number[] | Int32Array, options?: BatchOptions): number;
+    tryPop(): number | undefined;
+  };
+  /** Captures the whole shared state, for `assertUnchanged()`. */
+  image(): Image<unknown>;
+}
+
+/**
+ * Runs `body` over every engine, the unbounded buffer (segments of `slots`
+ * slots) included, one step each; `open` makes a fresh one.
+ */
+async function eachBatchEngine(
+  t: Deno.TestContext,
+  slots: number,
+  body: (open: () => Batches) => void,
+): Promise<void> {
+  await eachEngine(t, RINGS, (engine) =>
+    body(() => {
+      const opened = openEngine(engine, { slots });
+      return { ...opened, image: () => imageOf<unknown>(opened.sab) };
+    }));
+  await t.step("unbounded", () =>
+    body(() => {
+      const opened = openUnbounded({ segmentSlots: slots });
+      return {
+        ...opened,
+        image: () => unboundedImage(opened.sab) as Image<unknown>,
+      };
+    }));
+}
+
+Deno.test("Producer.pushMany() pushes only items[start] to items[end - 1]", async (t) => {
+  await eachBatchEngine(t, 8, (open) => {
+    for (const typed of [true, false]) {
+      const { producer, consumer } = open();
+      const items = typed ? Int32Array.from(range(0, 10)) : range(0, 10);
+      assert.equal(producer.pushMany(items, { start: 2, end: 5 }), 3);
+      assert.equal(producer.pushMany(items, { start: 8 }), 2);
+      assert.equal(producer.pushMany(items, { end: 1 }), 1);
+      assert.equal(producer.pushMany(items, { start: 4, end: 4 }), 0);
+      assert.equal(producer.pushMany(items, { start: 10 }), 0);
+      assert.equal(producer.pushMany(items.slice(0, 1), {}), 1);
+      assert.deepEqual(
+        drain(consumer),
+        [2, 3, 4, 8, 9, 0, 0],
+        `typed ${typed}`,
+      );
+    }
+  });
+});
+
+Deno.test("Consumer.popMany() fills only target[start] to target[end - 1]", async (t) => {
+  await eachBatchEngine(t, 8, (open) => {
+    for (const typed of [true, false]) {
+      const { producer, consumer } = open();
+      producer.pushMany(range(1, 7));
+      const target = typed ? new Int32Array(10) : new Array<number>(10).fill(0);
+      assert.equal(consumer.popMany(target, { start: 7, end: 9 }), 2);
+      assert.equal(consumer.popMany(target, { start: 3, end: 3 }), 0);
+      assert.equal(consumer.popMany(target, { end: 1 }), 1);
+      assert.equal(consumer.popMany(target, { start: 10 }), 0);
+      // Fewer items than room: a prefix of the range.
+      assert.equal(consumer.popMany(target, { start: 2 }), 3);
+      assert.equal(consumer.popMany(target, { start: 1 }), 0);
+      assert.deepEqual(
+        [...target],
+        [3, 0, 4, 5, 6, 0, 0, 1, 2, 0],
+        `typed ${typed}`,
+      );
+    }
+  });
+});
+
+Deno.test("Producer.pushMany() with a range pushes what fits when the ring has less room", async (t) => {
+  await eachEngine(t, RINGS, (engine) => {
+    for (let offset = 0; offset < 5; offset++) {
+      for (const typed of [true, false]) {
+        const { producer, consumer } = openEngine(engine, { slots: 5 });
+        // Move in and out to `offset` so the batch wraps past the last slot.
+        for (let i = 0; i < offset; i++) {
+          producer.tryPush(-1);
+          consumer.tryPop();
+        }
+        producer.tryPush(100);
+        const room = producer.capacity - 1;
+        const items = typed ? Int32Array.from(range(0, 12)) : range(0, 12);
+        assert.equal(producer.pushMany(items, { start: 3, end: 11 }), room);
+        assert.equal(producer.pushMany(items, { start: 3 + room }), 0);
+        const target = new Int32Array(12);
+        assert.equal(consumer.popMany(target, { start: 2, end: 4 }), 2);
+        assert.equal(producer.pushMany(items, { start: 3 + room }), 2);
+        // The rest of the first push and the second: a full ring.
+        assert.equal(consumer.popMany(target, { start: 4 }), room + 1);
+        assert.deepEqual(
+          [...target.subarray(2, 5 + room)],
+          [100, ...range(3, 3 + room + 2)],
+          `@${offset}, typed ${typed}`,
+        );
+      }
+    }
+  });
+});
+
+Deno.test("Producer.pushMany() and Consumer.popMany() refuse a bad range and change nothing", async (t) => {
+  await eachBatchEngine(t, 4, (open) => {
+    const { sab, producer, consumer, image } = open();
+    producer.pushMany([1, 2]);
+    const before = image();
+    const items = new Int32Array(10);
+    const target = new Int32Array(10);
+    const cases: [BatchOptions, ErrorConstructor, string][] = [
+      [
+        { start: 11 },
+        RangeError,
+        "start must be an integer in [0, 10], received 11",
+      ],
+      [
+        { start: -1 },
+        RangeError,
+        "start must be an integer in [0, 10], received -1",
+      ],
+      [
+        { start: 1.5 },
+        RangeError,
+        "start must be an integer in [0, 10], received 1.5",
+      ],
+      [
+        { start: NaN },
+        RangeError,
+        "start must be an integer in [0, 10], received NaN",
+      ],
+      [
+        { end: 11 },
+        RangeError,
+        "end must be an integer in [0, 10], received 11",
+      ],
+      [
+        { start: 4, end: 3 },
+        RangeError,
+        "end must be an integer in [4, 10], received 3",
+      ],
+      [
+        { end: Infinity },
+        RangeError,
+        "end must be an integer in [0, 10], received Infinity",
+      ],
+      [
+        { start: "1" } as unknown as BatchOptions,
+        TypeError,
+        'start must be an integer in [0, 10], received "1"',
+      ],
+      [
+        { end: null } as unknown as BatchOptions,
+        TypeError,
+        "end must be an integer in [0, 10], received null",
+      ],
+      [
+        3 as unknown as BatchOptions,
+        TypeError,
+        "options must be an object, received 3",
+      ],
+      [
+        null as unknown as BatchOptions,
+        TypeError,
+        "options must be an object, received null",
+      ],
+    ];
+    for (const [options, Class, message] of cases) {
+      assertThrowsWith(() => producer.pushMany(items, options), Class, [
+        `Cannot push items: ${message}`,
+      ]);
+      assertThrowsWith(() => consumer.popMany(target, options), Class, [
+        `Cannot pop items: ${message}`,
+      ]);
+    }
+    assertThrowsWith(
+      () => producer.pushMany(7 as unknown as number[], { start: 0 }),
+      TypeError,
+      ["Cannot push items: items must be an array-like, received 7"],
+    );
+    assertUnchanged(sab, before);
+    assert.deepEqual([...target], new Array(10).fill(0));
+  });
+});
+
+Deno.test("Producer.pushMany() with a range checks only the items in it, naming their index", async (t) => {
+  await eachBatchEngine(t, 8, (open) => {
+    const { sab, producer, consumer, image } = open();
+    const items = [0.5, 1, 2, "x", 4] as unknown as number[];
+    const before = image();
+    assertThrowsWith(
+      () => producer.pushMany(items, { start: 1 }),
+      TypeError,
+      ["Cannot push item", "items[3] must be a number"],
+    );
+    assertUnchanged(sab, before);
+    assert.equal(producer.pushMany(items, { start: 1, end: 3 }), 2);
+    assert.deepEqual(drain(consumer), [1, 2]);
+  });
+});
+
+Deno.test("Producer.pushMany() and Consumer.popMany() with ranges move one array into another through many laps", async (t) => {
+  await eachBatchEngine(t, 7, (open) => {
+    for (const typed of [true, false]) {
+      const { producer, consumer } = open();
+      const count = 200;
+      const source = typed ? Int32Array.from(range(0, count)) : range(0, count);
+      const sink = typed ? new Int32Array(count) : new Array<number>(count);
+      let sent = 0;
+      let received = 0;
+      for (let round = 0; received < count; round++) {
+        const batch = (round % 5) + 1;
+        sent += producer.pushMany(source, {
+          start: sent,
+          end: Math.min(sent + batch, count),
+        });
+        received += consumer.popMany(sink, {
+          start: received,
+          end: Math.min(received + (round % 3) + 2, count),
+        });
+      }
+      assert.equal(sent, count);
+      assert.deepEqual([...sink], range(0, count), `typed ${typed}`);
+    }
+  });
+});
+
+Deno.test("Producer.pushMany() and Consumer.popMany() copy long ranges of typed arrays across the wrap", async (t) => {
+  // Longer than the loop's limit: copied by TypedArray.set of two views.
+  await eachBatchEngine(t, 64, (open) => {
+    for (const offset of [0, 20, 63]) {
+      const { producer, consumer } = open();
+      const filler = new Int32Array(offset);
+      producer.pushMany(filler);
+      consumer.popMany(filler);
+      const source = Int32Array.from(range(0, 100));
+      assert.equal(producer.pushMany(source, { start: 7, end: 57 }), 50);
+      const target = new Int32Array(100);
+      assert.equal(consumer.popMany(target, { start: 40, end: 95 }), 50);
+      assert.deepEqual(
+        [...target.subarray(39, 91)],
+        [0, ...range(7, 57), 0],
+        `@${offset}`,
+      );
+    }
+  });
+});
+
+Deno.test("Producer.pushMany() and Consumer.popMany() read each bound once", async (t) => {
+  await eachBatchEngine(t, 8, (open) => {
+    const { producer, consumer } = open();
+    // A getter that would widen the range after it was checked.
+    const shifty = (first: number, later: number) => {
+      let reads = 0;
+      return {
+        get start() {
+          return 0;
+        },
+        get end() {
+          return reads++ === 0 ? first : later;
+        },
+      };
+    };
+    assert.equal(producer.pushMany([1, 2, 3, 4], shifty(2, 4)), 2);
+    const target = [0, 0, 0, 0];
+    assert.equal(consumer.popMany(target, shifty(1, 4)), 1);
+    assert.deepEqual(target, [1, 0, 0, 0]);
+    assert.equal(producer.size, 1);
   });
 });

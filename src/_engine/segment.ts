@@ -23,7 +23,7 @@ import {
 } from "../_shm/unbounded_layout.ts";
 import { markClosed, UNBOUNDED_MARKS, wakeIfWaiting } from "../_wait/signal.ts";
 import type { SlotView } from "../item.ts";
-import { checkBatch, type ProducerEngine, stateError } from "./engine.ts";
+import { type ProducerEngine, stateError } from "./engine.ts";
 
 export class SegmentProducer<T> implements ProducerEngine<T> {
   #buffer: UnboundedAttachment;
@@ -74,15 +74,14 @@ export class SegmentProducer<T> implements ProducerEngine<T> {
     this.#write(item);
   }
 
-  pushMany(items: ArrayLike<T>): number {
+  pushMany(items: ArrayLike<T>, start: number, end: number): number {
     const what = "Cannot push items";
     this.#readyFast(what);
-    checkBatch(items, "items", what);
-    const n = items.length;
+    const n = end - start;
     const slots = this.#segmentSlots;
     // Validate everything, and find the memory, before writing anything.
     if (!sameKind(this.#data, items)) {
-      for (let i = 0; i < n; i++) this.#codec.check(items[i], i);
+      for (let i = start; i < end; i++) this.#codec.check(items[i], i);
     }
     const room = slots - this.#inSlot;
     if (
@@ -97,7 +96,7 @@ export class SegmentProducer<T> implements ProducerEngine<T> {
       if (this.#inSlot === slots) this.#moveTail(what, i);
       const k = Math.min(n - i, slots - this.#inSlot);
       copyIn(this.#codec, items, {
-        from: i,
+        from: start + i,
         start: this.#inSlot,
         count: k,
         slots,

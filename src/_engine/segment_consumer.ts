@@ -17,7 +17,7 @@ import { deadlineOf, FLAG_BITS } from "../_wait/signal.ts";
 import { Gate, Waiter } from "../_wait/wait.ts";
 import type { SlotView } from "../item.ts";
 import type { PopAsyncOptions } from "../options.ts";
-import { checkBatch, type ConsumerEngine, stateError } from "./engine.ts";
+import { type ConsumerEngine, stateError } from "./engine.ts";
 
 const POP = "Cannot pop item";
 
@@ -78,22 +78,26 @@ export class SegmentConsumer<T> extends Waiter implements ConsumerEngine<T> {
     }, () => this.#take());
   }
 
-  popMany(target: { [index: number]: T; readonly length: number }): number {
+  popMany(
+    target: { [index: number]: T; readonly length: number },
+    start: number,
+    end: number,
+  ): number {
     const what = "Cannot pop items";
     this.ready(what);
-    checkBatch(target, "target", what);
+    const wanted = end - start;
     let available = (this.#in - this.#out) >>> 0;
-    if (available < target.length) {
+    if (available < wanted) {
       this.#in = this.#loadIn();
       available = (this.#in - this.#out) >>> 0;
     }
-    const n = Math.min(target.length, available);
+    const n = Math.min(wanted, available);
     const slots = this.#segmentSlots;
     for (let i = 0; i < n;) {
       this.#enter(what);
       const k = Math.min(n - i, slots - this.#outSlot);
       copyOut(this.#codec, target, {
-        from: i,
+        from: start + i,
         start: this.#outSlot,
         count: k,
         slots,

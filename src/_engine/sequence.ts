@@ -17,7 +17,6 @@ import { Waiter } from "../_wait/wait.ts";
 import type { SlotView } from "../item.ts";
 import type { PopAsyncOptions, PushAsyncOptions } from "../options.ts";
 import {
-  checkBatch,
   type ConsumerEngine,
   stateError,
   type WaitingProducerEngine,
@@ -76,21 +75,22 @@ export class SequenceProducer<T> extends Waiter
     }, () => this.#write(this.#claimed, item));
   }
 
-  pushMany(items: ArrayLike<T>): number {
+  pushMany(items: ArrayLike<T>, start: number, end: number): number {
     const what = "Cannot push items";
     this.#readyFast(what);
-    checkBatch(items, "items", what);
     // At most a ring's worth fits; check those first, so a bad item leaves
     // the ring unchanged.
-    const most = Math.min(items.length, this.#slots);
+    const most = Math.min(end - start, this.#slots);
     if (!sameKind(this.#data, items)) {
-      for (let i = 0; i < most; i++) this.#codec.check(items[i], i);
+      for (let i = start; i < start + most; i++) {
+        this.#codec.check(items[i], i);
+      }
     }
     if (most === 0) return 0;
     const [p, n] = this.#core.claimMany(PRODUCERS, most, what);
     if (n === 0) return 0;
     const span = {
-      from: 0,
+      from: start,
       start: p % this.#slots,
       count: n,
       slots: this.#slots,
@@ -214,29 +214,26 @@ export class SequenceConsumer<T> extends Waiter implements ConsumerEngine<T> {
     }, () => this.#take(this.#claimed));
   }
 
-  popMany(target: { [index: number]: T; readonly length: number }): number {
+  popMany(
+    target: { [index: number]: T; readonly length: number },
+    start: number,
+    end: number,
+  ): number {
     const what = "Cannot pop items";
     this.ready(what);
-    checkBatch(target, "target", what);
     const data = this.#data;
-    let count = 0;
-    while (count < target.length) {
-      const [p, n] = this.#core.claimMany(
-        CONSUMERS,
-        target.length - count,
-        what,
-      );
+    let at = start;
+    while (at < end) {
+      const [p, n] = this.#core.claimMany(CONSUMERS, end - at, what);
       if (n === 0) break;
       for (let i = 0, q = p; i < n; i++, q = this.#core.next(q)) {
         if (this.#core.skipped(q)) continue;
         const slot = q % this.#slots;
-        target[count++] = data !== null
-          ? data[slot] as T
-          : this.#codec.read(slot);
+        target[at++] = data !== null ? data[slot] as T : this.#codec.read(slot);
       }
       this.#core.releaseMany(p, n);
     }
-    return count;
+    return at - start;
   }
 
   peek(): SlotView<T> | null {

@@ -36,7 +36,6 @@ import { Gate, Waiter } from "../_wait/wait.ts";
 import type { SlotView } from "../item.ts";
 import type { PopAsyncOptions, PushAsyncOptions } from "../options.ts";
 import {
-  checkBatch,
   type ConsumerEngine,
   stateError,
   type WaitingProducerEngine,
@@ -119,22 +118,27 @@ export class SpscProducer<T> extends Waiter
     }, () => this.#write(item));
   }
 
-  pushMany(items: ArrayLike<T>): number {
+  pushMany(items: ArrayLike<T>, start: number, end: number): number {
     const what = "Cannot push items";
     this.#readyFast(what);
-    checkBatch(items, "items", what);
+    const wanted = end - start;
     let free = this.#capacity - used(this.#in, this.#out, this.#limit);
-    if (free < items.length) {
+    if (free < wanted) {
       this.#out = this.#loadOut();
       free = this.#capacity - used(this.#in, this.#out, this.#limit);
     }
-    const n = Math.min(items.length, free);
+    const n = Math.min(wanted, free);
     if (n === 0) return 0;
     if (!sameKind(this.#data, items)) {
       // Validate everything first: a bad item leaves the ring unchanged.
-      for (let i = 0; i < n; i++) this.#codec.check(items[i], i);
+      for (let i = start; i < start + n; i++) this.#codec.check(items[i], i);
     }
-    const span = { from: 0, start: this.#inSlot, count: n, slots: this.#slots };
+    const span = {
+      from: start,
+      start: this.#inSlot,
+      count: n,
+      slots: this.#slots,
+    };
     copyIn(this.#codec, items, span);
     this.#publish(n, what);
     return n;
@@ -302,19 +306,22 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
     }, () => this.#take());
   }
 
-  popMany(target: { [index: number]: T; readonly length: number }): number {
-    const what = "Cannot pop items";
-    this.ready(what);
-    checkBatch(target, "target", what);
+  popMany(
+    target: { [index: number]: T; readonly length: number },
+    start: number,
+    end: number,
+  ): number {
+    if (this.#blocked) this.ready("Cannot pop items");
+    const wanted = end - start;
     let available = used(this.#in, this.#out, this.#limit);
-    if (available < target.length) {
+    if (available < wanted) {
       this.#in = this.#loadIn();
       available = used(this.#in, this.#out, this.#limit);
     }
-    const n = Math.min(target.length, available);
+    const n = Math.min(wanted, available);
     if (n === 0) return 0;
     const span = {
-      from: 0,
+      from: start,
       start: this.#outSlot,
       count: n,
       slots: this.#slots,

@@ -225,9 +225,9 @@ export interface Span {
 }
 
 /**
- * Up to this many items, `copyOut` copies with a loop; above, with
- * `TypedArray.set` of a view, whose making costs about as much as a loop
- * over 32 to 64 items.
+ * Up to this many items, `copyIn` and `copyOut` copy with a loop; above,
+ * with `TypedArray.set` of a view, whose making costs about as much as a
+ * loop over 32 to 64 items.
  */
 const COPY_LOOP_MAX = 32;
 
@@ -250,14 +250,18 @@ export function copyIn<T>(
       data.set(source as never, start);
       return;
     }
-    data.set(source.subarray(from, from + first) as never, start);
-    if (first < count) {
-      data.set(source.subarray(from + first, from + count) as never, 0);
+    if (count > COPY_LOOP_MAX) {
+      data.set(source.subarray(from, from + first) as never, start);
+      if (first < count) {
+        data.set(source.subarray(from + first, from + count) as never, 0);
+      }
+      return;
     }
-    return;
   }
+  // A few items, or items to convert: a loop, without views.
   for (let i = 0, slot = start; i < count; i++) {
-    codec.write(slot, items[from + i] as T);
+    if (data !== null) data[slot] = items[from + i] as never;
+    else codec.write(slot, items[from + i] as T);
     if (++slot === slots) slot = 0;
   }
 }

@@ -1,0 +1,341 @@
+/**
+ * Where the bulk cases' time goes: the copy ceiling of `deno task bench`
+ * (one thread, `TypedArray.set` from a 64 MiB source into a 64 MiB sink),
+ * the same copy split over two threads, this ring and ringbuf.js moving the
+ * same arrays with two threads and with one (push, then pop, each batch:
+ * both copies, no second core), and this ring with two threads on arrays
+ * small enough to stay in cache (no memory traffic, only the ring). Every
+ * contender runs in Workers of its own, rounds alternate, figures are
+ * medians, each "÷ ceiling" the median of the per-round ratios; every sink
+ * is checked value by value after the clock stops.
+ *
+ * `deno run --allow-read --allow-sys=loadavg bench/bulk_floor.ts [--rounds=N] [--batch=256] [--slots=4096]`
+ *
+ * @module
+ */
+import { RingBuffer } from "ringbuf.js";
+import { Consumer, createRing, Producer } from "../mod.ts";
+import { rateText } from "./_format.ts";
+import { loadAverage } from "./_machine.ts";
+
+/** Items per run, as in the bulk cases: a 64 MiB source and sink. */
+const COUNT = 16 * 2 ** 20;
+/** The in-cache arrays' length (256 KiB each); positions wrap at it. */
+const IN_CACHE = 2 ** 16;
+const READY = 0;
+const GO = 1;
+const DONE = 2;
+
+/** What one Worker does in one run. */
+interface Job {
+  readonly kind:
+    | "copy"
+    | "ring.push"
+    | "ring.pop"
+    | "ring.both"
+    | "ringbuf.push"
+    | "ringbuf.pop"
+    | "ringbuf.both";
+  readonly ring: SharedArrayBuffer | null;
+  readonly control: SharedArrayBuffer;
+  readonly batch: number;
+  /** The items [from, to) of the stream, stored at their index modulo `length`. */
+  readonly from: number;
+  readonly to: number;
+  readonly length: number;
+}
+
+/** A contender: the jobs of its Workers, given fresh buffers. */
+interface Contender {
+  readonly name: string;
+  jobs(batch: number, slots: number, control: SharedArrayBuffer): Job[];
+}
+
+function job(
+  kind: Job["kind"],
+  ring: SharedArrayBuffer | null,
+  control: SharedArrayBuffer,
+  batch: number,
+  span: { from?: number; to?: number; length?: number } = {},
+): Job {
+  const { from = 0, to = COUNT, length = COUNT } = span;
+  return { kind, ring, control, batch, from, to, length };
+}
+
+const CONTENDERS: readonly Contender[] = [
+  {
+    name: "copy ceiling: TypedArray.set, 1 thread",
+    jobs: (batch, _slots, control) => [job("copy", null, control, batch)],
+  },
+  {
+    name: "TypedArray.set, 2 threads, half the arrays each",
+    jobs: (batch, _slots, control) => [
+      job("copy", null, control, batch, { to: COUNT / 2 }),
+      job("copy", null, control, batch, { from: COUNT / 2 }),
+    ],
+  },
+  {
+    name: "this ring, 2 threads",
+    jobs: (batch, slots, control) => {
+      const ring = createRing({ slots });
+      return [
+        job("ring.push", ring, control, batch),
+        job("ring.pop", ring, control, batch),
+      ];
+    },
+  },
+  {
+    name: "ringbuf.js, 2 threads",
+    jobs: (batch, slots, control) => {
+      const ring = RingBuffer.getStorageForCapacity(slots - 1, Int32Array);
+      return [
+        job("ringbuf.push", ring, control, batch),
+        job("ringbuf.pop", ring, control, batch),
+      ];
+    },
+  },
+  {
+    name: "this ring, 1 thread (push, then pop)",
+    jobs: (batch, slots, control) => [
+      job("ring.both", createRing({ slots }), control, batch),
+    ],
+  },
+  {
+    name: "ringbuf.js, 1 thread (push, then pop)",
+    jobs: (batch, slots, control) => [
+      job(
+        "ringbuf.both",
+        RingBuffer.getStorageForCapacity(slots - 1, Int32Array),
+        control,
+        batch,
+      ),
+    ],
+  },
+  {
+    name: "this ring, 2 threads, 256 KiB arrays (in cache)",
+    jobs: (batch, slots, control) => {
+      const ring = createRing({ slots });
+      const span = { length: IN_CACHE };
+      return [
+        job("ring.push", ring, control, batch, span),
+        job("ring.pop", ring, control, batch, span),
+      ];
+    },
+  },
+];
+
+// ---- The Worker's side ----
+
+/** Runs `job` between GO and DONE; returns the first wrong index, or -1. */
+function play(job: Job): number {
+  const control = new Int32Array(job.control);
+  const { batch, from, to, length } = job;
+  const source = new Int32Array(Math.min(length, to - from));
+  for (let i = 0; i < source.length; i++) source[i] = from + i;
+  const sink = new Int32Array(source.length).fill(-1);
+  const ring = job.ring;
+  const run = runner(job, source, sink, ring);
+  Atomics.add(control, READY, 1);
+  Atomics.notify(control, READY);
+  while (Atomics.load(control, GO) === 0) Atomics.wait(control, GO, 0);
+  run(batch, to - from);
+  Atomics.add(control, DONE, 1);
+  Atomics.notify(control, DONE);
+  if (job.kind.endsWith(".push")) return -1;
+  for (let i = 0; i < sink.length; i++) {
+    if (sink[i] !== from + i) return i;
+  }
+  return -1;
+}
+
+/** The timed loop of a job: moves `count` items, `batch` at a time. */
+function runner(
+  job: Job,
+  source: Int32Array,
+  sink: Int32Array,
+  ring: SharedArrayBuffer | null,
+): (batch: number, count: number) => void {
+  const m = source.length;
+  switch (job.kind) {
+    case "copy":
+      return (batch, count) => {
+        for (let at = 0; at < count; at += batch) {
+          sink.set(source.subarray(at, Math.min(at + batch, count)), at);
+        }
+      };
+    case "ring.push": {
+      const producer = new Producer<number>(ring!);
+      return (batch, count) => {
+        for (let at = 0; at < count;) {
+          const o = at % m;
+          at += producer.pushMany(source, {
+            start: o,
+            end: Math.min(o + batch, m),
+          });
+        }
+      };
+    }
+    case "ring.pop": {
+      const consumer = new Consumer<number>(ring!);
+      return (batch, count) => {
+        for (let got = 0; got < count;) {
+          const o = got % m;
+          got += consumer.popMany(sink, {
+            start: o,
+            end: Math.min(o + batch, m),
+          });
+        }
+      };
+    }
+    case "ring.both": {
+      const producer = new Producer<number>(ring!);
+      const consumer = new Consumer<number>(ring!);
+      return (batch, count) => {
+        for (let at = 0; at < count;) {
+          const end = Math.min(at + batch, count);
+          producer.pushMany(source, { start: at, end });
+          at += consumer.popMany(sink, { start: at, end });
+        }
+      };
+    }
+    case "ringbuf.push": {
+      const rb = new RingBuffer(ring!, Int32Array);
+      return (batch, count) => {
+        for (let at = 0; at < count;) {
+          const o = at % m;
+          at += rb.push(source, Math.min(batch, m - o), o);
+        }
+      };
+    }
+    case "ringbuf.pop": {
+      const rb = new RingBuffer(ring!, Int32Array);
+      return (batch, count) => {
+        for (let got = 0; got < count;) {
+          const o = got % m;
+          got += rb.pop(sink, Math.min(batch, m - o), o);
+        }
+      };
+    }
+    case "ringbuf.both": {
+      const rb = new RingBuffer(ring!, Int32Array);
+      return (batch, count) => {
+        for (let at = 0; at < count;) {
+          const k = Math.min(batch, count - at);
+          rb.push(source, k, at);
+          at += rb.pop(sink, k, at);
+        }
+      };
+    }
+  }
+}
+
+// ---- The parent's side ----
+
+/** One Worker per thread a contender uses, kept across its rounds. */
+async function startWorkers(n: number): Promise<Worker[]> {
+  return await Promise.all(
+    Array.from({ length: n }, async () => {
+      const worker = new Worker(import.meta.url, {
+        type: "module",
+        name: "bulk_floor",
+      });
+      await new Promise((resolve) => worker.onmessage = resolve);
+      return worker;
+    }),
+  );
+}
+
+/** One timed run of `contender`: its rate in items/s. */
+async function runOnce(
+  workers: Worker[],
+  contender: Contender,
+  batch: number,
+  slots: number,
+): Promise<number> {
+  const control = new SharedArrayBuffer(12);
+  const words = new Int32Array(control);
+  const jobs = contender.jobs(batch, slots, control);
+  const results = jobs.map((j, k) =>
+    new Promise<number>((resolve) => {
+      workers[k]!.onmessage = (e: MessageEvent<number>) => resolve(e.data);
+      workers[k]!.postMessage(j);
+    })
+  );
+  for (let r; (r = Atomics.load(words, READY)) < jobs.length;) {
+    Atomics.wait(words, READY, r);
+  }
+  const t0 = performance.now();
+  Atomics.store(words, GO, 1);
+  Atomics.notify(words, GO);
+  for (let d; (d = Atomics.load(words, DONE)) < jobs.length;) {
+    Atomics.wait(words, DONE, d);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const bad = await Promise.all(results);
+  const wrong = bad.findIndex((b) => b !== -1);
+  if (wrong !== -1) {
+    throw new Error(`${contender.name}: wrong item at ${bad[wrong]}`);
+  }
+  return COUNT / seconds;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2
+    ? sorted[mid]!
+    : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function flag(name: string, fallback: number): number {
+  const arg = Deno.args.find((a) => a.startsWith(`--${name}=`));
+  const value = arg === undefined ? fallback : Number(arg.split("=")[1]);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`--${name} must be a positive integer: ${arg}`);
+  }
+  return value;
+}
+
+const scope = self as unknown as {
+  name?: string;
+  onmessage: ((event: MessageEvent<Job>) => void) | null;
+  postMessage(message: unknown): void;
+};
+
+if (scope.name === "bulk_floor") {
+  scope.onmessage = (event) => scope.postMessage(play(event.data));
+  scope.postMessage("ready");
+} else if (import.meta.main) {
+  const rounds = flag("rounds", 7);
+  const batch = flag("batch", 256);
+  const slots = flag("slots", 4096);
+  const startLoad = loadAverage();
+  const pools = await Promise.all(
+    CONTENDERS.map((c) =>
+      startWorkers(c.jobs(batch, slots, new SharedArrayBuffer(12)).length)
+    ),
+  );
+  const rates: number[][] = CONTENDERS.map(() => []);
+  // One warm-up round, then rounds rotating who goes first.
+  for (let round = -1; round < rounds; round++) {
+    for (let j = 0; j < CONTENDERS.length; j++) {
+      const i = (Math.max(round, 0) + j) % CONTENDERS.length;
+      const rate = await runOnce(pools[i]!, CONTENDERS[i]!, batch, slots);
+      if (round >= 0) rates[i]!.push(rate);
+    }
+  }
+  for (const pool of pools) for (const w of pool) w.terminate();
+  const ceiling = rates[0]!;
+  console.log(
+    `Batches of ${batch}, ${slots} slots, ${COUNT} int32s; ${rounds} rounds; load ${startLoad} before, ${loadAverage()} after.\n`,
+  );
+  console.log("| Contender | Median | ÷ ceiling (paired) |\n|---|---:|---:|");
+  CONTENDERS.forEach((c, i) => {
+    const paired = median(rates[i]!.map((r, k) => r / ceiling[k]!));
+    console.log(
+      `| ${c.name} | ${rateText(median(rates[i]!), "items")} | ${
+        (paired * 100).toFixed(1)
+      }% |`,
+    );
+  });
+}
