@@ -67,6 +67,8 @@ export class SpscProducer<T> extends Waiter
   #slots: number;
   #limit: number;
   #capacity: number;
+  /** Counter scheme: the slot words are kept (the textbook's index is its slot). */
+  #counter: boolean;
   /** The textbook's `in`. */
   #in: number;
   /** Physical slot of `in`. */
@@ -88,6 +90,7 @@ export class SpscProducer<T> extends Waiter
     this.#slots = ix.slots;
     this.#limit = ix.limit;
     this.#capacity = ix.capacity;
+    this.#counter = ix.counter;
     this.#in = Atomics.load(words, W_IN) & INDEX_MASK;
     this.#inSlot = ix.counter ? Atomics.load(words, W_IN_SLOT) : this.#in;
     this.#out = Atomics.load(words, W_OUT) & INDEX_MASK;
@@ -229,16 +232,21 @@ export class SpscProducer<T> extends Waiter
     const from = this.#in;
     const slot = this.#inSlot + n;
     this.#in = advance(from, n, this.#limit);
-    if (slot >= this.#slots) {
-      this.#inSlot = slot - this.#slots;
+    this.#inSlot = slot >= this.#slots ? slot - this.#slots : slot;
+    // Counter scheme only (the textbook's slot is `in` itself, and nothing
+    // reads its slot words): keeping them off the per-item path spares a
+    // store to `in`'s cache line, which the spinning consumer keeps reading.
+    if (this.#counter) {
       // Once per lap, before `in` moves: the `in` at which the slot was 0,
       // so the slot follows from `in` alone even if this thread dies
       // between the two writes below (see `recover.ts`).
-      words[W_IN_BASE] = retreat(this.#in, this.#inSlot, this.#limit);
-    } else this.#inSlot = slot;
-    // A plain store: the Atomics.add of `in` just below publishes it, as it
-    // publishes the slots' contents (the textbook scheme's is `in` itself).
-    words[W_IN_SLOT] = this.#inSlot;
+      if (slot >= this.#slots) {
+        words[W_IN_BASE] = retreat(this.#in, this.#inSlot, this.#limit);
+      }
+      // A plain store: the Atomics.add of `in` just below publishes it, as
+      // it publishes the slots' contents.
+      words[W_IN_SLOT] = this.#inSlot;
+    }
     // The publishing add (negative at a wrap; the bits above the index stay
     // as they are): everything written to the slots before it is visible to
     // a consumer that loads this `in`. Its old value carries the consumer's
@@ -258,6 +266,8 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
   #ix: Indexing;
   #slots: number;
   #limit: number;
+  /** Counter scheme: the slot words are kept (see SpscProducer). */
+  #counter: boolean;
   /** The textbook's `out`. */
   #out: number;
   /** Physical slot of `out`. */
@@ -278,6 +288,7 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
     const ix = this.#ix = indexingOf(ring.header);
     this.#slots = ix.slots;
     this.#limit = ix.limit;
+    this.#counter = ix.counter;
     this.#out = Atomics.load(words, W_OUT) & INDEX_MASK;
     this.#outSlot = ix.counter ? Atomics.load(words, W_OUT_SLOT) : this.#out;
     this.#in = Atomics.load(words, W_IN) & INDEX_MASK;
@@ -394,13 +405,15 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
     const from = this.#out;
     const slot = this.#outSlot + n;
     this.#out = advance(from, n, this.#limit);
-    if (slot >= this.#slots) {
-      this.#outSlot = slot - this.#slots;
-      // Once per lap, before `out` moves (see #publish).
-      words[W_OUT_BASE] = retreat(this.#out, this.#outSlot, this.#limit);
-    } else this.#outSlot = slot;
-    // A plain store: the Atomics.add of `out` just below publishes it.
-    words[W_OUT_SLOT] = this.#outSlot;
+    this.#outSlot = slot >= this.#slots ? slot - this.#slots : slot;
+    // Counter scheme only, as in #publish.
+    if (this.#counter) {
+      if (slot >= this.#slots) {
+        words[W_OUT_BASE] = retreat(this.#out, this.#outSlot, this.#limit);
+      }
+      // A plain store: the Atomics.add of `out` just below publishes it.
+      words[W_OUT_SLOT] = this.#outSlot;
+    }
     // The releasing add: the slot was read before it, so the producer may
     // now overwrite it. Its old value carries the producer's WAITING bit (a
     // close's mark on `out` concerns nobody here).
