@@ -20,6 +20,22 @@ import {
   unboundedImage,
 } from "./_unbounded_helpers.ts";
 
+/**
+ * A 5-slot ring of `engine` whose `in` and `out` were moved on to `offset`
+ * together, so a batch from there wraps past the last slot.
+ */
+function openAt(
+  engine: Parameters<typeof openEngine>[0],
+  offset: number,
+): ReturnType<typeof openEngine> {
+  const handles = openEngine(engine, { slots: 5 });
+  for (let i = 0; i < offset; i++) {
+    handles.producer.tryPush(-1);
+    handles.consumer.tryPop();
+  }
+  return handles;
+}
+
 Deno.test("Producer.pushMany() pushes a prefix and returns how many fit", async (t) => {
   await eachEngine(t, RINGS, (engine) => {
     const { producer, consumer } = openEngine(engine, { slots: 4 });
@@ -77,12 +93,7 @@ Deno.test("Producer.pushMany() pushes a prefix and returns how many fit", async 
 Deno.test("Producer.pushMany() copies a typed array of the ring's kind across the wrap", async (t) => {
   await eachEngine(t, RINGS, (engine) => {
     for (let offset = 0; offset < 5; offset++) {
-      const { producer, consumer } = openEngine(engine, { slots: 5 });
-      // Move in and out to `offset` so the batch wraps past the last slot.
-      for (let i = 0; i < offset; i++) {
-        producer.tryPush(-1);
-        consumer.tryPop();
-      }
+      const { producer, consumer } = openAt(engine, offset);
       const batch = Int32Array.from({ length: 6 }, (_, i) => 10 + i);
       const n = producer.pushMany(batch);
       assert.equal(n, producer.capacity);
@@ -99,11 +110,7 @@ Deno.test("Consumer.popMany() fills a typed array or plain array across the wrap
   await eachEngine(t, RINGS, (engine) => {
     for (let offset = 0; offset < 5; offset++) {
       for (const typed of [true, false]) {
-        const { producer, consumer } = openEngine(engine, { slots: 5 });
-        for (let i = 0; i < offset; i++) {
-          producer.tryPush(-1);
-          consumer.tryPop();
-        }
+        const { producer, consumer } = openAt(engine, offset);
         const items = [21, 22, 23, 24, 25].slice(0, producer.capacity);
         producer.pushMany(items);
         const target = typed ? new Int32Array(7) : new Array<number>(7).fill(0);
@@ -294,12 +301,7 @@ Deno.test("Producer.pushMany() with a range pushes what fits when the ring has l
   await eachEngine(t, RINGS, (engine) => {
     for (let offset = 0; offset < 5; offset++) {
       for (const typed of [true, false]) {
-        const { producer, consumer } = openEngine(engine, { slots: 5 });
-        // Move in and out to `offset` so the batch wraps past the last slot.
-        for (let i = 0; i < offset; i++) {
-          producer.tryPush(-1);
-          consumer.tryPop();
-        }
+        const { producer, consumer } = openAt(engine, offset);
         producer.tryPush(100);
         const room = producer.capacity - 1;
         const items = typed ? Int32Array.from(range(0, 12)) : range(0, 12);
