@@ -157,8 +157,10 @@ function tryPopEach(job: ConsumerJob): ConsumerResult {
     // Read `closed` first: every item was committed before the close.
     const closed = consumer.closed;
     const item = consumer.tryPop();
-    if (item !== undefined) tally.accept(item);
-    else if (closed) {
+    if (item !== undefined) {
+      tally.accept(item);
+      backoff.reset();
+    } else if (closed) {
       const last = popUnlessClosed(() => consumer.pop());
       if (last === undefined) return tally.result("ClosedError");
       tally.accept(last);

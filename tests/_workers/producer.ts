@@ -55,6 +55,7 @@ async function produce(job: ProducerJob): Promise<ProducerResult> {
       const backoff = makeBackoff();
       for (let i = 0; i < n; i++) {
         while (!producer.tryPush(i)) backoff();
+        backoff.reset();
         if ((i & (PROGRESS_EVERY - 1)) === 0) report(i);
       }
       break;

@@ -100,23 +100,37 @@ export function prng(seed: number): () => number {
   };
 }
 
+/** A spinning path's backoff: call it on each miss, `reset` it on a hit. */
+export interface Backoff {
+  (): void;
+  /** Starts the count of consecutive misses again (after a hit). */
+  reset(): void;
+}
+
 /**
- * Backoff for the spinning paths: spin briefly, then nap 50 µs. On busy
- * cores the peer often shares ours, and a long spin only burns the time
- * slice it needs (measured: 16,384 spins made 1024-slot runs 5-10x slower
- * than 256 at a load of 7 on 2 cores).
+ * Backoff for the spinning paths: after `spins` misses in a row, nap 50 µs.
+ * On busy cores the peer often shares ours, and a long spin only burns the
+ * time slice it needs (measured: 16,384 spins made 1024-slot runs 5-10x
+ * slower than 256 at a load of 7 on 2 cores). A path that calls `reset` on
+ * each hit naps only after a streak of misses; one that does not naps after
+ * every `spins` misses in all, which on a 2-slot ring (a few misses an item)
+ * turns a quiet run into one nap every hundred items.
  *
  * @param spins Misses before each nap: fewer where several Workers contend
  * for one ring (the many-producer runs use 64).
  */
-export function makeBackoff(spins = 256): () => void {
+export function makeBackoff(spins = 256): Backoff {
   const nap = new Int32Array(new SharedArrayBuffer(4));
   let misses = 0;
-  return () => {
+  const backoff = () => {
     if (++misses < spins) return;
     misses = 0;
     Atomics.wait(nap, 0, 0, 0.05);
   };
+  backoff.reset = () => {
+    misses = 0;
+  };
+  return backoff;
 }
 
 /** The Worker global scope, typed just enough for our messages. */
