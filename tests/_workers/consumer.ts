@@ -211,6 +211,7 @@ function consumeInPlace(job: ConsumerJob): ConsumerResult {
       tally.accept(last.seq);
       continue;
     }
+    backoff.reset();
     const { seq, check } = view;
     if (check !== checkOf(seq)) {
       throw new Error(

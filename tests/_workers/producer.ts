@@ -30,6 +30,7 @@ async function produce(job: ProducerJob): Promise<ProducerResult> {
         backoff();
         slot = producer.reserve();
       }
+      backoff.reset();
       slot.seq = i;
       slot.check = checkOf(i);
       producer.commit();
