@@ -315,16 +315,28 @@ Deno.test("closeRing() wakes a Worker blocked in Consumer.pop() or Producer.push
         await waitUntil(() => inspectRing(sab).in === 4, "two more items");
         closeRing(sab);
         const results = await Promise.all(jobs);
-        const pushed = results.flatMap((r) => r.items);
-        assert.equal(pushed.length, 2);
+        // Both were published before the close, so both are delivered; but a
+        // push that published may still see the close in its wake-up check
+        // and throw (the documented push/close race), so a Worker may report
+        // one item fewer than it published.
+        const drained = drain(consumer);
+        assert.equal(drained.length, 2);
         results.forEach((result, i) => {
           // Each Worker pushed a prefix of its items; a short one saw the close.
           const all = [10 + i, 20 + i];
           assert.deepEqual(result.items, all.slice(0, result.items.length));
           const closed = result.items.length < all.length;
           assert.equal(result.error?.name, closed ? "ClosedError" : undefined);
+          // What it delivered is a prefix too: what it reported, and at most
+          // the one push that raced the close.
+          const mine = drained.filter((item) => all.includes(item));
+          assert.deepEqual(mine, all.slice(0, mine.length));
+          assert.ok(
+            mine.length === result.items.length ||
+              (closed && mine.length === result.items.length + 1),
+            `Worker ${i} reported ${result.items} and delivered ${mine}`,
+          );
         });
-        assert.deepEqual(drain(consumer).toSorted(), pushed.toSorted());
       } finally {
         for (const worker of workers) worker.terminate();
       }
