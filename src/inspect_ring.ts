@@ -4,7 +4,7 @@
  * @module
  */
 import { type Multiplicity, readHeader, type Scheme } from "./_shm/header.ts";
-import { distance, positionLimit } from "./_shm/positions.ts";
+import { distance, positionLimit, slotFromBase } from "./_shm/positions.ts";
 import * as shm from "./_shm/layout.ts";
 import type { ItemSpec } from "./item.ts";
 
@@ -35,8 +35,10 @@ export interface SequenceSnapshot {
 export interface CounterSnapshot {
   /**
    * The value of `in` (unsigned) at which `inSlot` last wrapped to 0: `inSlot`
-   * is `(in - inBase) mod slots`, also for a producer that died between
-   * storing the two (which `recoverRing` repairs from this).
+   * is `(in - inBase) mod slots` (how it is reported), also for a producer
+   * that died between storing the two. The producer stores its base once a
+   * lap and its slot word only when it detaches (`recoverRing` re-derives
+   * a dead one's from this).
    */
   readonly inBase: number;
   /** The value of `out` at which `outSlot` last wrapped to 0, likewise. */
@@ -134,9 +136,15 @@ export function inspectRing(buffer: SharedArrayBuffer): RingSnapshot {
     sequence ? load(word) : load(word) & shm.INDEX_MASK;
   const inValue = index(shm.W_IN);
   const outValue = index(shm.W_OUT);
-  // The textbook's index is its own slot; a sequence position's, modulo.
-  const slotOf = (p: number, word: number) =>
-    counter ? load(word) : sequence ? ((p % slots) + slots) % slots : p;
+  // The textbook's index is its own slot; a sequence position's, modulo; a
+  // counter's, its distance from the side's wrap base (read after the
+  // counter: a live side stores the slot word only when it detaches).
+  const slotOf = (p: number, base: number) =>
+    counter
+      ? slotFromBase(p, load(base), slots, shm.COUNTER_LIMIT)
+      : sequence
+      ? ((p % slots) + slots) % slots
+      : p;
   return {
     slots,
     scheme,
@@ -145,8 +153,8 @@ export function inspectRing(buffer: SharedArrayBuffer): RingSnapshot {
     stride: header.item.stride,
     in: inValue,
     out: outValue,
-    inSlot: slotOf(inValue, shm.W_IN_SLOT),
-    outSlot: slotOf(outValue, shm.W_OUT_SLOT),
+    inSlot: slotOf(inValue, shm.W_IN_BASE),
+    outSlot: slotOf(outValue, shm.W_OUT_BASE),
     size: sequence
       ? distance(inValue, outValue, limit)
       : counter

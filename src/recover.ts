@@ -237,7 +237,8 @@ export function recoverRing(
   });
   if (id === 0) return NOTHING;
   if (header.scheme === "sequence") return result(recoverSequence(header, id));
-  // Before the lock goes: a replacement reads its side's slot word.
+  // Before the lock goes: a replacement reads its side's slot word, which
+  // a handle stores only when it detaches.
   if (header.scheme === "counter") repairCounterSlot(header, id);
   return result(recoverLock(header.words, id, RING_MARKS));
 }

@@ -132,7 +132,7 @@ export const PLANTED_RECOVERY: readonly PlantedBug[] = [
   {
     name: "recover-without-slot-repair",
     kind:
-      "a recovery that leaves a counter-scheme producer's slot word ahead of its counter (it died between the two stores)",
+      "a recovery that leaves a dead counter-scheme producer's slot word stale (a handle stores it only when it detaches; the replacement checks it against the counter and its base)",
     find: '  if (header.scheme === "counter") repairCounterSlot(header, id);\n',
     replace: "",
     entry: {

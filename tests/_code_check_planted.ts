@@ -181,22 +181,24 @@ export const PLANTED: readonly PlantedBug[] = [
     property: "refinement",
   },
   {
-    name: "peer-slot-read",
+    name: "peer-base-read",
     kind:
-      "a data race: an attaching handle reads the live peer's plainly written slot word (the counter-scheme race found by checkCode, fixed)",
-    // Reverts the fix: the attach check reads both slot words again.
+      "a data race: an attaching handle reads the live peer's plainly written wrap base (the counter-scheme race found by checkCode on the slot words, fixed, put back on the word the peer still writes plainly)",
+    // The attach check reads both sides' bases: the live consumer stores its
+    // base plainly at the wrap of its second pop (the slot words are stored
+    // only at detach now, so reading the peer's is no race any more).
     find:
       "      checkCount(\n        Atomics.load(words, shm.W_IN),\n        Atomics.load(words, shm.W_OUT),\n        slots,\n        what,\n      );",
     replace:
-      '      checkCount(\n        Atomics.load(words, shm.W_IN),\n        Atomics.load(words, shm.W_OUT),\n        slots,\n        what,\n      );\n      checkSlot(Atomics.load(words, shm.W_IN_SLOT), slots, "inSlot", what);\n      checkSlot(Atomics.load(words, shm.W_OUT_SLOT), slots, "outSlot", what);',
+      "      checkCount(\n        Atomics.load(words, shm.W_IN),\n        Atomics.load(words, shm.W_OUT),\n        slots,\n        what,\n      );\n      for (const base of [shm.W_IN_BASE, shm.W_OUT_BASE]) {\n        if (Atomics.load(words, base) >>> 0 >= shm.COUNTER_LIMIT) {\n          throw new CorruptedRingError(`${what}: ring is corrupted: a base is out of range`);\n        }\n      }",
     entry: {
       scenario: "reattach",
-      params: { scheme: "counter", slots: 3, items: 2 },
+      params: { scheme: "counter", slots: 2, items: 2, prefill: 1 },
       search: "pct",
       executions: 40,
     },
     file: "src/_shm/header.ts",
-    line: "Atomics.load(words, shm.W_OUT_SLOT)",
+    line: "Atomics.load(words, base)",
     property: "data-race",
   },
   {

@@ -18,7 +18,9 @@ import {
 import {
   INDEX_MASK,
   W_IN,
+  W_IN_BASE,
   W_IN_SLOT,
+  W_OUT_BASE,
   W_OUT_SLOT,
   W_SIDES,
 } from "../src/_shm/layout.ts";
@@ -277,9 +279,10 @@ Deno.test("Producer() and Consumer() refuse impossible indices when attaching", 
         producer.detach();
         return sab;
       };
-      // Each side checks only its own slot word (the other side's live handle
-      // may be writing its word plainly: reading it was a data race), against
-      // its own counter and the counter of its slot's last wrap.
+      // Each side checks only its own slot word (stored at its last detach)
+      // against its own counter and the counter of its slot's last wrap (the
+      // other side's live handle may be writing its base plainly: reading
+      // the peer's words was a data race).
       type Handle = new (sab: SharedArrayBuffer) => { detach(): void };
       const cases: [string, number, number, string, Handle[]][] = [
         ["inSlot out of range", W_IN_SLOT, 5, "inSlot is 5", [Producer]],
@@ -287,6 +290,11 @@ Deno.test("Producer() and Consumer() refuse impossible indices when attaching", 
         ["outSlot out of range", W_OUT_SLOT, 9, "outSlot is 9", [Consumer]],
         ["inSlot off by one", W_IN_SLOT, 3, "inSlot is 3, but in", [Producer]],
         ["outSlot off by one", W_OUT_SLOT, 1, "put it at 0", [Consumer]],
+        // in = 1 (wrapped at 2^30), its base start: slot 2, not 1.
+        ["inBase off by one", W_IN_BASE, 0, "inSlot is 2, but in 1", [
+          Producer,
+        ]],
+        ["outBase off", W_OUT_BASE, 2 ** 30 - 3, "put it at 2", [Consumer]],
       ];
       for (const [name, word, value, fragment, refusing] of cases) {
         await t.step(name, () => {
@@ -307,11 +315,17 @@ Deno.test("Producer() and Consumer() refuse impossible indices when attaching", 
               fragment,
             ]);
           }
-          // inspectRing still reports what it found, and closeRing still works.
+          // inspectRing still reports the slots the counters and bases give
+          // (the slot words are read only by an attaching handle), and
+          // closeRing still works.
           const snapshot = inspectRing(sab);
-          assert.equal(
-            word === W_IN_SLOT ? snapshot.inSlot : snapshot.outSlot,
-            value,
+          const scribbled: Record<number, number[]> = {
+            [W_IN_BASE]: [1, 0],
+            [W_OUT_BASE]: [2, 2],
+          };
+          assert.deepEqual(
+            [snapshot.inSlot, snapshot.outSlot],
+            scribbled[word] ?? [2, 0],
           );
           closeRing(sab);
           assert.equal(inspectRing(sab).closed, true);

@@ -25,10 +25,8 @@ import {
   W_CONSUMER_WAITING,
   W_IN,
   W_IN_BASE,
-  W_IN_SLOT,
   W_OUT,
   W_OUT_BASE,
-  W_OUT_SLOT,
   W_PRODUCER_WAITING,
 } from "../src/_shm/layout.ts";
 
@@ -69,25 +67,26 @@ Deno.test("recoverRing() releases a dead producer's lock so a replacement contin
 });
 
 /**
- * What a counter-scheme handle leaves when it dies after the plain stores of
- * a move of `n` and before the `Atomics.store` of its counter (`spsc.ts`):
- * its slot word moved (and its base, if the slot wrapped), its counter not.
+ * What a counter-scheme handle leaves when it dies after the plain store of
+ * a move of `n` and before the `Atomics.add` of its counter (`spsc.ts`): its
+ * base moved if the slot wrapped, its counter not. Its slot word is what
+ * the side's last detach left (a handle stores it only then).
  */
 function tearMove(sab: SharedArrayBuffer, side: "in" | "out", n: number) {
   const words = new Int32Array(sab, 0, 48);
-  const [counter, slotWord, base] = side === "in"
-    ? [W_IN, W_IN_SLOT, W_IN_BASE]
-    : [W_OUT, W_OUT_SLOT, W_OUT_BASE];
-  const slots = inspectRing(sab).slots;
-  const slot = words[slotWord]! + n;
+  const [counter, base] = side === "in"
+    ? [W_IN, W_IN_BASE]
+    : [W_OUT, W_OUT_BASE];
+  const snapshot = inspectRing(sab);
+  const slots = snapshot.slots;
+  const slot = (side === "in" ? snapshot.inSlot : snapshot.outSlot) + n;
   if (slot >= slots) {
     const from = words[counter]! & INDEX_MASK;
     words[base] = (from + n - (slot - slots)) % COUNTER_LIMIT;
   }
-  words[slotWord] = slot % slots;
 }
 
-Deno.test("recoverRing() repairs a counter-scheme handle that died between its slot and counter stores", () => {
+Deno.test("recoverRing() repairs a counter-scheme handle that died before detaching, also between its base and counter stores", () => {
   for (const slots of [2, 3, 5]) {
     for (const start of [0, 2 ** 30 - 2]) {
       for (let before = 0; before < slots; before++) {

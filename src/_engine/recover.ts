@@ -108,9 +108,10 @@ function wakeAndFinish(words: Int32Array, marks: Marks, role?: Role): void {
 /**
  * Counter scheme: re-derives the slot word of the side whose lock handle
  * `id` holds (if any) from its counter and base, before the lock is
- * released. A handle stores its slot word and then its counter, so one that
- * died between the two left them out of step; only it wrote them, so while
- * its lock is held nobody else moves them. Returns whether it changed it.
+ * released. A handle stores its slot word only when it detaches (a live
+ * one's slot follows from its counter and base), so a dead one left it
+ * stale; only it wrote them, so while its lock is held nobody else moves
+ * them. Returns whether it changed it.
  */
 export function repairCounterSlot(header: RingHeader, id: number): boolean {
   const { words, slots } = header;

@@ -67,7 +67,10 @@ export class SpscProducer<T> extends Waiter
   #slots: number;
   #limit: number;
   #capacity: number;
-  /** Counter scheme: the slot words are kept (the textbook's index is its slot). */
+  /**
+   * Counter scheme: the wrap base and the slot word are kept (the textbook's
+   * index is its slot).
+   */
   #counter: boolean;
   /** The textbook's `in`. */
   #in: number;
@@ -92,6 +95,7 @@ export class SpscProducer<T> extends Waiter
     this.#capacity = ix.capacity;
     this.#counter = ix.counter;
     this.#in = Atomics.load(words, W_IN) & INDEX_MASK;
+    // Checked on attach against `in` and its base (`checkOwnSlot`).
     this.#inSlot = ix.counter ? Atomics.load(words, W_IN_SLOT) : this.#in;
     this.#out = Atomics.load(words, W_OUT) & INDEX_MASK;
   }
@@ -176,6 +180,7 @@ export class SpscProducer<T> extends Waiter
   detach(): void {
     this.#reserved = false;
     this.#blocked = true;
+    if (this.#counter) this.#ring.leaveSlot(W_IN_SLOT, this.#inSlot);
     this.#ring.detach();
   }
 
@@ -232,20 +237,18 @@ export class SpscProducer<T> extends Waiter
     const from = this.#in;
     const slot = this.#inSlot + n;
     this.#in = advance(from, n, this.#limit);
-    this.#inSlot = slot >= this.#slots ? slot - this.#slots : slot;
-    // Counter scheme only (the textbook's slot is `in` itself, and nothing
-    // reads its slot words): keeping them off the per-item path spares a
-    // store to `in`'s cache line, which the spinning consumer keeps reading.
-    if (this.#counter) {
-      // Once per lap, before `in` moves: the `in` at which the slot was 0,
-      // so the slot follows from `in` alone even if this thread dies
-      // between the two writes below (see `recover.ts`).
-      if (slot >= this.#slots) {
+    if (slot < this.#slots) this.#inSlot = slot;
+    else {
+      this.#inSlot = slot - this.#slots;
+      // Counter scheme, once per lap, before `in` moves: the `in` at which
+      // the slot was 0, so the slot follows from `in` and this base alone,
+      // also after a death between this store and the add (`slotFromBase`).
+      // Nothing else goes to `in`'s cache line, which the spinning consumer
+      // keeps reading: the slot word is written only at detach. A plain
+      // store: the add below publishes it, as it publishes the slots.
+      if (this.#counter) {
         words[W_IN_BASE] = retreat(this.#in, this.#inSlot, this.#limit);
       }
-      // A plain store: the Atomics.add of `in` just below publishes it, as
-      // it publishes the slots' contents.
-      words[W_IN_SLOT] = this.#inSlot;
     }
     // The publishing add (negative at a wrap; the bits above the index stay
     // as they are): everything written to the slots before it is visible to
@@ -266,7 +269,7 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
   #ix: Indexing;
   #slots: number;
   #limit: number;
-  /** Counter scheme: the slot words are kept (see SpscProducer). */
+  /** Counter scheme: the wrap base and the slot word are kept (see SpscProducer). */
   #counter: boolean;
   /** The textbook's `out`. */
   #out: number;
@@ -290,6 +293,7 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
     this.#limit = ix.limit;
     this.#counter = ix.counter;
     this.#out = Atomics.load(words, W_OUT) & INDEX_MASK;
+    // Checked on attach against `out` and its base (`checkOwnSlot`).
     this.#outSlot = ix.counter ? Atomics.load(words, W_OUT_SLOT) : this.#out;
     this.#in = Atomics.load(words, W_IN) & INDEX_MASK;
   }
@@ -362,6 +366,7 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
   detach(): void {
     this.#peeked = false;
     this.#blocked = true;
+    if (this.#counter) this.#ring.leaveSlot(W_OUT_SLOT, this.#outSlot);
     this.#ring.detach();
   }
 
@@ -405,14 +410,13 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
     const from = this.#out;
     const slot = this.#outSlot + n;
     this.#out = advance(from, n, this.#limit);
-    this.#outSlot = slot >= this.#slots ? slot - this.#slots : slot;
-    // Counter scheme only, as in #publish.
-    if (this.#counter) {
-      if (slot >= this.#slots) {
+    if (slot < this.#slots) this.#outSlot = slot;
+    else {
+      this.#outSlot = slot - this.#slots;
+      // Counter scheme, once per lap, before `out` moves (see #publish).
+      if (this.#counter) {
         words[W_OUT_BASE] = retreat(this.#out, this.#outSlot, this.#limit);
       }
-      // A plain store: the Atomics.add of `out` just below publishes it.
-      words[W_OUT_SLOT] = this.#outSlot;
     }
     // The releasing add: the slot was read before it, so the producer may
     // now overwrite it. Its old value carries the producer's WAITING bit (a

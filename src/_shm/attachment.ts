@@ -222,6 +222,24 @@ export class Attachment extends HandleLock {
     }
   }
 
+  /**
+   * Counter scheme, at detach: stores this side's physical slot in the side's
+   * slot word `word` for the side's next handle, which checks it against the
+   * counter and its base when it attaches (`checkOwnSlot`). The only store
+   * of the word while the ring is in use: a live handle's slot follows from
+   * its counter and base, so its publishes store nothing more beside the
+   * counter. Skipped when this handle no longer holds its side's lock (a
+   * supervisor took it back: the word may be a replacement's now).
+   */
+  leaveSlot(word: number, slot: number): void {
+    const lock = this.role === "producer"
+      ? W_PRODUCER_ATTACHED
+      : W_CONSUMER_ATTACHED;
+    if (this.attached && Atomics.load(this.words, lock) === this.id) {
+      Atomics.store(this.words, word, slot);
+    }
+  }
+
   /** The codec of the ring's slots; `what` prefixes item errors. */
   codec<T>(what: string): Codec<T> {
     const { item, buffer, dataOffset, slots } = this.header;

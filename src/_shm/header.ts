@@ -199,10 +199,10 @@ const TORN_SNAPSHOT_GRACE_MS = 50;
 /**
  * Checks `in` and `out` against each other; a ring whose indices are
  * impossible is refused rather than read. In the counter scheme this reads
- * only the counters, which both sides write with `Atomics.store`: the
- * physical slot words are written plainly (their counter's store publishes
- * them), so only their own side reads them, once it holds the side's lock
- * (see {@linkcode checkOwnSlot}).
+ * only the counters, which both sides move atomically: the wrap bases are
+ * written plainly (their counter's add publishes them), so only their own
+ * side reads them, once it holds the side's lock (see
+ * {@linkcode checkOwnSlot}).
  */
 export function checkIndices(header: RingHeader, what: string): void {
   const { words, slots } = header;
@@ -248,10 +248,12 @@ export function checkIndices(header: RingHeader, what: string): void {
 /**
  * Counter scheme: checks the physical slot word of the side `role` attaches
  * to, once it holds that side's lock: in range, and where the side's counter
- * and base put it. The side's previous handle wrote these words before it
- * let go of the lock, and nobody else writes them, so reading them is no
- * race. The other side's slot word is never read here: its live handle
- * may be writing it (that was a mixed data race, found by checkCode).
+ * and base put it. The side's previous handle stored the slot word at its
+ * detach (or a recovery re-derived it) and its base at its last wrap,
+ * before it let go of the lock, and nobody else writes them, so reading
+ * them is no race. The other side's words are never read here: its live
+ * handle may be writing its base plainly (reading the peer's slot word was
+ * a mixed data race, found by checkCode, when every publish stored it).
  */
 export function checkOwnSlot(
   header: RingHeader,

@@ -75,13 +75,19 @@ export const R_COUNT = 3;
 
 /** The textbook's `in`: next free position (or the free-running counter). */
 export const W_IN = 16;
-/** Physical slot of `in` (counter scheme); equal to `in` in the textbook scheme. */
+/**
+ * Counter scheme: the physical slot of `in` as the last producer left it,
+ * stored when it detaches (or re-derived by a recovery), for the next one to
+ * check when it attaches; not kept up to date while a producer is attached
+ * (its slot is `(in - inBase) mod BUFFER_SIZE`), so its publishes store
+ * nothing beside `in`. Unused by the textbook scheme, whose index is its slot.
+ */
 export const W_IN_SLOT = 17;
 /**
  * Counter scheme: the value of `in` at which `inSlot` last wrapped to 0,
- * written plainly by the producer before the `in` store that publishes the
- * wrap. The slot is `(in - inBase) mod BUFFER_SIZE` even in a torn pair (a
- * producer dead between its stores), so recovery can re-derive `inSlot`.
+ * written plainly by the producer once a lap, before the `Atomics.add` that
+ * publishes the wrap. The slot is `(in - inBase) mod BUFFER_SIZE` even in a
+ * torn pair (a producer dead between the two), so a reader can derive it.
  */
 export const W_IN_BASE = 20;
 /**
@@ -97,7 +103,7 @@ export const W_CONSUMER_WAITERS = 19;
 
 /** The textbook's `out`: first full position (or the free-running counter). */
 export const W_OUT = 32;
-/** Physical slot of `out` (counter scheme); equal to `out` in the textbook scheme. */
+/** Counter scheme: the physical slot of `out` at the consumer's detach, like W_IN_SLOT. */
 export const W_OUT_SLOT = 33;
 /** Counter scheme: the value of `out` at which `outSlot` last wrapped to 0. */
 export const W_OUT_BASE = 36;

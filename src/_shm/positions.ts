@@ -7,7 +7,11 @@
 //
 //              limit          capacity           slot of position p
 // textbook     BUFFER_SIZE    BUFFER_SIZE - 1    p
-// counter      2^30           BUFFER_SIZE        tracked (W_IN_SLOT, W_OUT_SLOT)
+// counter      2^30           BUFFER_SIZE        (p - base) mod BUFFER_SIZE
+//
+// A counter-scheme handle tracks its slot beside its counter and stores the
+// counter's `base` (W_IN_BASE, W_OUT_BASE: the counter at the slot's last
+// wrap to 0) once a lap; its slot word only when it detaches.
 //
 // Counters wrap at COUNTER_LIMIT, below the flag bits that share their word
 // (`layout.ts`), which keeps every field a small integer in both schemes, so
