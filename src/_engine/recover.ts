@@ -8,6 +8,7 @@
 import type { RingHeader } from "../_shm/header.ts";
 import {
   findRecord,
+  lockedSide,
   recordsOf,
   type Role,
   ROLE_CODES,
@@ -115,11 +116,9 @@ function wakeAndFinish(words: Int32Array, marks: Marks, role?: Role): void {
  */
 export function repairCounterSlot(header: RingHeader, id: number): boolean {
   const { words, slots } = header;
-  const producer = Atomics.load(words, W_PRODUCER_ATTACHED) === id;
-  if (!producer && Atomics.load(words, W_CONSUMER_ATTACHED) !== id) {
-    return false;
-  }
-  const [counter, base, slotWord] = producer
+  const side = lockedSide(words, id);
+  if (side === undefined) return false;
+  const [counter, base, slotWord] = side === "producer"
     ? [W_IN, W_IN_BASE, W_IN_SLOT]
     : [W_OUT, W_OUT_BASE, W_OUT_SLOT];
   const slot = slotFromBase(

@@ -18,6 +18,7 @@ import {
   type UnboundedHeader,
 } from "../_shm/unbounded_header.ts";
 import { Segments } from "../_shm/segments.ts";
+import { lockedSide } from "../_shm/attachment.ts";
 import {
   W_BATCH,
   W_CONSUMER_ATTACHED,
@@ -80,10 +81,9 @@ export function rollBackBatch(header: UnboundedHeader, id: number): number {
 export function repairSlot(header: UnboundedHeader, id: number): boolean {
   const { words, segmentSlots } = header;
   const what = "Cannot recover unbounded buffer";
-  const producer = Atomics.load(words, W_PRODUCER_ATTACHED) === id;
-  if (!producer && Atomics.load(words, W_CONSUMER_ATTACHED) !== id) {
-    return false;
-  }
+  const side = lockedSide(words, id);
+  if (side === undefined) return false;
+  const producer = side === "producer";
   const [counter, segment, slotWord] = producer
     ? [W_IN, W_TAIL, W_IN_SLOT]
     : [W_OUT, W_HEAD, W_OUT_SLOT];

@@ -43,6 +43,17 @@ export function nextId(words: Int32Array): number {
   return ((Atomics.add(words, W_LAST_ID, 1) + 1) & 0x7fffffff) || 1;
 }
 
+/**
+ * The side whose one-handle lock handle `id` holds, if any: what a
+ * supervisor asks before repairing a dead handle's words (a ring and an
+ * unbounded buffer keep their locks in the same words).
+ */
+export function lockedSide(words: Int32Array, id: number): Role | undefined {
+  if (Atomics.load(words, W_PRODUCER_ATTACHED) === id) return "producer";
+  if (Atomics.load(words, W_CONSUMER_ATTACHED) === id) return "consumer";
+  return undefined;
+}
+
 /** The sequence ring's handle records, one line each (see `layout.ts`). */
 export function recordsOf(
   header: {
