@@ -177,3 +177,37 @@ Deno.test("Producer.push() and Consumer.pop() time out correctly when full or em
   assert.throws(() => consumer.pop({ timeout: 0 }), { name: "TimeoutError" });
   assert.equal(inspectRing(sab).in, slots - 3);
 });
+
+Deno.test("Producer.tryPush() and Consumer.tryPop() on a counter ring store the slot words only at detach, the bases once a lap", () => {
+  // The per-item path stores nothing on the index words' lines but the
+  // counter's add (a store there is a cache-line transfer to the spinning
+  // peer); the slot follows from the counter and its base.
+  const slots = 3;
+  const start = WRAP - 4;
+  const sab = createRing({ slots, item: "int32", scheme: "counter", start });
+  const words = new Int32Array(sab, 0, 48);
+  const [inSlot, inBase, outSlot, outBase] = [17, 20, 33, 36];
+  let producer = new Producer<number>(sab);
+  let consumer = new Consumer<number>(sab);
+  for (let i = 0; i < 7; i++) {
+    assert.ok(producer.tryPush(i));
+    assert.equal(consumer.tryPop(), i);
+  }
+  // 7 items from slot 0: slot 1; the last lap began two items ago.
+  assert.deepEqual([words[inSlot], words[outSlot]], [0, 0]);
+  assert.deepEqual([words[inBase], words[outBase]], [
+    counterAfter(start, 6),
+    counterAfter(start, 6),
+  ]);
+  const snapshot = inspectRing(sab);
+  assert.deepEqual([snapshot.inSlot, snapshot.outSlot], [1, 1]);
+  producer.detach();
+  consumer.detach();
+  assert.deepEqual([words[inSlot], words[outSlot]], [1, 1]);
+  // The next handles check the words and continue at slot 1.
+  producer = new Producer<number>(sab);
+  consumer = new Consumer<number>(sab);
+  assert.equal(producer.pushMany([7, 8, 9]), 3);
+  assert.deepEqual(drain(consumer), [7, 8, 9]);
+  assert.equal(inspectRing(sab).inSlot, 1);
+});
