@@ -20,7 +20,7 @@ import type { PackedModel, Progress, Report, Step } from "./types.ts";
 import { checkMaskOf, namesOf, replayPath } from "./_explore/replay.ts";
 import type { Found, Outcome, SearchPlan } from "./_explore/parallel_search.ts";
 import { loadPackedModel, positive } from "./_explore/parallel_model.ts";
-import type { WorkerReply, WorkerTask } from "./_explore/parallel_protocol.ts";
+import { clock, ExplorerPool, runTask } from "./_explore/parallel_pool.ts";
 import {
   allocate,
   FAILED,
@@ -33,6 +33,8 @@ import {
   STOP,
 } from "./_explore/parallel_control.ts";
 import { PAGE_BITS } from "./_explore/visited.ts";
+
+export { ExplorerPool };
 
 /**
  * Where each Worker finds the model: the URL of an ES module, the name of the
@@ -86,6 +88,36 @@ export interface ParallelReport<S, A> extends Report<S, A> {
    * search, or null where the runtime does not tell (Deno does, on Linux).
    */
   workerCpuSeconds: (number | null)[];
+  /** Where each Worker's time went (see {@linkcode WorkerPhases}). */
+  workerPhases: WorkerPhases[];
+}
+
+/**
+ * Where one Worker's wall time went in a parallel search, in seconds (the
+ * clock is read a few times per BFS level, not per state).
+ */
+export interface WorkerPhases {
+  /** From posting the task to the Worker starting its search. */
+  startDelay: number;
+  /** Expanding its states, storing or queueing their successors. */
+  expanding: number;
+  /** At the level barriers: publishing, spinning, sleeping, deciding. */
+  waiting: number;
+  /** Storing the states the other Workers queued for it. */
+  draining: number;
+  /** From the end of its search to the parent thread getting its reply. */
+  replyDelay: number;
+  /**
+   * From each barrier's release (by the last Worker to arrive) to this
+   * Worker's return from it, summed: the cost of waking up.
+   */
+  wakeDelay: number;
+  /** Level barriers it met. */
+  levels: number;
+  /** Barriers at which it slept on the futex (after its spin). */
+  sleeps: number;
+  /** States it queued for other Workers. */
+  sent: number;
 }
 
 /**
@@ -111,98 +143,6 @@ export function bufferSource(options: BufferOptions = {}): ModelSource {
     factory: "boundedBuffer",
     args: [options],
   };
-}
-
-const WORKER = new URL("./_explore/parallel_worker.ts", import.meta.url);
-
-/** Each pool's task runner, for {@linkcode exploreParallel} only. */
-const RUNNERS = new WeakMap<
-  ExplorerPool,
-  (task: Omit<WorkerTask, "worker">) => Promise<WorkerReply[]>
->();
-
-/**
- * Workers for {@linkcode exploreParallel}, started once and reused by each
- * search given them as `pool`, one search at a time. Close the pool when done.
- *
- * @example Two searches on the same two Workers
- * ```ts
- * import assert from "node:assert/strict";
- * import { bufferSource, ExplorerPool, exploreParallel } from "@ringproof/ring/model";
- *
- * const pool = new ExplorerPool(2);
- * try {
- *   for (const sync of ["mutex", "sequence"] as const) {
- *     const report = await exploreParallel(
- *       bufferSource({ producers: 2, items: 2, sync }),
- *       { pool },
- *     );
- *     assert.equal(report.verdict, "pass");
- *   }
- * } finally {
- *   pool.close();
- * }
- * ```
- */
-export class ExplorerPool {
-  /** How many Workers the pool has. */
-  readonly size: number;
-  readonly #workers: Worker[];
-  readonly #ready: Promise<WorkerReply[]>;
-  #busy = false;
-
-  /**
-   * Starts `size` Workers.
-   *
-   * @param size How many (default: `navigator.hardwareConcurrency`, at least 1).
-   */
-  constructor(size: number = Math.max(1, navigator.hardwareConcurrency ?? 1)) {
-    this.size = positive("workers", size);
-    this.#workers = Array.from(
-      { length: size },
-      () => new Worker(WORKER, { type: "module" }),
-    );
-    this.#ready = Promise.all(this.#workers.map(next));
-    RUNNERS.set(this, (task) => this.#run(task));
-  }
-
-  /** Stops the Workers. */
-  close(): void {
-    for (const worker of this.#workers) worker.terminate();
-  }
-
-  /** Runs one search's task on every Worker; returns their replies. */
-  async #run(task: Omit<WorkerTask, "worker">): Promise<WorkerReply[]> {
-    if (this.#busy) {
-      throw new Error(
-        "Cannot explore in parallel: the pool is already running a search",
-      );
-    }
-    this.#busy = true;
-    try {
-      const ready = await this.#ready;
-      const failed = ready.find((reply) => reply.type === "error");
-      if (failed !== undefined) return [failed];
-      const done = this.#workers.map(next);
-      this.#workers.forEach((worker, i) =>
-        worker.postMessage({ ...task, worker: i })
-      );
-      return await Promise.all(done);
-    } finally {
-      this.#busy = false;
-    }
-  }
-}
-
-function next(worker: Worker): Promise<WorkerReply> {
-  return new Promise((resolve) => {
-    worker.onmessage = (event: MessageEvent<WorkerReply>) =>
-      resolve(event.data);
-    worker.onerror = (event: ErrorEvent) => {
-      event.preventDefault();
-      resolve({ type: "error", message: event.message });
-    };
-  });
 }
 
 /**
@@ -254,7 +194,13 @@ export async function exploreParallel<S, A>(
   const symmetry = (options.symmetry ?? false) && pm.canonicalize !== undefined;
   const canonicalize = symmetry ? pm.canonicalize!.bind(pm) : undefined;
   const buffers = allocate(workers);
-  const plan: SearchPlan = { workers, checkMask, symmetry, maxStates };
+  const plan: SearchPlan = {
+    workers,
+    checkMask,
+    symmetry,
+    maxStates,
+    origin: clock(),
+  };
   const replies = await runWorkers(source, buffers, plan, options);
   const outcomes = replies.map((reply) => reply.outcome);
   const ctl = new Int32Array(buffers.control);
@@ -325,6 +271,20 @@ export async function exploreParallel<S, A>(
     }),
     workers,
     workerCpuSeconds: replies.map((reply) => reply.cpuSeconds),
+    workerPhases: replies.map(({ outcome, postedAt, repliedAt }) => {
+      const p = outcome.phases;
+      return {
+        startDelay: (p.startedAt - postedAt) / 1000,
+        expanding: p.expand / 1000,
+        waiting: p.barrier / 1000,
+        draining: p.drain / 1000,
+        replyDelay: (repliedAt - p.endedAt) / 1000,
+        wakeDelay: p.wake / 1000,
+        levels: p.levels,
+        sleeps: p.sleeps,
+        sent: p.sent,
+      };
+    }),
   };
   if (failure !== null) {
     const violated = failure === deadlock
@@ -346,12 +306,20 @@ function shallowest<T extends Found>(found: readonly (T | null)[]): T | null {
   return best;
 }
 
+/** A Worker's outcome, with its thread's CPU seconds and the reply's timing. */
+interface Done {
+  readonly outcome: Outcome;
+  readonly cpuSeconds: number | null;
+  readonly postedAt: number;
+  readonly repliedAt: number;
+}
+
 async function runWorkers(
   source: ModelSource,
   buffers: SharedBuffers,
   plan: SearchPlan,
   options: ParallelOptions,
-): Promise<{ outcome: Outcome; cpuSeconds: number | null }[]> {
+): Promise<Done[]> {
   const ctl = new Int32Array(buffers.control);
   const pool = options.pool ?? new ExplorerPool(plan.workers);
   const started = performance.now();
@@ -370,10 +338,10 @@ async function runWorkers(
   }, (options.progressSeconds ?? 0.5) * 1000);
   try {
     const plain = { ...source, args: source.args ?? [] };
-    const replies = await RUNNERS.get(pool)!({ source: plain, buffers, plan });
-    const outcomes: { outcome: Outcome; cpuSeconds: number | null }[] = [];
+    const replies = await runTask(pool, { source: plain, buffers, plan });
+    const outcomes: Done[] = [];
     // The Worker that failed first says why; the others only that it did.
-    const errors = replies.flatMap((reply) =>
+    const errors = replies.flatMap(({ reply }) =>
       reply.type === "error" ? [reply.message] : []
     ).sort((a, b) =>
       Number(a.includes("another Worker failed")) -
@@ -382,8 +350,11 @@ async function runWorkers(
     if (errors.length > 0) {
       throw new Error(`Cannot explore in parallel: ${errors[0]}`);
     }
-    for (const reply of replies) {
-      if (reply.type === "done") outcomes.push(reply);
+    for (const { reply, postedAt, repliedAt } of replies) {
+      if (reply.type === "done") {
+        const { outcome, cpuSeconds } = reply;
+        outcomes.push({ outcome, cpuSeconds, postedAt, repliedAt });
+      }
     }
     return outcomes;
   } catch (error) {

@@ -179,6 +179,17 @@ Deno.test("exploreParallel() matches explore() on the benchmark model on 2 Worke
   assert.equal(parallel.states, single.states);
   assert.equal(parallel.transitions, single.transitions);
   assert.equal(parallel.depth, single.depth);
+  // Where each Worker's time went: every Worker met each level's barrier
+  // (levels 0 to depth; the last finds nothing new), and both sent states.
+  assert.equal(parallel.workerPhases.length, 2);
+  for (const phases of parallel.workerPhases) {
+    assert.equal(phases.levels, single.depth + 1);
+    assert.ok(phases.sleeps <= phases.levels);
+    assert.ok(phases.sent > 0);
+    for (const seconds of [phases.expanding, phases.waiting, phases.draining]) {
+      assert.ok(seconds >= 0 && seconds < parallel.seconds);
+    }
+  }
   const smaller = { ...config, items: 3 };
   const expected = explore(boundedBuffer(smaller));
   for (const workers of [1, 3]) {

@@ -29,6 +29,8 @@ export interface SearchPlan {
   readonly checkMask: number;
   readonly symmetry: boolean;
   readonly maxStates: number;
+  /** The parent's clock (`performance.timeOrigin + now()`) when it posted the task. */
+  readonly origin: number;
 }
 
 /** A state a Worker found: its BFS level and its global id (`local * workers + worker`). */
@@ -54,6 +56,31 @@ export interface Outcome {
   readonly bytes: number;
   /** Its visited set's pages, for the parent to rebuild traces. */
   readonly pages: readonly Int32Array[];
+  /** Where its time went. */
+  readonly phases: Phases;
+}
+
+/** Where a Worker's time went in one search (milliseconds, except counts). */
+export interface Phases {
+  /** Expanding its states and storing or queueing their successors. */
+  expand: number;
+  /** At the level barriers (publishing, spinning, sleeping, deciding). */
+  barrier: number;
+  /** Storing the states the others queued for it. */
+  drain: number;
+  /** Barriers it slept at (on the futex, after the spin). */
+  sleeps: number;
+  /** From the barriers' release to its return from them, in all. */
+  wake: number;
+  /** The plan's origin, for the barrier's clock. */
+  readonly origin: number;
+  /** Barriers it met. */
+  levels: number;
+  /** States it queued for other Workers. */
+  sent: number;
+  /** When it started and ended the search (`performance.timeOrigin + now()`). */
+  startedAt: number;
+  endedAt: number;
 }
 
 /**
@@ -66,6 +93,19 @@ export function searchPartition<S, A>(
   plan: SearchPlan,
   worker: number,
 ): Outcome {
+  const clock = () => performance.timeOrigin + performance.now();
+  const phases: Phases = {
+    expand: 0,
+    barrier: 0,
+    drain: 0,
+    sleeps: 0,
+    wake: 0,
+    origin: plan.origin,
+    levels: 0,
+    sent: 0,
+    startedAt: clock(),
+    endedAt: 0,
+  };
   const workers = plan.workers;
   const ctl = new Int32Array(buffers.control);
   const words = pm.words;
@@ -162,6 +202,7 @@ export function searchPartition<S, A>(
     // A violation stored at this level or before beats anything found by
     // expanding it (a deadlock here gives a counterexample as long, and
     // explore() finds the violation first): skip the expansion then.
+    let t = performance.now();
     if (violation === null) {
       for (let i = start; i < end; i++) {
         const page = store.page(i);
@@ -193,6 +234,9 @@ export function searchPartition<S, A>(
         }
       }
     }
+    let now = performance.now();
+    phases.expand += now - t;
+    t = now;
     let sent = 0;
     for (let to = 0; to < workers; to++) {
       if (to === worker) continue;
@@ -206,13 +250,19 @@ export function searchPartition<S, A>(
       active: store.count - end + sent,
       found: violation !== null || deadlock !== null,
     });
+    phases.sent += sent;
+    phases.levels++;
     const running = barrier(
       ctl,
       workers,
       () => decide(ctl, workers, plan.maxStates),
+      phases,
     );
     if (!running) throw new Error("Cannot explore: another Worker failed");
     const finished = Atomics.load(ctl, FINISHED) === 1;
+    now = performance.now();
+    phases.barrier += now - t;
+    t = now;
     if (finished && Atomics.load(ctl, STOP) !== FOUND) break;
     // Store what the others found for this Worker at the next level (after
     // a violation or a deadlock too: its level's facts are then complete).
@@ -231,6 +281,7 @@ export function searchPartition<S, A>(
         if (index >= 0) checkNew(view, at, index, level + 1);
       }
     }
+    phases.drain += performance.now() - t;
     if (finished) break;
     start = end;
     end = store.count;
@@ -244,5 +295,6 @@ export function searchPartition<S, A>(
     facts,
     bytes: store.bytesPerState() * store.count,
     pages: store.pages,
+    phases: { ...phases, endedAt: clock() },
   };
 }
