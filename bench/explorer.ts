@@ -254,6 +254,8 @@ function parallelFigures(
         startDelay: of("startDelay"),
         expanding: of("expanding"),
         waiting: of("waiting"),
+        early: of("early"),
+        earlyStates: of("earlyStates"),
         draining: of("draining"),
         replyDelay: of("replyDelay"),
         wakeDelay: of("wakeDelay"),
@@ -428,7 +430,7 @@ if (import.meta.main) {
       console.log(
         `  Worker ${i} (medians, ms): start ${ms(w.startDelay)}, expanding ${
           ms(w.expanding)
-        }, barriers ${
+        }, early ${ms(w.early)} (${n(w.earlyStates)} states), barriers ${
           ms(w.waiting)
         } (${w.sleeps} of ${w.levels} slept; waking ${
           ms(w.wakeDelay)

@@ -77,6 +77,15 @@ export interface ParallelOptions {
   onProgress?: (progress: Progress) => void;
   /** Seconds between progress calls. Default 0.5. */
   progressSeconds?: number;
+  /**
+   * When a Worker expands its own states of the next level before a level's
+   * barrier releases it (storing their successors after it, as if expanded
+   * then): `"idle"` (default) while it waits for the others; `"always"`, all
+   * of them at every barrier, even when it arrived last (slower; it runs
+   * that path on every level, for tests); `"never"` (it waits idle, for
+   * comparisons). The report is the same in each.
+   */
+  earlyExpansion?: "idle" | "always" | "never";
 }
 
 /** What {@linkcode exploreParallel} reports: an explorer report, plus the Workers used. */
@@ -103,6 +112,13 @@ export interface WorkerPhases {
   expanding: number;
   /** At the level barriers: publishing, spinning, sleeping, deciding. */
   waiting: number;
+  /**
+   * Expanding its states of the next level early, while it waited at a
+   * barrier for the others (their successors are stored after the barrier).
+   */
+  early: number;
+  /** States it expanded early. */
+  earlyStates: number;
   /** Storing the states the other Workers queued for it. */
   draining: number;
   /** From the end of its search to the parent thread getting its reply. */
@@ -200,6 +216,7 @@ export async function exploreParallel<S, A>(
     symmetry,
     maxStates,
     origin: clock(),
+    early: earlyMode(options.earlyExpansion ?? "idle"),
   };
   const replies = await runWorkers(source, buffers, plan, options);
   const outcomes = replies.map((reply) => reply.outcome);
@@ -277,6 +294,8 @@ export async function exploreParallel<S, A>(
         startDelay: (p.startedAt - postedAt) / 1000,
         expanding: p.expand / 1000,
         waiting: p.barrier / 1000,
+        early: p.early / 1000,
+        earlyStates: p.earlyStates,
         draining: p.drain / 1000,
         replyDelay: (repliedAt - p.endedAt) / 1000,
         wakeDelay: p.wake / 1000,
@@ -295,6 +314,18 @@ export async function exploreParallel<S, A>(
     report.counterexample = trace(failure.id);
   }
   return report;
+}
+
+function earlyMode(mode: string): SearchPlan["early"] {
+  const modes = ["never", "idle", "always"];
+  if (!modes.includes(mode)) {
+    throw new TypeError(
+      `Cannot explore in parallel: earlyExpansion must be "idle", "always" or "never", received ${
+        JSON.stringify(mode)
+      }`,
+    );
+  }
+  return modes.indexOf(mode) as SearchPlan["early"];
 }
 
 /** The state found at the smallest level, or null. */

@@ -82,6 +82,24 @@ Deno.test("exploreParallel() agrees with explore() on every small configuration"
         assert.equal(parallel.workers, 2);
       }
     });
+    await t.step(
+      "the same when every Worker expands the next level early at every barrier",
+      async () => {
+        for (const config of configs) {
+          const model = boundedBuffer(config);
+          const parallel = await exploreParallel<BufferState, BufferAction>(
+            bufferSource(config),
+            { pool, earlyExpansion: "always" },
+          );
+          assertSameOutcome(
+            model,
+            parallel,
+            explore(model),
+            JSON.stringify(config),
+          );
+        }
+      },
+    );
     await t.step("the same on 3 Workers (states cross 6 queues)", async () => {
       const three = new ExplorerPool(3);
       try {
@@ -199,6 +217,21 @@ Deno.test("exploreParallel() matches explore() on the benchmark model on 2 Worke
       [expected.verdict, expected.states, expected.transitions, expected.depth],
     );
   }
+  // Early expansion on or off: the same search; "always" expands early at
+  // every barrier, "never" at none.
+  for (const earlyExpansion of ["always", "never"] as const) {
+    const report = await exploreParallel(bufferSource(smaller), {
+      workers: 2,
+      earlyExpansion,
+    });
+    assert.deepEqual(
+      [report.verdict, report.states, report.transitions, report.depth],
+      [expected.verdict, expected.states, expected.transitions, expected.depth],
+    );
+    const early = report.workerPhases.reduce((n, p) => n + p.earlyStates, 0);
+    if (earlyExpansion === "never") assert.equal(early, 0);
+    else assert.ok(early > 0, "states expanded early");
+  }
 });
 
 Deno.test("exploreParallel() rejects bad options and models without a packed path", async () => {
@@ -209,6 +242,13 @@ Deno.test("exploreParallel() rejects bad options and models without a packed pat
   await assert.rejects(
     () => exploreParallel(bufferSource(), { maxStates: 1.5 }),
     RangeError,
+  );
+  await assert.rejects(
+    () =>
+      exploreParallel(bufferSource(), {
+        earlyExpansion: "sometimes" as "idle",
+      }),
+    TypeError,
   );
   await assert.rejects(
     () =>

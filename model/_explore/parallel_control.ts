@@ -151,14 +151,20 @@ export function decide(
 
 /**
  * Waits for every Worker; the last one runs `last` before releasing the
- * others. Returns false when another Worker failed.
+ * others. A Worker that waits first runs `idle` while it returns true (work
+ * it can do before the release), then spins, then sleeps. Returns false when
+ * another Worker failed.
  */
 export function barrier(
   ctl: Int32Array,
   workers: number,
   last: () => void,
-  stats?: { sleeps: number; wake: number; origin: number },
+  options: {
+    idle?: () => boolean;
+    stats?: { sleeps: number; wake: number; origin: number };
+  } = {},
 ): boolean {
+  const { idle, stats } = options;
   const gen = Atomics.load(ctl, GEN);
   if (Atomics.add(ctl, ARRIVED, 1) === workers - 1) {
     try {
@@ -177,6 +183,9 @@ export function barrier(
   // microseconds, and a virtual CPU that halts while its thread sleeps takes
   // longer to wake. The peer is running meanwhile (on another core), so the
   // spin only uses a core that would idle.
+  while (idle !== undefined && Atomics.load(ctl, GEN) === gen) {
+    if (!idle()) break;
+  }
   const until = performance.now() + SPIN_MS;
   do {
     for (let i = 0; i < 256; i++) {
