@@ -160,7 +160,7 @@ export function barrier(
   workers: number,
   last: () => void,
   options: {
-    idle?: (() => boolean) | undefined;
+    idle?: () => boolean;
     stats?: { sleeps: number; wake: number; origin: number };
   } = {},
 ): boolean {

@@ -22,9 +22,6 @@ import {
   STOP,
 } from "./parallel_control.ts";
 
-/** Entries a sender writes to a queue between publishing its length. */
-const PUBLISH_EVERY = 64;
-
 /** States a waiting Worker expands early between looks at the barrier. */
 const EARLY_CHUNK = 32;
 
@@ -180,16 +177,11 @@ export function searchPartition<S, A>(
   const outQueues: Int32Array[] = [];
   const outBuffers: SharedArrayBuffer[] = [];
   const outLength = new Int32Array(workers);
-  // Each queue's length word: its sender publishes the length every
-  // PUBLISH_EVERY entries, so the owner can store them while it waits.
-  const outWord = new Int32Array(workers);
   const openQueues = (parity: number): void => {
     for (let to = 0; to < workers; to++) {
       outLength[to] = 0;
       if (to === worker) continue;
-      const queue = queueIndex(worker, to, parity, workers);
-      outWord[to] = queueLength(queue, workers);
-      const buffer = buffers.queues[queue]!;
+      const buffer = buffers.queues[queueIndex(worker, to, parity, workers)]!;
       outBuffers[to] = buffer;
       outQueues[to] = new Int32Array(buffer, 0, buffer.byteLength >>> 2);
     }
@@ -227,46 +219,6 @@ export function searchPartition<S, A>(
     queue[q + words] = parent;
     queue[q + words + 1] = hash;
     outLength[to] = q + qstride;
-    if ((q / qstride) % PUBLISH_EVERY === PUBLISH_EVERY - 1) {
-      Atomics.store(ctl, outWord[to]!, q / qstride + 1);
-    }
-  };
-
-  // Stores the states Worker `from` queued for this Worker at level `level`
-  // (they are of level + 1), from where the last call stopped to the length
-  // its sender published. A queue is drained in part while this Worker waits
-  // at the barrier, the rest after it.
-  const drained = new Int32Array(workers);
-  const drain = (from: number, level: number): boolean => {
-    const word = queueLength(
-      queueIndex(from, worker, level & 1, workers),
-      workers,
-    );
-    const entries = Atomics.load(ctl, word);
-    if (entries <= drained[from]!) return false;
-    const queue = buffers.queues[queueIndex(from, worker, level & 1, workers)]!;
-    const view = new Int32Array(queue, 0, entries * qstride);
-    for (let at = drained[from]! * qstride; at < view.length; at += qstride) {
-      const index = store.addHashed(
-        view,
-        at,
-        view[at + words]!,
-        view[at + words + 1]! >>> 0, // the hash is unsigned
-      );
-      if (index >= 0) checkNew(view, at, index, level + 1);
-    }
-    drained[from] = entries;
-    return true;
-  };
-  let waitingLevel = 0;
-  const drainSome = (): boolean => {
-    const t0 = performance.now();
-    let any = false;
-    for (let from = 0; from < workers; from++) {
-      if (from !== worker && drain(from, waitingLevel)) any = true;
-    }
-    if (any) phases.drain += performance.now() - t0;
-    return any;
   };
 
   // Early expansion. A Worker that reaches a level's barrier before the
@@ -279,16 +231,13 @@ export function searchPartition<S, A>(
   let pending = new Int32Array(1 << 12);
   let pendingLength = 0;
   let early = 0; // the next state to expand early
-  let earlyOn = false; // whether it may (not after a failure)
+  let earlyLimit = 0; // the end of the states it may expand early
   let earlyLevel = 0; // their level
   let earlyTransitions = 0;
   let earlyDeadlock: Found | null = null;
   const expandEarly = (): boolean => {
-    // Every state stored since the level began is of the next level.
-    const limit = store.count;
-    if (!earlyOn || violation !== null || early >= limit) return false;
     const t0 = performance.now();
-    const stop = Math.min(limit, early + EARLY_CHUNK);
+    const stop = Math.min(earlyLimit, early + EARLY_CHUNK);
     const from = early;
     for (; early < stop; early++) {
       const page = store.page(early);
@@ -320,14 +269,9 @@ export function searchPartition<S, A>(
     }
     phases.early += performance.now() - t0;
     phases.earlyStates += early - from;
-    if (earlyDeadlock !== null) earlyOn = false;
-    return earlyOn;
+    return earlyDeadlock === null && early < earlyLimit;
   };
-  // While waiting: store what the others published for this Worker, else
-  // expand a chunk of the next level early.
-  const idle = plan.early === 0
-    ? undefined
-    : () => drainSome() || expandEarly();
+  const idle = () => expandEarly();
 
   // Level 0: the roots this Worker owns.
   const roots = pm.initial().slice();
@@ -401,11 +345,11 @@ export function searchPartition<S, A>(
     // What it may expand early: its states of the next level, stored this
     // level (none after a failure: the search stops at this barrier).
     early = end;
-    earlyOn = violation === null && deadlock === null && plan.early !== 0;
+    earlyLimit = violation === null && deadlock === null && plan.early !== 0
+      ? store.count
+      : end;
     earlyLevel = level + 1;
-    waitingLevel = level;
     const earlyBefore = phases.early;
-    const drainBefore = phases.drain;
     const running = barrier(
       ctl,
       workers,
@@ -416,24 +360,25 @@ export function searchPartition<S, A>(
     if (plan.early === 2) { while (expandEarly()); }
     const finished = Atomics.load(ctl, FINISHED) === 1;
     now = performance.now();
-    phases.barrier += now - t - (phases.early - earlyBefore) -
-      (phases.drain - drainBefore);
+    phases.barrier += now - t - (phases.early - earlyBefore);
     t = now;
     if (finished && Atomics.load(ctl, STOP) !== FOUND) break;
     // Store what the others found for this Worker at the next level (after
     // a violation or a deadlock too: its level's facts are then complete).
-    // The queue is then empty for its sender's next use (level + 2): its
-    // length word reads 0 until the sender publishes again, which it does
-    // only after the next barrier.
     for (let from = 0; from < workers; from++) {
       if (from === worker) continue;
-      drain(from, level);
-      drained[from] = 0;
-      Atomics.store(
-        ctl,
-        queueLength(queueIndex(from, worker, parity, workers), workers),
-        0,
-      );
+      const queue = queueIndex(from, worker, parity, workers);
+      const entries = Atomics.load(ctl, queueLength(queue, workers));
+      const view = new Int32Array(buffers.queues[queue]!, 0, entries * qstride);
+      for (let at = 0; at < view.length; at += qstride) {
+        const index = store.addHashed(
+          view,
+          at,
+          view[at + words]!,
+          view[at + words + 1]! >>> 0, // the hash is unsigned
+        );
+        if (index >= 0) checkNew(view, at, index, level + 1);
+      }
     }
     phases.drain += performance.now() - t;
     if (finished) break;
