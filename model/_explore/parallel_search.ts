@@ -4,7 +4,9 @@
 // explorer's visited set: no atomics, no shared cache lines), expands its part
 // of each level, stores the successors it owns at once and queues the others
 // for their owners; after the level's barrier it stores what the others
-// queued for it. Every state is thus stored at its BFS depth.
+// queued for it. Every state is thus stored at its BFS depth. While it waits
+// at a barrier for the others, it expands its own states of the next level
+// early and holds their successors back until that level is complete.
 
 import type { PackedModel } from "../types.ts";
 import { hashWords, PackedStore } from "./visited.ts";
