@@ -109,10 +109,19 @@ function explorerLines(outcome: ExplorerOutcome): string[] {
     `| symmetry-reduced | ${f.symmetry.states} | – | ${
       f.symmetry.seconds.toFixed(3)
     } | ${si(f.symmetry.statesPerSecond)} | – | – |`,
+    `| explore() in a Worker (the Workers' kind of thread) | ${f.states} | – | ${
+      f.inWorker.seconds.toFixed(3)
+    } | ${si(f.inWorker.statesPerSecond)} | ${
+      si(f.states / f.inWorker.cpuSeconds)
+    } states per CPU second of its thread | – |`,
     ...[f.parallel, f.oneWorker].map((p) =>
       `| on ${p.workers} Worker${p.workers === 1 ? "" : "s"} (${
         p.speedup.toFixed(2)
-      }× the single thread's wall time; single CPU ÷ this CPU ${
+      }× the single thread's speed, ${
+        p.speedupOverWorker.toFixed(2)
+      }× explore() in a Worker${
+        p === f.parallel ? `, ${f.scaling.toFixed(2)}× one Worker` : ""
+      }; single CPU ÷ this CPU ${
         p.cpuRatio === null ? "–" : `${p.cpuRatio.toFixed(2)}×`
       }) | ${p.states} | – | ${p.seconds.toFixed(3)} | ${
         si(p.statesPerSecond)

@@ -29,16 +29,12 @@ import {
   exploreBitstate,
   exploreParallel,
   ExplorerPool,
+  type WorkerPhases,
 } from "../model/mod.ts";
 
-/** The bench model's parameters. */
-export const BENCH_MODEL = {
-  producers: 2,
-  consumers: 2,
-  slots: 4,
-  items: 6,
-  sync: "mutex",
-} as const;
+import { BENCH_MODEL } from "./_explorer_model.ts";
+
+export { BENCH_MODEL };
 
 /** The figures of `exploreParallel` on the bench model. */
 export interface ParallelFigures {
@@ -51,14 +47,24 @@ export interface ParallelFigures {
   cpuSeconds: number | null;
   /** Median CPU seconds of each Worker's thread (10 ms ticks), if told. */
   workerCpuSeconds: (number | null)[];
-  /** Single-thread median wall seconds ÷ this median wall seconds. */
+  /**
+   * The single thread's wall seconds ÷ this search's, per round (each round
+   * runs both): the median.
+   */
   speedup: number;
+  /**
+   * The same against `explore()` run in a Worker (the same kind of thread
+   * as the parallel search's).
+   */
+  speedupOverWorker: number;
   /**
    * The single thread's median CPU seconds ÷ this search's (1: the Workers
    * together spend what the single thread spends).
    */
   cpuRatio: number | null;
   bytesPerState: number;
+  /** Per Worker, the median of each of its phases over the rounds. */
+  phases: WorkerPhases[];
 }
 
 /** The figures of one benchmark. */
@@ -97,6 +103,19 @@ export interface ExplorerFigures {
   parallel: ParallelFigures;
   /** The same on one Worker: what the partitioned search costs per state. */
   oneWorker: ParallelFigures;
+  /**
+   * `explore()` itself in a Worker, in the same rounds: the single-thread
+   * peer in the same kind of thread as the parallel search's Workers.
+   */
+  inWorker: {
+    /** Median wall seconds (explore()'s own clock). */
+    seconds: number;
+    statesPerSecond: number;
+    /** Median CPU seconds of the Worker's thread. */
+    cpuSeconds: number;
+  };
+  /** Two Workers' speed ÷ one Worker's, per round: the median. */
+  scaling: number;
   /** The same model with the approximate stores (`exploreBitstate`), one run each. */
   approximate: {
     mode: "bitstate" | "hashcompact";
@@ -155,9 +174,55 @@ function medianOrNull(values: readonly (number | null)[]): number | null {
   return values.some((v) => v === null) ? null : median(values as number[]);
 }
 
+interface InWorker {
+  verdict: string;
+  states: number;
+  seconds: number;
+  cpuSeconds: number;
+}
+
+/** `explore()` in a Worker started by {@linkcode peerWorker}. */
+function timedInWorker(worker: Worker): Promise<InWorker> {
+  return new Promise((resolve, reject) => {
+    worker.onmessage = (event: MessageEvent<InWorker>) => {
+      if (event.data.verdict !== "pass") {
+        reject(
+          new Error(`The bench model must pass, got ${event.data.verdict}`),
+        );
+      } else resolve(event.data);
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      reject(new Error(event.message));
+    };
+    worker.postMessage(null);
+  });
+}
+
+/** Starts the Worker running `explore()`; resolves once it is ready. */
+function peerWorker(): Promise<Worker> {
+  const worker = new Worker(
+    new URL("./_explorer_worker.ts", import.meta.url),
+    { type: "module" },
+  );
+  return new Promise((resolve, reject) => {
+    worker.onmessage = () => resolve(worker);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      reject(new Error(event.message));
+    };
+  });
+}
+
+/** The median over rounds of `a[i] / b[i]`. */
+function pairedRatio(a: readonly number[], b: readonly number[]): number {
+  return median(a.map((x, i) => x / b[i]!));
+}
+
 function parallelFigures(
   runs: readonly Parallel[],
   singles: readonly Single[],
+  inWorker: readonly InWorker[],
 ): ParallelFigures {
   const first = runs[0]!.report;
   const seconds = median(runs.map((r) => r.report.seconds));
@@ -172,9 +237,33 @@ function parallelFigures(
     workerCpuSeconds: first.workerCpuSeconds.map((_, w) =>
       medianOrNull(runs.map((r) => r.report.workerCpuSeconds[w] ?? null))
     ),
-    speedup: median(singles.map((r) => r.report.seconds)) / seconds,
+    speedup: pairedRatio(
+      singles.map((r) => r.report.seconds),
+      runs.map((r) => r.report.seconds),
+    ),
+    speedupOverWorker: pairedRatio(
+      inWorker.map((r) => r.seconds),
+      runs.map((r) => r.report.seconds),
+    ),
     cpuRatio: cpu === null || singleCpu === null ? null : singleCpu / cpu,
     bytesPerState: first.bytesPerState,
+    phases: first.workerPhases.map((_, w) => {
+      const of = (key: keyof WorkerPhases) =>
+        median(runs.map((r) => r.report.workerPhases[w]![key]));
+      return {
+        startDelay: of("startDelay"),
+        expanding: of("expanding"),
+        waiting: of("waiting"),
+        early: of("early"),
+        earlyStates: of("earlyStates"),
+        draining: of("draining"),
+        replyDelay: of("replyDelay"),
+        wakeDelay: of("wakeDelay"),
+        levels: of("levels"),
+        sleeps: of("sleeps"),
+        sent: of("sent"),
+      };
+    }),
   };
 }
 
@@ -201,18 +290,23 @@ export async function runExplorerBench(
   const cold = timed(false);
   const pool = new ExplorerPool(workers);
   const one = new ExplorerPool(1);
+  const peer = await peerWorker();
   const singles: Single[] = [];
   const parallel: Parallel[] = [];
   const alone: Parallel[] = [];
+  const inWorker: InWorker[] = [];
   try {
     // Warm-up: the Workers compile the model.
     await timedParallel(pool);
     await timedParallel(one);
-    // Rotate the order each round, so all three see the same load.
+    await timedInWorker(peer);
+    await timedInWorker(peer);
+    // Rotate the order each round, so all four see the same load.
     const steps: (() => Promise<void> | void)[] = [
       () => void singles.push(timed(false)),
       async () => void parallel.push(await timedParallel(pool)),
       async () => void alone.push(await timedParallel(one)),
+      async () => void inWorker.push(await timedInWorker(peer)),
     ];
     for (let i = 0; i < runs; i++) {
       for (let k = 0; k < steps.length; k++) {
@@ -222,6 +316,7 @@ export async function runExplorerBench(
   } finally {
     pool.close();
     one.close();
+    peer.terminate();
   }
   const middle = [...singles].sort((a, b) =>
     a.report.seconds - b.report.seconds
@@ -264,8 +359,17 @@ export async function runExplorerBench(
       seconds: por.seconds,
       statesPerSecond: por.statesPerSecond,
     },
-    parallel: parallelFigures(parallel, singles),
-    oneWorker: parallelFigures(alone, singles),
+    parallel: parallelFigures(parallel, singles, inWorker),
+    oneWorker: parallelFigures(alone, singles, inWorker),
+    inWorker: {
+      seconds: median(inWorker.map((r) => r.seconds)),
+      statesPerSecond: report.states / median(inWorker.map((r) => r.seconds)),
+      cpuSeconds: median(inWorker.map((r) => r.cpuSeconds)),
+    },
+    scaling: pairedRatio(
+      alone.map((r) => r.report.seconds),
+      parallel.map((r) => r.report.seconds),
+    ),
     approximate,
   };
 }
@@ -291,7 +395,7 @@ if (import.meta.main) {
   console.log(
     `states ${n(f.states)}, transitions ${
       n(f.transitions)
-    }, medians of ${f.runs} rounds (single thread, Workers, one Worker, rotating):`,
+    }, medians of ${f.runs} rounds (single thread, Workers, one Worker, explore() in a Worker, rotating; ratios: medians of per-round ratios):`,
   );
   console.log(
     `single thread: ${f.seconds.toFixed(3)} s wall, ${
@@ -302,21 +406,43 @@ if (import.meta.main) {
         : `, ${n(f.statesPerCpuSecond)} states per CPU second`) +
       `; ${f.bytesPerState.toFixed(1)} bytes/state`,
   );
+  console.log(
+    `explore() in a Worker: ${f.inWorker.seconds.toFixed(3)} s wall, ${
+      n(f.inWorker.statesPerSecond)
+    } states/s; ${s(f.inWorker.cpuSeconds)} s CPU of its thread`,
+  );
   for (const p of [f.parallel, f.oneWorker]) {
     console.log(
       `on ${p.workers} Worker${p.workers === 1 ? "" : "s"}: ${
         n(p.states)
       } states, ${p.seconds.toFixed(3)} s wall, ${
         n(p.statesPerSecond)
-      } states/s, ${p.speedup.toFixed(2)}x the single thread's wall time; ${
-        s(p.cpuSeconds)
-      } s CPU (Workers ${
+      } states/s, ${p.speedup.toFixed(2)}x the single thread's speed (${
+        p.speedupOverWorker.toFixed(2)
+      }x explore() in a Worker); ${s(p.cpuSeconds)} s CPU (Workers ${
         p.workerCpuSeconds.map(s).join(" + ")
       }), single CPU / this CPU ${
         p.cpuRatio === null ? "?" : p.cpuRatio.toFixed(2)
       }; ${p.bytesPerState.toFixed(1)} bytes/state`,
     );
+    const ms = (x: number) => (x * 1000).toFixed(1);
+    p.phases.forEach((w, i) =>
+      console.log(
+        `  Worker ${i} (medians, ms): start ${ms(w.startDelay)}, expanding ${
+          ms(w.expanding)
+        }, early ${ms(w.early)} (${n(w.earlyStates)} states), barriers ${
+          ms(w.waiting)
+        } (${w.sleeps} of ${w.levels} slept; waking ${
+          ms(w.wakeDelay)
+        }), draining ${ms(w.draining)}, reply ${ms(w.replyDelay)}; ${
+          n(w.sent)
+        } states sent`,
+      )
+    );
   }
+  console.log(
+    `${f.parallel.workers} Workers ÷ 1 Worker: ${f.scaling.toFixed(2)}x`,
+  );
   console.log(`cold first run (single thread): ${f.coldSeconds.toFixed(3)} s`);
   console.log(
     `symmetry reduction: ${n(f.symmetry.states)} states, ${

@@ -20,7 +20,7 @@ import type { PackedModel, Progress, Report, Step } from "./types.ts";
 import { checkMaskOf, namesOf, replayPath } from "./_explore/replay.ts";
 import type { Found, Outcome, SearchPlan } from "./_explore/parallel_search.ts";
 import { loadPackedModel, positive } from "./_explore/parallel_model.ts";
-import type { WorkerReply, WorkerTask } from "./_explore/parallel_protocol.ts";
+import { clock, ExplorerPool, runTask } from "./_explore/parallel_pool.ts";
 import {
   allocate,
   FAILED,
@@ -33,6 +33,8 @@ import {
   STOP,
 } from "./_explore/parallel_control.ts";
 import { PAGE_BITS } from "./_explore/visited.ts";
+
+export { ExplorerPool };
 
 /**
  * Where each Worker finds the model: the URL of an ES module, the name of the
@@ -75,6 +77,15 @@ export interface ParallelOptions {
   onProgress?: (progress: Progress) => void;
   /** Seconds between progress calls. Default 0.5. */
   progressSeconds?: number;
+  /**
+   * When a Worker expands its own states of the next level before a level's
+   * barrier releases it (storing their successors after it, as if expanded
+   * then): `"idle"` (default) while it waits for the others; `"always"`, all
+   * of them at every barrier, even when it arrived last (slower; it runs
+   * that path on every level, for tests); `"never"` (it waits idle, for
+   * comparisons). The report is the same in each.
+   */
+  earlyExpansion?: "idle" | "always" | "never";
 }
 
 /** What {@linkcode exploreParallel} reports: an explorer report, plus the Workers used. */
@@ -86,6 +97,43 @@ export interface ParallelReport<S, A> extends Report<S, A> {
    * search, or null where the runtime does not tell (Deno does, on Linux).
    */
   workerCpuSeconds: (number | null)[];
+  /** Where each Worker's time went (see {@linkcode WorkerPhases}). */
+  workerPhases: WorkerPhases[];
+}
+
+/**
+ * Where one Worker's wall time went in a parallel search, in seconds (the
+ * clock is read a few times per BFS level, not per state).
+ */
+export interface WorkerPhases {
+  /** From posting the task to the Worker starting its search. */
+  startDelay: number;
+  /** Expanding its states, storing or queueing their successors. */
+  expanding: number;
+  /** At the level barriers: publishing, spinning, sleeping, deciding. */
+  waiting: number;
+  /**
+   * Expanding its states of the next level early, while it waited at a
+   * barrier for the others (their successors are stored after the barrier).
+   */
+  early: number;
+  /** States it expanded early. */
+  earlyStates: number;
+  /** Storing the states the other Workers queued for it. */
+  draining: number;
+  /** From the end of its search to the parent thread getting its reply. */
+  replyDelay: number;
+  /**
+   * From each barrier's release (by the last Worker to arrive) to this
+   * Worker's return from it, summed: the cost of waking up.
+   */
+  wakeDelay: number;
+  /** Level barriers it met. */
+  levels: number;
+  /** Barriers at which it slept on the futex (after its spin). */
+  sleeps: number;
+  /** States it queued for other Workers. */
+  sent: number;
 }
 
 /**
@@ -111,98 +159,6 @@ export function bufferSource(options: BufferOptions = {}): ModelSource {
     factory: "boundedBuffer",
     args: [options],
   };
-}
-
-const WORKER = new URL("./_explore/parallel_worker.ts", import.meta.url);
-
-/** Each pool's task runner, for {@linkcode exploreParallel} only. */
-const RUNNERS = new WeakMap<
-  ExplorerPool,
-  (task: Omit<WorkerTask, "worker">) => Promise<WorkerReply[]>
->();
-
-/**
- * Workers for {@linkcode exploreParallel}, started once and reused by each
- * search given them as `pool`, one search at a time. Close the pool when done.
- *
- * @example Two searches on the same two Workers
- * ```ts
- * import assert from "node:assert/strict";
- * import { bufferSource, ExplorerPool, exploreParallel } from "@ringproof/ring/model";
- *
- * const pool = new ExplorerPool(2);
- * try {
- *   for (const sync of ["mutex", "sequence"] as const) {
- *     const report = await exploreParallel(
- *       bufferSource({ producers: 2, items: 2, sync }),
- *       { pool },
- *     );
- *     assert.equal(report.verdict, "pass");
- *   }
- * } finally {
- *   pool.close();
- * }
- * ```
- */
-export class ExplorerPool {
-  /** How many Workers the pool has. */
-  readonly size: number;
-  readonly #workers: Worker[];
-  readonly #ready: Promise<WorkerReply[]>;
-  #busy = false;
-
-  /**
-   * Starts `size` Workers.
-   *
-   * @param size How many (default: `navigator.hardwareConcurrency`, at least 1).
-   */
-  constructor(size: number = Math.max(1, navigator.hardwareConcurrency ?? 1)) {
-    this.size = positive("workers", size);
-    this.#workers = Array.from(
-      { length: size },
-      () => new Worker(WORKER, { type: "module" }),
-    );
-    this.#ready = Promise.all(this.#workers.map(next));
-    RUNNERS.set(this, (task) => this.#run(task));
-  }
-
-  /** Stops the Workers. */
-  close(): void {
-    for (const worker of this.#workers) worker.terminate();
-  }
-
-  /** Runs one search's task on every Worker; returns their replies. */
-  async #run(task: Omit<WorkerTask, "worker">): Promise<WorkerReply[]> {
-    if (this.#busy) {
-      throw new Error(
-        "Cannot explore in parallel: the pool is already running a search",
-      );
-    }
-    this.#busy = true;
-    try {
-      const ready = await this.#ready;
-      const failed = ready.find((reply) => reply.type === "error");
-      if (failed !== undefined) return [failed];
-      const done = this.#workers.map(next);
-      this.#workers.forEach((worker, i) =>
-        worker.postMessage({ ...task, worker: i })
-      );
-      return await Promise.all(done);
-    } finally {
-      this.#busy = false;
-    }
-  }
-}
-
-function next(worker: Worker): Promise<WorkerReply> {
-  return new Promise((resolve) => {
-    worker.onmessage = (event: MessageEvent<WorkerReply>) =>
-      resolve(event.data);
-    worker.onerror = (event: ErrorEvent) => {
-      event.preventDefault();
-      resolve({ type: "error", message: event.message });
-    };
-  });
 }
 
 /**
@@ -254,7 +210,14 @@ export async function exploreParallel<S, A>(
   const symmetry = (options.symmetry ?? false) && pm.canonicalize !== undefined;
   const canonicalize = symmetry ? pm.canonicalize!.bind(pm) : undefined;
   const buffers = allocate(workers);
-  const plan: SearchPlan = { workers, checkMask, symmetry, maxStates };
+  const plan: SearchPlan = {
+    workers,
+    checkMask,
+    symmetry,
+    maxStates,
+    origin: clock(),
+    early: earlyMode(options.earlyExpansion ?? "idle"),
+  };
   const replies = await runWorkers(source, buffers, plan, options);
   const outcomes = replies.map((reply) => reply.outcome);
   const ctl = new Int32Array(buffers.control);
@@ -325,6 +288,22 @@ export async function exploreParallel<S, A>(
     }),
     workers,
     workerCpuSeconds: replies.map((reply) => reply.cpuSeconds),
+    workerPhases: replies.map(({ outcome, postedAt, repliedAt }) => {
+      const p = outcome.phases;
+      return {
+        startDelay: (p.startedAt - postedAt) / 1000,
+        expanding: p.expand / 1000,
+        waiting: p.barrier / 1000,
+        early: p.early / 1000,
+        earlyStates: p.earlyStates,
+        draining: p.drain / 1000,
+        replyDelay: (repliedAt - p.endedAt) / 1000,
+        wakeDelay: p.wake / 1000,
+        levels: p.levels,
+        sleeps: p.sleeps,
+        sent: p.sent,
+      };
+    }),
   };
   if (failure !== null) {
     const violated = failure === deadlock
@@ -337,6 +316,18 @@ export async function exploreParallel<S, A>(
   return report;
 }
 
+function earlyMode(mode: string): SearchPlan["early"] {
+  const modes = ["never", "idle", "always"];
+  if (!modes.includes(mode)) {
+    throw new TypeError(
+      `Cannot explore in parallel: earlyExpansion must be "idle", "always" or "never", received ${
+        JSON.stringify(mode)
+      }`,
+    );
+  }
+  return modes.indexOf(mode) as SearchPlan["early"];
+}
+
 /** The state found at the smallest level, or null. */
 function shallowest<T extends Found>(found: readonly (T | null)[]): T | null {
   let best: T | null = null;
@@ -346,12 +337,20 @@ function shallowest<T extends Found>(found: readonly (T | null)[]): T | null {
   return best;
 }
 
+/** A Worker's outcome, with its thread's CPU seconds and the reply's timing. */
+interface Done {
+  readonly outcome: Outcome;
+  readonly cpuSeconds: number | null;
+  readonly postedAt: number;
+  readonly repliedAt: number;
+}
+
 async function runWorkers(
   source: ModelSource,
   buffers: SharedBuffers,
   plan: SearchPlan,
   options: ParallelOptions,
-): Promise<{ outcome: Outcome; cpuSeconds: number | null }[]> {
+): Promise<Done[]> {
   const ctl = new Int32Array(buffers.control);
   const pool = options.pool ?? new ExplorerPool(plan.workers);
   const started = performance.now();
@@ -370,10 +369,10 @@ async function runWorkers(
   }, (options.progressSeconds ?? 0.5) * 1000);
   try {
     const plain = { ...source, args: source.args ?? [] };
-    const replies = await RUNNERS.get(pool)!({ source: plain, buffers, plan });
-    const outcomes: { outcome: Outcome; cpuSeconds: number | null }[] = [];
+    const replies = await runTask(pool, { source: plain, buffers, plan });
+    const outcomes: Done[] = [];
     // The Worker that failed first says why; the others only that it did.
-    const errors = replies.flatMap((reply) =>
+    const errors = replies.flatMap(({ reply }) =>
       reply.type === "error" ? [reply.message] : []
     ).sort((a, b) =>
       Number(a.includes("another Worker failed")) -
@@ -382,8 +381,11 @@ async function runWorkers(
     if (errors.length > 0) {
       throw new Error(`Cannot explore in parallel: ${errors[0]}`);
     }
-    for (const reply of replies) {
-      if (reply.type === "done") outcomes.push(reply);
+    for (const { reply, postedAt, repliedAt } of replies) {
+      if (reply.type === "done") {
+        const { outcome, cpuSeconds } = reply;
+        outcomes.push({ outcome, cpuSeconds, postedAt, repliedAt });
+      }
     }
     return outcomes;
   } catch (error) {

@@ -82,6 +82,24 @@ Deno.test("exploreParallel() agrees with explore() on every small configuration"
         assert.equal(parallel.workers, 2);
       }
     });
+    await t.step(
+      "the same when every Worker expands the next level early at every barrier",
+      async () => {
+        for (const config of configs) {
+          const model = boundedBuffer(config);
+          const parallel = await exploreParallel<BufferState, BufferAction>(
+            bufferSource(config),
+            { pool, earlyExpansion: "always" },
+          );
+          assertSameOutcome(
+            model,
+            parallel,
+            explore(model),
+            JSON.stringify(config),
+          );
+        }
+      },
+    );
     await t.step("the same on 3 Workers (states cross 6 queues)", async () => {
       const three = new ExplorerPool(3);
       try {
@@ -179,6 +197,17 @@ Deno.test("exploreParallel() matches explore() on the benchmark model on 2 Worke
   assert.equal(parallel.states, single.states);
   assert.equal(parallel.transitions, single.transitions);
   assert.equal(parallel.depth, single.depth);
+  // Where each Worker's time went: every Worker met each level's barrier
+  // (levels 0 to depth; the last finds nothing new), and both sent states.
+  assert.equal(parallel.workerPhases.length, 2);
+  for (const phases of parallel.workerPhases) {
+    assert.equal(phases.levels, single.depth + 1);
+    assert.ok(phases.sleeps <= phases.levels);
+    assert.ok(phases.sent > 0);
+    for (const seconds of [phases.expanding, phases.waiting, phases.draining]) {
+      assert.ok(seconds >= 0 && seconds < parallel.seconds);
+    }
+  }
   const smaller = { ...config, items: 3 };
   const expected = explore(boundedBuffer(smaller));
   for (const workers of [1, 3]) {
@@ -187,6 +216,21 @@ Deno.test("exploreParallel() matches explore() on the benchmark model on 2 Worke
       [report.verdict, report.states, report.transitions, report.depth],
       [expected.verdict, expected.states, expected.transitions, expected.depth],
     );
+  }
+  // Early expansion on or off: the same search; "always" expands early at
+  // every barrier, "never" at none.
+  for (const earlyExpansion of ["always", "never"] as const) {
+    const report = await exploreParallel(bufferSource(smaller), {
+      workers: 2,
+      earlyExpansion,
+    });
+    assert.deepEqual(
+      [report.verdict, report.states, report.transitions, report.depth],
+      [expected.verdict, expected.states, expected.transitions, expected.depth],
+    );
+    const early = report.workerPhases.reduce((n, p) => n + p.earlyStates, 0);
+    if (earlyExpansion === "never") assert.equal(early, 0);
+    else assert.ok(early > 0, "states expanded early");
   }
 });
 
@@ -198,6 +242,13 @@ Deno.test("exploreParallel() rejects bad options and models without a packed pat
   await assert.rejects(
     () => exploreParallel(bufferSource(), { maxStates: 1.5 }),
     RangeError,
+  );
+  await assert.rejects(
+    () =>
+      exploreParallel(bufferSource(), {
+        earlyExpansion: "sometimes" as "idle",
+      }),
+    TypeError,
   );
   await assert.rejects(
     () =>

@@ -20,7 +20,9 @@ export const FINISHED = 3;
 export const LEVEL = 4; // the BFS level being expanded
 export const STATES = 5; // states stored, as of the last barrier
 export const FRONTIER = 6; // states found for the next level, same time
-const HEADER = 7;
+/** When the last Worker released a barrier: microseconds since the plan's origin. */
+export const RELEASED = 7;
+const HEADER = 8;
 /** Per Worker, at the barrier: states stored, states found or sent this level, found a violation or deadlock. */
 const SLOT = 3;
 
@@ -29,6 +31,9 @@ export const NONE = 0;
 export const FOUND = 1;
 export const INCOMPLETE = 2;
 export const FAILED = 3;
+
+/** How long a Worker spins at a barrier before it sleeps (milliseconds). */
+const SPIN_MS = 0.02;
 
 /** Bytes a queue starts with; it doubles as needed. */
 const QUEUE_BYTES = 1 << 14;
@@ -146,32 +151,71 @@ export function decide(
 
 /**
  * Waits for every Worker; the last one runs `last` before releasing the
- * others. Returns false when another Worker failed.
+ * others. A Worker that waits first runs `idle` while it returns true (work
+ * it can do before the release), then spins, then sleeps. Returns false when
+ * another Worker failed.
  */
 export function barrier(
   ctl: Int32Array,
   workers: number,
   last: () => void,
+  options: {
+    idle?: () => boolean;
+    stats?: { sleeps: number; wake: number; origin: number };
+  } = {},
 ): boolean {
+  const { idle, stats } = options;
   const gen = Atomics.load(ctl, GEN);
   if (Atomics.add(ctl, ARRIVED, 1) === workers - 1) {
     try {
       last();
     } finally {
+      if (stats !== undefined) {
+        Atomics.store(ctl, RELEASED, since(stats.origin));
+      }
       Atomics.store(ctl, ARRIVED, 0);
       Atomics.add(ctl, GEN, 1);
       Atomics.notify(ctl, GEN);
     }
     return Atomics.load(ctl, STOP) !== FAILED;
   }
-  // A short spin first: a futex sleep and wake-up costs tens of microseconds.
-  for (let i = 0; i < 2000; i++) {
-    if (Atomics.load(ctl, GEN) !== gen) return true;
+  // Spin first, for up to SPIN_MS: a futex sleep and wake-up costs tens of
+  // microseconds, and a virtual CPU that halts while its thread sleeps takes
+  // longer to wake. The peer is running meanwhile (on another core), so the
+  // spin only uses a core that would idle.
+  while (idle !== undefined && Atomics.load(ctl, GEN) === gen) {
+    if (!idle()) break;
   }
+  const until = performance.now() + SPIN_MS;
+  do {
+    for (let i = 0; i < 256; i++) {
+      if (Atomics.load(ctl, GEN) !== gen) return woken(ctl, stats);
+    }
+  } while (performance.now() < until);
+  if (stats !== undefined) stats.sleeps++;
   while (Atomics.load(ctl, GEN) === gen) {
     // A Worker that failed never arrives: give up rather than wait forever.
     if (Atomics.load(ctl, STOP) === FAILED) return false;
     Atomics.wait(ctl, GEN, gen, 100);
   }
+  woken(ctl, stats);
   return Atomics.load(ctl, STOP) !== FAILED;
+}
+
+/** Microseconds since `origin` (a `performance.timeOrigin`-based clock). */
+function since(origin: number): number {
+  return Math.round(
+    (performance.timeOrigin + performance.now() - origin) * 1000,
+  ) | 0;
+}
+
+/** Adds the time since the barrier's release to `stats.wake`; returns true. */
+function woken(
+  ctl: Int32Array,
+  stats: { wake: number; origin: number } | undefined,
+): true {
+  if (stats !== undefined) {
+    stats.wake += (since(stats.origin) - Atomics.load(ctl, RELEASED)) / 1000;
+  }
+  return true;
 }

@@ -4,7 +4,9 @@
 // explorer's visited set: no atomics, no shared cache lines), expands its part
 // of each level, stores the successors it owns at once and queues the others
 // for their owners; after the level's barrier it stores what the others
-// queued for it. Every state is thus stored at its BFS depth.
+// queued for it. Every state is thus stored at its BFS depth. While it waits
+// at a barrier for the others, it expands its own states of the next level
+// early and holds their successors back until that level is complete.
 
 import type { PackedModel } from "../types.ts";
 import { hashWords, PackedStore } from "./visited.ts";
@@ -22,6 +24,9 @@ import {
   STOP,
 } from "./parallel_control.ts";
 
+/** States a waiting Worker expands early between looks at the barrier. */
+const EARLY_CHUNK = 32;
+
 /** What every Worker of a search is told besides the model. */
 export interface SearchPlan {
   readonly workers: number;
@@ -29,6 +34,10 @@ export interface SearchPlan {
   readonly checkMask: number;
   readonly symmetry: boolean;
   readonly maxStates: number;
+  /** Expand the next level early: 0 never, 1 while waiting at a barrier, 2 always. */
+  readonly early: 0 | 1 | 2;
+  /** The parent's clock (`performance.timeOrigin + now()`) when it posted the task. */
+  readonly origin: number;
 }
 
 /** A state a Worker found: its BFS level and its global id (`local * workers + worker`). */
@@ -54,6 +63,38 @@ export interface Outcome {
   readonly bytes: number;
   /** Its visited set's pages, for the parent to rebuild traces. */
   readonly pages: readonly Int32Array[];
+  /** Where its time went. */
+  readonly phases: Phases;
+}
+
+/** Where a Worker's time went in one search (milliseconds, except counts). */
+export interface Phases {
+  /** Expanding its states and storing or queueing their successors. */
+  expand: number;
+  /**
+   * At the level barriers (publishing, spinning, sleeping, deciding), less
+   * the early expansions made there.
+   */
+  barrier: number;
+  /** Expanding states of the next level early, while waiting at a barrier. */
+  early: number;
+  /** States it expanded early. */
+  earlyStates: number;
+  /** Storing the states the others queued for it. */
+  drain: number;
+  /** Barriers it slept at (on the futex, after the spin). */
+  sleeps: number;
+  /** From the barriers' release to its return from them, in all. */
+  wake: number;
+  /** The plan's origin, for the barrier's clock. */
+  readonly origin: number;
+  /** Barriers it met. */
+  levels: number;
+  /** States it queued for other Workers. */
+  sent: number;
+  /** When it started and ended the search (`performance.timeOrigin + now()`). */
+  startedAt: number;
+  endedAt: number;
 }
 
 /**
@@ -66,6 +107,21 @@ export function searchPartition<S, A>(
   plan: SearchPlan,
   worker: number,
 ): Outcome {
+  const clock = () => performance.timeOrigin + performance.now();
+  const phases: Phases = {
+    expand: 0,
+    barrier: 0,
+    early: 0,
+    earlyStates: 0,
+    drain: 0,
+    sleeps: 0,
+    wake: 0,
+    origin: plan.origin,
+    levels: 0,
+    sent: 0,
+    startedAt: clock(),
+    endedAt: 0,
+  };
   const workers = plan.workers;
   const ctl = new Int32Array(buffers.control);
   const words = pm.words;
@@ -144,6 +200,81 @@ export function searchPartition<S, A>(
     return outQueues[to] = new Int32Array(buffer, 0, buffer.byteLength >>> 2);
   };
 
+  // Stores a successor of `level` this Worker owns, or queues it for its owner.
+  const route = (
+    src: Int32Array,
+    at: number,
+    parent: number,
+    hash: number,
+    level: number,
+  ): void => {
+    const to = ownerOf(hash, workers);
+    if (to === worker) {
+      const index = store.addHashed(src, at, parent, hash);
+      if (index >= 0) checkNew(src, at, index, level);
+      return;
+    }
+    let queue = outQueues[to]!;
+    const q = outLength[to]!;
+    if (q + qstride > queue.length) queue = growOut(to);
+    for (let w = 0; w < words; w++) queue[q + w] = src[at + w]!;
+    queue[q + words] = parent;
+    queue[q + words + 1] = hash;
+    outLength[to] = q + qstride;
+  };
+
+  // Early expansion. A Worker that reaches a level's barrier before the
+  // others expands its own states of the next level meanwhile (those it
+  // stored this level: they are of the next level whatever the others
+  // send). Their successors cannot be stored yet (one of them may still
+  // arrive at a smaller depth from a Worker still expanding), so they wait
+  // here, hashed, with their parents, and are routed once the next level is
+  // complete, as if expanded then. Its own index order is kept.
+  let pending = new Int32Array(1 << 12);
+  let pendingLength = 0;
+  let early = 0; // the next state to expand early
+  let earlyLimit = 0; // the end of the states it may expand early
+  let earlyLevel = 0; // their level
+  let earlyTransitions = 0;
+  let earlyDeadlock: Found | null = null;
+  const expandEarly = (): boolean => {
+    const t0 = performance.now();
+    const stop = Math.min(earlyLimit, early + EARLY_CHUNK);
+    const from = early;
+    for (; early < stop; early++) {
+      const page = store.page(early);
+      const offset = store.offset(early);
+      const n = pm.successors(page, offset, succ, acts);
+      earlyTransitions += n;
+      const parent = early * workers + worker;
+      if (n === 0 && !pm.isEnd(page, offset)) {
+        earlyDeadlock = { level: earlyLevel, id: parent };
+        early++;
+        break;
+      }
+      if (pendingLength + n * qstride > pending.length) {
+        const bigger = new Int32Array(
+          Math.max(2 * pending.length, pendingLength + n * qstride),
+        );
+        bigger.set(pending.subarray(0, pendingLength));
+        pending = bigger;
+      }
+      for (let k = 0; k < n; k++) {
+        const at = k * words;
+        if (canonicalize !== undefined) canonicalize(succ, at);
+        const p = pendingLength;
+        for (let w = 0; w < words; w++) pending[p + w] = succ[at + w]!;
+        pending[p + words] = parent;
+        pending[p + words + 1] = hashWords(succ, at, words);
+        pendingLength = p + qstride;
+      }
+    }
+    phases.early += performance.now() - t0;
+    phases.earlyStates += early - from;
+    return earlyDeadlock === null && early < earlyLimit;
+  };
+  const idle = () => expandEarly();
+
   // Level 0: the roots this Worker owns.
   const roots = pm.initial().slice();
   for (let at = 0; at < roots.length; at += words) {
@@ -156,14 +287,29 @@ export function searchPartition<S, A>(
 
   let start = 0;
   let end = store.count;
+  early = start;
   for (let level = 0;; level++) {
     const parity = level & 1;
     openQueues(parity);
+    let t = performance.now();
     // A violation stored at this level or before beats anything found by
     // expanding it (a deadlock here gives a counterexample as long, and
-    // explore() finds the violation first): skip the expansion then.
+    // explore() finds the violation first): skip the expansion then, and
+    // drop what was expanded early.
     if (violation === null) {
-      for (let i = start; i < end; i++) {
+      // The states expanded early (start to early): their successors first.
+      transitions += earlyTransitions;
+      if (earlyDeadlock !== null) deadlock = earlyDeadlock;
+      for (let at = 0; at < pendingLength; at += qstride) {
+        const hash = pending[at + words + 1]! >>> 0; // the hash is unsigned
+        route(pending, at, pending[at + words]!, hash, level + 1);
+      }
+    }
+    pendingLength = 0;
+    earlyTransitions = 0;
+    earlyDeadlock = null;
+    if (violation === null && deadlock === null) {
+      for (let i = early; i < end; i++) {
         const page = store.page(i);
         const offset = store.offset(i);
         const n = pm.successors(page, offset, succ, acts);
@@ -176,23 +322,13 @@ export function searchPartition<S, A>(
         for (let k = 0; k < n; k++) {
           const at = k * words;
           if (canonicalize !== undefined) canonicalize(succ, at);
-          const hash = hashWords(succ, at, words);
-          const to = ownerOf(hash, workers);
-          if (to === worker) {
-            const index = store.addHashed(succ, at, parent, hash);
-            if (index >= 0) checkNew(succ, at, index, level + 1);
-            continue;
-          }
-          let queue = outQueues[to]!;
-          const q = outLength[to]!;
-          if (q + qstride > queue.length) queue = growOut(to);
-          for (let w = 0; w < words; w++) queue[q + w] = succ[at + w]!;
-          queue[q + words] = parent;
-          queue[q + words + 1] = hash;
-          outLength[to] = q + qstride;
+          route(succ, at, parent, hashWords(succ, at, words), level + 1);
         }
       }
     }
+    let now = performance.now();
+    phases.expand += now - t;
+    t = now;
     let sent = 0;
     for (let to = 0; to < workers; to++) {
       if (to === worker) continue;
@@ -206,13 +342,28 @@ export function searchPartition<S, A>(
       active: store.count - end + sent,
       found: violation !== null || deadlock !== null,
     });
+    phases.sent += sent;
+    phases.levels++;
+    // What it may expand early: its states of the next level, stored this
+    // level (none after a failure: the search stops at this barrier).
+    early = end;
+    earlyLimit = violation === null && deadlock === null && plan.early !== 0
+      ? store.count
+      : end;
+    earlyLevel = level + 1;
+    const earlyBefore = phases.early;
     const running = barrier(
       ctl,
       workers,
       () => decide(ctl, workers, plan.maxStates),
+      { idle, stats: phases },
     );
     if (!running) throw new Error("Cannot explore: another Worker failed");
+    if (plan.early === 2) { while (expandEarly()); }
     const finished = Atomics.load(ctl, FINISHED) === 1;
+    now = performance.now();
+    phases.barrier += now - t - (phases.early - earlyBefore);
+    t = now;
     if (finished && Atomics.load(ctl, STOP) !== FOUND) break;
     // Store what the others found for this Worker at the next level (after
     // a violation or a deadlock too: its level's facts are then complete).
@@ -231,6 +382,7 @@ export function searchPartition<S, A>(
         if (index >= 0) checkNew(view, at, index, level + 1);
       }
     }
+    phases.drain += performance.now() - t;
     if (finished) break;
     start = end;
     end = store.count;
@@ -244,5 +396,6 @@ export function searchPartition<S, A>(
     facts,
     bytes: store.bytesPerState() * store.count,
     pages: store.pages,
+    phases: { ...phases, endedAt: clock() },
   };
 }
