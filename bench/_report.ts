@@ -248,9 +248,9 @@ export function toMarkdown(report: Report): string {
       report.rounds === 1 ? "" : "s"
     } per contender${
       report.quick ? " (--quick: small counts, not for quoting)" : ""
-    }, after ${report.warmups} warm-up round${
+    }, each run in Workers started for it alone, after ${report.warmups} untimed warm-up run${
       report.warmups === 1 ? "" : "s"
-    } (${
+    } in them (${
       report.warmupFraction * 100
     }% of the count); this ring and its peers alternate round by round; figures are medians; a ratio is the median over the rounds of this ring's rate ÷ the peer's in the same round (above 1: this ring is faster), so a burst of outside load that slows a few consecutive runs cancels out.${
       ping

@@ -61,6 +61,7 @@ export interface CaseResult {
 /** How a case is run. */
 export interface RunOptions {
   readonly rounds: number;
+  /** Untimed runs in each run's fresh Workers before the timed one. */
   readonly warmups: number;
   /** Fraction of the count used by a warm-up run. */
   readonly warmupFraction: number;
@@ -154,62 +155,77 @@ function summarize(
   };
 }
 
-/** Runs every contender of `benchCase`, alternating them round by round. */
+/**
+ * Runs every contender of `benchCase`, alternating them round by round. Each
+ * run plays in Workers started for it alone, warmed up untimed first and
+ * terminated after: Workers kept across rounds settle into one speed (their
+ * JIT's choices, their threads' placement) and keep it, so their rounds were
+ * not independent samples (the same code against itself in kept Workers gave
+ * paired medians from 0.42× to 5.0× under load, in fresh Workers 0.7–1.3×).
+ */
 export async function runCase(
   benchCase: BenchCase,
   options: RunOptions,
 ): Promise<CaseResult> {
   const { contenders } = benchCase;
-  // Each contender plays in Workers of its own, so the JIT feedback of one
-  // never shapes another's code.
-  const pools = await Promise.all(
-    contenders.map((c) => startPool(c.roles.length, options)),
-  );
   const runs: RunRecord[][] = contenders.map(() => []);
-  const play = async (index: number, count: number): Promise<RunRecord> => {
+  const play = async (index: number, round: number): Promise<RunRecord> => {
     const contender = contenders[index]!;
-    const at = Math.round(performance.now()) / 1000;
-    const outcome = await runOnce(
-      pools[index]!,
-      benchCase,
-      contender,
-      count,
-      options.timeoutMs,
-    );
-    if (!outcome.healthy) {
-      for (const worker of pools[index]!) worker.terminate();
-      pools[index] = await startPool(contender.roles.length, options);
-    }
-    return { at, ...outcome.record };
-  };
-  try {
-    for (let w = 0; w < options.warmups; w++) {
-      for (let i = 0; i < contenders.length; i++) {
-        const c = contenders[i]!;
-        const unit = benchCase.batch;
-        const count = unit *
-          Math.max(1, Math.round(c.count * options.warmupFraction / unit));
-        const record = await play(i, count);
-        if (!record.verified) {
-          options.log(`  warm-up ${c.side}: ${record.problem}`);
-        }
-      }
-    }
-    for (let round = 0; round < options.rounds; round++) {
-      // Rotate who goes first, so no contender always runs after another.
-      for (let j = 0; j < contenders.length; j++) {
-        const i = (round + j) % contenders.length;
-        const record = await play(i, contenders[i]!.count);
-        runs[i]!.push(record);
-        if (!record.verified) {
+    // Each contender plays in Workers of its own, so the JIT feedback of one
+    // never shapes another's code.
+    let pool = await startPool(contender.roles.length, options);
+    try {
+      const unit = benchCase.batch;
+      const warmCount = unit *
+        Math.max(
+          1,
+          Math.round(contender.count * options.warmupFraction / unit),
+        );
+      for (let w = 0; w < options.warmups; w++) {
+        const warm = await runOnce(
+          pool,
+          benchCase,
+          contender,
+          warmCount,
+          options.timeoutMs,
+        );
+        if (!warm.record.verified) {
           options.log(
-            `  round ${round + 1} ${contenders[i]!.side}: ${record.problem}`,
+            `  round ${
+              round + 1
+            } warm-up ${contender.side}: ${warm.record.problem}`,
           );
         }
+        if (!warm.healthy) {
+          for (const worker of pool) worker.terminate();
+          pool = await startPool(contender.roles.length, options);
+        }
+      }
+      const at = Math.round(performance.now()) / 1000;
+      const outcome = await runOnce(
+        pool,
+        benchCase,
+        contender,
+        contender.count,
+        options.timeoutMs,
+      );
+      return { at, ...outcome.record };
+    } finally {
+      for (const worker of pool) worker.terminate();
+    }
+  };
+  for (let round = 0; round < options.rounds; round++) {
+    // Rotate who goes first, so no contender always runs after another.
+    for (let j = 0; j < contenders.length; j++) {
+      const i = (round + j) % contenders.length;
+      const record = await play(i, round);
+      runs[i]!.push(record);
+      if (!record.verified) {
+        options.log(
+          `  round ${round + 1} ${contenders[i]!.side}: ${record.problem}`,
+        );
       }
     }
-  } finally {
-    for (const worker of pools.flat()) worker.terminate();
   }
   const results = contenders.map((c, i) => summarize(c, runs[i]!));
   const peers = results.slice(1);
