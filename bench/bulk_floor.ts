@@ -9,12 +9,21 @@
  * medians, each "÷ ceiling" the median of the per-round ratios; every sink
  * is checked value by value after the clock stops.
  *
- * `deno run --allow-read --allow-sys=loadavg bench/bulk_floor.ts [--rounds=N] [--batch=256] [--slots=4096]`
+ * `deno run --allow-read --allow-sys=loadavg bench/bulk_floor.ts [--rounds=N] [--batch=256] [--slots=4096] [--only=ring,ringbuf,…]`
  *
  * @module
  */
 import { RingBuffer } from "ringbuf.js";
 import { Consumer, createRing, Producer } from "../mod.ts";
+import {
+  ONE_LINE,
+  sketchBuffer,
+  type SketchPlacement,
+  sketchPop,
+  sketchPush,
+  TWO_LINES,
+  WHOLE,
+} from "./_bulk_sketch.ts";
 import { rateText } from "./_format.ts";
 import { loadAverage } from "./_machine.ts";
 
@@ -35,7 +44,13 @@ interface Job {
     | "ring.both"
     | "ringbuf.push"
     | "ringbuf.pop"
-    | "ringbuf.both";
+    | "ringbuf.both"
+    | "sketch2.push"
+    | "sketch2.pop"
+    | "sketch1.push"
+    | "sketch1.pop"
+    | "sketchw.push"
+    | "sketchw.pop";
   readonly ring: SharedArrayBuffer | null;
   readonly control: SharedArrayBuffer;
   readonly batch: number;
@@ -47,6 +62,8 @@ interface Job {
 
 /** A contender: the jobs of its Workers, given fresh buffers. */
 interface Contender {
+  /** For `--only`. */
+  readonly id: string;
   readonly name: string;
   jobs(batch: number, slots: number, control: SharedArrayBuffer): Job[];
 }
@@ -64,10 +81,12 @@ function job(
 
 const CONTENDERS: readonly Contender[] = [
   {
+    id: "ceiling",
     name: "copy ceiling: TypedArray.set, 1 thread",
     jobs: (batch, _slots, control) => [job("copy", null, control, batch)],
   },
   {
+    id: "copy2",
     name: "TypedArray.set, 2 threads, half the arrays each",
     jobs: (batch, _slots, control) => [
       job("copy", null, control, batch, { to: COUNT / 2 }),
@@ -75,6 +94,7 @@ const CONTENDERS: readonly Contender[] = [
     ],
   },
   {
+    id: "ring",
     name: "this ring, 2 threads",
     jobs: (batch, slots, control) => {
       const ring = createRing({ slots });
@@ -85,6 +105,7 @@ const CONTENDERS: readonly Contender[] = [
     },
   },
   {
+    id: "ringbuf",
     name: "ringbuf.js, 2 threads",
     jobs: (batch, slots, control) => {
       const ring = RingBuffer.getStorageForCapacity(slots - 1, Int32Array);
@@ -95,12 +116,14 @@ const CONTENDERS: readonly Contender[] = [
     },
   },
   {
+    id: "ring1",
     name: "this ring, 1 thread (push, then pop)",
     jobs: (batch, slots, control) => [
       job("ring.both", createRing({ slots }), control, batch),
     ],
   },
   {
+    id: "ringbuf1",
     name: "ringbuf.js, 1 thread (push, then pop)",
     jobs: (batch, slots, control) => [
       job(
@@ -112,6 +135,7 @@ const CONTENDERS: readonly Contender[] = [
     ],
   },
   {
+    id: "ring-cache",
     name: "this ring, 2 threads, 256 KiB arrays (in cache)",
     jobs: (batch, slots, control) => {
       const ring = createRing({ slots });
@@ -122,7 +146,38 @@ const CONTENDERS: readonly Contender[] = [
       ];
     },
   },
+  ...sketches("sketch2", "indices on two lines (as this ring)"),
+  ...sketches("sketch1", "indices on one line (as ringbuf.js)"),
+  ...sketches("sketchw", "whole batches only (not the contract)"),
 ];
+
+/** The sketch ring (`_bulk_sketch.ts`) with two threads, from DRAM and in cache. */
+function sketches(
+  kind: "sketch1" | "sketch2" | "sketchw",
+  placement: string,
+): Contender[] {
+  const jobs =
+    (length: number) =>
+    (batch: number, slots: number, control: SharedArrayBuffer) => {
+      const ring = sketchBuffer(slots);
+      return [
+        job(`${kind}.push`, ring, control, batch, { length }),
+        job(`${kind}.pop`, ring, control, batch, { length }),
+      ];
+    };
+  return [
+    {
+      id: kind,
+      name: `sketch, ${placement}, 2 threads`,
+      jobs: jobs(COUNT),
+    },
+    {
+      id: `${kind}-cache`,
+      name: `sketch, ${placement}, 2 threads, in cache`,
+      jobs: jobs(IN_CACHE),
+    },
+  ];
+}
 
 // ---- The Worker's side ----
 
@@ -198,6 +253,28 @@ function runner(
         }
       };
     }
+    case "sketchw.push":
+    case "sketch1.push":
+    case "sketch2.push": {
+      const push = sketchPush(ring!, placementOf(job.kind));
+      return (batch, count) => {
+        for (let at = 0; at < count;) {
+          const o = at % m;
+          at += push(source, o, Math.min(o + batch, m));
+        }
+      };
+    }
+    case "sketchw.pop":
+    case "sketch1.pop":
+    case "sketch2.pop": {
+      const pop = sketchPop(ring!, placementOf(job.kind));
+      return (batch, count) => {
+        for (let got = 0; got < count;) {
+          const o = got % m;
+          got += pop(sink, o, Math.min(o + batch, m));
+        }
+      };
+    }
     case "ringbuf.push": {
       const rb = new RingBuffer(ring!, Int32Array);
       return (batch, count) => {
@@ -227,6 +304,14 @@ function runner(
       };
     }
   }
+}
+
+function placementOf(kind: Job["kind"]): SketchPlacement {
+  return kind.startsWith("sketch1")
+    ? ONE_LINE
+    : kind.startsWith("sketchw")
+    ? WHOLE
+    : TWO_LINES;
 }
 
 // ---- The parent's side ----
@@ -296,6 +381,25 @@ function flag(name: string, fallback: number): number {
   return value;
 }
 
+/**
+ * The contenders `--only=id,id` names, after the copy ceiling (always run:
+ * every ratio is paired with it); all of them without the flag.
+ */
+function only(all: readonly Contender[]): readonly Contender[] {
+  const arg = Deno.args.find((a) => a.startsWith("--only="));
+  if (arg === undefined) return all;
+  const ids = arg.slice("--only=".length).split(",");
+  const unknown = ids.find((id) => !all.some((c) => c.id === id));
+  if (unknown !== undefined) {
+    throw new RangeError(
+      `--only: no contender ${unknown} (ids: ${
+        all.map((c) => c.id).join(", ")
+      })`,
+    );
+  }
+  return [all[0]!, ...all.filter((c, i) => i > 0 && ids.includes(c.id))];
+}
+
 const scope = self as unknown as {
   name?: string;
   onmessage: ((event: MessageEvent<Job>) => void) | null;
@@ -309,33 +413,38 @@ if (scope.name === "bulk_floor") {
   const rounds = flag("rounds", 7);
   const batch = flag("batch", 256);
   const slots = flag("slots", 4096);
+  const chosen = only(CONTENDERS);
   const startLoad = loadAverage();
   const pools = await Promise.all(
-    CONTENDERS.map((c) =>
+    chosen.map((c) =>
       startWorkers(c.jobs(batch, slots, new SharedArrayBuffer(12)).length)
     ),
   );
-  const rates: number[][] = CONTENDERS.map(() => []);
+  const rates: number[][] = chosen.map(() => []);
   // One warm-up round, then rounds rotating who goes first.
   for (let round = -1; round < rounds; round++) {
-    for (let j = 0; j < CONTENDERS.length; j++) {
-      const i = (Math.max(round, 0) + j) % CONTENDERS.length;
-      const rate = await runOnce(pools[i]!, CONTENDERS[i]!, batch, slots);
+    for (let j = 0; j < chosen.length; j++) {
+      const i = (Math.max(round, 0) + j) % chosen.length;
+      const rate = await runOnce(pools[i]!, chosen[i]!, batch, slots);
       if (round >= 0) rates[i]!.push(rate);
     }
   }
   for (const pool of pools) for (const w of pool) w.terminate();
-  const ceiling = rates[0]!;
   console.log(
     `Batches of ${batch}, ${slots} slots, ${COUNT} int32s; ${rounds} rounds; load ${startLoad} before, ${loadAverage()} after.\n`,
   );
-  console.log("| Contender | Median | ÷ ceiling (paired) |\n|---|---:|---:|");
-  CONTENDERS.forEach((c, i) => {
-    const paired = median(rates[i]!.map((r, k) => r / ceiling[k]!));
+  console.log(
+    "| Contender | Median | ÷ ceiling (paired) | ÷ ringbuf.js (paired) |\n|---|---:|---:|---:|",
+  );
+  const peer = chosen.findIndex((c) => c.id === "ringbuf");
+  const paired = (i: number, base: number) =>
+    median(rates[i]!.map((r, k) => r / rates[base]![k]!));
+  chosen.forEach((c, i) => {
+    const versus = peer === -1 ? "" : `${paired(i, peer).toFixed(2)}×`;
     console.log(
       `| ${c.name} | ${rateText(median(rates[i]!), "items")} | ${
-        (paired * 100).toFixed(1)
-      }% |`,
+        (paired(i, 0) * 100).toFixed(1)
+      }% | ${versus} |`,
     );
   });
 }
