@@ -222,9 +222,9 @@ export function sameKind(
 /** Where a batch copy goes: `count` items, from slot `start` on, wrapping. */
 export interface Span {
   /** The index in the items (the target) of the first one copied. */
-  readonly from: number;
-  readonly start: number;
-  readonly count: number;
+  from: number;
+  start: number;
+  count: number;
   /** Where slot numbers wrap. */
   readonly slots: number;
 }
