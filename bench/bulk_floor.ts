@@ -16,13 +16,10 @@
 import { RingBuffer } from "ringbuf.js";
 import { Consumer, createRing, Producer } from "../mod.ts";
 import {
-  ONE_LINE,
   sketchBuffer,
-  type SketchPlacement,
+  SKETCHES,
   sketchPop,
   sketchPush,
-  TWO_LINES,
-  WHOLE,
 } from "./_bulk_sketch.ts";
 import { rateText } from "./_format.ts";
 import { loadAverage } from "./_machine.ts";
@@ -45,12 +42,8 @@ interface Job {
     | "ringbuf.push"
     | "ringbuf.pop"
     | "ringbuf.both"
-    | "sketch2.push"
-    | "sketch2.pop"
-    | "sketch1.push"
-    | "sketch1.pop"
-    | "sketchw.push"
-    | "sketchw.pop";
+    | "sketch.push"
+    | "sketch.pop";
   readonly ring: SharedArrayBuffer | null;
   readonly control: SharedArrayBuffer;
   readonly batch: number;
@@ -58,6 +51,8 @@ interface Job {
   readonly from: number;
   readonly to: number;
   readonly length: number;
+  /** The sketch variant's id in SKETCHES, for the sketch's kinds. */
+  readonly sketch?: string;
 }
 
 /** A contender: the jobs of its Workers, given fresh buffers. */
@@ -146,76 +141,104 @@ const CONTENDERS: readonly Contender[] = [
       ];
     },
   },
-  ...sketches("sketch2", "indices on two lines (as this ring)"),
-  ...sketches("sketch1", "indices on one line (as ringbuf.js)"),
-  ...sketches("sketchw", "whole batches only (not the contract)"),
+  ...Object.keys(SKETCHES).map(sketchContender),
 ];
 
-/** The sketch ring (`_bulk_sketch.ts`) with two threads, from DRAM and in cache. */
-function sketches(
-  kind: "sketch1" | "sketch2" | "sketchw",
-  placement: string,
-): Contender[] {
-  const jobs =
-    (length: number) =>
-    (batch: number, slots: number, control: SharedArrayBuffer) => {
-      const ring = sketchBuffer(slots);
+/** A sketch variant (`_bulk_sketch.ts`) with two threads, from DRAM. */
+function sketchContender(id: string): Contender {
+  const [what, sketch] = SKETCHES[id]!;
+  return {
+    id,
+    name: `sketch, ${what}, 2 threads`,
+    jobs: (batch, slots, control) => {
+      const ring = sketchBuffer(sketch, slots);
       return [
-        job(`${kind}.push`, ring, control, batch, { length }),
-        job(`${kind}.pop`, ring, control, batch, { length }),
+        { ...job("sketch.push", ring, control, batch), sketch: id },
+        { ...job("sketch.pop", ring, control, batch), sketch: id },
       ];
-    };
-  return [
-    {
-      id: kind,
-      name: `sketch, ${placement}, 2 threads`,
-      jobs: jobs(COUNT),
     },
-    {
-      id: `${kind}-cache`,
-      name: `sketch, ${placement}, 2 threads, in cache`,
-      jobs: jobs(IN_CACHE),
-    },
-  ];
+  };
 }
 
 // ---- The Worker's side ----
 
-/** Runs `job` between GO and DONE; returns the first wrong index, or -1. */
-function play(job: Job): number {
+/** What a Worker reports: the first wrong index (or -1), its steady rate. */
+interface Played {
+  readonly wrong: number;
+  /** Items/s in the median TICK-item stretch (0 for a producer). */
+  readonly steady: number;
+}
+
+/** Items between two time stamps of a receiving job. */
+const TICK = 2 ** 16;
+
+/**
+ * Time stamps every TICK items received. On a loaded machine a thread of a
+ * pair is now and then descheduled and the pair stalls; the median stretch
+ * between stamps is the rate while both ran, which the wall clock is not.
+ */
+class Ticks {
+  #stamps: Float64Array;
+  #n = 0;
+  #next = 0;
+
+  constructor(count: number) {
+    this.#stamps = new Float64Array(Math.ceil(count / TICK) + 1);
+  }
+
+  /** Notes the time when `done` items passed the next mark. */
+  at(done: number): void {
+    if (done < this.#next) return;
+    this.#stamps[this.#n++] = performance.now();
+    this.#next += TICK;
+  }
+
+  /** Items/s over the median stretch. */
+  rate(): number {
+    const gaps: number[] = [];
+    for (let i = 1; i < this.#n; i++) {
+      gaps.push(this.#stamps[i]! - this.#stamps[i - 1]!);
+    }
+    return gaps.length === 0 ? 0 : TICK / (median(gaps) / 1000);
+  }
+}
+
+/** Runs `job` between GO and DONE. */
+function play(job: Job): Played {
   const control = new Int32Array(job.control);
   const { batch, from, to, length } = job;
   const source = new Int32Array(Math.min(length, to - from));
   for (let i = 0; i < source.length; i++) source[i] = from + i;
   const sink = new Int32Array(source.length).fill(-1);
-  const ring = job.ring;
-  const run = runner(job, source, sink, ring);
+  const ticks = new Ticks(to - from);
+  const run = runner(job, { source, sink, ticks });
   Atomics.add(control, READY, 1);
   Atomics.notify(control, READY);
   while (Atomics.load(control, GO) === 0) Atomics.wait(control, GO, 0);
   run(batch, to - from);
   Atomics.add(control, DONE, 1);
   Atomics.notify(control, DONE);
-  if (job.kind.endsWith(".push")) return -1;
+  if (job.kind.endsWith(".push")) return { wrong: -1, steady: 0 };
   for (let i = 0; i < sink.length; i++) {
-    if (sink[i] !== from + i) return i;
+    if (sink[i] !== from + i) return { wrong: i, steady: 0 };
   }
-  return -1;
+  return { wrong: -1, steady: ticks.rate() };
 }
 
 /** The timed loop of a job: moves `count` items, `batch` at a time. */
 function runner(
   job: Job,
-  source: Int32Array,
-  sink: Int32Array,
-  ring: SharedArrayBuffer | null,
+  arrays: { source: Int32Array; sink: Int32Array; ticks: Ticks },
 ): (batch: number, count: number) => void {
+  const { source, sink, ticks } = arrays;
+  const ring = job.ring;
   const m = source.length;
   switch (job.kind) {
     case "copy":
       return (batch, count) => {
         for (let at = 0; at < count; at += batch) {
           sink.set(source.subarray(at, Math.min(at + batch, count)), at);
+          ticks.at(at);
         }
       };
     case "ring.push": {
@@ -239,6 +262,7 @@ function runner(
             start: o,
             end: Math.min(o + batch, m),
           });
+          ticks.at(got);
         }
       };
     }
@@ -250,13 +274,12 @@ function runner(
           const end = Math.min(at + batch, count);
           producer.pushMany(source, { start: at, end });
           at += consumer.popMany(sink, { start: at, end });
+          ticks.at(at);
         }
       };
     }
-    case "sketchw.push":
-    case "sketch1.push":
-    case "sketch2.push": {
-      const push = sketchPush(ring!, placementOf(job.kind));
+    case "sketch.push": {
+      const push = sketchPush(ring!, SKETCHES[job.sketch!]![1]);
       return (batch, count) => {
         for (let at = 0; at < count;) {
           const o = at % m;
@@ -264,14 +287,13 @@ function runner(
         }
       };
     }
-    case "sketchw.pop":
-    case "sketch1.pop":
-    case "sketch2.pop": {
-      const pop = sketchPop(ring!, placementOf(job.kind));
+    case "sketch.pop": {
+      const pop = sketchPop(ring!, SKETCHES[job.sketch!]![1]);
       return (batch, count) => {
         for (let got = 0; got < count;) {
           const o = got % m;
           got += pop(sink, o, Math.min(o + batch, m));
+          ticks.at(got);
         }
       };
     }
@@ -290,6 +312,7 @@ function runner(
         for (let got = 0; got < count;) {
           const o = got % m;
           got += rb.pop(sink, Math.min(batch, m - o), o);
+          ticks.at(got);
         }
       };
     }
@@ -300,18 +323,11 @@ function runner(
           const k = Math.min(batch, count - at);
           rb.push(source, k, at);
           at += rb.pop(sink, k, at);
+          ticks.at(at);
         }
       };
     }
   }
-}
-
-function placementOf(kind: Job["kind"]): SketchPlacement {
-  return kind.startsWith("sketch1")
-    ? ONE_LINE
-    : kind.startsWith("sketchw")
-    ? WHOLE
-    : TWO_LINES;
 }
 
 // ---- The parent's side ----
@@ -336,13 +352,13 @@ async function runOnce(
   contender: Contender,
   batch: number,
   slots: number,
-): Promise<number> {
+): Promise<{ wall: number; steady: number }> {
   const control = new SharedArrayBuffer(12);
   const words = new Int32Array(control);
   const jobs = contender.jobs(batch, slots, control);
   const results = jobs.map((j, k) =>
-    new Promise<number>((resolve) => {
-      workers[k]!.onmessage = (e: MessageEvent<number>) => resolve(e.data);
+    new Promise<Played>((resolve) => {
+      workers[k]!.onmessage = (e: MessageEvent<Played>) => resolve(e.data);
       workers[k]!.postMessage(j);
     })
   );
@@ -356,12 +372,13 @@ async function runOnce(
     Atomics.wait(words, DONE, d);
   }
   const seconds = (performance.now() - t0) / 1000;
-  const bad = await Promise.all(results);
-  const wrong = bad.findIndex((b) => b !== -1);
-  if (wrong !== -1) {
-    throw new Error(`${contender.name}: wrong item at ${bad[wrong]}`);
+  const played = await Promise.all(results);
+  const bad = played.find((p) => p.wrong !== -1);
+  if (bad !== undefined) {
+    throw new Error(`${contender.name}: wrong item at ${bad.wrong}`);
   }
-  return COUNT / seconds;
+  const steady = played.reduce((sum, p) => sum + p.steady, 0);
+  return { wall: COUNT / seconds, steady };
 }
 
 function median(values: readonly number[]): number {
@@ -420,31 +437,37 @@ if (scope.name === "bulk_floor") {
       startWorkers(c.jobs(batch, slots, new SharedArrayBuffer(12)).length)
     ),
   );
-  const rates: number[][] = chosen.map(() => []);
+  const walls: number[][] = chosen.map(() => []);
+  const steadies: number[][] = chosen.map(() => []);
   // One warm-up round, then rounds rotating who goes first.
   for (let round = -1; round < rounds; round++) {
     for (let j = 0; j < chosen.length; j++) {
       const i = (Math.max(round, 0) + j) % chosen.length;
       const rate = await runOnce(pools[i]!, chosen[i]!, batch, slots);
-      if (round >= 0) rates[i]!.push(rate);
+      if (round >= 0) {
+        walls[i]!.push(rate.wall);
+        steadies[i]!.push(rate.steady);
+      }
     }
   }
   for (const pool of pools) for (const w of pool) w.terminate();
   console.log(
-    `Batches of ${batch}, ${slots} slots, ${COUNT} int32s; ${rounds} rounds; load ${startLoad} before, ${loadAverage()} after.\n`,
+    `Batches of ${batch}, ${slots} slots, ${COUNT} int32s; ${rounds} rounds; load ${startLoad} before, ${loadAverage()} after.\n` +
+      `Wall: items ÷ time of the run. Steady: the median ${TICK}-item stretch of the receiving side (summed over receivers), the rate while both threads ran.\n`,
   );
   console.log(
-    "| Contender | Median | ÷ ceiling (paired) | ÷ ringbuf.js (paired) |\n|---|---:|---:|---:|",
+    "| Contender | Wall | ÷ ceiling | ÷ ringbuf.js | Steady | ÷ ceiling | ÷ ringbuf.js |\n|---|---:|---:|---:|---:|---:|---:|",
   );
   const peer = chosen.findIndex((c) => c.id === "ringbuf");
-  const paired = (i: number, base: number) =>
+  const paired = (rates: number[][], i: number, base: number) =>
     median(rates[i]!.map((r, k) => r / rates[base]![k]!));
+  const columns = (rates: number[][], i: number) =>
+    `${rateText(median(rates[i]!), "items")} | ${
+      (paired(rates, i, 0) * 100).toFixed(1)
+    }% | ${peer === -1 ? "" : `${paired(rates, i, peer).toFixed(2)}×`}`;
   chosen.forEach((c, i) => {
-    const versus = peer === -1 ? "" : `${paired(i, peer).toFixed(2)}×`;
     console.log(
-      `| ${c.name} | ${rateText(median(rates[i]!), "items")} | ${
-        (paired(i, 0) * 100).toFixed(1)
-      }% | ${versus} |`,
+      `| ${c.name} | ${columns(walls, i)} | ${columns(steadies, i)} |`,
     );
   });
 }
