@@ -4,10 +4,16 @@
  * the same copy split over two threads, this ring and ringbuf.js moving the
  * same arrays with two threads and with one (push, then pop, each batch:
  * both copies, no second core), and this ring with two threads on arrays
- * small enough to stay in cache (no memory traffic, only the ring). Every
+ * small enough to stay in cache (no memory traffic, only the ring), then
+ * sketches of the ring's batch path (`_bulk_sketch.ts`: "sk" as this ring,
+ * "sk-rb" as ringbuf.js, and variants flipping one choice each). Every
  * contender runs in Workers of its own, rounds alternate, figures are
- * medians, each "÷ ceiling" the median of the per-round ratios; every sink
- * is checked value by value after the clock stops.
+ * medians, each ratio the median of the per-round ratios; every sink is
+ * checked value by value after the clock stops. "Wall" is items ÷ the run's
+ * time; "Steady" the receiving side's median 64 Ki-item stretch, which on a
+ * loaded machine (where a pair of spinning threads stalls whenever one of
+ * them is descheduled) still says what the pair does while both run — it is
+ * not the bench's figure: on a quiet machine read the wall.
  *
  * `deno run --allow-read --allow-sys=loadavg bench/bulk_floor.ts [--rounds=N] [--batch=256] [--slots=4096] [--only=ring,ringbuf,…]`
  *
