@@ -66,6 +66,10 @@ export const SKETCHES: Readonly<Record<string, [string, Sketch]>> = {
     "in and out on one line",
     { ...PRODUCTION, inWord: 16, outWord: 17 },
   ],
+  "sk-shift": ["slots 8 bytes off the line", {
+    ...PRODUCTION,
+    dataByte: 264,
+  }],
   "sk-whole": ["whole batches only", { ...PRODUCTION, whole: true }],
   "sk-loop": ["copies by a loop", { ...PRODUCTION, loop: "both" }],
   "sk-reread": ["re-reads both indices", { ...PRODUCTION, cache: false }],
