@@ -173,6 +173,8 @@ interface Played {
   readonly wrong: number;
   /** Items/s in the median TICK-item stretch (0 for a producer). */
   readonly steady: number;
+  /** The share of the receiving time spent in stretches over 4× the median. */
+  readonly stalled: number;
 }
 
 /** Items between two time stamps of a receiving job. */
@@ -199,13 +201,20 @@ class Ticks {
     this.#next += TICK;
   }
 
-  /** Items/s over the median stretch. */
-  rate(): number {
+  /** Items/s over the median stretch, and the share of time in stalls. */
+  rate(): { steady: number; stalled: number } {
     const gaps: number[] = [];
     for (let i = 1; i < this.#n; i++) {
       gaps.push(this.#stamps[i]! - this.#stamps[i - 1]!);
     }
-    return gaps.length === 0 ? 0 : TICK / (median(gaps) / 1000);
+    if (gaps.length === 0) return { steady: 0, stalled: 0 };
+    const typical = median(gaps);
+    const total = gaps.reduce((sum, gap) => sum + gap, 0);
+    const stalls = gaps.filter((gap) => gap > 4 * typical);
+    return {
+      steady: TICK / (typical / 1000),
+      stalled: stalls.reduce((sum, gap) => sum + gap, 0) / total,
+    };
   }
 }
 
@@ -224,11 +233,11 @@ function play(job: Job): Played {
   run(batch, to - from);
   Atomics.add(control, DONE, 1);
   Atomics.notify(control, DONE);
-  if (job.kind.endsWith(".push")) return { wrong: -1, steady: 0 };
+  if (job.kind.endsWith(".push")) return { wrong: -1, steady: 0, stalled: 0 };
   for (let i = 0; i < sink.length; i++) {
-    if (sink[i] !== from + i) return { wrong: i, steady: 0 };
+    if (sink[i] !== from + i) return { wrong: i, steady: 0, stalled: 0 };
   }
-  return { wrong: -1, steady: ticks.rate() };
+  return { wrong: -1, ...ticks.rate() };
 }
 
 /** The timed loop of a job: moves `count` items, `batch` at a time. */
@@ -358,7 +367,7 @@ async function runOnce(
   contender: Contender,
   batch: number,
   slots: number,
-): Promise<{ wall: number; steady: number }> {
+): Promise<{ wall: number; steady: number; stalled: number }> {
   const control = new SharedArrayBuffer(12);
   const words = new Int32Array(control);
   const jobs = contender.jobs(batch, slots, control);
@@ -384,7 +393,8 @@ async function runOnce(
     throw new Error(`${contender.name}: wrong item at ${bad.wrong}`);
   }
   const steady = played.reduce((sum, p) => sum + p.steady, 0);
-  return { wall: COUNT / seconds, steady };
+  const stalled = Math.max(...played.map((p) => p.stalled));
+  return { wall: COUNT / seconds, steady, stalled };
 }
 
 function median(values: readonly number[]): number {
@@ -445,6 +455,7 @@ if (scope.name === "bulk_floor") {
   );
   const walls: number[][] = chosen.map(() => []);
   const steadies: number[][] = chosen.map(() => []);
+  const stalls: number[][] = chosen.map(() => []);
   // One warm-up round, then rounds rotating who goes first.
   for (let round = -1; round < rounds; round++) {
     for (let j = 0; j < chosen.length; j++) {
@@ -453,16 +464,17 @@ if (scope.name === "bulk_floor") {
       if (round >= 0) {
         walls[i]!.push(rate.wall);
         steadies[i]!.push(rate.steady);
+        stalls[i]!.push(rate.stalled);
       }
     }
   }
   for (const pool of pools) for (const w of pool) w.terminate();
   console.log(
     `Batches of ${batch}, ${slots} slots, ${COUNT} int32s; ${rounds} rounds; load ${startLoad} before, ${loadAverage()} after.\n` +
-      `Wall: items ÷ time of the run. Steady: the median ${TICK}-item stretch of the receiving side (summed over receivers), the rate while both threads ran.\n`,
+      `Wall: items ÷ time of the run. Steady: the median ${TICK}-item stretch of the receiving side (summed over receivers), the rate while both threads ran. Stalled: the median share of the receiving time spent in stretches over 4× the typical one.\n`,
   );
   console.log(
-    "| Contender | Wall | ÷ ceiling | ÷ ringbuf.js | Steady | ÷ ceiling | ÷ ringbuf.js |\n|---|---:|---:|---:|---:|---:|---:|",
+    "| Contender | Wall | ÷ ceiling | ÷ ringbuf.js | Steady | ÷ ceiling | ÷ ringbuf.js | Stalled |\n|---|---:|---:|---:|---:|---:|---:|---:|",
   );
   const peer = chosen.findIndex((c) => c.id === "ringbuf");
   const paired = (rates: number[][], i: number, base: number) =>
@@ -473,7 +485,9 @@ if (scope.name === "bulk_floor") {
     }% | ${peer === -1 ? "" : `${paired(rates, i, peer).toFixed(2)}×`}`;
   chosen.forEach((c, i) => {
     console.log(
-      `| ${c.name} | ${columns(walls, i)} | ${columns(steadies, i)} |`,
+      `| ${c.name} | ${columns(walls, i)} | ${columns(steadies, i)} | ${
+        (median(stalls[i]!) * 100).toFixed(0)
+      }% |`,
     );
   });
 }
