@@ -4,17 +4,29 @@
  * the same copy split over two threads, this ring and ringbuf.js moving the
  * same arrays with two threads and with one (push, then pop, each batch:
  * both copies, no second core), and this ring with two threads on arrays
- * small enough to stay in cache (no memory traffic, only the ring). Every
+ * small enough to stay in cache (no memory traffic, only the ring), then
+ * sketches of the ring's batch path (`_bulk_sketch.ts`: "sk" as this ring,
+ * "sk-rb" as ringbuf.js, and variants flipping one choice each). Every
  * contender runs in Workers of its own, rounds alternate, figures are
- * medians, each "÷ ceiling" the median of the per-round ratios; every sink
- * is checked value by value after the clock stops.
+ * medians, each ratio the median of the per-round ratios; every sink is
+ * checked value by value after the clock stops. "Wall" is items ÷ the run's
+ * time; "Steady" the receiving side's median 64 Ki-item stretch, which on a
+ * loaded machine (where a pair of spinning threads stalls whenever one of
+ * them is descheduled) still says what the pair does while both run — it is
+ * not the bench's figure: on a quiet machine read the wall.
  *
- * `deno run --allow-read --allow-sys=loadavg bench/bulk_floor.ts [--rounds=N] [--batch=256] [--slots=4096]`
+ * `deno run --allow-read --allow-sys=loadavg bench/bulk_floor.ts [--rounds=N] [--batch=256] [--slots=4096] [--only=ring,ringbuf,…]`
  *
  * @module
  */
 import { RingBuffer } from "ringbuf.js";
 import { Consumer, createRing, Producer } from "../mod.ts";
+import {
+  sketchBuffer,
+  SKETCHES,
+  sketchPop,
+  sketchPush,
+} from "./_bulk_sketch.ts";
 import { rateText } from "./_format.ts";
 import { loadAverage } from "./_machine.ts";
 
@@ -35,7 +47,9 @@ interface Job {
     | "ring.both"
     | "ringbuf.push"
     | "ringbuf.pop"
-    | "ringbuf.both";
+    | "ringbuf.both"
+    | "sketch.push"
+    | "sketch.pop";
   readonly ring: SharedArrayBuffer | null;
   readonly control: SharedArrayBuffer;
   readonly batch: number;
@@ -43,10 +57,14 @@ interface Job {
   readonly from: number;
   readonly to: number;
   readonly length: number;
+  /** The sketch variant's id in SKETCHES, for the sketch's kinds. */
+  readonly sketch?: string;
 }
 
 /** A contender: the jobs of its Workers, given fresh buffers. */
 interface Contender {
+  /** For `--only`. */
+  readonly id: string;
   readonly name: string;
   jobs(batch: number, slots: number, control: SharedArrayBuffer): Job[];
 }
@@ -64,10 +82,12 @@ function job(
 
 const CONTENDERS: readonly Contender[] = [
   {
+    id: "ceiling",
     name: "copy ceiling: TypedArray.set, 1 thread",
     jobs: (batch, _slots, control) => [job("copy", null, control, batch)],
   },
   {
+    id: "copy2",
     name: "TypedArray.set, 2 threads, half the arrays each",
     jobs: (batch, _slots, control) => [
       job("copy", null, control, batch, { to: COUNT / 2 }),
@@ -75,6 +95,7 @@ const CONTENDERS: readonly Contender[] = [
     ],
   },
   {
+    id: "ring",
     name: "this ring, 2 threads",
     jobs: (batch, slots, control) => {
       const ring = createRing({ slots });
@@ -85,6 +106,7 @@ const CONTENDERS: readonly Contender[] = [
     },
   },
   {
+    id: "ringbuf",
     name: "ringbuf.js, 2 threads",
     jobs: (batch, slots, control) => {
       const ring = RingBuffer.getStorageForCapacity(slots - 1, Int32Array);
@@ -95,12 +117,14 @@ const CONTENDERS: readonly Contender[] = [
     },
   },
   {
+    id: "ring1",
     name: "this ring, 1 thread (push, then pop)",
     jobs: (batch, slots, control) => [
       job("ring.both", createRing({ slots }), control, batch),
     ],
   },
   {
+    id: "ringbuf1",
     name: "ringbuf.js, 1 thread (push, then pop)",
     jobs: (batch, slots, control) => [
       job(
@@ -112,6 +136,7 @@ const CONTENDERS: readonly Contender[] = [
     ],
   },
   {
+    id: "ring-cache",
     name: "this ring, 2 threads, 256 KiB arrays (in cache)",
     jobs: (batch, slots, control) => {
       const ring = createRing({ slots });
@@ -122,45 +147,113 @@ const CONTENDERS: readonly Contender[] = [
       ];
     },
   },
+  ...Object.keys(SKETCHES).map(sketchContender),
 ];
+
+/** A sketch variant (`_bulk_sketch.ts`) with two threads, from DRAM. */
+function sketchContender(id: string): Contender {
+  const [what, sketch] = SKETCHES[id]!;
+  return {
+    id,
+    name: `sketch, ${what}, 2 threads`,
+    jobs: (batch, slots, control) => {
+      const ring = sketchBuffer(sketch, slots);
+      return [
+        { ...job("sketch.push", ring, control, batch), sketch: id },
+        { ...job("sketch.pop", ring, control, batch), sketch: id },
+      ];
+    },
+  };
+}
 
 // ---- The Worker's side ----
 
-/** Runs `job` between GO and DONE; returns the first wrong index, or -1. */
-function play(job: Job): number {
+/** What a Worker reports: the first wrong index (or -1), its steady rate. */
+interface Played {
+  readonly wrong: number;
+  /** Items/s in the median TICK-item stretch (0 for a producer). */
+  readonly steady: number;
+  /** The share of the receiving time spent in stretches over 4× the median. */
+  readonly stalled: number;
+}
+
+/** Items between two time stamps of a receiving job. */
+const TICK = 2 ** 16;
+
+/**
+ * Time stamps every TICK items received. On a loaded machine a thread of a
+ * pair is now and then descheduled and the pair stalls; the median stretch
+ * between stamps is the rate while both ran, which the wall clock is not.
+ */
+class Ticks {
+  #stamps: Float64Array;
+  #n = 0;
+  #next = 0;
+
+  constructor(count: number) {
+    this.#stamps = new Float64Array(Math.ceil(count / TICK) + 1);
+  }
+
+  /** Notes the time when `done` items passed the next mark. */
+  at(done: number): void {
+    if (done < this.#next) return;
+    this.#stamps[this.#n++] = performance.now();
+    this.#next += TICK;
+  }
+
+  /** Items/s over the median stretch, and the share of time in stalls. */
+  rate(): { steady: number; stalled: number } {
+    const gaps: number[] = [];
+    for (let i = 1; i < this.#n; i++) {
+      gaps.push(this.#stamps[i]! - this.#stamps[i - 1]!);
+    }
+    if (gaps.length === 0) return { steady: 0, stalled: 0 };
+    const typical = median(gaps);
+    const total = gaps.reduce((sum, gap) => sum + gap, 0);
+    const stalls = gaps.filter((gap) => gap > 4 * typical);
+    return {
+      steady: TICK / (typical / 1000),
+      stalled: stalls.reduce((sum, gap) => sum + gap, 0) / total,
+    };
+  }
+}
+
+/** Runs `job` between GO and DONE. */
+function play(job: Job): Played {
   const control = new Int32Array(job.control);
   const { batch, from, to, length } = job;
   const source = new Int32Array(Math.min(length, to - from));
   for (let i = 0; i < source.length; i++) source[i] = from + i;
   const sink = new Int32Array(source.length).fill(-1);
-  const ring = job.ring;
-  const run = runner(job, source, sink, ring);
+  const ticks = new Ticks(to - from);
+  const run = runner(job, { source, sink, ticks });
   Atomics.add(control, READY, 1);
   Atomics.notify(control, READY);
   while (Atomics.load(control, GO) === 0) Atomics.wait(control, GO, 0);
   run(batch, to - from);
   Atomics.add(control, DONE, 1);
   Atomics.notify(control, DONE);
-  if (job.kind.endsWith(".push")) return -1;
+  if (job.kind.endsWith(".push")) return { wrong: -1, steady: 0, stalled: 0 };
   for (let i = 0; i < sink.length; i++) {
-    if (sink[i] !== from + i) return i;
+    if (sink[i] !== from + i) return { wrong: i, steady: 0, stalled: 0 };
   }
-  return -1;
+  return { wrong: -1, ...ticks.rate() };
 }
 
 /** The timed loop of a job: moves `count` items, `batch` at a time. */
 function runner(
   job: Job,
-  source: Int32Array,
-  sink: Int32Array,
-  ring: SharedArrayBuffer | null,
+  arrays: { source: Int32Array; sink: Int32Array; ticks: Ticks },
 ): (batch: number, count: number) => void {
+  const { source, sink, ticks } = arrays;
+  const ring = job.ring;
   const m = source.length;
   switch (job.kind) {
     case "copy":
       return (batch, count) => {
         for (let at = 0; at < count; at += batch) {
           sink.set(source.subarray(at, Math.min(at + batch, count)), at);
+          ticks.at(at);
         }
       };
     case "ring.push": {
@@ -184,6 +277,7 @@ function runner(
             start: o,
             end: Math.min(o + batch, m),
           });
+          ticks.at(got);
         }
       };
     }
@@ -195,6 +289,26 @@ function runner(
           const end = Math.min(at + batch, count);
           producer.pushMany(source, { start: at, end });
           at += consumer.popMany(sink, { start: at, end });
+          ticks.at(at);
+        }
+      };
+    }
+    case "sketch.push": {
+      const push = sketchPush(ring!, SKETCHES[job.sketch!]![1]);
+      return (batch, count) => {
+        for (let at = 0; at < count;) {
+          const o = at % m;
+          at += push(source, o, Math.min(o + batch, m));
+        }
+      };
+    }
+    case "sketch.pop": {
+      const pop = sketchPop(ring!, SKETCHES[job.sketch!]![1]);
+      return (batch, count) => {
+        for (let got = 0; got < count;) {
+          const o = got % m;
+          got += pop(sink, o, Math.min(o + batch, m));
+          ticks.at(got);
         }
       };
     }
@@ -213,6 +327,7 @@ function runner(
         for (let got = 0; got < count;) {
           const o = got % m;
           got += rb.pop(sink, Math.min(batch, m - o), o);
+          ticks.at(got);
         }
       };
     }
@@ -223,6 +338,7 @@ function runner(
           const k = Math.min(batch, count - at);
           rb.push(source, k, at);
           at += rb.pop(sink, k, at);
+          ticks.at(at);
         }
       };
     }
@@ -251,13 +367,13 @@ async function runOnce(
   contender: Contender,
   batch: number,
   slots: number,
-): Promise<number> {
+): Promise<{ wall: number; steady: number; stalled: number }> {
   const control = new SharedArrayBuffer(12);
   const words = new Int32Array(control);
   const jobs = contender.jobs(batch, slots, control);
   const results = jobs.map((j, k) =>
-    new Promise<number>((resolve) => {
-      workers[k]!.onmessage = (e: MessageEvent<number>) => resolve(e.data);
+    new Promise<Played>((resolve) => {
+      workers[k]!.onmessage = (e: MessageEvent<Played>) => resolve(e.data);
       workers[k]!.postMessage(j);
     })
   );
@@ -271,12 +387,14 @@ async function runOnce(
     Atomics.wait(words, DONE, d);
   }
   const seconds = (performance.now() - t0) / 1000;
-  const bad = await Promise.all(results);
-  const wrong = bad.findIndex((b) => b !== -1);
-  if (wrong !== -1) {
-    throw new Error(`${contender.name}: wrong item at ${bad[wrong]}`);
+  const played = await Promise.all(results);
+  const bad = played.find((p) => p.wrong !== -1);
+  if (bad !== undefined) {
+    throw new Error(`${contender.name}: wrong item at ${bad.wrong}`);
   }
-  return COUNT / seconds;
+  const steady = played.reduce((sum, p) => sum + p.steady, 0);
+  const stalled = Math.max(...played.map((p) => p.stalled));
+  return { wall: COUNT / seconds, steady, stalled };
 }
 
 function median(values: readonly number[]): number {
@@ -296,6 +414,25 @@ function flag(name: string, fallback: number): number {
   return value;
 }
 
+/**
+ * The contenders `--only=id,id` names, after the copy ceiling (always run:
+ * every ratio is paired with it); all of them without the flag.
+ */
+function only(all: readonly Contender[]): readonly Contender[] {
+  const arg = Deno.args.find((a) => a.startsWith("--only="));
+  if (arg === undefined) return all;
+  const ids = arg.slice("--only=".length).split(",");
+  const unknown = ids.find((id) => !all.some((c) => c.id === id));
+  if (unknown !== undefined) {
+    throw new RangeError(
+      `--only: no contender ${unknown} (ids: ${
+        all.map((c) => c.id).join(", ")
+      })`,
+    );
+  }
+  return [all[0]!, ...all.filter((c, i) => i > 0 && ids.includes(c.id))];
+}
+
 const scope = self as unknown as {
   name?: string;
   onmessage: ((event: MessageEvent<Job>) => void) | null;
@@ -309,32 +446,47 @@ if (scope.name === "bulk_floor") {
   const rounds = flag("rounds", 7);
   const batch = flag("batch", 256);
   const slots = flag("slots", 4096);
+  const chosen = only(CONTENDERS);
   const startLoad = loadAverage();
   const pools = await Promise.all(
-    CONTENDERS.map((c) =>
+    chosen.map((c) =>
       startWorkers(c.jobs(batch, slots, new SharedArrayBuffer(12)).length)
     ),
   );
-  const rates: number[][] = CONTENDERS.map(() => []);
+  const walls: number[][] = chosen.map(() => []);
+  const steadies: number[][] = chosen.map(() => []);
+  const stalls: number[][] = chosen.map(() => []);
   // One warm-up round, then rounds rotating who goes first.
   for (let round = -1; round < rounds; round++) {
-    for (let j = 0; j < CONTENDERS.length; j++) {
-      const i = (Math.max(round, 0) + j) % CONTENDERS.length;
-      const rate = await runOnce(pools[i]!, CONTENDERS[i]!, batch, slots);
-      if (round >= 0) rates[i]!.push(rate);
+    for (let j = 0; j < chosen.length; j++) {
+      const i = (Math.max(round, 0) + j) % chosen.length;
+      const rate = await runOnce(pools[i]!, chosen[i]!, batch, slots);
+      if (round >= 0) {
+        walls[i]!.push(rate.wall);
+        steadies[i]!.push(rate.steady);
+        stalls[i]!.push(rate.stalled);
+      }
     }
   }
   for (const pool of pools) for (const w of pool) w.terminate();
-  const ceiling = rates[0]!;
   console.log(
-    `Batches of ${batch}, ${slots} slots, ${COUNT} int32s; ${rounds} rounds; load ${startLoad} before, ${loadAverage()} after.\n`,
+    `Batches of ${batch}, ${slots} slots, ${COUNT} int32s; ${rounds} rounds; load ${startLoad} before, ${loadAverage()} after.\n` +
+      `Wall: items ÷ time of the run. Steady: the median ${TICK}-item stretch of the receiving side (summed over receivers), the rate while both threads ran. Stalled: the median share of the receiving time spent in stretches over 4× the typical one.\n`,
   );
-  console.log("| Contender | Median | ÷ ceiling (paired) |\n|---|---:|---:|");
-  CONTENDERS.forEach((c, i) => {
-    const paired = median(rates[i]!.map((r, k) => r / ceiling[k]!));
+  console.log(
+    "| Contender | Wall | ÷ ceiling | ÷ ringbuf.js | Steady | ÷ ceiling | ÷ ringbuf.js | Stalled |\n|---|---:|---:|---:|---:|---:|---:|---:|",
+  );
+  const peer = chosen.findIndex((c) => c.id === "ringbuf");
+  const paired = (rates: number[][], i: number, base: number) =>
+    median(rates[i]!.map((r, k) => r / rates[base]![k]!));
+  const columns = (rates: number[][], i: number) =>
+    `${rateText(median(rates[i]!), "items")} | ${
+      (paired(rates, i, 0) * 100).toFixed(1)
+    }% | ${peer === -1 ? "" : `${paired(rates, i, peer).toFixed(2)}×`}`;
+  chosen.forEach((c, i) => {
     console.log(
-      `| ${c.name} | ${rateText(median(rates[i]!), "items")} | ${
-        (paired * 100).toFixed(1)
+      `| ${c.name} | ${columns(walls, i)} | ${columns(steadies, i)} | ${
+        (median(stalls[i]!) * 100).toFixed(0)
       }% |`,
     );
   });

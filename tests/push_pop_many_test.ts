@@ -489,3 +489,21 @@ Deno.test("Producer.pushMany() and Consumer.popMany() read each bound once", asy
     assert.equal(producer.size, 1);
   });
 });
+
+Deno.test("Consumer.popMany() reads the right slots when earlier batches covered other ranges", async (t) => {
+  // copyOut keeps views of slot ranges: ranges that share a cache entry
+  // (same length, other start; other length, same start) must not be
+  // served the wrong view.
+  await eachBatchEngine(t, 256, (open) => {
+    const { producer, consumer } = open();
+    const target = new Int32Array(256);
+    let next = 0;
+    for (const count of [64, 64, 64, 128, 40, 64, 64, 100, 64, 33]) {
+      const source = Int32Array.from(range(next, next + count));
+      assert.equal(producer.pushMany(source), count);
+      assert.equal(consumer.popMany(target, { end: count }), count);
+      assert.deepEqual([...target.subarray(0, count)], [...source]);
+      next += count;
+    }
+  });
+});

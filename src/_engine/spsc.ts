@@ -14,6 +14,7 @@ import {
   copyOut,
   type NumericArray,
   sameKind,
+  type Span,
 } from "../_shm/codec.ts";
 import {
   INDEX_MASK,
@@ -79,6 +80,8 @@ export class SpscProducer<T> extends Waiter
   /** Last `out` read from shared memory; re-read only when the ring looks full. */
   #out: number;
   #reserved = false;
+  /** The batch copy's span, reused: no allocation per `pushMany`. */
+  #span: Span;
   /** Reserved or detached: the fast path's one check of the handle's state. */
   #blocked = false;
 
@@ -94,6 +97,7 @@ export class SpscProducer<T> extends Waiter
     this.#limit = ix.limit;
     this.#capacity = ix.capacity;
     this.#counter = ix.counter;
+    this.#span = { from: 0, start: 0, count: 0, slots: ix.slots };
     this.#in = Atomics.load(words, W_IN) & INDEX_MASK;
     // Checked on attach against `in` and its base (`checkOwnSlot`).
     this.#inSlot = ix.counter ? Atomics.load(words, W_IN_SLOT) : this.#in;
@@ -140,12 +144,10 @@ export class SpscProducer<T> extends Waiter
       // Validate everything first: a bad item leaves the ring unchanged.
       for (let i = start; i < start + n; i++) this.#codec.check(items[i], i);
     }
-    const span = {
-      from: start,
-      start: this.#inSlot,
-      count: n,
-      slots: this.#slots,
-    };
+    const span = this.#span;
+    span.from = start;
+    span.start = this.#inSlot;
+    span.count = n;
     copyIn(this.#codec, items, span);
     this.#publish(n, what);
     return n;
@@ -278,6 +280,8 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
   /** Last `in` read from shared memory; re-read only when the ring looks empty. */
   #in: number;
   #peeked = false;
+  /** The batch copy's span, reused: no allocation per `popMany`. */
+  #span: Span;
   /** Peeked or detached: the fast path's one check of the handle's state. */
   #blocked = false;
 
@@ -292,6 +296,7 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
     this.#slots = ix.slots;
     this.#limit = ix.limit;
     this.#counter = ix.counter;
+    this.#span = { from: 0, start: 0, count: 0, slots: ix.slots };
     this.#out = Atomics.load(words, W_OUT) & INDEX_MASK;
     // Checked on attach against `out` and its base (`checkOwnSlot`).
     this.#outSlot = ix.counter ? Atomics.load(words, W_OUT_SLOT) : this.#out;
@@ -335,12 +340,10 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
     }
     const n = Math.min(wanted, available);
     if (n === 0) return 0;
-    const span = {
-      from: start,
-      start: this.#outSlot,
-      count: n,
-      slots: this.#slots,
-    };
+    const span = this.#span;
+    span.from = start;
+    span.start = this.#outSlot;
+    span.count = n;
     copyOut(this.#codec, target, span);
     this.#release(n);
     return n;
