@@ -6,7 +6,7 @@
 import { type Attachment, attachmentOf } from "./_shm/attachment.ts";
 import { batchEnd, batchStart, type ConsumerEngine } from "./_engine/engine.ts";
 import { SequenceConsumer } from "./_engine/sequence.ts";
-import { SpscConsumer } from "./_engine/spsc.ts";
+import { SpscConsumer } from "./_engine/spsc_consumer.ts";
 import { untilClosed } from "./_wait/wait.ts";
 import type { RingBuffer } from "./create_ring.ts";
 import type { Item, SlotView } from "./item.ts";

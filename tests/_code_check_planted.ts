@@ -225,7 +225,7 @@ export const PLANTED: readonly PlantedBug[] = [
       "    if ((was & WAITING) !== 0) wakeFrom(words, W_OUT, was, INDEX_BITS);",
     replace: "",
     entry: { scenario: "blocking", params: { slots: 2, items: 1, prefill: 1 } },
-    file: "src/_engine/spsc.ts",
+    file: "src/_engine/spsc_consumer.ts",
     line: "Atomics.wait(",
     property: "deadlock",
   },

@@ -1,8 +1,8 @@
 // The interface every engine implements. A public handle (Producer,
 // Consumer, UnboundedProducer, UnboundedConsumer) chooses one engine when it
 // is constructed, keeps it in a field assigned once, and forwards each call
-// to it: the one-producer ring (`spsc.ts`, the textbook and counter
-// schemes), the sequence ring (`sequence.ts`, many producers and consumers)
+// to it: the one-producer ring (`spsc.ts` and `spsc_consumer.ts`, the
+// textbook and counter schemes), the sequence ring (`sequence.ts`, many producers and consumers)
 // or the unbounded segments (`segment.ts`).
 //
 // Each engine does its own checks, in this order: the handle's state
