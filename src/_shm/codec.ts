@@ -10,14 +10,15 @@ import {
   numberChecker,
   type NumericArray,
 } from "./item_layout.ts";
+import { SlotViews } from "./slot_views.ts";
 
 /** Moves items between JavaScript values and a ring's slots. */
 export interface Codec<T> {
   readonly layout: ItemLayout;
   /** For numeric items: the slots as one typed array (slot i is element i). */
   readonly array: NumericArray | null;
-  /** Views of ranges of `array`, reused by `copyOut` (see `slotsView`). */
-  readonly slotViews: Cached;
+  /** For numeric items: views of ranges of `array`, reused by `copyOut`. */
+  readonly views: SlotViews | null;
   /**
    * Throws a TypeError or RangeError for a bad item, naming it `label` (a
    * number n names `items[n]`, formatted only when the item is bad).
@@ -58,7 +59,7 @@ export function makeCodec<T>(
     return {
       layout,
       array,
-      slotViews: [],
+      views: new SlotViews(array),
       check(item, label) {
         if (!checker.ok(item)) throw checker.error(item, labelOf(label));
       },
@@ -87,7 +88,7 @@ export function makeCodec<T>(
     return {
       layout,
       array: null,
-      slotViews: [],
+      views: null,
       check(item, index) {
         const label = labelOf(index);
         if (!(item instanceof Uint8Array)) {
@@ -153,7 +154,7 @@ export function makeCodec<T>(
   return {
     layout,
     array: null,
-    slotViews: [],
+    views: null,
     check(item, index) {
       const label = labelOf(index);
       if (item === null || typeof item !== "object") {
@@ -271,37 +272,6 @@ export function copyIn<T>(
   }
 }
 
-/** A codec's views of its slots, at most VIEW_CACHE_SIZE of them. */
-type Cached = (NumericArray | undefined)[];
-
-/** How many views of its slots a codec keeps (a power of two). */
-const VIEW_CACHE_SIZE = 64;
-
-/**
- * `data.subarray(start, start + count)`, from a small cache: a consumer
- * popping batches meets the same few slot ranges lap after lap, and a view
- * per call is an allocation per call (garbage the scavenger then stops the
- * thread for).
- */
-function slotsView(
-  codec: { readonly array: NumericArray; readonly slotViews: Cached },
-  range: { start: number; count: number },
-): NumericArray {
-  const { array: data, slotViews: cache } = codec;
-  const { start, count } = range;
-  // Batches of a power-of-two size start at multiples of it: fold the bits
-  // above 8 in so they do not all share one entry.
-  const k = (start ^ (start >>> 8) ^ count) & (VIEW_CACHE_SIZE - 1);
-  const view = cache[k];
-  if (
-    view !== undefined && view.length === count &&
-    view.byteOffset === data.byteOffset + start * data.BYTES_PER_ELEMENT
-  ) {
-    return view;
-  }
-  return cache[k] = data.subarray(start, start + count);
-}
-
 /**
  * Reads items out of the slots into `target`; a typed array of the slots'
  * own kind is filled in bulk.
@@ -312,15 +282,13 @@ export function copyOut<T>(
   span: Span,
 ): void {
   const { from, start, count, slots } = span;
-  const data = codec.array;
-  if (sameKind(data, target) && count > COPY_LOOP_MAX) {
+  const { array: data, views } = codec;
+  if (views !== null && sameKind(data, target) && count > COPY_LOOP_MAX) {
     const out = target as unknown as NumericArray;
     const first = Math.min(count, slots - start);
-    const ring = { array: data, slotViews: codec.slotViews };
-    out.set(slotsView(ring, { start, count: first }) as never, from);
+    out.set(views.of(start, first) as never, from);
     if (first < count) {
-      const rest = { start: 0, count: count - first };
-      out.set(slotsView(ring, rest) as never, from + first);
+      out.set(views.of(0, count - first) as never, from + first);
     }
     return;
   }
