@@ -42,6 +42,12 @@ export interface BenchCase {
   readonly slots: number;
   readonly batch: number;
   readonly contenders: readonly Contender[];
+  /**
+   * Untimed runs of the whole count before each timed one, for cases whose
+   * runs are too short for the JIT to settle in the default warm-up (a
+   * fraction of one run's count).
+   */
+  readonly warmups?: number;
 }
 
 /** How big the runs are. */
@@ -265,6 +271,10 @@ function bulkCase(slots: number, batch: number, sizes: Sizes): BenchCase {
     unit: "items",
     slots,
     batch,
+    // A run takes 20-80 ms; in Workers started for it, a contender with more
+    // functions on its path (this ring) was still being compiled in the
+    // timed run after one short warm-up: three whole runs settle both.
+    warmups: 3,
     contenders: [
       onShared(
         "ring",

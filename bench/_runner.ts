@@ -176,12 +176,14 @@ export async function runCase(
     let pool = await startPool(contender.roles.length, options);
     try {
       const unit = benchCase.batch;
-      const warmCount = unit *
+      const whole = benchCase.warmups !== undefined;
+      const warmCount = whole ? contender.count : unit *
         Math.max(
           1,
           Math.round(contender.count * options.warmupFraction / unit),
         );
-      for (let w = 0; w < options.warmups; w++) {
+      const warmups = benchCase.warmups ?? options.warmups;
+      for (let w = 0; w < warmups; w++) {
         const warm = await runOnce(
           pool,
           benchCase,

@@ -7,7 +7,8 @@
  * small enough to stay in cache (no memory traffic, only the ring), then
  * sketches of the ring's batch path (`_bulk_sketch.ts`: "sk" as this ring,
  * "sk-rb" as ringbuf.js, and variants flipping one choice each). Every
- * contender runs in Workers of its own, rounds alternate, figures are
+ * run plays in Workers started for it alone after untimed warm-up runs of the
+ * same job in them, rounds alternate, figures are
  * medians, each ratio the median of the per-round ratios; every sink is
  * checked value by value after the clock stops. "Wall" is items ÷ the run's
  * time; "Steady" the receiving side's median 64 Ki-item stretch, which on a
@@ -15,7 +16,7 @@
  * them is descheduled) still says what the pair does while both run — it is
  * not the bench's figure: on a quiet machine read the wall.
  *
- * `deno run --allow-read --allow-sys=loadavg bench/bulk_floor.ts [--rounds=N] [--batch=256] [--slots=4096] [--only=ring,ringbuf,…]`
+ * `deno run --v8-flags=--expose-gc --allow-read --allow-sys=loadavg bench/bulk_floor.ts [--rounds=N] [--batch=256] [--slots=4096] [--warmups=3] [--only=ring,ringbuf,…]`
  *
  * @module
  */
@@ -227,6 +228,9 @@ function play(job: Job): Played {
   const sink = new Int32Array(source.length).fill(-1);
   const ticks = new Ticks(to - from);
   const run = runner(job, { source, sink, ticks });
+  // Before the clock (with --v8-flags=--expose-gc): the arrays of the
+  // Worker's earlier runs are otherwise freed by a collection inside this one.
+  (globalThis as { gc?: () => void }).gc?.();
   Atomics.add(control, READY, 1);
   Atomics.notify(control, READY);
   while (Atomics.load(control, GO) === 0) Atomics.wait(control, GO, 0);
@@ -347,7 +351,7 @@ function runner(
 
 // ---- The parent's side ----
 
-/** One Worker per thread a contender uses, kept across its rounds. */
+/** One Worker per thread a contender uses, for one timed run and its warm-ups. */
 async function startWorkers(n: number): Promise<Worker[]> {
   return await Promise.all(
     Array.from({ length: n }, async () => {
@@ -446,31 +450,38 @@ if (scope.name === "bulk_floor") {
   const rounds = flag("rounds", 7);
   const batch = flag("batch", 256);
   const slots = flag("slots", 4096);
+  const warmups = flag("warmups", 3);
   const chosen = only(CONTENDERS);
   const startLoad = loadAverage();
-  const pools = await Promise.all(
-    chosen.map((c) =>
-      startWorkers(c.jobs(batch, slots, new SharedArrayBuffer(12)).length)
-    ),
-  );
   const walls: number[][] = chosen.map(() => []);
   const steadies: number[][] = chosen.map(() => []);
   const stalls: number[][] = chosen.map(() => []);
-  // One warm-up round, then rounds rotating who goes first.
-  for (let round = -1; round < rounds; round++) {
+  // Rounds rotating who goes first; each run in Workers started for it alone
+  // and warmed up there by untimed runs of the same job (Workers kept across
+  // rounds settle into one speed each and keep it, which made the ratios
+  // between contenders say more about the pools than the code).
+  for (let round = 0; round < rounds; round++) {
     for (let j = 0; j < chosen.length; j++) {
-      const i = (Math.max(round, 0) + j) % chosen.length;
-      const rate = await runOnce(pools[i]!, chosen[i]!, batch, slots);
-      if (round >= 0) {
-        walls[i]!.push(rate.wall);
-        steadies[i]!.push(rate.steady);
-        stalls[i]!.push(rate.stalled);
+      const i = (round + j) % chosen.length;
+      const contender = chosen[i]!;
+      const workers = await startWorkers(
+        contender.jobs(batch, slots, new SharedArrayBuffer(12)).length,
+      );
+      for (let w = 0; w < warmups; w++) {
+        await runOnce(workers, contender, batch, slots);
       }
+      const rate = await runOnce(workers, contender, batch, slots);
+      for (const worker of workers) worker.terminate();
+      walls[i]!.push(rate.wall);
+      steadies[i]!.push(rate.steady);
+      stalls[i]!.push(rate.stalled);
     }
   }
-  for (const pool of pools) for (const w of pool) w.terminate();
+  const gc = "gc" in globalThis
+    ? "a full GC before each run"
+    : "NO GC before the runs (run with --v8-flags=--expose-gc)";
   console.log(
-    `Batches of ${batch}, ${slots} slots, ${COUNT} int32s; ${rounds} rounds; load ${startLoad} before, ${loadAverage()} after.\n` +
+    `Batches of ${batch}, ${slots} slots, ${COUNT} int32s; ${rounds} rounds, each run in fresh Workers after ${warmups} untimed warm-up run(s) in them, ${gc}; load ${startLoad} before, ${loadAverage()} after.\n` +
       `Wall: items ÷ time of the run. Steady: the median ${TICK}-item stretch of the receiving side (summed over receivers), the rate while both threads ran. Stalled: the median share of the receiving time spent in stretches over 4× the typical one.\n`,
   );
   console.log(

@@ -231,15 +231,17 @@ export interface Span {
 }
 
 /**
- * Up to this many items, `copyIn` and `copyOut` copy with a loop; above,
- * with `TypedArray.set` of a view, whose making costs about as much as a
- * loop over 32 to 64 items.
+ * Up to this many items, `copyOut` copies with a loop; above, with
+ * `TypedArray.set` of a cached view of the slots.
  */
 const COPY_LOOP_MAX = 32;
 
 /**
- * Writes checked items into the slots; a typed array of the slots' own kind
- * is copied in bulk.
+ * Writes checked items into the slots. A typed array of the slots' own kind
+ * that fills the copy exactly is copied in bulk; any other numeric batch is
+ * copied by a loop, never through a view of `items`: a view made per call is
+ * garbage per batch, and each scavenge it brings pauses the thread and so
+ * its peer spinning on the other core (bench/bulk_floor.ts).
  */
 export function copyIn<T>(
   codec: Codec<T>,
@@ -248,27 +250,40 @@ export function copyIn<T>(
 ): void {
   const { from, start, count, slots } = span;
   const data = codec.array;
-  if (sameKind(data, items)) {
-    const source = items as unknown as NumericArray;
-    const first = Math.min(count, slots - start);
-    if (from === 0 && first === source.length) {
-      // The whole array, no wrap: copy without making a view.
-      data.set(source as never, start);
-      return;
+  const first = Math.min(count, slots - start);
+  if (data === null) {
+    for (let i = 0, slot = start; i < count; i++) {
+      codec.write(slot, items[from + i] as T);
+      if (++slot === slots) slot = 0;
     }
-    if (count > COPY_LOOP_MAX) {
-      data.set(source.subarray(from, from + first) as never, start);
-      if (first < count) {
-        data.set(source.subarray(from + first, from + count) as never, 0);
-      }
-      return;
-    }
+    return;
   }
-  // A few items, or items to convert: a loop, without views.
-  for (let i = 0, slot = start; i < count; i++) {
-    if (data !== null) data[slot] = items[from + i] as never;
-    else codec.write(slot, items[from + i] as T);
-    if (++slot === slots) slot = 0;
+  if (from === 0 && first === items.length && sameKind(data, items)) {
+    // The whole array, no wrap: copy without making a view.
+    data.set(items as never, start);
+    return;
+  }
+  // Two runs, up to the wrap and from slot 0, each unrolled by eight.
+  const target = data as unknown as { [index: number]: number };
+  const source = items as unknown as ArrayLike<number>;
+  let i = from;
+  let slot = start;
+  let end = from + first;
+  for (;;) {
+    for (; i + 8 <= end; i += 8, slot += 8) {
+      target[slot] = source[i]!;
+      target[slot + 1] = source[i + 1]!;
+      target[slot + 2] = source[i + 2]!;
+      target[slot + 3] = source[i + 3]!;
+      target[slot + 4] = source[i + 4]!;
+      target[slot + 5] = source[i + 5]!;
+      target[slot + 6] = source[i + 6]!;
+      target[slot + 7] = source[i + 7]!;
+    }
+    for (; i < end; i++) target[slot++] = source[i]!;
+    if (end === from + count) return;
+    slot = 0;
+    end = from + count;
   }
 }
 
