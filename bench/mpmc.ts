@@ -39,7 +39,7 @@ import { median } from "./_stats.ts";
 export interface MpmcBenchOptions {
   /** Items per producer per run. Default 200,000. */
   readonly items?: number;
-  /** Timed runs per contender and shape (after one warm-up). Default 5. */
+  /** Timed runs per contender and shape (each after a warm-up run). Default 5. */
   readonly rounds?: number;
   /** Ring slots (the mutex ring gets as many). Default 1024. */
   readonly slots?: number;
@@ -91,13 +91,10 @@ const CONTENDERS: readonly [MpmcBenchRow["contender"], MpmcKind][] = [
   ["postMessage", "post"],
 ];
 const TIMEOUT_MS = 120_000;
-/** Workers in the pool: enough for the largest shape. */
-const WORKERS = Math.max(...SHAPES.map(([p, c]) => p + c));
-
 type MpmcWorker = BenchWorker<MpmcTask, MpmcResult>;
 
-function startMpmcPool(): Promise<MpmcWorker[]> {
-  return startPool<MpmcTask, MpmcResult>(WORKERS, {
+function startMpmcPool(size: number): Promise<MpmcWorker[]> {
+  return startPool<MpmcTask, MpmcResult>(size, {
     timeoutMs: TIMEOUT_MS,
     script: new URL("./_mpmc_worker.ts", import.meta.url),
   });
@@ -238,9 +235,10 @@ function callsLine(calls: Readonly<Record<string, number>>): string {
 }
 
 /**
- * Runs the benchmark: for each shape (2×2, 1×2, 2×1, 4×4), one warm-up
- * round and `rounds` timed rounds, each running every contender once (they
- * alternate), each run verified.
+ * Runs the benchmark: for each shape (2×2, 1×2, 2×1, 4×4), `rounds` rounds,
+ * each running every contender once (they alternate, the first rotating),
+ * each run in Workers started for it alone after an untimed warm-up run in
+ * them, each run verified.
  *
  * @param options Items per producer, rounds, slots, a progress log.
  * @returns One row per shape and contender.
@@ -254,62 +252,60 @@ export async function runMpmcBench(
   const contenders = CONTENDERS.filter(([, kind]) =>
     options.only?.includes(kind) ?? true
   );
-  let pool = await startMpmcPool();
   const rows: MpmcBenchRow[] = [];
-  try {
-    for (const shape of shapes) {
-      // The contenders alternate round by round (one warm-up round first),
-      // so each meets the same load.
-      const rates = contenders.map((): number[] => []);
-      const problems: (string | undefined)[] = contenders.map(() => undefined);
-      const calls = contenders.map(() => ({ producer: {}, consumer: {} }));
-      for (let r = -1; r < rounds; r++) {
-        for (const [i, [, kind]] of contenders.entries()) {
-          const outcome = await runOnce(pool, kind, shape, {
-            items,
-            slots,
-            count,
-          });
-          if (r >= 0 && "calls" in outcome) {
-            addCalls(calls[i]!.producer, outcome.calls.producer, 1 / rounds);
-            addCalls(calls[i]!.consumer, outcome.calls.consumer, 1 / rounds);
-          }
-          if ("problem" in outcome) {
-            problems[i] ??= outcome.problem;
-            if (!outcome.healthy) {
-              for (const worker of pool) worker.terminate();
-              pool = await startMpmcPool();
-            }
-          }
-          if (r >= 0) rates[i]!.push("rate" in outcome ? outcome.rate : NaN);
+  for (const shape of shapes) {
+    const rates = contenders.map((): number[] => []);
+    const problems: (string | undefined)[] = contenders.map(() => undefined);
+    const calls = contenders.map(() => ({ producer: {}, consumer: {} }));
+    // Each run plays in Workers started for it alone, after an untimed
+    // warm-up run in them: Workers kept across runs (and shared by the
+    // contenders) settled into one speed each and carried one contender's
+    // JIT feedback into the next's code. The contenders alternate, the first
+    // rotating round by round, so each meets the same load.
+    for (let r = 0; r < rounds; r++) {
+      for (let j = 0; j < contenders.length; j++) {
+        const i = (r + j) % contenders.length;
+        const kind = contenders[i]![1];
+        const pool = await startMpmcPool(shape[0] + shape[1]);
+        let outcome: Awaited<ReturnType<typeof runOnce>>;
+        try {
+          const run = () => runOnce(pool, kind, shape, { items, slots, count });
+          const warm = await run();
+          outcome = "problem" in warm && !warm.healthy ? warm : await run();
+        } finally {
+          for (const worker of pool) worker.terminate();
         }
-      }
-      for (const [i, [contender, kind]] of contenders.entries()) {
-        const problem = problems[i];
-        const good = rates[i]!.filter((rate) => !Number.isNaN(rate));
-        const row: MpmcBenchRow = {
-          shape: `${shape[0]}x${shape[1]}`,
-          contender,
-          median: good.length > 0 ? median(good) : NaN,
-          rates: rates[i]!,
-          verified: problem === undefined,
-          ...(problem === undefined ? {} : { problem }),
-          ...(count && kind !== "post" ? { calls: calls[i]! } : {}),
-        };
-        log?.(
-          `${row.shape} ${contender}: ${Math.round(row.median)} items/s${
-            problem ? ` (${problem})` : ""
-          }`,
-        );
-        if (row.calls) {
-          log?.(`  producer calls/item: ${callsLine(row.calls.producer)}`);
-          log?.(`  consumer calls/item: ${callsLine(row.calls.consumer)}`);
+        if ("calls" in outcome) {
+          addCalls(calls[i]!.producer, outcome.calls.producer, 1 / rounds);
+          addCalls(calls[i]!.consumer, outcome.calls.consumer, 1 / rounds);
         }
-        rows.push(row);
+        if ("problem" in outcome) problems[i] ??= outcome.problem;
+        rates[i]!.push("rate" in outcome ? outcome.rate : NaN);
       }
     }
-  } finally {
-    for (const worker of pool) worker.terminate();
+    for (const [i, [contender, kind]] of contenders.entries()) {
+      const problem = problems[i];
+      const good = rates[i]!.filter((rate) => !Number.isNaN(rate));
+      const row: MpmcBenchRow = {
+        shape: `${shape[0]}x${shape[1]}`,
+        contender,
+        median: good.length > 0 ? median(good) : NaN,
+        rates: rates[i]!,
+        verified: problem === undefined,
+        ...(problem === undefined ? {} : { problem }),
+        ...(count && kind !== "post" ? { calls: calls[i]! } : {}),
+      };
+      log?.(
+        `${row.shape} ${contender}: ${Math.round(row.median)} items/s${
+          problem ? ` (${problem})` : ""
+        }`,
+      );
+      if (row.calls) {
+        log?.(`  producer calls/item: ${callsLine(row.calls.producer)}`);
+        log?.(`  consumer calls/item: ${callsLine(row.calls.consumer)}`);
+      }
+      rows.push(row);
+    }
   }
   return { items, slots, rounds, rows };
 }
@@ -317,7 +313,7 @@ export async function runMpmcBench(
 /** The report as a Markdown table, with each rate's ratio to the sequence ring. */
 export function mpmcMarkdown(report: MpmcBenchReport): string {
   const lines = [
-    `${report.items} items per producer, ${report.slots} slots, median of ${report.rounds} runs`,
+    `${report.items} items per producer, ${report.slots} slots, median of ${report.rounds} runs, each in Workers started for it after an untimed warm-up run in them; the ratio is the median over the rounds of the sequence ring's rate ÷ this one's in the same round`,
     "",
     "| shape | contender | items/s | sequence ring ÷ this |",
     "| ----- | --------- | ------: | -------------------: |",
@@ -326,7 +322,13 @@ export function mpmcMarkdown(report: MpmcBenchReport): string {
     const ours = report.rows.find((r) =>
       r.shape === row.shape && r.contender === "sequence ring"
     );
-    const ratio = (ours?.median ?? NaN) / row.median;
+    // Paired by round, as the main bench's ratios: the median of the
+    // sequence ring's rate ÷ this one's over the rounds where both verified.
+    const paired = (ours?.rates ?? []).flatMap((rate, round) => {
+      const theirs = row.rates[round] ?? NaN;
+      return Number.isNaN(rate) || Number.isNaN(theirs) ? [] : [rate / theirs];
+    });
+    const ratio = paired.length > 0 ? median(paired) : NaN;
     lines.push(
       `| ${row.shape} | ${row.contender} | ${
         Number.isNaN(row.median)
