@@ -27,6 +27,11 @@ function assertPath<S, A>(model: Model<S, A>, steps: Step<S, A>[]): void {
   }
 }
 
+/** States the Workers expanded for other Workers (work stealing). */
+function stolen(report: { workerPhases: { stolen: number }[] }): number {
+  return report.workerPhases.reduce((n, p) => n + p.stolen, 0);
+}
+
 function assertSameOutcome<S, A>(
   model: Model<S, A>,
   parallel: Report<S, A>,
@@ -90,6 +95,45 @@ Deno.test("exploreParallel() agrees with explore() on every small configuration"
           const parallel = await exploreParallel<BufferState, BufferAction>(
             bufferSource(config),
             { pool, earlyExpansion: "always" },
+          );
+          assertSameOutcome(
+            model,
+            parallel,
+            explore(model),
+            JSON.stringify(config),
+          );
+        }
+      },
+    );
+    await t.step(
+      "the same when every state is expanded by a Worker that does not own it (stealing always)",
+      async () => {
+        for (const config of configs) {
+          const model = boundedBuffer(config);
+          const single = explore(model);
+          const parallel = await exploreParallel<BufferState, BufferAction>(
+            bufferSource(config),
+            { pool, stealing: "always", earlyExpansion: "never" },
+          );
+          const label = JSON.stringify(config);
+          assertSameOutcome(model, parallel, single, label);
+          // A full search expands every state once (the last level finds
+          // nothing new), here each one on the Worker that does not own it:
+          // a state stolen twice, or lost, changes the count.
+          if (parallel.verdict === "pass") {
+            assert.equal(stolen(parallel), parallel.states, `${label}: stolen`);
+          }
+        }
+      },
+    );
+    await t.step(
+      "the same when stealing always and expanding early always",
+      async () => {
+        for (const config of configs) {
+          const model = boundedBuffer(config);
+          const parallel = await exploreParallel<BufferState, BufferAction>(
+            bufferSource(config),
+            { pool, stealing: "always", earlyExpansion: "always" },
           );
           assertSameOutcome(
             model,
@@ -232,6 +276,31 @@ Deno.test("exploreParallel() matches explore() on the benchmark model on 2 Worke
     if (earlyExpansion === "never") assert.equal(early, 0);
     else assert.ok(early > 0, "states expanded early");
   }
+  // Work stealing on or off, on 2 and 3 Workers: the same search; "always"
+  // has every state expanded by a Worker that does not own it, "never" none.
+  for (const workers of [2, 3]) {
+    for (const stealing of ["always", "never"] as const) {
+      const report = await exploreParallel(bufferSource(smaller), {
+        workers,
+        stealing,
+        earlyExpansion: "never",
+      });
+      assert.deepEqual(
+        [report.verdict, report.states, report.transitions, report.depth],
+        [
+          expected.verdict,
+          expected.states,
+          expected.transitions,
+          expected.depth,
+        ],
+      );
+      assert.equal(
+        stolen(report),
+        stealing === "always" ? expected.states : 0,
+        `${workers} Workers, stealing ${stealing}: states stolen`,
+      );
+    }
+  }
 });
 
 Deno.test("exploreParallel() rejects bad options and models without a packed path", async () => {
@@ -248,6 +317,10 @@ Deno.test("exploreParallel() rejects bad options and models without a packed pat
       exploreParallel(bufferSource(), {
         earlyExpansion: "sometimes" as "idle",
       }),
+    TypeError,
+  );
+  await assert.rejects(
+    () => exploreParallel(bufferSource(), { stealing: "often" as "idle" }),
     TypeError,
   );
   await assert.rejects(
