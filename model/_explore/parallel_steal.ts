@@ -108,18 +108,20 @@ const SPIN_MS = 0.02;
 /**
  * Waits until Worker `owner` has published its range for `options.level`,
  * running `idle` meanwhile while it returns true (work the thief can do
- * first), then spinning, then sleeping. Returns false when a Worker failed
- * (the owner may never publish then). Adds its sleeps to `stats.sleeps`.
+ * first), then spinning. Then, when `patient`, it sleeps until the range is
+ * published (adding to `stats.sleeps`); otherwise it gives up: `"late"`.
+ * Returns `"failed"` when a Worker failed (the owner may never publish then).
  */
 export function awaitRange(
   buffers: SharedBuffers,
   owner: number,
   options: {
     level: number;
+    patient: boolean;
     idle?: (() => boolean) | undefined;
     stats?: { sleeps: number };
   },
-): boolean {
+): "published" | "late" | "failed" {
   const ranges = new Int32Array(buffers.ranges);
   const at = LINE * owner + TAG;
   const tag = options.level + 1;
@@ -130,15 +132,16 @@ export function awaitRange(
   const until = performance.now() + SPIN_MS;
   do {
     for (let i = 0; i < 256; i++) {
-      if (Atomics.load(ranges, at) === tag) return true;
+      if (Atomics.load(ranges, at) === tag) return "published";
     }
   } while (performance.now() < until);
+  if (!options.patient) return "late";
   if (stats !== undefined) stats.sleeps++;
   const ctl = new Int32Array(buffers.control);
   for (;;) {
     const seen = Atomics.load(ranges, at);
-    if (seen === tag) return true;
-    if (Atomics.load(ctl, STOP) === FAILED) return false;
+    if (seen === tag) return "published";
+    if (Atomics.load(ctl, STOP) === FAILED) return "failed";
     Atomics.wait(ranges, at, seen, 100);
   }
 }
@@ -183,8 +186,9 @@ export interface LevelWork {
 /**
  * Expands the Worker's part of `level`: it claims chunks of its own range
  * (`from` to `to`, published already) and then of each other Worker's, in
- * turn from the next one on, waiting for each to publish, until all are
- * claimed or a state is deadlocked. Returns the milliseconds it waited
+ * turn from the next one on, until all are claimed or a state is
+ * deadlocked. An owner that has not published its range for the level by
+ * the time the Worker gets to it is skipped (with steal 2: waited for). Returns the milliseconds it waited
  * (`idle` work included), also added, less the idle work, to
  * `stats.barrier`. Throws when another Worker failed.
  */
@@ -215,15 +219,24 @@ export function expandLevel(
     }
     const t0 = performance.now();
     const early0 = stats.early;
-    const published = awaitRange(buffers, owner, {
+    // Only a Worker that never expands its own states (steal 2) sleeps
+    // until a range is published. Otherwise a Worker that has not published
+    // its range by the time this one has run out of work is behind (still
+    // draining, or descheduled): waiting for it here would add a sleep and a
+    // wake-up to the one at the barrier, and the owner expands what is left.
+    const status = awaitRange(buffers, owner, {
       level,
+      patient: work.steal === 2,
       idle: work.idle,
       stats,
     });
     const wait = performance.now() - t0;
     waited += wait;
     stats.barrier += wait - (stats.early - early0);
-    if (!published) throw new Error("Cannot explore: another Worker failed");
+    if (status === "failed") {
+      throw new Error("Cannot explore: another Worker failed");
+    }
+    if (status === "late") continue;
     const { states, count, base } = rangeOf(work, owner);
     for (let i = claim(ranges, owner); i < count;) {
       const stop = Math.min(i + STEAL_CHUNK, count);
