@@ -256,6 +256,8 @@ export function searchPartition<S, A>(
     store,
     expand: () => true, // set per level
     idle: plan.early === 0 ? undefined : () => {
+      // Not after a violation: the search stops at this level's barrier.
+      if (violation !== null) return false;
       earlyLimit = store.count; // its states of the next level stored so far
       return expandEarly();
     },
