@@ -6,12 +6,14 @@
 // state to claim, how many there are, the local index of the first, and the
 // level. Every Worker, the owner too, claims chunks of a range with one
 // Atomics.add on its next-state word, so a Worker that has run out of states
-// of its own expands another's instead of waiting for it at the barrier. A
-// stolen state's successors are routed as the owner's would be (its parent id
-// is its owner's global id), and a Worker steals only before it arrives at the
-// level's barrier: every chunk claimed is expanded and its successors queued
-// before any owner drains its queues, so every state is still stored at its
-// BFS depth.
+// of its own expands another's instead of waiting for it at the barrier (a
+// range not published yet when it gets there is skipped: its owner is behind,
+// still draining or descheduled, and waiting for it would cost a sleep and a
+// wake-up more per level on a busy host). A stolen state's successors are
+// routed as the owner's would be (its parent id is its owner's global id), and
+// a Worker steals only before it arrives at the level's barrier: every chunk
+// claimed is expanded and its successors queued before any owner drains its
+// queues, so every state is still stored at its BFS depth.
 
 import {
   FAILED,
