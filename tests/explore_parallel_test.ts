@@ -144,27 +144,43 @@ Deno.test("exploreParallel() agrees with explore() on every small configuration"
         }
       },
     );
-    await t.step("the same on 3 Workers (states cross 6 queues)", async () => {
-      const three = new ExplorerPool(3);
-      try {
-        for (const config of configs) {
-          const model = boundedBuffer(config);
-          const parallel = await exploreParallel<BufferState, BufferAction>(
-            bufferSource(config),
-            { pool: three },
-          );
-          assertSameOutcome(
-            model,
-            parallel,
-            explore(model),
-            JSON.stringify(config),
-          );
-          assert.equal(parallel.workerCpuSeconds.length, 3);
+    await t.step(
+      "the same on 3 Workers (states cross 6 queues), stealing as needed and always",
+      async () => {
+        const three = new ExplorerPool(3);
+        try {
+          for (const config of configs) {
+            const model = boundedBuffer(config);
+            const single = explore(model);
+            const label = JSON.stringify(config);
+            for (const stealing of ["idle", "always"] as const) {
+              const parallel = await exploreParallel<BufferState, BufferAction>(
+                bufferSource(config),
+                {
+                  pool: three,
+                  stealing,
+                  // The defaults, or every expansion a stolen one.
+                  earlyExpansion: stealing === "always" ? "never" : "idle",
+                },
+              );
+              assertSameOutcome(
+                model,
+                parallel,
+                single,
+                `${label} ${stealing}`,
+              );
+              assert.equal(parallel.workerCpuSeconds.length, 3);
+              if (stealing === "always" && parallel.verdict === "pass") {
+                // Each Worker takes chunks of both others' ranges.
+                assert.equal(stolen(parallel), parallel.states, label);
+              }
+            }
+          }
+        } finally {
+          three.close();
         }
-      } finally {
-        three.close();
-      }
-    });
+      },
+    );
     await t.step("symmetry reduction: the same state count", async () => {
       const config = {
         producers: 2,
