@@ -74,8 +74,10 @@ export function allocate(workers: number): SharedBuffers {
     { length: count },
     () => new SharedArrayBuffer(QUEUE_BYTES, { maxByteLength }),
   );
-  // A level buffer holds at most one level of one Worker's states.
-  const levelMax = queueMaxBytes(workers);
+  // A level buffer holds one level of one Worker's states: at most 256 MiB,
+  // their reserved address space within 16 GiB in all.
+  const levelMax = Math.max(1 << 20, Math.min(1 << 28, 2 ** 34 / workers)) &
+    ~3;
   const levels = Array.from(
     { length: workers },
     () => new SharedArrayBuffer(QUEUE_BYTES, { maxByteLength: levelMax }),
