@@ -353,6 +353,40 @@ Deno.test("exploreParallel() rejects bad options and models without a packed pat
   );
 });
 
+Deno.test("exploreParallel() reports a Worker that fails mid-search, wherever the others wait", async () => {
+  const pool = new ExplorerPool(2);
+  try {
+    const config = {
+      producers: 2,
+      consumers: 2,
+      items: 3,
+      sync: "mutex",
+    } as const;
+    const states = explore(boundedBuffer(config)).states;
+    for (const stealing of ["idle", "always", "never"] as const) {
+      // At the first expansion, and at about a quarter and a half of each
+      // Worker's share of the search.
+      for (const after of [0, states >> 3, states >> 2]) {
+        const source = {
+          module: new URL("./_failing_model.ts", import.meta.url).href,
+          factory: "failingBuffer",
+          args: [config, after, stealing],
+        };
+        await assert.rejects(
+          () => exploreParallel(source, { pool, stealing }),
+          /planted failure in successors/,
+          `stealing ${stealing}, failing after ${after}`,
+        );
+      }
+    }
+    // The pool's Workers are still good for the next search.
+    const report = await exploreParallel(bufferSource(config), { pool });
+    assert.equal(report.verdict, "pass");
+  } finally {
+    pool.close();
+  }
+});
+
 Deno.test("main() --workers N runs the check on Workers with the same verdict and counterexample length", async () => {
   const run = async (args: string[]) => {
     let out = "";
