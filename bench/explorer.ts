@@ -10,8 +10,9 @@
  * report.
  *
  * Method: one warm-up of each, then `runs` rounds, each running the single
- * thread, W Workers and one Worker in a rotating order (so all see the same
- * load); the figures are medians. CPU seconds (user + system, all threads of
+ * thread, W Workers with and without work stealing, one Worker and
+ * `explore()` in a Worker in a rotating order (so all see the same load);
+ * the figures are medians. CPU seconds (user + system, all threads of
  * this process) are reported beside wall seconds because other work on a
  * shared machine inflates wall time only: the single thread's CPU ÷ the
  * parallel search's CPU says how much of the work the Workers
@@ -104,6 +105,13 @@ export interface ExplorerFigures {
   /** The same on one Worker: what the partitioned search costs per state. */
   oneWorker: ParallelFigures;
   /**
+   * The same Workers without work stealing (`stealing: "never"`), in the
+   * same rounds.
+   */
+  noStealing: ParallelFigures;
+  /** With stealing ÷ without, speed per round: the median. */
+  stealingGain: number;
+  /**
    * `explore()` itself in a Worker, in the same rounds: the single-thread
    * peer in the same kind of thread as the parallel search's Workers.
    */
@@ -149,9 +157,15 @@ function timed(symmetry: boolean, reduction: "none" | "por" = "none") {
   return { report, cpu: cpu === null || after === null ? null : after - cpu };
 }
 
-async function timedParallel(pool: ExplorerPool) {
+async function timedParallel(
+  pool: ExplorerPool,
+  stealing: "idle" | "never" = "idle",
+) {
   const cpu = cpuNow();
-  const report = await exploreParallel(bufferSource(BENCH_MODEL), { pool });
+  const report = await exploreParallel(bufferSource(BENCH_MODEL), {
+    pool,
+    stealing,
+  });
   const after = cpuNow();
   if (report.verdict !== "pass") {
     throw new Error(`The bench model must pass, got ${report.verdict}`);
@@ -262,6 +276,7 @@ function parallelFigures(
         levels: of("levels"),
         sleeps: of("sleeps"),
         sent: of("sent"),
+        stolen: of("stolen"),
       };
     }),
   };
@@ -294,17 +309,20 @@ export async function runExplorerBench(
   const singles: Single[] = [];
   const parallel: Parallel[] = [];
   const alone: Parallel[] = [];
+  const noSteal: Parallel[] = [];
   const inWorker: InWorker[] = [];
   try {
     // Warm-up: the Workers compile the model.
     await timedParallel(pool);
+    await timedParallel(pool, "never");
     await timedParallel(one);
     await timedInWorker(peer);
     await timedInWorker(peer);
-    // Rotate the order each round, so all four see the same load.
+    // Rotate the order each round, so all five see the same load.
     const steps: (() => Promise<void> | void)[] = [
       () => void singles.push(timed(false)),
       async () => void parallel.push(await timedParallel(pool)),
+      async () => void noSteal.push(await timedParallel(pool, "never")),
       async () => void alone.push(await timedParallel(one)),
       async () => void inWorker.push(await timedInWorker(peer)),
     ];
@@ -361,6 +379,11 @@ export async function runExplorerBench(
     },
     parallel: parallelFigures(parallel, singles, inWorker),
     oneWorker: parallelFigures(alone, singles, inWorker),
+    noStealing: parallelFigures(noSteal, singles, inWorker),
+    stealingGain: pairedRatio(
+      noSteal.map((r) => r.report.seconds),
+      parallel.map((r) => r.report.seconds),
+    ),
     inWorker: {
       seconds: median(inWorker.map((r) => r.seconds)),
       statesPerSecond: report.states / median(inWorker.map((r) => r.seconds)),
@@ -395,7 +418,7 @@ if (import.meta.main) {
   console.log(
     `states ${n(f.states)}, transitions ${
       n(f.transitions)
-    }, medians of ${f.runs} rounds (single thread, Workers, one Worker, explore() in a Worker, rotating; ratios: medians of per-round ratios):`,
+    }, medians of ${f.runs} rounds (single thread, Workers, Workers without stealing, one Worker, explore() in a Worker, rotating; ratios: medians of per-round ratios):`,
   );
   console.log(
     `single thread: ${f.seconds.toFixed(3)} s wall, ${
@@ -411,11 +434,11 @@ if (import.meta.main) {
       n(f.inWorker.statesPerSecond)
     } states/s; ${s(f.inWorker.cpuSeconds)} s CPU of its thread`,
   );
-  for (const p of [f.parallel, f.oneWorker]) {
+  for (const p of [f.parallel, f.noStealing, f.oneWorker]) {
     console.log(
-      `on ${p.workers} Worker${p.workers === 1 ? "" : "s"}: ${
-        n(p.states)
-      } states, ${p.seconds.toFixed(3)} s wall, ${
+      `on ${p.workers} Worker${p.workers === 1 ? "" : "s"}${
+        p === f.noStealing ? " without stealing" : ""
+      }: ${n(p.states)} states, ${p.seconds.toFixed(3)} s wall, ${
         n(p.statesPerSecond)
       } states/s, ${p.speedup.toFixed(2)}x the single thread's speed (${
         p.speedupOverWorker.toFixed(2)
@@ -436,12 +459,14 @@ if (import.meta.main) {
           ms(w.wakeDelay)
         }), draining ${ms(w.draining)}, reply ${ms(w.replyDelay)}; ${
           n(w.sent)
-        } states sent`,
+        } states sent, ${n(w.stolen)} stolen`,
       )
     );
   }
   console.log(
-    `${f.parallel.workers} Workers ÷ 1 Worker: ${f.scaling.toFixed(2)}x`,
+    `${f.parallel.workers} Workers ÷ 1 Worker: ${
+      f.scaling.toFixed(2)
+    }x; with stealing ÷ without: ${f.stealingGain.toFixed(2)}x`,
   );
   console.log(`cold first run (single thread): ${f.coldSeconds.toFixed(3)} s`);
   console.log(

@@ -8,7 +8,8 @@
  * another Worker owns is queued for it in a SharedArrayBuffer and stored by
  * its owner after the level's barrier. The Workers meet at a barrier after
  * each BFS level, so every state is found at its BFS depth and
- * counterexamples stay shortest. A Worker cannot receive a model (functions
+ * counterexamples stay shortest; within a level, a Worker that has run out
+ * of states of its own expands another's (work stealing). A Worker cannot receive a model (functions
  * do not cross `postMessage`), so the model is named by a
  * {@linkcode ModelSource}: a module, an exported factory and its arguments.
  *
@@ -18,20 +19,11 @@
 import type { BufferOptions } from "./bounded_buffer.ts";
 import type { PackedModel, Progress, Report, Step } from "./types.ts";
 import { checkMaskOf, namesOf, replayPath } from "./_explore/replay.ts";
-import type { Found, Outcome, SearchPlan } from "./_explore/parallel_search.ts";
+import type { Found, SearchPlan } from "./_explore/parallel_protocol.ts";
 import { loadPackedModel, positive } from "./_explore/parallel_model.ts";
-import { clock, ExplorerPool, runTask } from "./_explore/parallel_pool.ts";
-import {
-  allocate,
-  FAILED,
-  FRONTIER,
-  GEN,
-  INCOMPLETE,
-  LEVEL,
-  type SharedBuffers,
-  STATES,
-  STOP,
-} from "./_explore/parallel_control.ts";
+import { clock, ExplorerPool } from "./_explore/parallel_pool.ts";
+import { allocate, INCOMPLETE, STOP } from "./_explore/parallel_control.ts";
+import { runWorkers } from "./_explore/parallel_run.ts";
 import { PAGE_BITS } from "./_explore/visited.ts";
 
 export { ExplorerPool };
@@ -86,6 +78,18 @@ export interface ParallelOptions {
    * comparisons). The report is the same in each.
    */
   earlyExpansion?: "idle" | "always" | "never";
+  /**
+   * Work stealing within a BFS level: each Worker publishes its states of
+   * the level in shared memory, and every Worker claims them 32 at a time,
+   * so one that has run out of its own expands another's instead of waiting
+   * for it at the barrier (a Worker descheduled mid-level no longer holds
+   * the others as long). `"idle"` (default): a Worker steals once it has
+   * claimed all of its own; `"always"`: a Worker expands only other
+   * Workers' states, never its own (slower; every expansion is a stolen
+   * one, for tests; one Worker alone expands its own); `"never"`: each Worker expands only its own (as
+   * before, for comparisons). The report is the same in each.
+   */
+  stealing?: "idle" | "always" | "never";
 }
 
 /** What {@linkcode exploreParallel} reports: an explorer report, plus the Workers used. */
@@ -134,6 +138,8 @@ export interface WorkerPhases {
   sleeps: number;
   /** States it queued for other Workers. */
   sent: number;
+  /** States of other Workers it expanded (work stealing). */
+  stolen: number;
 }
 
 /**
@@ -177,7 +183,7 @@ export function bufferSource(options: BufferOptions = {}): ModelSource {
  * @typeParam A The model's action type.
  * @param source Where the Workers find the model (see {@linkcode bufferSource}).
  * @param options Workers (or a pool), state limit, symmetry, ignored
- *   invariants, progress.
+ *   invariants, progress, early expansion and work stealing.
  * @returns The report of `explore()`, plus the number of Workers.
  *
  * @example Two producers without a lock lose an item, found on two Workers
@@ -191,6 +197,19 @@ export function bufferSource(options: BufferOptions = {}): ModelSource {
  * );
  * assert.equal(report.verdict, "violation");
  * assert.equal(report.workers, 2);
+ * ```
+ *
+ * @example The same search with and without work stealing
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { bufferSource, exploreParallel } from "@ringproof/ring/model";
+ *
+ * const source = bufferSource({ producers: 2, consumers: 2, sync: "mutex" });
+ * const stealing = await exploreParallel(source, { workers: 2 });
+ * const own = await exploreParallel(source, { workers: 2, stealing: "never" });
+ * assert.equal(stealing.verdict, "pass");
+ * assert.equal(stealing.states, own.states);
+ * assert.equal(own.workerPhases.reduce((n, p) => n + p.stolen, 0), 0);
  * ```
  */
 export async function exploreParallel<S, A>(
@@ -216,9 +235,10 @@ export async function exploreParallel<S, A>(
     symmetry,
     maxStates,
     origin: clock(),
-    early: earlyMode(options.earlyExpansion ?? "idle"),
+    early: mode("earlyExpansion", options.earlyExpansion ?? "idle"),
+    steal: mode("stealing", options.stealing ?? "idle"),
   };
-  const replies = await runWorkers(source, buffers, plan, options);
+  const replies = await runWorkers({ source, buffers, plan }, options);
   const outcomes = replies.map((reply) => reply.outcome);
   const ctl = new Int32Array(buffers.control);
   const words = pm.words;
@@ -253,6 +273,7 @@ export async function exploreParallel<S, A>(
     bytes += outcome.bytes;
   }
   for (const queue of buffers.queues) bytes += queue.byteLength;
+  for (const level of buffers.levels) bytes += level.byteLength;
   // The shortest counterexample: a deadlock at level L has L + 1 states, a
   // violation at level L too; on a tie the violation, which explore() finds
   // while expanding level L - 1, before it expands level L.
@@ -302,6 +323,7 @@ export async function exploreParallel<S, A>(
         levels: p.levels,
         sleeps: p.sleeps,
         sent: p.sent,
+        stolen: p.stolen,
       };
     }),
   };
@@ -316,16 +338,17 @@ export async function exploreParallel<S, A>(
   return report;
 }
 
-function earlyMode(mode: string): SearchPlan["early"] {
+/** An `"idle" | "always" | "never"` option as 1, 2 or 0. */
+function mode(name: string, value: string): 0 | 1 | 2 {
   const modes = ["never", "idle", "always"];
-  if (!modes.includes(mode)) {
+  if (!modes.includes(value)) {
     throw new TypeError(
-      `Cannot explore in parallel: earlyExpansion must be "idle", "always" or "never", received ${
-        JSON.stringify(mode)
+      `Cannot explore in parallel: ${name} must be "idle", "always" or "never", received ${
+        JSON.stringify(value)
       }`,
     );
   }
-  return modes.indexOf(mode) as SearchPlan["early"];
+  return modes.indexOf(value) as 0 | 1 | 2;
 }
 
 /** The state found at the smallest level, or null. */
@@ -335,65 +358,4 @@ function shallowest<T extends Found>(found: readonly (T | null)[]): T | null {
     if (f !== null && (best === null || f.level < best.level)) best = f;
   }
   return best;
-}
-
-/** A Worker's outcome, with its thread's CPU seconds and the reply's timing. */
-interface Done {
-  readonly outcome: Outcome;
-  readonly cpuSeconds: number | null;
-  readonly postedAt: number;
-  readonly repliedAt: number;
-}
-
-async function runWorkers(
-  source: ModelSource,
-  buffers: SharedBuffers,
-  plan: SearchPlan,
-  options: ParallelOptions,
-): Promise<Done[]> {
-  const ctl = new Int32Array(buffers.control);
-  const pool = options.pool ?? new ExplorerPool(plan.workers);
-  const started = performance.now();
-  const onProgress = options.onProgress;
-  const timer = onProgress === undefined ? undefined : setInterval(() => {
-    const seconds = (performance.now() - started) / 1000;
-    const states = Atomics.load(ctl, STATES);
-    onProgress({
-      states,
-      transitions: 0,
-      frontier: Atomics.load(ctl, FRONTIER),
-      depth: Atomics.load(ctl, LEVEL),
-      seconds,
-      statesPerSecond: seconds > 0 ? states / seconds : 0,
-    });
-  }, (options.progressSeconds ?? 0.5) * 1000);
-  try {
-    const plain = { ...source, args: source.args ?? [] };
-    const replies = await runTask(pool, { source: plain, buffers, plan });
-    const outcomes: Done[] = [];
-    // The Worker that failed first says why; the others only that it did.
-    const errors = replies.flatMap(({ reply }) =>
-      reply.type === "error" ? [reply.message] : []
-    ).sort((a, b) =>
-      Number(a.includes("another Worker failed")) -
-      Number(b.includes("another Worker failed"))
-    );
-    if (errors.length > 0) {
-      throw new Error(`Cannot explore in parallel: ${errors[0]}`);
-    }
-    for (const { reply, postedAt, repliedAt } of replies) {
-      if (reply.type === "done") {
-        const { outcome, cpuSeconds } = reply;
-        outcomes.push({ outcome, cpuSeconds, postedAt, repliedAt });
-      }
-    }
-    return outcomes;
-  } catch (error) {
-    Atomics.store(ctl, STOP, FAILED);
-    Atomics.notify(ctl, GEN);
-    throw error;
-  } finally {
-    if (timer !== undefined) clearInterval(timer);
-    if (options.pool === undefined) pool.close();
-  }
 }

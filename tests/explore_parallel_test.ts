@@ -27,6 +27,11 @@ function assertPath<S, A>(model: Model<S, A>, steps: Step<S, A>[]): void {
   }
 }
 
+/** States the Workers expanded for other Workers (work stealing). */
+function stolen(report: { workerPhases: { stolen: number }[] }): number {
+  return report.workerPhases.reduce((n, p) => n + p.stolen, 0);
+}
+
 function assertSameOutcome<S, A>(
   model: Model<S, A>,
   parallel: Report<S, A>,
@@ -100,14 +105,35 @@ Deno.test("exploreParallel() agrees with explore() on every small configuration"
         }
       },
     );
-    await t.step("the same on 3 Workers (states cross 6 queues)", async () => {
-      const three = new ExplorerPool(3);
-      try {
+    await t.step(
+      "the same when every state is expanded by a Worker that does not own it (stealing always)",
+      async () => {
+        for (const config of configs) {
+          const model = boundedBuffer(config);
+          const single = explore(model);
+          const parallel = await exploreParallel<BufferState, BufferAction>(
+            bufferSource(config),
+            { pool, stealing: "always", earlyExpansion: "never" },
+          );
+          const label = JSON.stringify(config);
+          assertSameOutcome(model, parallel, single, label);
+          // A full search expands every state once (the last level finds
+          // nothing new), here each one on the Worker that does not own it:
+          // a state stolen twice, or lost, changes the count.
+          if (parallel.verdict === "pass") {
+            assert.equal(stolen(parallel), parallel.states, `${label}: stolen`);
+          }
+        }
+      },
+    );
+    await t.step(
+      "the same when stealing always and expanding early always",
+      async () => {
         for (const config of configs) {
           const model = boundedBuffer(config);
           const parallel = await exploreParallel<BufferState, BufferAction>(
             bufferSource(config),
-            { pool: three },
+            { pool, stealing: "always", earlyExpansion: "always" },
           );
           assertSameOutcome(
             model,
@@ -115,12 +141,46 @@ Deno.test("exploreParallel() agrees with explore() on every small configuration"
             explore(model),
             JSON.stringify(config),
           );
-          assert.equal(parallel.workerCpuSeconds.length, 3);
         }
-      } finally {
-        three.close();
-      }
-    });
+      },
+    );
+    await t.step(
+      "the same on 3 Workers (states cross 6 queues), stealing as needed and always",
+      async () => {
+        const three = new ExplorerPool(3);
+        try {
+          for (const config of configs) {
+            const model = boundedBuffer(config);
+            const single = explore(model);
+            const label = JSON.stringify(config);
+            for (const stealing of ["idle", "always"] as const) {
+              const parallel = await exploreParallel<BufferState, BufferAction>(
+                bufferSource(config),
+                {
+                  pool: three,
+                  stealing,
+                  // The defaults, or every expansion a stolen one.
+                  earlyExpansion: stealing === "always" ? "never" : "idle",
+                },
+              );
+              assertSameOutcome(
+                model,
+                parallel,
+                single,
+                `${label} ${stealing}`,
+              );
+              assert.equal(parallel.workerCpuSeconds.length, 3);
+              if (stealing === "always" && parallel.verdict === "pass") {
+                // Each Worker takes chunks of both others' ranges.
+                assert.equal(stolen(parallel), parallel.states, label);
+              }
+            }
+          }
+        } finally {
+          three.close();
+        }
+      },
+    );
     await t.step("symmetry reduction: the same state count", async () => {
       const config = {
         producers: 2,
@@ -232,6 +292,31 @@ Deno.test("exploreParallel() matches explore() on the benchmark model on 2 Worke
     if (earlyExpansion === "never") assert.equal(early, 0);
     else assert.ok(early > 0, "states expanded early");
   }
+  // Work stealing on or off, on 2 and 3 Workers: the same search; "always"
+  // has every state expanded by a Worker that does not own it, "never" none.
+  for (const workers of [2, 3]) {
+    for (const stealing of ["always", "never"] as const) {
+      const report = await exploreParallel(bufferSource(smaller), {
+        workers,
+        stealing,
+        earlyExpansion: "never",
+      });
+      assert.deepEqual(
+        [report.verdict, report.states, report.transitions, report.depth],
+        [
+          expected.verdict,
+          expected.states,
+          expected.transitions,
+          expected.depth,
+        ],
+      );
+      assert.equal(
+        stolen(report),
+        stealing === "always" ? expected.states : 0,
+        `${workers} Workers, stealing ${stealing}: states stolen`,
+      );
+    }
+  }
 });
 
 Deno.test("exploreParallel() rejects bad options and models without a packed path", async () => {
@@ -251,6 +336,10 @@ Deno.test("exploreParallel() rejects bad options and models without a packed pat
     TypeError,
   );
   await assert.rejects(
+    () => exploreParallel(bufferSource(), { stealing: "often" as "idle" }),
+    TypeError,
+  );
+  await assert.rejects(
     () =>
       exploreParallel({
         module: new URL("../model/bounded_buffer.ts", import.meta.url).href,
@@ -262,6 +351,40 @@ Deno.test("exploreParallel() rejects bad options and models without a packed pat
     () => exploreParallel(bufferSource(), { ignore: ["no-such-invariant"] }),
     RangeError,
   );
+});
+
+Deno.test("exploreParallel() reports a Worker that fails mid-search, wherever the others wait", async () => {
+  const pool = new ExplorerPool(2);
+  try {
+    const config = {
+      producers: 2,
+      consumers: 2,
+      items: 3,
+      sync: "mutex",
+    } as const;
+    const states = explore(boundedBuffer(config)).states;
+    for (const stealing of ["idle", "always", "never"] as const) {
+      // At the first expansion, and at about a quarter and a half of each
+      // Worker's share of the search.
+      for (const after of [0, states >> 3, states >> 2]) {
+        const source = {
+          module: new URL("./_failing_model.ts", import.meta.url).href,
+          factory: "failingBuffer",
+          args: [config, after, stealing],
+        };
+        await assert.rejects(
+          () => exploreParallel(source, { pool, stealing }),
+          /planted failure in successors/,
+          `stealing ${stealing}, failing after ${after}`,
+        );
+      }
+    }
+    // The pool's Workers are still good for the next search.
+    const report = await exploreParallel(bufferSource(config), { pool });
+    assert.equal(report.verdict, "pass");
+  } finally {
+    pool.close();
+  }
 });
 
 Deno.test("main() --workers N runs the check on Workers with the same verdict and counterexample length", async () => {

@@ -45,14 +45,25 @@ function queueMaxBytes(queues: number): number {
   return Math.max(1 << 20, Math.min(1 << 28, 2 ** 36 / queues)) & ~3;
 }
 
+/**
+ * Int32 words per Worker in {@linkcode SharedBuffers.ranges} (64 bytes: each
+ * Worker's range words on a cache line of their own); their meaning is in
+ * `parallel_steal.ts`.
+ */
+export const RANGE_WORDS = 16;
+
 /** The shared buffers of one parallel search, as posted to each Worker. */
 export interface SharedBuffers {
   readonly control: SharedArrayBuffer;
   /** Growable; see {@linkcode queueIndex}. */
   readonly queues: readonly SharedArrayBuffer[];
+  /** Each Worker's range of the level for work stealing, {@linkcode RANGE_WORDS} words each. */
+  readonly ranges: SharedArrayBuffer;
+  /** Each Worker's level buffer (growable): the states of its range. */
+  readonly levels: readonly SharedArrayBuffer[];
 }
 
-/** Allocates the control words and the queues for `workers` Workers. */
+/** Allocates the control words, the queues and the level buffers for `workers` Workers. */
 export function allocate(workers: number): SharedBuffers {
   const control = new SharedArrayBuffer(
     4 * (HEADER + SLOT * workers + 2 * workers * (workers - 1)),
@@ -63,7 +74,16 @@ export function allocate(workers: number): SharedBuffers {
     { length: count },
     () => new SharedArrayBuffer(QUEUE_BYTES, { maxByteLength }),
   );
-  return { control, queues };
+  // A level buffer holds one level of one Worker's states: at most 256 MiB,
+  // their reserved address space within 16 GiB in all.
+  const levelMax = Math.max(1 << 20, Math.min(1 << 28, 2 ** 34 / workers)) &
+    ~3;
+  const levels = Array.from(
+    { length: workers },
+    () => new SharedArrayBuffer(QUEUE_BYTES, { maxByteLength: levelMax }),
+  );
+  const ranges = new SharedArrayBuffer(4 * RANGE_WORDS * workers);
+  return { control, queues, ranges, levels };
 }
 
 /** The queue from Worker `from` to Worker `to` (not the same) for levels of `parity`. */

@@ -6,7 +6,9 @@
 // for their owners; after the level's barrier it stores what the others
 // queued for it. Every state is thus stored at its BFS depth. While it waits
 // at a barrier for the others, it expands its own states of the next level
-// early and holds their successors back until that level is complete.
+// early and holds their successors back until that level is complete. A
+// Worker that has run out of states of its own before the barrier expands
+// another's (work stealing, parallel_steal.ts).
 
 import type { PackedModel } from "../types.ts";
 import { hashWords, PackedStore } from "./visited.ts";
@@ -23,79 +25,16 @@ import {
   type SharedBuffers,
   STOP,
 } from "./parallel_control.ts";
+import { expandLevel, type LevelWork, publishRange } from "./parallel_steal.ts";
+import type {
+  Found,
+  Outcome,
+  Phases,
+  SearchPlan,
+} from "./parallel_protocol.ts";
 
 /** States a waiting Worker expands early between looks at the barrier. */
 const EARLY_CHUNK = 32;
-
-/** What every Worker of a search is told besides the model. */
-export interface SearchPlan {
-  readonly workers: number;
-  /** Bit mask of the invariants to check. */
-  readonly checkMask: number;
-  readonly symmetry: boolean;
-  readonly maxStates: number;
-  /** Expand the next level early: 0 never, 1 while waiting at a barrier, 2 always. */
-  readonly early: 0 | 1 | 2;
-  /** The parent's clock (`performance.timeOrigin + now()`) when it posted the task. */
-  readonly origin: number;
-}
-
-/** A state a Worker found: its BFS level and its global id (`local * workers + worker`). */
-export interface Found {
-  readonly level: number;
-  readonly id: number;
-}
-
-/** What a Worker reports at the end of a search. */
-export interface Outcome {
-  readonly transitions: number;
-  /** States it stored (it owns them). */
-  readonly states: number;
-  /** The deepest level it stored a state at. */
-  readonly depth: number;
-  /** Its first (shallowest) deadlocked state. */
-  readonly deadlock: Found | null;
-  /** Its first (shallowest) violating state, and the invariants it breaks. */
-  readonly violation: (Found & { readonly mask: number }) | null;
-  /** Per fact, its shallowest witness. */
-  readonly facts: readonly (Found | null)[];
-  /** Bytes its visited set holds (keys, parents, table). */
-  readonly bytes: number;
-  /** Its visited set's pages, for the parent to rebuild traces. */
-  readonly pages: readonly Int32Array[];
-  /** Where its time went. */
-  readonly phases: Phases;
-}
-
-/** Where a Worker's time went in one search (milliseconds, except counts). */
-export interface Phases {
-  /** Expanding its states and storing or queueing their successors. */
-  expand: number;
-  /**
-   * At the level barriers (publishing, spinning, sleeping, deciding), less
-   * the early expansions made there.
-   */
-  barrier: number;
-  /** Expanding states of the next level early, while waiting at a barrier. */
-  early: number;
-  /** States it expanded early. */
-  earlyStates: number;
-  /** Storing the states the others queued for it. */
-  drain: number;
-  /** Barriers it slept at (on the futex, after the spin). */
-  sleeps: number;
-  /** From the barriers' release to its return from them, in all. */
-  wake: number;
-  /** The plan's origin, for the barrier's clock. */
-  readonly origin: number;
-  /** Barriers it met. */
-  levels: number;
-  /** States it queued for other Workers. */
-  sent: number;
-  /** When it started and ended the search (`performance.timeOrigin + now()`). */
-  startedAt: number;
-  endedAt: number;
-}
 
 /**
  * Runs Worker `worker`'s part of the search until every Worker is finished;
@@ -119,6 +58,7 @@ export function searchPartition<S, A>(
     origin: plan.origin,
     levels: 0,
     sent: 0,
+    stolen: 0,
     startedAt: clock(),
     endedAt: 0,
   };
@@ -285,9 +225,47 @@ export function searchPartition<S, A>(
     if (index >= 0) checkNew(roots, at, index, 0);
   }
 
-  let start = 0;
+  // Expands the state at `src[offset]` (global id `parent`) of `level`:
+  // stores or queues its successors; false when it is deadlocked (recorded).
+  const expand = (
+    src: Int32Array,
+    offset: number,
+    parent: number,
+    level: number,
+  ): boolean => {
+    const n = pm.successors(src, offset, succ, acts);
+    transitions += n;
+    if (n === 0 && !pm.isEnd(src, offset)) {
+      deadlock = { level, id: parent };
+      return false;
+    }
+    for (let k = 0; k < n; k++) {
+      const at = k * words;
+      if (canonicalize !== undefined) canonicalize(succ, at);
+      route(succ, at, parent, hashWords(succ, at, words), level + 1);
+    }
+    return true;
+  };
+
+  // Work stealing: what expandLevel needs (it claims the states).
+  const work: LevelWork = {
+    buffers,
+    worker,
+    workers,
+    steal: plan.steal === 2 ? 2 : 1,
+    store,
+    expand: () => true, // set per level
+    idle: plan.early === 0 ? undefined : () => {
+      // Not after a violation: the search stops at this level's barrier.
+      if (violation !== null) return false;
+      earlyLimit = store.count; // its states of the next level stored so far
+      return expandEarly();
+    },
+    stats: phases,
+  };
+  const stealing = plan.steal !== 0 && workers > 1;
+
   let end = store.count;
-  early = start;
   for (let level = 0;; level++) {
     const parity = level & 1;
     openQueues(parity);
@@ -297,7 +275,7 @@ export function searchPartition<S, A>(
     // explore() finds the violation first): skip the expansion then, and
     // drop what was expanded early.
     if (violation === null) {
-      // The states expanded early (start to early): their successors first.
+      // The states it expanded early: their successors first.
       transitions += earlyTransitions;
       if (earlyDeadlock !== null) deadlock = earlyDeadlock;
       for (let at = 0; at < pendingLength; at += qstride) {
@@ -308,26 +286,25 @@ export function searchPartition<S, A>(
     pendingLength = 0;
     earlyTransitions = 0;
     earlyDeadlock = null;
-    if (violation === null && deadlock === null) {
-      for (let i = early; i < end; i++) {
+    // Its states of this level not expanded early; from here on, what it
+    // expands early is of the next level.
+    const go = violation === null && deadlock === null;
+    const from = go ? early : end;
+    early = earlyLimit = end;
+    earlyLevel = level + 1;
+    let waited = 0;
+    if (stealing) {
+      publishRange(work, { level, from, to: end });
+      work.expand = (src, offset, parent) => expand(src, offset, parent, level);
+      if (go) waited = expandLevel(work, { level, from, to: end });
+    } else {
+      for (let i = from; i < end; i++) {
         const page = store.page(i);
-        const offset = store.offset(i);
-        const n = pm.successors(page, offset, succ, acts);
-        transitions += n;
-        if (n === 0 && !pm.isEnd(page, offset)) {
-          deadlock = { level, id: i * workers + worker };
-          break;
-        }
-        const parent = i * workers + worker;
-        for (let k = 0; k < n; k++) {
-          const at = k * words;
-          if (canonicalize !== undefined) canonicalize(succ, at);
-          route(succ, at, parent, hashWords(succ, at, words), level + 1);
-        }
+        if (!expand(page, store.offset(i), i * workers + worker, level)) break;
       }
     }
     let now = performance.now();
-    phases.expand += now - t;
+    phases.expand += now - t - waited;
     t = now;
     let sent = 0;
     for (let to = 0; to < workers; to++) {
@@ -345,12 +322,10 @@ export function searchPartition<S, A>(
     phases.sent += sent;
     phases.levels++;
     // What it may expand early: its states of the next level, stored this
-    // level (none after a failure: the search stops at this barrier).
-    early = end;
+    // level (no more after a failure: the search stops at this barrier).
     earlyLimit = violation === null && deadlock === null && plan.early !== 0
       ? store.count
-      : end;
-    earlyLevel = level + 1;
+      : early;
     const earlyBefore = phases.early;
     const running = barrier(
       ctl,
@@ -384,7 +359,6 @@ export function searchPartition<S, A>(
     }
     phases.drain += performance.now() - t;
     if (finished) break;
-    start = end;
     end = store.count;
   }
   return {

@@ -6,7 +6,8 @@
 import process from "node:process";
 import { loadPackedModel } from "./parallel_model.ts";
 import { searchPartition } from "./parallel_search.ts";
-import { FAILED, GEN, STOP } from "./parallel_control.ts";
+import { FAILED, STOP } from "./parallel_control.ts";
+import { wakeWaiters } from "./parallel_steal.ts";
 import type { WorkerReply, WorkerTask } from "./parallel_protocol.ts";
 
 const scope = self as unknown as {
@@ -30,9 +31,8 @@ async function run(task: WorkerTask): Promise<void> {
     );
   } catch (error) {
     // The others must not wait for this Worker at the barrier forever.
-    const ctl = new Int32Array(task.buffers.control);
-    Atomics.store(ctl, STOP, FAILED);
-    Atomics.notify(ctl, GEN);
+    Atomics.store(new Int32Array(task.buffers.control), STOP, FAILED);
+    wakeWaiters(task.buffers);
     scope.postMessage({
       type: "error",
       message: error instanceof Error ? error.message : String(error),
