@@ -30,6 +30,8 @@ import {
 } from "./_bulk_sketch.ts";
 import { rateText } from "./_format.ts";
 import { loadAverage } from "./_machine.ts";
+import { integerFlag } from "./_flags.ts";
+import { median } from "./_stats.ts";
 
 /** Items per run, as in the bulk cases: a 64 MiB source and sink. */
 const COUNT = 16 * 2 ** 20;
@@ -401,23 +403,6 @@ async function runOnce(
   return { wall: COUNT / seconds, steady, stalled };
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2
-    ? sorted[mid]!
-    : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-function flag(name: string, fallback: number): number {
-  const arg = Deno.args.find((a) => a.startsWith(`--${name}=`));
-  const value = arg === undefined ? fallback : Number(arg.split("=")[1]);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new RangeError(`--${name} must be a positive integer: ${arg}`);
-  }
-  return value;
-}
-
 /**
  * The contenders `--only=id,id` names, after the copy ceiling (always run:
  * every ratio is paired with it); all of them without the flag.
@@ -447,10 +432,10 @@ if (scope.name === "bulk_floor") {
   scope.onmessage = (event) => scope.postMessage(play(event.data));
   scope.postMessage("ready");
 } else if (import.meta.main) {
-  const rounds = flag("rounds", 7);
-  const batch = flag("batch", 256);
-  const slots = flag("slots", 4096);
-  const warmups = flag("warmups", 3);
+  const rounds = integerFlag("rounds", 7);
+  const batch = integerFlag("batch", 256);
+  const slots = integerFlag("slots", 4096);
+  const warmups = integerFlag("warmups", 3);
   const chosen = only(CONTENDERS);
   const startLoad = loadAverage();
   const walls: number[][] = chosen.map(() => []);

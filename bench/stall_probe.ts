@@ -24,6 +24,8 @@
  */
 import { RingBuffer } from "ringbuf.js";
 import { Consumer, createRing, Producer } from "../mod.ts";
+import { integerFlag } from "./_flags.ts";
+import { median } from "./_stats.ts";
 
 const COUNT = 16 * 2 ** 20;
 
@@ -100,20 +102,6 @@ function threads(): Map<string, { name: string; cpu: number; wait: number }> {
     }
   }
   return found;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1] ?? NaN;
-}
-
-function flag(name: string, fallback: number): number {
-  const arg = Deno.args.find((a) => a.startsWith(`--${name}=`));
-  const value = arg === undefined ? fallback : Number(arg.split("=")[1]);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new RangeError(`--${name} must be a positive integer: ${arg}`);
-  }
-  return value;
 }
 
 /** One round of `kind` in fresh Workers: each rep's time, the threads' use. */
@@ -193,11 +181,11 @@ if (scope.name === "stall_probe") {
   scope.onmessage = (event) => scope.postMessage(play(event.data));
   scope.postMessage("ready");
 } else if (import.meta.main) {
-  const rounds = flag("rounds", 3);
+  const rounds = integerFlag("rounds", 3);
   const options = {
-    reps: flag("reps", 4),
-    batch: flag("batch", 256),
-    slots: flag("slots", 4096),
+    reps: integerFlag("reps", 4),
+    batch: integerFlag("batch", 256),
+    slots: integerFlag("slots", 4096),
   };
   console.log(
     `${COUNT} int32s per rep, batches of ${options.batch}, ${options.slots} slots, ${options.reps} reps per round in the same Workers (a new ring each), ${rounds} rounds${
