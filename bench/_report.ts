@@ -238,6 +238,11 @@ export function toMarkdown(report: Report): string {
   const load = (value: number | null) =>
     value === null ? "?" : value.toFixed(2);
   const ping = report.cases.find((c) => c.unit === "round trips");
+  const ownWarmups = report.cases.flatMap((c) =>
+    c.warmups === undefined
+      ? []
+      : [`${c.id}: ${c.warmups} runs of the whole count`]
+  );
   const lines = [
     `Machine: ${machineLine(report.machine)}.`,
     `Load average ${load(report.load.start)} before and ${
@@ -250,9 +255,9 @@ export function toMarkdown(report: Report): string {
       report.quick ? " (--quick: small counts, not for quoting)" : ""
     }, each run in Workers started for it alone, after ${report.warmups} untimed warm-up run${
       report.warmups === 1 ? "" : "s"
-    } in them (${
-      report.warmupFraction * 100
-    }% of the count; the bulk cases: 3 runs of the whole count), a full garbage collection in every Worker before the clock starts (with --v8-flags=--expose-gc, as deno task bench runs); this ring and its peers alternate round by round; figures are medians; a ratio is the median over the rounds of this ring's rate ÷ the peer's in the same round (above 1: this ring is faster), so a burst of outside load that slows a few consecutive runs cancels out.${
+    } in them (${report.warmupFraction * 100}% of the count${
+      ownWarmups.length === 0 ? "" : `; ${ownWarmups.join(", ")}`
+    }), a full garbage collection in every Worker before the clock starts (with --v8-flags=--expose-gc, as deno task bench runs); this ring and its peers alternate round by round; figures are medians; a ratio is the median over the rounds of this ring's rate ÷ the peer's in the same round (above 1: this ring is faster), so a burst of outside load that slows a few consecutive runs cancels out.${
       ping
         ? ` Round trips: one item there and back; the time per round trip is in brackets (e.g. ${
           micros(1 / (ping.contenders[0]?.median ?? NaN))

@@ -56,6 +56,8 @@ export interface CaseResult {
    * seconds cancels out instead of moving one median and not the other.
    */
   readonly ratios: readonly { readonly side: Side; readonly ratio: number }[];
+  /** Whole-count warm-up runs, when the case sets its own (`BenchCase.warmups`). */
+  readonly warmups?: number;
 }
 
 /** How a case is run. */
@@ -242,6 +244,7 @@ export async function runCase(
       side: peer.side,
       ratio: pairedRatio(runs[0]!, runs[k + 1]!),
     })),
+    ...(benchCase.warmups === undefined ? {} : { warmups: benchCase.warmups }),
   };
 }
 
