@@ -39,7 +39,7 @@ export const C_LOC = 15;
 
 /**
  * How many re-reads fold into one step before the Worker reports again (more
- * than any bounded spin of the ring, e.g. SPIN_CHECKS = 128). A report with
+ * than any bounded spin of the ring, e.g. SPIN_CHECKS = 64). A report with
  * this many folded loads is a busy-wait: the controller does not schedule
  * the thread again until another thread writes a word it reads.
  */

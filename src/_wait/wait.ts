@@ -254,7 +254,13 @@ export abstract class Waiter {
 
   /** Re-checks up to SPIN_CHECKS times; true as soon as the call may go on. */
   #spin(): boolean {
-    for (let k = 0; k < SPIN_CHECKS; k++) if (this.poll()) return true;
+    for (let k = 0; k < SPIN_CHECKS; k++) {
+      if (this.poll()) return true;
+      // Longer in time, not in loads (see SPIN_CHECKS); absent in older
+      // runtimes, where the spin is just shorter.
+      Atomics.pause?.();
+      Atomics.pause?.();
+    }
     return false;
   }
 
