@@ -45,6 +45,8 @@ export class AbortExecution extends Error {
 export type AnyArray = any;
 
 const real = globalThis.Atomics;
+/** Frames a location-only stack trace takes: the checker's own and a few more. */
+const LOC_FRAMES = 6;
 const encoder = new TextEncoder();
 
 /** The Worker's end of the control channel, and the shims it installs. */
@@ -107,19 +109,40 @@ export class Channel {
   /** Location id of the first frame outside the checker, e.g. "src/producer.ts:412". */
   #where(): { loc: string; stack: string } {
     const stack = new Error().stack ?? "";
-    const frames = stack.split("\n").slice(1).filter((f) =>
+    const frames = this.#outside(stack);
+    return { loc: this.#locOf(frames[0] ?? ""), stack: frames.join("\n") };
+  }
+
+  /**
+   * The location alone (plain accesses, barriers): from a short stack first,
+   * since Deno formats each frame of a stack trace at ~5 µs, and a checked
+   * run records thousands of plain accesses. Falls back to the whole stack
+   * when the short one holds only the checker's own frames.
+   */
+  #loc(): string {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = LOC_FRAMES;
+    const stack = new Error().stack ?? "";
+    Error.stackTraceLimit = limit;
+    const first = this.#outside(stack)[0];
+    return first === undefined ? this.#where().loc : this.#locOf(first);
+  }
+
+  /** The frames of `stack` outside the checker's shims. */
+  #outside(stack: string): string[] {
+    return stack.split("\n").slice(1).filter((f) =>
       !this.#shimFiles.some((file) => f.includes(file))
     );
-    const first = frames[0] ?? "";
-    const match = /(?:\(|at )([^()\s]+):(\d+):\d+\)?$/.exec(first.trim());
-    let loc = "?";
-    if (match !== null) {
-      const file = match[1]!.startsWith(this.#root)
-        ? match[1]!.slice(this.#root.length)
-        : match[1]!.replace(/^.*\//, "");
-      loc = `${file}:${match[2]}`;
-    }
-    return { loc, stack: frames.join("\n") };
+  }
+
+  /** A frame's "file:line", the file relative to the ring's source root. */
+  #locOf(frame: string): string {
+    const match = /(?:\(|at )([^()\s]+):(\d+):\d+\)?$/.exec(frame.trim());
+    if (match === null) return "?";
+    const file = match[1]!.startsWith(this.#root)
+      ? match[1]!.slice(this.#root.length)
+      : match[1]!.replace(/^.*\//, "");
+    return `${file}:${match[2]}`;
   }
 
   #locId(loc: string): number {
@@ -136,7 +159,7 @@ export class Channel {
   plain(kind: number, start: number, end: number): void {
     if (this.aborting || this.#accesses >= MAX_ACCESSES) return;
     if (!this.races && kind !== A_WRITE) return;
-    const loc = this.races ? this.#locId(this.#where().loc) : 0;
+    const loc = this.races ? this.#locId(this.#loc()) : 0;
     const at = this.#accesses++ * 4;
     this.access[at] = kind;
     this.access[at + 1] = start;
@@ -230,7 +253,7 @@ export class Channel {
     ctl[C_ADDR] = -2;
     ctl[C_WIDTH] = 0;
     ctl[C_FINITE] = 0;
-    ctl[C_LOC] = this.#locId(this.#where().loc);
+    ctl[C_LOC] = this.#locId(this.#loc());
     this.#text({ newLocs: this.#newLocs.splice(0) });
     this.#report(S_REQUEST);
   }
