@@ -7,7 +7,12 @@
 import { ClosedError, TimeoutError } from "../errors.ts";
 import type { PopOptions, PushAsyncOptions } from "../options.ts";
 import type { HandleLock } from "../_shm/attachment.ts";
-import { remaining, sleepUntilChanged, SPIN_CHECKS } from "./signal.ts";
+import {
+  remaining,
+  sleepUntilChanged,
+  SPIN_CHECKS,
+  SPIN_PAUSES,
+} from "./signal.ts";
 
 /**
  * Runs a handle's async calls one after another, in call order, while the
@@ -258,8 +263,7 @@ export abstract class Waiter {
       if (this.poll()) return true;
       // Longer in time, not in loads (see SPIN_CHECKS); absent in older
       // runtimes, where the spin is just shorter.
-      Atomics.pause?.();
-      Atomics.pause?.();
+      for (let p = 0; p < SPIN_PAUSES; p++) Atomics.pause?.();
     }
     return false;
   }
