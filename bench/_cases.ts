@@ -3,6 +3,7 @@ import { RingBuffer } from "ringbuf.js";
 import { createRing } from "../mod.ts";
 import { copyChecksum, sequenceChecksum } from "./_checksum.ts";
 import { floorBuffer } from "./_roles_floor.ts";
+import { layoutBuffer, type SketchLayoutName } from "./_roles_layout.ts";
 import type { RoleName } from "./_roles.ts";
 
 /** Who a contender is. */
@@ -409,6 +410,46 @@ export function floorCase(slots: number, sizes: Sizes): BenchCase {
       ringbuf!,
       sketch("store", "store + flag load a side (this ring's calls)"),
       sketch("exchange", "one exchange a side (flag in the index word)"),
+    ],
+  );
+}
+
+/**
+ * `bench/spin_floor.ts --sketches=layouts`: spin-`slots` with this ring
+ * (its packed slots), ringbuf.js and the store sketch's loop over
+ * five placements of `in`, `out` and the slots (`bench/_roles_layout.ts`).
+ * Not part of `deno task bench`.
+ */
+export function layoutCase(slots: number, sizes: Sizes): BenchCase {
+  const count = scaled(2_000_000, sizes);
+  const sketch = (name: SketchLayoutName, label: string): Contender =>
+    onShared(
+      "sketch",
+      label,
+      pair(`layout.${name}.producer`, `layout.${name}.consumer`),
+      count,
+      () => [layoutBuffer(name, slots)],
+    );
+  const ring: Contender = onShared(
+    "ring",
+    "tryPush / tryPop, packed slots",
+    pair("ring.spin.producer", "ring.spin.consumer"),
+    count,
+    ringOf(slots, "int32", "textbook"),
+  );
+  const [, ringbuf] = spinCase(slots, sizes).contenders;
+  return oneAtATime(
+    `layout-${slots}`,
+    `int32, one at a time, spin, ${slots} slots: this ring, ringbuf.js and slot layout sketches`,
+    slots,
+    [
+      ring,
+      ringbuf!,
+      sketch("packed", "packed (this ring's layout)"),
+      sketch("padded", "a cache line per slot"),
+      sketch("shared", "in, out and slots on one line (ringbuf.js's)"),
+      sketch("indices", "in and out on one line, slots packed"),
+      sketch("indices-padded", "in and out on one line, a line per slot"),
     ],
   );
 }

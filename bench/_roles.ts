@@ -8,6 +8,7 @@ import {
   floorStoreConsumer,
   floorStoreProducer,
 } from "./_roles_floor.ts";
+import { layoutConsumer, layoutProducer } from "./_roles_layout.ts";
 import {
   postConsumer,
   postPingInitiator,
@@ -82,6 +83,16 @@ export const ROLES = {
   "floor.store.consumer": floorStoreConsumer,
   "floor.exchange.producer": floorExchangeProducer,
   "floor.exchange.consumer": floorExchangeConsumer,
+  "layout.packed.producer": layoutProducer("packed"),
+  "layout.packed.consumer": layoutConsumer("packed"),
+  "layout.padded.producer": layoutProducer("padded"),
+  "layout.padded.consumer": layoutConsumer("padded"),
+  "layout.shared.producer": layoutProducer("shared"),
+  "layout.shared.consumer": layoutConsumer("shared"),
+  "layout.indices.producer": layoutProducer("indices"),
+  "layout.indices.consumer": layoutConsumer("indices"),
+  "layout.indices-padded.producer": layoutProducer("indices-padded"),
+  "layout.indices-padded.consumer": layoutConsumer("indices-padded"),
 } as const satisfies Record<string, RoleFactory>;
 
 /** A role's name. */
