@@ -141,6 +141,9 @@ export function searchPartition<S, A>(
   };
 
   // Stores a successor of `level` this Worker owns, or queues it for its owner.
+  // The hash is passed as an int32 (`| 0`): a small integer in a call that is
+  // not inlined, where the unsigned value of 2^31 or more would be a heap
+  // number (an allocation per successor).
   const route = (
     src: Int32Array,
     at: number,
@@ -161,6 +164,22 @@ export function searchPartition<S, A>(
     queue[q + words] = parent;
     queue[q + words + 1] = hash;
     outLength[to] = q + qstride;
+  };
+
+  // Stores what another Worker queued for this one (states of `level`). A
+  // function of its own, so that the JIT optimizes this loop on its own,
+  // with the store's lookup inlined (inside the search's loop it was a call
+  // per entry, its inlining budget spent on the expansion).
+  const drain = (view: Int32Array, level: number): void => {
+    for (let at = 0; at < view.length; at += qstride) {
+      const index = store.addHashed(
+        view,
+        at,
+        view[at + words]!,
+        view[at + words + 1]!,
+      );
+      if (index >= 0) checkNew(view, at, index, level);
+    }
   };
 
   // Early expansion. A Worker that reaches a level's barrier before the
@@ -242,19 +261,23 @@ export function searchPartition<S, A>(
     for (let k = 0; k < n; k++) {
       const at = k * words;
       if (canonicalize !== undefined) canonicalize(succ, at);
-      route(succ, at, parent, hashWords(succ, at, words), level + 1);
+      route(succ, at, parent, hashWords(succ, at, words) | 0, level + 1);
     }
     return true;
   };
 
-  // Work stealing: what expandLevel needs (it claims the states).
+  // Work stealing: what expandLevel needs (it claims the states). One
+  // closure for the whole search (the level it expands is read from
+  // `expanding`): a new one per level would change the call target of
+  // expandLevel's hottest call at every level.
+  let expanding = 0;
   const work: LevelWork = {
     buffers,
     worker,
     workers,
     steal: plan.steal === 2 ? 2 : 1,
     store,
-    expand: () => true, // set per level
+    expand: (src, offset, parent) => expand(src, offset, parent, expanding),
     idle: plan.early === 0 ? undefined : () => {
       // Not after a violation: the search stops at this level's barrier.
       if (violation !== null) return false;
@@ -279,7 +302,7 @@ export function searchPartition<S, A>(
       transitions += earlyTransitions;
       if (earlyDeadlock !== null) deadlock = earlyDeadlock;
       for (let at = 0; at < pendingLength; at += qstride) {
-        const hash = pending[at + words + 1]! >>> 0; // the hash is unsigned
+        const hash = pending[at + words + 1]!;
         route(pending, at, pending[at + words]!, hash, level + 1);
       }
     }
@@ -295,7 +318,7 @@ export function searchPartition<S, A>(
     let waited = 0;
     if (stealing) {
       publishRange(work, { level, from, to: end });
-      work.expand = (src, offset, parent) => expand(src, offset, parent, level);
+      expanding = level;
       if (go) waited = expandLevel(work, { level, from, to: end });
     } else {
       for (let i = from; i < end; i++) {
@@ -346,16 +369,10 @@ export function searchPartition<S, A>(
       if (from === worker) continue;
       const queue = queueIndex(from, worker, parity, workers);
       const entries = Atomics.load(ctl, queueLength(queue, workers));
-      const view = new Int32Array(buffers.queues[queue]!, 0, entries * qstride);
-      for (let at = 0; at < view.length; at += qstride) {
-        const index = store.addHashed(
-          view,
-          at,
-          view[at + words]!,
-          view[at + words + 1]! >>> 0, // the hash is unsigned
-        );
-        if (index >= 0) checkNew(view, at, index, level + 1);
-      }
+      drain(
+        new Int32Array(buffers.queues[queue]!, 0, entries * qstride),
+        level + 1,
+      );
     }
     phases.drain += performance.now() - t;
     if (finished) break;
