@@ -266,6 +266,16 @@ export function searchPartition<S, A>(
     return true;
   };
 
+  // Expands its states `from` to `to` of `level` (without stealing), in a
+  // function of its own: the JIT then optimizes this loop apart from the
+  // level's cold code (barrier, queues, clock), with its own inlining budget.
+  const expandRange = (from: number, to: number, level: number): void => {
+    for (let i = from; i < to; i++) {
+      const page = store.page(i);
+      if (!expand(page, store.offset(i), i * workers + worker, level)) break;
+    }
+  };
+
   // Work stealing: what expandLevel needs (it claims the states). One
   // closure for the whole search (the level it expands is read from
   // `expanding`): a new one per level would change the call target of
@@ -321,10 +331,7 @@ export function searchPartition<S, A>(
       expanding = level;
       if (go) waited = expandLevel(work, { level, from, to: end });
     } else {
-      for (let i = from; i < end; i++) {
-        const page = store.page(i);
-        if (!expand(page, store.offset(i), i * workers + worker, level)) break;
-      }
+      expandRange(from, end, level);
     }
     let now = performance.now();
     phases.expand += now - t - waited;
