@@ -2,9 +2,9 @@
 // One Worker's part of the partitioned, level-synchronous parallel BFS. The
 // Worker keeps the states it owns in its own PackedStore (the single-thread
 // explorer's visited set: no atomics, no shared cache lines), expands its part
-// of each level, stores the successors it owns at once and queues the others
-// for their owners; after the level's barrier it stores what the others
-// queued for it. Every state is thus stored at its BFS depth. While it waits
+// of each level and routes the successors a batch at a time, before the
+// level's barrier: it stores those it owns and queues the others for their
+// owners; after the barrier it stores what the others queued for it. Every state is thus stored at its BFS depth. While it waits
 // at a barrier for the others, it expands its own states of the next level
 // early and holds their successors back until that level is complete. A
 // Worker that has run out of states of its own before the barrier expands
