@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { explore, type Model, type PackedModel } from "../model/mod.ts";
-import { PackedStore } from "../model/_explore/visited.ts";
+import { hashWords, PackedStore } from "../model/_explore/visited.ts";
 
 type Grid = [number, number];
 
@@ -237,5 +237,42 @@ Deno.test("PackedStore.add() keeps exactly the distinct keys", () => {
       },
     ),
     { seed: 20250301, numRuns: 30 },
+  );
+});
+
+Deno.test("PackedStore.addHashed() finds a state whether its hash comes unsigned or as the int32 of the same bits", () => {
+  fc.assert(
+    fc.property(
+      fc.uniqueArray(fc.tuple(small(), small(), small()), {
+        minLength: 50,
+        maxLength: 500,
+        selector: (row) => row.join(","),
+      }),
+      fc.boolean(),
+      (rows, signedFirst) => {
+        // The parallel explorer passes the hash as an int32; explore() and
+        // the parallel explorer's roots pass hashWords()'s unsigned value.
+        const store = new PackedStore(3);
+        const pass = (hash: number, signed: boolean) =>
+          signed ? hash | 0 : hash >>> 0;
+        rows.forEach((row, i) => {
+          const key = Int32Array.from(row);
+          const hash = hashWords(key, 0, 3);
+          assert.equal(store.addHashed(key, 0, -1, pass(hash, signedFirst)), i);
+        });
+        rows.forEach((row, i) => {
+          const key = Int32Array.from(row);
+          const hash = hashWords(key, 0, 3);
+          assert.equal(
+            store.addHashed(key, 0, 0, pass(hash, !signedFirst)),
+            -1,
+          );
+          assert.equal(store.found, i);
+          assert.equal(store.add(key, 0, 0), -1);
+        });
+        assert.equal(store.count, rows.length);
+      },
+    ),
+    { seed: 20261207, numRuns: 30 },
   );
 });

@@ -2,9 +2,9 @@
 // One Worker's part of the partitioned, level-synchronous parallel BFS. The
 // Worker keeps the states it owns in its own PackedStore (the single-thread
 // explorer's visited set: no atomics, no shared cache lines), expands its part
-// of each level, stores the successors it owns at once and queues the others
-// for their owners; after the level's barrier it stores what the others
-// queued for it. Every state is thus stored at its BFS depth. While it waits
+// of each level and routes the successors a batch at a time, before the
+// level's barrier: it stores those it owns and queues the others for their
+// owners; after the barrier it stores what the others queued for it. Every state is thus stored at its BFS depth. While it waits
 // at a barrier for the others, it expands its own states of the next level
 // early and holds their successors back until that level is complete. A
 // Worker that has run out of states of its own before the barrier expands
@@ -35,6 +35,8 @@ import type {
 
 /** States a waiting Worker expands early between looks at the barrier. */
 const EARLY_CHUNK = 32;
+/** Successors expanded before they are stored or queued, as a batch. */
+const BATCH = 128;
 
 /**
  * Runs Worker `worker`'s part of the search until every Worker is finished;
@@ -141,6 +143,9 @@ export function searchPartition<S, A>(
   };
 
   // Stores a successor of `level` this Worker owns, or queues it for its owner.
+  // The hash is passed as an int32 (`| 0`): a small integer in a call that is
+  // not inlined, where the unsigned value of 2^31 or more would be a heap
+  // number (an allocation per successor).
   const route = (
     src: Int32Array,
     at: number,
@@ -161,6 +166,22 @@ export function searchPartition<S, A>(
     queue[q + words] = parent;
     queue[q + words + 1] = hash;
     outLength[to] = q + qstride;
+  };
+
+  // Stores what another Worker queued for this one (states of `level`). A
+  // function of its own, so that the JIT optimizes this loop on its own,
+  // with the store's lookup inlined (inside the search's loop it was a call
+  // per entry, its inlining budget spent on the expansion).
+  const drain = (view: Int32Array, level: number): void => {
+    for (let at = 0; at < view.length; at += qstride) {
+      const index = store.addHashed(
+        view,
+        at,
+        view[at + words]!,
+        view[at + words + 1]!,
+      );
+      if (index >= 0) checkNew(view, at, index, level);
+    }
   };
 
   // Early expansion. A Worker that reaches a level's barrier before the
@@ -225,8 +246,25 @@ export function searchPartition<S, A>(
     if (index >= 0) checkNew(roots, at, index, 0);
   }
 
-  // Expands the state at `src[offset]` (global id `parent`) of `level`:
-  // stores or queues its successors; false when it is deadlocked (recorded).
+  // The successors of the states expanded last, hashed, with their parents,
+  // not yet stored or queued: they are routed a batch at a time by a
+  // function of its own (shaped like the drain), so the JIT optimizes the
+  // store's lookup into that loop. Inlined into the expansion's loop, after
+  // the model's successor function, it no longer fit the inlining budget: a
+  // call per successor.
+  const batch = new Int32Array((BATCH + pm.maxSuccessors) * qstride);
+  let batchLength = 0;
+  const routeBatch = (level: number): void => {
+    for (let at = 0; at < batchLength; at += qstride) {
+      route(batch, at, batch[at + words]!, batch[at + words + 1]!, level);
+    }
+    batchLength = 0;
+  };
+
+  // Expands the state at `src[offset]` (global id `parent`) of `level`: its
+  // successors go to the batch (routed when it is full, when the state is
+  // deadlocked, and at the end of the level's expansion: `routeBatch`);
+  // false when it is deadlocked (recorded).
   const expand = (
     src: Int32Array,
     offset: number,
@@ -237,24 +275,45 @@ export function searchPartition<S, A>(
     transitions += n;
     if (n === 0 && !pm.isEnd(src, offset)) {
       deadlock = { level, id: parent };
+      routeBatch(level + 1);
       return false;
     }
+    let p = batchLength;
     for (let k = 0; k < n; k++) {
       const at = k * words;
       if (canonicalize !== undefined) canonicalize(succ, at);
-      route(succ, at, parent, hashWords(succ, at, words), level + 1);
+      for (let w = 0; w < words; w++) batch[p + w] = succ[at + w]!;
+      batch[p + words] = parent;
+      batch[p + words + 1] = hashWords(succ, at, words);
+      p += qstride;
     }
+    batchLength = p;
+    if (p >= BATCH * qstride) routeBatch(level + 1);
     return true;
   };
 
-  // Work stealing: what expandLevel needs (it claims the states).
+  // Expands its states `from` to `to` of `level` (without stealing), in a
+  // function of its own: the JIT then optimizes this loop apart from the
+  // level's cold code (barrier, queues, clock), with its own inlining budget.
+  const expandRange = (from: number, to: number, level: number): void => {
+    for (let i = from; i < to; i++) {
+      const page = store.page(i);
+      if (!expand(page, store.offset(i), i * workers + worker, level)) break;
+    }
+  };
+
+  // Work stealing: what expandLevel needs (it claims the states). One
+  // closure for the whole search (the level it expands is read from
+  // `expanding`): a new one per level would change the call target of
+  // expandLevel's hottest call at every level.
+  let expanding = 0;
   const work: LevelWork = {
     buffers,
     worker,
     workers,
     steal: plan.steal === 2 ? 2 : 1,
     store,
-    expand: () => true, // set per level
+    expand: (src, offset, parent) => expand(src, offset, parent, expanding),
     idle: plan.early === 0 ? undefined : () => {
       // Not after a violation: the search stops at this level's barrier.
       if (violation !== null) return false;
@@ -279,7 +338,7 @@ export function searchPartition<S, A>(
       transitions += earlyTransitions;
       if (earlyDeadlock !== null) deadlock = earlyDeadlock;
       for (let at = 0; at < pendingLength; at += qstride) {
-        const hash = pending[at + words + 1]! >>> 0; // the hash is unsigned
+        const hash = pending[at + words + 1]!;
         route(pending, at, pending[at + words]!, hash, level + 1);
       }
     }
@@ -295,14 +354,12 @@ export function searchPartition<S, A>(
     let waited = 0;
     if (stealing) {
       publishRange(work, { level, from, to: end });
-      work.expand = (src, offset, parent) => expand(src, offset, parent, level);
+      expanding = level;
       if (go) waited = expandLevel(work, { level, from, to: end });
     } else {
-      for (let i = from; i < end; i++) {
-        const page = store.page(i);
-        if (!expand(page, store.offset(i), i * workers + worker, level)) break;
-      }
+      expandRange(from, end, level);
     }
+    routeBatch(level + 1);
     let now = performance.now();
     phases.expand += now - t - waited;
     t = now;
@@ -346,16 +403,10 @@ export function searchPartition<S, A>(
       if (from === worker) continue;
       const queue = queueIndex(from, worker, parity, workers);
       const entries = Atomics.load(ctl, queueLength(queue, workers));
-      const view = new Int32Array(buffers.queues[queue]!, 0, entries * qstride);
-      for (let at = 0; at < view.length; at += qstride) {
-        const index = store.addHashed(
-          view,
-          at,
-          view[at + words]!,
-          view[at + words + 1]! >>> 0, // the hash is unsigned
-        );
-        if (index >= 0) checkNew(view, at, index, level + 1);
-      }
+      drain(
+        new Int32Array(buffers.queues[queue]!, 0, entries * qstride),
+        level + 1,
+      );
     }
     phases.drain += performance.now() - t;
     if (finished) break;

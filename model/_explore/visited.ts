@@ -117,14 +117,19 @@ export class PackedStore {
 
   /**
    * {@linkcode PackedStore.add} with the state's hash (`hashWords`) already
-   * computed: the parallel explorer hashes a state once, to pick its owner.
+   * computed, unsigned or as the int32 of the same bits: the parallel
+   * explorer hashes a state once, to pick its owner.
    */
   addHashed(
     src: Int32Array,
     offset: number,
     parent: number,
-    hash: number,
+    hashBits: number,
   ): number {
+    // The hash may come signed (the parallel explorer passes it as an int32,
+    // a small integer across calls; a uint32 of 2^31 or more is a heap
+    // number when not inlined): the table keeps it unsigned.
+    const hash = hashBits >>> 0;
     const words = this.words;
     const table = this.#table;
     const mask = (table.length >>> 1) - 1;
