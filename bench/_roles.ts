@@ -5,8 +5,6 @@ import { copyBulk, copyCeiling } from "./_roles_copy.ts";
 import {
   floorExchangeConsumer,
   floorExchangeProducer,
-  floorStoreConsumer,
-  floorStoreProducer,
 } from "./_roles_floor.ts";
 import { layoutConsumer, layoutProducer } from "./_roles_layout.ts";
 import {
@@ -79,8 +77,9 @@ export const ROLES = {
   "post.ping.responder": postPingResponder,
   "copy.ceiling": copyCeiling,
   "copy.bulk": copyBulk,
-  "floor.store.producer": floorStoreProducer,
-  "floor.store.consumer": floorStoreConsumer,
+  // This ring's per-item calls alone: the packed layout sketch.
+  "floor.store.producer": layoutProducer("packed"),
+  "floor.store.consumer": layoutConsumer("packed"),
   "floor.exchange.producer": floorExchangeProducer,
   "floor.exchange.consumer": floorExchangeConsumer,
   "layout.packed.producer": layoutProducer("packed"),
