@@ -34,6 +34,7 @@ import {
 } from "../model/mod.ts";
 
 import { BENCH_MODEL } from "./_explorer_model.ts";
+import { type InWorker, peerWorker, searchInWorker } from "./_explorer_peer.ts";
 
 export { BENCH_MODEL };
 
@@ -188,46 +189,6 @@ function medianOrNull(values: readonly (number | null)[]): number | null {
   return values.some((v) => v === null) ? null : median(values as number[]);
 }
 
-interface InWorker {
-  verdict: string;
-  states: number;
-  seconds: number;
-  cpuSeconds: number;
-}
-
-/** `explore()` in a Worker started by {@linkcode peerWorker}. */
-function timedInWorker(worker: Worker): Promise<InWorker> {
-  return new Promise((resolve, reject) => {
-    worker.onmessage = (event: MessageEvent<InWorker>) => {
-      if (event.data.verdict !== "pass") {
-        reject(
-          new Error(`The bench model must pass, got ${event.data.verdict}`),
-        );
-      } else resolve(event.data);
-    };
-    worker.onerror = (event) => {
-      event.preventDefault();
-      reject(new Error(event.message));
-    };
-    worker.postMessage(null);
-  });
-}
-
-/** Starts the Worker running `explore()`; resolves once it is ready. */
-function peerWorker(): Promise<Worker> {
-  const worker = new Worker(
-    new URL("./_explorer_worker.ts", import.meta.url),
-    { type: "module" },
-  );
-  return new Promise((resolve, reject) => {
-    worker.onmessage = () => resolve(worker);
-    worker.onerror = (event) => {
-      event.preventDefault();
-      reject(new Error(event.message));
-    };
-  });
-}
-
 /** The median over rounds of `a[i] / b[i]`. */
 function pairedRatio(a: readonly number[], b: readonly number[]): number {
   return median(a.map((x, i) => x / b[i]!));
@@ -316,15 +277,15 @@ export async function runExplorerBench(
     await timedParallel(pool);
     await timedParallel(pool, "never");
     await timedParallel(one);
-    await timedInWorker(peer);
-    await timedInWorker(peer);
+    await searchInWorker(peer);
+    await searchInWorker(peer);
     // Rotate the order each round, so all five see the same load.
     const steps: (() => Promise<void> | void)[] = [
       () => void singles.push(timed(false)),
       async () => void parallel.push(await timedParallel(pool)),
       async () => void noSteal.push(await timedParallel(pool, "never")),
       async () => void alone.push(await timedParallel(one)),
-      async () => void inWorker.push(await timedInWorker(peer)),
+      async () => void inWorker.push(await searchInWorker(peer)),
     ];
     for (let i = 0; i < runs; i++) {
       for (let k = 0; k < steps.length; k++) {

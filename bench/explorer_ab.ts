@@ -12,6 +12,7 @@
  * @module
  */
 
+import { peerWorker, searchInWorker } from "./_explorer_peer.ts";
 import { median } from "./_stats.ts";
 
 interface Row {
@@ -39,23 +40,11 @@ async function main(): Promise<void> {
     roots.map((r) => import(`file://${r}/model/mod.ts`)),
   );
   const { BENCH_MODEL } = await import("./_explorer_model.ts");
-  const peer = new Worker(
-    new URL("./_explorer_worker.ts", import.meta.url),
-    { type: "module" },
-  );
-  await new Promise((r) => (peer.onmessage = r));
-  const inWorker = () =>
-    new Promise<Row>((resolve) => {
-      peer.onmessage = (e) =>
-        resolve({
-          seconds: e.data.seconds,
-          exp: 0,
-          drain: 0,
-          wait: 0,
-          cpu: e.data.cpuSeconds,
-        });
-      peer.postMessage(null);
-    });
+  const peer = await peerWorker();
+  const inWorker = async (): Promise<Row> => {
+    const { seconds, cpuSeconds } = await searchInWorker(peer);
+    return { seconds, exp: 0, drain: 0, wait: 0, cpu: cpuSeconds };
+  };
   const steps: [string, () => Promise<Row>][] = [[
     "explore() in a Worker",
     inWorker,

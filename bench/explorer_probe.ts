@@ -19,43 +19,8 @@
 
 import { bufferSource, exploreParallel, ExplorerPool } from "../model/mod.ts";
 import { BENCH_MODEL } from "./_explorer_model.ts";
+import { peerWorker, searchInWorker } from "./_explorer_peer.ts";
 import { median } from "./_stats.ts";
-
-interface InWorker {
-  verdict: string;
-  states: number;
-  seconds: number;
-  cpuSeconds: number;
-}
-
-function peerWorker(): Promise<Worker> {
-  const worker = new Worker(
-    new URL("./_explorer_worker.ts", import.meta.url),
-    { type: "module" },
-  );
-  return new Promise((resolve, reject) => {
-    worker.onmessage = () => resolve(worker);
-    worker.onerror = (event) => {
-      event.preventDefault();
-      reject(new Error(event.message));
-    };
-  });
-}
-
-function search(worker: Worker): Promise<InWorker> {
-  return new Promise((resolve, reject) => {
-    worker.onmessage = (event: MessageEvent<InWorker>) => {
-      if (event.data.verdict !== "pass") {
-        reject(new Error(`The bench model must pass: ${event.data.verdict}`));
-      } else resolve(event.data);
-    };
-    worker.onerror = (event) => {
-      event.preventDefault();
-      reject(new Error(event.message));
-    };
-    worker.postMessage(null);
-  });
-}
 
 async function parallel(pool: ExplorerPool) {
   const report = await exploreParallel(bufferSource(BENCH_MODEL), { pool });
@@ -82,8 +47,8 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   try {
     for (let i = 0; i < 2; i++) {
-      await search(a);
-      await search(b);
+      await searchInWorker(a);
+      await searchInWorker(b);
       await parallel(two);
       await parallel(one);
     }
@@ -91,12 +56,15 @@ async function main(): Promise<void> {
       const row: Row = {};
       const steps = [
         async () => {
-          const x = await search(a);
+          const x = await searchInWorker(a);
           row.alone = x.seconds;
           row.aloneCpu = x.cpuSeconds;
         },
         async () => {
-          const [x, y] = await Promise.all([search(a), search(b)]);
+          const [x, y] = await Promise.all([
+            searchInWorker(a),
+            searchInWorker(b),
+          ]);
           row.pair = (x.seconds + y.seconds) / 2;
           row.pairCpu = (x.cpuSeconds + y.cpuSeconds) / 2;
         },
