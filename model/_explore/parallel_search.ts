@@ -4,11 +4,12 @@
 // explorer's visited set: no atomics, no shared cache lines), expands its part
 // of each level and routes the successors a batch at a time, before the
 // level's barrier: it stores those it owns and queues the others for their
-// owners; after the barrier it stores what the others queued for it. Every state is thus stored at its BFS depth. While it waits
-// at a barrier for the others, it expands its own states of the next level
-// early and holds their successors back until that level is complete. A
-// Worker that has run out of states of its own before the barrier expands
-// another's (work stealing, parallel_steal.ts).
+// owners; after the barrier it stores what the others queued for it. Every
+// state is thus stored at its BFS depth. While it waits at a barrier for the
+// others, it expands its own states of the next level early and holds their
+// successors back until that level is complete. A Worker that has run out of
+// states of its own before the barrier expands another's (work stealing,
+// parallel_steal.ts).
 
 import type { PackedModel } from "../types.ts";
 import { hashWords, PackedStore } from "./visited.ts";
