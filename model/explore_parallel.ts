@@ -86,8 +86,9 @@ export interface ParallelOptions {
    * the others as long). `"idle"` (default): a Worker steals once it has
    * claimed all of its own; `"always"`: a Worker expands only other
    * Workers' states, never its own (slower; every expansion is a stolen
-   * one, for tests; one Worker alone expands its own); `"never"`: each Worker expands only its own (as
-   * before, for comparisons). The report is the same in each.
+   * one, for tests; one Worker alone expands its own); `"never"`: each
+   * Worker expands only its own (as before, for comparisons). The report
+   * is the same in each.
    */
   stealing?: "idle" | "always" | "never";
 }

@@ -144,9 +144,10 @@ export function searchPartition<S, A>(
   };
 
   // Stores a successor of `level` this Worker owns, or queues it for its owner.
-  // The hash is passed as an int32 (`| 0`): a small integer in a call that is
-  // not inlined, where the unsigned value of 2^31 or more would be a heap
-  // number (an allocation per successor).
+  // The hash arrives as an int32 (read back from the batch's, a queue's or
+  // the pending Int32Array): a small integer in a call that is not inlined,
+  // where the unsigned value of 2^31 or more would be a heap number (an
+  // allocation per successor). `ownerOf` and `addHashed` take either form.
   const route = (
     src: Int32Array,
     at: number,

@@ -33,8 +33,8 @@ import {
  * async wait, which resumes through the event loop) and a notify for the
  * peer. Each missed check is followed by {@linkcode SPIN_PAUSES}
  * `Atomics.pause` calls, so the spin lasts about 25-40 µs on the bench host
- * with few loads: the code checker serves each load (64 is one folded step
- * to it, but each costs it a stack trace).
+ * with few loads. Loads are what the code checker pays for: it folds a
+ * spin's re-reads into one step, but takes a stack trace for each.
  */
 export const SPIN_CHECKS = 64;
 
