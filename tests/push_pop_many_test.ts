@@ -195,6 +195,28 @@ Deno.test("Producer.pushMany() and Consumer.popMany() refuse arguments that are 
   assertUnchanged(sab, before);
 });
 
+Deno.test("Producer.pushMany() and Consumer.popMany() describe a value that is not array-like as other errors do", () => {
+  const { producer, consumer } = openRing({ slots: 4 });
+  const cases: [unknown, string][] = [
+    [{}, "received {}"],
+    ["12", 'received "12"'],
+    [{ length: "2" }, 'received {"length":"2"}'],
+    [7, "received 7"],
+  ];
+  for (const [bad, received] of cases) {
+    assertThrowsWith(
+      () => producer.pushMany(bad as number[]),
+      TypeError,
+      [`Cannot push items: items must be an array-like, ${received}`],
+    );
+    assertThrowsWith(
+      () => consumer.popMany(bad as number[]),
+      TypeError,
+      [`Cannot pop items: target must be an array or typed array, ${received}`],
+    );
+  }
+});
+
 Deno.test("Producer.pushMany() and Consumer.popMany() run a stream through many laps", async (t) => {
   await eachEngine(t, RINGS, (engine) => {
     const { producer, consumer } = openEngine(engine, { slots: 7 });

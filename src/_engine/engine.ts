@@ -72,7 +72,7 @@ export function checkBatch(
   ) {
     const kind = name === "items" ? "an array-like" : "an array or typed array";
     throw new TypeError(
-      `${what}: ${name} must be ${kind}, received ${String(value)}`,
+      `${what}: ${name} must be ${kind}, received ${describeValue(value)}`,
     );
   }
 }
