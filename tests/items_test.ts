@@ -281,6 +281,24 @@ Deno.test("Producer.tryPush() refuses a bad struct and leaves the ring unchanged
   await assertRefused(spec, 5, TypeError, "", ["received 5"]);
 });
 
+Deno.test("Producer.tryPush() names a bad item briefly, also one JSON cannot write", async () => {
+  const cycle: Record<string, unknown> = {};
+  cycle.self = cycle;
+  await assertRefused("int32", { big: 1n }, TypeError, "", [
+    "must be a number for int32, received an object",
+  ]);
+  await assertRefused("int32", cycle, TypeError, "", ["received an object"]);
+  await assertRefused("int32", () => 1 + 1, TypeError, "", [
+    "received a function",
+  ]);
+  assertThrowsWith(
+    () =>
+      createRing({ slots: 4, item: { struct: { a: { big: 1n } } } } as never),
+    TypeError,
+    ["Cannot create ring: item.struct.a must be one of", "received an object"],
+  );
+});
+
 Deno.test("Producer.pushMany() with one bad item pushes nothing and names its index", async (t) => {
   await t.step("textbook", () => {
     const sab = createRing({ slots: 8 });

@@ -77,14 +77,24 @@ export interface ItemLayout {
   readonly fields: readonly FieldLayout[];
 }
 
+/** A value as an error message names it: briefly, and never throwing. */
 export function describeValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "bigint") return `${value}n`;
+  // Not its source text, which String() would give.
+  if (typeof value === "function") return "a function";
   if (value === null || typeof value !== "object") return String(value);
   if (Array.isArray(value)) return "an array";
   const name = (value as { constructor?: { name?: string } }).constructor?.name;
-  if (!name || name === "Object") return JSON.stringify(value);
-  return `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name}`;
+  if (name && name !== "Object") {
+    return `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name}`;
+  }
+  try {
+    return JSON.stringify(value);
+  } catch {
+    // A bigint field or a cycle: the message must still say what failed.
+    return "an object";
+  }
 }
 
 function isNumericKind(value: unknown): value is NumericKind {
