@@ -291,6 +291,12 @@ Deno.test("Producer.tryPush() names a bad item briefly, also one JSON cannot wri
   await assertRefused("int32", () => 1 + 1, TypeError, "", [
     "received a function",
   ]);
+  await assertRefused({ bytes: 4 }, new Uint16Array(2), TypeError, "", [
+    "received a Uint16Array",
+  ]);
+  await assertRefused({ bytes: 4 }, new Int8Array(4), TypeError, "", [
+    "received an Int8Array",
+  ]);
   assertThrowsWith(
     () =>
       createRing({ slots: 4, item: { struct: { a: { big: 1n } } } } as never),

@@ -87,7 +87,8 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return "an array";
   const name = (value as { constructor?: { name?: string } }).constructor?.name;
   if (name && name !== "Object") {
-    return `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name}`;
+    // "a Uint8Array": its U sounds like "you".
+    return `${/^(?:[AEIO]|U(?!int))/.test(name) ? "an" : "a"} ${name}`;
   }
   try {
     return JSON.stringify(value);
