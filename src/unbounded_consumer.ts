@@ -155,7 +155,10 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
    * the part of `target` to fill.
    * @returns How many items were popped.
    * @throws {TypeError} When `target` is not an array-like, `options` not an
-   * object or a bound not a number; nothing is popped.
+   * object or a bound not a number, or when `target` cannot hold the items
+   * (frozen; a typed array of numbers for bigints or of bigints for
+   * numbers; any typed array for byte records and structs); nothing is
+   * popped.
    * @throws {RangeError} When `start` is not an integer in
    * `[0, target.length]` or `end` not one in `[start, target.length]`;
    * nothing is popped.

@@ -2,7 +2,16 @@
 // and plain arrays, through many laps, parts of arrays (start/end), and
 // what they refuse.
 import assert from "node:assert/strict";
-import type { BatchOptions } from "../mod.ts";
+import {
+  type BatchOptions,
+  Consumer,
+  createRing,
+  createUnbounded,
+  type ItemSpec,
+  Producer,
+  UnboundedConsumer,
+  UnboundedProducer,
+} from "../mod.ts";
 import {
   assertThrowsWith,
   assertUnchanged,
@@ -214,6 +223,90 @@ Deno.test("Producer.pushMany() and Consumer.popMany() describe a value that is n
       TypeError,
       [`Cannot pop items: target must be an array or typed array, ${received}`],
     );
+  }
+});
+
+Deno.test("Consumer.popMany() refuses a target that cannot hold the items and pops nothing", async (t) => {
+  const bad: [ItemSpec, unknown, unknown, string][] = [
+    [
+      "int32",
+      1,
+      new BigInt64Array(2),
+      "target must be an array or a typed array of numbers for int32, received a BigInt64Array",
+    ],
+    [
+      "bigint64",
+      1n,
+      new Int32Array(2),
+      "target must be an array or a typed array of bigints for bigint64, received an Int32Array",
+    ],
+    [
+      { bytes: 2 },
+      new Uint8Array([1, 2]),
+      new Uint8Array(2),
+      "target must be an array for byte records, received a Uint8Array",
+    ],
+    [
+      { struct: { a: "float64" } },
+      { a: 1 },
+      new Float64Array(2),
+      "target must be an array for structs, received a Float64Array",
+    ],
+    [
+      "int32",
+      1,
+      Object.freeze([0, 0]),
+      "target must be writable, but it is frozen",
+    ],
+  ];
+  const opens: [
+    string,
+    (
+      item: ItemSpec,
+    ) => [
+      unknown,
+      { tryPush(x: unknown): boolean },
+      { popMany(t: unknown): number; size: number },
+    ],
+  ][] = [
+    ["textbook", (item) => ring({ slots: 4, item })],
+    ["counter", (item) => ring({ slots: 4, item, scheme: "counter" })],
+    ["sequence", (item) => ring({ slots: 4, item, consumers: "many" })],
+    ["unbounded", (item) => {
+      const sab = createUnbounded({ item, segmentSlots: 2 });
+      return [
+        sab,
+        new UnboundedProducer<unknown>(sab),
+        new UnboundedConsumer<unknown>(sab),
+      ];
+    }],
+  ];
+  function ring(options: Parameters<typeof createRing>[0]) {
+    const sab = createRing(options);
+    return [sab, new Producer<unknown>(sab), new Consumer<unknown>(sab)] as [
+      unknown,
+      Producer<unknown>,
+      Consumer<unknown>,
+    ];
+  }
+  for (const [name, open] of opens) {
+    await t.step(name, () => {
+      for (const [item, value, target, fragment] of bad) {
+        const [, producer, consumer] = open(item);
+        producer.tryPush(value);
+        producer.tryPush(value);
+        producer.tryPush(value);
+        assertThrowsWith(() => consumer.popMany(target), TypeError, [
+          `Cannot pop items: ${fragment}`,
+        ]);
+        assert.equal(
+          consumer.size,
+          3,
+          `${JSON.stringify(item)}: nothing popped`,
+        );
+        assert.equal(consumer.popMany(new Array(3)), 3);
+      }
+    });
   }
 });
 

@@ -2,7 +2,12 @@
 // the textbook's consumer loop over the chain of segments. Having read the
 // last slot of its head segment, the consumer follows the link and pushes
 // the segment it left on the free list.
-import { type Codec, copyOut, type NumericArray } from "../_shm/codec.ts";
+import {
+  checkTarget,
+  type Codec,
+  copyOut,
+  type NumericArray,
+} from "../_shm/codec.ts";
 import { Segments } from "../_shm/segments.ts";
 import type { UnboundedAttachment } from "../_shm/unbounded_attachment.ts";
 import { corrupted } from "../_shm/unbounded_header.ts";
@@ -85,6 +90,7 @@ export class SegmentConsumer<T> extends Waiter implements ConsumerEngine<T> {
   ): number {
     const what = "Cannot pop items";
     this.ready(what);
+    checkTarget(this.#codec, target, what);
     const wanted = end - start;
     let available = (this.#in - this.#out) >>> 0;
     if (available < wanted) {

@@ -4,6 +4,7 @@
 // (releasing) it through the slot's sequence number.
 import type { Attachment } from "../_shm/attachment.ts";
 import {
+  checkTarget,
   type Codec,
   copyIn,
   type NumericArray,
@@ -221,6 +222,7 @@ export class SequenceConsumer<T> extends Waiter implements ConsumerEngine<T> {
   ): number {
     const what = "Cannot pop items";
     this.ready(what);
+    checkTarget(this.#codec, target, what);
     const data = this.#data;
     let at = start;
     while (at < end) {

@@ -4,6 +4,7 @@
 // re-read only when the ring looks empty.
 import type { Attachment } from "../_shm/attachment.ts";
 import {
+  checkTarget,
   type Codec,
   copyOut,
   type NumericArray,
@@ -102,7 +103,9 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
     start: number,
     end: number,
   ): number {
-    if (this.#blocked) this.ready("Cannot pop items");
+    const what = "Cannot pop items";
+    if (this.#blocked) this.ready(what);
+    checkTarget(this.#codec, target, what);
     const wanted = end - start;
     let available = used(this.#in, this.#out, this.#limit);
     if (available < wanted) {

@@ -220,6 +220,43 @@ export function sameKind(
     values.constructor === data.constructor;
 }
 
+/**
+ * Throws a TypeError unless `target` can take the items of `codec`'s slots
+ * as they are: a typed array only for numeric items, of bigints exactly
+ * when the items are bigints (a byte record or struct written to one would
+ * become 0 or NaN), and nothing frozen. Checked before anything is popped:
+ * a sequence ring cannot give back a position it claimed.
+ */
+export function checkTarget<T>(
+  codec: Codec<T>,
+  target: object,
+  what: string,
+): void {
+  if (sameKind(codec.array, target)) return;
+  if (ArrayBuffer.isView(target)) {
+    const { layout } = codec;
+    const bigints = target instanceof BigInt64Array ||
+      target instanceof BigUint64Array;
+    if (layout.kind !== "numeric") {
+      throw new TypeError(
+        `${what}: target must be an array for ${
+          layout.kind === "bytes" ? "byte records" : "structs"
+        }, received ${describe(target)}`,
+      );
+    }
+    const kind = layout.spec as NumericKind;
+    if (KINDS[kind].bigint === bigints) return;
+    throw new TypeError(
+      `${what}: target must be an array or a typed array of ${
+        bigints ? "numbers" : "bigints"
+      } for ${kind}, received ${describe(target)}`,
+    );
+  }
+  if (Object.isFrozen(target)) {
+    throw new TypeError(`${what}: target must be writable, but it is frozen`);
+  }
+}
+
 /** Where a batch copy goes: `count` items, from slot `start` on, wrapping. */
 export interface Span {
   /** The index in the items (the target) of the first one copied. */
