@@ -148,7 +148,9 @@ export class Consumer<T = Item> extends RingHandle {
    * Pops up to `target.length` items into `target` (from index 0), without
    * waiting, and releases them with one store of `out`. With `start` and
    * `end`, fills `target[start]` up to at most `target[end - 1]` instead,
-   * as a `subarray` would, without making one.
+   * as a `subarray` would, without making one. A `target` that throws when
+   * written (a setter, a read-only element) passes its error on; the
+   * ring stays usable, but items of that batch may be lost.
    *
    * @param target Where to put the items; a typed array of the ring's own
    * numeric kind is filled in bulk.

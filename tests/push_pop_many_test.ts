@@ -7,6 +7,7 @@ import {
   Consumer,
   createRing,
   createUnbounded,
+  inspectUnbounded,
   type ItemSpec,
   Producer,
   UnboundedConsumer,
@@ -20,7 +21,7 @@ import {
   imageOf,
   openRing,
 } from "./_helpers.ts";
-import { eachEngine, openEngine, RINGS } from "./_engines.ts";
+import { eachEngine, openEngine, RINGS, SEQUENCE } from "./_engines.ts";
 import { openMany } from "./_sequence_helpers.ts";
 import {
   bytesFor,
@@ -308,6 +309,41 @@ Deno.test("Consumer.popMany() refuses a target that cannot hold the items and po
       }
     });
   }
+});
+
+/** An array of `length` zeros whose element `readOnly` throws when written. */
+function trapAt(length: number, readOnly: number): number[] {
+  const target = new Array<number>(length).fill(0);
+  Object.defineProperty(target, readOnly, { value: 0, writable: false });
+  return target;
+}
+
+Deno.test("Consumer.popMany() leaves a sequence ring running when the target throws midway", () => {
+  const { producer, consumer } = openEngine(SEQUENCE, { slots: 4 });
+  producer.pushMany([1, 2, 3]);
+  assertThrowsWith(() => consumer.popMany(trapAt(3, 1)), TypeError, [
+    "read only",
+  ]);
+  // The claimed positions were released: every slot takes items again.
+  for (let lap = 0; lap < 3; lap++) {
+    assert.equal(producer.pushMany([4, 5, 6, 7]), 4);
+    assert.deepEqual(drain(consumer), [4, 5, 6, 7]);
+  }
+});
+
+Deno.test("UnboundedConsumer.popMany() keeps out and the head together when the target throws after a segment", () => {
+  const { sab, producer, consumer } = openUnbounded({ segmentSlots: 2 });
+  producer.pushMany([1, 2, 3, 4]);
+  // Items 1 and 2 fill target[0..1] and their segment is left; 3 goes to
+  // target[2]; target[3] throws.
+  assertThrowsWith(() => consumer.popMany(trapAt(4, 3)), TypeError, [
+    "read only",
+  ]);
+  assert.equal(consumer.size, 2);
+  assert.deepEqual(drain(consumer), [3, 4]);
+  producer.pushMany([5, 6, 7]);
+  assert.deepEqual(drain(consumer), [5, 6, 7]);
+  assert.equal(inspectUnbounded(sab).size, 0);
 });
 
 Deno.test("Producer.pushMany() and Consumer.popMany() run a stream through many laps", async (t) => {

@@ -102,12 +102,19 @@ export class SegmentConsumer<T> extends Waiter implements ConsumerEngine<T> {
     for (let i = 0; i < n;) {
       this.#enter(what);
       const k = Math.min(n - i, slots - this.#outSlot);
-      copyOut(this.#codec, target, {
-        from: start + i,
-        start: this.#outSlot,
-        count: k,
-        slots,
-      });
+      try {
+        copyOut(this.#codec, target, {
+          from: start + i,
+          start: this.#outSlot,
+          count: k,
+          slots,
+        });
+      } catch (error) {
+        // `target` threw (a setter, a read-only element): `out` must count
+        // the segments already left, or it and the head disagree.
+        if (i > 0) this.#release(i);
+        throw error;
+      }
       this.#outSlot += k;
       i += k;
     }

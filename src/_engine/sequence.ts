@@ -228,12 +228,20 @@ export class SequenceConsumer<T> extends Waiter implements ConsumerEngine<T> {
     while (at < end) {
       const [p, n] = this.#core.claimMany(CONSUMERS, end - at, what);
       if (n === 0) break;
-      for (let i = 0, q = p; i < n; i++, q = this.#core.next(q)) {
-        if (this.#core.skipped(q)) continue;
-        const slot = q % this.#slots;
-        target[at++] = data !== null ? data[slot] as T : this.#codec.read(slot);
+      try {
+        for (let i = 0, q = p; i < n; i++, q = this.#core.next(q)) {
+          if (this.#core.skipped(q)) continue;
+          const slot = q % this.#slots;
+          target[at++] = data !== null
+            ? data[slot] as T
+            : this.#codec.read(slot);
+        }
+      } finally {
+        // Also when `target` throws (a setter, a read-only element): a
+        // claimed position cannot go back, and one never released would
+        // stop the ring there for good.
+        this.#core.releaseMany(p, n);
       }
-      this.#core.releaseMany(p, n);
     }
     return at - start;
   }
