@@ -250,7 +250,8 @@ export class Consumer<T = Item> extends RingHandle {
 
   /**
    * Lets go of the ring without closing it, so another consumer may attach.
-   * Idempotent; a peeked item stays in the ring.
+   * Idempotent; a peeked item stays in the ring, and a pending
+   * {@linkcode Consumer.popAsync} rejects with {@linkcode RingStateError}.
    *
    * @example Handing the consumer role over
    * ```ts

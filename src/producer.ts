@@ -289,7 +289,8 @@ export class Producer<T = Item> extends RingHandle {
 
   /**
    * Lets go of the ring without closing it, so another producer may attach.
-   * Idempotent; an uncommitted reservation is dropped.
+   * Idempotent; an uncommitted reservation is dropped, and a pending
+   * {@linkcode Producer.pushAsync} rejects with {@linkcode RingStateError}.
    *
    * @example Handing the producer role over
    * ```ts

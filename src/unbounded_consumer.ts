@@ -250,7 +250,9 @@ export class UnboundedConsumer<T = Item> extends UnboundedHandle {
 
   /**
    * Lets go of the buffer without closing it, so another consumer may
-   * attach. Idempotent; a peeked item stays in the buffer.
+   * attach. Idempotent; a peeked item stays in the buffer, and a pending
+   * {@linkcode UnboundedConsumer.popAsync} rejects with
+   * {@linkcode RingStateError}.
    *
    * @example Handing the consumer role over
    * ```ts

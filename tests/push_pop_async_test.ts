@@ -2,13 +2,21 @@
 // out, aborting and settling in call order, and the options every waiting
 // call validates.
 import assert from "node:assert/strict";
-import { inspectRing, inspectUnbounded, TimeoutError } from "../mod.ts";
+import {
+  Consumer,
+  inspectRing,
+  inspectUnbounded,
+  Producer,
+  RingStateError,
+  TimeoutError,
+} from "../mod.ts";
 import {
   assertRejectsWith,
   assertThrowsWith,
   delay,
   drain,
   openRing,
+  waitUntil,
   withinLimit,
 } from "./_helpers.ts";
 import { eachEngine, openEngine, RINGS } from "./_engines.ts";
@@ -290,6 +298,72 @@ Deno.test("Consumer.popAsync() failures keep call order too", async (t) => {
     await withinLimit(Promise.all([timedOut, detached]), "pops");
     assert.deepEqual(order, ["first rejected", "detached rejected"]);
   });
+});
+
+Deno.test("Producer.detach() and Consumer.detach() reject their handle's pending async calls with RingStateError", async (t) => {
+  // Without a wake, nothing settles these calls: nobody publishes again,
+  // and their timers keep the process alive for good.
+  await eachEngine(t, RINGS, async (engine) => {
+    const { sab, producer, consumer } = openEngine(engine, { slots: 2 });
+    const popping = consumer.popAsync();
+    const queued = consumer.popAsync();
+    await waitUntil(() => inspectRing(sab).consumerWaiting, "pop asleep");
+    consumer.detach();
+    await withinLimit(
+      Promise.all([
+        assertRejectsWith(popping, RingStateError, [
+          "Cannot pop item: this consumer was detached",
+        ]),
+        assertRejectsWith(queued, RingStateError, ["detached"]),
+      ]),
+      "pops",
+      30_000,
+    );
+    while (producer.tryPush(0));
+    const pushing = producer.pushAsync(1);
+    await waitUntil(() => inspectRing(sab).producerWaiting, "push asleep");
+    producer.detach();
+    await withinLimit(
+      assertRejectsWith(pushing, RingStateError, [
+        "Cannot push item: this producer was detached",
+      ]),
+      "push",
+      30_000,
+    );
+    // The side's next handles take over the stream.
+    const [next, after] = [new Producer(sab), new Consumer(sab)];
+    assert.equal(after.tryPop(), 0);
+    await next.pushAsync(2);
+    assert.deepEqual(drain(after), engine.name === "textbook" ? [2] : [0, 2]);
+  });
+  await t.step("unbounded", async () => {
+    const { sab, consumer } = openUnbounded();
+    const popping = consumer.popAsync();
+    await waitUntil(() => inspectUnbounded(sab).consumerWaiting, "asleep");
+    consumer.detach();
+    await withinLimit(
+      assertRejectsWith(popping, RingStateError, ["detached"]),
+      "pop",
+      30_000,
+    );
+  });
+});
+
+Deno.test("Consumer.detach() leaves the pending popAsync() of another consumer of a sequence ring waiting", async () => {
+  const { sab, producers: [producer], consumers: [leaving, staying] } =
+    openMany({ slots: 4 });
+  const gone = leaving.popAsync();
+  const waiting = staying.popAsync();
+  const asleep = () => inspectRing(sab).sequence?.consumerWaiters === 2;
+  await waitUntil(asleep, "both pops asleep");
+  leaving.detach();
+  await withinLimit(
+    assertRejectsWith(gone, RingStateError, ["detached"]),
+    "pop",
+    30_000,
+  );
+  producer.tryPush(5);
+  assert.equal(await withinLimit(waiting, "pop"), 5);
 });
 
 Deno.test("Producer.pushAsync() calls complete in call order", async (t) => {

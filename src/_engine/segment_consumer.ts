@@ -145,6 +145,7 @@ export class SegmentConsumer<T> extends Waiter implements ConsumerEngine<T> {
   detach(): void {
     this.#peeked = false;
     this.#buffer.detach();
+    this.wakeDetached();
   }
 
   ready(what = POP): void {

@@ -140,6 +140,7 @@ export class SequenceProducer<T> extends Waiter
     }
     this.#reserved = -1;
     this.#ring.detach();
+    this.wakeDetached();
   }
 
   /** Blocked: claims a position (`#claimed`) when the ring has room. */
@@ -275,6 +276,7 @@ export class SequenceConsumer<T> extends Waiter implements ConsumerEngine<T> {
     }
     this.#peeked = -1;
     this.#ring.detach();
+    this.wakeDetached();
   }
 
   /** Blocked: claims a position with an item (`#claimed`), if any. */

@@ -145,6 +145,7 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
     this.#blocked = true;
     if (this.#counter) this.#ring.leaveSlot(W_OUT_SLOT, this.#outSlot);
     this.#ring.detach();
+    this.wakeDetached();
   }
 
   /** Blocked: an item now (with the cached `in`, re-read when it looks empty). */

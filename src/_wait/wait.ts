@@ -125,6 +125,18 @@ export abstract class Waiter {
 
   /** One look: whether the call may go on now. */
   abstract poll(): boolean;
+
+  /**
+   * After the handle detached: wakes its pending async call, whose entry
+   * check (`ready`) then rejects it, and so each call queued behind it.
+   * Nothing else would: the peer may never publish again, and the pending
+   * call's timer would keep the process alive. Sleepers of the same side
+   * on other handles (a sequence ring's) wake too, look, and sleep again.
+   */
+  wakeDetached(): void {
+    if (!this.calls.idle) Atomics.notify(this.#gate.words, this.#gate.futex);
+  }
+
   /** The call's entry checks (closed, detached …), as the call words them. */
   abstract ready(): void;
 
