@@ -31,14 +31,25 @@ import { readUnboundedHeader } from "./_shm/unbounded_header.ts";
  * ```
  */
 export function closeRing(buffer: SharedArrayBuffer): void {
-  if (
-    !(buffer instanceof SharedArrayBuffer) ||
-    buffer.byteLength < DESCRIPTOR_OFFSET ||
-    Atomics.load(new Int32Array(buffer, 0, 1), W_MAGIC) !== (MAGIC | 0)
-  ) {
-    throw new TypeError(
-      `Cannot close ring: buffer must be a SharedArrayBuffer made by createRing(), received ${
-        describeValue(buffer)
+  const refuse = (received: string) =>
+    new TypeError(
+      `Cannot close ring: buffer must be a SharedArrayBuffer made by createRing(), received ${received}`,
+    );
+  if (!(buffer instanceof SharedArrayBuffer)) {
+    throw refuse(describeValue(buffer));
+  }
+  // Only the magic is checked, so a damaged ring can still be shut down;
+  // the message says why a buffer is not a ring (e.g. an unbounded one).
+  if (buffer.byteLength < DESCRIPTOR_OFFSET) {
+    throw refuse(
+      `one of ${buffer.byteLength} bytes, smaller than a ring header`,
+    );
+  }
+  const magic = Atomics.load(new Int32Array(buffer, 0, 1), W_MAGIC) >>> 0;
+  if (magic !== MAGIC) {
+    throw refuse(
+      `one with magic 0x${magic.toString(16).padStart(8, "0")}, not 0x${
+        MAGIC.toString(16)
       }`,
     );
   }

@@ -258,6 +258,26 @@ Deno.test("closeRing() refuses a buffer that is not a ring", () => {
   assert.ok(new Uint8Array(zeroed).every((byte) => byte === 0));
 });
 
+Deno.test("closeRing() says why a SharedArrayBuffer is not a ring", () => {
+  const cases: [SharedArrayBuffer, string][] = [
+    [
+      new SharedArrayBuffer(16),
+      "received one of 16 bytes, smaller than a ring header",
+    ],
+    [
+      new SharedArrayBuffer(4096),
+      "received one with magic 0x00000000, not 0x47525052",
+    ],
+    [createUnbounded(), "received one with magic 0x42555052, not 0x47525052"],
+  ];
+  for (const [buffer, fragment] of cases) {
+    assertThrowsWith(() => closeRing(buffer), TypeError, [
+      "Cannot close ring: buffer must be a SharedArrayBuffer made by createRing(), " +
+      fragment,
+    ]);
+  }
+});
+
 Deno.test("closeRing() closes a ring whose indices are corrupted", () => {
   const sab = createRing({ slots: 4 });
   scribble(sab, inspectRing(sab).offsets.in, 99);
