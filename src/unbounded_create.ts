@@ -112,17 +112,23 @@ export function createUnbounded<const S extends ItemSpec = "int32">(
       `${what}: options must be an object, received ${describeValue(options)}`,
     );
   }
-  const layout = parseItemSpec(options.item ?? "int32", what);
+  // Defaults for undefined only, as in createRing: a null is refused.
+  const {
+    item = "int32",
+    segmentSlots: givenSlots = DEFAULT_SEGMENT_SLOTS,
+    start: givenStart = 0,
+  } = options;
+  const layout = parseItemSpec(item, what);
   const segmentSlots = integerOption(
     "segmentSlots",
-    options.segmentSlots ?? DEFAULT_SEGMENT_SLOTS,
+    givenSlots,
     1,
     shm.MAX_SEGMENT_SLOTS,
     what,
   );
   const start = integerOption(
     "start",
-    options.start ?? 0,
+    givenStart,
     0,
     2 ** 32 - 1,
     what,
@@ -133,8 +139,9 @@ export function createUnbounded<const S extends ItemSpec = "int32">(
   const byteLength = dataOffset + segmentBytes;
   const maxBytes = integerOption(
     "maxBytes",
-    options.maxBytes ??
-      Math.min(Math.max(DEFAULT_MAX_BYTES, byteLength), shm.MAX_BYTES),
+    options.maxBytes === undefined
+      ? Math.min(Math.max(DEFAULT_MAX_BYTES, byteLength), shm.MAX_BYTES)
+      : options.maxBytes,
     1,
     shm.MAX_BYTES,
     what,

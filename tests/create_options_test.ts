@@ -247,6 +247,15 @@ Deno.test("createRing() and createUnbounded() validate every option", async (t) 
         RangeError,
         "item.bytes must be an integer in [1, 65536]",
       ],
+      // A null is no default (as in createRing).
+      [{ item: null }, TypeError, "item must be a numeric kind"],
+      [
+        { segmentSlots: null },
+        TypeError,
+        "segmentSlots must be an integer, received null",
+      ],
+      [{ maxBytes: null }, TypeError, "maxBytes must be an integer"],
+      [{ start: null }, TypeError, "start must be an integer, received null"],
     ];
     for (const [options, Class, fragment] of cases) {
       await t.step(`${JSON.stringify(options)}: ${Class.name}`, () => {
