@@ -20,6 +20,7 @@ import {
   withinLimit,
 } from "./_helpers.ts";
 import { eachEngine, openEngine, RINGS } from "./_engines.ts";
+import { W_CONSUMER_WAITING, W_IN } from "../src/_shm/layout.ts";
 import { openMany } from "./_sequence_helpers.ts";
 import { openUnbounded, range } from "./_unbounded_helpers.ts";
 
@@ -188,6 +189,28 @@ Deno.test("Consumer.popAsync() rejects with the signal's reason on abort", async
     assert.equal(await consumer.popAsync({ timeout: 1_000 }), 7);
     assert.equal(inspectUnbounded(sab).consumerWaiting, false);
   });
+});
+
+Deno.test("Consumer.popAsync() aborted while waiting leaves no waiter on the word it slept on", async (t) => {
+  // Atomics.notify returns how many waiters it woke: an aborted wait
+  // that stayed registered would be counted.
+  const cases = [
+    ["textbook", {}, W_IN],
+    ["sequence", { consumers: "many" }, W_CONSUMER_WAITING],
+  ] as const;
+  for (const [name, options, word] of cases) {
+    await t.step(name, async () => {
+      const { sab, consumer } = openRing({ slots: 4, ...options });
+      for (let i = 0; i < 3; i++) {
+        const controller = new AbortController();
+        const waiting = consumer.popAsync({ signal: controller.signal });
+        await waitUntil(() => inspectRing(sab).consumerWaiting, "asleep");
+        controller.abort(new Error("stop"));
+        await assertRejectsWith(waiting, Error, ["stop"]);
+      }
+      assert.equal(Atomics.notify(new Int32Array(sab), word), 0);
+    });
+  }
 });
 
 Deno.test("Producer.pushAsync() rejects with the signal's reason on abort, pushing nothing", async () => {

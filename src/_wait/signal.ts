@@ -306,4 +306,9 @@ export async function sleepUntilChanged(
     clearInterval(keepAlive);
     if (onAbort) signal?.removeEventListener("abort", onAbort);
   }
+  // Aborted: the runtime keeps the waiter (and what it holds) until a
+  // notify of the word, which may never come, since the waiting bit is
+  // cleared now. Every abort would leave one more. Wake it: any other
+  // sleeper on the word wakes too, looks, and sleeps again.
+  if (signal.aborted) Atomics.notify(words, index);
 }
