@@ -121,7 +121,10 @@ export class Consumer<T = Item> extends RingHandle {
   /**
    * Pops the oldest item, waiting with `Atomics.waitAsync` while the ring is
    * empty, so the event loop stays free. Calls on one consumer complete in
-   * call order.
+   * call order, failures too: a call queued behind a waiting one looks at
+   * its `timeout` and `signal` only once that one has settled. A `tryPop`,
+   * `pop` or `popMany` does not queue: made while a call waits, it takes
+   * the next item first.
    *
    * @param options `timeout` in milliseconds and an abort `signal`.
    * @returns A promise of the item.

@@ -127,7 +127,10 @@ export class Producer<T = Item> extends RingHandle {
   /**
    * Pushes one item, waiting with `Atomics.waitAsync` while the ring is full,
    * so the event loop stays free. Calls on one producer complete in call
-   * order.
+   * order, failures too: a call queued behind a waiting one looks at its
+   * `timeout` and `signal` only once that one has settled. A `tryPush`,
+   * `push` or `pushMany` does not queue: made while a call waits, its item
+   * goes first.
    *
    * @param item The item to push.
    * @param options `timeout` in milliseconds and an abort `signal`.

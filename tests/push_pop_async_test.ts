@@ -389,6 +389,23 @@ Deno.test("Consumer.detach() leaves the pending popAsync() of another consumer o
   assert.equal(await withinLimit(waiting, "pop"), 5);
 });
 
+Deno.test("Producer.tryPush() made while a pushAsync() waits goes first, as documented", async (t) => {
+  await eachEngine(t, RINGS, async (engine) => {
+    const { sab, producer, consumer } = openEngine(engine, { slots: 2 });
+    while (producer.tryPush(0));
+    const waiting = producer.pushAsync(1);
+    await waitUntil(() => inspectRing(sab).producerWaiting, "push asleep");
+    assert.equal(consumer.tryPop(), 0); // room for one
+    assert.equal(producer.tryPush(2), true); // taken before the waiting push
+    assert.deepEqual(
+      drain(consumer),
+      engine.name === "textbook" ? [2] : [0, 2],
+    );
+    await withinLimit(waiting, "push", 30_000);
+    assert.deepEqual(drain(consumer), [1]);
+  });
+});
+
 Deno.test("Producer.pushAsync() calls complete in call order", async (t) => {
   await eachEngine(t, RINGS, async (engine) => {
     const { producer, consumer } = openEngine(engine, { slots: 2 });
