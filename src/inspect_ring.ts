@@ -103,6 +103,9 @@ export interface RingSnapshot {
  * @param buffer The ring's SharedArrayBuffer.
  * @returns A snapshot of the header.
  * @throws {TypeError} When `buffer` is not a ring.
+ * @throws {RangeError} When the ring's layout version is not supported.
+ * @throws {CorruptedRingError} When the ring's configuration (not its
+ * indices) is damaged.
  *
  * @example Watching `in` and `out` move
  * ```ts
