@@ -205,8 +205,8 @@ Deno.test("Consumer.popAsync() aborted while waiting leaves no waiter on the wor
         const controller = new AbortController();
         const waiting = consumer.popAsync({ signal: controller.signal });
         await waitUntil(() => inspectRing(sab).consumerWaiting, "asleep");
-        controller.abort(new Error("stop"));
-        await assertRejectsWith(waiting, Error, ["stop"]);
+        controller.abort(new Error("Stopped by the test"));
+        await assertRejectsWith(waiting, Error, ["Stopped by the test"]);
       }
       assert.equal(Atomics.notify(new Int32Array(sab), word), 0);
     });
