@@ -346,6 +346,36 @@ Deno.test("UnboundedConsumer.popMany() keeps out and the head together when the 
   assert.equal(inspectUnbounded(sab).size, 0);
 });
 
+Deno.test("UnboundedProducer.pushMany() publishes nothing of a batch across segments whose item throws when read again", () => {
+  const sab = createUnbounded({
+    item: { struct: { v: "int32" } },
+    segmentSlots: 2,
+  });
+  const producer = new UnboundedProducer<{ v: number }>(sab);
+  const consumer = new UnboundedConsumer<{ v: number }>(sab);
+  producer.push({ v: 0 });
+  // Read once by the check, then again by the copy, in the third segment.
+  let reads = 0;
+  const fragile = {
+    get v() {
+      if (++reads > 1) throw new Error("Getter threw on the second read");
+      return 99;
+    },
+  };
+  const batch = [{ v: 1 }, { v: 2 }, { v: 3 }, fragile];
+  assertThrowsWith(() => producer.pushMany(batch), Error, ["second read"]);
+  producer.push({ v: 5 });
+  assert.deepEqual(drain(consumer), [{ v: 0 }, { v: 5 }]);
+  // Every segment is in the chain or on the free list, once.
+  const { segments, chain, free } = inspectUnbounded(sab);
+  assert.deepEqual(
+    [...chain, ...free].sort((a, b) => a - b),
+    range(0, segments),
+  );
+  assert.equal(producer.pushMany(range(10, 17).map((v) => ({ v }))), 7);
+  assert.deepEqual(drain(consumer).map((item) => item.v), range(10, 17));
+});
+
 Deno.test("Producer.pushMany() and Consumer.popMany() run a stream through many laps", async (t) => {
   await eachEngine(t, RINGS, (engine) => {
     const { producer, consumer } = openEngine(engine, { slots: 7 });

@@ -24,6 +24,7 @@ import {
 import { markClosed, UNBOUNDED_MARKS, wakeIfWaiting } from "../_wait/signal.ts";
 import type { SlotView } from "../item.ts";
 import { type ProducerEngine, stateError } from "./engine.ts";
+import { repairSlot, rollBackBatch } from "./recover_unbounded.ts";
 
 export class SegmentProducer<T> implements ProducerEngine<T> {
   #buffer: UnboundedAttachment;
@@ -95,12 +96,19 @@ export class SegmentProducer<T> implements ProducerEngine<T> {
     for (let i = 0; i < n;) {
       if (this.#inSlot === slots) this.#moveTail(what, i);
       const k = Math.min(n - i, slots - this.#inSlot);
-      copyIn(this.#codec, items, {
-        from: start + i,
-        start: this.#inSlot,
-        count: k,
-        slots,
-      });
+      try {
+        copyIn(this.#codec, items, {
+          from: start + i,
+          start: this.#inSlot,
+          count: k,
+          slots,
+        });
+      } catch (error) {
+        // An item threw when read again (a getter): the batch is undone,
+        // or the next publish would count its items.
+        if (crossing) this.#rollBack();
+        throw error;
+      }
       this.#inSlot += k;
       i += k;
     }
@@ -197,6 +205,24 @@ export class SegmentProducer<T> implements ProducerEngine<T> {
     this.#data = this.#codec.array;
     Atomics.store(this.#words, W_TAIL, next);
     Atomics.store(this.#words, W_IN_SLOT, 0);
+  }
+
+  /**
+   * Undoes a batch that crossed segments and was not published, as a
+   * recovery undoes one whose producer died there (the same steps, run
+   * beside a live consumer): the tail moves back to the segment `in` lies
+   * in and the segments the batch linked go back on the free list. Then
+   * this producer goes on from there, as a replacement would.
+   */
+  #rollBack(): void {
+    const { header, id } = this.#buffer;
+    rollBackBatch(header, id);
+    repairSlot(header, id);
+    Atomics.store(this.#words, W_BATCH, 0);
+    this.#tail = Atomics.load(this.#words, W_TAIL);
+    this.#inSlot = Atomics.load(this.#words, W_IN_SLOT);
+    this.#codec = this.#segments.codec(this.#tail);
+    this.#data = this.#codec.array;
   }
 
   /** Writes the slot at `in`, then publishes `in`. */
