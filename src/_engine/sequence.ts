@@ -56,7 +56,7 @@ export class SequenceProducer<T> extends Waiter
     this.#codec.check(item, "item");
     const p = this.#core.claimOne(PRODUCERS, PUSH);
     if (p < 0) return false;
-    this.#write(p, item);
+    this.#writeOrSkip(p, item);
     return true;
   }
 
@@ -65,7 +65,7 @@ export class SequenceProducer<T> extends Waiter
     this.#codec.check(item, "item");
     const deadline = deadlineOf(options, PUSH);
     if (!this.poll()) this.waitSync(deadline, options.timeout);
-    this.#write(this.#claimed, item);
+    this.#writeOrSkip(this.#claimed, item);
   }
 
   pushAsync(item: T, options: PushAsyncOptions): Promise<void> {
@@ -73,7 +73,7 @@ export class SequenceProducer<T> extends Waiter
       this.#readyFast(PUSH);
       this.#codec.check(item, "item");
       return deadlineOf(options, PUSH);
-    }, () => this.#write(this.#claimed, item));
+    }, () => this.#writeOrSkip(this.#claimed, item));
   }
 
   pushMany(items: ArrayLike<T>, start: number, end: number): number {
@@ -96,7 +96,14 @@ export class SequenceProducer<T> extends Waiter
       count: n,
       slots: this.#slots,
     };
-    copyIn(this.#codec, items, span);
+    try {
+      copyIn(this.#codec, items, span);
+    } catch (error) {
+      // An item threw when read again (a getter): the claimed positions
+      // are given up, or every consumer would stop at the first of them.
+      this.#core.skipMany(p, n);
+      throw error;
+    }
     if (this.#core.publishMany(p, n)) throw this.#ring.closedError(what);
     return n;
   }
@@ -160,6 +167,24 @@ export class SequenceProducer<T> extends Waiter
   ready(what = PUSH): void {
     this.#ring.assertOpen(what);
     if (this.#reserved >= 0) throw stateError(what, "notCommitted");
+  }
+
+  /**
+   * `#write`, giving position p up (as `detach` gives up a reservation)
+   * when the item throws as it is written (a struct's getter read again):
+   * else p would stay claimed, and every consumer would stop there.
+   */
+  #writeOrSkip(p: number, item: T): void {
+    try {
+      this.#write(p, item);
+    } catch (error) {
+      // Thrown by the write (p's slot still expects p), not by a close
+      // that raced the publish.
+      if (Atomics.load(this.#core.seqs, p % this.#slots) === p) {
+        this.#core.publish(p, true);
+      }
+      throw error;
+    }
   }
 
   /** Writes the item into p's slot, then publishes p. */

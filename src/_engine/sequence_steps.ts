@@ -204,6 +204,17 @@ export class SequenceCore {
     return this.wake(CONSUMERS);
   }
 
+  /**
+   * Gives up positions p … p + n - 1 (claimed, written in part or not at
+   * all) as skips, then wakes consumers once.
+   */
+  skipMany(p: number, n: number): void {
+    for (let i = 0, q = p; i < n; i++, q = this.next(q)) {
+      Atomics.store(this.seqs, q % this.slots, this.next(q) | SKIP);
+    }
+    this.wake(CONSUMERS);
+  }
+
   /** Releases positions p … p + n - 1 in order, then wakes producers once. */
   releaseMany(p: number, n: number): void {
     for (let i = 0, q = p; i < n; i++, q = this.next(q)) {
