@@ -267,7 +267,7 @@ Deno.test("Consumer.popMany() refuses a target that cannot hold the items and po
     ) => [
       unknown,
       { tryPush(x: unknown): boolean },
-      { popMany(t: unknown): number; size: number },
+      { popMany(t: unknown, o?: BatchOptions): number; size: number },
     ],
   ][] = [
     ["textbook", (item) => ring({ slots: 4, item })],
@@ -305,6 +305,9 @@ Deno.test("Consumer.popMany() refuses a target that cannot hold the items and po
           3,
           `${JSON.stringify(item)}: nothing popped`,
         );
+        // An empty range writes nothing, so nothing is refused.
+        assert.equal(consumer.popMany(target, { start: 0, end: 0 }), 0);
+        assert.equal(consumer.popMany(Object.freeze([])), 0);
         assert.equal(consumer.popMany(new Array(3)), 3);
       }
     });

@@ -90,7 +90,7 @@ export class SegmentConsumer<T> extends Waiter implements ConsumerEngine<T> {
   ): number {
     const what = "Cannot pop items";
     this.ready(what);
-    checkTarget(this.#codec, target, what);
+    if (start < end) checkTarget(this.#codec, target, what);
     const wanted = end - start;
     let available = (this.#in - this.#out) >>> 0;
     if (available < wanted) {

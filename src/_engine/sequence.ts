@@ -248,7 +248,7 @@ export class SequenceConsumer<T> extends Waiter implements ConsumerEngine<T> {
   ): number {
     const what = "Cannot pop items";
     this.ready(what);
-    checkTarget(this.#codec, target, what);
+    if (start < end) checkTarget(this.#codec, target, what);
     const data = this.#data;
     let at = start;
     while (at < end) {

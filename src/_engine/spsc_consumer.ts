@@ -105,7 +105,7 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
   ): number {
     const what = "Cannot pop items";
     if (this.#blocked) this.ready(what);
-    checkTarget(this.#codec, target, what);
+    if (start < end) checkTarget(this.#codec, target, what);
     const wanted = end - start;
     let available = used(this.#in, this.#out, this.#limit);
     if (available < wanted) {

@@ -224,8 +224,9 @@ export function sameKind(
  * Throws a TypeError unless `target` can take the items of `codec`'s slots
  * as they are: a typed array only for numeric items, of bigints exactly
  * when the items are bigints (a byte record or struct written to one would
- * become 0 or NaN), and nothing frozen. Checked before anything is popped:
- * a sequence ring cannot give back a position it claimed.
+ * become 0 or NaN), and nothing frozen. Checked before anything is popped
+ * (a sequence ring cannot give back a position it claimed), and only for a
+ * range that is not empty: a batch of none writes nothing.
  */
 export function checkTarget<T>(
   codec: Codec<T>,
