@@ -115,6 +115,29 @@ Deno.test("explore() with order dfs finds a violation along a valid path", () =>
   }
 });
 
+Deno.test("explore() with order dfs reports the deepest path as depth, not the stack's height", () => {
+  // A star: one root, ten end states one step away. DFS pushes all ten.
+  const star: Model<number, number> = {
+    initial: () => [0],
+    actions: (s) => s === 0 ? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] : [],
+    step: (_, next) => next,
+    encode: (s) => String(s),
+    invariants: {},
+    isEnd: () => true,
+  };
+  assert.equal(explore(star, { order: "dfs" }).depth, 1);
+  // Every path through the grid to (n, n) takes 2n steps; DFS reaches it.
+  for (const model of [grid(7), packedGrid(7)]) {
+    assert.equal(explore(model, { order: "dfs" }).depth, 14);
+  }
+  // A violation's trace is a path of the search tree: no longer than depth.
+  const report = explore({
+    ...grid(6),
+    invariants: { "x + y < 5": (s: Grid) => s[0] + s[1] < 5 },
+  }, { order: "dfs" });
+  assert.ok(report.counterexample!.length - 1 <= report.depth);
+});
+
 Deno.test("explore() reports a deadlock in a non-end state with no steps", () => {
   const model: Model<number, "inc"> = {
     initial: () => [0],
