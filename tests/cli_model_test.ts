@@ -103,6 +103,7 @@ Deno.test("main() exits 2 naming the flag on bad arguments", () => {
       /Flag --proof: proof mode covers one producer/,
     ],
     [["--proof", "--dfs"], /Flag --dfs does not apply to --proof/],
+    [["--proof", "--workers", "2"], /Flag --workers does not apply to --proof/],
     [["--max-states", "0"], /Flag --max-states must be at least 1/],
   ];
   for (const [args, message] of cases) {

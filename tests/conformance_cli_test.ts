@@ -140,6 +140,7 @@ Deno.test("check --against production exits 2 on flags that do not apply or bad 
       /Bad value for --consumers: must be an integer from 1 to 8/,
     ],
     [["--proof"], /Flag --proof does not apply/],
+    [["--workers", "2"], /Flag --workers does not apply/],
     [
       ["--slots", "1"],
       /Bad value for --slots: must be an integer from 2 to 64/,
