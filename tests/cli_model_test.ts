@@ -96,7 +96,7 @@ Deno.test("main() exits 2 naming the flag on bad arguments", () => {
     [["--ignore", "speed"], /Bad value for --ignore: no invariant named speed/],
     [
       ["--against", "ring"],
-      /Bad value for --against: must be model or production, received ring/,
+      /Bad value for --against: must be model, production or code, received ring/,
     ],
     [
       ["--proof", "--producers", "2"],

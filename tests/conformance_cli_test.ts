@@ -164,5 +164,8 @@ Deno.test("check --against production exits 2 on flags that do not apply or bad 
   }
   const c = capture();
   assert.equal(main(["--against", "ring"], c.io), 2);
-  assert.match(c.err(), /Bad value for --against: must be model or production/);
+  assert.match(
+    c.err(),
+    /Bad value for --against: must be model, production or code/,
+  );
 });
