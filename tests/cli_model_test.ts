@@ -105,6 +105,7 @@ Deno.test("main() exits 2 naming the flag on bad arguments", () => {
     [["--proof", "--dfs"], /Flag --dfs does not apply to --proof/],
     [["--proof", "--workers", "2"], /Flag --workers does not apply to --proof/],
     [["--max-states", "0"], /Flag --max-states must be at least 1/],
+    [["--json", "--mermaid"], /Flag --json does not combine with --mermaid/],
   ];
   for (const [args, message] of cases) {
     const { code, out, err } = run(args);

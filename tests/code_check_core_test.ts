@@ -98,6 +98,11 @@ Deno.test("runCodeCli() exits 2 on bad arguments, 0 on a passing scenario, 1 and
   );
   assert.match(err, /--deaths and --max-point need --crash/);
   assert.equal(
+    await runCodeCli(["--against", "code", "--json", "--mermaid"], io),
+    2,
+  );
+  assert.match(err, /Flag --json does not combine with --mermaid/);
+  assert.equal(
     await runCodeCli(
       ["--against", "code", "--scenario", "try", "--items", "1"],
       io,

@@ -167,6 +167,9 @@ export function runCheck(
   if (parsed.switches.has("por") && parsed.switches.has("symmetry")) {
     throw new UsageError("Flag --por does not combine with --symmetry");
   }
+  if (parsed.switches.has("json") && parsed.switches.has("mermaid")) {
+    throw new UsageError("Flag --json does not combine with --mermaid");
+  }
   const progress = progressPrinter(io);
   const options: ExploreOptions = {
     order: parsed.switches.has("dfs") ? "dfs" : "bfs",

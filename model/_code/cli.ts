@@ -44,6 +44,9 @@ export async function runCodeCli(
     if (values.get("against") !== "code") {
       throw new UsageError("Flag --against code is required here");
     }
+    if (switches.has("json") && switches.has("mermaid")) {
+      throw new UsageError("Flag --json does not combine with --mermaid");
+    }
     const chosen = values.get("search") as CodeSearch | undefined;
     const search = chosen ?? "dpor";
     if (!CODE_SEARCHES.includes(search)) {
