@@ -72,6 +72,23 @@ Deno.test("main() exits 1 on a deadlock, an unwitnessed fact, or an incomplete r
   assert.match(cut.out, /verdict: INCOMPLETE/);
 });
 
+Deno.test("main() says why bound-tight is not witnessed when too few items are produced", () => {
+  // A correct buffer of 10 slots with 3 items cannot hold 9: the exit is 1,
+  // and the line says why and what to change.
+  const few = run(["--slots", "10", "--items", "3"]);
+  assert.equal(few.code, 1);
+  assert.match(few.out, /verdict: PASS/);
+  assert.match(
+    few.out,
+    /NOT witnessed: only 3 items are produced in all; --items 9 or more lets it fill\n/,
+  );
+  const two = run(["--producers", "2", "--sync", "mutex", "--items", "1"]);
+  assert.match(two.out, /only 2 items are produced in all; --items 2 or more/);
+  // Enough items and still not full: the full test is wrong, no hint.
+  const loose = run(["--mutant", "wasted-two", "--slots", "3"]);
+  assert.match(loose.out, /NOT witnessed\n/);
+});
+
 Deno.test("main() exits 2 naming the flag on bad arguments", () => {
   const cases: [string[], RegExp][] = [
     [

@@ -66,6 +66,21 @@ function progressPrinter(io: CliIo): {
   };
 }
 
+/**
+ * Why `bound-tight` cannot be witnessed when fewer items are produced in all
+ * than the capacity (a correct buffer then exits 1 too), and how to fix it.
+ */
+function tooFew(model: BufferModel, fact: string): string {
+  const { producers, items } = model.config;
+  const total = producers * items;
+  if (fact !== "bound-tight" || total >= model.capacity) return "";
+  return `: only ${total} item${
+    total === 1 ? " is" : "s are"
+  } produced in all; --items ${
+    Math.ceil(model.capacity / producers)
+  } or more lets it fill`;
+}
+
 function checkText(
   model: BufferModel,
   report: Report<BufferState, BufferAction>,
@@ -126,7 +141,9 @@ function checkText(
     } else {
       lines.push(
         `fact ${fact.name}${what}: NOT witnessed${
-          report.verdict === "pass" ? "" : " (exploration stopped early)"
+          report.verdict === "pass"
+            ? tooFew(model, fact.name)
+            : " (exploration stopped early)"
         }`,
       );
     }
