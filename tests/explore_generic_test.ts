@@ -192,6 +192,26 @@ Deno.test("explore() skips ignored invariants and rejects unknown names", () => 
   );
 });
 
+Deno.test("explore() rejects a maxStates or ignore of the wrong type with TypeError", () => {
+  assert.throws(
+    () => explore(grid(1), { maxStates: "5" as unknown as number }),
+    {
+      name: "TypeError",
+      message:
+        'Cannot explore: maxStates must be a positive integer, received string "5"',
+    },
+  );
+  // A string would be read letter by letter ("no invariant named x").
+  assert.throws(
+    () => explore(grid(1), { ignore: "x < 2" as unknown as string[] }),
+    {
+      name: "TypeError",
+      message:
+        'Cannot explore: ignore must be an array of invariant names, received string "x < 2"',
+    },
+  );
+});
+
 Deno.test("explore() rejects an unknown order", () => {
   assert.throws(
     // deno-lint-ignore no-explicit-any

@@ -51,6 +51,13 @@ export class Search {
       );
     }
     const max = options.maxStates ?? MAX_STATES;
+    if (typeof max !== "number") {
+      throw new TypeError(
+        `Cannot explore: maxStates must be a positive integer, received ${typeof max} ${
+          JSON.stringify(max)
+        }`,
+      );
+    }
     if (!Number.isInteger(max) || max < 1) {
       throw new RangeError(
         `Cannot explore: maxStates must be a positive integer, received ${max}`,
@@ -213,6 +220,14 @@ export function checkedNames(
   options: ExploreOptions,
 ): Set<string> {
   const ignore = options.ignore ?? [];
+  // A string would be taken letter by letter.
+  if (!Array.isArray(ignore)) {
+    throw new TypeError(
+      `Cannot explore: ignore must be an array of invariant names, received ${typeof ignore} ${
+        JSON.stringify(ignore)
+      }`,
+    );
+  }
   for (const name of ignore) {
     if (!names.includes(name)) {
       throw new RangeError(
