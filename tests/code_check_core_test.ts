@@ -147,6 +147,35 @@ Deno.test("runCodeCli() exits 2 on bad arguments, 0 on a passing scenario, 1 and
     2,
   );
   assert.match(err, /Flag --json does not combine with --mermaid/);
+  // A search flag the chosen search ignores (dpor has no preemption bound).
+  assert.equal(
+    await runCodeCli(
+      ["--against", "code", "--scenario", "try", "--bound", "1"],
+      io,
+    ),
+    2,
+  );
+  assert.match(
+    err,
+    /Flag --bound applies only to --search preemption, received search dpor/,
+  );
+  assert.equal(
+    await runCodeCli(
+      [
+        "--against",
+        "code",
+        "--scenario",
+        "try",
+        "--search",
+        "random",
+        "--depth",
+        "2",
+      ],
+      io,
+    ),
+    2,
+  );
+  assert.match(err, /Flag --depth applies only to --search pct/);
   assert.equal(
     await runCodeCli(
       ["--against", "code", "--scenario", "try", "--items", "1"],

@@ -66,7 +66,12 @@ export async function runCodeCli(
         switches,
         io,
       }));
-    } else list = entries(values, switches.has("crash"));
+    } else {
+      list = entries(values, switches.has("crash"));
+      // Named scenarios run the search chosen here; the grid's entries may
+      // carry their own (PCT, preemption), which these flags then tune.
+      if (values.has("scenario")) searchFlagsApply(values, search);
+    }
     const deaths = values.get("deaths") as CheckCodeOptions["deaths"];
     if (
       deaths !== undefined &&
@@ -131,6 +136,24 @@ export async function runCodeCli(
       return 2;
     }
     throw error;
+  }
+}
+
+/** The search flags that the chosen search would ignore: bad usage. */
+function searchFlagsApply(values: Map<string, string>, search: CodeSearch) {
+  const uses: [string, readonly CodeSearch[]][] = [
+    ["bound", ["preemption"]],
+    ["seed", ["random", "pct"]],
+    ["depth", ["pct"]],
+  ];
+  for (const [flag, searches] of uses) {
+    if (values.has(flag) && !searches.includes(search)) {
+      throw new UsageError(
+        `Flag --${flag} applies only to --search ${
+          searches.join(" or ")
+        }, received search ${search}`,
+      );
+    }
   }
 }
 
