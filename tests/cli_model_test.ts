@@ -123,6 +123,10 @@ Deno.test("main() exits 2 naming the flag on bad arguments", () => {
     [["--proof", "--workers", "2"], /Flag --workers does not apply to --proof/],
     [["--max-states", "0"], /Flag --max-states must be at least 1/],
     [["--json", "--mermaid"], /Flag --json does not combine with --mermaid/],
+    [
+      ["--scheme", "unbounded", "--slots", "7"],
+      /Flag --slots does not apply to --scheme unbounded/,
+    ],
   ];
   for (const [args, message] of cases) {
     const { code, out, err } = run(args);

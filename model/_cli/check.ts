@@ -184,6 +184,11 @@ export function runCheck(
   if (parsed.switches.has("por") && parsed.switches.has("symmetry")) {
     throw new UsageError("Flag --por does not combine with --symmetry");
   }
+  if (model.config.scheme === "unbounded" && parsed.values.has("slots")) {
+    throw new UsageError(
+      "Flag --slots does not apply to --scheme unbounded (it has no BUFFER_SIZE: one cell per item)",
+    );
+  }
   if (parsed.switches.has("json") && parsed.switches.has("mermaid")) {
     throw new UsageError("Flag --json does not combine with --mermaid");
   }
