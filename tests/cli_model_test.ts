@@ -214,6 +214,22 @@ Deno.test("main() --mermaid prints a sequence diagram", () => {
   assert.match(out, /Note over M: violation: /);
 });
 
+Deno.test("main() --mermaid names the witness of a run stopped early, and says when there is nothing to draw", () => {
+  // Stopped after 40 states, once bound-tight was witnessed.
+  const cut = run(["--mermaid", "--max-states", "40"]);
+  assert.equal(cut.code, 1);
+  assert.match(cut.out, /Note over M: witness: bound-tight\n$/);
+  assert.doesNotMatch(cut.out, /undefined/);
+  // The unbounded scheme has no capacity to witness: no diagram, a reason.
+  const none = run(["--mermaid", "--scheme", "unbounded"]);
+  assert.equal(none.code, 0);
+  assert.equal(none.out, "");
+  assert.match(
+    none.err,
+    /^ringproof check: nothing to draw: verdict pass, no counterexample and no witness\n$/,
+  );
+});
+
 Deno.test("main() --proof proves the invariant and shows the counterexample to induction", () => {
   const { code, out } = run(["--proof", "--slots", "2", "--items", "1"]);
   assert.equal(code, 0);

@@ -243,12 +243,20 @@ function printCheck(
   if (parsed.switches.has("json")) {
     io.out(JSON.stringify(reportToJson(report, model.config), null, 2) + "\n");
   } else if (parsed.switches.has("mermaid")) {
-    const trace = report.counterexample ??
-      report.facts.find((f) => f.witness)?.witness;
-    const note = report.verdict === "pass"
-      ? `witness: ${report.facts.find((f) => f.witness)?.name}`
-      : `${report.verdict}: ${report.invariant}`;
-    io.out(trace === undefined ? "" : traceToMermaid(trace, note) + "\n");
+    // The counterexample, else a fact's witness (a pass, or a run stopped
+    // early after one was found).
+    const witnessed = report.facts.find((f) => f.witness);
+    const trace = report.counterexample ?? witnessed?.witness;
+    if (trace === undefined) {
+      io.err(
+        `ringproof check: nothing to draw: verdict ${report.verdict}, no counterexample and no witness\n`,
+      );
+    } else {
+      const note = report.counterexample !== undefined
+        ? `${report.verdict}: ${report.invariant}`
+        : `witness: ${witnessed!.name}`;
+      io.out(traceToMermaid(trace, note) + "\n");
+    }
   } else {
     const checked = Object.keys(model.invariants).filter((n) =>
       !ignore.includes(n)
