@@ -49,6 +49,13 @@ Deno.test("main() accepts the issue's example after deno task's --", () => {
   assert.match(out, /slots 10 \(capacity 9\), 20 items per producer/);
 });
 
+Deno.test("main() says 1 item per producer, not 1 items", () => {
+  assert.match(
+    run(["--items", "1"]).out,
+    /^model: .*, 1 item per producer, 1 producer, 1 consumer,/,
+  );
+});
+
 Deno.test("main() exits 1 with a table trace on a violation", () => {
   const { code, out } = run(["--mutant", "publish-before-write"]);
   assert.equal(code, 1);

@@ -33,7 +33,7 @@ export function describeConfig(model: BufferModel): string {
       c.scheme === "counter" && c.start !== 0 ? ` from ${c.start}` : ""
     }`,
     c.scheme === "unbounded" ? null : `slots ${c.slots}${capacity}`,
-    `${c.items} items per producer`,
+    `${plural(c.items, "item")} per producer`,
     plural(c.producers, "producer"),
     plural(c.consumers, "consumer"),
     `sync ${c.sync}`,
