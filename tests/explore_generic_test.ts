@@ -1,7 +1,12 @@
 // Copyright 2025 the ringproof authors. MIT license.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { explore, type Model, type PackedModel } from "../model/mod.ts";
+import {
+  explore,
+  type ExploreOptions,
+  type Model,
+  type PackedModel,
+} from "../model/mod.ts";
 import { hashWords, PackedStore } from "../model/_explore/visited.ts";
 
 type Grid = [number, number];
@@ -208,6 +213,24 @@ Deno.test("explore() rejects a maxStates or ignore of the wrong type with TypeEr
       name: "TypeError",
       message:
         'Cannot explore: ignore must be an array of invariant names, received string "x < 2"',
+    },
+  );
+});
+
+Deno.test("explore() rejects a model or options that are not objects with TypeError", () => {
+  assert.throws(
+    () => explore(null as unknown as Model<number, number>),
+    {
+      name: "TypeError",
+      message:
+        "Cannot explore: model must be an object with initial, actions, step, encode and invariants, received null",
+    },
+  );
+  assert.throws(
+    () => explore(grid(1), null as unknown as ExploreOptions),
+    {
+      name: "TypeError",
+      message: "Cannot explore: options must be an object, received null",
     },
   );
 });
