@@ -1,6 +1,7 @@
 // Copyright 2025 the ringproof authors. MIT license.
 import assert from "node:assert/strict";
 import { main } from "../model/cli.ts";
+import { FLAGS } from "../model/_cli/args.ts";
 import type { ReportJson } from "../model/mod.ts";
 
 function run(
@@ -338,4 +339,13 @@ Deno.test("main() --por exits 2 with --symmetry or --proof", () => {
   assert.equal(both.code, 2);
   assert.match(both.err, /--por does not combine with --symmetry/);
   assert.equal(run(["--proof", "--por"]).code, 2);
+});
+
+Deno.test("main() --help lists every flag the parser accepts and exits 0", () => {
+  const { code, out, err } = run(["--help"]);
+  assert.equal(code, 0);
+  assert.equal(err, "");
+  for (const flag of [...Object.keys(FLAGS), "all-sizes"]) {
+    assert.match(out, new RegExp(`^ +--${flag}\\b`, "m"), flag);
+  }
 });
