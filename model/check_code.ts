@@ -152,8 +152,8 @@ export async function checkCode(
 }
 
 /**
- * The numeric options' ranges: `executions: 0` ran nothing and passed, and
- * `bound: -1` failed inside the search.
+ * The numeric options' ranges (`executions: 0` ran nothing and passed, and
+ * `bound: -1` failed inside the search), and the crash options' values.
  */
 function checkNumbers(options: CheckCodeOptions): void {
   const ranges = {
@@ -177,6 +177,25 @@ function checkNumbers(options: CheckCodeOptions): void {
     if (!Number.isInteger(value) || value < min) {
       throw new RangeError(
         `Cannot check code: ${name} must be an integer >= ${min}, received ${value}`,
+      );
+    }
+  }
+  const deaths: unknown = options.deaths;
+  if (
+    deaths !== undefined &&
+    !["one", "two", "attach", "supervisor"].includes(deaths as string)
+  ) {
+    throw new TypeError(
+      `Cannot check code: deaths must be "one", "two", "attach" or "supervisor", received ${
+        JSON.stringify(deaths)
+      }`,
+    );
+  }
+  // Without crash exploration no thread dies: these would be ignored.
+  for (const name of ["deaths", "maxPoint"] as const) {
+    if (options[name] !== undefined && options.crash !== true) {
+      throw new RangeError(
+        `Cannot check code: ${name} applies only with crash: true`,
       );
     }
   }

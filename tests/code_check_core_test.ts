@@ -102,6 +102,14 @@ Deno.test("checkCode() rejects numeric options out of range or of the wrong type
       "TypeError",
       /executions must be an integer >= 1, received string "5"/,
     ],
+    // An unknown deaths ran as "one"; without crash it was ignored.
+    [
+      { crash: true, deaths: "three" },
+      "TypeError",
+      /deaths must be "one", "two", "attach" or "supervisor", received "three"/,
+    ],
+    [{ deaths: "two" }, "RangeError", /deaths applies only with crash: true/],
+    [{ maxPoint: 3 }, "RangeError", /maxPoint applies only with crash: true/],
   ];
   for (const [options, name, message] of cases) {
     await assert.rejects(
