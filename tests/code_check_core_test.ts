@@ -71,7 +71,7 @@ Deno.test("checkCode() explores fewer executions with DPOR than without", async 
   );
 });
 
-Deno.test("checkCode() rejects numeric options out of range or of the wrong type before it runs anything", async () => {
+Deno.test("checkCode() rejects bad numeric and crash options before it runs anything", async () => {
   const entries = [{ scenario: "try", params: { slots: 2, items: 1 } }];
   // executions 0 used to run nothing and pass; bound -1 failed in the search.
   const cases: [Record<string, unknown>, string, RegExp][] = [
