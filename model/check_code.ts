@@ -64,6 +64,7 @@ export async function checkCode(
   options: CheckCodeOptions = {},
 ): Promise<CheckCodeReport> {
   const started = performance.now();
+  checkNumbers(options);
   const crash = options.crash ?? false;
   if (
     crash &&
@@ -148,4 +149,68 @@ export async function checkCode(
       ? {}
       : { failure: { ...first.failure!, scenario: first.scenario } }),
   };
+}
+
+/**
+ * The numeric options' ranges (`executions: 0` ran nothing and passed, and
+ * `bound: -1` failed inside the search), and the crash options' values.
+ */
+function checkNumbers(options: CheckCodeOptions): void {
+  const ranges = {
+    bound: 0,
+    executions: 1,
+    seed: 0,
+    depth: 1,
+    maxSteps: 1,
+    maxPoint: 0,
+  } as const;
+  for (const [name, min] of Object.entries(ranges)) {
+    const value: unknown = options[name as keyof typeof ranges];
+    if (value === undefined) continue;
+    if (typeof value !== "number") {
+      throw new TypeError(
+        `Cannot check code: ${name} must be an integer >= ${min}, received ${typeof value} ${
+          JSON.stringify(value)
+        }`,
+      );
+    }
+    if (!Number.isInteger(value) || value < min) {
+      throw new RangeError(
+        `Cannot check code: ${name} must be an integer >= ${min}, received ${value}`,
+      );
+    }
+  }
+  const deaths: unknown = options.deaths;
+  if (
+    deaths !== undefined &&
+    !["one", "two", "attach", "supervisor"].includes(deaths as string)
+  ) {
+    throw new TypeError(
+      `Cannot check code: deaths must be "one", "two", "attach" or "supervisor", received ${
+        JSON.stringify(deaths)
+      }`,
+    );
+  }
+  // Without crash exploration no thread dies: these would be ignored.
+  for (const name of ["deaths", "maxPoint"] as const) {
+    if (options[name] !== undefined && options.crash !== true) {
+      throw new RangeError(
+        `Cannot check code: ${name} applies only with crash: true`,
+      );
+    }
+  }
+  const seconds: unknown = options.seconds;
+  if (seconds === undefined) return;
+  if (typeof seconds !== "number") {
+    throw new TypeError(
+      `Cannot check code: seconds must be a number > 0, received ${typeof seconds} ${
+        JSON.stringify(seconds)
+      }`,
+    );
+  }
+  if (!(seconds > 0)) {
+    throw new RangeError(
+      `Cannot check code: seconds must be a number > 0, received ${seconds}`,
+    );
+  }
 }

@@ -57,9 +57,14 @@ export function main(
       ? TARGETS[against]
       : undefined;
     if (target === undefined) {
+      // The modes with flags of their own are targets too (`code`).
+      const all = [
+        ...names,
+        ...OWN_FLAGS_MODES.flatMap((m) => m.against ?? []),
+      ];
       throw new UsageError(
-        `Bad value for --against: must be ${
-          names.join(" or ")
+        `Bad value for --against: must be ${all.slice(0, -1).join(", ")} or ${
+          all.at(-1)
         }, received ${against}`,
       );
     }

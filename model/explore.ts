@@ -55,6 +55,20 @@ export function explore<S, A>(
   model: Model<S, A>,
   options: ExploreOptions = {},
 ): Report<S, A> {
+  if (model === null || typeof model !== "object") {
+    throw new TypeError(
+      `Cannot explore: model must be an object with initial, actions, step, encode and invariants, received ${
+        model === null ? "null" : typeof model
+      }`,
+    );
+  }
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(
+      `Cannot explore: options must be an object, received ${
+        options === null ? "null" : typeof options
+      }`,
+    );
+  }
   const packed = options.packed ?? true;
   if (model.packed !== undefined && packed) {
     return explorePacked(model.packed, options);

@@ -59,6 +59,13 @@ export interface BitstateReport<S, A> extends Report<S, A> {
 }
 
 function integerIn(name: string, value: number, min: number, max: number) {
+  if (typeof value !== "number") {
+    throw new TypeError(
+      `Cannot explore: ${name} must be an integer from ${min} to ${max}, received ${typeof value} ${
+        JSON.stringify(value)
+      }`,
+    );
+  }
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new RangeError(
       `Cannot explore: ${name} must be an integer from ${min} to ${max}, received ${value}`,

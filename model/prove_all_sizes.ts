@@ -8,7 +8,7 @@
  * @module
  */
 
-import { boundedBuffer, mutantApplies } from "./bounded_buffer.ts";
+import { boundedBuffer, mutantApplies, MUTANTS } from "./bounded_buffer.ts";
 import { explore } from "./explore.ts";
 import type { BufferTrace } from "./trace.ts";
 import { toBufferState } from "./_symbolic/concrete.ts";
@@ -146,7 +146,10 @@ async function moduloIndex(
  *
  * @param options Scheme, mutant, candidate invariant, solver timeout.
  * @returns One entry per obligation, the verdict and the explorer's confirmation.
- * @throws {RangeError} For a mutant that does not apply to the scheme.
+ * @throws {RangeError} For a mutant that does not apply to the scheme, or a
+ * timeout that is not a positive integer.
+ * @throws {TypeError} For an unknown scheme, candidate or mutant, or a
+ * timeout that is not a number.
  *
  * @example Proving the textbook buffer for every BUFFER_SIZE
  * ```ts
@@ -179,12 +182,32 @@ export async function proveAllSizes(
     );
   }
   const mutant = options.mutant;
+  // An unknown name would be proved as the unmutated buffer.
+  if (mutant !== undefined && !MUTANTS.includes(mutant)) {
+    throw new TypeError(
+      `Cannot prove: mutant must be one of ${MUTANTS.join(", ")}, received ${
+        JSON.stringify(mutant)
+      }`,
+    );
+  }
   if (mutant !== undefined && !mutantApplies(mutant, scheme)) {
     throw new RangeError(
       `Cannot prove: mutant ${mutant} does not apply to scheme ${scheme}`,
     );
   }
   const timeout = options.timeout ?? 30_000;
+  if (typeof timeout !== "number") {
+    throw new TypeError(
+      `Cannot prove: timeout must be a positive integer (milliseconds), received ${typeof timeout} ${
+        JSON.stringify(timeout)
+      }`,
+    );
+  }
+  if (!Number.isInteger(timeout) || timeout < 1) {
+    throw new RangeError(
+      `Cannot prove: timeout must be a positive integer (milliseconds), received ${timeout}`,
+    );
+  }
   const variant: Variant = { scheme, mutant };
   // One proof at a time on the shared context (see _symbolic/z3.ts).
   const { outcomes, provedWhen } = await withZ3((z) =>

@@ -124,7 +124,10 @@ export interface Report<S, A> {
   states: number;
   /** Transitions taken (successors generated, including revisits). */
   transitions: number;
-  /** BFS levels (or the deepest DFS stack). */
+  /**
+   * The longest path from an initial state to a visited state, in steps: the
+   * BFS levels, or under DFS the deepest path of the search.
+   */
   depth: number;
   /** Wall-clock seconds. */
   seconds: number;
@@ -156,7 +159,7 @@ export interface Progress {
   transitions: number;
   /** States discovered but not yet expanded. */
   frontier: number;
-  /** Current BFS level (or DFS stack depth). */
+  /** Current BFS level (under DFS: the path length of the state being expanded). */
   depth: number;
   /** Seconds since the start. */
   seconds: number;

@@ -1,6 +1,7 @@
 // Copyright 2025 the ringproof authors. MIT license.
 import assert from "node:assert/strict";
 import { main } from "../model/cli.ts";
+import { FLAGS } from "../model/_cli/args.ts";
 import type { ReportJson } from "../model/mod.ts";
 
 function run(
@@ -49,6 +50,13 @@ Deno.test("main() accepts the issue's example after deno task's --", () => {
   assert.match(out, /slots 10 \(capacity 9\), 20 items per producer/);
 });
 
+Deno.test("main() says 1 item per producer, not 1 items", () => {
+  assert.match(
+    run(["--items", "1"]).out,
+    /^model: .*, 1 item per producer, 1 producer, 1 consumer,/,
+  );
+});
+
 Deno.test("main() exits 1 with a table trace on a violation", () => {
   const { code, out } = run(["--mutant", "publish-before-write"]);
   assert.equal(code, 1);
@@ -70,6 +78,23 @@ Deno.test("main() exits 1 on a deadlock, an unwitnessed fact, or an incomplete r
   const cut = run(["--max-states", "5"]);
   assert.equal(cut.code, 1);
   assert.match(cut.out, /verdict: INCOMPLETE/);
+});
+
+Deno.test("main() says why bound-tight is not witnessed when too few items are produced", () => {
+  // A correct buffer of 10 slots with 3 items cannot hold 9: the exit is 1,
+  // and the line says why and what to change.
+  const few = run(["--slots", "10", "--items", "3"]);
+  assert.equal(few.code, 1);
+  assert.match(few.out, /verdict: PASS/);
+  assert.match(
+    few.out,
+    /NOT witnessed: only 3 items are produced in all; --items 9 or more lets it fill\n/,
+  );
+  const two = run(["--producers", "2", "--sync", "mutex", "--items", "1"]);
+  assert.match(two.out, /only 2 items are produced in all; --items 2 or more/);
+  // Enough items and still not full: the full test is wrong, no hint.
+  const loose = run(["--mutant", "wasted-two", "--slots", "3"]);
+  assert.match(loose.out, /NOT witnessed\n/);
 });
 
 Deno.test("main() exits 2 naming the flag on bad arguments", () => {
@@ -96,14 +121,20 @@ Deno.test("main() exits 2 naming the flag on bad arguments", () => {
     [["--ignore", "speed"], /Bad value for --ignore: no invariant named speed/],
     [
       ["--against", "ring"],
-      /Bad value for --against: must be model or production, received ring/,
+      /Bad value for --against: must be model, production or code, received ring/,
     ],
     [
       ["--proof", "--producers", "2"],
       /Flag --proof: proof mode covers one producer/,
     ],
     [["--proof", "--dfs"], /Flag --dfs does not apply to --proof/],
+    [["--proof", "--workers", "2"], /Flag --workers does not apply to --proof/],
     [["--max-states", "0"], /Flag --max-states must be at least 1/],
+    [["--json", "--mermaid"], /Flag --json does not combine with --mermaid/],
+    [
+      ["--scheme", "unbounded", "--slots", "7"],
+      /Flag --slots does not apply to --scheme unbounded/,
+    ],
   ];
   for (const [args, message] of cases) {
     const { code, out, err } = run(args);
@@ -189,6 +220,22 @@ Deno.test("main() --mermaid prints a sequence diagram", () => {
     ].join("\n"),
   );
   assert.match(out, /Note over M: violation: /);
+});
+
+Deno.test("main() --mermaid names the witness of a run stopped early, and says when there is nothing to draw", () => {
+  // Stopped after 40 states, once bound-tight was witnessed.
+  const cut = run(["--mermaid", "--max-states", "40"]);
+  assert.equal(cut.code, 1);
+  assert.match(cut.out, /Note over M: witness: bound-tight\n$/);
+  assert.doesNotMatch(cut.out, /undefined/);
+  // The unbounded scheme has no capacity to witness: no diagram, a reason.
+  const none = run(["--mermaid", "--scheme", "unbounded"]);
+  assert.equal(none.code, 0);
+  assert.equal(none.out, "");
+  assert.match(
+    none.err,
+    /^ringproof check: nothing to draw: verdict pass, no counterexample and no witness\n$/,
+  );
 });
 
 Deno.test("main() --proof proves the invariant and shows the counterexample to induction", () => {
@@ -292,4 +339,13 @@ Deno.test("main() --por exits 2 with --symmetry or --proof", () => {
   assert.equal(both.code, 2);
   assert.match(both.err, /--por does not combine with --symmetry/);
   assert.equal(run(["--proof", "--por"]).code, 2);
+});
+
+Deno.test("main() --help lists every flag the parser accepts and exits 0", () => {
+  const { code, out, err } = run(["--help"]);
+  assert.equal(code, 0);
+  assert.equal(err, "");
+  for (const flag of [...Object.keys(FLAGS), "all-sizes"]) {
+    assert.match(out, new RegExp(`^ +--${flag}\\b`, "m"), flag);
+  }
 });

@@ -71,6 +71,59 @@ Deno.test("checkCode() explores fewer executions with DPOR than without", async 
   );
 });
 
+Deno.test("checkCode() rejects bad numeric and crash options before it runs anything", async () => {
+  const entries = [{ scenario: "try", params: { slots: 2, items: 1 } }];
+  // executions 0 used to run nothing and pass; bound -1 failed in the search.
+  const cases: [Record<string, unknown>, string, RegExp][] = [
+    [
+      { search: "random", executions: 0 },
+      "RangeError",
+      /executions must be an integer >= 1, received 0/,
+    ],
+    [
+      { search: "preemption", bound: -1 },
+      "RangeError",
+      /bound must be an integer >= 0, received -1/,
+    ],
+    [{ maxSteps: 0 }, "RangeError", /maxSteps must be an integer >= 1/],
+    [
+      { search: "pct", depth: 0 },
+      "RangeError",
+      /depth must be an integer >= 1/,
+    ],
+    [
+      { search: "random", seed: 1.5 },
+      "RangeError",
+      /seed must be an integer >= 0, received 1.5/,
+    ],
+    [{ seconds: 0 }, "RangeError", /seconds must be a number > 0, received 0/],
+    [
+      { executions: "5" },
+      "TypeError",
+      /executions must be an integer >= 1, received string "5"/,
+    ],
+    // An unknown deaths ran as "one"; without crash it was ignored.
+    [
+      { crash: true, deaths: "three" },
+      "TypeError",
+      /deaths must be "one", "two", "attach" or "supervisor", received "three"/,
+    ],
+    [{ deaths: "two" }, "RangeError", /deaths applies only with crash: true/],
+    [{ maxPoint: 3 }, "RangeError", /maxPoint applies only with crash: true/],
+  ];
+  for (const [options, name, message] of cases) {
+    await assert.rejects(
+      () => checkCode({ entries, ...options }),
+      (error: Error) => {
+        assert.equal(error.name, name, JSON.stringify(options));
+        assert.match(error.message, /^Cannot check code: /);
+        assert.match(error.message, message);
+        return true;
+      },
+    );
+  }
+});
+
 Deno.test("runCodeCli() exits 2 on bad arguments, 0 on a passing scenario, 1 and a replay file on a failing one", async () => {
   let out = "";
   let err = "";
@@ -97,6 +150,40 @@ Deno.test("runCodeCli() exits 2 on bad arguments, 0 on a passing scenario, 1 and
     2,
   );
   assert.match(err, /--deaths and --max-point need --crash/);
+  assert.equal(
+    await runCodeCli(["--against", "code", "--json", "--mermaid"], io),
+    2,
+  );
+  assert.match(err, /Flag --json does not combine with --mermaid/);
+  // A search flag the chosen search ignores (dpor has no preemption bound).
+  assert.equal(
+    await runCodeCli(
+      ["--against", "code", "--scenario", "try", "--bound", "1"],
+      io,
+    ),
+    2,
+  );
+  assert.match(
+    err,
+    /Flag --bound applies only to --search preemption, received search dpor/,
+  );
+  assert.equal(
+    await runCodeCli(
+      [
+        "--against",
+        "code",
+        "--scenario",
+        "try",
+        "--search",
+        "random",
+        "--depth",
+        "2",
+      ],
+      io,
+    ),
+    2,
+  );
+  assert.match(err, /Flag --depth applies only to --search pct/);
   assert.equal(
     await runCodeCli(
       ["--against", "code", "--scenario", "try", "--items", "1"],

@@ -140,6 +140,7 @@ Deno.test("check --against production exits 2 on flags that do not apply or bad 
       /Bad value for --consumers: must be an integer from 1 to 8/,
     ],
     [["--proof"], /Flag --proof does not apply/],
+    [["--workers", "2"], /Flag --workers does not apply/],
     [
       ["--slots", "1"],
       /Bad value for --slots: must be an integer from 2 to 64/,
@@ -163,5 +164,8 @@ Deno.test("check --against production exits 2 on flags that do not apply or bad 
   }
   const c = capture();
   assert.equal(main(["--against", "ring"], c.io), 2);
-  assert.match(c.err(), /Bad value for --against: must be model or production/);
+  assert.match(
+    c.err(),
+    /Bad value for --against: must be model, production or code/,
+  );
 });

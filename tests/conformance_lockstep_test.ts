@@ -300,6 +300,12 @@ Deno.test("checkRing() and checkSequenceRing() validate their options", async (t
       TypeError,
       ["options must be an object"],
     );
+    assertThrowsWith(
+      () =>
+        checkRing({ slots: 3, items: 2, maxSteps: "5" as unknown as number }),
+      TypeError,
+      ['Cannot check ring: maxSteps must be a positive integer, received string "5"'],
+    );
   });
   await t.step("checkSequenceRing()", () => {
     assertThrowsWith(

@@ -129,3 +129,19 @@ Deno.test("exploreBitstate() rejects bad options and models without a packed pat
     TypeError,
   );
 });
+
+Deno.test("exploreBitstate() rejects a number option given as a string with TypeError", () => {
+  const model = boundedBuffer();
+  assert.throws(
+    () => exploreBitstate(model, { bits: "20" as unknown as number }),
+    {
+      name: "TypeError",
+      message:
+        'Cannot explore: bits must be an integer from 10 to 34, received string "20"',
+    },
+  );
+  assert.throws(
+    () => exploreBitstate(model, { ignore: "fifo" as unknown as string[] }),
+    TypeError,
+  );
+});

@@ -1,7 +1,12 @@
 // Copyright 2025 the ringproof authors. MIT license.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { explore, type Model, type PackedModel } from "../model/mod.ts";
+import {
+  explore,
+  type ExploreOptions,
+  type Model,
+  type PackedModel,
+} from "../model/mod.ts";
 import { hashWords, PackedStore } from "../model/_explore/visited.ts";
 
 type Grid = [number, number];
@@ -115,6 +120,29 @@ Deno.test("explore() with order dfs finds a violation along a valid path", () =>
   }
 });
 
+Deno.test("explore() with order dfs reports the deepest path as depth, not the stack's height", () => {
+  // A star: one root, ten end states one step away. DFS pushes all ten.
+  const star: Model<number, number> = {
+    initial: () => [0],
+    actions: (s) => s === 0 ? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] : [],
+    step: (_, next) => next,
+    encode: (s) => String(s),
+    invariants: {},
+    isEnd: () => true,
+  };
+  assert.equal(explore(star, { order: "dfs" }).depth, 1);
+  // Every path through the grid to (n, n) takes 2n steps; DFS reaches it.
+  for (const model of [grid(7), packedGrid(7)]) {
+    assert.equal(explore(model, { order: "dfs" }).depth, 14);
+  }
+  // A violation's trace is a path of the search tree: no longer than depth.
+  const report = explore({
+    ...grid(6),
+    invariants: { "x + y < 5": (s: Grid) => s[0] + s[1] < 5 },
+  }, { order: "dfs" });
+  assert.ok(report.counterexample!.length - 1 <= report.depth);
+});
+
 Deno.test("explore() reports a deadlock in a non-end state with no steps", () => {
   const model: Model<number, "inc"> = {
     initial: () => [0],
@@ -166,6 +194,44 @@ Deno.test("explore() skips ignored invariants and rejects unknown names", () => 
   assert.throws(
     () => explore(model, { ignore: ["nope"] }),
     /Cannot explore: no invariant named nope/,
+  );
+});
+
+Deno.test("explore() rejects a maxStates or ignore of the wrong type with TypeError", () => {
+  assert.throws(
+    () => explore(grid(1), { maxStates: "5" as unknown as number }),
+    {
+      name: "TypeError",
+      message:
+        'Cannot explore: maxStates must be a positive integer, received string "5"',
+    },
+  );
+  // A string would be read letter by letter ("no invariant named x").
+  assert.throws(
+    () => explore(grid(1), { ignore: "x < 2" as unknown as string[] }),
+    {
+      name: "TypeError",
+      message:
+        'Cannot explore: ignore must be an array of invariant names, received string "x < 2"',
+    },
+  );
+});
+
+Deno.test("explore() rejects a model or options that are not objects with TypeError", () => {
+  assert.throws(
+    () => explore(null as unknown as Model<number, number>),
+    {
+      name: "TypeError",
+      message:
+        "Cannot explore: model must be an object with initial, actions, step, encode and invariants, received null",
+    },
+  );
+  assert.throws(
+    () => explore(grid(1), null as unknown as ExploreOptions),
+    {
+      name: "TypeError",
+      message: "Cannot explore: options must be an object, received null",
+    },
   );
 });
 

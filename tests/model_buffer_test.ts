@@ -350,3 +350,16 @@ Deno.test("boundedBuffer() reports a number given as a string as a string", () =
         'Cannot create model: slots must be an integer from 2 to 64, received string "3"',
   );
 });
+
+Deno.test("boundedBuffer() rejects options that are not an object with TypeError", () => {
+  for (const [options, received] of [[null, "null"], ["slots 3", "string"]]) {
+    assert.throws(
+      () => boundedBuffer(options as unknown as BufferOptions),
+      {
+        name: "TypeError",
+        message:
+          `Cannot create model: options must be an object, received ${received}`,
+      },
+    );
+  }
+});

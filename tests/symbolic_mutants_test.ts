@@ -115,3 +115,28 @@ Deno.test("proveAllSizes() rejects a mutant that does not apply and an unknown s
     TypeError,
   );
 });
+
+Deno.test("proveAllSizes() rejects an unknown mutant and a timeout that is not a positive integer", async () => {
+  // An unknown name used to be proved as the unmutated buffer.
+  await assert.rejects(
+    () => proveAllSizes({ mutant: "wasted-one" as Mutant }),
+    {
+      name: "TypeError",
+      message: `Cannot prove: mutant must be one of ${
+        MUTANTS.join(", ")
+      }, received "wasted-one"`,
+    },
+  );
+  await assert.rejects(
+    () => proveAllSizes({ timeout: 0 }),
+    {
+      name: "RangeError",
+      message:
+        "Cannot prove: timeout must be a positive integer (milliseconds), received 0",
+    },
+  );
+  await assert.rejects(
+    () => proveAllSizes({ timeout: "30" as unknown as number }),
+    TypeError,
+  );
+});

@@ -227,6 +227,32 @@ Deno.test("PRESETS replay and show what their titles say", () => {
   assert.equal(blockedSteps(wasted.model, wasted.state)[0]!.process, "P0");
 });
 
+Deno.test("MUTANT_INFO release-before-read loses no item in the textbook scheme, only with counters", () => {
+  // Preset 5's last step: a2 went to cell 2; a0, released and unread, is
+  // still in cell 0 (the textbook's free cell protects it), and C0 reads it.
+  const state = decodePageState(
+    PRESETS.find((p) => p.id === "release-before-read")!.query,
+  )!;
+  const session = replayPath(state.options, state.path, state.step);
+  const shown = session.path[session.cursor]!.state;
+  assert.equal(shown.itemsInBuffer, 3);
+  assert.deepEqual(shown.cells.map((c) => c && `${c.seq}`), ["0", "1", "2"]);
+  assert.equal(shown.consumers[0]!.pc, "read");
+  // What the description says, for every interleaving: bound alone breaks in
+  // the textbook scheme; counters lose the unread item.
+  const ignoreBound = (scheme: "textbook" | "counter", items: number) =>
+    explore(
+      boundedBuffer({ slots: 3, items, scheme, mutant: "release-before-read" }),
+      { ignore: ["bound"] },
+    );
+  assert.equal(ignoreBound("textbook", 6).verdict, "pass");
+  assert.equal(ignoreBound("counter", 4).invariant, "fifo");
+  assert.match(
+    MUTANT_INFO["release-before-read"].description,
+    /textbook scheme .* no data is lost; with counters .* overwrites/,
+  );
+});
+
 Deno.test("MUTANT_INFO's suggested setups show the defect they describe", () => {
   for (const [mutant, info] of Object.entries(MUTANT_INFO)) {
     const model = boundedBuffer(info.setup);

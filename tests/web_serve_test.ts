@@ -158,3 +158,31 @@ Deno.test("parsePort reads --port and rejects anything else", () => {
     assert.throws(() => parsePort(args), RangeError, args.join(" "));
   }
 });
+
+Deno.test("web/serve.ts exits 1 with one line when the port is in use", async () => {
+  // The port is taken by a listener of this test; the server must say so,
+  // not end in an uncaught AddrInUse and its stack.
+  const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const { port } = taken.addr as Deno.NetAddr;
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-read",
+        "--allow-net=127.0.0.1",
+        new URL("../web/serve.ts", import.meta.url).pathname,
+        "--port",
+        String(port),
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(output.code, 1);
+    assert.equal(
+      new TextDecoder().decode(output.stderr),
+      `ringproof serve: Cannot serve the page: port ${port} of 127.0.0.1 is in use; choose another with --port N, or --port 0 for a free one\n`,
+    );
+  } finally {
+    taken.close();
+  }
+});

@@ -91,21 +91,31 @@ export interface PageServer {
  *
  * @param options The port (default: a free one) and an abort signal.
  * @returns The running server and its address.
+ * @throws {Deno.errors.AddrInUse} When the port is taken, saying so.
  */
 export async function servePage(
   options: ServePageOptions = {},
 ): Promise<PageServer> {
   const assets = await buildAssets();
-  const server = Deno.serve({
-    hostname: "127.0.0.1",
-    port: options.port ?? 0,
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-    onListen: () => {},
-  }, pageHandler(assets));
-  const { port } = server.addr;
+  const port = options.port ?? 0;
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = Deno.serve({
+      hostname: "127.0.0.1",
+      port,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      onListen: () => {},
+    }, pageHandler(assets));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+    throw new Deno.errors.AddrInUse(
+      `Cannot serve the page: port ${port} of 127.0.0.1 is in use; choose another with --port N, or --port 0 for a free one`,
+    );
+  }
+  const { port: listening } = server.addr;
   return {
-    url: `http://127.0.0.1:${port}/`,
-    port,
+    url: `http://127.0.0.1:${listening}/`,
+    port: listening,
     shutdown: () => server.shutdown(),
   };
 }
@@ -148,6 +158,12 @@ if (import.meta.main) {
     console.error(`ringproof serve: ${(error as Error).message}`);
     Deno.exit(2);
   }
-  const server = await servePage({ port });
-  console.log(`ringproof teaching page: ${server.url}`);
+  try {
+    const server = await servePage({ port });
+    console.log(`ringproof teaching page: ${server.url}`);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+    console.error(`ringproof serve: ${error.message}`);
+    Deno.exit(1);
+  }
 }

@@ -30,6 +30,7 @@ const NOT_HERE = [
   "max-states",
   "ignore",
   "mermaid",
+  "workers",
 ];
 
 /** Flags that pick a configuration (without them: the default grids). */

@@ -33,7 +33,7 @@ export function describeConfig(model: BufferModel): string {
       c.scheme === "counter" && c.start !== 0 ? ` from ${c.start}` : ""
     }`,
     c.scheme === "unbounded" ? null : `slots ${c.slots}${capacity}`,
-    `${c.items} items per producer`,
+    `${plural(c.items, "item")} per producer`,
     plural(c.producers, "producer"),
     plural(c.consumers, "consumer"),
     `sync ${c.sync}`,
@@ -64,6 +64,21 @@ function progressPrinter(io: CliIo): {
       if (shown && io.errIsTerminal) io.err("\r\x1b[K");
     },
   };
+}
+
+/**
+ * Why `bound-tight` cannot be witnessed when fewer items are produced in all
+ * than the capacity (a correct buffer then exits 1 too), and how to fix it.
+ */
+function tooFew(model: BufferModel, fact: string): string {
+  const { producers, items } = model.config;
+  const total = producers * items;
+  if (fact !== "bound-tight" || total >= model.capacity) return "";
+  return `: only ${total} item${
+    total === 1 ? " is" : "s are"
+  } produced in all; --items ${
+    Math.ceil(model.capacity / producers)
+  } or more lets it fill`;
 }
 
 function checkText(
@@ -126,7 +141,9 @@ function checkText(
     } else {
       lines.push(
         `fact ${fact.name}${what}: NOT witnessed${
-          report.verdict === "pass" ? "" : " (exploration stopped early)"
+          report.verdict === "pass"
+            ? tooFew(model, fact.name)
+            : " (exploration stopped early)"
         }`,
       );
     }
@@ -166,6 +183,14 @@ export function runCheck(
   }
   if (parsed.switches.has("por") && parsed.switches.has("symmetry")) {
     throw new UsageError("Flag --por does not combine with --symmetry");
+  }
+  if (model.config.scheme === "unbounded" && parsed.values.has("slots")) {
+    throw new UsageError(
+      "Flag --slots does not apply to --scheme unbounded (it has no BUFFER_SIZE: one cell per item)",
+    );
+  }
+  if (parsed.switches.has("json") && parsed.switches.has("mermaid")) {
+    throw new UsageError("Flag --json does not combine with --mermaid");
   }
   const progress = progressPrinter(io);
   const options: ExploreOptions = {
@@ -218,12 +243,20 @@ function printCheck(
   if (parsed.switches.has("json")) {
     io.out(JSON.stringify(reportToJson(report, model.config), null, 2) + "\n");
   } else if (parsed.switches.has("mermaid")) {
-    const trace = report.counterexample ??
-      report.facts.find((f) => f.witness)?.witness;
-    const note = report.verdict === "pass"
-      ? `witness: ${report.facts.find((f) => f.witness)?.name}`
-      : `${report.verdict}: ${report.invariant}`;
-    io.out(trace === undefined ? "" : traceToMermaid(trace, note) + "\n");
+    // The counterexample, else a fact's witness (a pass, or a run stopped
+    // early after one was found).
+    const witnessed = report.facts.find((f) => f.witness);
+    const trace = report.counterexample ?? witnessed?.witness;
+    if (trace === undefined) {
+      io.err(
+        `ringproof check: nothing to draw: verdict ${report.verdict}, no counterexample and no witness\n`,
+      );
+    } else {
+      const note = report.counterexample !== undefined
+        ? `${report.verdict}: ${report.invariant}`
+        : `witness: ${witnessed!.name}`;
+      io.out(traceToMermaid(trace, note) + "\n");
+    }
   } else {
     const checked = Object.keys(model.invariants).filter((n) =>
       !ignore.includes(n)

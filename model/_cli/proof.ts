@@ -76,7 +76,7 @@ export function runProof(parsed: Parsed, io: CliIo): number {
       throw new UsageError(`Flag --${flag} does not apply to --proof`);
     }
   }
-  for (const flag of ["max-states", "ignore"]) {
+  for (const flag of ["max-states", "ignore", "workers"]) {
     if (parsed.values.has(flag)) {
       throw new UsageError(`Flag --${flag} does not apply to --proof`);
     }

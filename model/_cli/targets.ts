@@ -37,6 +37,8 @@ export const TARGETS: Readonly<Record<string, Target>> = {
  * it the raw arguments before the common flags are parsed.
  */
 export interface OwnFlagsMode {
+  /** The value of `--against` that asks for this mode, if one does. */
+  readonly against?: string;
   /** Whether the arguments ask for this mode. */
   wants(args: readonly string[]): boolean;
   /** Runs it: the exit code. */
@@ -49,6 +51,7 @@ export const OWN_FLAGS_MODES: readonly OwnFlagsMode[] = [
   { wants: (args) => args.includes("--all-sizes"), run: allSizesMain },
   // `--against code`: the production code under the controlled scheduler.
   {
+    against: "code",
     wants: wantsCode,
     run: (args, io) =>
       runCodeCli(args, {

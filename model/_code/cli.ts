@@ -44,6 +44,9 @@ export async function runCodeCli(
     if (values.get("against") !== "code") {
       throw new UsageError("Flag --against code is required here");
     }
+    if (switches.has("json") && switches.has("mermaid")) {
+      throw new UsageError("Flag --json does not combine with --mermaid");
+    }
     const chosen = values.get("search") as CodeSearch | undefined;
     const search = chosen ?? "dpor";
     if (!CODE_SEARCHES.includes(search)) {
@@ -63,7 +66,12 @@ export async function runCodeCli(
         switches,
         io,
       }));
-    } else list = entries(values, switches.has("crash"));
+    } else {
+      list = entries(values, switches.has("crash"));
+      // Named scenarios run the search chosen here; the grid's entries may
+      // carry their own (PCT, preemption), which these flags then tune.
+      if (values.has("scenario")) searchFlagsApply(values, search);
+    }
     const deaths = values.get("deaths") as CheckCodeOptions["deaths"];
     if (
       deaths !== undefined &&
@@ -128,6 +136,24 @@ export async function runCodeCli(
       return 2;
     }
     throw error;
+  }
+}
+
+/** The search flags that the chosen search would ignore: bad usage. */
+function searchFlagsApply(values: Map<string, string>, search: CodeSearch) {
+  const uses: [string, readonly CodeSearch[]][] = [
+    ["bound", ["preemption"]],
+    ["seed", ["random", "pct"]],
+    ["depth", ["pct"]],
+  ];
+  for (const [flag, searches] of uses) {
+    if (values.has(flag) && !searches.includes(search)) {
+      throw new UsageError(
+        `Flag --${flag} applies only to --search ${
+          searches.join(" or ")
+        }, received search ${search}`,
+      );
+    }
   }
 }
 

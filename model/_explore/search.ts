@@ -31,7 +31,12 @@ export class Search {
   #expanded = 0;
   readonly #options: ExploreOptions;
   #stack = new Int32Array(1024);
+  /** Under DFS: per stack entry, the length of its state's path from a root. */
+  #depths = new Int32Array(1024);
   #top = 0;
+  /** Under DFS: the path length of the state being expanded, and of the one just discovered. */
+  #expanding = 0;
+  #discovered = 0;
   #head = 0;
   #levelEnd = -1;
   #level = 0;
@@ -46,6 +51,13 @@ export class Search {
       );
     }
     const max = options.maxStates ?? MAX_STATES;
+    if (typeof max !== "number") {
+      throw new TypeError(
+        `Cannot explore: maxStates must be a positive integer, received ${typeof max} ${
+          JSON.stringify(max)
+        }`,
+      );
+    }
     if (!Number.isInteger(max) || max < 1) {
       throw new RangeError(
         `Cannot explore: maxStates must be a positive integer, received ${max}`,
@@ -70,9 +82,19 @@ export class Search {
     this.#options = options;
   }
 
-  /** Records the BFS depth of a newly discovered state (call first). */
+  /**
+   * Records the depth of a newly discovered state (call first): the length
+   * of its path from a root, the trace that would be reported for it.
+   */
   discovered(isRoot: boolean): void {
-    if (this.order === "bfs" && !isRoot) this.depth = this.#level + 1;
+    if (this.order === "bfs") {
+      if (!isRoot) this.depth = this.#level + 1;
+      return;
+    }
+    // The DFS stack holds discovered states, not a path: its height is not a
+    // depth (a state with ten successors pushes ten).
+    this.#discovered = isRoot ? 0 : this.#expanding + 1;
+    if (this.#discovered > this.depth) this.depth = this.#discovered;
   }
 
   /**
@@ -85,9 +107,12 @@ export class Search {
         const bigger = new Int32Array(this.#stack.length * 2);
         bigger.set(this.#stack);
         this.#stack = bigger;
+        const deeper = new Int32Array(bigger.length);
+        deeper.set(this.#depths);
+        this.#depths = deeper;
       }
+      this.#depths[this.#top] = this.#discovered;
       this.#stack[this.#top++] = index;
-      if (this.#top > this.depth) this.depth = this.#top;
     }
     if (count >= this.maxStates) {
       this.verdict = "incomplete";
@@ -111,7 +136,9 @@ export class Search {
   /** The next state to expand, or -1 when none is left; `count` is the states discovered. */
   next(count: number): number {
     if (this.order === "dfs") {
-      return this.#top === 0 ? -1 : this.#stack[--this.#top]!;
+      if (this.#top === 0) return -1;
+      this.#expanding = this.#depths[--this.#top]!;
+      return this.#stack[this.#top]!;
     }
     if (this.#levelEnd < 0) this.#levelEnd = count; // the roots are level 0
     if (this.#head >= count) return -1;
@@ -146,7 +173,7 @@ export class Search {
       states: count,
       transitions: this.transitions,
       frontier: this.order === "dfs" ? this.#top : count - this.#head,
-      depth: this.order === "dfs" ? this.#top : this.#level,
+      depth: this.order === "dfs" ? this.#expanding : this.#level,
       seconds,
       statesPerSecond: seconds > 0 ? count / seconds : 0,
     });
@@ -193,6 +220,14 @@ export function checkedNames(
   options: ExploreOptions,
 ): Set<string> {
   const ignore = options.ignore ?? [];
+  // A string would be taken letter by letter.
+  if (!Array.isArray(ignore)) {
+    throw new TypeError(
+      `Cannot explore: ignore must be an array of invariant names, received ${typeof ignore} ${
+        JSON.stringify(ignore)
+      }`,
+    );
+  }
   for (const name of ignore) {
     if (!names.includes(name)) {
       throw new RangeError(

@@ -81,12 +81,19 @@ export function coverageOf(
   return choice({ coverage: coverage ?? "states" }, ["states", "paths"]);
 }
 
-/** `maxSteps`, or `fallback` when absent; a RangeError unless positive. */
+/** `maxSteps`, or `fallback` when absent; a TypeError unless a number, a RangeError unless positive. */
 export function stepLimit(
   maxSteps: number | undefined,
   fallback: number,
 ): number {
   const limit = maxSteps ?? fallback;
+  if (typeof limit !== "number") {
+    throw new TypeError(
+      `${WHAT}: maxSteps must be a positive integer, received ${typeof limit} ${
+        JSON.stringify(limit)
+      }`,
+    );
+  }
   if (!Number.isInteger(limit) || limit < 1) {
     throw new RangeError(
       `${WHAT}: maxSteps must be a positive integer, received ${limit}`,

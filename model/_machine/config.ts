@@ -165,6 +165,13 @@ function oneOf<T extends string>(
  * filled in.
  */
 export function resolveConfig(options: BufferOptions): Config {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(
+      `Cannot create model: options must be an object, received ${
+        options === null ? "null" : typeof options
+      }`,
+    );
+  }
   const sync = oneOf("sync", options.sync ?? "none", SYNCS);
   const scheme = oneOf(
     "scheme",

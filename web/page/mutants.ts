@@ -31,11 +31,11 @@ export const MUTANT_INFO: Readonly<Record<Mutant, MutantInfo>> = {
   },
   "release-before-read": {
     description:
-      "The consumer releases out = out + 1 before it reads buffer[out], so the producer can overwrite the item first.",
+      "The consumer releases out = out + 1 before it reads buffer[out], so the producer sees room while that item is still unread: the buffer holds one item more than its capacity. In the textbook scheme the cell it always leaves free keeps the producer off the unread cell, so no data is lost; with counters no cell is left free, and the producer overwrites the item before it is read (fifo).",
     setup: { slots: 3, items: 3, mutant: "release-before-read" },
     shows: "bound breaks in 10 steps",
     small:
-      "It needs the producer to come round to the released cell: with items < slots (textbook) or items ≤ slots (counter) it passes; the unbounded scheme never reuses a cell, so it always passes.",
+      "The producer must fill the buffer while an item is released and unread: with items < slots (textbook) or items ≤ slots (counter) it passes; the unbounded scheme never reuses a cell, so it always passes.",
   },
   "full-when-equal": {
     description:

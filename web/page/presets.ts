@@ -46,7 +46,7 @@ export const PRESETS: readonly Preset[] = [
   {
     id: "release-before-read",
     title:
-      "5. Mutant release-before-read: an item overwritten before it is read",
+      "5. Mutant release-before-read: one item more than the capacity, released before it is read",
     query:
       "?slots=3&items=3&scheme=textbook&producers=1&consumers=1&sync=none&mutant=release-before-read&path=P0.P0.P0.P0.P0.P0.C0.C0.P0.P0&step=10",
   },
