@@ -123,6 +123,20 @@ Deno.test("check --against production exits 1 with the side-by-side trace when t
   assert.match(c.out(), /verdict: FAIL: 1 of 1 configurations disagree/);
 });
 
+Deno.test("check --against production --start without --scheme checks the counter scheme from there", () => {
+  const c = capture();
+  assert.equal(
+    main(["--against", "production", "--start", "5", "--slots", "2"], c.io),
+    0,
+  );
+  assert.match(c.out(), /^PASS\s+counter\s+5\s+2\s+6\s/m);
+  assert.doesNotMatch(c.out(), /textbook/);
+  assert.match(
+    c.out(),
+    /verdict: PASS: the ring agrees with the model in the one configuration\n/,
+  );
+});
+
 Deno.test("check --against production exits 2 on flags that do not apply or bad values", () => {
   const cases: [string[], RegExp][] = [
     [

@@ -159,7 +159,11 @@ export function againstProduction(
   const failed = all.filter((r) => r.verdict !== "pass").length;
   lines.push(
     passed
-      ? `\nverdict: PASS: the ring agrees with the model in all ${all.length} configurations`
+      ? `\nverdict: PASS: the ring agrees with the model in ${
+        all.length === 1
+          ? "the one configuration"
+          : `all ${all.length} configurations`
+      }`
       : `\nverdict: FAIL: ${failed} of ${all.length} configurations disagree`,
   );
   io.out(lines.join("\n") + "\n");

@@ -108,9 +108,12 @@ function configurations(
   const slots = integerFlag(values, "slots");
   const items = integerFlag(values, "items");
   const start = integerFlag(values, "start");
-  const schemes = scheme === undefined
+  // A start applies to counters only: without --scheme it picks them.
+  const schemes = scheme !== undefined
+    ? [scheme] as const
+    : start === undefined
     ? ["textbook", "counter"] as const
-    : [scheme] as const;
+    : ["counter"] as const;
   const out: CheckRingOptions[] = [];
   for (const s of schemes) {
     const starts = s === "textbook"
