@@ -193,7 +193,9 @@ Deno.test("boundedBuffer() with sync sequence rejects what does not apply", () =
   assertThrowsWith(
     () => boundedBuffer({ sync: "sequence", scheme: "textbook" }),
     RangeError,
-    ["Cannot create model: sync sequence needs scheme counter"],
+    [
+      "Cannot create model: scheme must be counter with sync sequence, received textbook",
+    ],
   );
   assertThrowsWith(
     () => boundedBuffer({ sync: "sequence", mutant: "wasted-two" }),
