@@ -184,6 +184,15 @@ Deno.test("runCodeCli() exits 2 on bad arguments, 0 on a passing scenario, 1 and
     2,
   );
   assert.match(err, /Flag --depth applies only to --search pct/);
+  // A ring module that does not import: one line, not an uncaught error.
+  assert.equal(
+    await runCodeCli(
+      ["--against", "code", "--scenario", "try", "--ring", "no_such_ring.ts"],
+      io,
+    ),
+    2,
+  );
+  assert.match(err, /Bad value for --ring: cannot import no_such_ring\.ts \(/);
   assert.equal(
     await runCodeCli(
       ["--against", "code", "--scenario", "try", "--items", "1"],
