@@ -76,6 +76,11 @@ export async function checkCode(
   }
   const entries: readonly CodeCheckEntry[] = options.entries ??
     (crash ? crashGrid() : defaultGrid());
+  if (options.schedule !== undefined && entries.length !== 1) {
+    throw new RangeError(
+      `Cannot check code: a schedule replays one execution of one entry, received ${entries.length} entries`,
+    );
+  }
   const ringUrl = new URL(options.ring ?? new URL("../mod.ts", import.meta.url))
     .href;
   const scenarioUrl = new URL(

@@ -206,6 +206,7 @@ export type BufferInvariant = "inductive" | "safety";
  *
  * @param options The buffer's parameters: `slots`, `items`, `scheme`, `start`.
  * @returns The predicate over {@linkcode BufferState}.
+ * @throws {RangeError} For a scheme other than `"textbook"` and `"counter"`.
  *
  * @example The initial state satisfies it
  * ```ts
@@ -220,10 +221,19 @@ export type BufferInvariant = "inductive" | "safety";
 export function spscInvariant(
   options: Pick<BufferOptions, "slots" | "items" | "scheme" | "start">,
 ): (state: BufferState) => boolean {
+  const scheme = options.scheme ?? "textbook";
+  // The unbounded scheme has no capacity: this invariant says nothing of it.
+  if (scheme !== "textbook" && scheme !== "counter") {
+    throw new RangeError(
+      `Cannot build proof: spscInvariant covers schemes textbook and counter, received ${
+        JSON.stringify(scheme)
+      }`,
+    );
+  }
   const slots = options.slots ?? 4;
   const items = options.items ?? 3;
   const start = options.start ?? 0;
-  const counter = options.scheme === "counter";
+  const counter = scheme === "counter";
   const capacity = counter ? slots : slots - 1;
   return (s) => {
     const producer = s.producers[0]!;

@@ -289,7 +289,10 @@ export function traceToMermaid(trace: BufferTrace, note?: string): string {
       before: trace[i - 1]!.state,
       after: state,
     });
-    const arrow = action.op === "read" || action.op === "wait" ? "-->>" : "->>";
+    // Reads dashed, writes solid: `load` (sync sequence) reads in or out.
+    const reads = action.op === "read" || action.op === "wait" ||
+      action.op === "load";
+    const arrow = reads ? "-->>" : "->>";
     lines.push(`  ${action.process}${arrow}M: ${text.replaceAll(";", ",")}`);
   });
   lines.push(`  Note over M: ${snapshot(trace[trace.length - 1]!.state)}`);

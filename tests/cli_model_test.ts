@@ -132,6 +132,14 @@ Deno.test("main() exits 2 naming the flag on bad arguments", () => {
     [["--max-states", "0"], /Flag --max-states must be at least 1/],
     [["--json", "--mermaid"], /Flag --json does not combine with --mermaid/],
     [
+      ["--producers", "6", "--consumers", "6", "--items", "1", "--symmetry"],
+      /^ringproof check: Flag --symmetry: 6 producers and 6 consumers have 518400 relabellings, at most 40320 are supported\n$/,
+    ],
+    [
+      ["--sync", "sequence", "--scheme", "textbook"],
+      /^ringproof check: Bad value for --scheme: must be counter with sync sequence, received textbook\n$/,
+    ],
+    [
       ["--scheme", "unbounded", "--slots", "7"],
       /Flag --slots does not apply to --scheme unbounded/,
     ],

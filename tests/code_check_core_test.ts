@@ -71,7 +71,7 @@ Deno.test("checkCode() explores fewer executions with DPOR than without", async 
   );
 });
 
-Deno.test("checkCode() rejects bad numeric and crash options before it runs anything", async () => {
+Deno.test("checkCode() rejects bad numeric, crash and replay options before it runs anything", async () => {
   const entries = [{ scenario: "try", params: { slots: 2, items: 1 } }];
   // executions 0 used to run nothing and pass; bound -1 failed in the search.
   const cases: [Record<string, unknown>, string, RegExp][] = [
@@ -110,6 +110,12 @@ Deno.test("checkCode() rejects bad numeric and crash options before it runs anyt
     ],
     [{ deaths: "two" }, "RangeError", /deaths applies only with crash: true/],
     [{ maxPoint: 3 }, "RangeError", /maxPoint applies only with crash: true/],
+    // A schedule is one execution of one scenario, not of every entry.
+    [
+      { schedule: [0, 1], entries: [entries[0]!, entries[0]!] },
+      "RangeError",
+      /a schedule replays one execution of one entry, received 2 entries/,
+    ],
   ];
   for (const [options, name, message] of cases) {
     await assert.rejects(
@@ -184,6 +190,15 @@ Deno.test("runCodeCli() exits 2 on bad arguments, 0 on a passing scenario, 1 and
     2,
   );
   assert.match(err, /Flag --depth applies only to --search pct/);
+  // A ring module that does not import: one line, not an uncaught error.
+  assert.equal(
+    await runCodeCli(
+      ["--against", "code", "--scenario", "try", "--ring", "no_such_ring.ts"],
+      io,
+    ),
+    2,
+  );
+  assert.match(err, /Bad value for --ring: cannot import no_such_ring\.ts \(/);
   assert.equal(
     await runCodeCli(
       ["--against", "code", "--scenario", "try", "--items", "1"],

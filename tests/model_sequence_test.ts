@@ -10,6 +10,7 @@ import {
   type BufferState,
   explore,
   formatTrace,
+  traceToMermaid,
 } from "../model/mod.ts";
 import { referenceBfs, replays } from "./_model_reference.ts";
 import { assertThrowsWith } from "./_helpers.ts";
@@ -189,11 +190,22 @@ Deno.test("formatTrace() shows sequence numbers and positions of sync sequence",
   assert.match(table, /P0:write@0/);
 });
 
+Deno.test("traceToMermaid() draws sync sequence's load as a read and its claim as a write", () => {
+  const report = explore(
+    boundedBuffer({ sync: "sequence", slots: 2, items: 2 }),
+  );
+  const diagram = traceToMermaid(report.facts[0]!.witness!);
+  assert.match(diagram, /^ {2}P0-->>M: load in = 0$/m);
+  assert.match(diagram, /^ {2}P0->>M: claim: in 0 → 1$/m);
+});
+
 Deno.test("boundedBuffer() with sync sequence rejects what does not apply", () => {
   assertThrowsWith(
     () => boundedBuffer({ sync: "sequence", scheme: "textbook" }),
     RangeError,
-    ["Cannot create model: sync sequence needs scheme counter"],
+    [
+      "Cannot create model: scheme must be counter with sync sequence, received textbook",
+    ],
   );
   assertThrowsWith(
     () => boundedBuffer({ sync: "sequence", mutant: "wasted-two" }),

@@ -96,6 +96,17 @@ Deno.test("bufferProof() rejects configurations outside proof mode", () => {
   );
 });
 
+Deno.test("spscInvariant() rejects the unbounded scheme rather than judging it as the textbook's", () => {
+  assert.throws(
+    () => spscInvariant({ scheme: "unbounded" }),
+    {
+      name: "RangeError",
+      message:
+        'Cannot build proof: spscInvariant covers schemes textbook and counter, received "unbounded"',
+    },
+  );
+});
+
 Deno.test("prove() reports an initial state outside the candidate invariant", () => {
   const problem = bufferProof({ slots: 2, items: 1 });
   const report = prove({ ...problem, invariant: (s) => s.in === 1 });

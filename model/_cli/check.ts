@@ -161,6 +161,24 @@ function checkText(
   return lines.join("\n") + "\n";
 }
 
+/**
+ * Builds the symmetry reduction's relabellings now, on the initial state, so
+ * a model with too many of them is bad usage here rather than an uncaught
+ * error in the middle of the search (or in a Worker).
+ */
+function symmetryApplies(model: BufferModel): void {
+  const canonicalize = model.packed.canonicalize;
+  if (canonicalize === undefined) return;
+  try {
+    canonicalize(model.packed.initial().slice(0, model.packed.words), 0);
+  } catch (error) {
+    const reason = error instanceof RangeError &&
+      /^Cannot use symmetry reduction: (.*)$/.exec(error.message);
+    if (!reason) throw error;
+    throw new UsageError(`Flag --symmetry: ${reason[1]}`);
+  }
+}
+
 export function runCheck(
   parsed: Parsed,
   io: CliIo,
@@ -189,6 +207,7 @@ export function runCheck(
       "Flag --slots does not apply to --scheme unbounded (it has no BUFFER_SIZE: one cell per item)",
     );
   }
+  if (parsed.switches.has("symmetry")) symmetryApplies(model);
   if (parsed.switches.has("json") && parsed.switches.has("mermaid")) {
     throw new UsageError("Flag --json does not combine with --mermaid");
   }

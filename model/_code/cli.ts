@@ -87,15 +87,16 @@ export async function runCodeCli(
     ) {
       throw new UsageError("Flags --deaths and --max-point need --crash");
     }
+    const ring = values.has("ring")
+      ? await ringModule(values.get("ring")!, io.cwd)
+      : undefined;
     const options: CheckCodeOptions = {
       entries: list,
       ...(chosen === undefined ? {} : { search: chosen }),
       races: !switches.has("no-races"),
       refinement: !switches.has("no-refinement"),
       ...(schedule === undefined ? {} : { schedule, quiet }),
-      ...(values.has("ring")
-        ? { ring: new URL(values.get("ring")!, `file://${io.cwd}/`) }
-        : {}),
+      ...(ring === undefined ? {} : { ring }),
       onEntry: (r) => io.err(`${entryLine(r)}\n`),
       ...(switches.has("crash") ? { crash: true } : {}),
       ...(crashPoint === undefined ? {} : { crashPoint }),
@@ -137,6 +138,21 @@ export async function runCodeCli(
     }
     throw error;
   }
+}
+
+/** The URL of `--ring`, once it imports: a path that does not is bad usage. */
+async function ringModule(path: string, cwd: string): Promise<URL> {
+  const url = new URL(path, `file://${cwd}/`);
+  try {
+    await import(url.href);
+  } catch (error) {
+    throw new UsageError(
+      `Bad value for --ring: cannot import ${path} (${
+        (error as Error).message.split("\n")[0]
+      })`,
+    );
+  }
+  return url;
 }
 
 /** The search flags that the chosen search would ignore: bad usage. */

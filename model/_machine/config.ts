@@ -208,7 +208,7 @@ export function resolveConfig(options: BufferOptions): Config {
 function checkSequence(config: Config): void {
   if (config.scheme !== "counter") {
     throw new RangeError(
-      `Cannot create model: sync sequence needs scheme counter, received scheme ${config.scheme}`,
+      `Cannot create model: scheme must be counter with sync sequence, received ${config.scheme}`,
     );
   }
   const { mutant } = config;

@@ -150,7 +150,7 @@ export function formatAllSizes(report: AllSizesReport): string {
     );
   }
   if (report.provedWhen !== null) {
-    lines.push(`  => proved for every BUFFER_SIZE with ${report.provedWhen}`);
+    lines.push(`  => proved when ${report.provedWhen}`);
   }
   lines.push(
     report.verdict === "proved"
