@@ -20,7 +20,14 @@ import type { BufferOptions } from "./bounded_buffer.ts";
 import type { PackedModel, Progress, Report, Step } from "./types.ts";
 import { checkMaskOf, namesOf, replayPath } from "./_explore/replay.ts";
 import type { Found, SearchPlan } from "./_explore/parallel_protocol.ts";
-import { loadPackedModel, positive } from "./_explore/parallel_model.ts";
+import {
+  defaultWorkers,
+  loadPackedModel,
+  MAX_WORKERS,
+  positive,
+} from "./_explore/parallel_model.ts";
+
+export { MAX_WORKERS };
 import { clock, ExplorerPool } from "./_explore/parallel_pool.ts";
 import { allocate, INCOMPLETE, STOP } from "./_explore/parallel_control.ts";
 import { runWorkers } from "./_explore/parallel_run.ts";
@@ -45,8 +52,8 @@ export interface ModelSource {
 /** Options for {@linkcode exploreParallel}. */
 export interface ParallelOptions {
   /**
-   * Workers to run (default: `navigator.hardwareConcurrency`, at least 1);
-   * ignored when a `pool` is given.
+   * Workers to run, 1 to 64 (default: `navigator.hardwareConcurrency`, at
+   * least 1 and at most 64); ignored when a `pool` is given.
    */
   workers?: number;
   /**
@@ -219,7 +226,8 @@ export async function exploreParallel<S, A>(
 ): Promise<ParallelReport<S, A>> {
   const workers = options.pool?.size ?? positive(
     "workers",
-    options.workers ?? Math.max(1, navigator.hardwareConcurrency ?? 1),
+    options.workers ?? defaultWorkers(),
+    MAX_WORKERS,
   );
   const maxStates = options.maxStates === undefined
     ? Number.MAX_SAFE_INTEGER

@@ -5,7 +5,11 @@
 import { boundedBuffer, type BufferModel } from "../bounded_buffer.ts";
 import type { BufferAction, BufferState } from "../bounded_buffer.ts";
 import { explore } from "../explore.ts";
-import { bufferSource, exploreParallel } from "../explore_parallel.ts";
+import {
+  bufferSource,
+  exploreParallel,
+  MAX_WORKERS,
+} from "../explore_parallel.ts";
 import { formatTrace, reportToJson, traceToMermaid } from "../trace.ts";
 import type { ExploreOptions, Progress, Report } from "../types.ts";
 import type { CliIo } from "./io.ts";
@@ -229,9 +233,14 @@ export function runCheck(
   }
   const workers = integer(parsed, "workers");
   if (workers !== undefined) {
-    if (workers < 1 || options.order === "dfs" || options.reduction === "por") {
+    if (
+      workers < 1 || workers > MAX_WORKERS || options.order === "dfs" ||
+      options.reduction === "por"
+    ) {
       throw new UsageError(
-        "Flag --workers needs N >= 1, without --dfs or --por",
+        `Flag --workers needs N from 1 to ${MAX_WORKERS}, without --dfs or --por, received ${workers}${
+          options.order === "dfs" ? " with --dfs" : ""
+        }${options.reduction === "por" ? " with --por" : ""}`,
       );
     }
     return exploreParallel<BufferState, BufferAction>(

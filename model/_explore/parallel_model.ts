@@ -11,11 +11,52 @@ export interface SourceLike {
   readonly args?: readonly unknown[];
 }
 
-/** Throws unless `value` is a positive integer; returns it. */
-export function positive(name: string, value: number): number {
+/**
+ * The most Workers `exploreParallel` and `ExplorerPool` run: every ordered
+ * pair of Workers has two queues (a growable SharedArrayBuffer each, 16 KiB
+ * to start), so 64 Workers already start 8,064 of them.
+ *
+ * @example Asking for more is a RangeError
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { bufferSource, exploreParallel, MAX_WORKERS } from "@ringproof/ring/model";
+ *
+ * const source = bufferSource({ slots: 2, items: 1 });
+ * await assert.rejects(
+ *   exploreParallel(source, { workers: MAX_WORKERS + 1 }),
+ *   RangeError,
+ * );
+ * ```
+ */
+export const MAX_WORKERS: number = 64;
+
+/** Workers by default: one per logical core, 1 to {@linkcode MAX_WORKERS}. */
+export function defaultWorkers(): number {
+  const cores = navigator.hardwareConcurrency ?? 1;
+  return Math.min(MAX_WORKERS, Math.max(1, cores));
+}
+
+/**
+ * Throws unless `value` is a positive integer (a TypeError for a value that
+ * is not a number, a RangeError for one out of range, `max` included);
+ * returns it.
+ */
+export function positive(name: string, value: unknown, max = Infinity): number {
+  const what = `Cannot explore in parallel: ${name} must be a positive integer`;
+  if (typeof value !== "number") {
+    const shown = typeof value === "string"
+      ? JSON.stringify(value)
+      : value === null || typeof value !== "object"
+      ? String(value)
+      : "an object";
+    throw new TypeError(`${what}, received ${shown}`);
+  }
   if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${what}, received ${value}`);
+  }
+  if (value > max) {
     throw new RangeError(
-      `Cannot explore in parallel: ${name} must be a positive integer, received ${value}`,
+      `${what} of at most ${max}, received ${value}`,
     );
   }
   return value;

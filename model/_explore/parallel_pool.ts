@@ -5,7 +5,7 @@
 // arrived (the parent's side of the phases a search reports).
 
 import type { WorkerReply, WorkerTask } from "./parallel_protocol.ts";
-import { positive } from "./parallel_model.ts";
+import { defaultWorkers, MAX_WORKERS, positive } from "./parallel_model.ts";
 
 const WORKER = new URL("./parallel_worker.ts", import.meta.url);
 
@@ -60,10 +60,11 @@ export class ExplorerPool {
   /**
    * Starts `size` Workers.
    *
-   * @param size How many (default: `navigator.hardwareConcurrency`, at least 1).
+   * @param size How many, 1 to 64 (default: `navigator.hardwareConcurrency`,
+   * at least 1 and at most 64).
    */
-  constructor(size: number = Math.max(1, navigator.hardwareConcurrency ?? 1)) {
-    this.size = positive("workers", size);
+  constructor(size: number = defaultWorkers()) {
+    this.size = positive("workers", size, MAX_WORKERS);
     this.#workers = Array.from(
       { length: size },
       () => new Worker(WORKER, { type: "module" }),
