@@ -128,6 +128,14 @@ if (import.meta.main) {
       ) ?? peer;
     const against = (k: ContenderResult, other: ContenderResult) =>
       `${(k === other ? 1 : pairedRatio(k.runs, other.runs)).toFixed(2)}×`;
+    // Each round's rate (millions a second), to see a disturbed round.
+    for (const k of result.contenders) {
+      console.error(
+        `${slots} ${k.side}: ${k.label}: ${
+          k.runs.map((r) => (r.rate / 1e6).toFixed(2)).join(" ")
+        }`,
+      );
+    }
     for (const k of result.contenders) {
       const name = k.side === "ring"
         ? `this ring: ${k.label}`
