@@ -3,7 +3,12 @@ import { RingBuffer } from "ringbuf.js";
 import { createRing } from "../mod.ts";
 import { copyChecksum, sequenceChecksum } from "./_checksum.ts";
 import { floorBuffer } from "./_roles_floor.ts";
-import { layoutBuffer, type SketchLayoutName } from "./_roles_layout.ts";
+import {
+  addBuffer,
+  type AddLayoutName,
+  layoutBuffer,
+  type SketchLayoutName,
+} from "./_roles_layout.ts";
 import type { RoleName } from "./_roles.ts";
 
 /** Who a contender is. */
@@ -452,4 +457,70 @@ export function layoutCase(slots: number, sizes: Sizes): BenchCase {
       sketch("indices-padded", "in and out on one line, a line per slot"),
     ],
   );
+}
+
+/** The add sketches' layouts and their labels, packed first. */
+const ADD_LABELS: readonly [AddLayoutName, string][] = [
+  ["packed", "add, packed (this ring's layout)"],
+  ["shared", "add, in, out and first slots on one line (ringbuf.js's)"],
+  ["in-slots", "add, in on the first slots' line, out alone"],
+  ["padded", "add, a cache line per slot"],
+];
+
+/**
+ * `bench/spin_floor.ts --sketches=add-layouts`: spin-`slots` with this ring,
+ * ringbuf.js and this ring's protocol (one `Atomics.add` a side, the flag in
+ * the index word) over four placements of `in`, `out` and the slots
+ * (`bench/_roles_layout.ts`). Not part of `deno task bench`.
+ */
+export function addLayoutCase(slots: number, sizes: Sizes): BenchCase {
+  const count = scaled(2_000_000, sizes);
+  const [ring, ringbuf] = spinCase(slots, sizes).contenders;
+  return oneAtATime(
+    `add-layout-${slots}`,
+    `int32, one at a time, spin, ${slots} slots: this ring, ringbuf.js and add-protocol layout sketches`,
+    slots,
+    [
+      ring!,
+      ringbuf!,
+      ...ADD_LABELS.map(([name, label]) =>
+        onShared(
+          "sketch",
+          label,
+          pair(`add.${name}.producer`, `add.${name}.consumer`),
+          count,
+          () => [addBuffer(name, slots)],
+        )
+      ),
+    ],
+  );
+}
+
+/**
+ * `bench/spin_floor.ts --sketches=add-ping`: the round trip (ping-16) of
+ * this ring and ringbuf.js beside the add sketches' round trip over each
+ * layout, two rings each. Not part of `deno task bench`.
+ */
+export function addPingCase(sizes: Sizes): BenchCase {
+  const ping = pingCase(sizes);
+  const [ring, ringbuf] = ping.contenders;
+  return {
+    ...ping,
+    id: `add-ping-${ping.slots}`,
+    title:
+      `${ping.title}: this ring, ringbuf.js and add-protocol layout sketches`,
+    contenders: [
+      ring!,
+      ringbuf!,
+      ...ADD_LABELS.map(([name, label]) =>
+        onShared(
+          "sketch",
+          label,
+          both(`add.${name}.initiator`, `add.${name}.responder`),
+          ring!.count,
+          () => [addBuffer(name, ping.slots), addBuffer(name, ping.slots)],
+        )
+      ),
+    ],
+  };
 }

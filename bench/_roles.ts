@@ -6,7 +6,14 @@ import {
   floorExchangeConsumer,
   floorExchangeProducer,
 } from "./_roles_floor.ts";
-import { layoutConsumer, layoutProducer } from "./_roles_layout.ts";
+import {
+  addConsumer,
+  addPingInitiator,
+  addPingResponder,
+  addProducer,
+  layoutConsumer,
+  layoutProducer,
+} from "./_roles_layout.ts";
 import {
   postConsumer,
   postPingInitiator,
@@ -92,6 +99,24 @@ export const ROLES = {
   "layout.indices.consumer": layoutConsumer("indices"),
   "layout.indices-padded.producer": layoutProducer("indices-padded"),
   "layout.indices-padded.consumer": layoutConsumer("indices-padded"),
+  // This ring's protocol (one add a side) over four layouts, one way and
+  // as a round trip through two rings.
+  "add.packed.producer": addProducer("packed"),
+  "add.packed.consumer": addConsumer("packed"),
+  "add.shared.producer": addProducer("shared"),
+  "add.shared.consumer": addConsumer("shared"),
+  "add.in-slots.producer": addProducer("in-slots"),
+  "add.in-slots.consumer": addConsumer("in-slots"),
+  "add.padded.producer": addProducer("padded"),
+  "add.padded.consumer": addConsumer("padded"),
+  "add.packed.initiator": addPingInitiator("packed"),
+  "add.packed.responder": addPingResponder("packed"),
+  "add.shared.initiator": addPingInitiator("shared"),
+  "add.shared.responder": addPingResponder("shared"),
+  "add.in-slots.initiator": addPingInitiator("in-slots"),
+  "add.in-slots.responder": addPingResponder("in-slots"),
+  "add.padded.initiator": addPingInitiator("padded"),
+  "add.padded.responder": addPingResponder("padded"),
 } as const satisfies Record<string, RoleFactory>;
 
 /** A role's name. */

@@ -14,20 +14,53 @@
  * with the slots packed or a line each); each ring and sketch is also
  * compared with its packed twin (docs/small_rings.md).
  *
- * `deno run --v8-flags=--expose-gc --allow-read --allow-sys=loadavg bench/spin_floor.ts [--rounds=N] [--slots=16,1024,4096] [--sketches=calls|layouts] [--scale=1]`
+ * With `--sketches=add-layouts`, this ring, ringbuf.js and this ring's own
+ * protocol (one `Atomics.add` a side, the peer's waiting bit in the index
+ * word) over four placements: packed as this ring, ringbuf.js's shared
+ * line, `in` on the first slots' line, a line per slot; with
+ * `--sketches=add-ping`, the same as a round trip through two rings of 16
+ * slots (`--slots` unused), beside this ring's and ringbuf.js's. Each is
+ * also compared with this ring and with the packed add sketch.
+ *
+ * `deno run --v8-flags=--expose-gc --allow-read --allow-sys=loadavg bench/spin_floor.ts [--rounds=N] [--slots=16,1024,4096] [--sketches=calls|layouts|add-layouts|add-ping] [--scale=1]`
  *
  * @module
  */
-import { floorCase, layoutCase } from "./_cases.ts";
+import {
+  addLayoutCase,
+  addPingCase,
+  type BenchCase,
+  floorCase,
+  layoutCase,
+  type Sizes,
+} from "./_cases.ts";
 import { rateText } from "./_format.ts";
 import { loadAverage } from "./_machine.ts";
-import { pairedRatio, runCase } from "./_runner.ts";
+import { type ContenderResult, pairedRatio, runCase } from "./_runner.ts";
+
+/** Which sketches run beside this ring and ringbuf.js. */
+type Sketches = "calls" | "layouts" | "add-layouts" | "add-ping";
+
+const SKETCHES: readonly Sketches[] = [
+  "calls",
+  "layouts",
+  "add-layouts",
+  "add-ping",
+];
+
+/** Each mode's case at `slots` (the round trip has 16 slots, always). */
+const CASES: Record<Sketches, (slots: number, sizes: Sizes) => BenchCase> = {
+  calls: floorCase,
+  layouts: layoutCase,
+  "add-layouts": addLayoutCase,
+  "add-ping": (_slots, sizes) => addPingCase(sizes),
+};
 
 /** Parsed flags: rounds per contender and the ring sizes. */
 interface FloorFlags {
   readonly rounds: number;
   readonly slots: readonly number[];
-  readonly sketches: "calls" | "layouts";
+  readonly sketches: Sketches;
   /** Multiplies the item count of every run (2 M at 1). */
   readonly scale: number;
 }
@@ -43,9 +76,9 @@ function parse(args: readonly string[]): FloorFlags {
     else if (name === "--slots") slots = value.split(",").map(Number);
     else if (name === "--scale") scale = Number(value);
     else if (
-      name === "--sketches" && (value === "calls" || value === "layouts")
+      name === "--sketches" && (SKETCHES as readonly string[]).includes(value)
     ) {
-      sketches = value;
+      sketches = value as Sketches;
     } else throw new TypeError(`unknown flag ${arg} (see bench/spin_floor.ts)`);
   }
   if (!Number.isInteger(rounds) || rounds < 1) {
@@ -60,19 +93,22 @@ if (import.meta.main) {
   const start = loadAverage();
   // With --sketches=layouts, each ring is also compared with the packed
   // ring and each sketch with the packed sketch (the same loop): the
-  // layout's own effect, paired by round.
+  // layout's own effect, paired by round. The add modes compare every
+  // contender with this ring, and each add sketch with the packed one.
   const layouts = flags.sketches === "layouts";
+  const add = flags.sketches === "add-layouts" || flags.sketches === "add-ping";
   const lines = [
     `| Slots | Contender | Median | ÷ ringbuf.js (paired) |${
       layouts ? " ÷ packed (paired) |" : ""
-    }`,
-    `|---:|---|---:|---:|${layouts ? "---:|" : ""}`,
+    }${add ? " ÷ this ring (paired) | ÷ add packed (paired) |" : ""}`,
+    `|---:|---|---:|---:|${layouts ? "---:|" : ""}${add ? "---:|---:|" : ""}`,
   ];
-  for (const slots of flags.slots) {
-    const sizes = { scale: flags.scale };
-    const benchCase = flags.sketches === "calls"
-      ? floorCase(slots, sizes)
-      : layoutCase(slots, sizes);
+  const sizes = { scale: flags.scale };
+  const cases = flags.sketches === "add-ping"
+    ? [CASES["add-ping"](16, sizes)]
+    : flags.slots.map((slots) => CASES[flags.sketches](slots, sizes));
+  for (const benchCase of cases) {
+    const { slots } = benchCase;
     console.error(`${benchCase.id} …`);
     const result = await runCase(benchCase, {
       rounds: flags.rounds,
@@ -81,23 +117,41 @@ if (import.meta.main) {
       timeoutMs: 120_000,
       log: (line) => console.error(line),
     });
-    const peer = result.contenders[1]!;
+    const [ring, peer] = result.contenders as [
+      ContenderResult,
+      ContenderResult,
+    ];
     // Rings against the packed ring, sketches against the packed sketch.
     const packedOf = (side: string) =>
       result.contenders.find((k) =>
         k.side === side && k.label.includes("packed")
       ) ?? peer;
+    const against = (k: ContenderResult, other: ContenderResult) =>
+      `${(k === other ? 1 : pairedRatio(k.runs, other.runs)).toFixed(2)}×`;
+    // Each round's rate (millions a second), to see a disturbed round.
     for (const k of result.contenders) {
-      const ratio = k === peer ? 1 : pairedRatio(k.runs, peer.runs);
+      console.error(
+        `${slots} ${k.side}: ${k.label}: ${
+          k.runs.map((r) => (r.rate / 1e6).toFixed(2)).join(" ")
+        }`,
+      );
+    }
+    for (const k of result.contenders) {
       const name = k.side === "ring"
         ? `this ring: ${k.label}`
         : `${k.side}: ${k.label}`;
       const packed = packedOf(k.side);
-      const own = k === packed ? 1 : pairedRatio(k.runs, packed.runs);
+      const extra = layouts
+        ? ` ${against(k, packed)} |`
+        : add
+        ? ` ${against(k, ring)} | ${
+          k.side === "sketch" ? against(k, packed) : "—"
+        } |`
+        : "";
       lines.push(
-        `| ${slots} | ${name} | ${rateText(k.median, "items")} | ${
-          ratio.toFixed(2)
-        }× |${layouts ? ` ${own.toFixed(2)}× |` : ""}`,
+        `| ${slots} | ${name} | ${rateText(k.median, result.unit)} | ${
+          against(k, peer)
+        } |${extra}`,
       );
     }
   }
