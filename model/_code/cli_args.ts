@@ -28,7 +28,7 @@ Scenario:
                      step of ${Object.keys(crashScenarios).join(", ")};
                      a supervisor recovers it and a replacement finishes
                      (without --scenario: the crash grid, PCT per crash point)
-  --deaths N         with --crash: one (default) or two threads stopped per
+  --deaths WHICH     with --crash: one (default) or two threads stopped per
                      execution (every pair, each at every step), attach:
                      one stopped at every step of attaching, or supervisor:
                      one, then S at every step of its recovery (S2 resumes;
