@@ -9,6 +9,7 @@ import {
   Consumer,
   createRing,
   inspectRing,
+  inspectUnbounded,
   Producer,
   RingStateError,
 } from "../mod.ts";
@@ -223,7 +224,12 @@ Deno.test("closeRing() wakes a pending popAsync() or pushAsync() promptly", asyn
   await t.step("unbounded: a waiting popAsync", async () => {
     const { sab, consumer } = openUnbounded();
     const waiting = consumer.popAsync();
-    await delay(5);
+    // The close must find the consumer asleep: a close before it sleeps
+    // would test the closed check instead of the wake.
+    await waitUntil(
+      () => inspectUnbounded(sab).consumerWaiting,
+      "popAsync to sleep",
+    );
     closeUnbounded(sab);
     await assertRejectsWith(withinLimit(waiting, "the wake-up"), ClosedError);
     closeUnbounded(sab); // twice is harmless
