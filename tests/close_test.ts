@@ -20,6 +20,7 @@ import {
   assertUnchanged,
   delay,
   drain,
+  fill,
   imageOf,
   openRing,
   startRingWorker,
@@ -207,7 +208,7 @@ Deno.test("closeRing() wakes a pending popAsync() or pushAsync() promptly", asyn
   await eachEngine(t, RINGS, async (engine) => {
     for (const side of ["consumer", "producer"] as const) {
       const { sab, producer, consumer } = openEngine(engine, { slots: 2 });
-      if (side === "producer") { while (producer.tryPush(1)); }
+      if (side === "producer") fill(producer, 1);
       const before = inspectRing(sab).size;
       // No timeout: only the close can end this wait.
       const waiting: Promise<unknown> = side === "consumer"
@@ -241,7 +242,7 @@ Deno.test("closeRing() wakes a Worker blocked in Consumer.pop() or Producer.push
     for (const side of ["consumer", "producer"] as const) {
       const sab = createRing({ slots: 2, ...engine.options });
       const filler = new Producer(sab);
-      if (side === "producer") { while (filler.tryPush(7)); }
+      if (side === "producer") fill(filler, 7);
       filler.detach();
       const worker = await startRingWorker();
       try {
