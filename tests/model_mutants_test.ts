@@ -1,7 +1,8 @@
 // Copyright 2025 the ringproof authors. MIT license.
 // The verdict of every (mutant, scheme, sync) triple, as exhaustive
 // exploration finds it (docs/model.md explains each one), and the
-// counterexamples' lengths against a naive breadth-first search.
+// counterexamples' lengths against a naive breadth-first search; and the
+// no-loss invariant, which no mutant reaches, against the ghost state.
 import assert from "node:assert/strict";
 import {
   boundedBuffer,
