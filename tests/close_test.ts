@@ -273,9 +273,12 @@ Deno.test("closeRing() wakes a Worker blocked in Consumer.pop() or Producer.push
       const sab = createRing({ slots: 4, ...MANY });
       const workers = [await startRingWorker(), await startRingWorker()];
       try {
-        const jobs = workers.map((w) =>
-          w.run({ ring: sab, op: "pop", count: 2 })
+        const jobs = Promise.all(
+          workers.map((w) => w.run({ ring: sab, op: "pop", count: 2 })),
         );
+        // Handled now, awaited below: a job's hang guard firing during the
+        // waits fails this step, not the whole file as an uncaught error.
+        jobs.catch(() => {});
         await waitUntil(
           () => inspectRing(sab).sequence!.consumerWaiters === 2,
           "both consumers to sleep",
@@ -289,7 +292,7 @@ Deno.test("closeRing() wakes a Worker blocked in Consumer.pop() or Producer.push
           "both items to be taken",
         );
         closeRing(sab);
-        const results = await Promise.all(jobs);
+        const results = await jobs;
         assert.deepEqual(results.flatMap((r) => r.items).toSorted(), [1, 2]);
         for (const result of results) {
           // A Worker that got fewer than its 2 items was still waiting: woken by the close.
@@ -309,9 +312,12 @@ Deno.test("closeRing() wakes a Worker blocked in Consumer.pop() or Producer.push
       new Producer<number>(sab).pushMany([1, 2]);
       const workers = [await startRingWorker(), await startRingWorker()];
       try {
-        const jobs = workers.map((w, i) =>
-          w.run({ ring: sab, op: "push", items: [10 + i, 20 + i] })
+        const jobs = Promise.all(
+          workers.map((w, i) =>
+            w.run({ ring: sab, op: "push", items: [10 + i, 20 + i] })
+          ),
         );
+        jobs.catch(() => {}); // awaited below, as above
         await waitUntil(
           () => inspectRing(sab).sequence!.producerWaiters === 2,
           "both producers to sleep",
@@ -321,7 +327,7 @@ Deno.test("closeRing() wakes a Worker blocked in Consumer.pop() or Producer.push
         // Two slots freed: sleepers take both (which of them, is theirs to race).
         await waitUntil(() => inspectRing(sab).in === 4, "two more items");
         closeRing(sab);
-        const results = await Promise.all(jobs);
+        const results = await jobs;
         // Both were published before the close, so both are delivered; but a
         // push that published may still see the close in its wake-up check
         // and throw (the documented push/close race), so a Worker may report
