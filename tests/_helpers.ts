@@ -302,3 +302,23 @@ export function drain<T>(consumer: { tryPop(): T | undefined }): T[] {
   }
   return out;
 }
+
+/**
+ * Pushes `item` with tryPush until the ring refuses; returns how many went
+ * in. Fails instead of spinning for ever when the ring takes more than its
+ * capacity (a broken full test would otherwise hang the whole test file).
+ */
+export function fill<T>(
+  producer: { tryPush(item: T): boolean; readonly capacity: number },
+  item: T,
+): number {
+  let pushed = 0;
+  while (producer.tryPush(item)) {
+    if (++pushed > producer.capacity) {
+      throw new Error(
+        `tryPush took more than the capacity of ${producer.capacity} items`,
+      );
+    }
+  }
+  return pushed;
+}

@@ -54,7 +54,7 @@ const planArb = fc.record({
   closer: fc.constantFrom("producer.close()", "closeRing()"),
 });
 
-Deno.test("pushAsync/popAsync/close keep FIFO, lose nothing and fail only when closed, in every scheduled order", async () => {
+Deno.test("Producer.pushAsync(), Consumer.popAsync() and close() keep FIFO, lose nothing and fail only when closed, in every scheduled order", async () => {
   await assertAsyncProperty(
     fc.asyncProperty(fc.scheduler(), planArb, async (s, plan) => {
       const sab = createRing({ slots: plan.slots, scheme: plan.scheme });

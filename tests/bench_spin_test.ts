@@ -34,7 +34,7 @@ function _ours(
 
 Deno.test({
   name:
-    `SPIN stores exactly the explorer's states: textbook SPSC, slots 3/4 items 4/6${ignored}`,
+    `explore() stores exactly SPIN's states: textbook SPSC, slots 3/4 items 4/6${ignored}`,
   ignore: !tools,
   async fn() {
     const configs = [{ slots: 3, items: 4 }, { slots: 4, items: 6 }];
@@ -59,7 +59,7 @@ Deno.test({
 
 Deno.test({
   name:
-    `SPIN stores exactly the explorer's states: 2x2 mutex, slots 3, 2 items${ignored}`,
+    `explore() stores exactly SPIN's states: 2x2 mutex, slots 3, 2 items${ignored}`,
   ignore: !tools,
   async fn() {
     const spin = await _spinCounts("bounded_buffer_mutex.pml", {

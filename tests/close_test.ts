@@ -9,6 +9,7 @@ import {
   Consumer,
   createRing,
   inspectRing,
+  inspectUnbounded,
   Producer,
   RingStateError,
 } from "../mod.ts";
@@ -19,6 +20,7 @@ import {
   assertUnchanged,
   delay,
   drain,
+  fill,
   imageOf,
   openRing,
   startRingWorker,
@@ -206,7 +208,7 @@ Deno.test("closeRing() wakes a pending popAsync() or pushAsync() promptly", asyn
   await eachEngine(t, RINGS, async (engine) => {
     for (const side of ["consumer", "producer"] as const) {
       const { sab, producer, consumer } = openEngine(engine, { slots: 2 });
-      if (side === "producer") { while (producer.tryPush(1)); }
+      if (side === "producer") fill(producer, 1);
       const before = inspectRing(sab).size;
       // No timeout: only the close can end this wait.
       const waiting: Promise<unknown> = side === "consumer"
@@ -223,7 +225,12 @@ Deno.test("closeRing() wakes a pending popAsync() or pushAsync() promptly", asyn
   await t.step("unbounded: a waiting popAsync", async () => {
     const { sab, consumer } = openUnbounded();
     const waiting = consumer.popAsync();
-    await delay(5);
+    // The close must find the consumer asleep: a close before it sleeps
+    // would test the closed check instead of the wake.
+    await waitUntil(
+      () => inspectUnbounded(sab).consumerWaiting,
+      "popAsync to sleep",
+    );
     closeUnbounded(sab);
     await assertRejectsWith(withinLimit(waiting, "the wake-up"), ClosedError);
     closeUnbounded(sab); // twice is harmless
@@ -235,7 +242,7 @@ Deno.test("closeRing() wakes a Worker blocked in Consumer.pop() or Producer.push
     for (const side of ["consumer", "producer"] as const) {
       const sab = createRing({ slots: 2, ...engine.options });
       const filler = new Producer(sab);
-      if (side === "producer") { while (filler.tryPush(7)); }
+      if (side === "producer") fill(filler, 7);
       filler.detach();
       const worker = await startRingWorker();
       try {
@@ -266,9 +273,12 @@ Deno.test("closeRing() wakes a Worker blocked in Consumer.pop() or Producer.push
       const sab = createRing({ slots: 4, ...MANY });
       const workers = [await startRingWorker(), await startRingWorker()];
       try {
-        const jobs = workers.map((w) =>
-          w.run({ ring: sab, op: "pop", count: 2 })
+        const jobs = Promise.all(
+          workers.map((w) => w.run({ ring: sab, op: "pop", count: 2 })),
         );
+        // Handled now, awaited below: a job's hang guard firing during the
+        // waits fails this step, not the whole file as an uncaught error.
+        jobs.catch(() => {});
         await waitUntil(
           () => inspectRing(sab).sequence!.consumerWaiters === 2,
           "both consumers to sleep",
@@ -282,7 +292,7 @@ Deno.test("closeRing() wakes a Worker blocked in Consumer.pop() or Producer.push
           "both items to be taken",
         );
         closeRing(sab);
-        const results = await Promise.all(jobs);
+        const results = await jobs;
         assert.deepEqual(results.flatMap((r) => r.items).toSorted(), [1, 2]);
         for (const result of results) {
           // A Worker that got fewer than its 2 items was still waiting: woken by the close.
@@ -302,9 +312,12 @@ Deno.test("closeRing() wakes a Worker blocked in Consumer.pop() or Producer.push
       new Producer<number>(sab).pushMany([1, 2]);
       const workers = [await startRingWorker(), await startRingWorker()];
       try {
-        const jobs = workers.map((w, i) =>
-          w.run({ ring: sab, op: "push", items: [10 + i, 20 + i] })
+        const jobs = Promise.all(
+          workers.map((w, i) =>
+            w.run({ ring: sab, op: "push", items: [10 + i, 20 + i] })
+          ),
         );
+        jobs.catch(() => {}); // awaited below, as above
         await waitUntil(
           () => inspectRing(sab).sequence!.producerWaiters === 2,
           "both producers to sleep",
@@ -314,7 +327,7 @@ Deno.test("closeRing() wakes a Worker blocked in Consumer.pop() or Producer.push
         // Two slots freed: sleepers take both (which of them, is theirs to race).
         await waitUntil(() => inspectRing(sab).in === 4, "two more items");
         closeRing(sab);
-        const results = await Promise.all(jobs);
+        const results = await jobs;
         // Both were published before the close, so both are delivered; but a
         // push that published may still see the close in its wake-up check
         // and throw (the documented push/close race), so a Worker may report

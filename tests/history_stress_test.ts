@@ -100,7 +100,7 @@ const CONFIGS: readonly Config[] = [
   { scheme: "counter", slots: 16, items: 60_000, start: 2 ** 30 - 1 },
 ];
 
-Deno.test("ring histories under real Workers are linearizable: FIFO, no loss, no duplicate, sizes within capacity", async (t) => {
+Deno.test("Producer and Consumer histories under real Workers are linearizable: FIFO, no loss, no duplicate, sizes within capacity", async (t) => {
   const seed = propertySeed();
   let operations = 0;
   for (const config of CONFIGS) {

@@ -1,11 +1,13 @@
 // Copyright 2025 the ringproof authors. MIT license.
 // The verdict of every (mutant, scheme, sync) triple, as exhaustive
 // exploration finds it (docs/model.md explains each one), and the
-// counterexamples' lengths against a naive breadth-first search.
+// counterexamples' lengths against a naive breadth-first search; and the
+// no-loss invariant, which no mutant reaches, against the ghost state.
 import assert from "node:assert/strict";
 import {
   boundedBuffer,
   type BufferOptions,
+  type BufferState,
   explore,
   type Mutant,
   mutantApplies,
@@ -160,4 +162,56 @@ Deno.test("explore() reports a full-when-equal deadlock in the initial state", (
   assert.equal(report.verdict, "deadlock");
   assert.equal(report.invariant, "deadlock-free");
   assert.equal(report.counterexample!.length, 1);
+});
+
+Deno.test("boundedBuffer() no-loss fails exactly at the end states with an item unread", () => {
+  // No mutant loses an item, so the verdicts above never reach no-loss:
+  // two consumers racing on `out` without a lock do, one item or more.
+  const model = boundedBuffer({ slots: 2, items: 2, consumers: 2 });
+  const unreadAtEnd = new Map<number, number>();
+  const seen = new Set<string>();
+  for (let level = [...model.initial()]; level.length > 0;) {
+    const next: BufferState[] = [];
+    for (const state of level) {
+      const key = JSON.stringify(state);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const unread = state.consumed.flat().filter((read) => !read).length;
+      if (model.isEnd!(state)) {
+        unreadAtEnd.set(unread, (unreadAtEnd.get(unread) ?? 0) + 1);
+      }
+      assert.equal(
+        model.invariants["no-loss"]!(state),
+        !model.isEnd!(state) || unread === 0,
+        key,
+      );
+      for (const action of model.actions(state)) {
+        next.push(model.step(state, action));
+      }
+    }
+    level = next;
+  }
+  // Both sides of the check were reached, the loss of a single item too.
+  assert.ok(
+    unreadAtEnd.has(0) && unreadAtEnd.has(1),
+    JSON.stringify([...unreadAtEnd]),
+  );
+});
+
+Deno.test("explore() reports no-loss when two unsynchronised consumers end with an item unread", () => {
+  const model = boundedBuffer({ slots: 3, items: 3, consumers: 2 });
+  const ignore = Object.keys(model.invariants).filter((n) => n !== "no-loss");
+  const report = explore(model, { ignore });
+  assert.equal(report.verdict, "violation");
+  assert.equal(report.invariant, "no-loss");
+  const last = report.counterexample!.at(-1)!.state;
+  assert.equal(model.isEnd!(last), true);
+  assert.ok(last.consumed.flat().includes(false), JSON.stringify(last));
+  assert.equal(
+    report.counterexample!.length - 1,
+    referenceBfs(model, { stopAtBad: true, ignore }).firstBad,
+  );
+  // With one consumer, every item is read.
+  const single = boundedBuffer({ slots: 3, items: 3 });
+  assert.equal(explore(single, { ignore }).verdict, "pass");
 });

@@ -10,7 +10,7 @@ import {
   unboundedImage,
 } from "./_unbounded_helpers.ts";
 
-Deno.test("UnboundedProducer.push grows the buffer one segment at a time", async (t) => {
+Deno.test("UnboundedProducer.push() grows the buffer one segment at a time", async (t) => {
   const { sab, producer, consumer } = openUnbounded({ segmentSlots: 4 });
   await t.step("a segment at a time, linked in order", () => {
     assert.equal(producer.segments, 1);
@@ -28,7 +28,7 @@ Deno.test("UnboundedProducer.push grows the buffer one segment at a time", async
   });
 });
 
-Deno.test("UnboundedProducer.push throws RangeError at maxBytes, losing nothing", () => {
+Deno.test("UnboundedProducer.push() throws RangeError at maxBytes, losing nothing", () => {
   const maxBytes = bytesFor(2, 4);
   const { sab, producer, consumer } = openUnbounded({
     segmentSlots: 4,
