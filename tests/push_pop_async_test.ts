@@ -15,6 +15,7 @@ import {
   assertThrowsWith,
   delay,
   drain,
+  fill,
   openRing,
   waitUntil,
   withinLimit,
@@ -101,9 +102,10 @@ Deno.test("Consumer.popAsync() resolves at once when there is an item", async ()
 
 Deno.test("Consumer.popAsync() waits for a later push", async (t) => {
   await eachEngine(t, RINGS, async (engine) => {
-    const { producer, consumer } = openEngine(engine, { slots: 3 });
+    const { sab, producer, consumer } = openEngine(engine, { slots: 3 });
     const next = consumer.popAsync({ timeout: 10_000 });
-    await delay(5);
+    // Asleep, so the push below is what wakes it (not its first look).
+    await waitUntil(() => inspectRing(sab).consumerWaiting, "the pop asleep");
     producer.tryPush(8);
     assert.equal(await withinLimit(next, "popAsync"), 8);
   });
@@ -125,10 +127,10 @@ Deno.test("Consumer.popAsync() rejects with TimeoutError when the ring stays emp
 
 Deno.test("Producer.pushAsync() waits for room, then publishes", async (t) => {
   await eachEngine(t, RINGS, async (engine) => {
-    const { producer, consumer } = openEngine(engine, { slots: 2 });
-    while (producer.tryPush(1));
+    const { sab, producer, consumer } = openEngine(engine, { slots: 2 });
+    fill(producer, 1);
     const pushed = producer.pushAsync(2, { timeout: 10_000 });
-    await delay(5);
+    await waitUntil(() => inspectRing(sab).producerWaiting, "the push asleep");
     assert.equal(consumer.size, producer.capacity);
     assert.equal(consumer.tryPop(), 1);
     await withinLimit(pushed, "pushAsync");
@@ -155,7 +157,7 @@ Deno.test("Producer.pushAsync() rejects with TimeoutError when the ring stays fu
 
 Deno.test("Consumer.popAsync() rejects with the signal's reason on abort", async (t) => {
   await t.step("textbook", async () => {
-    const { producer, consumer } = openRing({ slots: 3 });
+    const { sab, producer, consumer } = openRing({ slots: 3 });
     const reason = new Error("stop");
     // Aborted before the call.
     await assert.rejects(
@@ -165,7 +167,7 @@ Deno.test("Consumer.popAsync() rejects with the signal's reason on abort", async
     // Aborted while waiting.
     const controller = new AbortController();
     const waiting = consumer.popAsync({ signal: controller.signal });
-    await delay(5);
+    await waitUntil(() => inspectRing(sab).consumerWaiting, "the pop asleep");
     controller.abort(reason);
     await assert.rejects(
       withinLimit(waiting, "abort"),
@@ -223,7 +225,7 @@ Deno.test("Producer.pushAsync() rejects with the signal's reason on abort, pushi
   );
   const controller = new AbortController();
   const waiting = producer.pushAsync(4, { signal: controller.signal });
-  await delay(5);
+  await waitUntil(() => inspectRing(sab).producerWaiting, "the push asleep");
   controller.abort(reason);
   await assert.rejects(
     withinLimit(waiting, "abort"),
@@ -281,9 +283,12 @@ Deno.test("Consumer.popAsync() calls resolve in call order", async (t) => {
     },
   );
   await t.step("unbounded", async () => {
-    const { producer, consumer } = openUnbounded({ segmentSlots: 2 });
+    const { sab, producer, consumer } = openUnbounded({ segmentSlots: 2 });
     const pops = range(0, 5).map(() => consumer.popAsync({ timeout: 5_000 }));
-    await delay(5);
+    await waitUntil(
+      () => inspectUnbounded(sab).consumerWaiting,
+      "the first pop asleep",
+    );
     producer.pushMany(range(0, 5));
     assert.deepEqual(await withinLimit(Promise.all(pops), "the pops"), [
       ...range(0, 5),
@@ -294,7 +299,7 @@ Deno.test("Consumer.popAsync() calls resolve in call order", async (t) => {
 
 Deno.test("Consumer.popAsync() failures keep call order too", async (t) => {
   await eachEngine(t, RINGS, async (engine) => {
-    const { producer, consumer } = openEngine(engine, { slots: 4 });
+    const { sab, producer, consumer } = openEngine(engine, { slots: 4 });
     const order: string[] = [];
     const track = (name: string, promise: Promise<unknown>) =>
       promise.then(
@@ -308,7 +313,9 @@ Deno.test("Consumer.popAsync() failures keep call order too", async (t) => {
       "aborted",
       consumer.popAsync({ signal: AbortSignal.abort(new Error("stop")) }),
     );
-    await delay(5);
+    // The first call asleep: the aborted one queued behind it has not
+    // rejected yet.
+    await waitUntil(() => inspectRing(sab).consumerWaiting, "the pop asleep");
     assert.deepEqual(order, []);
     producer.tryPush(1);
     await withinLimit(Promise.all([waiting, aborted]), "pops");
@@ -342,7 +349,7 @@ Deno.test("Producer.detach() and Consumer.detach() reject their handle's pending
       "pops",
       30_000,
     );
-    while (producer.tryPush(0));
+    fill(producer, 0);
     const pushing = producer.pushAsync(1);
     await waitUntil(() => inspectRing(sab).producerWaiting, "push asleep");
     producer.detach();
@@ -392,7 +399,7 @@ Deno.test("Consumer.detach() leaves the pending popAsync() of another consumer o
 Deno.test("Producer.tryPush() made while a pushAsync() waits goes first, as documented", async (t) => {
   await eachEngine(t, RINGS, async (engine) => {
     const { sab, producer, consumer } = openEngine(engine, { slots: 2 });
-    while (producer.tryPush(0));
+    fill(producer, 0);
     const waiting = producer.pushAsync(1);
     await waitUntil(() => inspectRing(sab).producerWaiting, "push asleep");
     assert.equal(consumer.tryPop(), 0); // room for one
@@ -409,7 +416,7 @@ Deno.test("Producer.tryPush() made while a pushAsync() waits goes first, as docu
 Deno.test("Producer.pushAsync() calls complete in call order", async (t) => {
   await eachEngine(t, RINGS, async (engine) => {
     const { producer, consumer } = openEngine(engine, { slots: 2 });
-    while (producer.tryPush(0));
+    fill(producer, 0);
     const order: number[] = [];
     const pushes = [1, 2, 3, 4].map((item) =>
       producer.pushAsync(item).then(() => order.push(item))
