@@ -102,6 +102,36 @@ Deno.test("explore() returns a shortest counterexample under BFS", () => {
   }
 });
 
+/**
+ * A counter from 0 that moves by +4 or +1 up to 12 (the +4 first, so a DFS
+ * goes down the +1 branch first); `s != 8` breaks in 2 steps at the least
+ * (+4, +4), while the first path a DFS finds is longer.
+ */
+function strides(): Model<number, number> {
+  return {
+    initial: () => [0],
+    actions: (s) => [4, 1].filter((d) => s + d <= 12),
+    step: (s, d) => s + d,
+    encode: (s) => String(s),
+    invariants: { "s != 8": (s) => s !== 8 },
+    isEnd: (s) => s >= 9,
+  };
+}
+
+Deno.test("explore() returns the shortest counterexample by default where a depth-first search would not", () => {
+  // Discriminating: the same model under DFS gives a longer path, so a
+  // default that stopped being breadth-first fails here.
+  const dfs = explore(strides(), { order: "dfs" });
+  assert.equal(dfs.verdict, "violation");
+  assert.ok(dfs.counterexample!.length - 1 > 2);
+  const report = explore(strides());
+  assert.equal(report.verdict, "violation");
+  assert.deepEqual(
+    report.counterexample!.map((step) => step.state),
+    [0, 4, 8],
+  );
+});
+
 Deno.test("explore() with order dfs finds a violation along a valid path", () => {
   const model = {
     ...grid(6),
