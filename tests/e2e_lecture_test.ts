@@ -138,7 +138,9 @@ Deno.test({
         const w = globalThis as unknown as Record<string, number>;
         return w.loadEnd! - w.loadStart!;
       });
-      assert.ok(ms < 1000, `refused after ${ms} ms`);
+      // A guard against exploring the 8x8 trace before refusing it (minutes),
+      // not a speed goal: generous, so a loaded machine does not fail it.
+      assert.ok(ms < 10_000, `refused after ${ms} ms`);
       await responsive(page);
 
       // A link: the same limits, the message at the top of the section.
