@@ -293,22 +293,19 @@ export async function sleepUntilChanged(
   let onAbort: (() => void) | undefined;
   try {
     keepAlive = setInterval(() => {}, 2 ** 30);
-    if (!signal) {
-      await result.value;
-      return;
-    }
-    await new Promise<void>((resolve) => {
-      onAbort = resolve;
+    if (signal) {
+      // An abort ends the wait by waking it: a waiter left registered
+      // would stay (with what it holds) until a notify of the word that
+      // may never come, one more per abort. Any other sleeper on the word
+      // wakes too, looks, and sleeps again.
+      onAbort = () => Atomics.notify(words, index);
       signal.addEventListener("abort", onAbort, { once: true });
-      result.value.then(() => resolve());
-    });
+      // Aborted between the caller's check and the listener.
+      if (signal.aborted) onAbort();
+    }
+    await result.value;
   } finally {
     clearInterval(keepAlive);
     if (onAbort) signal?.removeEventListener("abort", onAbort);
   }
-  // Aborted: the runtime keeps the waiter (and what it holds) until a
-  // notify of the word, which may never come, since the waiting bit is
-  // cleared now. Every abort would leave one more. Wake it: any other
-  // sleeper on the word wakes too, looks, and sleeps again.
-  if (signal.aborted) Atomics.notify(words, index);
 }
