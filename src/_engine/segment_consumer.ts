@@ -144,8 +144,7 @@ export class SegmentConsumer<T> extends Waiter implements ConsumerEngine<T> {
 
   detach(): void {
     this.#peeked = false;
-    this.#buffer.detach();
-    this.wakeDetached();
+    this.detachAndWake();
   }
 
   ready(what = POP): void {

@@ -146,8 +146,7 @@ export class SequenceProducer<T> extends Waiter
       this.#core.publish(this.#reserved, true);
     }
     this.#reserved = -1;
-    this.#ring.detach();
-    this.wakeDetached();
+    this.detachAndWake();
   }
 
   /** Blocked: claims a position (`#claimed`) when the ring has room. */
@@ -300,8 +299,7 @@ export class SequenceConsumer<T> extends Waiter implements ConsumerEngine<T> {
       this.#core.release(this.#peeked);
     }
     this.#peeked = -1;
-    this.#ring.detach();
-    this.wakeDetached();
+    this.detachAndWake();
   }
 
   /** Blocked: claims a position with an item (`#claimed`), if any. */

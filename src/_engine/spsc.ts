@@ -176,8 +176,7 @@ export class SpscProducer<T> extends Waiter
     this.#reserved = false;
     this.#blocked = true;
     if (this.#counter) this.#ring.leaveSlot(W_IN_SLOT, this.#inSlot);
-    this.#ring.detach();
-    this.wakeDetached();
+    this.detachAndWake();
   }
 
   /** Blocked: room now (with the cached `out`, re-read when it looks full). */

@@ -144,8 +144,7 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
     this.#peeked = false;
     this.#blocked = true;
     if (this.#counter) this.#ring.leaveSlot(W_OUT_SLOT, this.#outSlot);
-    this.#ring.detach();
-    this.wakeDetached();
+    this.detachAndWake();
   }
 
   /** Blocked: an item now (with the cached `in`, re-read when it looks empty). */

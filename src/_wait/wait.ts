@@ -127,13 +127,15 @@ export abstract class Waiter {
   abstract poll(): boolean;
 
   /**
-   * After the handle detached: wakes its pending async call, whose entry
-   * check (`ready`) then rejects it, and so each call queued behind it.
-   * Nothing else would: the peer may never publish again, and the pending
-   * call's timer would keep the process alive. Sleepers of the same side
-   * on other handles (a sequence ring's) wake too, look, and sleep again.
+   * Detaches the handle (its attachment's `detach`), then wakes its pending
+   * async call, whose entry check (`ready`) then rejects it, and so each
+   * call queued behind it. Nothing else would: the peer may never publish
+   * again, and the pending call's timer would keep the process alive.
+   * Sleepers of the same side on other handles (a sequence ring's) wake too,
+   * look, and sleep again.
    */
-  wakeDetached(): void {
+  detachAndWake(): void {
+    this.#lock.detach();
     if (!this.calls.idle) Atomics.notify(this.#gate.words, this.#gate.futex);
   }
 
