@@ -101,7 +101,7 @@ export class SequenceProducer<T> extends Waiter
     } catch (error) {
       // An item threw when read again (a getter): the claimed positions
       // are given up, or every consumer would stop at the first of them.
-      this.#core.skipMany(p, n);
+      this.#core.publishMany(p, n, true);
       throw error;
     }
     if (this.#core.publishMany(p, n)) throw this.#ring.closedError(what);

@@ -196,23 +196,17 @@ export class SequenceCore {
     this.wake(PRODUCERS);
   }
 
-  /** Publishes positions p … p + n - 1 in order, then wakes consumers once. */
-  publishMany(p: number, n: number): boolean {
+  /**
+   * Publishes positions p … p + n - 1 in order (`skip`: gives them up, as
+   * skips, claimed and written in part or not at all), then wakes consumers
+   * once. Returns whether a close raced it (see {@linkcode SequenceCore.wake}).
+   */
+  publishMany(p: number, n: number, skip = false): boolean {
+    const mark = skip ? SKIP : 0;
     for (let i = 0, q = p; i < n; i++, q = this.next(q)) {
-      Atomics.store(this.seqs, q % this.slots, this.next(q));
+      Atomics.store(this.seqs, q % this.slots, this.next(q) | mark);
     }
     return this.wake(CONSUMERS);
-  }
-
-  /**
-   * Gives up positions p … p + n - 1 (claimed, written in part or not at
-   * all) as skips, then wakes consumers once.
-   */
-  skipMany(p: number, n: number): void {
-    for (let i = 0, q = p; i < n; i++, q = this.next(q)) {
-      Atomics.store(this.seqs, q % this.slots, this.next(q) | SKIP);
-    }
-    this.wake(CONSUMERS);
   }
 
   /** Releases positions p … p + n - 1 in order, then wakes producers once. */
