@@ -257,7 +257,7 @@ Deno.test("Consumer.popMany() refuses a target that cannot hold the items and po
       "int32",
       1,
       Object.freeze([0, 0]),
-      "target must be writable, but it is frozen",
+      "target must be a writable array, received a frozen array",
     ],
   ];
   const opens: [

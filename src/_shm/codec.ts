@@ -254,7 +254,9 @@ export function checkTarget<T>(
     );
   }
   if (Object.isFrozen(target)) {
-    throw new TypeError(`${what}: target must be writable, but it is frozen`);
+    throw new TypeError(
+      `${what}: target must be a writable array, received a frozen array`,
+    );
   }
 }
 
