@@ -24,6 +24,7 @@ import type {
   CodeEntryReport,
   CodeSearch,
 } from "./_code/check_code_types.ts";
+import { shown } from "./_describe.ts";
 
 export type {
   CheckCodeOptions,
@@ -175,7 +176,7 @@ function checkNumbers(options: CheckCodeOptions): void {
     if (typeof value !== "number") {
       throw new TypeError(
         `Cannot check code: ${name} must be an integer >= ${min}, received ${typeof value} ${
-          JSON.stringify(value)
+          shown(value)
         }`,
       );
     }
@@ -192,7 +193,7 @@ function checkNumbers(options: CheckCodeOptions): void {
   ) {
     throw new TypeError(
       `Cannot check code: deaths must be "one", "two", "attach" or "supervisor", received ${
-        JSON.stringify(deaths)
+        shown(deaths)
       }`,
     );
   }
@@ -209,7 +210,7 @@ function checkNumbers(options: CheckCodeOptions): void {
   if (typeof seconds !== "number") {
     throw new TypeError(
       `Cannot check code: seconds must be a number > 0, received ${typeof seconds} ${
-        JSON.stringify(seconds)
+        shown(seconds)
       }`,
     );
   }

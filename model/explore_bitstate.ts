@@ -17,6 +17,7 @@ import {
   CompactStore,
 } from "./_explore/approx_store.ts";
 import { checkMaskOf, namesOf } from "./_explore/replay.ts";
+import { shown } from "./_describe.ts";
 
 /** Options for {@linkcode exploreBitstate}. */
 export interface BitstateOptions {
@@ -62,7 +63,7 @@ function integerIn(name: string, value: number, min: number, max: number) {
   if (typeof value !== "number") {
     throw new TypeError(
       `Cannot explore: ${name} must be an integer from ${min} to ${max}, received ${typeof value} ${
-        JSON.stringify(value)
+        shown(value)
       }`,
     );
   }
@@ -111,7 +112,7 @@ export function exploreBitstate<S, A>(
   if (mode !== "bitstate" && mode !== "hashcompact") {
     throw new TypeError(
       `Cannot explore: mode must be "bitstate" or "hashcompact", received ${
-        JSON.stringify(mode)
+        shown(mode)
       }`,
     );
   }

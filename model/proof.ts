@@ -17,6 +17,7 @@ import {
 } from "./bounded_buffer.ts";
 import { MachineState } from "./_machine/state.ts";
 import { decode, domain, domainSize } from "./_machine/codec.ts";
+import { shown } from "./_describe.ts";
 
 /** What {@linkcode prove} checks. */
 export interface ProofProblem<S, A> {
@@ -226,7 +227,7 @@ export function spscInvariant(
   if (scheme !== "textbook" && scheme !== "counter") {
     throw new RangeError(
       `Cannot build proof: spscInvariant covers schemes textbook and counter, received ${
-        JSON.stringify(scheme)
+        shown(scheme)
       }`,
     );
   }
@@ -315,7 +316,7 @@ export function bufferProof(
   if (kind !== "inductive" && kind !== "safety") {
     throw new TypeError(
       `Cannot build proof: invariant must be "inductive" or "safety", received ${
-        JSON.stringify(kind)
+        shown(kind)
       }`,
     );
   }

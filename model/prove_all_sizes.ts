@@ -35,6 +35,7 @@ export type {
   AllSizesReport,
   AllSizesSize,
 } from "./_symbolic/report_types.ts";
+import { shown } from "./_describe.ts";
 
 function trace(
   variant: Variant,
@@ -169,7 +170,7 @@ export async function proveAllSizes(
   if (scheme !== "textbook" && scheme !== "counter") {
     throw new TypeError(
       `Cannot prove: scheme must be textbook or counter, received ${
-        JSON.stringify(scheme)
+        shown(scheme)
       }`,
     );
   }
@@ -177,7 +178,7 @@ export async function proveAllSizes(
   if (candidate !== "inductive" && candidate !== "safety") {
     throw new TypeError(
       `Cannot prove: candidate must be inductive or safety, received ${
-        JSON.stringify(candidate)
+        shown(candidate)
       }`,
     );
   }
@@ -186,7 +187,7 @@ export async function proveAllSizes(
   if (mutant !== undefined && !MUTANTS.includes(mutant)) {
     throw new TypeError(
       `Cannot prove: mutant must be one of ${MUTANTS.join(", ")}, received ${
-        JSON.stringify(mutant)
+        shown(mutant)
       }`,
     );
   }
@@ -199,7 +200,7 @@ export async function proveAllSizes(
   if (typeof timeout !== "number") {
     throw new TypeError(
       `Cannot prove: timeout must be a positive integer (milliseconds), received ${typeof timeout} ${
-        JSON.stringify(timeout)
+        shown(timeout)
       }`,
     );
   }

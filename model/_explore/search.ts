@@ -11,6 +11,7 @@ import type {
   Verdict,
 } from "../types.ts";
 import { MAX_STATES } from "./visited.ts";
+import { shown } from "../_describe.ts";
 
 /** How often (in expanded states) the clock is read. */
 const CLOCK_EVERY = 4096;
@@ -46,7 +47,7 @@ export class Search {
     if (order !== "bfs" && order !== "dfs") {
       throw new TypeError(
         `Cannot explore: order must be "bfs" or "dfs", received ${
-          JSON.stringify(order)
+          shown(order)
         }`,
       );
     }
@@ -54,7 +55,7 @@ export class Search {
     if (typeof max !== "number") {
       throw new TypeError(
         `Cannot explore: maxStates must be a positive integer, received ${typeof max} ${
-          JSON.stringify(max)
+          shown(max)
         }`,
       );
     }
@@ -70,7 +71,7 @@ export class Search {
     if (reduction !== "none" && reduction !== "por") {
       throw new TypeError(
         `Cannot explore: reduction must be "none" or "por", received ${
-          JSON.stringify(reduction)
+          shown(reduction)
         }`,
       );
     }
@@ -224,7 +225,7 @@ export function checkedNames(
   if (!Array.isArray(ignore)) {
     throw new TypeError(
       `Cannot explore: ignore must be an array of invariant names, received ${typeof ignore} ${
-        JSON.stringify(ignore)
+        shown(ignore)
       }`,
     );
   }

@@ -7,6 +7,7 @@ import {
   type BufferModel,
   type BufferOptions,
 } from "../bounded_buffer.ts";
+import { shown } from "../_describe.ts";
 
 /** The prefix of every option error of the lockstep checks. */
 export const WHAT = "Cannot check ring";
@@ -43,7 +44,7 @@ export function choice<T extends string>(
   if (allowed.includes(value)) return value;
   throw new TypeError(
     `${WHAT}: ${name} must be one of ${allowed.join(", ")}, received ${
-      JSON.stringify(value)
+      shown(value)
     }`,
   );
 }
@@ -90,7 +91,7 @@ export function stepLimit(
   if (typeof limit !== "number") {
     throw new TypeError(
       `${WHAT}: maxSteps must be a positive integer, received ${typeof limit} ${
-        JSON.stringify(limit)
+        shown(limit)
       }`,
     );
   }

@@ -5,6 +5,7 @@
 
 import { type Config, positionLimit } from "./state.ts";
 import type { BufferOptions, Mutant, Scheme, Sync } from "./types.ts";
+import { shown } from "../_describe.ts";
 
 /**
  * Every mutant, with what it changes:
@@ -133,7 +134,7 @@ function integerIn(
     // A trace file may hold "3": say it is a string, not "received 3".
     throw new TypeError(
       `Cannot create model: ${name} must be an integer from ${min} to ${max}, received ${typeof value} ${
-        JSON.stringify(value)
+        shown(value)
       }`,
     );
   }
@@ -154,7 +155,7 @@ function oneOf<T extends string>(
     throw new TypeError(
       `Cannot create model: ${name} must be one of ${
         allowed.join(", ")
-      }, received ${JSON.stringify(value)}`,
+      }, received ${shown(value)}`,
     );
   }
   return value;
