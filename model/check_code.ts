@@ -24,6 +24,7 @@ import type {
   CodeEntryReport,
   CodeSearch,
 } from "./_code/check_code_types.ts";
+import { CRASH_DEATHS } from "./_code/crash.ts";
 import { shown } from "./_describe.ts";
 
 export type {
@@ -189,7 +190,7 @@ function checkNumbers(options: CheckCodeOptions): void {
   const deaths: unknown = options.deaths;
   if (
     deaths !== undefined &&
-    !["one", "two", "attach", "supervisor"].includes(deaths as string)
+    !(CRASH_DEATHS as readonly unknown[]).includes(deaths)
   ) {
     throw new TypeError(
       `Cannot check code: deaths must be "one", "two", "attach" or "supervisor", received ${

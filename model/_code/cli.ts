@@ -11,6 +11,7 @@ import {
 import { integer, parse, USAGE, UsageError } from "./cli_args.ts";
 import { entries, readReplay } from "./cli_entries.ts";
 import { entryLine, reportText } from "./cli_output.ts";
+import { CRASH_DEATHS } from "./crash.ts";
 
 /** Where the command line writes. */
 export interface CodeCliIo {
@@ -75,7 +76,7 @@ export async function runCodeCli(
     const deaths = values.get("deaths") as CheckCodeOptions["deaths"];
     if (
       deaths !== undefined &&
-      !["one", "two", "attach", "supervisor"].includes(deaths)
+      !(CRASH_DEATHS as readonly unknown[]).includes(deaths)
     ) {
       throw new UsageError(
         `Bad value for --deaths: must be one, two, attach or supervisor, received ${deaths}`,

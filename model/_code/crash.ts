@@ -73,7 +73,10 @@ export interface CrashRunReport extends CodeRunReport {
  * two, one stopped while attaching (before its barrier), or one and then
  * the supervisor S (a scenario with a second supervisor S2).
  */
-export type CrashDeaths = "one" | "two" | "attach" | "supervisor";
+export type CrashDeaths = typeof CRASH_DEATHS[number];
+
+/** Every {@linkcode CrashDeaths}, for the checks of `deaths` and `--deaths`. */
+export const CRASH_DEATHS = ["one", "two", "attach", "supervisor"] as const;
 
 /** Options of {@linkcode runCrash}. */
 export interface CrashRunOptions extends SearchRunOptions {
