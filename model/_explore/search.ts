@@ -31,9 +31,11 @@ export class Search {
   #lastTick = this.#started;
   #expanded = 0;
   readonly #options: ExploreOptions;
-  #stack = new Int32Array(1024);
-  /** Under DFS: per stack entry, the length of its state's path from a root. */
-  #depths = new Int32Array(1024);
+  /**
+   * Under DFS: pairs of a discovered state's index and the length of its
+   * path from a root; `#top` pairs in use.
+   */
+  #stack = new Int32Array(2048);
   #top = 0;
   /** Under DFS: the path length of the state being expanded, and of the one just discovered. */
   #expanding = 0;
@@ -104,16 +106,13 @@ export class Search {
    */
   admit(index: number, count: number): boolean {
     if (this.order === "dfs") {
-      if (this.#top === this.#stack.length) {
+      if (2 * this.#top === this.#stack.length) {
         const bigger = new Int32Array(this.#stack.length * 2);
         bigger.set(this.#stack);
         this.#stack = bigger;
-        const deeper = new Int32Array(bigger.length);
-        deeper.set(this.#depths);
-        this.#depths = deeper;
       }
-      this.#depths[this.#top] = this.#discovered;
-      this.#stack[this.#top++] = index;
+      this.#stack[2 * this.#top] = index;
+      this.#stack[2 * this.#top++ + 1] = this.#discovered;
     }
     if (count >= this.maxStates) {
       this.verdict = "incomplete";
@@ -138,8 +137,9 @@ export class Search {
   next(count: number): number {
     if (this.order === "dfs") {
       if (this.#top === 0) return -1;
-      this.#expanding = this.#depths[--this.#top]!;
-      return this.#stack[this.#top]!;
+      const at = 2 * --this.#top;
+      this.#expanding = this.#stack[at + 1]!;
+      return this.#stack[at]!;
     }
     if (this.#levelEnd < 0) this.#levelEnd = count; // the roots are level 0
     if (this.#head >= count) return -1;
