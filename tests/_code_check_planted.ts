@@ -172,9 +172,9 @@ export const PLANTED: readonly PlantedBug[] = [
     // the ring looks empty and both items vanish. bound, no-unproduced and
     // fifo hold on every state; the model's producer cannot publish there.
     find:
-      "    this.#out = this.#loadOut();\n    return used(this.#in, this.#out, this.#limit) === this.#capacity;",
+      "    const room = this.#capacity - used(this.#in, this.#out, this.#limit);\n    if (room === 0) return true;",
     replace:
-      "    this.#out = this.#loadOut();\n    return used(this.#in, this.#out, this.#limit) > this.#capacity;",
+      "    const room = this.#capacity - used(this.#in, this.#out, this.#limit);\n    if (room < 0) return true;",
     entry: { scenario: "try", params: { slots: 2, items: 2 } },
     file: "src/_engine/spsc.ts",
     line: "Atomics.add(words, W_IN",

@@ -29,6 +29,8 @@ import {
   deadlineOf,
   INDEX_BITS,
   markRingClosed,
+  pause,
+  pausesAfterMisses,
   wakeFrom,
 } from "../_wait/signal.ts";
 import { Gate, Waiter } from "../_wait/wait.ts";
@@ -73,6 +75,10 @@ export class SpscProducer<T> extends Waiter
   /** Last `out` read from shared memory; re-read only when the ring looks full. */
   #out: number;
   #reserved = false;
+  /** Pauses of the next `tryPush` that finds the ring full (`pausesAfterMisses`). */
+  #pauses = 1;
+  /** A `tryPush` found the ring full, and no re-read of `out` has found room since. */
+  #missed = false;
   /** The batch copy's span, reused: no allocation per `pushMany`. */
   #span: Span;
   /** Reserved or detached: the fast path's one check of the handle's state. */
@@ -100,7 +106,11 @@ export class SpscProducer<T> extends Waiter
   tryPush(item: T): boolean {
     this.#readyFast(PUSH);
     this.#codec.check(item, "item");
-    if (this.#isFull()) return false;
+    if (this.#isFull()) {
+      this.#missed = true;
+      pause(this.#pauses);
+      return false;
+    }
     this.#write(item);
     return true;
   }
@@ -211,7 +221,13 @@ export class SpscProducer<T> extends Waiter
   #isFull(): boolean {
     if (used(this.#in, this.#out, this.#limit) !== this.#capacity) return false;
     this.#out = this.#loadOut();
-    return used(this.#in, this.#out, this.#limit) === this.#capacity;
+    const room = this.#capacity - used(this.#in, this.#out, this.#limit);
+    if (room === 0) return true;
+    if (this.#missed) {
+      this.#missed = false;
+      this.#pauses = pausesAfterMisses(room);
+    }
+    return false;
   }
 
   /** Writes `buffer[in]`, then publishes `in`. */

@@ -18,7 +18,13 @@ import {
   W_OUT_SLOT,
   WAITING,
 } from "../_shm/layout.ts";
-import { deadlineOf, INDEX_BITS, wakeFrom } from "../_wait/signal.ts";
+import {
+  deadlineOf,
+  INDEX_BITS,
+  pause,
+  pausesAfterMisses,
+  wakeFrom,
+} from "../_wait/signal.ts";
 import { Waiter } from "../_wait/wait.ts";
 import type { SlotView } from "../item.ts";
 import type { PopAsyncOptions } from "../options.ts";
@@ -52,6 +58,10 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
   /** Last `in` read from shared memory; re-read only when the ring looks empty. */
   #in: number;
   #peeked = false;
+  /** Pauses of the next `tryPop` that finds the ring empty (see SpscProducer). */
+  #pauses = 1;
+  /** A `tryPop` found the ring empty, and no re-read of `in` has found an item since. */
+  #missed = false;
   /** The batch copy's span, reused: no allocation per `popMany`. */
   #span: Span;
   /** Peeked or detached: the fast path's one check of the handle's state. */
@@ -77,7 +87,11 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
 
   tryPop(): T | undefined {
     if (this.#blocked) this.ready();
-    if (this.#isEmpty()) return undefined;
+    if (this.#isEmpty()) {
+      this.#missed = true;
+      pause(this.#pauses);
+      return undefined;
+    }
     return this.#take();
   }
 
@@ -168,7 +182,12 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
   #isEmpty(): boolean {
     if (this.#in !== this.#out) return false;
     this.#in = this.#loadIn();
-    return this.#in === this.#out;
+    if (this.#in === this.#out) return true;
+    if (this.#missed) {
+      this.#missed = false;
+      this.#pauses = pausesAfterMisses(used(this.#in, this.#out, this.#limit));
+    }
+    return false;
   }
 
   /** Reads `buffer[out]`, then publishes `out`. */

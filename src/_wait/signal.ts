@@ -47,6 +47,43 @@ export const SPIN_CHECKS = 64;
  */
 export const SPIN_PAUSES = 16;
 
+/**
+ * The longest pause of a one-producer ring's `tryPop` (`tryPush`) that
+ * finds the ring empty (full) on re-reading the peer's index, in
+ * `Atomics.pause` calls (~25-40 ns each on the bench host).
+ *
+ * Why pause at all: a caller that spins on `tryPop` re-reads `in` as fast
+ * as it can, and each re-read moves `in`'s cache line to its core, so the
+ * producer's next `Atomics.add` must fetch the line back first: a line
+ * transfer per item on the producer's path. Paused, the consumer leaves
+ * the line alone for a while, the producer runs ahead, and the items come
+ * in runs the consumer takes with its cached `in`. Why not always this long:
+ * in a round trip the peer is not running ahead but waiting for this side,
+ * and every pause is added to the trip. So the pause adapts (see
+ * {@linkcode pausesAfterMisses}): long only while the peer has been
+ * running ahead. Measured side by side in session 9 (docs/small_rings.md):
+ * one-way spins 1.2-1.4x as fast at 16-4096 slots, the 16-slot round trip
+ * unchanged within 3%; a fixed 8-pause wait gave one-way speed alike and
+ * cost the round trip 30-40%, a fixed single pause ~1.09x and nothing.
+ */
+export const MISS_PAUSES = 8;
+
+/**
+ * How many pauses the next missed `tryPop` (`tryPush`) makes, from what
+ * the re-read that ended the last run of misses found: 2 or more items (free
+ * slots) mean the peer ran ahead while this side paused, so pausing pays;
+ * exactly 1 means it did not (a round trip, or a peer as slow as this side),
+ * so the pause shrinks to one.
+ */
+export function pausesAfterMisses(found: number): number {
+  return found >= 2 ? MISS_PAUSES : 1;
+}
+
+/** `pauses` calls of `Atomics.pause` (none in runtimes without it). */
+export function pause(pauses: number): void {
+  for (let k = 0; k < pauses; k++) Atomics.pause?.();
+}
+
 /** How a word carries a sleeper's waiting bit and a close's mark. */
 export interface FlagBits {
   readonly waiting: number;
