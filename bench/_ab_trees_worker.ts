@@ -1,0 +1,87 @@
+// One side of a bench/ab_trees.ts run: loads its tree's `mod.ts`, warms up
+// on the warm-up rings, says "armed", waits for the start signal, then runs
+// and answers [the time it ended (ms since the epoch), its result]: the
+// consumer's checksum one way, the round trips it completed in a ping.
+/// <reference lib="deno.worker" />
+import type { AbTask } from "./ab_trees.ts";
+
+interface Push {
+  tryPush(item: number): boolean;
+}
+interface Pop {
+  tryPop(): number | undefined;
+}
+
+/** Pushes 0…count-1, spinning while full. */
+function produce(ring: Push, count: number): number {
+  for (let i = 0; i < count; i++) {
+    while (!ring.tryPush(i)) { /* spin: full */ }
+  }
+  return count;
+}
+
+/** Pops `count` items, spinning while empty; their checksum. */
+function consume(ring: Pop, count: number): number {
+  let sum = 0;
+  for (let i = 0; i < count; i++) {
+    let item = ring.tryPop();
+    while (item === undefined) item = ring.tryPop();
+    sum = (sum + item) | 0;
+  }
+  return sum;
+}
+
+/** `count` round trips: push on `out`, wait for the echo on `back`. */
+function initiate(out: Push, back: Pop, count: number): number {
+  let done = 0;
+  for (let i = 0; i < count; i++) {
+    while (!out.tryPush(i)) { /* spin: full */ }
+    let item = back.tryPop();
+    while (item === undefined) item = back.tryPop();
+    if (item === i) done++;
+  }
+  return done;
+}
+
+/** Echoes `count` items from `from` to `to`. */
+function respond(from: Pop, to: Push, count: number): number {
+  for (let i = 0; i < count; i++) {
+    let item = from.tryPop();
+    while (item === undefined) item = from.tryPop();
+    while (!to.tryPush(item)) { /* spin: full */ }
+  }
+  return count;
+}
+
+self.onmessage = async (event: MessageEvent<AbTask>) => {
+  const { tree, role, mode, warm, timed, go } = event.data;
+  const { Producer, Consumer } = await import(new URL("mod.ts", tree).href);
+  const side = (
+    rings: readonly SharedArrayBuffer[],
+    count: number,
+  ): () => number => {
+    const [one, two] = rings as [SharedArrayBuffer, SharedArrayBuffer];
+    if (mode === "spin") {
+      return role === "producer"
+        ? () => produce(new Producer(one), count)
+        : () => consume(new Consumer(one), count);
+    }
+    // The initiator pushes on ring one and pops on ring two.
+    return role === "producer"
+      ? ((p: Push, c: Pop) => () => initiate(p, c, count))(
+        new Producer(one),
+        new Consumer(two),
+      )
+      : ((c: Pop, p: Push) => () => respond(c, p, count))(
+        new Consumer(one),
+        new Producer(two),
+      );
+  };
+  side(warm, event.data.count >> 2)(); // the same loops, untimed, a quarter of the count
+  const timedRun = side(timed, event.data.count);
+  self.postMessage("armed");
+  Atomics.wait(new Int32Array(go), 0, 0);
+  const result = timedRun();
+  self.postMessage([performance.timeOrigin + performance.now(), result]);
+};
+self.postMessage("ready");

@@ -1,0 +1,188 @@
+/**
+ * Two checkouts' rings side by side: A/B runs of one spin case (one way:
+ * `tryPush` spinning in one Worker, `tryPop` in another; or the round trip
+ * through two rings), alternating A and B round by round in one process,
+ * each run in two fresh Workers that load that tree's `mod.ts`, warm up
+ * untimed on a ring of their own, and wait for one start signal. Prints the
+ * median rates and the per-round ratio B ÷ A as a median, a geometric mean
+ * and quartiles.
+ *
+ * Why: on the bench host a spin run's rate swings 0.3-3x from one run to the
+ * next (the two vCPUs land on cores close or far apart), so a change of
+ * 10-40% shows only over many paired rounds: an A/A run of 101 rounds gave
+ * 0.96-0.98, where 21 rounds left ±15%. Every run is verified (the
+ * consumer's checksum, the round trips' echo).
+ *
+ * `deno run --allow-read bench/ab_trees.ts A B [--slots=1024] [--rounds=101] [--scheme=textbook|counter] [--mode=spin|ping]`
+ * (A and B: paths of two checkouts, e.g. a `git worktree` of main and this one)
+ *
+ * @module
+ */
+import { median } from "./_stats.ts";
+
+/** Items one way per run; round trips per run are a tenth. */
+const ITEMS = 2_000_000;
+
+/** What a Worker of `_ab_trees_worker.ts` is asked to do. */
+export interface AbTask {
+  readonly tree: string;
+  readonly role: "producer" | "consumer";
+  readonly mode: "spin" | "ping";
+  readonly count: number;
+  /** The warm-up's rings and the timed run's (ping: two each). */
+  readonly warm: readonly SharedArrayBuffer[];
+  readonly timed: readonly SharedArrayBuffer[];
+  /** One int32: 0 until the clock starts. */
+  readonly go: SharedArrayBuffer;
+}
+
+/** Parsed flags. */
+interface AbFlags {
+  readonly trees: readonly [string, string];
+  readonly slots: number;
+  readonly rounds: number;
+  readonly scheme: "textbook" | "counter";
+  readonly mode: "spin" | "ping";
+}
+
+function parse(args: readonly string[]): AbFlags {
+  const trees: string[] = [];
+  let slots = 1024;
+  let rounds = 101;
+  let scheme: AbFlags["scheme"] = "textbook";
+  let mode: AbFlags["mode"] = "spin";
+  for (const arg of args) {
+    const [name, value = ""] = arg.split("=", 2) as [string, string?];
+    if (!name.startsWith("--")) trees.push(arg);
+    else if (name === "--slots") slots = Number(value);
+    else if (name === "--rounds") rounds = Number(value);
+    else if (
+      name === "--scheme" && (value === "textbook" || value === "counter")
+    ) {
+      scheme = value;
+    } else if (name === "--mode" && (value === "spin" || value === "ping")) {
+      mode = value;
+    } else throw new TypeError(`unknown flag ${arg} (see bench/ab_trees.ts)`);
+  }
+  if (trees.length !== 2) {
+    throw new TypeError(
+      `two checkouts expected (A and B), received ${trees.length}`,
+    );
+  }
+  if (!Number.isInteger(rounds) || rounds < 1) {
+    throw new RangeError(`--rounds must be a positive integer: ${rounds}`);
+  }
+  if (!Number.isInteger(slots) || slots < 2) {
+    throw new RangeError(`--slots must be an integer >= 2: ${slots}`);
+  }
+  return { trees: trees as [string, string], slots, rounds, scheme, mode };
+}
+
+/** The next message of `worker`; its error as a rejection. */
+function message<T>(worker: Worker): Promise<T> {
+  return new Promise((resolve, reject) => {
+    worker.onmessage = (event) => resolve(event.data as T);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      reject(new Error(event.message));
+    };
+  });
+}
+
+/** The consumer's checksum of 0…count-1 (as `_ab_trees_worker.ts` sums). */
+function checksum(count: number): number {
+  let sum = 0;
+  for (let i = 0; i < count; i++) sum = (sum + i) | 0;
+  return sum;
+}
+
+/** One timed run of `tree`: items (or round trips) a second, in millions. */
+async function run(tree: string, flags: AbFlags): Promise<number> {
+  const { createRing } = await import(new URL("mod.ts", tree).href);
+  const rings = flags.mode === "ping" ? 2 : 1;
+  const make = () =>
+    Array.from(
+      { length: rings },
+      () =>
+        createRing({
+          slots: flags.slots,
+          scheme: flags.scheme,
+        }) as SharedArrayBuffer,
+    );
+  const count = flags.mode === "ping" ? ITEMS / 10 : ITEMS;
+  const go = new SharedArrayBuffer(4);
+  const url = new URL("./_ab_trees_worker.ts", import.meta.url);
+  const workers = [0, 1].map(() => new Worker(url, { type: "module" }));
+  try {
+    await Promise.all(workers.map((w) => message(w))); // "ready"
+    const warm = make();
+    const timed = make();
+    const armed = workers.map((w) => message(w));
+    workers.forEach((worker, k) =>
+      worker.postMessage(
+        {
+          tree,
+          role: k === 0 ? "producer" : "consumer",
+          mode: flags.mode,
+          count,
+          warm,
+          timed,
+          go,
+        } satisfies AbTask,
+      )
+    );
+    await Promise.all(armed); // warmed up, waiting for go
+    const done = workers.map((w) => message<[number, number]>(w));
+    const start = performance.timeOrigin + performance.now();
+    const signal = new Int32Array(go);
+    Atomics.store(signal, 0, 1);
+    Atomics.notify(signal, 0);
+    const [[, first], [end, sum]] = await Promise.all(done) as [
+      [number, number],
+      [number, number],
+    ];
+    const expected = flags.mode === "ping" ? count : checksum(count);
+    if (sum !== expected || (flags.mode === "ping" && first !== count)) {
+      throw new Error(`${tree}: run not verified (${sum}, ${expected})`);
+    }
+    return count / ((end - start) / 1e3) / 1e6;
+  } finally {
+    for (const worker of workers) worker.terminate();
+  }
+}
+
+if (import.meta.main) {
+  const flags = parse(Deno.args);
+  const [a, b] = flags.trees.map((tree) =>
+    new URL(tree.endsWith("/") ? tree : `${tree}/`, `file://${Deno.cwd()}/`)
+      .href
+  ) as [string, string];
+  await run(a, flags); // the modules' first load, untimed
+  await run(b, flags);
+  const rates: [number[], number[]] = [[], []];
+  const ratios: number[] = [];
+  for (let round = 0; round < flags.rounds; round++) {
+    // A first in even rounds, B first in odd ones.
+    const order = round % 2 === 0 ? [0, 1] : [1, 0];
+    const got: number[] = [];
+    for (const k of order) got[k] = await run(k === 0 ? a : b, flags);
+    rates[0].push(got[0]!);
+    rates[1].push(got[1]!);
+    ratios.push(got[1]! / got[0]!);
+  }
+  const sorted = [...ratios].sort((x, y) => x - y);
+  const geomean = Math.exp(
+    ratios.reduce((s, r) => s + Math.log(r), 0) / ratios.length,
+  );
+  const unit = flags.mode === "ping" ? "M round trips/s" : "M items/s";
+  console.log(
+    `${flags.mode}, ${flags.scheme}, ${flags.slots} slots, ${flags.rounds} rounds: A ${
+      median(rates[0]).toFixed(1)
+    } ${unit}, B ${median(rates[1]).toFixed(1)} ${unit}; B ÷ A median ${
+      median(ratios).toFixed(3)
+    }, geometric mean ${geomean.toFixed(3)}, quartiles ${
+      sorted[sorted.length >> 2]!.toFixed(2)
+    }-${sorted[(3 * sorted.length) >> 2]!.toFixed(2)}`,
+  );
+  console.log(`A: ${a}\nB: ${b}`);
+}
