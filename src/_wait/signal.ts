@@ -63,8 +63,8 @@ export const SPIN_PAUSES = 16;
  * {@linkcode pausesAfterMisses}): long only while the peer has been
  * running ahead. Measured side by side in session 9 (docs/small_rings.md):
  * one-way spins 1.2-1.4x as fast at 16-4096 slots, the 16-slot round trip
- * unchanged within 3%; a fixed 8-pause wait gave one-way speed alike and
- * cost the round trip 30-40%, a fixed single pause ~1.09x and nothing.
+ * 2-4% slower; a fixed 8-pause wait gave one-way speed alike and cost the
+ * round trip 30-40%, a fixed single pause one-way ~1.09x.
  */
 export const MISS_PAUSES = 8;
 
