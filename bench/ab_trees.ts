@@ -18,6 +18,7 @@
  *
  * @module
  */
+import { nextMessage } from "./_message.ts";
 import { median } from "./_stats.ts";
 
 /** Items one way per run; round trips per run are a tenth. */
@@ -78,17 +79,6 @@ function parse(args: readonly string[]): AbFlags {
   return { trees: trees as [string, string], slots, rounds, scheme, mode };
 }
 
-/** The next message of `worker`; its error as a rejection. */
-function message<T>(worker: Worker): Promise<T> {
-  return new Promise((resolve, reject) => {
-    worker.onmessage = (event) => resolve(event.data as T);
-    worker.onerror = (event) => {
-      event.preventDefault();
-      reject(new Error(event.message));
-    };
-  });
-}
-
 /** The consumer's checksum of 0…count-1 (as `_ab_trees_worker.ts` sums). */
 function checksum(count: number): number {
   let sum = 0;
@@ -114,10 +104,10 @@ async function run(tree: string, flags: AbFlags): Promise<number> {
   const url = new URL("./_ab_trees_worker.ts", import.meta.url);
   const workers = [0, 1].map(() => new Worker(url, { type: "module" }));
   try {
-    await Promise.all(workers.map((w) => message(w))); // "ready"
+    await Promise.all(workers.map((w) => nextMessage(w))); // "ready"
     const warm = make();
     const timed = make();
-    const armed = workers.map((w) => message(w));
+    const armed = workers.map((w) => nextMessage(w));
     workers.forEach((worker, k) =>
       worker.postMessage(
         {
@@ -132,7 +122,7 @@ async function run(tree: string, flags: AbFlags): Promise<number> {
       )
     );
     await Promise.all(armed); // warmed up, waiting for go
-    const done = workers.map((w) => message<[number, number]>(w));
+    const done = workers.map((w) => nextMessage<[number, number]>(w));
     const start = performance.timeOrigin + performance.now();
     const signal = new Int32Array(go);
     Atomics.store(signal, 0, 1);

@@ -19,6 +19,7 @@
  * @module
  */
 import { CONTENDERS, ITEMS, type PathRequest } from "./_path_cost.ts";
+import { nextMessage } from "./_message.ts";
 import { median } from "./_stats.ts";
 
 const BURSTS = [512, 1] as const;
@@ -60,19 +61,8 @@ async function start(name: string): Promise<Worker> {
     new URL("./_path_cost_worker.ts", import.meta.url),
     { type: "module", name },
   );
-  await reply(worker);
+  await nextMessage(worker);
   return worker;
-}
-
-/** The Worker's next message; its error as a rejection. */
-function reply<T>(worker: Worker): Promise<T> {
-  return new Promise((resolve, reject) => {
-    worker.onmessage = (event) => resolve(event.data as T);
-    worker.onerror = (event) => {
-      event.preventDefault();
-      reject(new Error(event.message));
-    };
-  });
 }
 
 if (import.meta.main) {
@@ -85,7 +75,7 @@ if (import.meta.main) {
     for (const burst of BURSTS) {
       for (const [k, name] of names.entries()) {
         const worker = workers[k]!;
-        const answer = reply<[number, number]>(worker);
+        const answer = nextMessage<[number, number]>(worker);
         worker.postMessage({ slots, scheme, burst } satisfies PathRequest);
         const [ns, sum] = await answer;
         // Every contender moves the same items: the sums must agree.
