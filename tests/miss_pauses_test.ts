@@ -19,8 +19,8 @@ for (const scheme of ["textbook", "counter"] as const) {
     const consumer = new Consumer<number>(ring);
     let next = 0;
     let expected = 0;
-    // Runs of 1, 2, 3 … items, each after misses; the runs of 1 and of more
-    // switch the consumer's pause between short and long.
+    // Runs of items, each after misses; runs of 1 and runs of more switch
+    // the consumer's pause between short and long.
     for (const run of [1, 3, 1, 1, 5, 2, 7, 1, 4]) {
       for (let miss = 0; miss < 3; miss++) {
         assert.equal(consumer.tryPop(), undefined);
