@@ -210,48 +210,110 @@ export interface Checker {
   error(value: unknown, label: string): Error;
 }
 
-export function numberChecker(kind: NumericKind, what: string): Checker {
-  const { range, bigint } = KINDS[kind];
-  const typeError = (value: unknown, label: string) =>
-    new TypeError(
-      `${what}: ${label} must be a ${
-        bigint ? "bigint" : "number"
-      } for ${kind}, received ${describeValue(value)}`,
+// Checkers (and codecs, `codec.ts`) are class instances with their methods
+// on the prototype, not objects of closures made per ring: the JIT inlines
+// a call by its target, and a closure of one ring's handle, inlined into the
+// push path, ties the optimized code to that ring — when the ring is
+// collected, V8 throws the code away, and the next ring's first ~100,000
+// items ran 2-3x slower while it was compiled again (session 10).
+
+/** The checker of one numeric kind; `ok` is overridden per kind. */
+class NumberChecker implements Checker {
+  readonly kind: NumericKind;
+  readonly what: string;
+
+  constructor(kind: NumericKind, what: string) {
+    this.kind = kind;
+    this.what = what;
+  }
+
+  ok(value: unknown): boolean {
+    return typeof value === "number";
+  }
+
+  error(value: unknown, label: string): Error {
+    const { kind, what } = this;
+    const { range, bigint } = KINDS[kind];
+    const type = typeof value;
+    if (bigint ? type !== "bigint" : type !== "number") {
+      return new TypeError(
+        `${what}: ${label} must be a ${
+          bigint ? "bigint" : "number"
+        } for ${kind}, received ${describeValue(value)}`,
+      );
+    }
+    if (bigint) {
+      return new RangeError(
+        `${what}: ${label} is out of range for ${kind}, received ${value}n`,
+      );
+    }
+    const [min, max] = range!;
+    return new RangeError(
+      `${what}: ${label} must be an integer in [${min}, ${max}] for ${kind}, received ${value}`,
     );
-  if (bigint) {
-    const fit = kind === "bigint64"
-      ? (v: bigint) => BigInt.asIntN(64, v) === v
-      : (v: bigint) => BigInt.asUintN(64, v) === v;
-    return {
-      ok: (value) => typeof value === "bigint" && fit(value),
-      error: (value, label) =>
-        typeof value !== "bigint" ? typeError(value, label) : new RangeError(
-          `${what}: ${label} is out of range for ${kind}, received ${value}n`,
-        ),
-    };
   }
-  if (range === null) {
-    return {
-      ok: (value) => typeof value === "number",
-      error: typeError,
-    };
+}
+
+class Int32Checker extends NumberChecker {
+  override ok(value: unknown): boolean {
+    // `typeof` first: `value as number | 0` would parse as a type assertion
+    // to `number | 0`, and `|` or `>>>` on a bigint or symbol throws.
+    return typeof value === "number" && (value | 0) === value;
   }
-  const [min, max] = range;
-  return {
-    ok: kind === "int32"
-      // `typeof` first: `value as number | 0` would parse as a type assertion
-      // to `number | 0`, and `|` or `>>>` on a bigint or symbol throws.
-      ? (value) => typeof value === "number" && (value | 0) === value
-      : kind === "uint32"
-      ? (value) => typeof value === "number" && (value >>> 0) === value
-      : (value) =>
-        typeof value === "number" && Number.isInteger(value) && value >= min &&
-        value <= max,
-    error: (value, label) =>
-      typeof value !== "number" ? typeError(value, label) : new RangeError(
-        `${what}: ${label} must be an integer in [${min}, ${max}] for ${kind}, received ${value}`,
-      ),
-  };
+}
+
+class Uint32Checker extends NumberChecker {
+  override ok(value: unknown): boolean {
+    return typeof value === "number" && (value >>> 0) === value;
+  }
+}
+
+/** int8 … uint16: an integer within the kind's range. */
+class SmallIntChecker extends NumberChecker {
+  readonly #min: number;
+  readonly #max: number;
+
+  constructor(kind: NumericKind, what: string) {
+    super(kind, what);
+    [this.#min, this.#max] = KINDS[kind].range!;
+  }
+
+  override ok(value: unknown): boolean {
+    return typeof value === "number" && Number.isInteger(value) &&
+      value >= this.#min && value <= this.#max;
+  }
+}
+
+class BigInt64Checker extends NumberChecker {
+  override ok(value: unknown): boolean {
+    return typeof value === "bigint" && BigInt.asIntN(64, value) === value;
+  }
+}
+
+class BigUint64Checker extends NumberChecker {
+  override ok(value: unknown): boolean {
+    return typeof value === "bigint" && BigInt.asUintN(64, value) === value;
+  }
+}
+
+export function numberChecker(kind: NumericKind, what: string): Checker {
+  switch (kind) {
+    case "int32":
+      return new Int32Checker(kind, what);
+    case "uint32":
+      return new Uint32Checker(kind, what);
+    case "int8":
+    case "uint8":
+    case "int16":
+    case "uint16":
+      return new SmallIntChecker(kind, what);
+    case "bigint64":
+      return new BigInt64Checker(kind, what);
+    case "biguint64":
+      return new BigUint64Checker(kind, what);
+    default:
+      return new NumberChecker(kind, what); // float32, float64
+  }
 }
 
 export function labelOf(label: string | number): string {
