@@ -36,7 +36,12 @@ export interface MpmcTask {
   readonly control: SharedArrayBuffer;
   /** Count this role's `Atomics` calls (slows it down: not a timed figure). */
   readonly count?: boolean;
+  /** Consumers: note the time every {@linkcode TIMELINE_STEP} items. */
+  readonly timeline?: boolean;
 }
+
+/** Items between a consumer's time marks with `timeline`. */
+export const TIMELINE_STEP = 65_536;
 
 /** What a role reports: consumers their count, sum and order faults. */
 export interface MpmcResult {
@@ -46,4 +51,9 @@ export interface MpmcResult {
   readonly disorder: number;
   /** With `count`: the role's `Atomics` calls by method (`wait` by outcome). */
   readonly calls?: Readonly<Record<string, number>>;
+  /**
+   * With `timeline`, consumers: milliseconds from the role's start to its
+   * every {@linkcode TIMELINE_STEP}th item.
+   */
+  readonly marks?: readonly number[];
 }

@@ -10,6 +10,7 @@ import {
   type MpmcTask,
   PRODUCERS_DONE,
   SPAN,
+  TIMELINE_STEP,
 } from "./_mpmc_protocol.ts";
 import { serveTasks } from "./_worker_loop.ts";
 
@@ -35,6 +36,26 @@ class Tally {
 
   result(): MpmcResult {
     return { count: this.count, sum: this.sum, disorder: this.disorder };
+  }
+}
+
+/**
+ * A Tally that also notes the time of every TIMELINE_STEP-th item (a
+ * subclass, so a timed run's `add` stays the plain one).
+ */
+class TimelineTally extends Tally {
+  readonly #start = performance.now();
+  readonly #marks: number[] = [];
+
+  override add(value: number): void {
+    super.add(value);
+    if (this.count % TIMELINE_STEP === 0) {
+      this.#marks.push(performance.now() - this.#start);
+    }
+  }
+
+  override result(): MpmcResult {
+    return { ...super.result(), marks: this.#marks };
   }
 }
 
@@ -95,6 +116,8 @@ function setUp(task: MpmcTask): () => MpmcResult | Promise<MpmcResult> {
 function ringRole(task: MpmcTask): () => MpmcResult {
   const control = new Int32Array(task.control);
   const { id, items, producers } = task;
+  const tally = () =>
+    task.timeline ? new TimelineTally(producers) : new Tally(producers);
   const lastProducer = () =>
     Atomics.add(control, PRODUCERS_DONE, 1) === producers - 1;
   if (task.kind === "sequence") {
@@ -109,13 +132,13 @@ function ringRole(task: MpmcTask): () => MpmcResult {
     }
     const consumer = new Consumer<number>(ring);
     return () => {
-      const tally = new Tally(producers);
+      const t = tally();
       try {
-        while (true) tally.add(consumer.pop());
+        while (true) t.add(consumer.pop());
       } catch (error) {
         if (!(error instanceof ClosedError)) throw error;
       }
-      return tally.result();
+      return t.result();
     };
   }
   const ring = new MutexRing(task.ring!);
@@ -127,9 +150,9 @@ function ringRole(task: MpmcTask): () => MpmcResult {
     };
   }
   return () => {
-    const tally = new Tally(producers);
-    for (let v = ring.pop(); v !== undefined; v = ring.pop()) tally.add(v);
-    return tally.result();
+    const t = tally();
+    for (let v = ring.pop(); v !== undefined; v = ring.pop()) t.add(v);
+    return t.result();
   };
 }
 

@@ -257,7 +257,7 @@ export function toMarkdown(report: Report): string {
       report.warmups === 1 ? "" : "s"
     } in them (${report.warmupFraction * 100}% of the count${
       ownWarmups.length === 0 ? "" : `; ${ownWarmups.join(", ")}`
-    }), a full garbage collection in every Worker before the clock starts (with --v8-flags=--expose-gc, as deno task bench runs); this ring and its peers alternate round by round; figures are medians; a ratio is the median over the rounds of this ring's rate ÷ the peer's in the same round (above 1: this ring is faster), so a burst of outside load that slows a few consecutive runs cancels out.${
+    }), a minor garbage collection in every Worker before the clock starts (a full one for the bulk cases, whose arrays outlive a minor one; with --v8-flags=--expose-gc, as deno task bench runs); this ring and its peers alternate round by round; figures are medians; a ratio is the median over the rounds of this ring's rate ÷ the peer's in the same round (above 1: this ring is faster), so a burst of outside load that slows a few consecutive runs cancels out.${
       ping
         ? ` Round trips: one item there and back; the time per round trip is in brackets (e.g. ${
           micros(1 / (ping.contenders[0]?.median ?? NaN))

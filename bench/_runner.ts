@@ -86,7 +86,7 @@ function failed(problem: string, healthy: boolean): Outcome {
 
 async function runOnce(
   pool: readonly BenchWorker[],
-  shape: Pick<BenchCase, "slots" | "batch">,
+  shape: Pick<BenchCase, "slots" | "batch" | "majorGc">,
   contender: Contender,
   count: number,
   timeoutMs: number,
@@ -106,6 +106,7 @@ async function runOnce(
       buffers,
       control,
       ...(port ? { port } : {}),
+      ...(shape.majorGc ? { majorGc: true } : {}),
     };
     pool[k]!.send(task);
   });

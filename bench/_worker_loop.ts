@@ -7,6 +7,8 @@ import { DONE, GO, type WorkerMessage } from "./_protocol.ts";
 /** What every Task carries: the buffer holding the GO and DONE words. */
 export interface ControlledTask {
   readonly control: SharedArrayBuffer;
+  /** A full collection before the clock starts (see `collectGarbage`). */
+  readonly majorGc?: boolean;
 }
 
 /**
@@ -37,17 +39,25 @@ const scope = self as unknown as {
 };
 
 /**
- * A full collection before the clock starts, when the bench runs with
- * `--v8-flags=--expose-gc` (deno task bench does): the arrays an earlier run
- * or the set-up left behind (64 MiB each in the bulk cases) are otherwise
- * freed by whichever collection falls into the timed run, which pauses that
- * thread and with it a peer spinning on the other core, for milliseconds.
- * Every contender's Workers get the same; what a contender allocates while
- * it runs is still its own cost.
+ * A collection before the clock starts, when the bench runs with
+ * `--v8-flags=--expose-gc` (deno task bench does), so that what an earlier
+ * run or the set-up left behind is not freed by a collection that falls into
+ * the timed run (which pauses that thread and with it a peer spinning on
+ * the other core, for milliseconds). Every contender's Workers get the same;
+ * what a contender allocates while it runs is still its own cost.
+ *
+ * A minor collection (the young generation) unless the task asks for a full
+ * one (`majorGc`: the bulk cases, whose 64 MiB arrays live in the old
+ * generation). A full collection also frees the maps and closures of the
+ * warm-up's dead ring and handles, and V8 then throws away the optimized
+ * code that embedded them: every timed run began by compiling its hot path
+ * again, 10-40 ms of slower items — most of a many-producer run of 200,000
+ * items (session 10, docs/mpmc.md).
  */
-function collectGarbage(): void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc !== undefined) gc();
+function collectGarbage(major: boolean): void {
+  const gc = (globalThis as { gc?: (options?: { type: string }) => void })
+    .gc;
+  if (gc !== undefined) gc(major ? undefined : { type: "minor" });
 }
 
 function errorText(error: unknown): string {
@@ -68,7 +78,7 @@ async function play<T extends ControlledTask, R>(
   let armed = false;
   try {
     const run = setUp(task);
-    collectGarbage();
+    collectGarbage(task.majorGc === true);
     post({ type: "armed" });
     armed = true;
     // Sleep until the parent has started the clock.

@@ -12,7 +12,10 @@
  * `deno run --allow-read bench/mpmc.ts [--quick]` prints a Markdown table.
  * Flags choose a part: `--shapes=4x4,2x2`, `--only=sequence,mutex`,
  * `--rounds=9`, `--items=200000`, `--slots=1024`; `--count` counts each
- * role's `Atomics` calls per item instead (slower runs: not a timing).
+ * role's `Atomics` calls per item instead (slower runs: not a timing);
+ * `--timeline` prints, for every timed run, each consumer's milliseconds
+ * per 65,536 items (a run whose first steps are slower than its last was
+ * still warming up).
  *
  * @module
  */
@@ -24,6 +27,7 @@ import {
   type MpmcKind,
   type MpmcResult,
   type MpmcTask,
+  TIMELINE_STEP,
 } from "./_mpmc_protocol.ts";
 import {
   type BenchWorker,
@@ -39,7 +43,7 @@ import { median } from "./_stats.ts";
 export interface MpmcBenchOptions {
   /** Items per producer per run. Default 200,000. */
   readonly items?: number;
-  /** Timed runs per contender and shape (each after a warm-up run). Default 5. */
+  /** Timed runs per contender and shape (each after {@linkcode WARMUPS} warm-up runs). Default 5. */
   readonly rounds?: number;
   /** Ring slots (the mutex ring gets as many). Default 1024. */
   readonly slots?: number;
@@ -49,6 +53,8 @@ export interface MpmcBenchOptions {
   readonly only?: readonly MpmcKind[];
   /** Count the rings' `Atomics` calls per item (the rates then mean little). */
   readonly count?: boolean;
+  /** Log each timed run's consumers' milliseconds per 65,536 items. */
+  readonly timeline?: boolean;
   /** Progress lines (default: none). */
   readonly log?: (line: string) => void;
 }
@@ -91,6 +97,13 @@ const CONTENDERS: readonly [MpmcBenchRow["contender"], MpmcKind][] = [
   ["postMessage", "post"],
 ];
 const TIMEOUT_MS = 120_000;
+/**
+ * Untimed runs in each run's Workers before the timed one. After one, the
+ * timed run's first 100,000-200,000 items still ran 2-3x slower than the
+ * rest (the JIT compiling the rings' paths again); after two, as fast as
+ * the rest (session 10, `--timeline`).
+ */
+export const WARMUPS = 2;
 type MpmcWorker = BenchWorker<MpmcTask, MpmcResult>;
 
 function startMpmcPool(size: number): Promise<MpmcWorker[]> {
@@ -100,17 +113,31 @@ function startMpmcPool(size: number): Promise<MpmcWorker[]> {
   });
 }
 
+/** How the runs of a benchmark are made. */
+interface RunSettings {
+  readonly items: number;
+  readonly slots: number;
+  readonly count: boolean;
+  readonly timeline: boolean;
+}
+
 /** The tasks of one run: rings or ports, one per Worker. */
 function tasksOf(
   kind: MpmcKind,
   shape: readonly [number, number],
-  items: number,
-  slots: number,
-  control: SharedArrayBuffer,
-  count: boolean,
+  settings: RunSettings & { readonly control: SharedArrayBuffer },
 ): MpmcTask[] {
   const [producers, consumers] = shape;
-  const base = { kind, producers, consumers, items, control, count };
+  const { items, slots, control, count, timeline } = settings;
+  const base = {
+    kind,
+    producers,
+    consumers,
+    items,
+    control,
+    count,
+    ...(timeline ? { timeline } : {}),
+  };
   const ring = kind === "sequence"
     ? createRing({ slots, producers: "many", consumers: "many" })
     : kind === "mutex"
@@ -179,19 +206,13 @@ async function runOnce(
   pool: readonly MpmcWorker[],
   kind: MpmcKind,
   shape: readonly [number, number],
-  options: { items: number; slots: number; count: boolean },
+  options: RunSettings,
 ): Promise<
-  { rate: number; calls: MpmcCalls } | { problem: string; healthy: boolean }
+  | { rate: number; calls: MpmcCalls; marks: (readonly number[])[] }
+  | { problem: string; healthy: boolean }
 > {
   const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
-  const tasks = tasksOf(
-    kind,
-    shape,
-    options.items,
-    options.slots,
-    control,
-    options.count,
-  );
+  const tasks = tasksOf(kind, shape, { ...options, control });
   const workers = pool.slice(0, tasks.length);
   tasks.forEach((task, k) => workers[k]!.send(task));
   const seconds = await timeRun(workers, { control, timeoutMs: TIMEOUT_MS });
@@ -207,6 +228,7 @@ async function runOnce(
     producer: Record<string, number>;
     consumer: Record<string, number>;
   };
+  const marks: (readonly number[])[] = [];
   for (const [k, task] of tasks.entries()) {
     const message = messages[k]!;
     if (message.type !== "result") continue;
@@ -214,8 +236,15 @@ async function runOnce(
       const side = calls[task.role];
       side[name] = (side[name] ?? 0) + n / total;
     }
+    if (message.result.marks) marks.push(message.result.marks);
   }
-  return { rate: total / seconds, calls };
+  return { rate: total / seconds, calls, marks };
+}
+
+/** A consumer's marks as milliseconds per TIMELINE_STEP items, one line. */
+function timelineLine(marks: readonly number[]): string {
+  return marks.map((t, k) => (t - (k === 0 ? 0 : marks[k - 1]!)).toFixed(1))
+    .join(" ");
 }
 
 /** Adds `b` into `a`, scaled by `w`. */
@@ -237,8 +266,8 @@ function callsLine(calls: Readonly<Record<string, number>>): string {
 /**
  * Runs the benchmark: for each shape (2×2, 1×2, 2×1, 4×4), `rounds` rounds,
  * each running every contender once (they alternate, the first rotating),
- * each run in Workers started for it alone after an untimed warm-up run in
- * them, each run verified.
+ * each run in Workers started for it alone after {@linkcode WARMUPS}
+ * untimed runs in them, each run verified.
  *
  * @param options Items per producer, rounds, slots, a progress log.
  * @returns One row per shape and contender.
@@ -247,7 +276,12 @@ export async function runMpmcBench(
   options: MpmcBenchOptions = {},
 ): Promise<MpmcBenchReport> {
   const { items = 200_000, rounds = 5, slots = 1024, log } = options;
-  const count = options.count ?? false;
+  const settings: RunSettings = {
+    items,
+    slots,
+    count: options.count ?? false,
+    timeline: options.timeline ?? false,
+  };
   const shapes = options.shapes ?? SHAPES;
   const contenders = CONTENDERS.filter(([, kind]) =>
     options.only?.includes(kind) ?? true
@@ -257,8 +291,8 @@ export async function runMpmcBench(
     const rates = contenders.map((): number[] => []);
     const problems: (string | undefined)[] = contenders.map(() => undefined);
     const calls = contenders.map(() => ({ producer: {}, consumer: {} }));
-    // Each run plays in Workers started for it alone, after an untimed
-    // warm-up run in them: Workers kept across runs (and shared by the
+    // Each run plays in Workers started for it alone, after WARMUPS untimed
+    // runs in them: Workers kept across runs (and shared by the
     // contenders) settled into one speed each and carried one contender's
     // JIT feedback into the next's code. The contenders alternate, the first
     // rotating round by round, so each meets the same load.
@@ -269,8 +303,11 @@ export async function runMpmcBench(
         const pool = await startMpmcPool(shape[0] + shape[1]);
         let outcome: Awaited<ReturnType<typeof runOnce>>;
         try {
-          const run = () => runOnce(pool, kind, shape, { items, slots, count });
-          const warm = await run();
+          const run = () => runOnce(pool, kind, shape, settings);
+          let warm = await run();
+          for (let w = 1; w < WARMUPS && !("problem" in warm); w++) {
+            warm = await run();
+          }
           outcome = "problem" in warm && !warm.healthy ? warm : await run();
         } finally {
           for (const worker of pool) worker.terminate();
@@ -280,6 +317,17 @@ export async function runMpmcBench(
           addCalls(calls[i]!.consumer, outcome.calls.consumer, 1 / rounds);
         }
         if ("problem" in outcome) problems[i] ??= outcome.problem;
+        if ("marks" in outcome) {
+          for (const [c, marks] of outcome.marks.entries()) {
+            log?.(
+              `${shape[0]}x${shape[1]} ${kind} round ${
+                r + 1
+              } consumer ${c}: ms per ${TIMELINE_STEP} items: ${
+                timelineLine(marks)
+              }`,
+            );
+          }
+        }
         rates[i]!.push("rate" in outcome ? outcome.rate : NaN);
       }
     }
@@ -293,7 +341,7 @@ export async function runMpmcBench(
         rates: rates[i]!,
         verified: problem === undefined,
         ...(problem === undefined ? {} : { problem }),
-        ...(count && kind !== "post" ? { calls: calls[i]! } : {}),
+        ...(settings.count && kind !== "post" ? { calls: calls[i]! } : {}),
       };
       log?.(
         `${row.shape} ${contender}: ${Math.round(row.median)} items/s${
@@ -313,7 +361,7 @@ export async function runMpmcBench(
 /** The report as a Markdown table, with each rate's ratio to the sequence ring. */
 export function mpmcMarkdown(report: MpmcBenchReport): string {
   const lines = [
-    `${report.items} items per producer, ${report.slots} slots, median of ${report.rounds} runs, each in Workers started for it after an untimed warm-up run in them; the ratio is the median over the rounds of the sequence ring's rate ÷ this one's in the same round`,
+    `${report.items} items per producer, ${report.slots} slots, median of ${report.rounds} runs, each in Workers started for it after ${WARMUPS} untimed runs in them (a minor collection before the clock); the ratio is the median over the rounds of the sequence ring's rate ÷ this one's in the same round`,
     "",
     "| shape | contender | items/s | sequence ring ÷ this |",
     "| ----- | --------- | ------: | -------------------: |",
@@ -358,6 +406,7 @@ if (import.meta.main) {
     rounds: Number(flag("rounds") ?? (quick ? 1 : 5)),
     slots: Number(flag("slots") ?? 1024),
     count: Deno.args.includes("--count"),
+    timeline: Deno.args.includes("--timeline"),
     ...(shapes ? { shapes } : {}),
     ...(only ? { only } : {}),
     log: (line) => console.error(line),

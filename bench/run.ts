@@ -125,7 +125,11 @@ export async function runBench(flags: BenchFlags): Promise<Report> {
     return found === undefined ? [] : [found];
   });
   const results: CaseResult[] = [];
-  const warmups = 1;
+  // Two warm-ups: after one, the timed run's first ~250,000 items still ran
+  // 1.5-2.5x slower than the rest, for this ring and ringbuf.js alike (the
+  // JIT still compiling); after two, the timed run is as fast from its first
+  // item as at its end (session 10, per-chunk timings).
+  const warmups = 2;
   const warmupFraction = flags.quick ? 1 : 0.25;
   for (const benchCase of cases) {
     log(`${benchCase.id} …`);
