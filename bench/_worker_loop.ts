@@ -57,7 +57,10 @@ const scope = self as unknown as {
 function collectGarbage(major: boolean): void {
   const gc = (globalThis as { gc?: (options?: { type: string }) => void })
     .gc;
-  if (gc !== undefined) gc(major ? undefined : { type: "minor" });
+  // gc() with no argument: gc(undefined) is a minor collection.
+  if (gc === undefined) return;
+  if (major) gc();
+  else gc({ type: "minor" });
 }
 
 function errorText(error: unknown): string {
