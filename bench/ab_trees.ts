@@ -13,7 +13,7 @@
  * 0.96-0.98, where 21 rounds left ±15%. Every run is verified (the
  * consumer's checksum, the round trips' echo).
  *
- * `deno run --allow-read bench/ab_trees.ts A B [--slots=1024] [--rounds=101] [--scheme=textbook|counter] [--mode=spin|ping]`
+ * `deno run --allow-read bench/ab_trees.ts A B [--slots=1024] [--rounds=101] [--scheme=textbook|counter|sequence] [--mode=spin|ping]`
  * (A and B: paths of two checkouts, e.g. a `git worktree` of main and this one)
  *
  * @module
@@ -42,7 +42,7 @@ interface AbFlags {
   readonly trees: readonly [string, string];
   readonly slots: number;
   readonly rounds: number;
-  readonly scheme: "textbook" | "counter";
+  readonly scheme: "textbook" | "counter" | "sequence";
   readonly mode: "spin" | "ping";
 }
 
@@ -58,7 +58,8 @@ function parse(args: readonly string[]): AbFlags {
     else if (name === "--slots") slots = Number(value);
     else if (name === "--rounds") rounds = Number(value);
     else if (
-      name === "--scheme" && (value === "textbook" || value === "counter")
+      name === "--scheme" &&
+      (value === "textbook" || value === "counter" || value === "sequence")
     ) {
       scheme = value;
     } else if (name === "--mode" && (value === "spin" || value === "ping")) {
