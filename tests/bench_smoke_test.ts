@@ -157,3 +157,28 @@ Deno.test("runMpmcBench() verifies every run of every shape and contender", asyn
   }
   assert.match(mpmcMarkdown(report), /\| 2x2 \| sequence ring \|/);
 });
+
+Deno.test("runMpmcBench() with timeline logs each consumer's time per 65,536 items", async () => {
+  const lines: string[] = [];
+  // 2x1: one consumer takes all 140,000 items, so its line has two marks.
+  const report = await runMpmcBench({
+    items: 70_000,
+    rounds: 1,
+    slots: 64,
+    shapes: [[2, 1]],
+    only: ["sequence", "mutex"],
+    timeline: true,
+    log: (line) => lines.push(line),
+  });
+  assert.ok(report.rows.every((row) => row.verified));
+  const timelines = lines.filter((line) => line.includes("ms per 65536"));
+  assert.deepEqual(
+    timelines.map((line) => line.split(":")[0]).sort(),
+    ["2x1 mutex round 1 consumer 0", "2x1 sequence round 1 consumer 0"],
+  );
+  for (const line of timelines) {
+    const steps = line.split(": ").at(-1)!.split(" ").map(Number);
+    assert.equal(steps.length, 2, line);
+    assert.ok(steps.every((ms) => ms > 0), line);
+  }
+});
