@@ -98,10 +98,11 @@ const CONTENDERS: readonly [MpmcBenchRow["contender"], MpmcKind][] = [
 ];
 const TIMEOUT_MS = 120_000;
 /**
- * Untimed runs in each run's Workers before the timed one. After one, the
- * timed run's first 100,000-200,000 items still ran 2-3x slower than the
- * rest (the JIT compiling the rings' paths again); after two, as fast as
- * the rest (session 10, `--timeline`).
+ * Untimed runs in each run's Workers before the timed one. The JIT is
+ * still compiling the rings' paths in the first runs (the Workers' minor
+ * collection before the clock leaves its code alone; a full one threw it
+ * away before every run): after two, a timed run is as fast from its first
+ * item as at its end at 1×1 and nearly so at 2×2 (session 10, `--timeline`).
  */
 export const WARMUPS = 2;
 type MpmcWorker = BenchWorker<MpmcTask, MpmcResult>;
