@@ -1,9 +1,10 @@
 // One side of a bench/ab_trees.ts run: loads its tree's `mod.ts`, warms up
 // on the warm-up rings, says "armed", waits for the start signal, then runs
 // and answers [the time it ended (ms since the epoch), its result]: the
-// consumer's checksum one way, the round trips it completed in a ping.
+// consumer's checksum one way and with many, the round trips it completed
+// in a ping.
 /// <reference lib="deno.worker" />
-import type { AbTask } from "./ab_trees.ts";
+import { type AbTask, SPAN } from "./ab_trees.ts";
 
 interface Push {
   tryPush(item: number): boolean;
@@ -31,6 +32,30 @@ function consume(ring: Pop, count: number): number {
   return sum;
 }
 
+interface BlockingPush {
+  push(item: number): void;
+}
+interface BlockingPop {
+  pop(): number;
+}
+
+/** Many: pushes producer `id`'s items id × SPAN + 0…count-1, blocking while full. */
+function pushAll(ring: BlockingPush, id: number, count: number): number {
+  for (let s = 0; s < count; s++) ring.push(id * SPAN + s);
+  return count;
+}
+
+/** Many: pops until the ring is closed and drained; the items' checksum. */
+function popAll(ring: BlockingPop, closed: new () => Error): number {
+  let sum = 0;
+  try {
+    while (true) sum = (sum + ring.pop()) | 0;
+  } catch (error) {
+    if (!(error instanceof closed)) throw error;
+  }
+  return sum;
+}
+
 /** `count` round trips: push on `out`, wait for the echo on `back`. */
 function initiate(out: Push, back: Pop, count: number): number {
   let done = 0;
@@ -54,8 +79,35 @@ function respond(from: Pop, to: Push, count: number): number {
 }
 
 self.onmessage = async (event: MessageEvent<AbTask>) => {
-  const { tree, role, mode, warm, timed, go } = event.data;
-  const { Producer, Consumer } = await import(new URL("mod.ts", tree).href);
+  const { tree, role, mode, warm, timed, go, id, producers } = event.data;
+  const { Producer, Consumer, ClosedError, closeRing } = await import(
+    new URL("mod.ts", tree).href
+  );
+  if (mode === "many") {
+    // The handles attach before the clock; the last producer closes the ring.
+    const done = new Int32Array(event.data.done);
+    const count = event.data.count;
+    const side = (ring: SharedArrayBuffer, k: number): () => number => {
+      if (role === "consumer") {
+        const consumer = new Consumer(ring);
+        return () => popAll(consumer, ClosedError);
+      }
+      const producer = new Producer(ring);
+      return () => {
+        pushAll(producer, id, count);
+        if (Atomics.add(done, k, 1) === producers - 1) closeRing(ring);
+        return count;
+      };
+    };
+    const runs = [...warm, ...timed].map(side);
+    runs[0]!();
+    runs[1]!();
+    self.postMessage("armed");
+    Atomics.wait(new Int32Array(go), 0, 0);
+    const result = runs[2]!();
+    self.postMessage([performance.timeOrigin + performance.now(), result]);
+    return;
+  }
   const side = (
     rings: readonly SharedArrayBuffer[],
     count: number,

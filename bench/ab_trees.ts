@@ -1,11 +1,13 @@
 /**
  * Two checkouts' rings side by side: A/B runs of one spin case (one way:
  * `tryPush` spinning in one Worker, `tryPop` in another; or the round trip
- * through two rings), alternating A and B round by round in one process,
- * each run in two fresh Workers that load that tree's `mod.ts`, warm up
- * untimed on a ring of their own, and wait for one start signal. Prints the
- * median rates and the per-round ratio B ÷ A as a median, a geometric mean
- * and quartiles.
+ * through two rings) or of a many-producer shape (`--mode=many`: blocking
+ * `push`/`pop` on a sequence ring, one Worker a role, as `bench/mpmc.ts`
+ * runs it), alternating A and B round by round in one process, each run in
+ * fresh Workers that load that tree's `mod.ts`, warm up untimed on rings of
+ * their own (many: two runs, see `WARMUPS` in `bench/mpmc.ts`), and wait for
+ * one start signal. Prints the median rates and the per-round ratio B ÷ A as
+ * a median, a geometric mean and quartiles.
  *
  * Why: on the bench host a spin run's rate swings 0.3-3x from one run to the
  * next (the two vCPUs land on cores close or far apart), so a change of
@@ -13,7 +15,7 @@
  * 0.96-0.98, where 21 rounds left ±15%. Every run is verified (the
  * consumer's checksum, the round trips' echo).
  *
- * `deno run --allow-read bench/ab_trees.ts A B [--slots=1024] [--rounds=101] [--scheme=textbook|counter|sequence] [--mode=spin|ping]`
+ * `deno run --allow-read bench/ab_trees.ts A B [--slots=1024] [--rounds=101] [--scheme=textbook|counter|sequence] [--mode=spin|ping|many] [--shape=1x2]`
  * (A and B: paths of two checkouts, e.g. a `git worktree` of main and this one)
  *
  * @module
@@ -21,20 +23,29 @@
 import { nextMessage } from "./_message.ts";
 import { median } from "./_stats.ts";
 
-/** Items one way per run; round trips per run are a tenth. */
+/** Items one way per run; round trips per run, and items per producer of a many-producer run, are a tenth. */
 const ITEMS = 2_000_000;
+
+/** Room for each producer's sequence numbers in an item (as `bench/mpmc.ts`). */
+export const SPAN = 2 ** 24;
 
 /** What a Worker of `_ab_trees_worker.ts` is asked to do. */
 export interface AbTask {
   readonly tree: string;
   readonly role: "producer" | "consumer";
-  readonly mode: "spin" | "ping";
+  readonly mode: "spin" | "ping" | "many";
+  /** Items (a producer's, with many), or round trips. */
   readonly count: number;
-  /** The warm-up's rings and the timed run's (ping: two each). */
+  /** The warm-up's rings and the timed run's (ping: two each; many: the two warm-ups' rings, and one). */
   readonly warm: readonly SharedArrayBuffer[];
   readonly timed: readonly SharedArrayBuffer[];
   /** One int32: 0 until the clock starts. */
   readonly go: SharedArrayBuffer;
+  /** Many: this producer's (consumer's) index, and how many producers. */
+  readonly id: number;
+  readonly producers: number;
+  /** Many: producers done, per ring (warm-ups', then the timed one's); the last closes its ring. */
+  readonly done: SharedArrayBuffer;
 }
 
 /** Parsed flags. */
@@ -43,7 +54,9 @@ interface AbFlags {
   readonly slots: number;
   readonly rounds: number;
   readonly scheme: "textbook" | "counter" | "sequence";
-  readonly mode: "spin" | "ping";
+  readonly mode: "spin" | "ping" | "many";
+  /** Many: producers and consumers. */
+  readonly shape: readonly [number, number];
 }
 
 function parse(args: readonly string[]): AbFlags {
@@ -52,6 +65,7 @@ function parse(args: readonly string[]): AbFlags {
   let rounds = 101;
   let scheme: AbFlags["scheme"] = "textbook";
   let mode: AbFlags["mode"] = "spin";
+  let shape: AbFlags["shape"] = [1, 2];
   for (const arg of args) {
     const [name, value = ""] = arg.split("=", 2) as [string, string?];
     if (!name.startsWith("--")) trees.push(arg);
@@ -62,8 +76,13 @@ function parse(args: readonly string[]): AbFlags {
       (value === "textbook" || value === "counter" || value === "sequence")
     ) {
       scheme = value;
-    } else if (name === "--mode" && (value === "spin" || value === "ping")) {
+    } else if (
+      name === "--mode" &&
+      (value === "spin" || value === "ping" || value === "many")
+    ) {
       mode = value;
+    } else if (name === "--shape" && /^[1-9]x[1-9]$/.test(value)) {
+      shape = [Number(value[0]), Number(value[2])];
     } else throw new TypeError(`unknown flag ${arg} (see bench/ab_trees.ts)`);
   }
   if (trees.length !== 2) {
@@ -77,7 +96,14 @@ function parse(args: readonly string[]): AbFlags {
   if (!Number.isInteger(slots) || slots < 2) {
     throw new RangeError(`--slots must be an integer >= 2: ${slots}`);
   }
-  return { trees: trees as [string, string], slots, rounds, scheme, mode };
+  return {
+    trees: trees as [string, string],
+    slots,
+    rounds,
+    scheme,
+    mode,
+    shape,
+  };
 }
 
 /**
@@ -88,56 +114,77 @@ function checksum(count: number): number {
   return ((count * (count - 1) / 2) % 2 ** 32) | 0;
 }
 
+/** The int32-wrapped sum of every producer's items p × SPAN + 0…count-1. */
+function manyChecksum(producers: number, count: number): number {
+  let sum = 0;
+  for (let p = 0; p < producers; p++) {
+    sum = (sum + ((p * SPAN * count + count * (count - 1) / 2) % 2 ** 32)) | 0;
+  }
+  return sum;
+}
+
 /** One timed run of `tree`: items (or round trips) a second, in millions. */
 async function run(tree: string, flags: AbFlags): Promise<number> {
   const { createRing } = await import(new URL("mod.ts", tree).href);
-  const rings = flags.mode === "ping" ? 2 : 1;
-  const make = () =>
-    Array.from(
-      { length: rings },
-      () =>
-        createRing({
-          slots: flags.slots,
-          scheme: flags.scheme,
-        }) as SharedArrayBuffer,
-    );
-  const count = flags.mode === "ping" ? ITEMS / 10 : ITEMS;
+  const many = flags.mode === "many";
+  const ring = () =>
+    createRing(
+      many
+        ? { slots: flags.slots, producers: "many", consumers: "many" }
+        : { slots: flags.slots, scheme: flags.scheme },
+    ) as SharedArrayBuffer;
+  // Ping: two rings a run; many: two warm-up runs, on a ring each.
+  const make = (n: number) => Array.from({ length: n }, ring);
+  const [producers, consumers] = many ? flags.shape : [1, 1];
+  const count = flags.mode === "spin" ? ITEMS : ITEMS / 10;
   const go = new SharedArrayBuffer(4);
   const url = new URL("./_ab_trees_worker.ts", import.meta.url);
-  const workers = [0, 1].map(() => new Worker(url, { type: "module" }));
+  const workers = Array.from(
+    { length: producers + consumers },
+    () => new Worker(url, { type: "module" }),
+  );
   try {
     await Promise.all(workers.map((w) => nextMessage(w))); // "ready"
-    const warm = make();
-    const timed = make();
+    const warm = make(flags.mode === "spin" ? 1 : 2);
+    const timed = make(flags.mode === "ping" ? 2 : 1);
+    const done = new SharedArrayBuffer(3 * 4);
     const armed = workers.map((w) => nextMessage(w));
     workers.forEach((worker, k) =>
       worker.postMessage(
         {
           tree,
-          role: k === 0 ? "producer" : "consumer",
+          role: k < producers ? "producer" : "consumer",
           mode: flags.mode,
           count,
           warm,
           timed,
           go,
+          id: k < producers ? k : k - producers,
+          producers,
+          done,
         } satisfies AbTask,
       )
     );
     await Promise.all(armed); // warmed up, waiting for go
-    const done = workers.map((w) => nextMessage<[number, number]>(w));
+    const ended = workers.map((w) => nextMessage<[number, number]>(w));
     const start = performance.timeOrigin + performance.now();
     const signal = new Int32Array(go);
     Atomics.store(signal, 0, 1);
     Atomics.notify(signal, 0);
-    const [[, first], [end, sum]] = await Promise.all(done) as [
-      [number, number],
-      [number, number],
-    ];
-    const expected = flags.mode === "ping" ? count : checksum(count);
-    if (sum !== expected || (flags.mode === "ping" && first !== count)) {
-      throw new Error(`${tree}: run not verified (${sum}, ${expected})`);
+    const results = await Promise.all(ended);
+    const end = Math.max(...results.map(([t]) => t));
+    const verified = flags.mode === "ping"
+      ? results.every(([, n]) => n === count)
+      : flags.mode === "spin"
+      ? results[1]![1] === checksum(count)
+      : results.slice(producers).reduce((sum, [, s]) => (sum + s) | 0, 0) ===
+        manyChecksum(producers, count);
+    if (!verified) {
+      throw new Error(
+        `${tree}: run not verified (${JSON.stringify(results)})`,
+      );
     }
-    return count / ((end - start) / 1e3) / 1e6;
+    return producers * count / ((end - start) / 1e3) / 1e6;
   } finally {
     for (const worker of workers) worker.terminate();
   }
@@ -167,8 +214,11 @@ if (import.meta.main) {
     ratios.reduce((s, r) => s + Math.log(r), 0) / ratios.length,
   );
   const unit = flags.mode === "ping" ? "M round trips/s" : "M items/s";
+  const kind = flags.mode === "many"
+    ? `${flags.shape[0]}x${flags.shape[1]}, sequence`
+    : flags.scheme;
   console.log(
-    `${flags.mode}, ${flags.scheme}, ${flags.slots} slots, ${flags.rounds} rounds: A ${
+    `${flags.mode}, ${kind}, ${flags.slots} slots, ${flags.rounds} rounds: A ${
       median(rates[0]).toFixed(1)
     } ${unit}, B ${median(rates[1]).toFixed(1)} ${unit}; B ÷ A median ${
       median(ratios).toFixed(3)
