@@ -106,6 +106,11 @@ export class Gate {
 export interface WaiterOptions {
   readonly side: "producer" | "consumer";
   readonly gate: Gate;
+  /**
+   * Whether a blocking call spins before it sleeps (default true; async
+   * calls always spin first).
+   */
+  readonly spinBeforeSleep?: boolean;
 }
 
 /** The waiting part of an engine: the protocol, over the engine's `poll`. */
@@ -114,6 +119,7 @@ export abstract class Waiter {
   readonly #gate: Gate;
   readonly #lock: HandleLock;
   readonly #consumer: boolean;
+  readonly #spinBeforeSleep: boolean;
 
   /** `lock`: the handle's attachment, whose closed flag ends a wait. */
   constructor(lock: HandleLock, options: WaiterOptions) {
@@ -121,6 +127,7 @@ export abstract class Waiter {
     this.#gate = options.gate;
     this.#lock = lock;
     this.#consumer = consumer;
+    this.#spinBeforeSleep = options.spinBeforeSleep ?? true;
   }
 
   /** One look: whether the call may go on now. */
@@ -196,7 +203,7 @@ export abstract class Waiter {
     timeout: number | undefined,
     stallTimeout = Infinity,
   ): void {
-    if (this.#spin()) return;
+    if (this.#spinBeforeSleep && this.#spin()) return;
     const gate = this.#gate;
     const watch = { at: -1, since: 0 };
     while (true) {
