@@ -4,7 +4,8 @@
 // consumer's checksum one way and with many, the round trips it completed
 // in a ping.
 /// <reference lib="deno.worker" />
-import { type AbTask, SPAN } from "./ab_trees.ts";
+import type { AbTask } from "./ab_trees.ts";
+import { itemOf } from "./_mpmc_protocol.ts";
 
 interface Push {
   tryPush(item: number): boolean;
@@ -39,9 +40,9 @@ interface BlockingPop {
   pop(): number;
 }
 
-/** Many: pushes producer `id`'s items id × SPAN + 0…count-1, blocking while full. */
+/** Many: pushes producer `id`'s items (`itemOf`, as `bench/mpmc.ts`), blocking while full. */
 function pushAll(ring: BlockingPush, id: number, count: number): number {
-  for (let s = 0; s < count; s++) ring.push(id * SPAN + s);
+  for (let s = 0; s < count; s++) ring.push(itemOf(id, s));
   return count;
 }
 

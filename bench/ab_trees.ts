@@ -21,13 +21,11 @@
  * @module
  */
 import { nextMessage } from "./_message.ts";
+import { SPAN } from "./_mpmc_protocol.ts";
 import { median } from "./_stats.ts";
 
 /** Items one way per run; round trips per run, and items per producer of a many-producer run, are a tenth. */
 const ITEMS = 2_000_000;
-
-/** Room for each producer's sequence numbers in an item (as `bench/mpmc.ts`). */
-export const SPAN = 2 ** 24;
 
 /** What a Worker of `_ab_trees_worker.ts` is asked to do. */
 export interface AbTask {
@@ -114,7 +112,7 @@ function checksum(count: number): number {
   return ((count * (count - 1) / 2) % 2 ** 32) | 0;
 }
 
-/** The int32-wrapped sum of every producer's items p × SPAN + 0…count-1. */
+/** The int32-wrapped sum of every producer's items `itemOf(p, 0…count-1)`. */
 function manyChecksum(producers: number, count: number): number {
   let sum = 0;
   for (let p = 0; p < producers; p++) {
