@@ -79,11 +79,73 @@ function respond(from: Pop, to: Push, count: number): number {
   return count;
 }
 
+interface PushMany {
+  pushMany(items: Int32Array, options: { start: number; end: number }): number;
+}
+interface PopMany {
+  popMany(items: Int32Array, options: { start: number; end: number }): number;
+}
+
+/** Bulk: pushes all of `source`, `batch` items a call by range, spinning while full. */
+function pushBulk(ring: PushMany, source: Int32Array, batch: number): number {
+  const count = source.length;
+  for (let at = 0; at < count;) {
+    at += ring.pushMany(source, {
+      start: at,
+      end: Math.min(at + batch, count),
+    });
+  }
+  return count;
+}
+
+/** Bulk: fills `sink`, `batch` items a call by range, spinning while empty. */
+function popBulk(ring: PopMany, sink: Int32Array, batch: number): number {
+  const count = sink.length;
+  for (let got = 0; got < count;) {
+    got += ring.popMany(sink, {
+      start: got,
+      end: Math.min(got + batch, count),
+    });
+  }
+  return count;
+}
+
+/** The int32-wrapped sum of `sink`, worked out after the clock. */
+function sumOf(sink: Int32Array): number {
+  let sum = 0;
+  for (let i = 0; i < sink.length; i++) sum = (sum + sink[i]!) | 0;
+  return sum;
+}
+
+/** A full collection before the clock, when `--v8-flags=--expose-gc` gave `gc`. */
+function collect(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc !== undefined) gc();
+}
+
 self.onmessage = async (event: MessageEvent<AbTask>) => {
   const { tree, role, mode, warm, timed, go, id, producers } = event.data;
   const { Producer, Consumer, ClosedError, closeRing } = await import(
     new URL("mod.ts", tree).href
   );
+  if (mode === "bulk") {
+    const { count, batch } = event.data;
+    const items = new Int32Array(count);
+    if (role === "producer") { for (let i = 0; i < count; i++) items[i] = i; }
+    const runOn = (ring: SharedArrayBuffer): () => number =>
+      role === "producer"
+        ? ((p: PushMany) => () => pushBulk(p, items, batch))(new Producer(ring))
+        : ((c: PopMany) => () => popBulk(c, items, batch))(new Consumer(ring));
+    for (const ring of warm) runOn(ring)();
+    const timedRun = runOn(timed[0]!);
+    collect();
+    self.postMessage("armed");
+    Atomics.wait(new Int32Array(go), 0, 0);
+    timedRun();
+    const end = performance.timeOrigin + performance.now();
+    self.postMessage([end, role === "producer" ? count : sumOf(items)]);
+    return;
+  }
   if (mode === "many") {
     // The handles attach before the clock; the last producer closes the ring.
     const done = new Int32Array(event.data.done);

@@ -7,7 +7,11 @@
  * fresh Workers that load that tree's `mod.ts`, warm up untimed on rings of
  * their own (many: two runs, see `WARMUPS` in `bench/mpmc.ts`), and wait for
  * one start signal. Prints the median rates and the per-round ratio B ÷ A as
- * a median, a geometric mean and quartiles.
+ * a median, a geometric mean and quartiles. `--mode=bulk --batch=N` moves
+ * 16 Mi int32s from one array into another with `pushMany`/`popMany` by
+ * range, N at a time (the bench's bulk cases), after three untimed whole
+ * runs; with `--v8-flags=--expose-gc` each Worker makes a full collection
+ * before the clock, as `deno task bench` does for those cases.
  *
  * Why: on the bench host a spin run's rate swings 0.3-3x from one run to the
  * next (the two vCPUs land on cores close or far apart), so a change of
@@ -15,7 +19,7 @@
  * 0.96-0.98, where 21 rounds left ±15%. Every run is verified (the
  * consumer's checksum, the round trips' echo).
  *
- * `deno run --allow-read bench/ab_trees.ts A B [--slots=1024] [--rounds=101] [--scheme=textbook|counter|sequence] [--mode=spin|ping|many] [--shape=1x2]`
+ * `deno run --allow-read bench/ab_trees.ts A B [--slots=1024] [--rounds=101] [--scheme=textbook|counter|sequence] [--mode=spin|ping|many|bulk] [--shape=1x2] [--batch=4096]`
  * (A and B: paths of two checkouts, e.g. a `git worktree` of main and this one)
  *
  * @module
@@ -26,12 +30,16 @@ import { median } from "./_stats.ts";
 
 /** Items one way per run; round trips per run, and items per producer of a many-producer run, are a tenth. */
 const ITEMS = 2_000_000;
+/** Items of a bulk run: the bench's bulk cases' 16 Mi int32s (64 MiB arrays). */
+const BULK_ITEMS = 1 << 24;
 
 /** What a Worker of `_ab_trees_worker.ts` is asked to do. */
 export interface AbTask {
   readonly tree: string;
   readonly role: "producer" | "consumer";
-  readonly mode: "spin" | "ping" | "many";
+  readonly mode: "spin" | "ping" | "many" | "bulk";
+  /** Bulk: items a `pushMany`/`popMany` call. */
+  readonly batch: number;
   /** Items (a producer's, with many), or round trips. */
   readonly count: number;
   /** The warm-up's rings and the timed run's (ping: two each; many: the two warm-ups' rings, and one). */
@@ -46,15 +54,20 @@ export interface AbTask {
   readonly done: SharedArrayBuffer;
 }
 
+/** Bulk: untimed whole runs before the timed one, as the bench's bulk cases. */
+export const BULK_WARMUPS = 3;
+
 /** Parsed flags. */
 interface AbFlags {
   readonly trees: readonly [string, string];
   readonly slots: number;
   readonly rounds: number;
   readonly scheme: "textbook" | "counter" | "sequence";
-  readonly mode: "spin" | "ping" | "many";
+  readonly mode: "spin" | "ping" | "many" | "bulk";
   /** Many: producers and consumers. */
   readonly shape: readonly [number, number];
+  /** Bulk: items a call. */
+  readonly batch: number;
 }
 
 function parse(args: readonly string[]): AbFlags {
@@ -64,6 +77,7 @@ function parse(args: readonly string[]): AbFlags {
   let scheme: AbFlags["scheme"] = "textbook";
   let mode: AbFlags["mode"] = "spin";
   let shape: AbFlags["shape"] = [1, 2];
+  let batch = 4096;
   for (const arg of args) {
     const [name, value = ""] = arg.split("=", 2) as [string, string?];
     if (!name.startsWith("--")) trees.push(arg);
@@ -76,12 +90,14 @@ function parse(args: readonly string[]): AbFlags {
       scheme = value;
     } else if (
       name === "--mode" &&
-      (value === "spin" || value === "ping" || value === "many")
+      (value === "spin" || value === "ping" || value === "many" ||
+        value === "bulk")
     ) {
       mode = value;
     } else if (name === "--shape" && /^[1-9]x[1-9]$/.test(value)) {
       shape = [Number(value[0]), Number(value[2])];
-    } else throw new TypeError(`unknown flag ${arg} (see bench/ab_trees.ts)`);
+    } else if (name === "--batch") batch = Number(value);
+    else throw new TypeError(`unknown flag ${arg} (see bench/ab_trees.ts)`);
   }
   if (trees.length !== 2) {
     throw new TypeError(
@@ -94,6 +110,9 @@ function parse(args: readonly string[]): AbFlags {
   if (!Number.isInteger(slots) || slots < 2) {
     throw new RangeError(`--slots must be an integer >= 2: ${slots}`);
   }
+  if (!Number.isInteger(batch) || batch < 1) {
+    throw new RangeError(`--batch must be a positive integer: ${batch}`);
+  }
   return {
     trees: trees as [string, string],
     slots,
@@ -101,6 +120,7 @@ function parse(args: readonly string[]): AbFlags {
     scheme,
     mode,
     shape,
+    batch,
   };
 }
 
@@ -134,7 +154,11 @@ async function run(tree: string, flags: AbFlags): Promise<number> {
   // Ping: two rings a run; many: two warm-up runs, on a ring each.
   const make = (n: number) => Array.from({ length: n }, ring);
   const [producers, consumers] = many ? flags.shape : [1, 1];
-  const count = flags.mode === "spin" ? ITEMS : ITEMS / 10;
+  const count = flags.mode === "spin"
+    ? ITEMS
+    : flags.mode === "bulk"
+    ? BULK_ITEMS
+    : ITEMS / 10;
   const go = new SharedArrayBuffer(4);
   const url = new URL("./_ab_trees_worker.ts", import.meta.url);
   const workers = Array.from(
@@ -143,7 +167,9 @@ async function run(tree: string, flags: AbFlags): Promise<number> {
   );
   try {
     await Promise.all(workers.map((w) => nextMessage(w))); // "ready"
-    const warm = make(flags.mode === "spin" ? 1 : 2);
+    const warm = make(
+      flags.mode === "spin" ? 1 : flags.mode === "bulk" ? BULK_WARMUPS : 2,
+    );
     const timed = make(flags.mode === "ping" ? 2 : 1);
     const done = new SharedArrayBuffer(3 * 4);
     const armed = workers.map((w) => nextMessage(w));
@@ -153,6 +179,7 @@ async function run(tree: string, flags: AbFlags): Promise<number> {
           tree,
           role: k < producers ? "producer" : "consumer",
           mode: flags.mode,
+          batch: flags.batch,
           count,
           warm,
           timed,
@@ -173,7 +200,7 @@ async function run(tree: string, flags: AbFlags): Promise<number> {
     const end = Math.max(...results.map(([t]) => t));
     const verified = flags.mode === "ping"
       ? results.every(([, n]) => n === count)
-      : flags.mode === "spin"
+      : flags.mode === "spin" || flags.mode === "bulk"
       ? results[1]![1] === checksum(count)
       : results.slice(producers).reduce((sum, [, s]) => (sum + s) | 0, 0) ===
         manyChecksum(producers, count);
@@ -214,6 +241,8 @@ if (import.meta.main) {
   const unit = flags.mode === "ping" ? "M round trips/s" : "M items/s";
   const kind = flags.mode === "many"
     ? `${flags.shape[0]}x${flags.shape[1]}, sequence`
+    : flags.mode === "bulk"
+    ? `${flags.scheme}, batches of ${flags.batch}`
     : flags.scheme;
   console.log(
     `${flags.mode}, ${kind}, ${flags.slots} slots, ${flags.rounds} rounds: A ${
