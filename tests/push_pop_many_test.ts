@@ -631,22 +631,31 @@ Deno.test("Producer.pushMany() and Consumer.popMany() with ranges move one array
 });
 
 Deno.test("Producer.pushMany() and Consumer.popMany() copy long ranges of typed arrays across the wrap", async (t) => {
-  // Longer than the loop's limit: copied by TypedArray.set of two views.
-  await eachBatchEngine(t, 64, (open) => {
-    for (const offset of [0, 20, 63]) {
-      const { producer, consumer } = open();
-      const filler = new Int32Array(offset);
-      producer.pushMany(filler);
-      consumer.popMany(filler);
-      const source = Int32Array.from(range(0, 100));
-      assert.equal(producer.pushMany(source, { start: 7, end: 57 }), 50);
-      const target = new Int32Array(100);
-      assert.equal(consumer.popMany(target, { start: 40, end: 95 }), 50);
-      assert.deepEqual(
-        [...target.subarray(39, 91)],
-        [0, ...range(7, 57), 0],
-        `@${offset}`,
-      );
+  // 50 items: copied in by a loop, out by TypedArray.set of two views;
+  // 100: both ways by TypedArray.set of two views (copyIn's COPY_SET_MIN).
+  await eachBatchEngine(t, 128, (open) => {
+    for (const length of [50, 100]) {
+      for (const offset of [0, 40, 127]) {
+        const { producer, consumer } = open();
+        const filler = new Int32Array(offset);
+        producer.pushMany(filler);
+        consumer.popMany(filler);
+        const source = Int32Array.from(range(0, 200));
+        assert.equal(
+          producer.pushMany(source, { start: 7, end: 7 + length }),
+          length,
+        );
+        const target = new Int32Array(200);
+        assert.equal(
+          consumer.popMany(target, { start: 60, end: 60 + length + 5 }),
+          length,
+        );
+        assert.deepEqual(
+          [...target.subarray(59, 61 + length)],
+          [0, ...range(7, 7 + length), 0],
+          `${length} @${offset}`,
+        );
+      }
     }
   });
 });
