@@ -181,6 +181,18 @@ self.onmessage = async (event: MessageEvent<AbTask>) => {
         ? () => produce(new Producer(one), count)
         : () => consume(new Consumer(one), count);
     }
+    if (mode === "blocking") {
+      return role === "producer"
+        ? ((p: BlockingPush) => () => {
+          for (let i = 0; i < count; i++) p.push(i);
+          return count;
+        })(new Producer(one))
+        : ((c: BlockingPop) => () => {
+          let sum = 0;
+          for (let i = 0; i < count; i++) sum = (sum + c.pop()) | 0;
+          return sum;
+        })(new Consumer(one));
+    }
     // The initiator pushes on ring one and pops on ring two.
     return role === "producer"
       ? ((p: Push, c: Pop) => () => initiate(p, c, count))(

@@ -1,7 +1,8 @@
 /**
  * Two checkouts' rings side by side: A/B runs of one spin case (one way:
  * `tryPush` spinning in one Worker, `tryPop` in another; or the round trip
- * through two rings) or of a many-producer shape (`--mode=many`: blocking
+ * through two rings), of the blocking one-way case (`--mode=blocking`:
+ * `push`/`pop`) or of a many-producer shape (`--mode=many`: blocking
  * `push`/`pop` on a sequence ring, one Worker a role, as `bench/mpmc.ts`
  * runs it), alternating A and B round by round in one process, each run in
  * fresh Workers that load that tree's `mod.ts`, warm up untimed on rings of
@@ -37,7 +38,7 @@ const BULK_ITEMS = 1 << 24;
 export interface AbTask {
   readonly tree: string;
   readonly role: "producer" | "consumer";
-  readonly mode: "spin" | "ping" | "many" | "bulk";
+  readonly mode: "spin" | "blocking" | "ping" | "many" | "bulk";
   /** Bulk: items a `pushMany`/`popMany` call. */
   readonly batch: number;
   /** Items (a producer's, with many), or round trips. */
@@ -63,7 +64,7 @@ interface AbFlags {
   readonly slots: number;
   readonly rounds: number;
   readonly scheme: "textbook" | "counter" | "sequence";
-  readonly mode: "spin" | "ping" | "many" | "bulk";
+  readonly mode: "spin" | "blocking" | "ping" | "many" | "bulk";
   /** Many: producers and consumers. */
   readonly shape: readonly [number, number];
   /** Bulk: items a call. */
@@ -90,8 +91,8 @@ function parse(args: readonly string[]): AbFlags {
       scheme = value;
     } else if (
       name === "--mode" &&
-      (value === "spin" || value === "ping" || value === "many" ||
-        value === "bulk")
+      (value === "spin" || value === "blocking" || value === "ping" ||
+        value === "many" || value === "bulk")
     ) {
       mode = value;
     } else if (name === "--shape" && /^[1-9]x[1-9]$/.test(value)) {
@@ -154,7 +155,8 @@ async function run(tree: string, flags: AbFlags): Promise<number> {
   // Ping: two rings a run; many: two warm-up runs, on a ring each.
   const make = (n: number) => Array.from({ length: n }, ring);
   const [producers, consumers] = many ? flags.shape : [1, 1];
-  const count = flags.mode === "spin"
+  const oneWay = flags.mode === "spin" || flags.mode === "blocking";
+  const count = oneWay
     ? ITEMS
     : flags.mode === "bulk"
     ? BULK_ITEMS
@@ -168,7 +170,7 @@ async function run(tree: string, flags: AbFlags): Promise<number> {
   try {
     await Promise.all(workers.map((w) => nextMessage(w))); // "ready"
     const warm = make(
-      flags.mode === "spin" ? 1 : flags.mode === "bulk" ? BULK_WARMUPS : 2,
+      oneWay ? 1 : flags.mode === "bulk" ? BULK_WARMUPS : 2,
     );
     const timed = make(flags.mode === "ping" ? 2 : 1);
     const done = new SharedArrayBuffer(3 * 4);
@@ -200,7 +202,7 @@ async function run(tree: string, flags: AbFlags): Promise<number> {
     const end = Math.max(...results.map(([t]) => t));
     const verified = flags.mode === "ping"
       ? results.every(([, n]) => n === count)
-      : flags.mode === "spin" || flags.mode === "bulk"
+      : oneWay || flags.mode === "bulk"
       ? results[1]![1] === checksum(count)
       : results.slice(producers).reduce((sum, [, s]) => (sum + s) | 0, 0) ===
         manyChecksum(producers, count);
