@@ -29,6 +29,7 @@ import {
   deadlineOf,
   INDEX_BITS,
   markRingClosed,
+  PACED_CHECKS,
   pause,
   pausesAfterMisses,
   wakeFrom,
@@ -119,8 +120,11 @@ export class SpscProducer<T> extends Waiter
     this.#readyFast(PUSH);
     this.#codec.check(item, "item");
     const deadline = deadlineOf(options, PUSH);
-    // The fast path touches no flag (see SpscConsumer.pop).
-    if (this.#isFull()) this.waitSync(deadline, options.timeout);
+    // The fast path touches no flag (see SpscConsumer.pop); a full ring is
+    // looked at again a few times, paced, before the wait (`PACED_CHECKS`).
+    if (this.#isFull() && !this.#spinFull()) {
+      this.waitSync(deadline, options.timeout);
+    }
     this.#write(item);
   }
 
@@ -215,6 +219,19 @@ export class SpscProducer<T> extends Waiter
     const out = Atomics.load(this.#words, W_OUT) & INDEX_MASK;
     checkPeer(this.#ix, this.#in, out, PUSH);
     return out;
+  }
+
+  /**
+   * A blocking push's first looks, paced as a spinning `tryPush` caller's
+   * (`PACED_CHECKS`): true once there is room.
+   */
+  #spinFull(): boolean {
+    for (let k = 0; k < PACED_CHECKS; k++) {
+      this.#missed = true;
+      pause(this.#pauses);
+      if (!this.#isFull()) return true;
+    }
+    return false;
   }
 
   /** Full test with the cached `out`, re-reading `out` only when it looks full. */

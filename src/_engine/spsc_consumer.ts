@@ -21,6 +21,7 @@ import {
 import {
   deadlineOf,
   INDEX_BITS,
+  PACED_CHECKS,
   pause,
   pausesAfterMisses,
   wakeFrom,
@@ -101,7 +102,9 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
     // The fast path touches no flag: arming WAITING in `in`, the producer's
     // line, on every pop would cost an out-of-line atomic call and a
     // cache-line transfer per item.
-    if (this.#isEmpty()) this.waitSync(deadline, options.timeout);
+    if (this.#isEmpty() && !this.#spinEmpty()) {
+      this.waitSync(deadline, options.timeout);
+    }
     return this.#take();
   }
 
@@ -159,6 +162,19 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
     this.#blocked = true;
     if (this.#counter) this.#ring.leaveSlot(W_OUT_SLOT, this.#outSlot);
     this.detachAndWake();
+  }
+
+  /**
+   * A blocking pop's first looks, paced as a spinning `tryPop` caller's
+   * (`PACED_CHECKS`): true once there is an item.
+   */
+  #spinEmpty(): boolean {
+    for (let k = 0; k < PACED_CHECKS; k++) {
+      this.#missed = true;
+      pause(this.#pauses);
+      if (!this.#isEmpty()) return true;
+    }
+    return false;
   }
 
   /** Blocked: an item now (with the cached `in`, re-read when it looks empty). */
