@@ -33,6 +33,13 @@ function consume(ring: Pop, count: number): number {
   return sum;
 }
 
+interface AsyncPush {
+  pushAsync(item: number): Promise<void>;
+}
+interface AsyncPop {
+  popAsync(): Promise<number>;
+}
+
 interface BlockingPush {
   push(item: number): void;
 }
@@ -174,12 +181,24 @@ self.onmessage = async (event: MessageEvent<AbTask>) => {
   const side = (
     rings: readonly SharedArrayBuffer[],
     count: number,
-  ): () => number => {
+  ): () => number | Promise<number> => {
     const [one, two] = rings as [SharedArrayBuffer, SharedArrayBuffer];
     if (mode === "spin") {
       return role === "producer"
         ? () => produce(new Producer(one), count)
         : () => consume(new Consumer(one), count);
+    }
+    if (mode === "async") {
+      return role === "producer"
+        ? ((p: AsyncPush) => async () => {
+          for (let i = 0; i < count; i++) await p.pushAsync(i);
+          return count;
+        })(new Producer(one))
+        : ((c: AsyncPop) => async () => {
+          let sum = 0;
+          for (let i = 0; i < count; i++) sum = (sum + await c.popAsync()) | 0;
+          return sum;
+        })(new Consumer(one));
     }
     if (mode === "blocking") {
       return role === "producer"
@@ -204,11 +223,14 @@ self.onmessage = async (event: MessageEvent<AbTask>) => {
         new Producer(two),
       );
   };
-  side(warm, event.data.count >> 2)(); // the same loops, untimed, a quarter of the count
+  // Async: a timer keeps the event loop alive while a waitAsync is pending.
+  const alive = setInterval(() => {}, 1000);
+  await side(warm, event.data.count >> 2)(); // the same loops, untimed, a quarter of the count
   const timedRun = side(timed, event.data.count);
   self.postMessage("armed");
   Atomics.wait(new Int32Array(go), 0, 0);
-  const result = timedRun();
+  const result = await timedRun();
+  clearInterval(alive);
   self.postMessage([performance.timeOrigin + performance.now(), result]);
 };
 self.postMessage("ready");

@@ -1,8 +1,9 @@
 /**
  * Two checkouts' rings side by side: A/B runs of one spin case (one way:
  * `tryPush` spinning in one Worker, `tryPop` in another; or the round trip
- * through two rings), of the blocking one-way case (`--mode=blocking`:
- * `push`/`pop`) or of a many-producer shape (`--mode=many`: blocking
+ * through two rings), of the blocking or async one-way case
+ * (`--mode=blocking`: `push`/`pop`; `--mode=async`: `await pushAsync` /
+ * `popAsync`) or of a many-producer shape (`--mode=many`: blocking
  * `push`/`pop` on a sequence ring, one Worker a role, as `bench/mpmc.ts`
  * runs it), alternating A and B round by round in one process, each run in
  * fresh Workers that load that tree's `mod.ts`, warm up untimed on rings of
@@ -20,7 +21,7 @@
  * 0.96-0.98, where 21 rounds left ±15%. Every run is verified (the
  * consumer's checksum, the round trips' echo).
  *
- * `deno run --allow-read bench/ab_trees.ts A B [--slots=1024] [--rounds=101] [--scheme=textbook|counter|sequence] [--mode=spin|ping|many|bulk] [--shape=1x2] [--batch=4096]`
+ * `deno run --allow-read bench/ab_trees.ts A B [--slots=1024] [--rounds=101] [--scheme=textbook|counter|sequence] [--mode=spin|blocking|async|ping|many|bulk] [--shape=1x2] [--batch=4096]`
  * (A and B: paths of two checkouts, e.g. a `git worktree` of main and this one)
  *
  * @module
@@ -38,7 +39,7 @@ const BULK_ITEMS = 1 << 24;
 export interface AbTask {
   readonly tree: string;
   readonly role: "producer" | "consumer";
-  readonly mode: "spin" | "blocking" | "ping" | "many" | "bulk";
+  readonly mode: "spin" | "blocking" | "async" | "ping" | "many" | "bulk";
   /** Bulk: items a `pushMany`/`popMany` call. */
   readonly batch: number;
   /** Items (a producer's, with many), or round trips. */
@@ -64,7 +65,7 @@ interface AbFlags {
   readonly slots: number;
   readonly rounds: number;
   readonly scheme: "textbook" | "counter" | "sequence";
-  readonly mode: "spin" | "blocking" | "ping" | "many" | "bulk";
+  readonly mode: "spin" | "blocking" | "async" | "ping" | "many" | "bulk";
   /** Many: producers and consumers. */
   readonly shape: readonly [number, number];
   /** Bulk: items a call. */
@@ -91,8 +92,8 @@ function parse(args: readonly string[]): AbFlags {
       scheme = value;
     } else if (
       name === "--mode" &&
-      (value === "spin" || value === "blocking" || value === "ping" ||
-        value === "many" || value === "bulk")
+      (value === "spin" || value === "blocking" || value === "async" ||
+        value === "ping" || value === "many" || value === "bulk")
     ) {
       mode = value;
     } else if (name === "--shape" && /^[1-9]x[1-9]$/.test(value)) {
@@ -155,7 +156,8 @@ async function run(tree: string, flags: AbFlags): Promise<number> {
   // Ping: two rings a run; many: two warm-up runs, on a ring each.
   const make = (n: number) => Array.from({ length: n }, ring);
   const [producers, consumers] = many ? flags.shape : [1, 1];
-  const oneWay = flags.mode === "spin" || flags.mode === "blocking";
+  const oneWay = flags.mode === "spin" || flags.mode === "blocking" ||
+    flags.mode === "async";
   const count = oneWay
     ? ITEMS
     : flags.mode === "bulk"
