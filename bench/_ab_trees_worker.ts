@@ -86,33 +86,20 @@ function respond(from: Pop, to: Push, count: number): number {
   return count;
 }
 
-interface PushMany {
-  pushMany(items: Int32Array, options: { start: number; end: number }): number;
-}
-interface PopMany {
-  popMany(items: Int32Array, options: { start: number; end: number }): number;
-}
+/** A bulk side: `pushMany` or `popMany`, both by range. */
+type MoveMany = (
+  items: Int32Array,
+  options: { start: number; end: number },
+) => number;
 
-/** Bulk: pushes all of `source`, `batch` items a call by range, spinning while full. */
-function pushBulk(ring: PushMany, source: Int32Array, batch: number): number {
-  const count = source.length;
+/**
+ * Bulk: moves all of `items` (pushes them, or fills them), `batch` items a
+ * call by range, spinning while the ring is full (empty).
+ */
+function moveBulk(move: MoveMany, items: Int32Array, batch: number): number {
+  const count = items.length;
   for (let at = 0; at < count;) {
-    at += ring.pushMany(source, {
-      start: at,
-      end: Math.min(at + batch, count),
-    });
-  }
-  return count;
-}
-
-/** Bulk: fills `sink`, `batch` items a call by range, spinning while empty. */
-function popBulk(ring: PopMany, sink: Int32Array, batch: number): number {
-  const count = sink.length;
-  for (let got = 0; got < count;) {
-    got += ring.popMany(sink, {
-      start: got,
-      end: Math.min(got + batch, count),
-    });
+    at += move(items, { start: at, end: Math.min(at + batch, count) });
   }
   return count;
 }
@@ -139,10 +126,15 @@ self.onmessage = async (event: MessageEvent<AbTask>) => {
     const { count, batch } = event.data;
     const items = new Int32Array(count);
     if (role === "producer") { for (let i = 0; i < count; i++) items[i] = i; }
-    const runOn = (ring: SharedArrayBuffer): () => number =>
-      role === "producer"
-        ? ((p: PushMany) => () => pushBulk(p, items, batch))(new Producer(ring))
-        : ((c: PopMany) => () => popBulk(c, items, batch))(new Consumer(ring));
+    const runOn = (ring: SharedArrayBuffer): () => number => {
+      const handle = role === "producer"
+        ? new Producer(ring)
+        : new Consumer(ring);
+      const move: MoveMany = role === "producer"
+        ? (items, options) => handle.pushMany(items, options)
+        : (items, options) => handle.popMany(items, options);
+      return () => moveBulk(move, items, batch);
+    };
     for (const ring of warm) runOn(ring)();
     const timedRun = runOn(timed[0]!);
     collect();
