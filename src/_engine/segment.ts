@@ -4,12 +4,8 @@
 // a recycled segment, or grows the buffer by one, links it after the tail,
 // and only then writes and publishes `in`, so a consumer that sees the new
 // `in` sees the link too.
-import {
-  type Codec,
-  copyIn,
-  type NumericArray,
-  sameKind,
-} from "../_shm/codec.ts";
+import type { Codec, NumericArray } from "../_shm/codec.ts";
+import { copyIn, sameKind } from "../_shm/batch_copy.ts";
 import { Segments } from "../_shm/segments.ts";
 import type { UnboundedAttachment } from "../_shm/unbounded_attachment.ts";
 import { corrupted } from "../_shm/unbounded_header.ts";

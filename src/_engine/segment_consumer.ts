@@ -2,12 +2,8 @@
 // the textbook's consumer loop over the chain of segments. Having read the
 // last slot of its head segment, the consumer follows the link and pushes
 // the segment it left on the free list.
-import {
-  checkTarget,
-  type Codec,
-  copyOut,
-  type NumericArray,
-} from "../_shm/codec.ts";
+import type { Codec, NumericArray } from "../_shm/codec.ts";
+import { checkTarget, copyOut } from "../_shm/batch_copy.ts";
 import { Segments } from "../_shm/segments.ts";
 import type { UnboundedAttachment } from "../_shm/unbounded_attachment.ts";
 import { corrupted } from "../_shm/unbounded_header.ts";

@@ -3,13 +3,8 @@
 // of `in` (`out`), then writing (reading) its slot and publishing
 // (releasing) it through the slot's sequence number.
 import type { Attachment } from "../_shm/attachment.ts";
-import {
-  checkTarget,
-  type Codec,
-  copyIn,
-  type NumericArray,
-  sameKind,
-} from "../_shm/codec.ts";
+import type { Codec, NumericArray } from "../_shm/codec.ts";
+import { checkTarget, copyIn, sameKind } from "../_shm/batch_copy.ts";
 import { W_CLOSED, W_IN, W_OUT } from "../_shm/layout.ts";
 import { StalledError } from "../errors.ts";
 import { claimantOf } from "./recover.ts";

@@ -9,13 +9,8 @@
 // value says whether the peer sleeps (or a close raced), and a blocked side
 // arms the bit in the word it waits for.
 import type { Attachment } from "../_shm/attachment.ts";
-import {
-  type Codec,
-  copyIn,
-  type NumericArray,
-  sameKind,
-  type Span,
-} from "../_shm/codec.ts";
+import type { Codec, NumericArray } from "../_shm/codec.ts";
+import { copyIn, sameKind, type Span } from "../_shm/batch_copy.ts";
 import {
   INDEX_MASK,
   W_CLOSED,

@@ -3,13 +3,8 @@
 // read `buffer[out]`, then publish `out`, with a cached copy of `in`
 // re-read only when the ring looks empty.
 import type { Attachment } from "../_shm/attachment.ts";
-import {
-  checkTarget,
-  type Codec,
-  copyOut,
-  type NumericArray,
-  type Span,
-} from "../_shm/codec.ts";
+import type { Codec, NumericArray } from "../_shm/codec.ts";
+import { checkTarget, copyOut, type Span } from "../_shm/batch_copy.ts";
 import {
   INDEX_MASK,
   W_IN,
