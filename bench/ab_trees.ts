@@ -21,7 +21,7 @@
  * 0.96-0.98, where 21 rounds left ±15%. Every run is verified (the
  * consumer's checksum, the round trips' echo).
  *
- * `deno run --allow-read bench/ab_trees.ts A B [--slots=1024] [--rounds=101] [--scheme=textbook|counter|sequence] [--mode=spin|blocking|async|ping|many|bulk] [--shape=1x2] [--batch=4096]`
+ * `deno run --allow-read bench/ab_trees.ts A B [--slots=1024] [--rounds=101] [--scheme=textbook|counter|sequence] [--mode=spin|blocking|async|ping|many|bulk] [--shape=1x2] [--batch=4096] [--items=N]`
  * (A and B: paths of two checkouts, e.g. a `git worktree` of main and this one)
  *
  * @module
@@ -70,6 +70,8 @@ interface AbFlags {
   readonly shape: readonly [number, number];
   /** Bulk: items a call. */
   readonly batch: number;
+  /** Items one way (and of a bulk run); round trips and a producer's items are a tenth. */
+  readonly items: number | null;
 }
 
 function parse(args: readonly string[]): AbFlags {
@@ -80,6 +82,7 @@ function parse(args: readonly string[]): AbFlags {
   let mode: AbFlags["mode"] = "spin";
   let shape: AbFlags["shape"] = [1, 2];
   let batch = 4096;
+  let items: number | null = null;
   for (const arg of args) {
     const [name, value = ""] = arg.split("=", 2) as [string, string?];
     if (!name.startsWith("--")) trees.push(arg);
@@ -99,6 +102,7 @@ function parse(args: readonly string[]): AbFlags {
     } else if (name === "--shape" && /^[1-9]x[1-9]$/.test(value)) {
       shape = [Number(value[0]), Number(value[2])];
     } else if (name === "--batch") batch = Number(value);
+    else if (name === "--items") items = Number(value);
     else throw new TypeError(`unknown flag ${arg} (see bench/ab_trees.ts)`);
   }
   if (trees.length !== 2) {
@@ -115,6 +119,9 @@ function parse(args: readonly string[]): AbFlags {
   if (!Number.isInteger(batch) || batch < 1) {
     throw new RangeError(`--batch must be a positive integer: ${batch}`);
   }
+  if (items !== null && (!Number.isInteger(items) || items < 10)) {
+    throw new RangeError(`--items must be an integer >= 10: ${items}`);
+  }
   return {
     trees: trees as [string, string],
     slots,
@@ -123,6 +130,7 @@ function parse(args: readonly string[]): AbFlags {
     mode,
     shape,
     batch,
+    items,
   };
 }
 
@@ -158,11 +166,10 @@ async function run(tree: string, flags: AbFlags): Promise<number> {
   const [producers, consumers] = many ? flags.shape : [1, 1];
   const oneWay = flags.mode === "spin" || flags.mode === "blocking" ||
     flags.mode === "async";
-  const count = oneWay
-    ? ITEMS
-    : flags.mode === "bulk"
-    ? BULK_ITEMS
-    : ITEMS / 10;
+  const items = flags.items ?? (flags.mode === "bulk" ? BULK_ITEMS : ITEMS);
+  const count = oneWay || flags.mode === "bulk"
+    ? items
+    : Math.floor(items / 10);
   const go = new SharedArrayBuffer(4);
   const url = new URL("./_ab_trees_worker.ts", import.meta.url);
   const workers = Array.from(

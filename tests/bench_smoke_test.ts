@@ -1,7 +1,8 @@
 // Smoke test of the benchmark harness: `bench/run.ts --quick --json` runs
 // every case and the MPMC benchmark in a subprocess and every run verifies;
 // and a tiny run of the MPMC benchmark (bench/mpmc.ts) in this process, every
-// shape and contender, each run verified (counts, sums, per-producer order).
+// shape and contender, each run verified (counts, sums, per-producer order);
+// and bench/ab_trees.ts in every mode, one checkout as A and B, tiny counts.
 // It checks the JSON's shape and that the benchmarks work, never speed.
 import assert from "node:assert/strict";
 import { mpmcMarkdown, runMpmcBench } from "../bench/mpmc.ts";
@@ -180,5 +181,45 @@ Deno.test("runMpmcBench() with timeline logs each consumer's time per 65,536 ite
     const steps = line.split(": ").at(-1)!.split(" ").map(Number);
     assert.equal(steps.length, 2, line);
     assert.ok(steps.every((ms) => ms > 0), line);
+  }
+});
+
+Deno.test("bench/ab_trees.ts runs every mode on two checkouts, every run verified", async (t) => {
+  // The same checkout as A and B, tiny counts: the tool's paths and its
+  // verification (it throws on a run whose checksum or echo is wrong).
+  const modes = [
+    ["--mode=spin"],
+    ["--mode=spin", "--scheme=counter"],
+    ["--mode=blocking", "--slots=16"],
+    ["--mode=async", "--slots=16"],
+    ["--mode=ping", "--slots=16"],
+    ["--mode=many", "--shape=2x2"],
+    ["--mode=bulk", "--batch=300", "--slots=256"],
+  ];
+  for (const flags of modes) {
+    await t.step(flags.join(" "), async () => {
+      const { code, stdout, stderr } = await new Deno.Command(
+        Deno.execPath(),
+        {
+          args: [
+            "run",
+            "--allow-read",
+            "--v8-flags=--expose-gc",
+            "bench/ab_trees.ts",
+            ".",
+            ".",
+            "--rounds=2",
+            "--items=3000",
+            ...flags,
+          ],
+          cwd: ROOT,
+          stdout: "piped",
+          stderr: "piped",
+        },
+      ).output();
+      const out = new TextDecoder().decode(stdout);
+      assert.equal(code, 0, new TextDecoder().decode(stderr));
+      assert.match(out, /2 rounds: A [\d.]+ M .*; B ÷ A median [\d.]+/);
+    });
   }
 });
