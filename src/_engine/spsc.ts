@@ -115,11 +115,8 @@ export class SpscProducer<T> extends Waiter
     this.#readyFast(PUSH);
     this.#codec.check(item, "item");
     const deadline = deadlineOf(options, PUSH);
-    // The fast path touches no flag (see SpscConsumer.pop); a full ring is
-    // looked at again a few times, paced, before the wait (`PACED_CHECKS`).
-    if (this.#isFull() && !this.#spinFull()) {
-      this.waitSync(deadline, options.timeout);
-    }
+    // The fast path touches no flag (see SpscConsumer.pop).
+    if (this.#isFull()) this.waitSync(deadline, options.timeout);
     this.#write(item);
   }
 
@@ -220,7 +217,7 @@ export class SpscProducer<T> extends Waiter
    * A blocking push's first looks, paced as a spinning `tryPush` caller's
    * (`PACED_CHECKS`): true once there is room.
    */
-  #spinFull(): boolean {
+  override paced(): boolean {
     for (let k = 0; k < PACED_CHECKS; k++) {
       this.#missed = true;
       pause(this.#pauses);

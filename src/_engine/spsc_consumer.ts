@@ -97,9 +97,7 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
     // The fast path touches no flag: arming WAITING in `in`, the producer's
     // line, on every pop would cost an out-of-line atomic call and a
     // cache-line transfer per item.
-    if (this.#isEmpty() && !this.#spinEmpty()) {
-      this.waitSync(deadline, options.timeout);
-    }
+    if (this.#isEmpty()) this.waitSync(deadline, options.timeout);
     return this.#take();
   }
 
@@ -163,7 +161,7 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
    * A blocking pop's first looks, paced as a spinning `tryPop` caller's
    * (`PACED_CHECKS`): true once there is an item.
    */
-  #spinEmpty(): boolean {
+  override paced(): boolean {
     for (let k = 0; k < PACED_CHECKS; k++) {
       this.#missed = true;
       pause(this.#pauses);

@@ -134,6 +134,16 @@ export abstract class Waiter {
   abstract poll(): boolean;
 
   /**
+   * A blocking call's first looks after its fast path failed, before the
+   * protocol's own spin: the engine's pacing (a one-producer ring looks as
+   * a spinning `tryPush`/`tryPop` caller does, `PACED_CHECKS`). True once
+   * the call may go on; none by default.
+   */
+  paced(): boolean {
+    return false;
+  }
+
+  /**
    * Detaches the handle (its attachment's `detach`), then wakes its pending
    * async call, whose entry check (`ready`) then rejects it, and so each
    * call queued behind it. Nothing else would: the peer may never publish
@@ -203,7 +213,7 @@ export abstract class Waiter {
     timeout: number | undefined,
     stallTimeout = Infinity,
   ): void {
-    if (this.#spinBeforeSleep && this.#spin()) return;
+    if (this.#spinBeforeSleep && (this.paced() || this.#spin())) return;
     const gate = this.#gate;
     const watch = { at: -1, since: 0 };
     while (true) {
