@@ -24,9 +24,7 @@ import {
   deadlineOf,
   INDEX_BITS,
   markRingClosed,
-  PACED_CHECKS,
-  pause,
-  pausesAfterMisses,
+  MissPace,
   wakeFrom,
 } from "../_wait/signal.ts";
 import { Gate, Waiter } from "../_wait/wait.ts";
@@ -71,17 +69,21 @@ export class SpscProducer<T> extends Waiter
   /** Last `out` read from shared memory; re-read only when the ring looks full. */
   #out: number;
   #reserved = false;
-  /** Pauses of the next `tryPush` that finds the ring full (`pausesAfterMisses`). */
-  #pauses = 1;
-  /** A `tryPush` found the ring full, and no re-read of `out` has found room since. */
-  #missed = false;
+  /** The pause of a look that finds the ring full: `tryPush`'s and the wait's. */
+  #pace: MissPace;
   /** The batch copy's span, reused: no allocation per `pushMany`. */
   #span: Span;
   /** Reserved or detached: the fast path's one check of the handle's state. */
   #blocked = false;
 
   constructor(ring: Attachment) {
-    super(ring, { side: "producer", gate: peerGate(ring.header.words, W_OUT) });
+    const pace = new MissPace();
+    super(ring, {
+      side: "producer",
+      gate: peerGate(ring.header.words, W_OUT),
+      pace,
+    });
+    this.#pace = pace;
     const words = ring.header.words;
     this.#ring = ring;
     this.#codec = ring.codec<T>(PUSH);
@@ -103,8 +105,7 @@ export class SpscProducer<T> extends Waiter
     this.#readyFast(PUSH);
     this.#codec.check(item, "item");
     if (this.#isFull()) {
-      this.#missed = true;
-      pause(this.#pauses);
+      this.#pace.miss();
       return false;
     }
     this.#write(item);
@@ -213,29 +214,13 @@ export class SpscProducer<T> extends Waiter
     return out;
   }
 
-  /**
-   * A blocking push's first looks, paced as a spinning `tryPush` caller's
-   * (`PACED_CHECKS`): true once there is room.
-   */
-  override paced(): boolean {
-    for (let k = 0; k < PACED_CHECKS; k++) {
-      this.#missed = true;
-      pause(this.#pauses);
-      if (!this.#isFull()) return true;
-    }
-    return false;
-  }
-
   /** Full test with the cached `out`, re-reading `out` only when it looks full. */
   #isFull(): boolean {
     if (used(this.#in, this.#out, this.#limit) !== this.#capacity) return false;
     this.#out = this.#loadOut();
     const room = this.#capacity - used(this.#in, this.#out, this.#limit);
     if (room === 0) return true;
-    if (this.#missed) {
-      this.#missed = false;
-      this.#pauses = pausesAfterMisses(room);
-    }
+    this.#pace.found(room);
     return false;
   }
 

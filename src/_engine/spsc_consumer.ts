@@ -13,14 +13,7 @@ import {
   W_OUT_SLOT,
   WAITING,
 } from "../_shm/layout.ts";
-import {
-  deadlineOf,
-  INDEX_BITS,
-  PACED_CHECKS,
-  pause,
-  pausesAfterMisses,
-  wakeFrom,
-} from "../_wait/signal.ts";
+import { deadlineOf, INDEX_BITS, MissPace, wakeFrom } from "../_wait/signal.ts";
 import { Waiter } from "../_wait/wait.ts";
 import type { SlotView } from "../item.ts";
 import type { PopAsyncOptions } from "../options.ts";
@@ -54,17 +47,21 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
   /** Last `in` read from shared memory; re-read only when the ring looks empty. */
   #in: number;
   #peeked = false;
-  /** Pauses of the next `tryPop` that finds the ring empty (see SpscProducer). */
-  #pauses = 1;
-  /** A `tryPop` found the ring empty, and no re-read of `in` has found an item since. */
-  #missed = false;
+  /** The pause of a look that finds the ring empty: `tryPop`'s and the wait's. */
+  #pace: MissPace;
   /** The batch copy's span, reused: no allocation per `popMany`. */
   #span: Span;
   /** Peeked or detached: the fast path's one check of the handle's state. */
   #blocked = false;
 
   constructor(ring: Attachment) {
-    super(ring, { side: "consumer", gate: peerGate(ring.header.words, W_IN) });
+    const pace = new MissPace();
+    super(ring, {
+      side: "consumer",
+      gate: peerGate(ring.header.words, W_IN),
+      pace,
+    });
+    this.#pace = pace;
     const words = ring.header.words;
     this.#ring = ring;
     this.#codec = ring.codec<T>(POP);
@@ -84,8 +81,7 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
   tryPop(): T | undefined {
     if (this.#blocked) this.ready();
     if (this.#isEmpty()) {
-      this.#missed = true;
-      pause(this.#pauses);
+      this.#pace.miss();
       return undefined;
     }
     return this.#take();
@@ -157,19 +153,6 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
     this.detachAndWake();
   }
 
-  /**
-   * A blocking pop's first looks, paced as a spinning `tryPop` caller's
-   * (`PACED_CHECKS`): true once there is an item.
-   */
-  override paced(): boolean {
-    for (let k = 0; k < PACED_CHECKS; k++) {
-      this.#missed = true;
-      pause(this.#pauses);
-      if (!this.#isEmpty()) return true;
-    }
-    return false;
-  }
-
   /** Blocked: an item now (with the cached `in`, re-read when it looks empty). */
   poll(): boolean {
     return !this.#isEmpty();
@@ -192,10 +175,7 @@ export class SpscConsumer<T> extends Waiter implements ConsumerEngine<T> {
     if (this.#in !== this.#out) return false;
     this.#in = this.#loadIn();
     if (this.#in === this.#out) return true;
-    if (this.#missed) {
-      this.#missed = false;
-      this.#pauses = pausesAfterMisses(used(this.#in, this.#out, this.#limit));
-    }
+    this.#pace.found(used(this.#in, this.#out, this.#limit));
     return false;
   }
 

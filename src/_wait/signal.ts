@@ -82,7 +82,7 @@ export function pausesAfterMisses(found: number): number {
 /**
  * How many times a one-producer ring's blocking `push` (`pop`) that finds
  * the ring full (empty) looks again the way a spinning `tryPush` (`tryPop`)
- * caller does — {@linkcode pausesAfterMisses} pauses before each look —
+ * caller does — its {@linkcode MissPace} before each look —
  * before the wait protocol's own spin ({@linkcode SPIN_CHECKS} looks,
  * {@linkcode SPIN_PAUSES} pauses apart) and its sleep. On a 16-slot ring the
  * peer frees a slot (publishes an item) within about 100 ns: a look at once
@@ -92,6 +92,31 @@ export function pausesAfterMisses(found: number): number {
  * sleep is at most 16 x 8 pauses (a few µs) longer.
  */
 export const PACED_CHECKS = 16;
+
+/**
+ * One side's pause after a look that found the ring full (empty), learned
+ * from the last run of misses ({@linkcode pausesAfterMisses}). The engine's
+ * `tryPush` (`tryPop`) and the wait protocol's paced looks share it.
+ */
+export class MissPace {
+  #pauses = 1;
+  /** A look failed, and no re-read has found room (an item) since. */
+  #missed = false;
+
+  /** A look found the ring full (empty): pauses as the last misses taught. */
+  miss(): void {
+    this.#missed = true;
+    pause(this.#pauses);
+  }
+
+  /** A re-read found `n` free slots (items) after misses: the next pause. */
+  found(n: number): void {
+    if (this.#missed) {
+      this.#missed = false;
+      this.#pauses = pausesAfterMisses(n);
+    }
+  }
+}
 
 /** `pauses` calls of `Atomics.pause` (none in runtimes without it). */
 export function pause(pauses: number): void {

@@ -8,6 +8,8 @@ import { ClosedError, TimeoutError } from "../errors.ts";
 import type { PopOptions, PushAsyncOptions } from "../options.ts";
 import type { HandleLock } from "../_shm/attachment.ts";
 import {
+  type MissPace,
+  PACED_CHECKS,
   remaining,
   sleepUntilChanged,
   SPIN_CHECKS,
@@ -111,6 +113,12 @@ export interface WaiterOptions {
    * calls always spin first).
    */
   readonly spinBeforeSleep?: boolean;
+  /**
+   * The side's miss pacing, shared with its `tryPush`/`tryPop`: a blocking
+   * call first looks `PACED_CHECKS` times paced by it, before the spin
+   * (none by default).
+   */
+  readonly pace?: MissPace;
 }
 
 /** The waiting part of an engine: the protocol, over the engine's `poll`. */
@@ -120,6 +128,7 @@ export abstract class Waiter {
   readonly #lock: HandleLock;
   readonly #consumer: boolean;
   readonly #spinBeforeSleep: boolean;
+  readonly #pace: MissPace | null;
 
   /** `lock`: the handle's attachment, whose closed flag ends a wait. */
   constructor(lock: HandleLock, options: WaiterOptions) {
@@ -128,20 +137,11 @@ export abstract class Waiter {
     this.#lock = lock;
     this.#consumer = consumer;
     this.#spinBeforeSleep = options.spinBeforeSleep ?? true;
+    this.#pace = options.pace ?? null;
   }
 
   /** One look: whether the call may go on now. */
   abstract poll(): boolean;
-
-  /**
-   * A blocking call's first looks after its fast path failed, before the
-   * protocol's own spin: the engine's pacing (a one-producer ring looks as
-   * a spinning `tryPush`/`tryPop` caller does, `PACED_CHECKS`). True once
-   * the call may go on; none by default.
-   */
-  paced(): boolean {
-    return false;
-  }
 
   /**
    * Detaches the handle (its attachment's `detach`), then wakes its pending
@@ -213,7 +213,7 @@ export abstract class Waiter {
     timeout: number | undefined,
     stallTimeout = Infinity,
   ): void {
-    if (this.#spinBeforeSleep && (this.paced() || this.#spin())) return;
+    if (this.#spinBeforeSleep && (this.#paced() || this.#spin())) return;
     const gate = this.#gate;
     const watch = { at: -1, since: 0 };
     while (true) {
@@ -286,6 +286,21 @@ export abstract class Waiter {
       }
       if (go) return finish();
     }
+  }
+
+  /**
+   * A blocking call's first looks after its fast path failed, paced as the
+   * side's `tryPush`/`tryPop` callers are (`WaiterOptions.pace`); true as
+   * soon as the call may go on.
+   */
+  #paced(): boolean {
+    const pace = this.#pace;
+    if (pace === null) return false;
+    for (let k = 0; k < PACED_CHECKS; k++) {
+      pace.miss();
+      if (this.poll()) return true;
+    }
+    return false;
   }
 
   /** Re-checks up to SPIN_CHECKS times; true as soon as the call may go on. */
