@@ -103,12 +103,13 @@ export function copyIn<T>(
     }
     return;
   }
-  if (from === 0 && first === items.length && sameKind(data, items)) {
+  const same = sameKind(data, items);
+  if (same && from === 0 && first === items.length) {
     // The whole array, no wrap: copy without making a view.
     data.set(items as never, start);
     return;
   }
-  if (count > COPY_SET_MIN && sameKind(data, items)) {
+  if (same && count > COPY_SET_MIN) {
     // Views of the range, up to the wrap and from slot 0 (garbage: one
     // object per COPY_SET_MIN items copied at most).
     const source = items as unknown as NumericArray;
